@@ -1,0 +1,61 @@
+package io.threatline.platform.kafka;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a program declares, with their partitions and configuration, leaving the ones
+ * that already exist alone. Knows nothing of which topics those are: the caller declares them.
+ */
+public final class TopicProvisioner {
+    private static final Logger LOGGER = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /**
+     * @return the names of the topics this call created
+     * @throws IllegalStateException when the cluster refuses or does not answer, naming the topic
+     */
+    public static List<String> ensure(Admin admin, Collection<NewTopic> topics) {
+        List<String> created = new ArrayList<>();
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return created;
+            }
+            var results = admin.createTopics(missing).values();
+            for (NewTopic topic : missing) {
+                try {
+                    results.get(topic.name()).get(30, TimeUnit.SECONDS);
+                    created.add(topic.name());
+                    LOGGER.info("Created topic {} ({} partitions, {})", topic.name(),
+                        topic.numPartitions(), topic.configs());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic.name() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot list or create topics: " + e.getMessage(), e);
+        }
+    }
+}
