@@ -1,0 +1,131 @@
+package io.threatline.schemas.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Threatline's topics, declared once: their names (under a configurable prefix, {@code ti.} by
+ * default), partitions and cleanup policies, as DESIGN §3 lists them. Programs ask this class for
+ * names; the platform creates what {@link #coreTopics} and {@link #partnerTopics} return.
+ */
+public final class ThreatlineTopics {
+
+    public static final String DEFAULT_PREFIX = "ti.";
+    /** A partner id is used in topic names and ACLs, so it is kept to a safe alphabet. */
+    public static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
+
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+
+    private final String prefix;
+    private final int partitions;
+    private final short replicationFactor;
+
+    /**
+     * @param prefix            prepended to every topic name; letters, digits, '.', '_' and '-' only
+     * @param partitions        partitions of the high-volume topics (sensor events, indicators, partner topics)
+     * @param replicationFactor replication factor of every topic
+     */
+    public ThreatlineTopics(String prefix, int partitions, short replicationFactor) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' may contain only letters, digits, '.', '_' and '-'");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication factor must be at least 1, was " + replicationFactor);
+        }
+        this.prefix = prefix;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** Default names, 6 partitions, replication factor 1 (the embedded single node). */
+    public static ThreatlineTopics defaults() {
+        return new ThreatlineTopics(DEFAULT_PREFIX, 6, (short) 1);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String sensorEvents() {
+        return prefix + "sensor-events.v1";
+    }
+
+    public String indicators() {
+        return prefix + "indicators.v1";
+    }
+
+    public String agreements() {
+        return prefix + "agreements.v1";
+    }
+
+    public String reference(ReferenceKind kind) {
+        return prefix + "reference." + kind.topicPart() + ".v1";
+    }
+
+    public String deadLetter() {
+        return prefix + "dead-letter.v1";
+    }
+
+    public String deliveryAudit() {
+        return prefix + "delivery-audit.v1";
+    }
+
+    public String partnerIndicators(String partnerId) {
+        return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.v1";
+    }
+
+    public String partnerStatistics(String partnerId) {
+        return prefix + "partner." + checkPartnerId(partnerId) + ".statistics.v1";
+    }
+
+    /** The topics that exist whatever the partners: events, state, agreements, reference data, dead letters, audit. */
+    public List<NewTopic> coreTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(delete(sensorEvents(), partitions, 7 * DAY_MS));
+        topics.add(compact(indicators(), partitions));
+        topics.add(compact(agreements(), 1));
+        for (ReferenceKind kind : ReferenceKind.values()) {
+            topics.add(compact(reference(kind), 1));
+        }
+        topics.add(delete(deadLetter(), partitions, 30 * DAY_MS));
+        // Receipts are evidence: kept for years, one partition so each partner's chain stays ordered.
+        topics.add(delete(deliveryAudit(), 1, 5 * 365 * DAY_MS));
+        return topics;
+    }
+
+    /** A partner's own topics; {@code retention} comes from its agreement. */
+    public List<NewTopic> partnerTopics(String partnerId, Duration retention) {
+        return List.of(
+            delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
+            delete(partnerStatistics(partnerId), 1, retention.toMillis()));
+    }
+
+    public static String checkPartnerId(String partnerId) {
+        if (partnerId == null || !PARTNER_ID.matcher(partnerId).matches()) {
+            throw new IllegalArgumentException("partner id '" + partnerId
+                + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
+        }
+        return partnerId;
+    }
+
+    private NewTopic delete(String name, int numPartitions, long retentionMs) {
+        return new NewTopic(name, numPartitions, replicationFactor)
+            .configs(Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs)));
+    }
+
+    private NewTopic compact(String name, int numPartitions) {
+        return new NewTopic(name, numPartitions, replicationFactor)
+            .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+    }
+}
