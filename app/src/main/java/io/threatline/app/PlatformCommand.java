@@ -1,0 +1,99 @@
+package io.threatline.app;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+import io.threatline.platform.runtime.LocalPlatform;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the local platform: a Kafka broker (KRaft) and a schema registry, with Threatline's topics. */
+@Command(name = "platform",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Starts the local platform: a real Apache Kafka broker (KRaft, one node, data on disk) and a",
+        "Confluent-compatible schema registry keeping its schemas in Kafka, and creates Threatline's topics.",
+        "Prints where they listen and runs until Ctrl-C. A second run resumes from the data directory."})
+public final class PlatformCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = ".threatline/data",
+        description = "Directory for the broker's data; kept across runs (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "localhost", description = "Interface to listen on and advertise (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+        description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the high-volume topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    /** Released to stop a running platform; tests use it instead of Ctrl-C. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        checkPort("--kafka-port", kafkaPort);
+        checkPort("--registry-port", registryPort);
+        ThreatlineTopics topics;
+        try {
+            topics = new ThreatlineTopics(topicPrefix, partitions, (short) 1);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --topic-prefix or --partitions: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting the local platform (data in " + dataDir.toAbsolutePath() + ") ...");
+        out.flush();
+        LocalPlatform platform = LocalPlatform.start(
+            new LocalPlatform.Settings(dataDir, host, kafkaPort, registryPort, "_schemas"), topics.coreTopics());
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+        }, "threatline-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (platform) {
+            Runtime rt = Runtime.getRuntime();
+            out.printf("Threatline platform ready in %.1f s (heap used %d MiB)%n",
+                platform.startupTime().toMillis() / 1000.0, (rt.totalMemory() - rt.freeMemory()) >> 20);
+            out.println("  Kafka bootstrap servers : " + platform.bootstrapServers());
+            out.println("  Schema registry         : " + platform.registryUrl());
+            out.println("  Topics                  : " + String.join(", ", topics.coreTopics().stream().map(t -> t.name()).toList()));
+            out.println("  PID                     : " + ManagementFactory.getRuntimeMXBean().getPid());
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            stop.await();
+            out.println("Stopping ...");
+            out.flush();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The JVM is exiting because of Ctrl-C; the hook has run.
+            }
+        }
+        out.println("Stopped.");
+        return 0;
+    }
+
+    private void checkPort(String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '" + option + "': " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+        }
+    }
+}

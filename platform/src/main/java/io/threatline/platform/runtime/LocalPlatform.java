@@ -1,0 +1,108 @@
+package io.threatline.platform.runtime;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.registry.CompatibilityLevel;
+import io.threatline.platform.registry.KafkaSchemaLog;
+import io.threatline.platform.registry.SchemaRegistryServer;
+
+/**
+ * The local runtime in one piece: an embedded KRaft broker with its data under
+ * {@code <dataDir>/kafka}, the declared topics, and a Confluent-compatible schema registry that
+ * keeps its schemas in a compacted topic of that broker. A second start on the same directory
+ * resumes with the same topics, records and schema ids.
+ */
+public final class LocalPlatform implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LocalPlatform.class);
+
+    /**
+     * @param dataDir      where the broker keeps its data
+     * @param host         interface to bind and advertise
+     * @param kafkaPort    broker port (0: the previous run's, or any free one)
+     * @param registryPort registry HTTP port (0: any free one)
+     * @param schemasTopic compacted topic that holds the registry's schemas
+     */
+    public record Settings(Path dataDir, String host, int kafkaPort, int registryPort, String schemasTopic) {
+        public static Settings defaults(Path dataDir) {
+            return new Settings(dataDir, "localhost", 9092, 8081, "_schemas");
+        }
+    }
+
+    private final EmbeddedKafka kafka;
+    private final SchemaRegistryServer registry;
+    private final Duration startupTime;
+
+    private LocalPlatform(EmbeddedKafka kafka, SchemaRegistryServer registry, Duration startupTime) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.startupTime = startupTime;
+    }
+
+    /** Starts broker and registry and creates the given topics where missing. */
+    public static LocalPlatform start(Settings settings, Collection<NewTopic> topics) {
+        long begin = System.nanoTime();
+        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(settings.dataDir().resolve("kafka"))
+            .withHost(settings.host()).withPorts(settings.kafkaPort(), 0));
+        try {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                TopicProvisioner.ensure(admin, topics);
+            }
+            SchemaRegistryServer registry = startRegistry(kafka.bootstrapServers(), settings.host(), settings.registryPort(),
+                settings.schemasTopic());
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+            LOGGER.info("Local platform up in {} ms: Kafka at {}, schema registry at {}", took.toMillis(),
+                kafka.bootstrapServers(), registry.url());
+            return new LocalPlatform(kafka, registry, took);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** A registry over a compacted topic of the given cluster, BACKWARD by default. */
+    public static SchemaRegistryServer startRegistry(String bootstrapServers, String host, int port, String schemasTopic) {
+        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, Map.of());
+        try {
+            return SchemaRegistryServer.start(new SchemaRegistryServer.Settings(host, port, CompatibilityLevel.BACKWARD, 4), log);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public URI registryUrl() {
+        return registry.url();
+    }
+
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Where each part listens, one line each, for people to read. */
+    public List<String> describe() {
+        return List.of("Kafka bootstrap servers: " + bootstrapServers(), "Schema registry: " + registryUrl());
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        kafka.close();
+    }
+}
