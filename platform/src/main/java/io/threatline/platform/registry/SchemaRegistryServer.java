@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>State lives in a {@link SchemaLog} (for example a {@link KafkaSchemaLog} over the {@code _schemas} topic) and
  * is rebuilt from it at start. The caller owns the log: {@link #close()} stops the HTTP server but does not close
  * the log. Only one registry may write to a given log at a time.
+ *
+ * <p>Unless already set, loading this class sets the JVM-wide system property {@code sun.net.httpserver.nodelay}
+ * to {@code true} so that the JDK HTTP server answers keep-alive requests without Nagle delays.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
@@ -72,6 +75,15 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SchemaRegistryServer.class);
     private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK server writes response headers and body separately; without TCP_NODELAY, Nagle's algorithm and
+        // delayed ACKs add ~40 ms to every keep-alive request. Read once by the JDK, so set before the first server.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
