@@ -105,7 +105,7 @@ final class HttpRouter implements HttpHandler {
                 status = e.httpStatus();
                 body = JsonResponses.error(e.errorCode(), e.getMessage());
                 if (status >= 500) {
-                    LOGGER.warn("{} {} failed: {}", method, path, e.getMessage(), e.getCause());
+                    LOGGER.warn("{} {} failed with {}: {}", method, path, e.errorCode(), e.getMessage());
                 } else {
                     LOGGER.debug("{} {} refused with {}: {}", method, path, e.errorCode(), e.getMessage());
                 }
@@ -139,7 +139,9 @@ final class HttpRouter implements HttpHandler {
             }
             pathKnown = true;
             if (route.method().equals(method)) {
-                checkContentType(exchange);
+                if ("POST".equals(method) || "PUT".equals(method)) {
+                    checkContentType(exchange);
+                }
                 byte[] body = readBody(exchange.getRequestBody());
                 return route.handler().handle(new Request(params, query(exchange.getRequestURI().getRawQuery()), body));
             }

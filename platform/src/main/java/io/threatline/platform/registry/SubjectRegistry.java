@@ -132,16 +132,17 @@ public final class SubjectRegistry {
      * @return incompatibility messages; empty if compatible
      */
     public List<String> checkCompatibility(String subject, Integer version, String schemaText) {
-        List<Previous> previous = read(() -> {
-            if (version == null) {
-                return newestFirst(model.versions(subject, false));
+        return read(() -> {
+            List<Previous> previous;
+            if (version == null || version == LATEST) {
+                previous = newestFirst(version == null ? model.versions(subject, false)
+                        : existingVersions(subject, false));
+            } else {
+                SchemaVersion target = find(subject, version, false);
+                previous = List.of(new Previous(target.version(), model.schema(target.id()).orElseThrow()));
             }
-            SchemaVersion target = find(subject, version, false);
-            return version == LATEST ? newestFirst(model.versions(subject, false))
-                    : List.of(new Previous(target.version(), model.schema(target.id()).orElseThrow()));
+            return CompatibilityChecker.check(model.effectiveLevel(subject), AvroSchemas.parse(schemaText), previous);
         });
-        CompatibilityLevel level = read(() -> model.effectiveLevel(subject));
-        return CompatibilityChecker.check(level, AvroSchemas.parse(schemaText), previous);
     }
 
     /**
