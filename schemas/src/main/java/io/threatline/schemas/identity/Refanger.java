@@ -18,7 +18,7 @@ package io.threatline.schemas.identity;
  * cannot be told apart from a defanged one and is refanged too; feeds do not send such values in
  * practice, and treating every value alike keeps fanged and plain forms on one id.
  *
- * <p>{@link #refang} is idempotent: it repeats until nothing changes, so {@code [[.].]} ends as
+ * <p>{@link #refang} is idempotent: it repeats until nothing changes, so {@code [[.]]} ends as
  * {@code .} rather than {@code [.]}.
  */
 public final class Refanger {
