@@ -15,9 +15,6 @@ import org.slf4j.LoggerFactory;
 import io.threatline.platform.kafka.EmbeddedKafka;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.registry.CompatibilityLevel;
-import io.threatline.platform.registry.KafkaSchemaLog;
-import io.threatline.platform.registry.SchemaRegistryServer;
 
 /**
  * The local runtime in one piece: an embedded KRaft broker with its data under
@@ -42,10 +39,10 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private final EmbeddedKafka kafka;
-    private final SchemaRegistryServer registry;
+    private final KafkaBackedRegistry registry;
     private final Duration startupTime;
 
-    private LocalPlatform(EmbeddedKafka kafka, SchemaRegistryServer registry, Duration startupTime) {
+    private LocalPlatform(EmbeddedKafka kafka, KafkaBackedRegistry registry, Duration startupTime) {
         this.kafka = kafka;
         this.registry = registry;
         this.startupTime = startupTime;
@@ -60,25 +57,14 @@ public final class LocalPlatform implements AutoCloseable {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 TopicProvisioner.ensure(admin, topics);
             }
-            SchemaRegistryServer registry = startRegistry(kafka.bootstrapServers(), settings.host(), settings.registryPort(),
-                settings.schemasTopic());
+            KafkaBackedRegistry registry = KafkaBackedRegistry.start(kafka.bootstrapServers(), settings.host(),
+                settings.registryPort(), settings.schemasTopic(), Map.of());
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             LOGGER.info("Local platform up in {} ms: Kafka at {}, schema registry at {}", took.toMillis(),
                 kafka.bootstrapServers(), registry.url());
             return new LocalPlatform(kafka, registry, took);
         } catch (RuntimeException e) {
             kafka.close();
-            throw e;
-        }
-    }
-
-    /** A registry over a compacted topic of the given cluster, BACKWARD by default. */
-    public static SchemaRegistryServer startRegistry(String bootstrapServers, String host, int port, String schemasTopic) {
-        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, Map.of());
-        try {
-            return SchemaRegistryServer.start(new SchemaRegistryServer.Settings(host, port, CompatibilityLevel.BACKWARD, 4), log);
-        } catch (RuntimeException e) {
-            log.close();
             throw e;
         }
     }

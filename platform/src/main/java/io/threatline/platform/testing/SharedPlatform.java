@@ -1,12 +1,12 @@
 package io.threatline.platform.testing;
 
 import java.net.URI;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.threatline.platform.registry.SchemaRegistryServer;
-import io.threatline.platform.runtime.LocalPlatform;
+import io.threatline.platform.runtime.KafkaBackedRegistry;
 
 /**
  * The shared Kafka of {@link SharedKafka} plus a schema registry: an external one when
@@ -32,7 +32,7 @@ public final class SharedPlatform {
             if (external != null && !external.isBlank()) {
                 registryUrl = URI.create(external.trim());
             } else {
-                SchemaRegistryServer server = LocalPlatform.startRegistry(bootstrapServers(), "localhost", 0, "_schemas");
+                KafkaBackedRegistry server = KafkaBackedRegistry.start(bootstrapServers(), "localhost", 0, "_schemas", Map.of());
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shared-registry-shutdown"));
                 registryUrl = server.url();
             }

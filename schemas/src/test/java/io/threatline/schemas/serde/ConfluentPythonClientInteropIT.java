@@ -122,7 +122,7 @@ class ConfluentPythonClientInteropIT {
                 + " \"tlp\": \"AMBER_STRICT\", \"malwareFamilies\": [], \"campaign\": null, \"tags\": [],"
                 + " \"killChainPhase\": null, \"retraction\": true, \"retractionReason\": \"false positive\"}");
 
-        List<String> out = python(input, "write", SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString(),
+        List<String> out = pythonWithInput(input, "write", SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString(),
             topic, schemaFile.toString());
         assertThat(out).containsExactly("wrote 2");
 
@@ -200,10 +200,10 @@ class ConfluentPythonClientInteropIT {
     }
 
     private static List<String> python(String... args) throws Exception {
-        return python(null, args);
+        return pythonWithInput(null, args);
     }
 
-    private static List<String> python(String stdin, String... args) throws Exception {
+    private static List<String> pythonWithInput(String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,9 +1,8 @@
-package io.threatline.schemas.identity;
+package io.threatline.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.threatline.schemas.Result;
 import io.threatline.schemas.Result.Rejection;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,54 @@
+package io.threatline.platform.runtime;
+
+import java.net.URI;
+import java.util.Map;
+
+import io.threatline.platform.registry.CompatibilityLevel;
+import io.threatline.platform.registry.KafkaSchemaLog;
+import io.threatline.platform.registry.SchemaRegistryServer;
+
+/**
+ * The local schema registry with its schemas in a compacted topic of a Kafka cluster: the HTTP
+ * server and the log it owns, started and stopped together.
+ */
+public final class KafkaBackedRegistry implements AutoCloseable {
+    private final KafkaSchemaLog log;
+    private final SchemaRegistryServer server;
+
+    private KafkaBackedRegistry(KafkaSchemaLog log, SchemaRegistryServer server) {
+        this.log = log;
+        this.server = server;
+    }
+
+    /**
+     * @param port         HTTP port, 0 for any free one
+     * @param schemasTopic compacted topic holding the schemas (created if missing)
+     * @param clientProperties further Kafka client settings (security) for the log
+     */
+    public static KafkaBackedRegistry start(String bootstrapServers, String host, int port, String schemasTopic,
+                                            Map<String, Object> clientProperties) {
+        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, clientProperties);
+        try {
+            SchemaRegistryServer server = SchemaRegistryServer.start(
+                SchemaRegistryServer.Settings.defaults().withHost(host).withPort(port)
+                    .withDefaultCompatibility(CompatibilityLevel.BACKWARD), log);
+            return new KafkaBackedRegistry(log, server);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    public URI url() {
+        return server.url();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            log.close();
+        }
+    }
+}
