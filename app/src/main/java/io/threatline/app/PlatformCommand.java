@@ -62,8 +62,15 @@ public final class PlatformCommand implements Callable<Integer> {
         out.flush();
         LocalPlatform platform = LocalPlatform.start(
             new LocalPlatform.Settings(dataDir, host, kafkaPort, registryPort, "_schemas"), topics.coreTopics());
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: ask the main thread to stop and give it time to close broker and registry cleanly.
         Thread hook = new Thread(() -> {
             stop.countDown();
+            try {
+                stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "threatline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (platform) {
@@ -80,13 +87,15 @@ public final class PlatformCommand implements Callable<Integer> {
             out.println("Stopping ...");
             out.flush();
         } finally {
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyShuttingDown) {
-                // The JVM is exiting because of Ctrl-C; the hook has run.
+                // The JVM is exiting because of Ctrl-C; the hook is running and has been released.
             }
         }
-        out.println("Stopped.");
         return 0;
     }
 

@@ -25,9 +25,20 @@ public final class ThreatlineCommand implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new ThreatlineCommand())
             .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                cmd.getErr().println(cmd.getColorScheme().errorText("threatline: " + e.getMessage()));
+                cmd.getErr().println(cmd.getColorScheme().errorText("threatline: " + describe(e)));
                 return 1;
             });
+    }
+
+    /** The message of the failure and of each cause, without a stack trace. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     public static void main(String[] args) {

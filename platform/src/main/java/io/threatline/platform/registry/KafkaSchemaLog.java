@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -161,8 +162,7 @@ public final class KafkaSchemaLog implements SchemaLog {
     }
 
     private void verifyTopic(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        TopicDescription description = describeOnceKnown(admin);
         if (description.partitions().size() != 1) {
             throw new SchemaLogException("Schema topic " + topic + " must have exactly 1 partition, found "
                     + description.partitions().size());
@@ -175,6 +175,22 @@ public final class KafkaSchemaLog implements SchemaLog {
         if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
             throw new SchemaLogException("Schema topic " + topic + " must have cleanup.policy=compact, found "
                     + policy);
+        }
+    }
+
+    /** A topic just created may take a moment to reach the broker's metadata; wait for it within the timeout. */
+    private TopicDescription describeOnceKnown(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
