@@ -1,0 +1,66 @@
+package io.threatline.producer.publish;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * The publisher's own settings ({@code threatline.publisher.*}); everything else in the same map is
+ * passed to the Kafka producer and the Avro serializer unchanged. A bad value fails at construction
+ * with a message naming the setting.
+ */
+public final class PublisherConfig extends AbstractConfig {
+
+    public static final String PREFIX = "threatline.publisher.";
+    public static final String TOPIC = PREFIX + "topic";
+    public static final String MAX_PENDING_EVENTS = PREFIX + "max.pending.events";
+    public static final String INVALID_EVENT_POLICY = PREFIX + "invalid.event.policy";
+
+    /** What the publisher does with an event that breaks the contract's rules. */
+    public enum InvalidEventPolicy {
+        /** Do not send it; the caller gets a rejection with the reason (the default). */
+        REJECT,
+        /** Send it anyway, keyed by its raw value, so that the hub's own validation and dead letter can be exercised. */
+        SEND_AS_IS
+    }
+
+    private static final ConfigDef.Validator POLICY = (name, value) -> {
+        try {
+            InvalidEventPolicy.valueOf(String.valueOf(value).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, "accepted: REJECT, SEND_AS_IS");
+        }
+    };
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+        .define(TOPIC, Type.STRING, ThreatlineTopics.defaults().sensorEvents(), new ConfigDef.NonEmptyString(), Importance.HIGH,
+            "Topic the sensor events are published to.")
+        .define(MAX_PENDING_EVENTS, Type.INT, 20_000, ConfigDef.Range.between(1, 10_000_000), Importance.MEDIUM,
+            "Events sent but not yet acknowledged before publish() blocks the caller (backpressure). "
+                + "Bounds the memory the publisher holds.")
+        .define(INVALID_EVENT_POLICY, Type.STRING, InvalidEventPolicy.REJECT.name(), POLICY, Importance.LOW,
+            "REJECT: invalid events are not sent and come back as rejections. SEND_AS_IS: sent anyway (for testing the hub).");
+
+    public PublisherConfig(Map<String, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    public String topic() {
+        return getString(TOPIC);
+    }
+
+    public int maxPendingEvents() {
+        return getInt(MAX_PENDING_EVENTS);
+    }
+
+    public InvalidEventPolicy invalidEventPolicy() {
+        return InvalidEventPolicy.valueOf(getString(INVALID_EVENT_POLICY).toUpperCase(Locale.ROOT));
+    }
+}
