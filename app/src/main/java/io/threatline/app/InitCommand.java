@@ -1,22 +1,14 @@
 package io.threatline.app;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import io.threatline.platform.kafka.BrokerReadiness;
 import io.threatline.platform.kafka.TopicProvisioner;
@@ -44,15 +36,8 @@ public final class InitCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
-    String bootstrapServers;
-
-    @Option(names = "--command-config",
-        description = "Properties file with further Kafka client settings (security.protocol, sasl.*, ssl.*).")
-    Path commandConfig;
-
-    @Option(names = "--schema-registry-url", required = true, description = "Base URL of a Confluent-compatible schema registry.")
-    URI registryUrl;
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX, description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
@@ -72,13 +57,13 @@ public final class InitCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> client = clientProperties();
+        Map<String, Object> client = connection.kafkaProperties();
         BrokerReadiness.await(client, Duration.ofSeconds(30));
         try (Admin admin = Admin.create(client)) {
             List<String> created = TopicProvisioner.ensure(admin, topics.coreTopics());
             out.println("Topics: " + created.size() + " created, " + (topics.coreTopics().size() - created.size()) + " already there");
         }
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(List.of(registryUrl), Duration.ofSeconds(10), Optional.empty())) {
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(List.of(connection.registryUrl()), Duration.ofSeconds(10), Optional.empty())) {
             for (Map.Entry<String, Schema> e : TopicContracts.valueSchemas(topics).entrySet()) {
                 String subject = SubjectNameStrategy.TOPIC_NAME.subject(e.getKey(), false, e.getValue());
                 int id = registry.register(subject, e.getValue());
@@ -87,21 +72,5 @@ public final class InitCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>();
-        if (commandConfig != null) {
-            Properties file = new Properties();
-            try (InputStream in = Files.newInputStream(commandConfig)) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Cannot read --command-config " + commandConfig + ": " + e.getMessage());
-            }
-            file.forEach((k, v) -> props.put(k.toString(), v));
-        }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
     }
 }
