@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * The indicators a simulated fleet can see, precomputed as arrays so that producing an event costs
  * a few array reads. Index {@code i} is the indicator's popularity rank: rank 0 is drawn most
  * often. Everything about an indicator is fixed here: its type, its value (plain, and one
- * defanged form), its malware family (none for about a quarter), its campaign, kill-chain phase,
+ * defanged form), its malware family (none for about a fifth), its campaign, kill-chain phase,
  * base confidence and tags.
  *
  * <p>Values are realistic and canonicalisable: IPv4 addresses in public unicast space (private,

@@ -8,13 +8,13 @@ import java.util.List;
  * do, so the hub's alias resolution has something to resolve.
  */
 public enum SimulatedFamily {
-    SHYLOCK("Shylock", "Caphaw", "op-shylock-2026", "Trojan", 0.16),
-    EMOTET("Emotet", null, "emotet-epoch5-2026", "Botnet", 0.16),
-    QAKBOT("QakBot", null, "qakbot-invoice-wave", "Trojan", 0.13),
+    SHYLOCK("Shylock", "Caphaw", "op-shylock-2026", "Trojan", 0.15),
+    EMOTET("Emotet", null, "emotet-epoch5-2026", "Botnet", 0.15),
+    QAKBOT("QakBot", null, "qakbot-invoice-wave", "Trojan", 0.12),
     DRIDEX("Dridex", null, "dridex-banking-q1", "Trojan", 0.10),
-    TRICKBOT("TrickBot", null, "trickbot-anchor-2026", "Trojan", 0.10),
+    TRICKBOT("TrickBot", null, "trickbot-anchor-2026", "Trojan", 0.09),
     ZEUS("ZeuS", null, "zeus-p2p-revival", "Trojan", 0.08),
-    ICEDID("IcedID", null, "icedid-lure-2026", "Downloader", 0.07),
+    ICEDID("IcedID", null, "icedid-lure-2026", "Downloader", 0.06),
     AGENT_TESLA("AgentTesla", null, null, "Spyware", 0.05);
 
     private final String name;
@@ -23,7 +23,7 @@ public enum SimulatedFamily {
     private final List<String> asReported;
     private final List<String> asReportedByAlias;
     private final String categoryTag;
-    /** Share of all indicators in the family; the rest (about 25%) have none. */
+    /** Share of all indicators in the family; the rest (20%) have none. */
     final double share;
 
     SimulatedFamily(String name, String alias, String campaign, String category, double share) {
