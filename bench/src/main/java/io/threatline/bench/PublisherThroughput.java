@@ -1,0 +1,99 @@
+package io.threatline.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.threatline.producer.publish.PublisherConfig;
+import io.threatline.producer.publish.ThreatPublisher;
+import io.threatline.producer.simulator.SensorSimulator;
+import io.threatline.producer.simulator.SimulatorSettings;
+
+/**
+ * Publisher throughput to a running broker: simulated events published as fast as the publisher
+ * takes them (validation, canonical key, Avro serialization, idempotent acks=all producer), after a
+ * warm-up; also the memory held under backpressure (pending events and heap, sampled every 100 ms).
+ *
+ * <p>Usage: {@code PublisherThroughput <bootstrap> <registry-url> <events> <topic> [maxPending]}.
+ * Run by {@code bench/publisher-throughput.sh}, which starts the local platform in its own JVM.
+ */
+public final class PublisherThroughput {
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        String registry = args[1];
+        long events = Long.parseLong(args[2]);
+        String topic = args[3];
+        int maxPending = args.length > 4 ? Integer.parseInt(args[4]) : 20_000;
+        long warmup = Math.min(200_000, events / 5);
+
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrap);
+        config.put("schema.registry.url", registry);
+        config.put(PublisherConfig.TOPIC, topic);
+        config.put(PublisherConfig.MAX_PENDING_EVENTS, maxPending);
+        SimulatorSettings settings = SimulatorSettings.defaults().withSeed(7)
+            .withDistinctIndicators((int) Math.min(SimulatorSettings.MAX_DISTINCT_INDICATORS, events)).withDuplicateShare(0.6);
+        SensorSimulator simulator = new SensorSimulator(settings);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        AtomicLong maxPendingSeen = new AtomicLong();
+        AtomicLong maxHeapUsed = new AtomicLong();
+
+        try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
+            for (long i = 0; i < warmup; i++) {
+                publisher.publish(simulator.next());
+            }
+            publisher.flush();
+            System.gc();
+            long heapAfterWarmup = memory.getHeapMemoryUsage().getUsed();
+
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                maxPendingSeen.accumulateAndGet(publisher.pendingEvents(), Math::max);
+                maxHeapUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            long sentBefore = publisher.metrics().sentCount();
+            long start = System.nanoTime();
+            long half = events / 2;
+            long pendingAtHalf = 0;
+            long liveAtHalf = 0;
+            for (long i = 0; i < events; i++) {
+                publisher.publish(simulator.next());
+                if (i == half) {
+                    // What the publisher holds while it is pushing back: live heap after a full GC, minus the baseline.
+                    pendingAtHalf = publisher.pendingEvents();
+                    System.gc();
+                    liveAtHalf = memory.getHeapMemoryUsage().getUsed();
+                }
+            }
+            publisher.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            sampler.shutdownNow();
+            long acked = publisher.metrics().sentCount() - sentBefore;
+            if (acked != events || publisher.metrics().failedCount() > 0) {
+                throw new IllegalStateException("only " + acked + " of " + events + " acknowledged, "
+                    + publisher.metrics().failedCount() + " failed");
+            }
+            System.out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) | max heap used | resident memory |%n", maxPending);
+            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
+                maxPendingSeen.get(), (liveAtHalf - heapAfterWarmup) >> 20, pendingAtHalf, maxHeapUsed.get() >> 20, residentMiB());
+        }
+    }
+
+    private static long residentMiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+            }
+        }
+        return -1;
+    }
+}
