@@ -29,7 +29,7 @@ public final class InputAdapters {
      *   <li>By extension: {@code .csv} is CSV, {@code .jsonl} and {@code .ndjson} are JSON Lines.
      *       ({@code .json} says nothing: STIX and MISP both use it.)
      *   <li>By content, looking at the first characters of the input (a few KB are plenty):
-     *       two lines that each start with {@code {}, the first a complete object, are JSON Lines
+     *       two lines that each start with <code>&#123;</code>, the first a complete object, are JSON Lines
      *       (a pretty-printed document indents its inner lines, a minified one has only one); a JSON
      *       document with {@code "type": "bundle"} is STIX; one with an {@code "Event"} or {@code
      *       "Attribute"} member is MISP; a single one-line object is JSON Lines; otherwise a first
