@@ -10,15 +10,20 @@ public final class InputAdapters {
     private static final Pattern BUNDLE_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"bundle\"");
     private static final Pattern MISP_MEMBER = Pattern.compile("\"(Event|Attribute)\"\\s*:");
 
+    private static final InputAdapter STIX = new StixBundleAdapter();
+    private static final InputAdapter MISP = new MispEventAdapter();
+    private static final InputAdapter CSV = new CsvAdapter();
+    private static final InputAdapter JSONL = new JsonLinesAdapter();
+
     private InputAdapters() {}
 
     /** The adapter for {@code format}. Adapters keep no state, so one instance serves every read. */
     public static InputAdapter forFormat(InputFormat format) {
         return switch (format) {
-            case STIX -> new StixBundleAdapter();
-            case MISP -> new MispEventAdapter();
-            case CSV -> new CsvAdapter();
-            case JSONL -> new JsonLinesAdapter();
+            case STIX -> STIX;
+            case MISP -> MISP;
+            case CSV -> CSV;
+            case JSONL -> JSONL;
         };
     }
 
