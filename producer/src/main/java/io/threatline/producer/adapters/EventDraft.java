@@ -9,7 +9,6 @@ import io.threatline.contract.Tlp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -69,15 +68,5 @@ final class EventDraft {
     static String eventId(String vendor, String sourceName, String location, IndicatorType type, String value) {
         String name = vendor + "|" + sourceName + "|" + location + "|" + type + "|" + value;
         return UUID.nameUUIDFromBytes(name.getBytes(UTF_8)).toString();
-    }
-
-    static List<String> nonBlank(List<String> values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                out.add(v.strip());
-            }
-        }
-        return out;
     }
 }

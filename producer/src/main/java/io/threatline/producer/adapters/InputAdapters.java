@@ -10,15 +10,20 @@ public final class InputAdapters {
     private static final Pattern BUNDLE_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"bundle\"");
     private static final Pattern MISP_MEMBER = Pattern.compile("\"(Event|Attribute)\"\\s*:");
 
+    private static final InputAdapter STIX = new StixBundleAdapter();
+    private static final InputAdapter MISP = new MispEventAdapter();
+    private static final InputAdapter CSV = new CsvAdapter();
+    private static final InputAdapter JSONL = new JsonLinesAdapter();
+
     private InputAdapters() {}
 
     /** The adapter for {@code format}. Adapters keep no state, so one instance serves every read. */
     public static InputAdapter forFormat(InputFormat format) {
         return switch (format) {
-            case STIX -> new StixBundleAdapter();
-            case MISP -> new MispEventAdapter();
-            case CSV -> new CsvAdapter();
-            case JSONL -> new JsonLinesAdapter();
+            case STIX -> STIX;
+            case MISP -> MISP;
+            case CSV -> CSV;
+            case JSONL -> JSONL;
         };
     }
 
@@ -29,7 +34,7 @@ public final class InputAdapters {
      *   <li>By extension: {@code .csv} is CSV, {@code .jsonl} and {@code .ndjson} are JSON Lines.
      *       ({@code .json} says nothing: STIX and MISP both use it.)
      *   <li>By content, looking at the first characters of the input (a few KB are plenty):
-     *       two lines that each start with {@code {}, the first a complete object, are JSON Lines
+     *       two lines that each start with <code>&#123;</code>, the first a complete object, are JSON Lines
      *       (a pretty-printed document indents its inner lines, a minified one has only one); a JSON
      *       document with {@code "type": "bundle"} is STIX; one with an {@code "Event"} or {@code
      *       "Attribute"} member is MISP; a single one-line object is JSON Lines; otherwise a first

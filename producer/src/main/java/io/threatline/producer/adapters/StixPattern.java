@@ -54,7 +54,7 @@ final class StixPattern {
             Map.entry("file:hashes.SHA-256", IndicatorType.SHA256),
             Map.entry("file:hashes.SHA256", IndicatorType.SHA256));
 
-    private enum Kind { LBRACKET, RBRACKET, LPAREN, RPAREN, STRING, WORD, OPERATOR, TYPED_LITERAL, EOF }
+    private enum Kind { LBRACKET, RBRACKET, LPAREN, RPAREN, COMMA, STRING, WORD, OPERATOR, TYPED_LITERAL, EOF }
 
     private record Token(Kind kind, String text, int pos) {
         boolean isWord(String keyword) {
@@ -71,13 +71,38 @@ final class StixPattern {
 
     /** The comparisons of {@code pattern}, in order, or why it cannot be published. */
     static List<Comparison> parse(String pattern) throws PatternException {
-        StixPattern parser = new StixPattern(tokenize(pattern));
+        List<Token> tokens = tokenize(pattern);
+        rejectCombinations(tokens);
+        StixPattern parser = new StixPattern(tokens);
         List<Comparison> out = parser.observationExpression();
         Token end = parser.peek();
         if (end.kind != Kind.EOF) {
             throw parser.unexpected(end, "the end of the pattern");
         }
         return out;
+    }
+
+    /**
+     * Reports AND, FOLLOWEDBY and qualifiers before anything else: they make the pattern something
+     * other than a list of indicators whatever its comparisons are, so they are the part to name
+     * (an {@code [a:x = 1 AND b:y = 2]} is unsupported for its AND, not for {@code a:x}).
+     */
+    private static void rejectCombinations(List<Token> tokens) throws PatternException {
+        int depth = 0;
+        for (Token t : tokens) {
+            if (t.kind == Kind.LBRACKET) {
+                depth++;
+            } else if (t.kind == Kind.RBRACKET) {
+                depth--;
+            } else if (t.isWord("AND")) {
+                throw unsupported(depth > 0 ? "AND between comparisons" : "AND between observation expressions");
+            } else if (t.isWord("FOLLOWEDBY") || t.isWord("WITHIN") || t.isWord("START") || t.isWord("STOP")
+                    || t.isWord("REPEATS")) {
+                String word = t.text.toUpperCase(Locale.ROOT);
+                throw unsupported(word.equals("FOLLOWEDBY") ? "FOLLOWEDBY between observation expressions"
+                        : "qualifier " + word);
+            }
+        }
     }
 
     // ---- grammar -------------------------------------------------------------------------
@@ -229,6 +254,8 @@ final class StixPattern {
                 out.add(new Token(Kind.LPAREN, "(", i++));
             } else if (c == ')') {
                 out.add(new Token(Kind.RPAREN, ")", i++));
+            } else if (c == ',') {
+                out.add(new Token(Kind.COMMA, ",", i++)); // only in set literals, which IN takes
             } else if (c == '\'') {
                 StringBuilder value = new StringBuilder();
                 int end = readString(s, i, value);
