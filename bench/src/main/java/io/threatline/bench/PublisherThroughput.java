@@ -32,6 +32,8 @@ public final class PublisherThroughput {
         long events = Long.parseLong(args[2]);
         String topic = args[3];
         int maxPending = args.length > 4 ? Integer.parseInt(args[4]) : 20_000;
+        // With the broker's pid, the broker is frozen for 5 s halfway through, so the publisher must push back.
+        long stallBrokerPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         long warmup = Math.min(200_000, events / 5);
 
         Map<String, Object> config = new HashMap<>();
@@ -45,6 +47,7 @@ public final class PublisherThroughput {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong maxPendingSeen = new AtomicLong();
         AtomicLong maxHeapUsed = new AtomicLong();
+        AtomicLong liveWhenSaturated = new AtomicLong(-1);
 
         try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
             for (long i = 0; i < warmup; i++) {
@@ -52,12 +55,18 @@ public final class PublisherThroughput {
             }
             publisher.flush();
             System.gc();
-            long heapAfterWarmup = memory.getHeapMemoryUsage().getUsed();
+            final long heapAfterWarmup = memory.getHeapMemoryUsage().getUsed();
 
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> {
-                maxPendingSeen.accumulateAndGet(publisher.pendingEvents(), Math::max);
+                int pendingNow = publisher.pendingEvents();
+                maxPendingSeen.accumulateAndGet(pendingNow, Math::max);
                 maxHeapUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                if (pendingNow >= maxPending && liveWhenSaturated.get() < 0) {
+                    // The publisher is pushing back (the broker is not acknowledging): what does it hold now?
+                    System.gc();
+                    liveWhenSaturated.set(memory.getHeapMemoryUsage().getUsed() - heapAfterWarmup);
+                }
             }, 0, 100, TimeUnit.MILLISECONDS);
             long sentBefore = publisher.metrics().sentCount();
             long start = System.nanoTime();
@@ -66,6 +75,9 @@ public final class PublisherThroughput {
             long liveAtHalf = 0;
             for (long i = 0; i < events; i++) {
                 publisher.publish(simulator.next());
+                if (i == half && stallBrokerPid > 0) {
+                    stallBroker(stallBrokerPid);
+                }
                 if (i == half) {
                     // What the publisher holds while it is pushing back: live heap after a full GC, minus the baseline.
                     pendingAtHalf = publisher.pendingEvents();
@@ -81,11 +93,32 @@ public final class PublisherThroughput {
                 throw new IllegalStateException("only " + acked + " of " + events + " acknowledged, "
                     + publisher.metrics().failedCount() + " failed");
             }
-            System.out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) | max heap used | resident memory |%n", maxPending);
-            System.out.println("|---|---|---|---|---|---|---|");
-            System.out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
-                maxPendingSeen.get(), (liveAtHalf - heapAfterWarmup) >> 20, pendingAtHalf, maxHeapUsed.get() >> 20, residentMiB());
+            System.out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) "
+                + "| live heap held at the limit | max heap used | resident memory |%n", maxPending);
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %s | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
+                maxPendingSeen.get(), (liveAtHalf - heapAfterWarmup) >> 20, pendingAtHalf,
+                liveWhenSaturated.get() < 0 ? "limit not reached" : String.format("%,d MiB", liveWhenSaturated.get() >> 20),
+                maxHeapUsed.get() >> 20, residentMiB());
         }
+    }
+
+    private static void stallBroker(long pid) {
+        Thread stall = new Thread(() -> {
+            try {
+                new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start().waitFor();
+                Thread.sleep(5000);
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).inheritIO().start().waitFor();
+                } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "broker-stall");
+        stall.start();
     }
 
     private static long residentMiB() throws Exception {
