@@ -1,0 +1,80 @@
+package io.threatline.streams;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.dedup.Lifetimes;
+
+/**
+ * The hub's own settings ({@code threatline.hub.*}), each declared once with type, default,
+ * validator and documentation. Everything else in the same map goes to Kafka Streams and the serdes
+ * unchanged. A bad value stops start-up with a message naming the setting.
+ */
+public final class HubConfig extends AbstractConfig {
+
+    public static final String PREFIX = "threatline.hub.";
+    public static final String TOPIC_PREFIX = PREFIX + "topic.prefix";
+    public static final String LIFETIME_IP = PREFIX + "lifetime.ip";
+    public static final String LIFETIME_DOMAIN = PREFIX + "lifetime.domain";
+    public static final String LIFETIME_URL = PREFIX + "lifetime.url";
+    public static final String LIFETIME_HASH = PREFIX + "lifetime.hash";
+    public static final String LIFETIME_EMAIL = PREFIX + "lifetime.email";
+    public static final String MAX_SOURCES = PREFIX + "max.sources";
+    public static final String SCAN_INTERVAL = PREFIX + "scan.interval";
+
+    private static final ConfigDef.Validator DURATION = (name, value) -> {
+        try {
+            Duration d = Duration.parse(String.valueOf(value));
+            if (d.isNegative() || d.isZero()) {
+                throw new ConfigException(name, value, "must be a positive ISO-8601 duration such as P30D or PT1M");
+            }
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(name, value, "is not an ISO-8601 duration; use e.g. P30D, PT12H, PT1M");
+        }
+    };
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+        .define(TOPIC_PREFIX, Type.STRING, ThreatlineTopics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of Threatline's topic names.")
+        .define(LIFETIME_IP, Type.STRING, "P30D", DURATION, Importance.MEDIUM, "IPv4/IPv6 indicators expire after this long unseen.")
+        .define(LIFETIME_DOMAIN, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "Domain indicators expire after this long unseen.")
+        .define(LIFETIME_URL, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "URL indicators expire after this long unseen.")
+        .define(LIFETIME_HASH, Type.STRING, "P365D", DURATION, Importance.MEDIUM, "File hash indicators expire after this long unseen.")
+        .define(LIFETIME_EMAIL, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "E-mail indicators expire after this long unseen.")
+        .define(MAX_SOURCES, Type.INT, 16, ConfigDef.Range.between(1, 1000), Importance.LOW,
+            "Most vendors and sensors kept per indicator (the first ones); bounds the state per indicator.")
+        .define(SCAN_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
+            "Stream-time interval of the expiry and embargo scans.");
+
+    public HubConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
+    }
+
+    public ThreatlineTopics topics() {
+        return new ThreatlineTopics(getString(TOPIC_PREFIX), 1, (short) 1);
+    }
+
+    public Lifetimes lifetimes() {
+        return new Lifetimes(duration(LIFETIME_IP), duration(LIFETIME_DOMAIN), duration(LIFETIME_URL),
+            duration(LIFETIME_HASH), duration(LIFETIME_EMAIL));
+    }
+
+    public int maxSources() {
+        return getInt(MAX_SOURCES);
+    }
+
+    public Duration scanInterval() {
+        return duration(SCAN_INTERVAL);
+    }
+
+    private Duration duration(String name) {
+        return Duration.parse(getString(name));
+    }
+}

@@ -1,0 +1,130 @@
+package io.threatline.streams.dedup;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.threatline.contract.Indicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.identity.IndicatorIdentity;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.topology.HubCounters;
+
+/**
+ * Keeps one Indicator per canonical id in a persistent store and emits its lifecycle: NEW, UPDATE
+ * on a material change, nothing for a repeat, REVOKE on a retraction, and EXPIRE — from a
+ * stream-time punctuation over an expiry index — once the type's lifetime has passed without a
+ * sighting. The store only holds live indicators, so it is bounded by those lifetimes.
+ */
+public final class DedupProcessor extends ContextualProcessor<String, ThreatEvent, String, Indicator> {
+
+    public static final String STATE_STORE = "indicator-state";
+    public static final String EXPIRY_STORE = "indicator-expiry";
+
+    private final IndicatorMergerFactory mergers;
+    private final Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory;
+    private final Duration expiryScanInterval;
+    private final HubCounters counters;
+    private KeyValueStore<String, Indicator> state;
+    private KeyValueStore<String, String> expiry;
+    private IndicatorMerger merger;
+    private Enrichment enrichment;
+
+    /** Builds the merger once the enrichment (which needs the processor context) is known. */
+    public interface IndicatorMergerFactory {
+        IndicatorMerger create(Enrichment enrichment);
+    }
+
+    public DedupProcessor(IndicatorMergerFactory mergers, Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
+                          Duration expiryScanInterval, HubCounters counters) {
+        this.mergers = mergers;
+        this.enrichmentFactory = enrichmentFactory;
+        this.expiryScanInterval = expiryScanInterval;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Indicator> context) {
+        super.init(context);
+        state = context.getStateStore(STATE_STORE);
+        expiry = context.getStateStore(EXPIRY_STORE);
+        enrichment = enrichmentFactory.apply(context);
+        merger = mergers.create(enrichment);
+        context.schedule(expiryScanInterval, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, ThreatEvent> record) {
+        ThreatEvent event = record.value();
+        var canonical = IndicatorIdentity.parseId(record.key());
+        if (!canonical.isOk()) {
+            // Validation keyed it canonically; anything else is a bug upstream, never a partner's business.
+            throw new IllegalStateException("Dedup got a non-canonical key " + record.key() + ": " + canonical.rejection().message());
+        }
+        CanonicalIndicator indicator = canonical.value();
+        var benign = enrichment.benignList(indicator.type(), indicator.value());
+        if (benign.isPresent()) {
+            counters.suppressed.increment();
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(record.timestamp());
+        Indicator previous = state.get(record.key());
+        IndicatorMerger.Merge merge = merger.merge(previous, event, indicator, now);
+        if (merge.state().isPresent()) {
+            state.put(record.key(), merge.state().get());
+            if (previous == null) {
+                expiry.put(expiryKey(merge.state().get()), "");
+            }
+        } else if (previous != null) {
+            state.delete(record.key());
+        }
+        if (merge.emitted().isEmpty()) {
+            counters.duplicates.increment();
+            return;
+        }
+        counters.indicatorChanges.increment();
+        context().forward(record.withValue(enrichment.enrich(merge.emitted().get())));
+    }
+
+    /**
+     * Expires what has not been seen for its lifetime. The index is written once per indicator and
+     * fixed up lazily here, so a repeat sighting costs no index write.
+     */
+    private void expire(long streamTime) {
+        Instant now = Instant.ofEpochMilli(streamTime);
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = expiry.range(String.format("%016x|", 0L), String.format("%016x|~", streamTime))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> entry : due) {
+            expiry.delete(entry.key);
+            String id = entry.key.substring(17);
+            Indicator current = state.get(id);
+            if (current == null) {
+                continue;
+            }
+            if (current.getExpiresAt().isAfter(now)) {
+                expiry.put(expiryKey(current), "");
+                continue;
+            }
+            state.delete(id);
+            counters.indicatorChanges.increment();
+            context().forward(new Record<>(id, enrichment.enrich(IndicatorMerger.expire(current, now)), streamTime));
+        }
+    }
+
+    static String expiryKey(Indicator indicator) {
+        return String.format("%016x|%s", indicator.getExpiresAt().toEpochMilli(), indicator.getId());
+    }
+}

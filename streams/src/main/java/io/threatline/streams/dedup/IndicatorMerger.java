@@ -1,0 +1,149 @@
+package io.threatline.streams.dedup;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import io.threatline.contract.Indicator;
+import io.threatline.contract.KillChainPhase;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.tlp.TlpOrder;
+
+/**
+ * Merges one sighting into an indicator's state and says whether that is news (DESIGN §5): NEW on
+ * the first sighting, UPDATE only on a material change — a different confidence band, a new family
+ * or campaign, a stricter TLP, a new vendor — and nothing for a repeat. A retraction revokes.
+ * Pure: no I/O, no clock; the caller passes the time.
+ */
+public final class IndicatorMerger {
+
+    /** The new state to store (empty: delete it) and the change to emit (empty: nothing, a duplicate). */
+    public record Merge(Optional<Indicator> state, Optional<Indicator> emitted) {
+    }
+
+    private final Lifetimes lifetimes;
+    private final int maxSources;
+    private final UnaryOperator<List<String>> familyResolver;
+
+    /**
+     * @param maxSources     most vendors and sensors kept per indicator (the first ones win)
+     * @param familyResolver turns reported family names into canonical ones (aliases resolved)
+     */
+    public IndicatorMerger(Lifetimes lifetimes, int maxSources, UnaryOperator<List<String>> familyResolver) {
+        this.lifetimes = lifetimes;
+        this.maxSources = maxSources;
+        this.familyResolver = familyResolver;
+    }
+
+    public Merge merge(Indicator state, ThreatEvent event, CanonicalIndicator canonical, Instant now) {
+        if (event.getRetraction()) {
+            if (state == null) {
+                return new Merge(Optional.empty(), Optional.empty());
+            }
+            Indicator revoked = Indicator.newBuilder(state).setAction(LifecycleAction.REVOKE).setUpdatedAt(now).build();
+            return new Merge(Optional.empty(), Optional.of(revoked));
+        }
+        String sensor = event.getVendor() + "/" + event.getSensorId();
+        List<String> families = familyResolver.apply(event.getMalwareFamilies());
+        if (state == null) {
+            Instant seen = event.getObservedAt();
+            Indicator fresh = Indicator.newBuilder()
+                .setId(canonical.id()).setType(canonical.type()).setValue(canonical.value())
+                .setAction(LifecycleAction.NEW)
+                .setFirstSeen(seen).setLastSeen(seen).setSightings(1)
+                .setVendors(List.of(event.getVendor())).setSensors(List.of(sensor))
+                .setConfidence(event.getConfidence()).setTlp(event.getTlp())
+                .setMalwareFamilies(sorted(families))
+                .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
+                .setTags(sorted(event.getTags()))
+                .setKillChainPhases(event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
+                .setUpdatedAt(now).setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
+                .build();
+            return new Merge(Optional.of(fresh), Optional.of(fresh));
+        }
+
+        Instant firstSeen = min(state.getFirstSeen(), event.getObservedAt());
+        Instant lastSeen = max(state.getLastSeen(), event.getObservedAt());
+        List<String> vendors = bounded(state.getVendors(), event.getVendor());
+        boolean newVendor = vendors.size() > state.getVendors().size();
+        int confidence = Math.max(state.getConfidence(), event.getConfidence());
+        var tlp = TlpOrder.mostRestrictive(state.getTlp(), event.getTlp());
+        List<String> allFamilies = union(state.getMalwareFamilies(), families);
+        List<String> campaigns = event.getCampaign() == null ? state.getCampaigns() : union(state.getCampaigns(), List.of(event.getCampaign()));
+        boolean material = newVendor
+            || band(confidence) != band(state.getConfidence())
+            || tlp != state.getTlp()
+            || allFamilies.size() != state.getMalwareFamilies().size()
+            || campaigns.size() != state.getCampaigns().size();
+
+        Indicator.Builder next = Indicator.newBuilder(state)
+            .setFirstSeen(firstSeen).setLastSeen(lastSeen).setSightings(state.getSightings() + 1)
+            .setVendors(vendors).setSensors(bounded(state.getSensors(), sensor))
+            .setConfidence(confidence).setTlp(tlp)
+            .setMalwareFamilies(allFamilies).setCampaigns(campaigns)
+            .setTags(union(state.getTags(), event.getTags()))
+            .setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()))
+            .setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
+        if (!material) {
+            // Stored (sightings, last seen) but not emitted: that is the dedup.
+            return new Merge(Optional.of(next.setAction(state.getAction()).build()), Optional.empty());
+        }
+        Indicator updated = next.setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
+        return new Merge(Optional.of(updated), Optional.of(updated));
+    }
+
+    /** The state as an EXPIRE change, when it has not been seen for its lifetime. */
+    public static Indicator expire(Indicator state, Instant now) {
+        return Indicator.newBuilder(state).setAction(LifecycleAction.EXPIRE).setUpdatedAt(now).build();
+    }
+
+    /** Confidence bands: a move within a band is not news. */
+    static int band(int confidence) {
+        return confidence >= 75 ? 3 : confidence >= 50 ? 2 : confidence >= 25 ? 1 : 0;
+    }
+
+    private List<String> bounded(List<String> current, String added) {
+        if (current.contains(added) || current.size() >= maxSources) {
+            return current;
+        }
+        List<String> next = new ArrayList<>(current.size() + 1);
+        next.addAll(current);
+        next.add(added);
+        return next;
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        if (b.isEmpty() || a.containsAll(b)) {
+            return a;
+        }
+        LinkedHashSet<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return sorted(List.copyOf(all));
+    }
+
+    private static List<KillChainPhase> phases(List<KillChainPhase> current, KillChainPhase added) {
+        if (added == null || current.contains(added)) {
+            return current;
+        }
+        List<KillChainPhase> next = new ArrayList<>(current);
+        next.add(added);
+        return next;
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().distinct().sorted().toList();
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,50 @@
+package io.threatline.streams.topology;
+
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.TrendStatistic;
+import io.threatline.contract.reference.BenignEntry;
+import io.threatline.contract.reference.FamilyAlias;
+import io.threatline.contract.reference.IpRange;
+import io.threatline.schemas.serde.ConfluentAvroSerde;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+
+/**
+ * The hub's value serdes, declared once, all sharing one registry client (a caching REST client in
+ * production, an in-memory one under TopologyTestDriver). Keys are plain strings everywhere.
+ */
+public final class HubSerdes {
+    public final ConfluentAvroSerde<ThreatEvent> threatEvent;
+    public final ConfluentAvroSerde<Indicator> indicator;
+    public final ConfluentAvroSerde<DeadLetter> deadLetter;
+    public final ConfluentAvroSerde<PartnerAgreement> agreement;
+    public final ConfluentAvroSerde<PartnerIndicator> partnerIndicator;
+    public final ConfluentAvroSerde<TrendStatistic> trendStatistic;
+    public final ConfluentAvroSerde<FamilyAlias> familyAlias;
+    public final ConfluentAvroSerde<IpRange> ipRange;
+    public final ConfluentAvroSerde<BenignEntry> benignEntry;
+
+    public HubSerdes(SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
+        threatEvent = serde(ThreatEvent.class, registry, serdeConfig);
+        indicator = serde(Indicator.class, registry, serdeConfig);
+        deadLetter = serde(DeadLetter.class, registry, serdeConfig);
+        agreement = serde(PartnerAgreement.class, registry, serdeConfig);
+        partnerIndicator = serde(PartnerIndicator.class, registry, serdeConfig);
+        trendStatistic = serde(TrendStatistic.class, registry, serdeConfig);
+        familyAlias = serde(FamilyAlias.class, registry, serdeConfig);
+        ipRange = serde(IpRange.class, registry, serdeConfig);
+        benignEntry = serde(BenignEntry.class, registry, serdeConfig);
+    }
+
+    private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(Class<T> type, SchemaRegistryClient registry,
+                                                                           Map<String, ?> config) {
+        return ConfluentAvroSerde.specific(type, registry, config, false);
+    }
+}

@@ -1,0 +1,98 @@
+package io.threatline.streams.topology;
+
+import java.util.function.Function;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.Stores;
+
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubConfig;
+import io.threatline.streams.agreements.PartnerRouter;
+import io.threatline.streams.dedup.DedupProcessor;
+import io.threatline.streams.dedup.IndicatorMerger;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.validate.Validated;
+import io.threatline.streams.validate.ValidateProcessor;
+
+/**
+ * The hub's topology (DESIGN §3–7), built from its inputs and doing no I/O:
+ * <pre>
+ * sensor events (raw bytes)
+ *   → validate      → dead letter (undeserializable or invalid, original bytes kept)
+ *   → [repartition by canonical id, only for records not already keyed by it]
+ *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
+ *   → agreements    → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner
+ * </pre>
+ */
+public final class HubTopology {
+
+    private HubTopology() {
+    }
+
+    /**
+     * @param enrichment creates the reference-data lookups from a processor's context (global stores)
+     */
+    public static Topology build(HubConfig config, HubSerdes serdes, HubCounters counters,
+                                 Function<ProcessorContext<?, ?>, Enrichment> enrichment) {
+        ThreatlineTopics topics = config.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.globalTable(topics.agreements(), Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
+            Materialized.<String, io.threatline.contract.PartnerAgreement>as(Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE))
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.agreement));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
+            Serdes.String(), serdes.indicator));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE),
+            Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE),
+            Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE),
+            Serdes.String(), Serdes.String()));
+
+        KStream<String, Validated> validated = builder
+            .stream(topics.sensorEvents(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
+            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters), Named.as("validate"));
+
+        var branches = validated.split(Named.as("validated-"))
+            .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))
+            .branch((k, v) -> ((Validated.Valid) v).keyedByCanonicalId(), Branched.as("keyed"))
+            .defaultBranch(Branched.as("rekey"));
+        branches.get("validated-rejected")
+            .mapValues(v -> ((Validated.Rejected) v).deadLetter(), Named.as("dead-letter-values"))
+            .to(topics.deadLetter(), Produced.<String, DeadLetter>with(Serdes.String(), serdes.deadLetter).withName("dead-letter"));
+
+        KStream<String, ThreatEvent> keyed = branches.get("validated-keyed")
+            .mapValues(v -> ((Validated.Valid) v).event(), Named.as("keyed-events"));
+        KStream<String, ThreatEvent> rekeyed = branches.get("validated-rekey")
+            .mapValues(v -> ((Validated.Valid) v).event(), Named.as("rekey-events"))
+            .repartition(Repartitioned.with(Serdes.String(), serdes.threatEvent).withName("events-by-indicator"));
+
+        KStream<String, Indicator> changes = keyed.merge(rekeyed, Named.as("events"))
+            .process(() -> new DedupProcessor(
+                    e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
+                    enrichment, config.scanInterval(), counters),
+                Named.as("dedup"), DedupProcessor.STATE_STORE, DedupProcessor.EXPIRY_STORE);
+        changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), serdes.indicator).withName("indicators"));
+
+        changes.process(() -> new PartnerRouter(config.scanInterval(), counters), Named.as("agreements"),
+                PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE)
+            .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
+                Produced.<String, PartnerIndicator>with(Serdes.String(), serdes.partnerIndicator).withName("partner-indicators"));
+
+        return builder.build();
+    }
+}

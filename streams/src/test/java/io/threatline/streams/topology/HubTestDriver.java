@@ -1,0 +1,95 @@
+package io.threatline.streams.topology;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import io.threatline.contract.DataKind;
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubConfig;
+import io.threatline.streams.enrich.Enrichment;
+
+/** The hub topology under TopologyTestDriver with the production configuration and an in-memory registry. */
+final class HubTestDriver implements AutoCloseable {
+
+    static final ThreatlineTopics TOPICS = ThreatlineTopics.defaults();
+    static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+
+    final TopologyTestDriver driver;
+    final HubSerdes serdes;
+    final HubCounters counters = new HubCounters();
+    final TestInputTopic<byte[], byte[]> rawEvents;
+    final TestInputTopic<String, PartnerAgreement> agreements;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+    final TestOutputTopic<String, Indicator> indicators;
+
+    HubTestDriver(Map<String, Object> hubSettings) {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        serdes = new HubSerdes(registry, Map.of());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hub-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(hubSettings);
+        driver = new TopologyTestDriver(HubTopology.build(new HubConfig(hubSettings), serdes, counters, ctx -> Enrichment.none()), props);
+        rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        agreements = driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
+        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), serdes.deadLetter.deserializer());
+        indicators = driver.createOutputTopic(TOPICS.indicators(), new StringDeserializer(), serdes.indicator.deserializer());
+    }
+
+    HubTestDriver() {
+        this(Map.of());
+    }
+
+    TestOutputTopic<String, PartnerIndicator> partner(String partnerId) {
+        return driver.createOutputTopic(TOPICS.partnerIndicators(partnerId), new StringDeserializer(), serdes.partnerIndicator.deserializer());
+    }
+
+    /** Sends the event as a publisher would: keyed by the given key, Avro in the wire format. */
+    void send(String key, ThreatEvent event, Instant at) {
+        rawEvents.pipeInput(key == null ? null : key.getBytes(), serdes.threatEvent.serializer().serialize(TOPICS.sensorEvents(), event), at);
+    }
+
+    void sendBytes(String key, byte[] value, Instant at) {
+        rawEvents.pipeInput(key == null ? null : key.getBytes(), value, at);
+    }
+
+    static ThreatEvent event(String id, IndicatorType type, String value, Tlp tlp, int confidence, String vendor, String... families) {
+        return ThreatEvent.newBuilder().setEventId(id).setIndicatorType(type).setIndicatorValue(value)
+            .setObservedAt(T0).setVendor(vendor).setSensorId("sensor-1").setConfidence(confidence).setTlp(tlp)
+            .setMalwareFamilies(List.of(families)).build();
+    }
+
+    static PartnerAgreement agreement(String partnerId, Tlp ceiling) {
+        return PartnerAgreement.newBuilder().setPartnerId(partnerId).setPartnerName(partnerId).setAgreementId("mou-" + partnerId)
+            .setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z")).setValidUntil(Instant.parse("2029-01-01T00:00:00Z"))
+            .setDataKinds(List.of(DataKind.INDICATORS)).setTlpCeiling(ceiling)
+            .setScope(io.threatline.contract.AgreementScope.newBuilder().build())
+            .setRedaction(io.threatline.contract.Redaction.newBuilder().build())
+            .build();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
