@@ -1,0 +1,105 @@
+package io.threatline.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the hub: the Kafka Streams application that validates, dedupes, enriches and applies agreements. */
+@Command(name = "hub",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the hub (Kafka Streams, exactly-once): validates sensor events (invalid ones to the dead-letter",
+        "topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement",
+        "to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
+        "",
+        "Exit codes: 0 stopped cleanly; 1 the hub failed; 2 usage error."})
+public final class HubCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--state-dir", defaultValue = ".threatline/hub-state",
+        description = "Directory of the hub's local state (RocksDB); kept across runs (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--application-id", defaultValue = HubApp.DEFAULT_APPLICATION_ID,
+        description = "Kafka Streams application id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--topic-prefix", defaultValue = "ti.", description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting.")
+    Map<String, String> extra = Map.of();
+
+    /** Released to stop the hub; Ctrl-C does the same. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> settings = connection.clientProperties();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        settings.put(HubConfig.TOPIC_PREFIX, topicPrefix);
+        settings.putAll(extra);
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hub-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean failed;
+        try (HubApp hub = new HubApp(settings, stateDir)) {
+            hub.streams().setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+                    stop.countDown();
+                }
+            });
+            hub.start();
+            out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath() + "). Ctrl-C stops it.");
+            out.flush();
+            var c = hub.counters();
+            try (Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
+                    () -> String.format("rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
+                        c.rejectedCount(), c.duplicates.sum(), c.suppressed.sum(), c.indicatorChanges.sum(), c.deliveredByPartner()))) {
+                stop.await();
+            }
+            failed = hub.state() == KafkaStreams.State.ERROR || hub.state() == KafkaStreams.State.PENDING_ERROR;
+            out.printf("Hub stopping: %,d events in, %,d rejected %s, %,d duplicates, %,d indicator changes, delivered %s%n",
+                c.eventsIn.sum(), c.rejectedCount(), c.rejectedByReason(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner());
+            out.flush();
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and has been released.
+            }
+        }
+        return failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,97 @@
+package io.threatline.streams;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.topology.HubCounters;
+import io.threatline.streams.topology.HubSerdes;
+import io.threatline.streams.topology.HubTopology;
+
+/**
+ * The hub as a running Kafka Streams application: exactly-once (v2), the topology of
+ * {@link HubTopology}, one registry client shared by all serdes. Only wiring and lifecycle here.
+ */
+public final class HubApp implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(HubApp.class);
+    public static final String DEFAULT_APPLICATION_ID = "threatline-hub";
+
+    private final KafkaStreams streams;
+    private final HubCounters counters = new HubCounters();
+    private final SchemaRegistryClient registry;
+
+    /**
+     * @param settings Kafka Streams settings ({@code bootstrap.servers}, security), serde settings
+     *                 ({@code schema.registry.url}) and {@link HubConfig}'s; exactly-once is always on
+     * @param stateDir where the stores live (RocksDB); kept across restarts
+     */
+    public HubApp(Map<String, Object> settings, Path stateDir) {
+        HubConfig config = new HubConfig(settings);
+        AvroSerdeConfig serdeConfig = new AvroSerdeConfig(settings);
+        this.registry = serdeConfig.newClient();
+        HubSerdes serdes = new HubSerdes(registry, Map.of());
+        Topology topology = HubTopology.build(config, serdes, counters, ctx -> Enrichment.none());
+        this.streams = new KafkaStreams(topology, streamsProperties(settings, stateDir));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOGGER.error("Hub stream thread failed; shutting the hub down: {}", e.toString());
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    static Properties streamsProperties(Map<String, Object> settings, Path stateDir) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Internal topics take the broker's default replication factor (1 on the local node, 3 on a cluster).
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        props.put(StreamsConfig.producerPrefix("linger.ms"), 20);
+        props.put(StreamsConfig.producerPrefix("batch.size"), 262_144);
+        props.put(StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
+        props.put(StreamsConfig.consumerPrefix("fetch.min.bytes"), 65_536);
+        settings.forEach((k, v) -> {
+            if (!k.startsWith(HubConfig.PREFIX) && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
+                props.put(k, v);
+            }
+        });
+        // Not negotiable: a crash and restart never emits a NEW twice nor loses one.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        Properties p = new Properties();
+        p.putAll(props);
+        return p;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public HubCounters counters() {
+        return counters;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(java.time.Duration.ofSeconds(30));
+        registry.close();
+    }
+}
