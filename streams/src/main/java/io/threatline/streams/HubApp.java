@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.SchemaRegistryClient;
-import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.enrich.ReferenceEnrichment;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.HubSerdes;
 import io.threatline.streams.topology.HubTopology;
@@ -41,7 +41,7 @@ public final class HubApp implements AutoCloseable {
         AvroSerdeConfig serdeConfig = new AvroSerdeConfig(settings);
         this.registry = serdeConfig.newClient();
         HubSerdes serdes = new HubSerdes(registry, Map.of());
-        Topology topology = HubTopology.build(config, serdes, counters, ctx -> Enrichment.none());
+        Topology topology = HubTopology.build(config, serdes, counters, ReferenceEnrichment.fromGlobalStores());
         this.streams = new KafkaStreams(topology, streamsProperties(settings, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOGGER.error("Hub stream thread failed; shutting the hub down: {}", e.toString());

@@ -19,12 +19,17 @@ import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.reference.BenignEntry;
+import io.threatline.contract.reference.FamilyAlias;
+import io.threatline.contract.reference.IpRange;
+import io.threatline.schemas.topics.ReferenceKind;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.dedup.IndicatorMerger;
 import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.enrich.ReferenceEnrichment;
 import io.threatline.streams.validate.Validated;
 import io.threatline.streams.validate.ValidateProcessor;
 
@@ -54,6 +59,19 @@ public final class HubTopology {
         builder.globalTable(topics.agreements(), Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
             Materialized.<String, io.threatline.contract.PartnerAgreement>as(Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE))
                 .withKeySerde(Serdes.String()).withValueSerde(serdes.agreement));
+        builder.globalTable(topics.reference(ReferenceKind.FAMILY_ALIASES),
+            Consumed.with(Serdes.String(), serdes.familyAlias).withName("family-aliases-source"),
+            Materialized.<String, FamilyAlias>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.FAMILY_ALIASES_STORE))
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.familyAlias));
+        // IP ranges can be millions of rows (a full MaxMind database): on disk.
+        builder.globalTable(topics.reference(ReferenceKind.IP_RANGES),
+            Consumed.with(Serdes.String(), serdes.ipRange).withName("ip-ranges-source"),
+            Materialized.<String, IpRange>as(Stores.persistentKeyValueStore(ReferenceEnrichment.IP_RANGES_STORE))
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.ipRange));
+        builder.globalTable(topics.reference(ReferenceKind.BENIGN),
+            Consumed.with(Serdes.String(), serdes.benignEntry).withName("benign-source"),
+            Materialized.<String, BenignEntry>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.BENIGN_STORE))
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.benignEntry));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
             Serdes.String(), serdes.indicator));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE),

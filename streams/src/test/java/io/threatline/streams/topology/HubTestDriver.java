@@ -25,7 +25,7 @@ import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
-import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.enrich.ReferenceEnrichment;
 
 /** The hub topology under TopologyTestDriver with the production configuration and an in-memory registry. */
 final class HubTestDriver implements AutoCloseable {
@@ -38,6 +38,9 @@ final class HubTestDriver implements AutoCloseable {
     final HubCounters counters = new HubCounters();
     final TestInputTopic<byte[], byte[]> rawEvents;
     final TestInputTopic<String, PartnerAgreement> agreements;
+    final TestInputTopic<String, io.threatline.contract.reference.FamilyAlias> familyAliases;
+    final TestInputTopic<String, io.threatline.contract.reference.IpRange> ipRanges;
+    final TestInputTopic<String, io.threatline.contract.reference.BenignEntry> benign;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     final TestOutputTopic<String, Indicator> indicators;
 
@@ -49,9 +52,15 @@ final class HubTestDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.putAll(hubSettings);
-        driver = new TopologyTestDriver(HubTopology.build(new HubConfig(hubSettings), serdes, counters, ctx -> Enrichment.none()), props);
+        driver = new TopologyTestDriver(HubTopology.build(new HubConfig(hubSettings), serdes, counters, ReferenceEnrichment.fromGlobalStores()), props);
         rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
         agreements = driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
+        familyAliases = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.FAMILY_ALIASES),
+            new StringSerializer(), serdes.familyAlias.serializer());
+        ipRanges = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.IP_RANGES),
+            new StringSerializer(), serdes.ipRange.serializer());
+        benign = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.BENIGN),
+            new StringSerializer(), serdes.benignEntry.serializer());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), serdes.deadLetter.deserializer());
         indicators = driver.createOutputTopic(TOPICS.indicators(), new StringDeserializer(), serdes.indicator.deserializer());
     }
