@@ -44,7 +44,8 @@ import java.util.Locale;
  *   <li>{@link #COUNTRY_OUT_OF_SCOPE}: the scope lists countries and the indicator has no country
  *       or another one (case-insensitive).</li>
  *   <li>Embargo: when {@code now < firstSeen + embargo} the answer is
- *       {@link Decision.Embargoed}{@code (firstSeen + embargo)}, unless that moment is not before
+ *       {@link Decision.Embargoed}{@code (firstSeen + embargo)} — also with no embargo, when the
+ *       first sighting lies after {@code now} (a sensor clock ahead) — unless that moment is not before
  *       {@code validUntil}, in which case the indicator can never be delivered under this agreement:
  *       {@link #EMBARGO_OUTLASTS_AGREEMENT}. A negative embargo (which the file format refuses)
  *       counts as {@link #INVALID_AGREEMENT}.</li>
@@ -166,16 +167,14 @@ public final class AgreementPolicy {
                 return withhold(COUNTRY_OUT_OF_SCOPE, country + " is not among " + scope.getCountries());
             }
         }
-        if (agreement.getEmbargoMillis() > 0) {
-            Instant until = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
-            if (now.isBefore(until)) {
-                Instant end = agreement.getValidUntil();
-                if (end != null && !until.isBefore(end)) {
-                    return withhold(EMBARGO_OUTLASTS_AGREEMENT, "embargo ends at " + until
-                            + ", when the agreement (until " + end + ") no longer applies");
-                }
-                return new Decision.Embargoed(until);
+        Instant until = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
+        if (now.isBefore(until)) {
+            Instant end = agreement.getValidUntil();
+            if (end != null && !until.isBefore(end)) {
+                return withhold(EMBARGO_OUTLASTS_AGREEMENT, "embargo ends at " + until
+                        + ", when the agreement (until " + end + ") no longer applies");
             }
+            return new Decision.Embargoed(until);
         }
         return new Decision.Deliver(redact(agreement, indicator, now));
     }

@@ -87,7 +87,8 @@ class AgreementPolicyTest {
 
         @Test
         void shouldDeliverFromTheFirstMomentOfThePeriodAndUnderAnOpenEndedAgreement() {
-            assertThat(AgreementPolicy.decide(agreement().build(), indicator().build(), FROM))
+            assertThat(AgreementPolicy.decide(agreement().build(),
+                    indicator().setFirstSeen(FROM.minus(Duration.ofDays(3))).build(), FROM))
                     .isInstanceOf(Decision.Deliver.class);
             assertThat(AgreementPolicy.decide(agreement().setValidUntil(null).build(), indicator().build(),
                     Instant.parse("2099-01-01T00:00:00Z"))).isInstanceOf(Decision.Deliver.class);
@@ -227,6 +228,14 @@ class AgreementPolicyTest {
             assertThat(decide(a, i)).isEqualTo(new Decision.Embargoed(firstSeen.plus(Duration.ofHours(6))));
             assertThat(AgreementPolicy.decide(a, i, firstSeen.plus(Duration.ofHours(6))))
                     .isInstanceOf(Decision.Deliver.class);
+        }
+
+        @Test
+        void shouldHoldBackAFirstSightingStampedAfterNowEvenWithoutEmbargo() {
+            Instant ahead = NOW.plus(Duration.ofMinutes(2));
+
+            assertThat(decide(agreement().build(), indicator().setFirstSeen(ahead).build()))
+                    .isEqualTo(new Decision.Embargoed(ahead));
         }
 
         @Test
