@@ -109,6 +109,34 @@ class AgreementFilesTest {
                 .doesNotContain("term:");
     }
 
+    @ParameterizedTest(name = "the documented {0} example in examples/agreements/README.md is valid")
+    @ValueSource(strings = {"yaml", "json"})
+    void shouldAcceptTheDocumentedExamples(String language) throws Exception {
+        String readme = java.nio.file.Files.readString(EXAMPLES.resolve("README.md"));
+        String fence = "```" + language + "\n";
+        int start = readme.indexOf(fence) + fence.length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+
+        PartnerAgreement a = AgreementFiles.parse(example, "README." + language);
+
+        assertThat(a.getPartnerId()).isEqualTo("interpol");
+        assertThat(a.getTlpCeiling()).isEqualTo(Tlp.GREEN);
+        assertThat(a.getValidUntil()).isEqualTo(Instant.parse("2029-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void shouldDocumentTheSameExampleInTheJavadocAndTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(EXAMPLES.resolve("README.md"));
+        String yaml = readme.substring(readme.indexOf("```yaml\n") + "```yaml\n".length());
+        yaml = yaml.substring(0, yaml.indexOf("```"));
+        String source = java.nio.file.Files.readString(
+                Path.of("src/main/java/io/threatline/streams/agreements/AgreementFiles.java"));
+        String javadoc = source.substring(source.indexOf("<pre>{@code\n") + "<pre>{@code\n".length());
+        javadoc = javadoc.substring(0, javadoc.indexOf(" * }</pre>")).replaceAll("(?m)^ \\* ?", "");
+
+        assertThat(javadoc.replace("(see AgreementPolicy)", "(see below)")).isEqualTo(yaml);
+    }
+
     // ---- defaults, JSON, alternatives
 
     @Test
