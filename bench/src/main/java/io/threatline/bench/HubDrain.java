@@ -87,6 +87,13 @@ public final class HubDrain {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("hub."))
             .forEach(k -> hubSettings.put(k.substring(4), System.getProperty(k)));
         Path state = Files.createTempDirectory("hub-drain-state");
+        // -Dprofile=<file.jfr> records a JFR profile of the drain only (not the pre-load).
+        jdk.jfr.Recording recording = null;
+        if (System.getProperty("profile") != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.setDestination(Path.of(System.getProperty("profile")));
+            recording.start();
+        }
         try (HubApp hub = new HubApp(hubSettings, state)) {
             long start = System.nanoTime();
             hub.start();
@@ -94,6 +101,10 @@ public final class HubDrain {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
             long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             System.gc();
             long heapLive = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

@@ -1,85 +1,375 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Redaction;
+import io.threatline.contract.StatisticDimension;
+import io.threatline.contract.StatisticWindow;
+import io.threatline.contract.Tlp;
+import io.threatline.contract.TrendStatistic;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.threatline.contract.DataKind;
-import io.threatline.contract.Indicator;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.schemas.tlp.TlpOrder;
-
 /**
- * What one partner may receive of one indicator under its agreement (DESIGN §7). Fails closed:
- * anything missing or unknown withholds.
+ * The pure decision of what one partner may receive under its agreement (DESIGN §7). No state, no
+ * I/O, no clock: the caller passes {@code now}, so the same inputs always give the same answer.
+ *
+ * <h2>Indicators: {@link #decide}</h2>
+ *
+ * <p>The checks run in this order; the first that fails gives the {@link Decision.Withhold}
+ * reason. Anything unknown fails closed.
+ * <ol>
+ *   <li>{@link #NO_AGREEMENT}: no agreement (or no indicator: {@link #NO_INDICATOR}); an agreement
+ *       whose identity fields are missing or whose partner id is malformed:
+ *       {@link #INVALID_AGREEMENT}.</li>
+ *   <li>{@link #OUTSIDE_PERIOD}: {@code now} is not in {@code [validFrom, validUntil)}
+ *       ({@code validUntil} null is open-ended).</li>
+ *   <li>{@link #KIND_NOT_GRANTED}: INDICATORS is not among the data kinds.</li>
+ *   <li>{@link #UNKNOWN_ACTION}: the lifecycle action is null or UNKNOWN.</li>
+ *   <li>{@link #UNKNOWN_TLP}: the indicator's TLP or the agreement's ceiling is null or UNKNOWN;
+ *       {@link #ABOVE_TLP_CEILING}: the TLP is above the ceiling (TLP 2.0 order, {@link Tlp2}).</li>
+ *   <li>{@link #TYPE_OUT_OF_SCOPE}: the type is null or UNKNOWN, or the scope lists types and not this one.</li>
+ *   <li>{@link #FAMILY_OUT_OF_SCOPE}: the scope lists families and the indicator has none of them
+ *       (case-insensitive).</li>
+ *   <li>{@link #CAMPAIGN_OUT_OF_SCOPE}: likewise for campaigns.</li>
+ *   <li>{@link #BELOW_MINIMUM_CONFIDENCE}: confidence below the scope's minimum.</li>
+ *   <li>{@link #COUNTRY_OUT_OF_SCOPE}: the scope lists countries and the indicator has no country
+ *       or another one (case-insensitive).</li>
+ *   <li>Embargo: when {@code now < firstSeen + embargo} the answer is
+ *       {@link Decision.Embargoed}{@code (firstSeen + embargo)} — also with no embargo, when the
+ *       first sighting lies after {@code now} (a sensor clock ahead) — unless that moment is not before
+ *       {@code validUntil}, in which case the indicator can never be delivered under this agreement:
+ *       {@link #EMBARGO_OUTLASTS_AGREEMENT}. A negative embargo (which the file format refuses)
+ *       counts as {@link #INVALID_AGREEMENT}.</li>
+ * </ol>
+ *
+ * <p>Otherwise the answer is {@link Decision.Deliver} with a {@link PartnerIndicator} built by
+ * {@link #redact}: the indicator's fields, the partner id, agreement id and version, the
+ * agreement's redistribution right and scope, {@code validUntil = indicator.expiresAt},
+ * {@code sharedAt = now} and the action as given; vendors emptied when the agreement drops provider
+ * attribution, sensors emptied when it drops sensor ids, and, when it obfuscates affected parties,
+ * every tag naming a victim removed. A victim tag is one that starts, ignoring case, with
+ * {@code victim:}, {@code affected:}, {@code target-org:}, {@code sector:} or
+ * {@code misp-galaxy:sector=} (MISP's sector galaxy), see {@link #AFFECTED_PARTY_TAG_PREFIXES}.
+ * Lists are copied, never shared with the input.
+ *
+ * <h2>Statistics: {@link #decideStatistic}</h2>
+ *
+ * <p>A statistic with a {@code previousCount} or {@code changeRatio} is a trend and needs TRENDS;
+ * a plain count needs STATISTICS. A trend for a partner with STATISTICS but not TRENDS is delivered
+ * as a plain count (the trend fields removed); a plain count for a partner with only TRENDS is
+ * withheld ({@link #KIND_NOT_GRANTED}). The trend fields are also removed when the previous count
+ * is below the minimum count, since it was never delivered and would otherwise leak. Then, in
+ * order: period ({@link #OUTSIDE_PERIOD}); window or dimension UNKNOWN ({@link #UNKNOWN_DIMENSION});
+ * the dimension value in scope — a MALWARE_FAMILY value must be in {@code scope.malwareFamilies},
+ * an INDICATOR_TYPE value in {@code scope.indicatorTypes}, a COUNTRY value in
+ * {@code scope.countries}, each when that list is non-empty ({@link #FAMILY_OUT_OF_SCOPE},
+ * {@link #TYPE_OUT_OF_SCOPE}, {@link #COUNTRY_OUT_OF_SCOPE}); finally a count below
+ * {@code statisticsMinimumCount} is {@link StatisticDecision.Suppressed} (k-anonymity). TLP and
+ * embargo concern indicators and do not apply to counts. Only the dimension value is checked: a
+ * caller that counts for a partner whose scope restricts other dimensions must count only in-scope
+ * indicators.
  */
 public final class AgreementPolicy {
+
+    public static final String NO_AGREEMENT = "NO_AGREEMENT";
+    public static final String NO_INDICATOR = "NO_INDICATOR";
+    public static final String INVALID_AGREEMENT = "INVALID_AGREEMENT";
+    public static final String OUTSIDE_PERIOD = "OUTSIDE_PERIOD";
+    public static final String KIND_NOT_GRANTED = "KIND_NOT_GRANTED";
+    public static final String UNKNOWN_ACTION = "UNKNOWN_ACTION";
+    public static final String UNKNOWN_TLP = "UNKNOWN_TLP";
+    public static final String ABOVE_TLP_CEILING = "ABOVE_TLP_CEILING";
+    public static final String TYPE_OUT_OF_SCOPE = "TYPE_OUT_OF_SCOPE";
+    public static final String FAMILY_OUT_OF_SCOPE = "FAMILY_OUT_OF_SCOPE";
+    public static final String CAMPAIGN_OUT_OF_SCOPE = "CAMPAIGN_OUT_OF_SCOPE";
+    public static final String BELOW_MINIMUM_CONFIDENCE = "BELOW_MINIMUM_CONFIDENCE";
+    public static final String COUNTRY_OUT_OF_SCOPE = "COUNTRY_OUT_OF_SCOPE";
+    public static final String EMBARGO_OUTLASTS_AGREEMENT = "EMBARGO_OUTLASTS_AGREEMENT";
+    public static final String UNKNOWN_DIMENSION = "UNKNOWN_DIMENSION";
+
+    /** Tag prefixes (compared ignoring case) that name an affected party and are removed when obfuscating. */
+    public static final List<String> AFFECTED_PARTY_TAG_PREFIXES =
+            List.of("victim:", "affected:", "target-org:", "sector:", "misp-galaxy:sector=");
 
     private AgreementPolicy() {
     }
 
-    /** The outcome for one partner and one indicator. */
-    public sealed interface Decision {
-        record Deliver(PartnerIndicator record) implements Decision {
-        }
-
-        record Withhold(String reasonCode, String reason) implements Decision {
-        }
-
-        record Embargoed(Instant until) implements Decision {
-        }
-    }
-
+    /** Whether {@code indicator} may go to the agreement's partner at {@code now}, and as what. */
     public static Decision decide(PartnerAgreement agreement, Indicator indicator, Instant now) {
         if (agreement == null) {
-            return new Decision.Withhold("NO_AGREEMENT", "no agreement");
+            return withhold(NO_AGREEMENT, "no agreement with this partner");
         }
-        if (now.isBefore(agreement.getValidFrom()) || agreement.getValidUntil() != null && !now.isBefore(agreement.getValidUntil())) {
-            return new Decision.Withhold("OUTSIDE_PERIOD", "outside the agreement's period");
+        if (indicator == null) {
+            return withhold(NO_INDICATOR, "no indicator");
+        }
+        String invalid = invalid(agreement);
+        if (invalid != null) {
+            return withhold(INVALID_AGREEMENT, invalid);
+        }
+        String period = period(agreement, now);
+        if (period != null) {
+            return withhold(OUTSIDE_PERIOD, period);
         }
         if (!agreement.getDataKinds().contains(DataKind.INDICATORS)) {
-            return new Decision.Withhold("KIND_NOT_GRANTED", "indicators are not granted");
+            return withhold(KIND_NOT_GRANTED, "agreement grants " + agreement.getDataKinds() + ", not INDICATORS");
         }
-        if (!TlpOrder.atOrBelow(indicator.getTlp(), agreement.getTlpCeiling())) {
-            return new Decision.Withhold("ABOVE_TLP_CEILING", indicator.getTlp() + " is above " + agreement.getTlpCeiling());
+        if (indicator.getAction() == null || indicator.getAction() == LifecycleAction.UNKNOWN) {
+            return withhold(UNKNOWN_ACTION, "lifecycle action " + indicator.getAction() + " is never delivered");
         }
-        var scope = agreement.getScope();
-        if (!scope.getIndicatorTypes().isEmpty() && !scope.getIndicatorTypes().contains(indicator.getType())) {
-            return new Decision.Withhold("TYPE_OUT_OF_SCOPE", indicator.getType() + " is not in scope");
+        Tlp tlp = indicator.getTlp();
+        Tlp ceiling = agreement.getTlpCeiling();
+        if (!Tlp2.isKnown(tlp)) {
+            return withhold(UNKNOWN_TLP, "indicator's TLP is " + tlp + "; unknown markings are never delivered");
         }
-        if (!intersects(scope.getMalwareFamilies(), indicator.getMalwareFamilies())) {
-            return new Decision.Withhold("FAMILY_OUT_OF_SCOPE", "no family in scope");
+        if (!Tlp2.isKnown(ceiling)) {
+            return withhold(UNKNOWN_TLP, "agreement's TLP ceiling is " + ceiling + ", which grants nothing");
         }
-        if (!intersects(scope.getCampaigns(), indicator.getCampaigns())) {
-            return new Decision.Withhold("CAMPAIGN_OUT_OF_SCOPE", "no campaign in scope");
+        if (!Tlp2.atOrBelow(tlp, ceiling)) {
+            return withhold(ABOVE_TLP_CEILING, Tlp2.label(tlp) + " is above the ceiling " + Tlp2.label(ceiling));
+        }
+        AgreementScope scope = agreement.getScope();
+        IndicatorType type = indicator.getType();
+        if (type == null || type == IndicatorType.UNKNOWN) {
+            return withhold(TYPE_OUT_OF_SCOPE, "indicator type " + type + " is never delivered");
+        }
+        if (!scope.getIndicatorTypes().isEmpty() && !scope.getIndicatorTypes().contains(type)) {
+            return withhold(TYPE_OUT_OF_SCOPE, type + " is not among " + scope.getIndicatorTypes());
+        }
+        if (!scope.getMalwareFamilies().isEmpty()
+                && !anyIgnoringCase(indicator.getMalwareFamilies(), scope.getMalwareFamilies())) {
+            return withhold(FAMILY_OUT_OF_SCOPE, "families " + indicator.getMalwareFamilies()
+                    + " include none of " + scope.getMalwareFamilies());
+        }
+        if (!scope.getCampaigns().isEmpty() && !anyIgnoringCase(indicator.getCampaigns(), scope.getCampaigns())) {
+            return withhold(CAMPAIGN_OUT_OF_SCOPE, "campaigns " + indicator.getCampaigns()
+                    + " include none of " + scope.getCampaigns());
         }
         if (indicator.getConfidence() < scope.getMinimumConfidence()) {
-            return new Decision.Withhold("BELOW_MINIMUM_CONFIDENCE", "confidence below the minimum");
+            return withhold(BELOW_MINIMUM_CONFIDENCE, "confidence " + indicator.getConfidence()
+                    + " is below the minimum " + scope.getMinimumConfidence());
         }
-        if (!scope.getCountries().isEmpty() && (indicator.getCountry() == null || !scope.getCountries().contains(indicator.getCountry()))) {
-            return new Decision.Withhold("COUNTRY_OUT_OF_SCOPE", "country not in scope");
+        if (!scope.getCountries().isEmpty()) {
+            String country = indicator.getCountry();
+            if (country == null) {
+                return withhold(COUNTRY_OUT_OF_SCOPE, "indicator has no country; the agreement is limited to "
+                        + scope.getCountries());
+            }
+            if (!containsIgnoringCase(scope.getCountries(), country)) {
+                return withhold(COUNTRY_OUT_OF_SCOPE, country + " is not among " + scope.getCountries());
+            }
         }
-        Instant embargoEnd = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
-        if (now.isBefore(embargoEnd)) {
-            return new Decision.Embargoed(embargoEnd);
+        Instant until = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
+        if (now.isBefore(until)) {
+            Instant end = agreement.getValidUntil();
+            if (end != null && !until.isBefore(end)) {
+                return withhold(EMBARGO_OUTLASTS_AGREEMENT, "embargo ends at " + until
+                        + ", when the agreement (until " + end + ") no longer applies");
+            }
+            return new Decision.Embargoed(until);
         }
-        var redaction = agreement.getRedaction();
-        return new Decision.Deliver(PartnerIndicator.newBuilder()
-            .setPartnerId(agreement.getPartnerId()).setAgreementId(agreement.getAgreementId()).setAgreementVersion(agreement.getVersion())
-            .setIndicatorId(indicator.getId()).setType(indicator.getType()).setValue(indicator.getValue()).setAction(indicator.getAction())
-            .setFirstSeen(indicator.getFirstSeen()).setLastSeen(indicator.getLastSeen()).setValidUntil(indicator.getExpiresAt())
-            .setConfidence(indicator.getConfidence()).setScore(indicator.getScore()).setTlp(indicator.getTlp())
-            .setMalwareFamilies(indicator.getMalwareFamilies()).setCampaigns(indicator.getCampaigns())
-            .setTags(redaction.getObfuscateAffectedParties() ? indicator.getTags().stream().filter(t -> !t.toLowerCase(Locale.ROOT).startsWith("victim:")).toList() : indicator.getTags())
-            .setKillChainPhases(indicator.getKillChainPhases()).setCountry(indicator.getCountry()).setAsn(indicator.getAsn())
-            .setVendors(redaction.getDropProviderAttribution() ? List.of() : indicator.getVendors())
-            .setSensors(redaction.getDropSensorIds() ? List.of() : indicator.getSensors())
-            .setRedistributionAllowed(agreement.getRedistributionAllowed()).setRedistributionScope(agreement.getRedistributionScope())
-            .setSharedAt(now).build());
+        return new Decision.Deliver(redact(agreement, indicator, now));
     }
 
-    private static boolean intersects(List<String> scope, List<String> values) {
-        return scope.isEmpty() || values.stream().anyMatch(v -> scope.stream().anyMatch(s -> s.equalsIgnoreCase(v)));
+    /**
+     * The record the partner receives: {@code indicator} stamped with the agreement and redacted as
+     * it says (see the class comment). Does not check whether delivery is allowed; {@link #decide} does.
+     */
+    public static PartnerIndicator redact(PartnerAgreement agreement, Indicator indicator, Instant now) {
+        Redaction r = agreement.getRedaction();
+        List<String> tags = new ArrayList<>();
+        for (String tag : indicator.getTags()) {
+            if (!r.getObfuscateAffectedParties() || !namesAffectedParty(tag)) {
+                tags.add(tag);
+            }
+        }
+        return PartnerIndicator.newBuilder()
+                .setPartnerId(agreement.getPartnerId())
+                .setAgreementId(agreement.getAgreementId())
+                .setAgreementVersion(agreement.getVersion())
+                .setIndicatorId(indicator.getId())
+                .setType(indicator.getType())
+                .setValue(indicator.getValue())
+                .setAction(indicator.getAction())
+                .setFirstSeen(indicator.getFirstSeen())
+                .setLastSeen(indicator.getLastSeen())
+                .setValidUntil(indicator.getExpiresAt())
+                .setConfidence(indicator.getConfidence())
+                .setScore(indicator.getScore())
+                .setTlp(indicator.getTlp())
+                .setMalwareFamilies(new ArrayList<>(indicator.getMalwareFamilies()))
+                .setCampaigns(new ArrayList<>(indicator.getCampaigns()))
+                .setTags(tags)
+                .setKillChainPhases(new ArrayList<>(indicator.getKillChainPhases()))
+                .setCountry(indicator.getCountry())
+                .setAsn(indicator.getAsn())
+                .setVendors(r.getDropProviderAttribution() ? new ArrayList<>() : new ArrayList<>(indicator.getVendors()))
+                .setSensors(r.getDropSensorIds() ? new ArrayList<>() : new ArrayList<>(indicator.getSensors()))
+                .setRedistributionAllowed(agreement.getRedistributionAllowed())
+                .setRedistributionScope(agreement.getRedistributionScope())
+                .setSharedAt(now)
+                .build();
+    }
+
+    /** Whether a tag names an affected party (victim, affected organisation or its sector). */
+    public static boolean namesAffectedParty(String tag) {
+        if (tag == null) {
+            return false;
+        }
+        String t = tag.strip().toLowerCase(Locale.ROOT);
+        for (String prefix : AFFECTED_PARTY_TAG_PREFIXES) {
+            if (t.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a windowed count may go to the agreement's partner at {@code now}, and as what. */
+    public static StatisticDecision decideStatistic(PartnerAgreement agreement, StatisticInput input, Instant now) {
+        if (agreement == null) {
+            return statWithhold(NO_AGREEMENT, "no agreement with this partner");
+        }
+        if (input == null) {
+            return statWithhold(NO_INDICATOR, "no statistic");
+        }
+        String invalid = invalid(agreement);
+        if (invalid != null) {
+            return statWithhold(INVALID_AGREEMENT, invalid);
+        }
+        String period = period(agreement, now);
+        if (period != null) {
+            return statWithhold(OUTSIDE_PERIOD, period);
+        }
+        int k = agreement.getStatisticsMinimumCount();
+        StatisticInput s = input;
+        boolean trends = agreement.getDataKinds().contains(DataKind.TRENDS);
+        boolean statistics = agreement.getDataKinds().contains(DataKind.STATISTICS);
+        if (s.isTrend() && (!trends || (s.previousCount() != null && s.previousCount() < k))) {
+            s = s.withoutTrend();
+        }
+        if (s.isTrend() ? !trends : !statistics) {
+            return statWithhold(KIND_NOT_GRANTED, "agreement grants " + agreement.getDataKinds() + ", not "
+                    + (input.isTrend() ? "TRENDS or STATISTICS" : "STATISTICS"));
+        }
+        if (s.window() == StatisticWindow.UNKNOWN || s.dimension() == StatisticDimension.UNKNOWN) {
+            return statWithhold(UNKNOWN_DIMENSION, "window " + s.window() + ", dimension " + s.dimension()
+                    + ": unknown values are never delivered");
+        }
+        AgreementScope scope = agreement.getScope();
+        String value = s.dimensionValue();
+        switch (s.dimension()) {
+            case MALWARE_FAMILY -> {
+                if (!scope.getMalwareFamilies().isEmpty() && !containsIgnoringCase(scope.getMalwareFamilies(), value)) {
+                    return statWithhold(FAMILY_OUT_OF_SCOPE, value + " is not among " + scope.getMalwareFamilies());
+                }
+            }
+            case INDICATOR_TYPE -> {
+                IndicatorType type = indicatorType(value);
+                if (type == null || type == IndicatorType.UNKNOWN) {
+                    return statWithhold(TYPE_OUT_OF_SCOPE, "'" + value + "' is not an indicator type");
+                }
+                if (!scope.getIndicatorTypes().isEmpty() && !scope.getIndicatorTypes().contains(type)) {
+                    return statWithhold(TYPE_OUT_OF_SCOPE, type + " is not among " + scope.getIndicatorTypes());
+                }
+            }
+            case COUNTRY -> {
+                if (!scope.getCountries().isEmpty() && !containsIgnoringCase(scope.getCountries(), value)) {
+                    return statWithhold(COUNTRY_OUT_OF_SCOPE, value + " is not among " + scope.getCountries());
+                }
+            }
+            default -> {
+                return statWithhold(UNKNOWN_DIMENSION, "dimension " + s.dimension() + " is never delivered");
+            }
+        }
+        if (s.count() < k) {
+            return new StatisticDecision.Suppressed(s.count(), k);
+        }
+        return new StatisticDecision.Deliver(TrendStatistic.newBuilder()
+                .setPartnerId(agreement.getPartnerId())
+                .setAgreementId(agreement.getAgreementId())
+                .setAgreementVersion(agreement.getVersion())
+                .setWindow(s.window())
+                .setWindowStart(s.windowStart())
+                .setWindowEnd(s.windowEnd())
+                .setDimension(s.dimension())
+                .setDimensionValue(value)
+                .setCount(s.count())
+                .setPreviousCount(s.previousCount())
+                .setChangeRatio(s.changeRatio())
+                .build());
+    }
+
+    // ---- helpers
+
+    private static String invalid(PartnerAgreement a) {
+        if (a.getPartnerId() == null || !ThreatlineTopics.PARTNER_ID.matcher(a.getPartnerId()).matches()) {
+            return "partner id '" + a.getPartnerId() + "' is malformed";
+        }
+        if (a.getAgreementId() == null || a.getVersion() < 1 || a.getValidFrom() == null
+                || a.getDataKinds() == null || a.getScope() == null || a.getRedaction() == null) {
+            return "agreement " + a.getAgreementId() + " v" + a.getVersion() + " lacks required fields";
+        }
+        if (a.getEmbargoMillis() < 0) {
+            return "agreement " + a.getAgreementId() + " has a negative embargo";
+        }
+        return null;
+    }
+
+    private static String period(PartnerAgreement a, Instant now) {
+        if (now == null) {
+            return "no current time given";
+        }
+        if (now.isBefore(a.getValidFrom())) {
+            return "agreement " + a.getAgreementId() + " starts at " + a.getValidFrom();
+        }
+        if (a.getValidUntil() != null && !now.isBefore(a.getValidUntil())) {
+            return "agreement " + a.getAgreementId() + " ended at " + a.getValidUntil();
+        }
+        return null;
+    }
+
+    private static IndicatorType indicatorType(String value) {
+        String v = value.strip().toUpperCase(Locale.ROOT);
+        for (IndicatorType t : IndicatorType.values()) {
+            if (t.name().equals(v)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static boolean anyIgnoringCase(List<String> values, List<String> granted) {
+        for (String v : values) {
+            if (v != null && containsIgnoringCase(granted, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoringCase(List<String> list, String value) {
+        for (String s : list) {
+            if (s != null && s.equalsIgnoreCase(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Decision withhold(String code, String reason) {
+        return new Decision.Withhold(code, reason);
+    }
+
+    private static StatisticDecision statWithhold(String code, String reason) {
+        return new StatisticDecision.Withhold(code, reason);
     }
 }

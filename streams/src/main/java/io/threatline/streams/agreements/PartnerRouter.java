@@ -82,14 +82,14 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         if (ending && !had) {
             return;
         }
-        AgreementPolicy.Decision decision = AgreementPolicy.decide(agreement, change, now);
-        if (decision instanceof AgreementPolicy.Decision.Embargoed e) {
+        Decision decision = AgreementPolicy.decide(agreement, change, now);
+        if (decision instanceof Decision.Embargoed e) {
             if (!had && !ending) {
                 embargoed.put(String.format("%016x|%s", e.until().toEpochMilli(), key), "");
             }
             return;
         }
-        if (!(decision instanceof AgreementPolicy.Decision.Deliver deliver)) {
+        if (!(decision instanceof Decision.Deliver deliver)) {
             return;
         }
         PartnerIndicator out = deliver.record();
