@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Threat-indicator sharing pipeline on Apache Kafka.",
-    subcommands = {PlatformCommand.class, InitCommand.class, PublishCommand.class, SimulateCommand.class, HubCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlatformCommand.class, InitCommand.class, PublishCommand.class, SimulateCommand.class, HubCommand.class, AgreementsCommand.class, ReferenceCommand.class, CommandLine.HelpCommand.class})
 public final class ThreatlineCommand implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +24,7 @@ public final class ThreatlineCommand implements Runnable {
 
     public static CommandLine commandLine() {
         return new CommandLine(new ThreatlineCommand())
+            .setCaseInsensitiveEnumValuesAllowed(true)
             .setExecutionExceptionHandler((e, cmd, parsed) -> {
                 cmd.getErr().println(cmd.getColorScheme().errorText("threatline: " + describe(e)));
                 return 1;

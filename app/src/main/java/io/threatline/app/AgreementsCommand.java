@@ -1,0 +1,182 @@
+package io.threatline.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.agreements.AgreementFiles;
+import io.threatline.streams.agreements.InvalidAgreementException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Manages partner agreements: files in, the compacted agreements topic out. */
+@Command(name = "agreements",
+    mixinStandardHelpOptions = true,
+    description = "Partner agreements: check agreement files, apply them to the running hub, end one.",
+    subcommands = {AgreementsCommand.Check.class, AgreementsCommand.Apply.class, AgreementsCommand.End.class})
+public final class AgreementsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static List<PartnerAgreement> load(List<Path> paths) {
+        List<PartnerAgreement> agreements = new ArrayList<>();
+        for (Path path : paths) {
+            agreements.addAll(Files.isDirectory(path) ? AgreementFiles.loadAll(path) : List.of(AgreementFiles.load(path)));
+        }
+        return agreements;
+    }
+
+    /** Validates agreement files without applying them. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Checks agreement files (YAML or JSON; a directory means every file in it).",
+            "An invalid file is refused with a message naming the file, line and field. Exit 1 if any is invalid."})
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
+        List<Path> paths;
+
+        @Override
+        public Integer call() {
+            try {
+                for (PartnerAgreement a : load(paths)) {
+                    spec.commandLine().getOut().printf("ok: %s (%s) agreement %s version %d%n", a.getPartnerId(),
+                        a.getPartnerName(), a.getAgreementId(), a.getVersion());
+                }
+                return 0;
+            } catch (InvalidAgreementException e) {
+                spec.commandLine().getErr().println("invalid agreement: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /** Applies agreements: creates the partners' topics, then writes the agreements to the compacted topic. */
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Applies agreement files to the hub: every file is checked first (nothing is applied if one",
+            "is invalid), each partner's topics are created, then the agreements are written to the compacted",
+            "agreements topic. The running hub applies a changed agreement to the very next record.",
+            "Exit codes: 0 applied; 1 an agreement is invalid or Kafka refused; 2 usage error."})
+    static final class Apply implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
+        List<Path> paths;
+
+        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of new partner topics (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "1",
+            description = "Replication factor of new partner topics (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Option(names = "--retention", defaultValue = "P30D",
+            description = "Retention of new partner topics, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration retention;
+
+        @Override
+        public Integer call() throws Exception {
+            List<PartnerAgreement> agreements;
+            try {
+                agreements = load(paths);
+            } catch (InvalidAgreementException e) {
+                spec.commandLine().getErr().println("invalid agreement, nothing applied: " + e.getMessage());
+                return 1;
+            }
+            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
+            PrintWriter out = spec.commandLine().getOut();
+            try (Admin admin = Admin.create(connection.kafkaProperties())) {
+                for (PartnerAgreement a : agreements) {
+                    // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
+                    TopicProvisioner.ensure(admin, topics.partnerTopics(a.getPartnerId(), retention));
+                }
+            }
+            Map<String, Object> props = connection.clientProperties();
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
+            values.configure(props, false);
+            try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+                for (PartnerAgreement a : agreements) {
+                    producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS);
+                    out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
+                        a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
+                        Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
+                        a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Ends a partner's agreement at once: a tombstone in the agreements topic. */
+    @Command(name = "end", mixinStandardHelpOptions = true,
+        description = "Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.")
+    static final class End implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @Parameters(paramLabel = "PARTNER_ID")
+        String partnerId;
+
+        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                ThreatlineTopics.checkPartnerId(partnerId);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, (short) 1);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(connection.kafkaProperties(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null)).get(30, TimeUnit.SECONDS);
+            }
+            spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.threatline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.tlp.TlpOrder;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
+import picocli.CommandLine;
+
+/**
+ * The scenario end to end on a real broker: the example agreements applied with the command, family
+ * aliases loaded with the command, a simulated fleet publishing, the hub running — and each partner
+ * gets what its agreement grants and nothing else.
+ */
+class ScenarioPartnersIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldGiveEachScenarioPartnerExactlyWhatItsAgreementGrants() throws Exception {
+        String prefix = "scenario-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, topics.coreTopics());
+        }
+        String[] connection = {"--bootstrap-servers", SharedPlatform.bootstrapServers(),
+            "--schema-registry-url", SharedPlatform.registryUrl().toString()};
+
+        // Given the scenario's agreements and the alias Caphaw -> Shylock
+        assertThat(run("agreements", "apply", "../examples/agreements", "--topic-prefix", prefix, "--partitions", "3", connection[0],
+            connection[1], connection[2], connection[3])).isZero();
+        Path galaxy = Files.writeString(work.resolve("galaxy.json"), "{\"name\": \"Malpedia\", \"type\": \"malpedia\", \"values\": ["
+            + "{\"value\": \"Shylock\", \"uuid\": \"0b3b0a00-0000-4000-8000-000000000001\", \"meta\": {\"synonyms\": [\"Caphaw\"]}}]}");
+        assertThat(run("reference", "load", "--kind", "aliases", galaxy.toString(), "--topic-prefix", prefix, connection[0],
+            connection[1], connection[2], connection[3])).isZero();
+
+        // When the hub runs over a simulated fleet's events
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
+        settings.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        settings.put(HubConfig.TOPIC_PREFIX, prefix);
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "hub");
+        int events = 20_000;
+        try (HubApp hub = new HubApp(settings, work.resolve("hub-state"))) {
+            hub.start();
+            assertThat(run("simulate", "--count", Integer.toString(events), "--rate", "0", "--seed", "3", "--malformed-share", "0.01",
+                "--topic", topics.sensorEvents(), connection[0], connection[1], connection[2], connection[3])).isZero();
+            await().atMost(Duration.ofSeconds(120)).until(() -> hub.counters().eventsIn.sum() >= events);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.counters().rejectedCount() > 0);
+        }
+
+        // Then INTERPOL has indicators up to GREEN only, without providers or sensors, marked for redistribution
+        List<PartnerIndicator> interpol = readAll(topics.partnerIndicators("interpol"));
+        assertThat(interpol).isNotEmpty().allSatisfy(r -> {
+            assertThat(TlpOrder.atOrBelow(r.getTlp(), Tlp.GREEN)).as("TLP %s", r.getTlp()).isTrue();
+            assertThat(r.getVendors()).isEmpty();
+            assertThat(r.getSensors()).isEmpty();
+            assertThat(r.getAgreementId()).isEqualTo("IGCI-THREATLINE-MOU-2026-01");
+            assertThat(r.getRedistributionAllowed()).isTrue();
+        });
+        // the national agency has Shylock's indicators (reported as Shylock or Caphaw) up to AMBER and nothing else
+        List<PartnerIndicator> nca = readAll(topics.partnerIndicators("nca-operation-tovar"));
+        assertThat(nca).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.getMalwareFamilies()).contains("Shylock").doesNotContain("Caphaw");
+            assertThat(TlpOrder.atOrBelow(r.getTlp(), Tlp.AMBER)).as("TLP %s", r.getTlp()).isTrue();
+        });
+        // and Europol EC3, granted statistics only, gets no indicator at all
+        assertThat(readAll(topics.partnerIndicators("europol-ec3"))).isEmpty();
+    }
+
+    private static int run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int exit = cli.execute(args);
+        if (exit != 0) {
+            System.err.println(String.join(" ", args) + " ->\n" + out);
+        }
+        return exit;
+    }
+
+    private static List<PartnerIndicator> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedPlatform.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "scenario-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ConfluentAvroDeserializer<PartnerIndicator> values = new ConfluentAvroDeserializer<>();
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString(),
+            AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        List<PartnerIndicator> records = new ArrayList<>();
+        try (KafkaConsumer<String, PartnerIndicator> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            long quietSince = System.nanoTime();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3) && System.nanoTime() < deadline) {
+                var batch = consumer.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    quietSince = System.nanoTime();
+                    batch.forEach(r -> records.add(r.value()));
+                }
+            }
+        }
+        return records;
+    }
+}
