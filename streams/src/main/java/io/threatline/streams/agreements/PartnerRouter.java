@@ -28,7 +28,7 @@ import io.threatline.streams.topology.HubCounters;
  * store fed by the compacted agreements topic, so a changed or ended agreement applies to the very
  * next record; an unknown partner or a missing agreement gets nothing.
  *
- * <p>Per partner it remembers what it delivered, so that a partner's first record of an indicator
+ * <p>Per indicator it remembers which partners it delivered to, so that a partner's first record of an indicator
  * is always a NEW (even when the hub's change was an UPDATE that newly brought it into scope), and
  * EXPIRE/REVOKE go only to partners that had it. Embargoed records wait in an index and are
  * re-decided on the indicator's current state once the embargo ends.
@@ -64,19 +64,33 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     @Override
     public void process(Record<String, Indicator> record) {
         Instant now = Instant.ofEpochMilli(record.timestamp());
+        Indicator change = record.value();
+        // One read and at most one write of the delivered set per change, whatever the number of partners.
+        DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
         try (KeyValueIterator<String, ValueAndTimestamp<PartnerAgreement>> all = agreements.all()) {
             while (all.hasNext()) {
                 KeyValue<String, ValueAndTimestamp<PartnerAgreement>> entry = all.next();
                 if (entry.value != null && entry.value.value() != null) {
-                    route(entry.value.value(), record.value(), now, record.timestamp());
+                    route(entry.value.value(), change, deliveredTo, now, record.timestamp());
                 }
+            }
+        }
+        saveIfChanged(change.getId(), deliveredTo);
+    }
+
+    private void saveIfChanged(String indicatorId, DeliveredSet deliveredTo) {
+        if (deliveredTo.changed()) {
+            if (deliveredTo.isEmpty()) {
+                delivered.delete(indicatorId);
+            } else {
+                delivered.put(indicatorId, deliveredTo.format());
             }
         }
     }
 
-    private void route(PartnerAgreement agreement, Indicator change, Instant now, long timestamp) {
-        String key = agreement.getPartnerId() + "|" + change.getId();
-        boolean had = delivered.get(key) != null;
+    private void route(PartnerAgreement agreement, Indicator change, DeliveredSet deliveredTo, Instant now, long timestamp) {
+        String partner = agreement.getPartnerId();
+        boolean had = deliveredTo.contains(partner);
         LifecycleAction action = change.getAction();
         boolean ending = action == LifecycleAction.EXPIRE || action == LifecycleAction.REVOKE;
         if (ending && !had) {
@@ -85,7 +99,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         Decision decision = AgreementPolicy.decide(agreement, change, now);
         if (decision instanceof Decision.Embargoed e) {
             if (!had && !ending) {
-                embargoed.put(String.format("%016x|%s", e.until().toEpochMilli(), key), "");
+                embargoed.put(String.format("%016x|%s|%s", e.until().toEpochMilli(), partner, change.getId()), "");
             }
             return;
         }
@@ -94,14 +108,14 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         }
         PartnerIndicator out = deliver.record();
         if (ending) {
-            delivered.delete(key);
+            deliveredTo.remove(partner);
         } else if (!had) {
             out.setAction(LifecycleAction.NEW);
-            delivered.put(key, Integer.toString(agreement.getVersion()));
+            deliveredTo.add(partner);
         } else {
             out.setAction(LifecycleAction.UPDATE);
         }
-        counters.delivered(agreement.getPartnerId());
+        counters.delivered(partner);
         context().forward(new Record<>(change.getId(), out, timestamp));
     }
 
@@ -116,12 +130,15 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             String partnerAndId = key.substring(17);
             int bar = partnerAndId.indexOf('|');
             String partnerId = partnerAndId.substring(0, bar);
-            Indicator current = indicators.get(partnerAndId.substring(bar + 1));
+            String indicatorId = partnerAndId.substring(bar + 1);
+            Indicator current = indicators.get(indicatorId);
             ValueAndTimestamp<PartnerAgreement> agreement = agreements.get(partnerId);
             if (current == null || agreement == null || agreement.value() == null) {
                 continue;
             }
-            route(agreement.value(), current, now, streamTime);
+            DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(indicatorId));
+            route(agreement.value(), current, deliveredTo, now, streamTime);
+            saveIfChanged(indicatorId, deliveredTo);
         }
     }
 }

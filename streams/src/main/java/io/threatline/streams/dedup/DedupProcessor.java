@@ -17,7 +17,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
-import io.threatline.schemas.identity.IndicatorIdentity;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
 
@@ -67,12 +66,9 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     @Override
     public void process(Record<String, ThreatEvent> record) {
         ThreatEvent event = record.value();
-        var canonical = IndicatorIdentity.parseId(record.key());
-        if (!canonical.isOk()) {
-            // Validation keyed it canonically; anything else is a bug upstream, never a partner's business.
-            throw new IllegalStateException("Dedup got a non-canonical key " + record.key() + ": " + canonical.rejection().message());
-        }
-        CanonicalIndicator indicator = canonical.value();
+        // Validation keyed the record by its canonical id and checked the type: no need to canonicalise again.
+        CanonicalIndicator indicator = new CanonicalIndicator(event.getIndicatorType(),
+            record.key().substring(record.key().indexOf(':') + 1));
         var benign = enrichment.benignList(indicator.type(), indicator.value());
         if (benign.isPresent()) {
             counters.suppressed.increment();

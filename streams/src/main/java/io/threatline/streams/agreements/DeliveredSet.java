@@ -1,0 +1,46 @@
+package io.threatline.streams.agreements;
+
+import java.util.TreeSet;
+
+/**
+ * The partners an indicator has been delivered to, stored as one comma-separated value per
+ * indicator (partner ids cannot contain commas), so routing costs one store read per change.
+ */
+final class DeliveredSet {
+    private final TreeSet<String> partners = new TreeSet<>();
+    private boolean changed;
+
+    static DeliveredSet parse(String stored) {
+        DeliveredSet set = new DeliveredSet();
+        if (stored != null && !stored.isEmpty()) {
+            for (String p : stored.split(",")) {
+                set.partners.add(p);
+            }
+        }
+        return set;
+    }
+
+    boolean contains(String partner) {
+        return partners.contains(partner);
+    }
+
+    void add(String partner) {
+        changed |= partners.add(partner);
+    }
+
+    void remove(String partner) {
+        changed |= partners.remove(partner);
+    }
+
+    boolean changed() {
+        return changed;
+    }
+
+    boolean isEmpty() {
+        return partners.isEmpty();
+    }
+
+    String format() {
+        return String.join(",", partners);
+    }
+}
