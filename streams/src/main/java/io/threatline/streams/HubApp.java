@@ -59,7 +59,9 @@ public final class HubApp implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix("linger.ms"), 20);
         props.put(StreamsConfig.producerPrefix("batch.size"), 262_144);
         props.put(StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
-        props.put(StreamsConfig.consumerPrefix("fetch.min.bytes"), 65_536);
+        // Events reach dedup from two inputs (already keyed, and repartitioned); the repartition input is
+        // nearly always empty, and waiting on it for timestamp order would stall every task on each fetch.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         settings.forEach((k, v) -> {
             if (!k.startsWith(HubConfig.PREFIX) && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
                 props.put(k, v);
