@@ -21,17 +21,8 @@ public final class Tlp2 {
      * Rank of a known marking, 0 for CLEAR up to 4 for RED; -1 for {@code null} or UNKNOWN.
      */
     public static int rank(Tlp tlp) {
-        if (tlp == null) {
-            return -1;
-        }
-        return switch (tlp) {
-            case CLEAR -> 0;
-            case GREEN -> 1;
-            case AMBER -> 2;
-            case AMBER_STRICT -> 3;
-            case RED -> 4;
-            case UNKNOWN -> -1;
-        };
+        int rank = TlpOrder.rank(tlp);
+        return rank > 4 ? -1 : rank;
     }
 
     /** Whether {@code tlp} is one of the five TLP 2.0 markings (not {@code null}, not UNKNOWN). */
