@@ -29,6 +29,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String LIFETIME_EMAIL = PREFIX + "lifetime.email";
     public static final String MAX_SOURCES = PREFIX + "max.sources";
     public static final String SCAN_INTERVAL = PREFIX + "scan.interval";
+    public static final String STATISTICS_GRACE = PREFIX + "statistics.grace";
 
     private static final ConfigDef.Validator DURATION = (name, value) -> {
         try {
@@ -51,7 +52,9 @@ public final class HubConfig extends AbstractConfig {
         .define(MAX_SOURCES, Type.INT, 16, ConfigDef.Range.between(1, 1000), Importance.LOW,
             "Most vendors and sensors kept per indicator (the first ones); bounds the state per indicator.")
         .define(SCAN_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
-            "Stream-time interval of the expiry and embargo scans.");
+            "Stream-time interval of the expiry and embargo scans.")
+        .define(STATISTICS_GRACE, Type.STRING, "PT5M", DURATION, Importance.LOW,
+            "How long after its end a statistics window still accepts late indicators; its final count comes out then.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -72,6 +75,10 @@ public final class HubConfig extends AbstractConfig {
 
     public Duration scanInterval() {
         return duration(SCAN_INTERVAL);
+    }
+
+    public Duration statisticsGrace() {
+        return duration(STATISTICS_GRACE);
     }
 
     private Duration duration(String name) {

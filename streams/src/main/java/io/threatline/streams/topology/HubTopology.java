@@ -30,6 +30,7 @@ import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.dedup.IndicatorMerger;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.enrich.ReferenceEnrichment;
+import io.threatline.streams.statistics.StatisticsTopology;
 import io.threatline.streams.validate.Validated;
 import io.threatline.streams.validate.ValidateProcessor;
 
@@ -41,6 +42,8 @@ import io.threatline.streams.validate.ValidateProcessor;
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
  *   → agreements    → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner
+ *   → statistics    → ti.partner.&lt;partner&gt;.statistics.v1, final hourly/daily counts of NEW indicators
+ *                     per dimension value, with trend, per agreement ({@link StatisticsTopology})
  * </pre>
  */
 public final class HubTopology {
@@ -110,6 +113,8 @@ public final class HubTopology {
                 PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE)
             .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
                 Produced.<String, PartnerIndicator>with(Serdes.String(), serdes.partnerIndicator).withName("partner-indicators"));
+
+        StatisticsTopology.build(changes, config.statisticsGrace(), serdes, topics);
 
         return builder.build();
     }
