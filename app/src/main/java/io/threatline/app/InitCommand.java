@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "init",
     mixinStandardHelpOptions = true,
     description = {
-        "Prepares an existing Kafka cluster and Schema Registry: creates Threatline's topics where missing",
-        "and registers the contract's Avro schemas (subject <topic>-value). Safe to run again."})
+        "Prepares an existing Kafka cluster and Schema Registry for Threatline.",
+        "Creates Threatline's topics where missing and registers the contract's Avro schemas",
+        "(subject <topic>-value). Safe to run again."})
 public final class InitCommand implements Callable<Integer> {
 
     @CommandLine.Spec

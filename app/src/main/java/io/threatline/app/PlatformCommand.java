@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "platform",
     mixinStandardHelpOptions = true,
     description = {
-        "Starts the local platform: a real Apache Kafka broker (KRaft, one node, data on disk) and a",
-        "Confluent-compatible schema registry keeping its schemas in Kafka, and creates Threatline's topics.",
+        "Starts the local platform: a Kafka broker (KRaft) and a schema registry.",
+        "A real Apache Kafka broker (one node, data on disk) and a Confluent-compatible schema registry",
+        "keeping its schemas in Kafka; Threatline's topics are created.",
         "Prints where they listen and runs until Ctrl-C. A second run resumes from the data directory."})
 public final class PlatformCommand implements Callable<Integer> {
 

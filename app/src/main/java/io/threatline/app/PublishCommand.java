@@ -34,8 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "publish",
     mixinStandardHelpOptions = true,
     description = {
-        "Publishes the indicators in STIX 2.1 bundles, MISP event JSON, CSV or JSON Lines files (or standard",
-        "input) as sensor events. Every record is validated first; a bad record is reported with its file and",
+        "Publishes indicators from files or standard input (STIX 2.1, MISP, CSV, JSON Lines).",
+        "Each record becomes a sensor event. Every record is validated first; a bad record is reported with its file and",
         "line (or object id) and never stops the rest.",
         "",
         "Exit codes: 0 every record published; 3 some records rejected or unreadable, the rest published;",

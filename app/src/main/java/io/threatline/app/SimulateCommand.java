@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs a simulated fleet of vendor sensors publishing threat events: a few indicators seen very often",
+        "Runs a simulated fleet of vendor sensors publishing threat events.",
+        "A few indicators are seen very often",
         "(Zipf), a share of duplicates, defanged values, several malware families including Shylock (alias",
         "Caphaw), a TLP mix and optionally malformed events. The same --seed gives the same events.",
         "Runs until --count events, --duration, or Ctrl-C.",
