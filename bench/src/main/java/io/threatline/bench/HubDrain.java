@@ -48,7 +48,7 @@ public final class HubDrain {
         long events = Long.parseLong(args[2]);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         String prefix = "drain-" + System.currentTimeMillis() + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, 6, (short) 1);
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, Integer.getInteger("partitions", 6), (short) 1);
 
         List<String> partners = List.of("europol-ec3", "interpol", "nca");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
