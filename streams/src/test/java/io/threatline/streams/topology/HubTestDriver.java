@@ -51,6 +51,7 @@ final class HubTestDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hub-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(hubSettings);
         driver = new TopologyTestDriver(HubTopology.build(new HubConfig(hubSettings), serdes, counters, ReferenceEnrichment.fromGlobalStores()), props);
         rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
