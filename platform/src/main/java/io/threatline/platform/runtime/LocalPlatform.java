@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -79,11 +78,6 @@ public final class LocalPlatform implements AutoCloseable {
 
     public Duration startupTime() {
         return startupTime;
-    }
-
-    /** Where each part listens, one line each, for people to read. */
-    public List<String> describe() {
-        return List.of("Kafka bootstrap servers: " + bootstrapServers(), "Schema registry: " + registryUrl());
     }
 
     @Override

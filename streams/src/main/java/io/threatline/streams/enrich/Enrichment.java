@@ -20,24 +20,4 @@ public interface Enrichment {
 
     /** The indicator with country, AS and score filled in. */
     Indicator enrich(Indicator indicator);
-
-    /** No reference data: names kept as reported, nothing suppressed, nothing added. */
-    static Enrichment none() {
-        return new Enrichment() {
-            @Override
-            public List<String> canonicalFamilies(List<String> reported) {
-                return reported.stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().sorted().toList();
-            }
-
-            @Override
-            public Optional<String> benignList(IndicatorType type, String canonicalValue) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Indicator enrich(Indicator indicator) {
-                return indicator;
-            }
-        };
-    }
 }
