@@ -62,7 +62,7 @@ import java.util.Map;
 public final class CefFormatter {
 
   /** Maximum length of an extension value, in chars. */
-  public static final int MAX_VALUE = 1023;
+  public static final int MAX_VALUE = FieldText.MAX_VALUE;
 
   /** Maximum length of a header field, in chars. */
   public static final int MAX_HEADER = 512;
@@ -110,14 +110,7 @@ public final class CefFormatter {
       out.append('|').append(escapeHeader(FieldText.normalise(h, MAX_HEADER)));
     }
     out.append('|');
-    boolean first = true;
-    for (Map.Entry<String, String> e : extensions(indicator).entrySet()) {
-      if (!first) {
-        out.append(' ');
-      }
-      first = false;
-      out.append(e.getKey()).append('=').append(escapeExtension(e.getValue()));
-    }
+    FieldText.appendPairs(out, extensions(indicator), " ", CefFormatter::escapeExtension);
     return out.toString();
   }
 
@@ -177,10 +170,7 @@ public final class CefFormatter {
   }
 
   private static void put(Map<String, String> x, String key, String value) {
-    String v = FieldText.normalise(value, MAX_VALUE);
-    if (!v.isEmpty()) {
-      x.put(key, v);
-    }
+    FieldText.putIfPresent(x, key, value);
   }
 
   private static void labelled(Map<String, String> x, String key, String label, String value) {
@@ -219,17 +209,7 @@ public final class CefFormatter {
    * @return the escaped value
    */
   static String escapeExtension(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case '=' -> b.append("\\=");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return FieldText.escapeValue(s, '=');
   }
+
 }

@@ -53,7 +53,7 @@ public final class LeefFormatter {
   public static final char DELIMITER = '^';
 
   /** Maximum length of an attribute value, in chars. */
-  public static final int MAX_VALUE = 1023;
+  public static final int MAX_VALUE = FieldText.MAX_VALUE;
 
   static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
 
@@ -81,14 +81,7 @@ public final class LeefFormatter {
       out.append('|').append(escapeHeader(h));
     }
     out.append('|').append(DELIMITER).append('|');
-    boolean first = true;
-    for (Map.Entry<String, String> e : attributes(indicator).entrySet()) {
-      if (!first) {
-        out.append(DELIMITER);
-      }
-      first = false;
-      out.append(e.getKey()).append('=').append(escapeValue(e.getValue()));
-    }
+    FieldText.appendPairs(out, attributes(indicator), String.valueOf(DELIMITER), LeefFormatter::escapeValue);
     return out.toString();
   }
 
@@ -151,10 +144,7 @@ public final class LeefFormatter {
   }
 
   private static void put(Map<String, String> x, String key, String value) {
-    String v = FieldText.normalise(value, MAX_VALUE);
-    if (!v.isEmpty()) {
-      x.put(key, v);
-    }
+    FieldText.putIfPresent(x, key, value);
   }
 
   /**
@@ -175,17 +165,7 @@ public final class LeefFormatter {
    * @return the escaped value
    */
   static String escapeValue(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case DELIMITER -> b.append("\\^");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return FieldText.escapeValue(s, DELIMITER);
   }
+
 }

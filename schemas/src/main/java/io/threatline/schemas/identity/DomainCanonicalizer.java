@@ -40,13 +40,9 @@ public final class DomainCanonicalizer {
 
     /** Canonicalises a domain name; the input must already be refanged. */
     public static Result<String> canonicalize(String value) {
-        if (value == null || value.isEmpty()) {
-            return reject(RejectionCodes.EMPTY_VALUE, value, "is empty");
-        }
-        int bad = Chars.indexOfForbidden(value);
-        if (bad >= 0) {
-            return reject(RejectionCodes.ILLEGAL_CHARACTER, value,
-                    "contains " + Chars.describe(value.charAt(bad)) + " at index " + bad);
+        Result<String> unusable = Reasons.emptyOrForbidden(value);
+        if (unusable != null) {
+            return unusable;
         }
         String ascii = value;
         if (!Chars.isAscii(value)) {

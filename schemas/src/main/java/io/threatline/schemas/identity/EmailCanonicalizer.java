@@ -24,13 +24,9 @@ public final class EmailCanonicalizer {
 
     /** Canonicalises an e-mail address; the input must already be refanged. */
     public static Result<String> canonicalize(String value) {
-        if (value == null || value.isEmpty()) {
-            return reject(RejectionCodes.EMPTY_VALUE, value, "is empty");
-        }
-        int bad = Chars.indexOfForbidden(value);
-        if (bad >= 0) {
-            return reject(RejectionCodes.ILLEGAL_CHARACTER, value,
-                    "contains " + Chars.describe(value.charAt(bad)) + " at index " + bad);
+        Result<String> unusable = Reasons.emptyOrForbidden(value);
+        if (unusable != null) {
+            return unusable;
         }
         int at = value.lastIndexOf('@');
         if (at < 0) {

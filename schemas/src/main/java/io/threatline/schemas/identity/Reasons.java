@@ -10,6 +10,22 @@ final class Reasons {
 
     private Reasons() {}
 
+    /**
+     * The rejection for a value that is empty or holds a character no indicator may contain, or
+     * {@code null} when the text is usable (package-internal, on the hot path: no allocation when fine).
+     */
+    static <T> Result<T> emptyOrForbidden(String value) {
+        if (value == null || value.isEmpty()) {
+            return reject(RejectionCodes.EMPTY_VALUE, value, "is empty");
+        }
+        int bad = Chars.indexOfForbidden(value);
+        if (bad >= 0) {
+            return reject(RejectionCodes.ILLEGAL_CHARACTER, value,
+                    "contains " + Chars.describe(value.charAt(bad)) + " at index " + bad);
+        }
+        return null;
+    }
+
     static <T> Result<T> reject(String code, String value, String why) {
         return Result.rejected(code, quote(value) + ' ' + why);
     }
