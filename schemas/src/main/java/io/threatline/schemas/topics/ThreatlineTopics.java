@@ -89,6 +89,19 @@ public final class ThreatlineTopics {
         return prefix + "partner." + checkPartnerId(partnerId) + ".statistics.v1";
     }
 
+    /**
+     * Where delivery puts a partner's records that a channel refused for good (an HTTP 4xx, a
+     * record the channel cannot express), with the reason. Operators read it; partners never do.
+     */
+    public String partnerDeadLetter(String partnerId) {
+        return prefix + "partner." + checkPartnerId(partnerId) + ".dead-letter.v1";
+    }
+
+    /** The JSON copy of a partner's indicators, for SIEMs that subscribe to Kafka without Avro. */
+    public String partnerIndicatorsJson(String partnerId) {
+        return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.json.v1";
+    }
+
     /** The topics that exist whatever the partners: events, state, agreements, reference data, dead letters, audit. */
     public List<NewTopic> coreTopics() {
         List<NewTopic> topics = new ArrayList<>();
@@ -108,7 +121,8 @@ public final class ThreatlineTopics {
     public List<NewTopic> partnerTopics(String partnerId, Duration retention) {
         return List.of(
             delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
-            delete(partnerStatistics(partnerId), 1, retention.toMillis()));
+            delete(partnerStatistics(partnerId), 1, retention.toMillis()),
+            delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS));
     }
 
     public static String checkPartnerId(String partnerId) {

@@ -34,7 +34,7 @@ class ThreatlineTopicsTest {
 
         assertThat(topics.partnerIndicators("interpol")).isEqualTo("acme.partner.interpol.indicators.v1");
         assertThat(topics.partnerStatistics("europol-ec3")).isEqualTo("acme.partner.europol-ec3.statistics.v1");
-        assertThat(topics.partnerTopics("interpol", Duration.ofDays(3))).extracting(NewTopic::numPartitions).containsExactly(3, 1);
+        assertThat(topics.partnerTopics("interpol", Duration.ofDays(3))).extracting(NewTopic::numPartitions).containsExactly(3, 1, 1);
     }
 
     @Test

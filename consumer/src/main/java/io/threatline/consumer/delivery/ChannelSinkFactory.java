@@ -1,0 +1,14 @@
+package io.threatline.consumer.delivery;
+
+import io.threatline.contract.DeliveryChannel;
+
+/** Builds the sink of one push channel from a partner's channel settings. */
+public interface ChannelSinkFactory {
+
+    DeliveryChannel channel();
+
+    /**
+     * @throws ChannelSettingsException naming the setting when the settings are wrong
+     */
+    ChannelSink create(ChannelSettings settings);
+}

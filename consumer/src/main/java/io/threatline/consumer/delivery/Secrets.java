@@ -1,0 +1,89 @@
+package io.threatline.consumer.delivery;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves the secrets an agreement refers to by name ({@code secret:nca/webhook-hmac}); the
+ * agreement itself never holds one. A secret is looked up as the file {@code <dir>/<name>} (which
+ * must not be readable by group or others), then as the environment variable
+ * {@code THREATLINE_SECRET_<NAME>} with every character other than a letter or digit turned into
+ * {@code _} ({@code THREATLINE_SECRET_NCA_WEBHOOK_HMAC}). Values are never logged.
+ */
+public final class Secrets {
+
+    public static final String REFERENCE_PREFIX = "secret:";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
+    private static final Set<PosixFilePermission> TOO_OPEN = Set.of(
+        PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private final Optional<Path> directory;
+    private final Map<String, String> environment;
+
+    public Secrets(Optional<Path> directory, Map<String, String> environment) {
+        this.directory = directory;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Secrets from {@code directory} (if given) and the process environment. */
+    public static Secrets from(Optional<Path> directory) {
+        return new Secrets(directory, System.getenv());
+    }
+
+    public static boolean isReference(String value) {
+        return value != null && value.startsWith(REFERENCE_PREFIX);
+    }
+
+    /**
+     * The secret that {@code reference} ({@code secret:<name>}) names.
+     *
+     * @throws IllegalArgumentException naming the reference (never the value) when it is malformed,
+     *                                  missing or stored in a file others can read
+     */
+    public String resolve(String reference) {
+        if (!isReference(reference)) {
+            throw new IllegalArgumentException("'" + reference + "' is not a secret reference; write secret:<name>");
+        }
+        String name = reference.substring(REFERENCE_PREFIX.length());
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("secret name '" + name + "' may contain letters, digits, '.', '_', '-' and '/' between parts");
+        }
+        if (directory.isPresent()) {
+            Path file = directory.get().resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                        if (permissions.stream().anyMatch(TOO_OPEN::contains)) {
+                            throw new IllegalArgumentException("secret file " + file + " is readable or writable by group or others; chmod 600 it");
+                        }
+                    }
+                    return Files.readString(file, StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read secret file " + file + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        String variable = environmentVariable(name);
+        String value = environment.get(variable);
+        if (value != null && !value.isEmpty()) {
+            return value;
+        }
+        throw new IllegalArgumentException("secret '" + name + "' not found: neither "
+            + directory.map(d -> "the file " + d.resolve(name) + " nor ").orElse("")
+            + "the environment variable " + variable + " exists");
+    }
+
+    static String environmentVariable(String name) {
+        return "THREATLINE_SECRET_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+}
