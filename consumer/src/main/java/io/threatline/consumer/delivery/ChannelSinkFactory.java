@@ -11,4 +11,12 @@ public interface ChannelSinkFactory {
      * @throws ChannelSettingsException naming the setting when the settings are wrong
      */
     ChannelSink create(ChannelSettings settings);
+
+    /**
+     * Whether these settings call for a push worker at all; a partner that reads its Avro topic
+     * directly from Kafka, for example, needs none.
+     */
+    default boolean needsWorker(ChannelSettings settings) {
+        return true;
+    }
 }

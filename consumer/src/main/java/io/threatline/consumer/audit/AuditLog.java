@@ -1,0 +1,141 @@
+package io.threatline.consumer.audit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
+
+/**
+ * Writes one {@link DeliveryReceipt} per delivered batch to the audit topic, keyed by partner and
+ * chained per partner: each receipt carries the hash of the partner's previous one and the next
+ * sequence number. Appends for one partner are serialised and each waits for the broker's
+ * acknowledgement before the chain head moves, so the chain in the topic has no gaps and no forks
+ * as long as one process delivers a given partner (one delivery service per partner; scale out by
+ * partner). On start the head of every partner's chain is recovered from the topic.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(AuditLog.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Producer<String, DeliveryReceipt> producer;
+    private final String topic;
+    private final Map<String, ChainHead> heads;
+
+    /** Where a partner's chain stands: the last sequence written and its hash. */
+    public record ChainHead(long sequence, String hash) {
+        public static final ChainHead EMPTY = new ChainHead(0, "");
+    }
+
+    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads) {
+        this.producer = producer;
+        this.topic = topic;
+        this.heads = new HashMap<>(heads);
+    }
+
+    /**
+     * Opens the audit log: reads the topic once to find each partner's chain head, then writes
+     * with an idempotent, {@code acks=all} producer.
+     *
+     * @param clientProperties Kafka client and serde settings (bootstrap servers, registry URL, security)
+     */
+    public static AuditLog open(Map<String, Object> clientProperties, String topic, Serializer<DeliveryReceipt> serializer) {
+        // The serializer is shared with the caller's serdes (one registry client), hence passed in.
+        Map<String, ChainHead> heads = new HashMap<>();
+        try (AuditReader reader = AuditReader.open(clientProperties, topic)) {
+            reader.readAll(receipt -> heads.put(receipt.getPartnerId(), new ChainHead(receipt.getSequence(), receipt.getHash())));
+        }
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "threatline-audit-" + UUID.randomUUID());
+        LOGGER.info("Audit log on {}: {} partner chain(s) recovered", topic, heads.size());
+        return new AuditLog(new KafkaProducer<>(props, new StringSerializer(), serializer), topic, heads);
+    }
+
+    /**
+     * Appends the receipt of a confirmed batch and returns it once the broker acknowledged it.
+     *
+     * @throws AuditException when the receipt could not be written; the batch's offsets must then
+     *                        not be committed (it will be delivered again and receipted then)
+     */
+    public DeliveryReceipt append(String partnerId, DeliveryChannel channel, String channelTarget, String agreementId,
+                                  int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
+        Objects.requireNonNull(partnerId, "partnerId");
+        synchronized (lockFor(partnerId)) {
+            ChainHead head = head(partnerId);
+            DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
+                .setReceiptId(UUID.randomUUID().toString())
+                .setPartnerId(partnerId)
+                .setChannel(channel)
+                .setChannelTarget(channelTarget)
+                .setAgreementId(agreementId)
+                .setAgreementVersion(agreementVersion)
+                .setRecordIds(List.copyOf(recordIds))
+                .setOffsets(List.copyOf(offsets))
+                .setDeliveredAt(Instant.ofEpochMilli(deliveredAt.toEpochMilli()))
+                .setSequence(head.sequence() + 1)
+                .setPreviousHash(head.hash())
+                .setHash("")
+                .build();
+            receipt.setHash(ReceiptHash.of(receipt));
+            try {
+                producer.send(new ProducerRecord<>(topic, partnerId, receipt)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AuditException("interrupted while writing a receipt for partner " + partnerId, e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+            }
+            synchronized (heads) {
+                heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
+            }
+            return receipt;
+        }
+    }
+
+    public ChainHead head(String partnerId) {
+        synchronized (heads) {
+            return heads.getOrDefault(partnerId, ChainHead.EMPTY);
+        }
+    }
+
+    private final Map<String, Object> locks = new HashMap<>();
+
+    private Object lockFor(String partnerId) {
+        synchronized (locks) {
+            return locks.computeIfAbsent(partnerId, p -> new Object());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    /** A receipt could not be written. */
+    public static final class AuditException extends RuntimeException {
+        public AuditException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.threatline.consumer.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.contract.PartnerAgreement;
+
+/**
+ * The current agreement of every partner, read from the compacted agreements topic from its
+ * beginning and followed while running (no consumer group: every delivery process sees all of
+ * them). A tombstone removes the partner's agreement. Listeners hear of every change.
+ */
+public final class AgreementsView implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(AgreementsView.class);
+
+    private final Map<String, PartnerAgreement> agreements = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final ConsumerSerdes serdes;
+    private final String topic;
+    private final Runnable onChange;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public AgreementsView(Map<String, Object> clientProperties, String topic, ConsumerSerdes serdes, Runnable onChange) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-delivery-agreements-" + UUID.randomUUID().toString().substring(0, 8));
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.serdes = serdes;
+        this.topic = topic;
+        this.onChange = onChange;
+        this.thread = new Thread(this::follow, "delivery-agreements");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts following and waits until everything now in the topic has been read. */
+    public void start(Duration timeout) throws InterruptedException {
+        thread.start();
+        if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("could not read the agreements topic " + topic + " within " + timeout);
+        }
+    }
+
+    public Optional<PartnerAgreement> agreement(String partnerId) {
+        return Optional.ofNullable(agreements.get(partnerId));
+    }
+
+    public Map<String, PartnerAgreement> all() {
+        return Map.copyOf(agreements);
+    }
+
+    /** Whether the agreement is in force at {@code now}: started, not ended. Anything else fails closed. */
+    public static boolean inForce(PartnerAgreement agreement, Instant now) {
+        return !now.isBefore(agreement.getValidFrom())
+            && (agreement.getValidUntil() == null || now.isBefore(agreement.getValidUntil()));
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (running) {
+                boolean changed = false;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    changed |= apply(record);
+                }
+                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                    caughtUp.countDown();
+                    changed = true;
+                }
+                if (changed && caughtUp.getCount() == 0) {
+                    onChange.run();
+                }
+            }
+        } catch (WakeupException stopping) {
+            // closing
+        } catch (RuntimeException e) {
+            LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean apply(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            return false;
+        }
+        if (record.value() == null) {
+            if (agreements.remove(record.key()) != null) {
+                LOGGER.info("Agreement of {} ended (tombstone): its delivery stops", record.key());
+            }
+            return true;
+        }
+        try {
+            PartnerAgreement agreement = serdes.agreement.deserializer().deserialize(topic, record.value());
+            agreements.put(agreement.getPartnerId(), agreement);
+            LOGGER.info("Agreement {} v{} of {} read", agreement.getAgreementId(), agreement.getVersion(), agreement.getPartnerId());
+            return true;
+        } catch (RuntimeException e) {
+            // Fail closed: an agreement we cannot read grants nothing.
+            agreements.remove(record.key());
+            LOGGER.error("Agreement of {} at offset {} cannot be read, its delivery stops: {}", record.key(), record.offset(), e.getMessage());
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,208 @@
+package io.threatline.consumer.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.consumer.audit.AuditLog;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * Runs every partner's push channels (syslog, webhook, files, Kafka JSON mirror) as the agreements
+ * say: one {@link ChannelWorker} per partner and channel, each with its own thread and consumer
+ * group. Agreements are followed live: a new partner or channel starts a worker, changed channel
+ * settings restart it, an ended agreement (tombstone, or its period over) stops it — fail closed.
+ * Receipts go to the shared {@link AuditLog}.
+ */
+public final class DeliveryService implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryService.class);
+
+    private final DeliveryConfig config;
+    private final Map<String, Object> clientProperties;
+    private final ThreatlineTopics topics;
+    private final ConsumerSerdes serdes;
+    private final Secrets secrets;
+    private final Map<io.threatline.contract.DeliveryChannel, ChannelSinkFactory> factories = new EnumMap<>(io.threatline.contract.DeliveryChannel.class);
+    private final DeliveryCounters counters = new DeliveryCounters();
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, String> refused = new HashMap<>();
+    private AuditLog audit;
+    private PartnerDeadLetters deadLetters;
+    private AgreementsView agreements;
+    private ScheduledExecutorService recheck;
+
+    private record Running(ChannelWorker worker, Thread thread, ChannelSettings settings) {
+    }
+
+    /**
+     * @param settings  delivery settings ({@code threatline.delivery.*}) plus Kafka client and serde settings
+     * @param factories the push channels this service can run
+     */
+    public DeliveryService(Map<String, ?> settings, List<ChannelSinkFactory> factories) {
+        this.config = new DeliveryConfig(settings);
+        this.clientProperties = DeliveryConfig.clientProperties(settings);
+        this.topics = config.topics();
+        this.serdes = ConsumerSerdes.from(clientProperties);
+        this.secrets = Secrets.from(config.secretsDir());
+        factories.forEach(f -> this.factories.put(f.channel(), f));
+    }
+
+    public DeliveryCounters counters() {
+        return counters;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public AgreementsView agreements() {
+        return agreements;
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** Recovers the audit chains, reads the agreements and starts the workers they call for. */
+    public synchronized void start() throws InterruptedException {
+        audit = AuditLog.open(clientProperties, topics.deliveryAudit(), serdes.receipt.serializer());
+        deadLetters = PartnerDeadLetters.open(clientProperties, topics, serdes.deadLetter.serializer());
+        agreements = new AgreementsView(clientProperties, topics.agreements(), serdes, this::reconcile);
+        agreements.start(Duration.ofSeconds(60));
+        reconcile();
+        recheck = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "delivery-recheck");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.recheckInterval().toMillis();
+        recheck.scheduleAtFixedRate(this::reconcile, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The workers now running, as {@code partner/CHANNEL[#n]}. */
+    public synchronized List<String> runningWorkers() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** Why a channel of a partner is not running although its agreement names it (bad settings, a missing secret). */
+    public synchronized Map<String, String> refusedChannels() {
+        return Map.copyOf(refused);
+    }
+
+    /** Brings the running workers in line with the agreements in force now. */
+    synchronized void reconcile() {
+        if (agreements == null) {
+            return;
+        }
+        Map<String, ChannelSettings> wanted = wantedChannels(agreements.all(), Instant.now());
+        for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            ChannelSettings want = wanted.get(entry.getKey());
+            if (want == null || !want.equals(entry.getValue().settings())) {
+                LOGGER.info("Stopping delivery {} ({})", entry.getKey(), want == null ? "no longer granted" : "settings changed");
+                stopWorker(entry.getValue());
+                it.remove();
+            }
+        }
+        refused.keySet().retainAll(wanted.keySet());
+        wanted.forEach((key, channelSettings) -> {
+            if (!running.containsKey(key)) {
+                startWorker(key, channelSettings);
+            }
+        });
+    }
+
+    private Map<String, ChannelSettings> wantedChannels(Map<String, PartnerAgreement> all, Instant now) {
+        Map<String, ChannelSettings> wanted = new LinkedHashMap<>();
+        all.values().stream()
+            .filter(a -> config.partners().isEmpty() || config.partners().contains(a.getPartnerId()))
+            .filter(a -> AgreementsView.inForce(a, now) && !a.getDataKinds().isEmpty())
+            .forEach(a -> {
+                Map<io.threatline.contract.DeliveryChannel, Integer> seen = new EnumMap<>(io.threatline.contract.DeliveryChannel.class);
+                for (ChannelSettings channel : a.getChannels()) {
+                    if (!config.channels().contains(channel.getChannel()) || !factories.containsKey(channel.getChannel())) {
+                        continue;
+                    }
+                    int n = seen.merge(channel.getChannel(), 1, Integer::sum);
+                    wanted.put(a.getPartnerId() + "/" + channel.getChannel() + (n > 1 ? "#" + n : ""), channel);
+                }
+            });
+        return wanted;
+    }
+
+    private void startWorker(String key, ChannelSettings channelSettings) {
+        String partnerId = key.substring(0, key.indexOf('/'));
+        ChannelSinkFactory factory = factories.get(channelSettings.getChannel());
+        io.threatline.consumer.delivery.ChannelSettings typed = new io.threatline.consumer.delivery.ChannelSettings(
+            partnerId, channelSettings.getChannel(), channelSettings.getSettings(), secrets);
+        if (!factory.needsWorker(typed)) {
+            return;
+        }
+        ChannelSink sink;
+        try {
+            sink = factory.create(typed);
+        } catch (IllegalArgumentException e) {
+            // Fail closed for this channel only; the partner's other channels and other partners go on.
+            if (!e.getMessage().equals(refused.put(key, e.getMessage()))) {
+                LOGGER.error("Not delivering {}: {}", key, e.getMessage());
+            }
+            return;
+        }
+        refused.remove(key);
+        String group = config.groupPrefix() + "." + key.replace('/', '.').replace('#', '.').toLowerCase(Locale.ROOT);
+        ChannelWorker worker = new ChannelWorker(partnerId, channelSettings.getChannel(), sink, topics, group, clientProperties,
+            config.batchMaxRecords(), serdes, audit, deadLetters, config.backoff(), counters);
+        Thread thread = new Thread(worker, "deliver-" + key);
+        thread.start();
+        running.put(key, new Running(worker, thread, channelSettings));
+        LOGGER.info("Started delivery {} (group {})", key, group);
+    }
+
+    private static void stopWorker(Running r) {
+        r.worker().stop();
+        try {
+            r.thread().join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (recheck != null) {
+            recheck.shutdownNow();
+        }
+        List<Running> all = new ArrayList<>(running.values());
+        running.clear();
+        all.forEach(r -> r.worker().stop());
+        for (Running r : all) {
+            r.thread().join(30_000);
+        }
+        if (agreements != null) {
+            agreements.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        if (audit != null) {
+            audit.close();
+        }
+        serdes.close();
+    }
+}
