@@ -1,0 +1,142 @@
+package io.threatline.consumer.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
+
+class AuditVerifierTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+    private static final Serializer<DeliveryReceipt> NO_BYTES = (topic, receipt) -> new byte[0];
+
+    private MockProducer<String, DeliveryReceipt> producer;
+    private AuditLog log;
+
+    @BeforeEach
+    void setUp() {
+        producer = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
+        log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of());
+    }
+
+    private List<DeliveryReceipt> written() {
+        return producer.history().stream().map(ProducerRecord::value).map(r -> DeliveryReceipt.newBuilder(r).build()).toList();
+    }
+
+    private void deliver(String partner, int version, int minute, String... ids) {
+        log.append(partner, DeliveryChannel.SYSLOG, "syslog+tls://siem.example:6514", "MOU-" + partner, version, List.of(ids),
+            List.of(new OffsetRange("ti.partner." + partner + ".indicators.v1", 0, minute * 10L, minute * 10L + ids.length - 1)),
+            T0.plusSeconds(60L * minute));
+    }
+
+    @Test
+    void shouldChainEachPartnersReceiptsSeparatelyAndVerifyThem() {
+        // Given receipts of two partners interleaved
+        deliver("interpol", 1, 0, "domain:a.example.com", "domain:b.example.com");
+        deliver("nca", 1, 1, "sha256:" + "a".repeat(64));
+        deliver("interpol", 1, 2, "domain:c.example.com");
+
+        // When each chain is verified
+        AuditVerifier.Report interpol = AuditVerifier.verify("interpol", written(), Instant.EPOCH, Instant.MAX);
+        AuditVerifier.Report nca = AuditVerifier.verify("nca", written(), Instant.EPOCH, Instant.MAX);
+
+        // Then both hold, with their own sequences and links
+        assertThat(interpol.intact()).isTrue();
+        assertThat(interpol.receipts()).isEqualTo(2);
+        assertThat(interpol.recordIds()).containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
+        assertThat(nca.intact()).isTrue();
+        List<DeliveryReceipt> interpolReceipts = written().stream().filter(r -> r.getPartnerId().equals("interpol")).toList();
+        assertThat(interpolReceipts.get(0).getSequence()).isEqualTo(1);
+        assertThat(interpolReceipts.get(0).getPreviousHash()).isEmpty();
+        assertThat(interpolReceipts.get(1).getSequence()).isEqualTo(2);
+        assertThat(interpolReceipts.get(1).getPreviousHash()).isEqualTo(interpolReceipts.get(0).getHash());
+        assertThat(interpolReceipts.get(0).getHash()).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void shouldDetectAnAlteredReceipt() {
+        // Given a chain of three where someone removed a record id from the second receipt
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        deliver("interpol", 1, 1, "domain:b.example.com", "domain:secret.example.com");
+        deliver("interpol", 1, 2, "domain:c.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        receipts.get(1).setRecordIds(List.of("domain:b.example.com"));
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then the break is reported at that receipt
+        assertThat(report.intact()).isFalse();
+        assertThat(report.breaks()).singleElement().satisfies(b -> {
+            assertThat(b.sequence()).isEqualTo(2);
+            assertThat(b.problem()).contains("altered");
+        });
+    }
+
+    @Test
+    void shouldDetectARemovedReceiptEvenWhenTheRestAreUntouched() {
+        // Given a chain of three with the middle one deleted
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        deliver("interpol", 1, 1, "domain:b.example.com");
+        deliver("interpol", 1, 2, "domain:c.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        receipts.remove(1);
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then both the sequence gap and the broken link are named
+        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem)
+            .anySatisfy(p -> assertThat(p).contains("sequence 3 where 2 was expected"))
+            .anySatisfy(p -> assertThat(p).contains("previousHash"));
+    }
+
+    @Test
+    void shouldDetectARewrittenChainWhoseHashesWereRecomputedFromAForgedStart() {
+        // Given a forger recomputes the first receipt's hash after editing it; the second still links to the old hash
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        deliver("interpol", 1, 1, "domain:b.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        receipts.get(0).setRecordIds(List.of("domain:other.example.com"));
+        receipts.get(0).setHash(ReceiptHash.of(receipts.get(0)));
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then the link from the second receipt is broken
+        assertThat(report.breaks()).singleElement().satisfies(b -> {
+            assertThat(b.sequence()).isEqualTo(2);
+            assertThat(b.problem()).contains("previousHash");
+        });
+    }
+
+    @Test
+    void shouldAnswerWhatWasDeliveredBetweenTwoTimesPerAgreementVersion() {
+        // Given deliveries under version 1 at minutes 0 and 1 and under version 2 at minute 5
+        deliver("nca", 1, 0, "url:http://a.example.com/", "url:http://b.example.com/");
+        deliver("nca", 1, 1, "url:http://c.example.com/");
+        deliver("nca", 2, 5, "url:http://d.example.com/");
+
+        // When asked about [minute 1, minute 6)
+        AuditVerifier.Report report = AuditVerifier.verify("nca", written(), T0.plusSeconds(60), T0.plusSeconds(360));
+
+        // Then it names one record under v1 and one under v2, and the whole chain is still verified
+        assertThat(report.receipts()).isEqualTo(3);
+        assertThat(report.recordIds()).containsExactly("url:http://c.example.com/", "url:http://d.example.com/");
+        assertThat(report.delivered()).extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(2, 1L));
+    }
+}
