@@ -138,11 +138,6 @@ public final class SyslogSender implements AutoCloseable {
     }
   }
 
-  /** Whether a connection is currently open (it is opened by {@link #send}). */
-  boolean connected() {
-    return socket != null;
-  }
-
   private void connect() throws DeliveryException {
     Socket s = new Socket();
     try {

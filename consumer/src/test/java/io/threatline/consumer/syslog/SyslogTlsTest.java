@@ -62,12 +62,36 @@ class SyslogTlsTest {
             "keystore", certificates.clientKeystore.toString(),
             "keystorePassword", "secret:ec3/syslog-keystore"))) {
 
-      // When a batch is delivered
+      // When two batches are delivered
       sink.deliver(Deliveries.batch(List.of(Samples.indicator(IndicatorType.IPV4, LifecycleAction.NEW))));
+      sink.deliver(Deliveries.batch(List.of(Samples.indicator(IndicatorType.IPV6, LifecycleAction.NEW))));
 
-      // Then it arrives and the receiver saw the partner's client certificate
+      // Then both arrive over one connection on which the receiver saw the partner's client certificate
       assertThat(peer.next(WAIT)).contains("src=203.0.113.7");
+      assertThat(peer.next(WAIT)).contains("src=2001:db8::7");
       assertThat(peer.clientPrincipals()).containsExactly("CN=europol-ec3-client");
+    }
+  }
+
+  @Test
+  void shouldReconnectOverTlsAfterReceiverRestart() throws Exception {
+    try (SyslogPeer peer = SyslogPeer.tls(certificates.serverSocketFactory(), s -> {});
+        SyslogSink sink = sink(peer.port(), Map.of("caFile", certificates.serverPem.toString()))) {
+      // Given a sink that delivered once over TLS
+      sink.deliver(Deliveries.batch(List.of(Samples.indicator(IndicatorType.IPV4, LifecycleAction.NEW))));
+      assertThat(peer.next(WAIT)).contains("src=203.0.113.7");
+
+      // When the receiver goes down, the next batch fails transiently
+      peer.stop();
+      var retried = Deliveries.batch(List.of(Samples.indicator(IndicatorType.DOMAIN, LifecycleAction.NEW)));
+      DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> sink.deliver(retried));
+      assertThat(e).isNotNull();
+      assertThat(e.kind()).isEqualTo(DeliveryException.Kind.TRANSIENT);
+
+      // Then once it is back on the same port, the retried batch arrives over a new TLS session
+      peer.start(peer.port());
+      sink.deliver(retried);
+      assertThat(peer.next(WAIT)).contains("dhost=bad.example.com");
     }
   }
 
