@@ -133,7 +133,8 @@ public final class SyslogSender implements AutoCloseable {
       alarm.cancel(false);
     }
     if (timedOut.get()) {
-      // The watchdog fired just after the flush returned; the connection is gone, the bytes were not.
+      // The watchdog fired just after the flush returned: the batch was flushed before the socket
+      // was closed, so it counts as sent; only the connection has to be made anew.
       disconnect();
     }
   }
