@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Resolves the secrets an agreement refers to by name ({@code secret:nca/webhook-hmac}); the
- * agreement itself never holds one. A secret is looked up as the file {@code <dir>/<name>} (which
+ * Resolves the secrets an agreement refers to by name ({@code secret:nca/webhook-hmac}) or by
+ * environment variable (<code>${NCA_HMAC}</code>); the agreement itself never holds one. A secret is looked up as the file {@code <dir>/<name>} (which
  * must not be readable by group or others), then as the environment variable
  * {@code THREATLINE_SECRET_<NAME>} with every character other than a letter or digit turned into
  * {@code _} ({@code THREATLINE_SECRET_NCA_WEBHOOK_HMAC}). Values are never logged.
@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class Secrets {
 
     public static final String REFERENCE_PREFIX = "secret:";
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
     private static final Set<PosixFilePermission> TOO_OPEN = Set.of(
         PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
@@ -40,18 +41,26 @@ public final class Secrets {
     }
 
     public static boolean isReference(String value) {
-        return value != null && value.startsWith(REFERENCE_PREFIX);
+        return value != null && (value.startsWith(REFERENCE_PREFIX) || ENV_REFERENCE.matcher(value).matches());
     }
 
     /**
-     * The secret that {@code reference} ({@code secret:<name>}) names.
+     * The secret that {@code reference} ({@code secret:<name>} or <code>${ENV_NAME}</code>) names.
      *
      * @throws IllegalArgumentException naming the reference (never the value) when it is malformed,
      *                                  missing or stored in a file others can read
      */
     public String resolve(String reference) {
         if (!isReference(reference)) {
-            throw new IllegalArgumentException("'" + reference + "' is not a secret reference; write secret:<name>");
+            throw new IllegalArgumentException("the value is not a secret reference; write secret:<name> or ${ENV_NAME}");
+        }
+        var env = ENV_REFERENCE.matcher(reference);
+        if (env.matches()) {
+            String value = environment.get(env.group(1));
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException("secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
+            }
+            return value;
         }
         String name = reference.substring(REFERENCE_PREFIX.length());
         if (!NAME.matcher(name).matches()) {

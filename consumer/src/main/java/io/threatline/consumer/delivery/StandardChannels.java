@@ -2,6 +2,8 @@ package io.threatline.consumer.delivery;
 
 import java.util.List;
 
+import io.threatline.consumer.syslog.SyslogSinkFactory;
+
 /** The push channels Threatline ships, each found in its own package (syslog, webhook, files, kafka). */
 public final class StandardChannels {
 
@@ -9,6 +11,6 @@ public final class StandardChannels {
     }
 
     public static List<ChannelSinkFactory> pushChannels() {
-        return List.of();
+        return List.of(new SyslogSinkFactory());
     }
 }

@@ -31,18 +31,18 @@ import javax.net.ssl.TrustManager;
  *   <tr><td>hostname</td><td>HOSTNAME field of each RFC 5424 message: printable US-ASCII, no
  *       spaces, at most 255 chars</td><td>this machine's host name, or the NILVALUE {@code -}
  *       when it has none that RFC 5424 allows</td></tr>
- *   <tr><td>connectTimeout</td><td>ISO-8601 bound on connect and TLS handshake</td>
+ *   <tr><td>connect_timeout</td><td>ISO-8601 bound on connect and TLS handshake</td>
  *       <td>{@code PT10S}</td></tr>
- *   <tr><td>writeTimeout</td><td>ISO-8601 bound on writing one batch</td><td>{@code PT30S}</td></tr>
- *   <tr><td>caFile</td><td>tls only: PEM file of the CA certificates to trust</td><td>the JVM's
+ *   <tr><td>write_timeout</td><td>ISO-8601 bound on writing one batch</td><td>{@code PT30S}</td></tr>
+ *   <tr><td>ca_file</td><td>tls only: PEM file of the CA certificates to trust</td><td>the JVM's
  *       default CAs</td></tr>
  *   <tr><td>truststore</td><td>tls only: PKCS12 or JKS truststore to trust instead (not with
- *       caFile)</td><td></td></tr>
- *   <tr><td>truststorePassword</td><td>tls only: secret reference ({@code secret:<name>}) of the
+ *       ca_file)</td><td></td></tr>
+ *   <tr><td>truststore_password</td><td>tls only: secret reference ({@code secret:<name>}) of the
  *       truststore's password, if it has one</td><td></td></tr>
  *   <tr><td>keystore</td><td>tls only: PKCS12 or JKS keystore holding the client key and
  *       certificate, for mutual TLS</td><td>no client certificate</td></tr>
- *   <tr><td>keystorePassword</td><td>tls only: secret reference of the keystore's (and key's)
+ *   <tr><td>keystore_password</td><td>tls only: secret reference of the keystore's (and key's)
  *       password; required with keystore</td><td></td></tr>
  * </table>
  *
@@ -56,7 +56,7 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final List<String> TLS_SETTINGS =
-      List.of("caFile", "truststore", "truststorePassword", "keystore", "keystorePassword");
+      List.of("ca_file", "truststore", "truststore_password", "keystore", "keystore_password");
 
   @Override
   public DeliveryChannel channel() {
@@ -71,8 +71,8 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
     SyslogSink.Format format = SyslogSink.Format.valueOf(
         settings.oneOf("format", "cef", Set.of("cef", "leef")).toUpperCase(Locale.ROOT));
     SyslogFrame frame = frame(settings);
-    Duration connectTimeout = settings.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT);
-    Duration writeTimeout = settings.duration("writeTimeout", DEFAULT_WRITE_TIMEOUT);
+    Duration connectTimeout = settings.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT);
+    Duration writeTimeout = settings.duration("write_timeout", DEFAULT_WRITE_TIMEOUT);
     if (!tls) {
       for (String name : TLS_SETTINGS) {
         if (settings.optional(name).isPresent()) {
@@ -112,29 +112,29 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
   }
 
   private static SSLSocketFactory tlsFactory(ChannelSettings settings) {
-    Optional<String> caFile = settings.optional("caFile");
+    Optional<String> caFile = settings.optional("ca_file");
     Optional<String> truststore = settings.optional("truststore");
     Optional<String> keystore = settings.optional("keystore");
     if (caFile.isPresent() && truststore.isPresent()) {
-      throw settings.error("truststore", "cannot be combined with caFile; give one of them");
+      throw settings.error("truststore", "cannot be combined with ca_file; give one of them");
     }
-    if (truststore.isEmpty() && settings.optional("truststorePassword").isPresent()) {
-      throw settings.error("truststorePassword", "is given without truststore");
+    if (truststore.isEmpty() && settings.optional("truststore_password").isPresent()) {
+      throw settings.error("truststore_password", "is given without truststore");
     }
-    if (keystore.isEmpty() && settings.optional("keystorePassword").isPresent()) {
-      throw settings.error("keystorePassword", "is given without keystore");
+    if (keystore.isEmpty() && settings.optional("keystore_password").isPresent()) {
+      throw settings.error("keystore_password", "is given without keystore");
     }
     TrustManager[] trust = null;
     if (caFile.isPresent()) {
-      trust = load(settings, "caFile", () -> SyslogTls.trustCaFile(Path.of(caFile.get())));
+      trust = load(settings, "ca_file", () -> SyslogTls.trustCaFile(Path.of(caFile.get())));
     } else if (truststore.isPresent()) {
-      Optional<String> password = settings.secret("truststorePassword");
+      Optional<String> password = settings.secret("truststore_password");
       trust = load(settings, "truststore", () -> SyslogTls.trustStore(Path.of(truststore.get()), password));
     }
     KeyManager[] keys = null;
     if (keystore.isPresent()) {
-      String password = settings.secret("keystorePassword")
-          .orElseThrow(() -> settings.error("keystorePassword", "is required with keystore"));
+      String password = settings.secret("keystore_password")
+          .orElseThrow(() -> settings.error("keystore_password", "is required with keystore"));
       keys = load(settings, "keystore", () -> SyslogTls.clientKey(Path.of(keystore.get()), password));
     }
     return SyslogTls.socketFactory(trust, keys);

@@ -50,6 +50,14 @@ class SecretsAndSettingsTest {
     }
 
     @Test
+    void shouldResolveAnEnvironmentVariableReference() {
+        Secrets secrets = new Secrets(Optional.empty(), Map.of("NCA_HMAC", "from-env"));
+
+        assertThat(secrets.resolve("${NCA_HMAC}")).isEqualTo("from-env");
+        assertThatThrownBy(() -> secrets.resolve("${OTHER}")).hasMessageContaining("OTHER is not set");
+    }
+
+    @Test
     void shouldRefuseSecretNamesThatEscapeTheDirectory() {
         assertThatThrownBy(() -> new Secrets(Optional.of(dir), Map.of()).resolve("secret:../etc/passwd"))
             .hasMessageContaining("secret name");

@@ -59,18 +59,18 @@ class SyslogSinkFactoryTest {
         Arguments.of("port not a number", Map.of("port", "syslog"), "port", "not a whole number"),
         Arguments.of("unknown format", Map.of("format", "json"), "format", "accepted values are [cef, leef]"),
         Arguments.of("hostname with a space", Map.of("hostname", "hub 1"), "hostname", "RFC 5424 HOSTNAME"),
-        Arguments.of("connect timeout not ISO-8601", Map.of("connectTimeout", "10s"), "connectTimeout", "ISO-8601"),
-        Arguments.of("write timeout zero", Map.of("writeTimeout", "PT0S"), "writeTimeout", "positive"),
-        Arguments.of("CA file on plain tcp", Map.of("caFile", "/etc/ssl/ca.pem"), "caFile", "only to transport tls"),
+        Arguments.of("connect timeout not ISO-8601", Map.of("connect_timeout", "10s"), "connect_timeout", "ISO-8601"),
+        Arguments.of("write timeout zero", Map.of("write_timeout", "PT0S"), "write_timeout", "positive"),
+        Arguments.of("CA file on plain tcp", Map.of("ca_file", "/etc/ssl/ca.pem"), "ca_file", "only to transport tls"),
         Arguments.of("keystore on plain tcp", Map.of("keystore", "/k.p12"), "keystore", "only to transport tls"),
-        Arguments.of("missing CA file", Map.of("transport", "tls", "caFile", "/nonexistent/ca.pem"), "caFile", "/nonexistent/ca.pem"),
+        Arguments.of("missing CA file", Map.of("transport", "tls", "ca_file", "/nonexistent/ca.pem"), "ca_file", "/nonexistent/ca.pem"),
         Arguments.of("missing truststore", Map.of("transport", "tls", "truststore", "/nonexistent/t.p12"), "truststore", "no such file"),
-        Arguments.of("CA file and truststore", Map.of("transport", "tls", "caFile", "/a.pem", "truststore", "/t.p12"), "truststore", "cannot be combined with caFile"),
-        Arguments.of("truststore password alone", Map.of("transport", "tls", "truststorePassword", "secret:x"), "truststorePassword", "without truststore"),
-        Arguments.of("keystore without password", Map.of("transport", "tls", "keystore", "/k.p12"), "keystorePassword", "is required with keystore"),
-        Arguments.of("literal keystore password", Map.of("transport", "tls", "keystore", "/k.p12", "keystorePassword", "changeit"), "keystorePassword", "literal value"),
-        Arguments.of("unknown keystore password secret", Map.of("transport", "tls", "keystore", "/k.p12", "keystorePassword", "secret:ec3/nope"), "keystorePassword", "not found"),
-        Arguments.of("missing keystore", Map.of("transport", "tls", "keystore", "/nonexistent/k.p12", "keystorePassword", "secret:ec3/key"), "keystore", "no such file"));
+        Arguments.of("CA file and truststore", Map.of("transport", "tls", "ca_file", "/a.pem", "truststore", "/t.p12"), "truststore", "cannot be combined with ca_file"),
+        Arguments.of("truststore password alone", Map.of("transport", "tls", "truststore_password", "secret:x"), "truststore_password", "without truststore"),
+        Arguments.of("keystore without password", Map.of("transport", "tls", "keystore", "/k.p12"), "keystore_password", "is required with keystore"),
+        Arguments.of("literal keystore password", Map.of("transport", "tls", "keystore", "/k.p12", "keystore_password", "changeit"), "keystore_password", "literal value"),
+        Arguments.of("unknown keystore password secret", Map.of("transport", "tls", "keystore", "/k.p12", "keystore_password", "secret:ec3/nope"), "keystore_password", "not found"),
+        Arguments.of("missing keystore", Map.of("transport", "tls", "keystore", "/nonexistent/k.p12", "keystore_password", "secret:ec3/key"), "keystore", "no such file"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -122,7 +122,7 @@ class SyslogSinkTest {
     try (SyslogPeer peer = SyslogPeer.tcpNotReading();
         SyslogSink sink = (SyslogSink) new SyslogSinkFactory().create(Deliveries.settings(Map.of(
             "host", "127.0.0.1", "port", Integer.toString(peer.port()), "hostname", "hub-1.test",
-            "writeTimeout", "PT0.5S")))) {
+            "write_timeout", "PT0.5S")))) {
       // Given a receiver that accepts but never reads, and a batch far larger than the socket buffers
       List<PartnerIndicator> many = new ArrayList<>();
       for (int k = 0; k < 20_000; k++) {

@@ -39,7 +39,7 @@ class SyslogTlsTest {
   void shouldDeliverOverTlsToAReceiverWhoseCertificateIsInTheCaFile() throws Exception {
     // Given a TLS receiver and a sink trusting its certificate through caFile
     try (SyslogPeer peer = SyslogPeer.tls(certificates.serverSocketFactory(), s -> {});
-        SyslogSink sink = sink(peer.port(), Map.of("caFile", certificates.serverPem.toString()))) {
+        SyslogSink sink = sink(peer.port(), Map.of("ca_file", certificates.serverPem.toString()))) {
       PartnerIndicator indicator = Samples.builder(IndicatorType.URL, LifecycleAction.NEW, "http://a.example/|=\\\n").build();
 
       // When a batch is delivered
@@ -58,9 +58,9 @@ class SyslogTlsTest {
             s -> ((SSLServerSocket) s).setNeedClientAuth(true));
         SyslogSink sink = sink(peer.port(), Map.of(
             "truststore", certificates.clientTruststore.toString(),
-            "truststorePassword", "secret:ec3/syslog-truststore",
+            "truststore_password", "secret:ec3/syslog-truststore",
             "keystore", certificates.clientKeystore.toString(),
-            "keystorePassword", "secret:ec3/syslog-keystore"))) {
+            "keystore_password", "secret:ec3/syslog-keystore"))) {
 
       // When two batches are delivered
       sink.deliver(Deliveries.batch(List.of(Samples.indicator(IndicatorType.IPV4, LifecycleAction.NEW))));
@@ -76,7 +76,7 @@ class SyslogTlsTest {
   @Test
   void shouldReconnectOverTlsAfterReceiverRestart() throws Exception {
     try (SyslogPeer peer = SyslogPeer.tls(certificates.serverSocketFactory(), s -> {});
-        SyslogSink sink = sink(peer.port(), Map.of("caFile", certificates.serverPem.toString()))) {
+        SyslogSink sink = sink(peer.port(), Map.of("ca_file", certificates.serverPem.toString()))) {
       // Given a sink that delivered once over TLS
       sink.deliver(Deliveries.batch(List.of(Samples.indicator(IndicatorType.IPV4, LifecycleAction.NEW))));
       assertThat(peer.next(WAIT)).contains("src=203.0.113.7");
@@ -99,7 +99,7 @@ class SyslogTlsTest {
   void shouldFailTransientlyWhenTheReceiverCertificateIsNotTrusted() throws Exception {
     // Given a sink whose caFile holds another certificate than the receiver's
     try (SyslogPeer peer = SyslogPeer.tls(certificates.serverSocketFactory(), s -> {});
-        SyslogSink sink = sink(peer.port(), Map.of("caFile", certificates.clientPem.toString()))) {
+        SyslogSink sink = sink(peer.port(), Map.of("ca_file", certificates.clientPem.toString()))) {
 
       // When a batch is delivered
       DeliveryException e = catchThrowableOfType(DeliveryException.class,
@@ -121,7 +121,7 @@ class SyslogTlsTest {
           ((SSLServerSocket) s).setNeedClientAuth(true);
           ((SSLServerSocket) s).setEnabledProtocols(new String[] {"TLSv1.2"});
         });
-        SyslogSink sink = sink(peer.port(), Map.of("caFile", certificates.serverPem.toString()))) {
+        SyslogSink sink = sink(peer.port(), Map.of("ca_file", certificates.serverPem.toString()))) {
 
       // When a batch is delivered
       DeliveryException e = catchThrowableOfType(DeliveryException.class,
@@ -137,7 +137,7 @@ class SyslogTlsTest {
   private static SyslogSink sink(int port, Map<String, String> tlsSettings) {
     Map<String, String> values = new HashMap<>(tlsSettings);
     values.putAll(Map.of("host", "127.0.0.1", "port", Integer.toString(port), "transport", "tls",
-        "hostname", "hub-1.test", "connectTimeout", "PT5S"));
+        "hostname", "hub-1.test", "connect_timeout", "PT5S"));
     return (SyslogSink) new SyslogSinkFactory().create(Deliveries.settings(values, SECRETS));
   }
 }

@@ -123,8 +123,10 @@ import java.util.stream.Stream;
  * two upper-case letters; a negative embargo; a redistribution scope without {@code allowed: true};
  * a {@code statistics_minimum_count} below 1; a duplicate key; or more than one document.
  *
- * <p>Secrets live elsewhere: a channel setting whose key contains {@code password},
- * {@code passphrase}, {@code secret}, {@code token}, {@code key} or {@code credential} (any case)
+ * <p>Secrets live elsewhere: a channel setting whose name has the word {@code password},
+ * {@code passphrase}, {@code secret}, {@code token}, {@code key} or {@code credential} (any case;
+ * words split at {@code _}, {@code -}, {@code .} and camel-case humps, so {@code hmac_key} is a
+ * secret and {@code keystore}, a file path, is not)
  * must be a reference, exactly <code>${ENV_NAME}</code> (upper-case letters, digits and
  * {@code _}) or {@code secret:<name>}; a literal value is refused, as is any URL with a password
  * in it ({@code https://user:pw@host}).
@@ -181,8 +183,13 @@ public final class AgreementFiles {
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{[A-Z_][A-Z0-9_]*}");
     private static final Pattern SECRET_REFERENCE = Pattern.compile("secret:\\S+");
-    private static final Pattern SECRET_KEY =
-            Pattern.compile("(?i).*(password|passphrase|secret|token|key|credential).*");
+    /**
+     * A word of a setting name (split at {@code _}, {@code -}, {@code .} and camel-case humps) that
+     * marks a secret: {@code hmac_key}, {@code keystore_password}, {@code apiToken}; not
+     * {@code keystore}, which names a file.
+     */
+    private static final Pattern SECRET_WORD =
+            Pattern.compile("(?i)(password|passphrase|secret|token|key|credential)s?");
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/@\\s:]*:[^/@\\s]+@.*");
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -643,7 +650,7 @@ public final class AgreementFiles {
                 }
                 String value = s.node().asText();
                 boolean reference = ENV_REFERENCE.matcher(value).matches() || SECRET_REFERENCE.matcher(value).matches();
-                if (SECRET_KEY.matcher(key).matches() && !reference) {
+                if (namesSecret(key) && !reference) {
                     throw error(LITERAL_SECRET, s, "secrets live elsewhere: give a reference such as ${"
                             + envName(key) + "} or secret:<name> instead of a literal value");
                 }
@@ -654,6 +661,15 @@ public final class AgreementFiles {
                 settings.put(key, value);
             }
             return settings;
+        }
+
+        private static boolean namesSecret(String key) {
+            for (String word : key.split("[_.-]|(?<=[a-z0-9])(?=[A-Z])")) {
+                if (SECRET_WORD.matcher(word).matches()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         // ---- primitives
