@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,6 +41,15 @@ final class AtomicFiles {
             throw new IOException("the file system of " + to.getParent() + " cannot rename atomically; files would be visible half-written", e);
         }
         forceDirectory(to.toAbsolutePath().getParent());
+    }
+
+    /** Removes the temporary files an interrupted {@link #write} left in {@code directory}. */
+    static void removeTemporaryFiles(Path directory) throws IOException {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, TEMP_PREFIX + "*")) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 
     static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {

@@ -11,6 +11,8 @@ public enum FileFormat {
     JSONL,
     /** Rotated RFC 4180 CSV files with a header ({@link CsvFormat}). */
     CSV,
+    /** One STIX 2.1 bundle file per batch ({@link StixBundleWriter}). */
+    STIX,
     /** A MISP feed folder ({@link MispFeedWriter}). */
     MISP;
 

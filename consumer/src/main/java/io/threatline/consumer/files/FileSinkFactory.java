@@ -24,7 +24,7 @@ import io.threatline.contract.DeliveryChannel;
  *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>directory</td><td>required</td><td>the partner's own folder (created if missing); a MISP
  *       feed is one folder, so two partners never share one</td></tr>
- *   <tr><td>format</td><td>jsonl</td><td>{@code jsonl}, {@code csv} or {@code misp}</td></tr>
+ *   <tr><td>format</td><td>jsonl</td><td>{@code jsonl}, {@code csv}, {@code stix} or {@code misp}</td></tr>
  *   <tr><td>rotate</td><td>PT1H</td><td>ISO-8601 duration of a jsonl/csv file's window, aligned to
  *       the epoch (PT1H: on the hour)</td></tr>
  *   <tr><td>max_bytes</td><td>268435456 (256 MiB)</td><td>a jsonl/csv file is completed once it
@@ -66,6 +66,7 @@ public final class FileSinkFactory implements ChannelSinkFactory {
             FormatWriter writer = switch (format) {
                 case JSONL -> new AppendedRecordsWriter(directory, new JsonlFormat(), rotate, maxBytes, clock);
                 case CSV -> new AppendedRecordsWriter(directory, new CsvFormat(), rotate, maxBytes, clock);
+                case STIX -> new StixBundleWriter(directory);
                 case MISP -> new MispFeedWriter(directory, new MispEventMapper(orgName, orgUuid), clock);
             };
             return new FileSink(settings.partnerId(), directory, format, writer);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,7 +57,7 @@ final class MispFeedWriter implements FormatWriter {
         this.directory = directory;
         this.mapper = mapper;
         this.clock = clock;
-        removeTemporaryFiles();
+        AtomicFiles.removeTemporaryFiles(directory);
         Path manifestFile = directory.resolve(MANIFEST);
         this.manifest = Files.exists(manifestFile) ? (ObjectNode) JSON.readTree(manifestFile.toFile()) : JSON.createObjectNode();
         this.hashes = FileChannel.open(directory.resolve(HASHES), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -124,14 +123,6 @@ final class MispFeedWriter implements FormatWriter {
         if (end < bytes.length) {
             hashes.truncate(size - tail + end);
             hashes.force(true);
-        }
-    }
-
-    private void removeTemporaryFiles() throws IOException {
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, AtomicFiles.TEMP_PREFIX + "*")) {
-            for (Path temp : temps) {
-                Files.deleteIfExists(temp);
-            }
         }
     }
 }
