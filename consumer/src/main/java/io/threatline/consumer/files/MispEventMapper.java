@@ -195,7 +195,7 @@ final class MispEventMapper {
             case CLEAR -> "#ffffff";
             case GREEN -> "#33FF00";
             case AMBER, AMBER_STRICT -> "#FFC000";
-            case RED, UNKNOWN -> "#FF0033";
+            case RED, UNKNOWN -> "#FF2B2B";
         });
         return tag;
     }
