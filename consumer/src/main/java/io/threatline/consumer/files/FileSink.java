@@ -1,0 +1,72 @@
+package io.threatline.consumer.files;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryException;
+import io.threatline.consumer.delivery.DeliveryRecord;
+
+/**
+ * The files channel of one partner: batches written into the partner's directory in one format
+ * (see {@link FileSinkFactory}). {@link #deliver} returns once the data is forced to disk and, for
+ * whole-file formats, renamed into place; no file is ever visible half-written under its final
+ * name. A failed write (disk full, permissions) is transient: the batch is retried.
+ */
+public final class FileSink implements ChannelSink {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(FileSink.class);
+
+    private final String partnerId;
+    private final Path directory;
+    private final FileFormat format;
+    private final FormatWriter writer;
+
+    FileSink(String partnerId, Path directory, FileFormat format, FormatWriter writer) {
+        this.partnerId = partnerId;
+        this.directory = directory;
+        this.format = format;
+        this.writer = writer;
+    }
+
+    @Override
+    public String target() {
+        return directory.toString();
+    }
+
+    public FileFormat format() {
+        return format;
+    }
+
+    @Override
+    public Optional<String> cannotExpress(DeliveryRecord record) {
+        return writer.cannotExpress(record);
+    }
+
+    @Override
+    public void deliver(DeliveryBatch batch) throws DeliveryException {
+        for (DeliveryRecord record : batch.records()) {
+            Optional<String> reason = writer.cannotExpress(record);
+            if (reason.isPresent()) {
+                throw DeliveryException.permanent("CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + ": " + reason.get());
+            }
+        }
+        try {
+            writer.write(batch);
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.warn("Files delivery of {} records for partner {} to {} failed: {}", batch.size(), partnerId, directory, e.toString());
+            throw DeliveryException.transientFailure("writing " + format.name().toLowerCase() + " files in " + directory + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+}

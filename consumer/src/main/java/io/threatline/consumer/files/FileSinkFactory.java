@@ -1,0 +1,104 @@
+package io.threatline.consumer.files;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.ChannelSinkFactory;
+import io.threatline.contract.DeliveryChannel;
+
+/**
+ * Builds the {@link FileSink} of a partner from its FILES channel settings.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>directory</td><td>required</td><td>the partner's own folder (created if missing); a MISP
+ *       feed is one folder, so two partners never share one</td></tr>
+ *   <tr><td>format</td><td>jsonl</td><td>{@code jsonl}, {@code csv}, {@code stix} or {@code misp}</td></tr>
+ *   <tr><td>rotate</td><td>PT1H</td><td>ISO-8601 duration of a jsonl/csv file's window, aligned to
+ *       the epoch (PT1H: on the hour)</td></tr>
+ *   <tr><td>max_bytes</td><td>268435456 (256 MiB)</td><td>a jsonl/csv file is completed once it
+ *       reaches this size, 4096 to 2147483647</td></tr>
+ *   <tr><td>misp_org_name</td><td>Threatline</td><td>{@code Orgc.name} of MISP events</td></tr>
+ *   <tr><td>misp_org_uuid</td><td>derived from the name</td><td>{@code Orgc.uuid} of MISP events</td></tr>
+ * </table>
+ */
+public final class FileSinkFactory implements ChannelSinkFactory {
+
+    static final int DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+    private final Clock clock;
+
+    public FileSinkFactory() {
+        this(Clock.systemUTC());
+    }
+
+    /** A factory whose sinks read time (rotation windows, MISP event dates) from {@code clock}. */
+    public FileSinkFactory(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public DeliveryChannel channel() {
+        return DeliveryChannel.FILES;
+    }
+
+    @Override
+    public ChannelSink create(ChannelSettings settings) {
+        Path directory = directory(settings);
+        FileFormat format = FileFormat.valueOf(settings.oneOf("format", "jsonl", FileFormat.settingValues()).toUpperCase(Locale.ROOT));
+        Duration rotate = settings.duration("rotate", Duration.ofHours(1));
+        int maxBytes = settings.integer("max_bytes", DEFAULT_MAX_BYTES, 4096, Integer.MAX_VALUE);
+        String orgName = settings.string("misp_org_name", "Threatline");
+        String orgUuid = settings.optional("misp_org_uuid").map(u -> uuid(settings, u))
+            .orElseGet(() -> UUID.nameUUIDFromBytes(("threatline/org/" + orgName).getBytes(StandardCharsets.UTF_8)).toString());
+        try {
+            FormatWriter writer = switch (format) {
+                case JSONL -> new AppendedRecordsWriter(directory, new JsonlFormat(), rotate, maxBytes, clock);
+                case CSV -> new AppendedRecordsWriter(directory, new CsvFormat(), rotate, maxBytes, clock);
+                case STIX -> new StixBundleWriter(directory);
+                case MISP -> new MispFeedWriter(directory, new MispEventMapper(orgName, orgUuid), clock);
+            };
+            return new FileSink(settings.partnerId(), directory, format, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the files channel of partner '" + settings.partnerId() + "' in " + directory, e);
+        }
+    }
+
+    private static Path directory(ChannelSettings settings) {
+        String raw = settings.required("directory");
+        Path directory;
+        try {
+            directory = Path.of(raw).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw settings.error("directory", "is '" + raw + "', which cannot be created: " + e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw settings.error("directory", "is '" + raw + "', which is not writable");
+        }
+        return directory;
+    }
+
+    private static String uuid(ChannelSettings settings, String raw) {
+        try {
+            return UUID.fromString(raw).toString();
+        } catch (IllegalArgumentException e) {
+            throw settings.error("misp_org_uuid", "is '" + raw + "', not a UUID");
+        }
+    }
+}

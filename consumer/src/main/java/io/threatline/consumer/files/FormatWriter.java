@@ -1,0 +1,21 @@
+package io.threatline.consumer.files;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryRecord;
+
+/** Writes batches into a partner's directory in one file format; returns once they are durable. */
+interface FormatWriter extends AutoCloseable {
+
+    default Optional<String> cannotExpress(DeliveryRecord record) {
+        return Optional.empty();
+    }
+
+    void write(DeliveryBatch batch) throws IOException;
+
+    @Override
+    default void close() throws IOException {
+    }
+}

@@ -1,0 +1,51 @@
+package io.threatline.consumer.files;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.threatline.consumer.delivery.DeliveryRecord;
+
+/**
+ * JSON Lines (jsonlines.org): one JSON object per record with the fields of {@link RecordFields},
+ * each followed by {@code \n}. JSON escapes every line break inside a value, so a line is a record.
+ */
+final class JsonlFormat implements RecordFormat {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String extension() {
+        return "jsonl";
+    }
+
+    @Override
+    public byte[] header(List<String> columns) {
+        return new byte[0];
+    }
+
+    @Override
+    public byte[] encode(DeliveryRecord record) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(RecordFields.of(record));
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int completePrefix(byte[] content) {
+        for (int i = content.length - 1; i >= 0; i--) {
+            if (content[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+}

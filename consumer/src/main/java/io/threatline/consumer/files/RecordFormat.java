@@ -1,0 +1,24 @@
+package io.threatline.consumer.files;
+
+import java.util.List;
+
+import io.threatline.consumer.delivery.DeliveryRecord;
+
+/** How one record becomes bytes in an appended, rotated file (JSONL or CSV). */
+interface RecordFormat {
+
+    /** File name extension without the dot. */
+    String extension();
+
+    /** Bytes written once at the start of every file with these columns (a CSV header), or none. */
+    byte[] header(List<String> columns);
+
+    /** One complete record, including its terminator. */
+    byte[] encode(DeliveryRecord record);
+
+    /**
+     * The length of the longest prefix of {@code content} that ends with a complete record, used
+     * to cut off a record half-written when the process died.
+     */
+    int completePrefix(byte[] content);
+}

@@ -1,0 +1,164 @@
+package io.threatline.consumer.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream of appended records (a partner's indicators or its statistics) written into files
+ * that rotate every {@code rotate} (windows aligned to the epoch, so PT1H starts on the hour) or when
+ * one reaches {@code maxBytes}.
+ *
+ * <p>The open file is {@code <prefix>-<window start>-<seq>.<ext>.part}; only when it is complete
+ * is it renamed to {@code <prefix>-<window start>-<seq>.<ext>} (e.g.
+ * {@code indicators-20261129T100000Z-0001.jsonl}), so a collector that reads {@code *.jsonl} never
+ * sees a file still being written. Each append is forced to disk before it returns. A file is
+ * rotated when a batch arrives after its window or when it is full, and on {@link #close()}; a
+ * window in which nothing more arrives stays {@code .part} until then.
+ *
+ * <p>After a crash the {@code .part} file holds confirmed batches and perhaps one half-written
+ * record of an unconfirmed batch; on start-up the half record is cut off and the file is renamed
+ * into place (the unconfirmed batch is delivered again).
+ */
+final class RotatingFile implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(RotatingFile.class);
+    static final String PART_SUFFIX = ".part";
+    private static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path directory;
+    private final String prefix;
+    private final RecordFormat format;
+    private final byte[] header;
+    private final long rotateMillis;
+    private final long maxBytes;
+    private final Clock clock;
+
+    private FileChannel channel;
+    private Path part;
+    private Path target;
+    private long windowStart;
+    private long size;
+
+    RotatingFile(Path directory, String prefix, List<String> columns, RecordFormat format, Duration rotate, long maxBytes, Clock clock)
+            throws IOException {
+        this.directory = directory;
+        this.prefix = prefix;
+        this.format = format;
+        this.header = format.header(columns);
+        this.rotateMillis = rotate.toMillis();
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        recoverLeftovers();
+    }
+
+    /** Appends the records as one write and forces them to disk; on failure the file is cut back. */
+    void append(List<byte[]> records) throws IOException {
+        long now = clock.millis();
+        if (channel != null && (now >= windowStart + rotateMillis || size >= maxBytes)) {
+            finish();
+        }
+        if (channel == null) {
+            open(now);
+        }
+        int length = records.stream().mapToInt(r -> r.length).sum();
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        records.forEach(buffer::put);
+        buffer.flip();
+        long before = size;
+        try {
+            AtomicFiles.writeFully(channel, buffer);
+            channel.force(false);
+            size += length;
+        } catch (IOException e) {
+            cutBack(before);
+            throw e;
+        }
+        if (size >= maxBytes) {
+            finish();
+        }
+    }
+
+    /** The file being written, if any (for tests and logs). */
+    Path currentPart() {
+        return part;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            finish();
+        }
+    }
+
+    private void open(long now) throws IOException {
+        windowStart = now - Math.floorMod(now, rotateMillis);
+        String base = prefix + "-" + WINDOW.format(Instant.ofEpochMilli(windowStart));
+        int seq = 1;
+        while (Files.exists(directory.resolve(name(base, seq))) || Files.exists(directory.resolve(name(base, seq) + PART_SUFFIX))) {
+            seq++;
+        }
+        target = directory.resolve(name(base, seq));
+        part = directory.resolve(name(base, seq) + PART_SUFFIX);
+        channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        AtomicFiles.writeFully(channel, ByteBuffer.wrap(header));
+        size = header.length;
+    }
+
+    private String name(String base, int seq) {
+        return String.format("%s-%04d.%s", base, seq, format.extension());
+    }
+
+    private void finish() throws IOException {
+        channel.force(true);
+        channel.close();
+        channel = null;
+        AtomicFiles.move(part, target);
+        LOGGER.debug("Completed {} ({} bytes)", target, size);
+        part = null;
+        target = null;
+    }
+
+    private void cutBack(long length) {
+        try {
+            channel.truncate(length);
+            channel.position(length);
+        } catch (IOException e) {
+            LOGGER.warn("Cannot cut {} back to {} bytes after a failed write; recovery on restart will: {}", part, length, e.toString());
+        }
+    }
+
+    private void recoverLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, prefix + "-*." + format.extension() + PART_SUFFIX)) {
+            for (Path leftover : leftovers) {
+                byte[] content = Files.readAllBytes(leftover);
+                int complete = format.completePrefix(content);
+                if (complete <= header.length) {
+                    Files.delete(leftover);
+                    continue;
+                }
+                try (FileChannel c = FileChannel.open(leftover, StandardOpenOption.WRITE)) {
+                    c.truncate(complete);
+                    c.force(true);
+                }
+                String name = leftover.getFileName().toString();
+                Path completed = leftover.resolveSibling(name.substring(0, name.length() - PART_SUFFIX.length()));
+                AtomicFiles.move(leftover, completed);
+                LOGGER.info("Completed {} left by an earlier run ({} bytes cut off)", completed, content.length - complete);
+            }
+        }
+    }
+}
