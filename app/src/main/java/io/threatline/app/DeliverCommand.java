@@ -81,7 +81,7 @@ public final class DeliverCommand implements Callable<Integer> {
             }
         }, "deliver-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels())) {
+        try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels(settings))) {
             service.start();
             out.println("Delivery running: " + (service.runningWorkers().isEmpty() ? "no push channel yet" : String.join(", ", service.runningWorkers()))
                 + ". Ctrl-C stops it.");

@@ -102,7 +102,7 @@ public final class DeliveryThroughput {
             deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("threatline.delivery."))
                 .forEach(k -> deliverySettings.put(k, System.getProperty(k)));
-            try (DeliveryService service = new DeliveryService(deliverySettings, StandardChannels.pushChannels())) {
+            try (DeliveryService service = new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
                 long start = System.nanoTime();
                 service.start();
                 if (service.runningWorkers().isEmpty()) {

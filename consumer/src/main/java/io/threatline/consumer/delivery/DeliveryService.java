@@ -151,11 +151,11 @@ public final class DeliveryService implements AutoCloseable {
         ChannelSinkFactory factory = factories.get(channelSettings.getChannel());
         io.threatline.consumer.delivery.ChannelSettings typed = new io.threatline.consumer.delivery.ChannelSettings(
             partnerId, channelSettings.getChannel(), channelSettings.getSettings(), secrets);
-        if (!factory.needsWorker(typed)) {
-            return;
-        }
         ChannelSink sink;
         try {
+            if (!factory.needsWorker(typed)) {
+                return;
+            }
             sink = factory.create(typed);
         } catch (IllegalArgumentException e) {
             // Fail closed for this channel only; the partner's other channels and other partners go on.

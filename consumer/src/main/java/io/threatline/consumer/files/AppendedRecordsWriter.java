@@ -1,5 +1,6 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.formats.RecordFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

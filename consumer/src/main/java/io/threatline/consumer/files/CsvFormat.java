@@ -1,5 +1,6 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.formats.RecordFields;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.formats.RecordFields;
 import static io.threatline.consumer.delivery.TestRecords.AGREEMENT;
 import static io.threatline.consumer.delivery.TestRecords.PARTNER;
 import static io.threatline.consumer.delivery.TestRecords.VERSION;
@@ -304,17 +305,29 @@ class FileSinkTest {
     }
 
     @Test
-    void aFailedWriteIsTransient() throws Exception {
-        // Given a jsonl sink whose folder was made read-only after start (root ignores permissions, so skip then)
+    void aFailedWriteIsTransientAndTheSameBatchSucceedsOnceTheFolderIsBack() throws Exception {
+        // Given a jsonl sink whose folder was replaced by a plain file after start (fails for root too)
         ChannelSink sink = sink("jsonl");
-        dir.toFile().setWritable(false);
-        try {
-            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(dir), "running as a user who can write anyway");
-            // When / Then
-            assertThatThrownBy(() -> sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 0)))
-                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse());
-        } finally {
-            dir.toFile().setWritable(true);
+        try (var stream = Files.list(dir)) {
+            for (Path p : stream.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+        Files.writeString(dir, "not a folder");
+        var batch = TestRecords.everyType(DeliveryChannel.FILES, 0);
+
+        // When / Then the write fails transiently
+        assertThatThrownBy(() -> sink.deliver(batch))
+            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse());
+
+        // When the folder is back, the retried batch is written
+        Files.delete(dir);
+        Files.createDirectory(dir);
+        sink.deliver(batch);
+        sink.close();
+        try (var stream = Files.list(dir)) {
+            assertThat(stream.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList()).hasSize(1);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.threatline.consumer.files;
+package io.threatline.consumer.formats;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.TrendStatistic;
 
 /**
- * The flat, named fields of one delivered record, shared by the JSONL and CSV file formats so that
- * both carry the same columns in the same order. Field names are snake_case; timestamps are ISO-8601
+ * The flat, named fields of one delivered record, shared by the JSONL and CSV file formats and the
+ * Kafka JSON mirror so that all carry the same fields in the same order. Field names are snake_case; timestamps are ISO-8601
  * UTC instants ({@link Instant#toString()}); absent optional values are {@code null}.
  *
  * <table>
@@ -38,15 +38,15 @@ import io.threatline.contract.TrendStatistic;
  *   <tr><td>previous_count, change_ratio</td><td>previousCount, changeRatio (null when unknown)</td></tr>
  * </table>
  */
-final class RecordFields {
+public final class RecordFields {
 
-    static final List<String> INDICATOR_COLUMNS = List.of(
+    public static final List<String> INDICATOR_COLUMNS = List.of(
         "delivery_id", "partner_id", "agreement_id", "agreement_version", "indicator_id", "type", "value", "action",
         "first_seen", "last_seen", "valid_until", "confidence", "score", "tlp", "malware_families", "campaigns", "tags",
         "kill_chain_phases", "country", "asn", "vendors", "sensors", "redistribution_allowed", "redistribution_scope",
         "shared_at");
 
-    static final List<String> STATISTIC_COLUMNS = List.of(
+    public static final List<String> STATISTIC_COLUMNS = List.of(
         "delivery_id", "partner_id", "agreement_id", "agreement_version", "window", "window_start", "window_end",
         "dimension", "dimension_value", "count", "previous_count", "change_ratio");
 
@@ -54,11 +54,11 @@ final class RecordFields {
     }
 
     /** Values are String, Integer, Long, Double, Boolean, {@code List<String>} or null, in column order. */
-    static Map<String, Object> of(DeliveryRecord record) {
+    public static Map<String, Object> of(DeliveryRecord record) {
         return record.isIndicator() ? indicator(record.deliveryId(), record.indicator()) : statistic(record.deliveryId(), record.statistic());
     }
 
-    static List<String> columns(DeliveryRecord record) {
+    public static List<String> columns(DeliveryRecord record) {
         return record.isIndicator() ? INDICATOR_COLUMNS : STATISTIC_COLUMNS;
     }
 

@@ -1,0 +1,56 @@
+package io.threatline.consumer.kafka;
+
+import java.util.Map;
+import java.util.Set;
+
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.ChannelSinkFactory;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * The Kafka channel: the partner reads its own topics directly ({@code format: avro}, the default;
+ * nothing to push, Kafka ACLs keep partners apart) or through a JSON mirror ({@code format: json},
+ * filled by {@link KafkaJsonMirrorSink}).
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>format</td><td>{@code avro} (Confluent wire format, read directly) or {@code json}
+ *       (a JSON mirror on {@code ti.partner.<id>.indicators.json.v1})</td><td>{@code avro}</td></tr>
+ *   <tr><td>principal</td><td>the partner's Kafka principal, for ACLs (e.g. {@code User:interpol})</td><td></td></tr>
+ * </table>
+ */
+public final class KafkaChannelFactory implements ChannelSinkFactory {
+
+    private final ThreatlineTopics topics;
+    private final Map<String, Object> clientProperties;
+
+    public KafkaChannelFactory(ThreatlineTopics topics, Map<String, Object> clientProperties) {
+        this.topics = topics;
+        this.clientProperties = Map.copyOf(clientProperties);
+    }
+
+    @Override
+    public DeliveryChannel channel() {
+        return DeliveryChannel.KAFKA;
+    }
+
+    @Override
+    public boolean needsWorker(ChannelSettings settings) {
+        return format(settings).equals("json");
+    }
+
+    @Override
+    public ChannelSink create(ChannelSettings settings) {
+        if (!needsWorker(settings)) {
+            throw settings.error("format", "is avro: the partner reads its topic directly and nothing is pushed");
+        }
+        return KafkaJsonMirrorSink.open(clientProperties, topics.partnerIndicatorsJson(settings.partnerId()));
+    }
+
+    private static String format(ChannelSettings settings) {
+        return settings.oneOf("format", "avro", Set.of("avro", "json"));
+    }
+}
