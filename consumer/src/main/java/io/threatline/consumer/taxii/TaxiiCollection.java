@@ -1,0 +1,67 @@
+package io.threatline.consumer.taxii;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+import io.threatline.contract.DataKind;
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * The collections a partner's API root can have. Ids are stable names, the same in every API
+ * root: {@code indicators} (STIX indicators from {@code ti.partner.<id>.indicators.v1}) and
+ * {@code statistics} ({@code x-threatline-trend-statistic} objects from
+ * {@code ti.partner.<id>.statistics.v1}).
+ */
+public enum TaxiiCollection {
+    INDICATORS("indicators", "Indicators", "STIX 2.1 indicators shared under the partner's agreement"),
+    STATISTICS("statistics", "Trend statistics", "Windowed counts (x-threatline-trend-statistic) shared under the partner's agreement");
+
+    private final String id;
+    private final String title;
+    private final String description;
+
+    TaxiiCollection(String id, String title, String description) {
+        this.id = id;
+        this.title = title;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String topic(ThreatlineTopics topics, String partnerId) {
+        return this == INDICATORS ? topics.partnerIndicators(partnerId) : topics.partnerStatistics(partnerId);
+    }
+
+    public static Optional<TaxiiCollection> byId(String id) {
+        for (TaxiiCollection c : values()) {
+            if (c.id.equals(id)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The collections an agreement's data kinds grant: INDICATORS gives indicators, STATISTICS or TRENDS gives statistics. */
+    public static Set<TaxiiCollection> grantedBy(Collection<DataKind> dataKinds) {
+        Set<TaxiiCollection> granted = EnumSet.noneOf(TaxiiCollection.class);
+        if (dataKinds.contains(DataKind.INDICATORS)) {
+            granted.add(INDICATORS);
+        }
+        if (dataKinds.contains(DataKind.STATISTICS) || dataKinds.contains(DataKind.TRENDS)) {
+            granted.add(STATISTICS);
+        }
+        return granted;
+    }
+}

@@ -1,0 +1,270 @@
+package io.threatline.consumer.taxii;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.threatline.consumer.stix.StixIds;
+
+/**
+ * The TAXII 2.1 endpoints, read only:
+ * <pre>
+ * /taxii2/                                            discovery (the caller's own API root only)
+ * /&lt;partner&gt;/                                         API root information
+ * /&lt;partner&gt;/collections/                             the collections granted to the partner
+ * /&lt;partner&gt;/collections/&lt;id&gt;/                        one collection
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/                objects, paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/    every version of one object, paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/manifest/               manifest, paged
+ * </pre>
+ * Every request must authenticate (HTTP Basic, user = partner id; 401 otherwise). Another
+ * partner's API root, an ungranted collection and an unknown path all answer 404 alike, so a
+ * partner cannot even learn which other partners exist.
+ */
+final class TaxiiHandler implements HttpHandler {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(TaxiiHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String DATE_ADDED_FIRST = "X-TAXII-Date-Added-First";
+    static final String DATE_ADDED_LAST = "X-TAXII-Date-Added-Last";
+
+    private final String title;
+    private final String scheme;
+    private final BasicAuthenticator authenticator;
+    private final CollectionPages pages;
+    private final TaxiiDeliveryListener listener;
+
+    TaxiiHandler(String title, boolean tls, BasicAuthenticator authenticator, CollectionPages pages, TaxiiDeliveryListener listener) {
+        this.title = title;
+        this.scheme = tls ? "https" : "http";
+        this.authenticator = authenticator;
+        this.pages = pages;
+        this.listener = listener;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                route(exchange);
+            } catch (TaxiiRequestException e) {
+                error(exchange, e.status(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error(exchange, 503, "the server is shutting down");
+            } catch (RuntimeException e) {
+                LOGGER.error("TAXII request {} failed", exchange.getRequestURI().getRawPath(), e);
+                error(exchange, 500, "internal error");
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException, TaxiiRequestException, InterruptedException {
+        Optional<TaxiiPartner> caller = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (caller.isEmpty()) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"threatline-taxii\", charset=\"UTF-8\"");
+            throw new TaxiiRequestException(401, "authentication required: HTTP Basic with your partner id and TAXII password");
+        }
+        TaxiiPartner partner = caller.get();
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            throw new TaxiiRequestException(405, "this TAXII server is read only; use GET");
+        }
+        if (!TaxiiMediaTypes.acceptsTaxii(exchange.getRequestHeaders().getFirst("Accept"))) {
+            throw new TaxiiRequestException(406, "this server answers only in " + TaxiiMediaTypes.TAXII);
+        }
+        List<String> path = segments(exchange.getRequestURI().getRawPath());
+        if (path.size() == 1 && path.get(0).equals("taxii2")) {
+            discovery(exchange, partner);
+            return;
+        }
+        if (path.isEmpty() || !path.get(0).equals(partner.partnerId())) {
+            throw notFound();
+        }
+        if (path.size() == 1) {
+            apiRoot(exchange, partner);
+            return;
+        }
+        if (!path.get(1).equals("collections")) {
+            throw notFound();
+        }
+        if (path.size() == 2) {
+            collections(exchange, partner);
+            return;
+        }
+        TaxiiCollection collection = TaxiiCollection.byId(path.get(2))
+            .filter(partner.collections()::contains).orElseThrow(TaxiiHandler::notFound);
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        if (path.size() == 3) {
+            send(exchange, 200, collection(collection));
+        } else if (path.size() == 4 && path.get(3).equals("objects")) {
+            objects(exchange, pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.OBJECTS), false);
+        } else if (path.size() == 4 && path.get(3).equals("manifest")) {
+            objects(exchange, pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.MANIFEST), true);
+        } else if (path.size() == 5 && path.get(3).equals("objects")) {
+            CollectionPages.Served served = pages.page(partner, collection, query, Optional.of(path.get(4)), TaxiiDelivery.Kind.OBJECTS);
+            if (served.objects().isEmpty() && !served.more() && !query.containsKey("next")) {
+                throw new TaxiiRequestException(404, "no object " + path.get(4) + " in collection " + collection.id());
+            }
+            objects(exchange, served, false);
+        } else {
+            throw notFound();
+        }
+    }
+
+    private void discovery(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+        String root = base(exchange) + "/" + partner.partnerId() + "/";
+        ObjectNode body = JSON.createObjectNode();
+        body.put("title", title);
+        body.put("description", "Threat indicators shared under your agreement; one API root per partner.");
+        body.put("default", root);
+        body.putArray("api_roots").add(root);
+        send(exchange, 200, body);
+    }
+
+    private void apiRoot(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("title", partner.title());
+        body.put("description", "Collections shared with " + partner.title() + " under its agreement.");
+        body.putArray("versions").add(TaxiiMediaTypes.TAXII);
+        // Read only: no request body is ever accepted.
+        body.put("max_content_length", 0);
+        send(exchange, 200, body);
+    }
+
+    private void collections(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("collections");
+        Arrays.stream(TaxiiCollection.values()).filter(partner.collections()::contains).map(TaxiiHandler::collection).forEach(list::add);
+        send(exchange, 200, body);
+    }
+
+    private static ObjectNode collection(TaxiiCollection collection) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("id", collection.id());
+        c.put("title", collection.title());
+        c.put("description", collection.description());
+        c.put("can_read", true);
+        c.put("can_write", false);
+        c.putArray("media_types").add(TaxiiMediaTypes.STIX);
+        return c;
+    }
+
+    private void objects(HttpExchange exchange, CollectionPages.Served served, boolean manifest) throws IOException, TaxiiRequestException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("more", served.more());
+        served.next().ifPresent(n -> body.put("next", n));
+        if (!served.objects().isEmpty()) {
+            ArrayNode objects = body.putArray("objects");
+            for (CollectionPages.ServedObject o : served.objects()) {
+                if (manifest) {
+                    objects.addObject()
+                        .put("id", o.object().path("id").asText())
+                        .put("date_added", StixIds.timestamp(java.time.Instant.ofEpochMilli(o.dateAdded())))
+                        .put("version", o.object().path("modified").asText())
+                        .put("media_type", TaxiiMediaTypes.STIX);
+                } else {
+                    objects.add(o.object());
+                }
+            }
+            exchange.getResponseHeaders().set(DATE_ADDED_FIRST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
+            exchange.getResponseHeaders().set(DATE_ADDED_LAST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
+            try {
+                listener.delivered(served.delivery());
+            } catch (RuntimeException e) {
+                LOGGER.error("Delivery of a TAXII page to {} could not be recorded; page not sent", served.delivery().partnerId(), e);
+                exchange.getResponseHeaders().remove(DATE_ADDED_FIRST);
+                exchange.getResponseHeaders().remove(DATE_ADDED_LAST);
+                throw new TaxiiRequestException(503, "the delivery could not be recorded; retry later");
+            }
+        }
+        send(exchange, 200, body);
+    }
+
+    private String base(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+            host = exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
+        }
+        return scheme + "://" + host;
+    }
+
+    private static TaxiiRequestException notFound() {
+        return new TaxiiRequestException(404, "not found");
+    }
+
+    private static void error(HttpExchange exchange, int status, String description) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("title", switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 406 -> "Not acceptable";
+            case 503 -> "Service unavailable";
+            default -> "Internal error";
+        });
+        body.put("description", description);
+        body.put("http_status", Integer.toString(status));
+        send(exchange, status, body);
+    }
+
+    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", TaxiiMediaTypes.TAXII);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        for (String s : rawPath.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> query(String raw) throws TaxiiRequestException {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (out.put(name, value) != null) {
+                    throw new TaxiiRequestException(400, "query parameter '" + name + "' given twice; list values with commas");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new TaxiiRequestException(400, "malformed query string");
+            }
+        }
+        return out;
+    }
+}
