@@ -1,6 +1,9 @@
 package io.threatline.app;
 
+import java.io.Closeable;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +14,12 @@ import java.util.concurrent.TimeUnit;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
 import io.threatline.consumer.delivery.StandardChannels;
+import io.threatline.consumer.taxii.AgreementTaxiiPartners;
+import io.threatline.consumer.taxii.TaxiiAuditListener;
+import io.threatline.consumer.taxii.TaxiiServer;
+import io.threatline.consumer.taxii.TaxiiServerConfig;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.serde.AvroSerdeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,11 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "deliver",
     mixinStandardHelpOptions = true,
     description = {
-        "Delivers each partner's feed (ti.partner.<partner>.*) through the channels its agreement names:",
-        "syslog (CEF/LEEF), webhook, files, a Kafka JSON mirror. One consumer group per partner and channel;",
-        "offsets are committed only after the channel confirmed and a hash-chained receipt was written to",
-        "ti.delivery-audit.v1. A failing receiver is retried with backoff and holds only its own partner's feed.",
-        "Agreements are followed live: an ended agreement stops its delivery. Runs until Ctrl-C.",
+        "Delivers each partner's feed (ti.partner.<partner>.*) through the channels its agreement names: syslog (CEF/LEEF), webhook, files, a Kafka JSON mirror. One consumer group per partner and channel; offsets are committed only after the channel confirmed and a hash-chained receipt was written to ti.delivery-audit.v1. A failing receiver is retried with backoff and holds only its own partner's feed. Agreements are followed live: an ended agreement stops its delivery. With --taxii-keystore it also serves a TAXII 2.1 server (one API root per partner with a taxii channel, HTTP Basic with the password its agreement references); every page served is receipted too. Runs until Ctrl-C.",
         "",
         "Exit codes: 0 stopped cleanly; 1 failure; 2 usage error."})
 public final class DeliverCommand implements Callable<Integer> {
@@ -39,7 +44,7 @@ public final class DeliverCommand implements Callable<Integer> {
     List<String> partners = List.of();
 
     @Option(names = "--channel", split = ",", paramLabel = "CHANNEL",
-        description = "Run only these channels: kafka, syslog, webhook, files (default: all).")
+        description = "Run only these channels: kafka, taxii, syslog, webhook, files (default: all).")
     List<String> channels = List.of();
 
     @Option(names = "--secrets-dir", paramLabel = "DIR",
@@ -53,6 +58,24 @@ public final class DeliverCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
         description = "Any further delivery (threatline.delivery.*, e.g. threatline.delivery.retry.backoff.max=PT5M) or Kafka client setting.")
     Map<String, String> extra = Map.of();
+
+    @Option(names = "--taxii-port", defaultValue = "9443", description = "Port of the TAXII 2.1 server (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int taxiiPort;
+
+    @Option(names = "--taxii-host", defaultValue = "0.0.0.0", description = "Address the TAXII server listens on (default: ${DEFAULT-VALUE}).")
+    String taxiiHost;
+
+    @Option(names = "--taxii-keystore", paramLabel = "FILE",
+        description = "PKCS12 key store with the TAXII server's key and certificate; the TAXII server runs over HTTPS when given.")
+    Path taxiiKeystore;
+
+    @Option(names = "--taxii-keystore-password", paramLabel = "REF", defaultValue = "${THREATLINE_TAXII_KEYSTORE_PASSWORD}",
+        description = "The key store's password as a secret reference (secret:<name> or $${ENV}); default: ${DEFAULT-VALUE}.")
+    String taxiiKeystorePassword;
+
+    @Option(names = "--taxii-plain-http",
+        description = "Run the TAXII server over plain HTTP, for local use only: partners' passwords would travel in clear.")
+    boolean taxiiPlainHttp;
 
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -81,8 +104,11 @@ public final class DeliverCommand implements Callable<Integer> {
             }
         }, "deliver-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels(settings))) {
-            service.start();
+        if (taxiiKeystore != null && taxiiPlainHttp) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore and --taxii-plain-http exclude each other");
+        }
+        try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels(settings));
+             Closeable taxii = startTaxii(service, settings, out)) {
             out.println("Delivery running: " + (service.runningWorkers().isEmpty() ? "no push channel yet" : String.join(", ", service.runningWorkers()))
                 + ". Ctrl-C stops it.");
             service.refusedChannels().forEach((channel, why) -> out.println("Not delivering " + channel + ": " + why));
@@ -102,5 +128,46 @@ public final class DeliverCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Starts the service, then the TAXII server on the same agreements and audit log, when asked for. */
+    private Closeable startTaxii(DeliveryService service, Map<String, Object> settings, PrintWriter out) throws Exception {
+        service.start();
+        DeliveryConfig config = new DeliveryConfig(settings);
+        if (!config.channels().contains(DeliveryChannel.TAXII)) {
+            return () -> { };
+        }
+        if (taxiiKeystore == null && !taxiiPlainHttp) {
+            out.println("TAXII server not started: give --taxii-keystore (HTTPS) or, for local use, --taxii-plain-http.");
+            return () -> { };
+        }
+        Map<String, Object> taxiiSettings = new HashMap<>();
+        Map<String, Object> client = DeliveryConfig.clientProperties(settings);
+        taxiiSettings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
+        taxiiSettings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
+        client.forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers") && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
+                taxiiSettings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);
+            }
+        });
+        taxiiSettings.put(TaxiiServerConfig.TOPIC_PREFIX, topicPrefix);
+        taxiiSettings.put(TaxiiServerConfig.HOST, taxiiHost);
+        taxiiSettings.put(TaxiiServerConfig.PORT, taxiiPort);
+        taxiiSettings.put(TaxiiServerConfig.TLS_ENABLED, !taxiiPlainHttp);
+        if (taxiiKeystore != null) {
+            taxiiSettings.put(TaxiiServerConfig.KEYSTORE_PATH, taxiiKeystore.toString());
+            if (taxiiKeystorePassword != null && !taxiiKeystorePassword.isBlank()) {
+                try {
+                    taxiiSettings.put(TaxiiServerConfig.KEYSTORE_PASSWORD, service.secrets().resolve(taxiiKeystorePassword));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore-password: " + e.getMessage());
+                }
+            }
+        }
+        TaxiiServer server = TaxiiServer.start(new TaxiiServerConfig(taxiiSettings),
+            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
+            new TaxiiAuditListener(service.audit()));
+        out.println("TAXII 2.1 server: " + server.baseUrl() + "/taxii2/ (one API root per partner: /<partner-id>/)");
+        return server::close;
     }
 }

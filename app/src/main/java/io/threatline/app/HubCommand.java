@@ -20,10 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hub",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the hub: validation, dedup, enrichment and partner agreements (Kafka Streams, exactly-once).",
-        "It validates sensor events (invalid ones to the dead-letter",
-        "topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement",
-        "to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
+        "Runs the hub: validation, dedup, enrichment and partner agreements (Kafka Streams, exactly-once). It validates sensor events (invalid ones to the dead-letter topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
         "",
         "Exit codes: 0 stopped cleanly; 1 the hub failed; 2 usage error."})
 public final class HubCommand implements Callable<Integer> {
