@@ -16,7 +16,7 @@ import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.Tag;
 
 import io.threatline.consumer.stix.StixIndicators;
 import io.threatline.contract.IndicatorType;
@@ -24,13 +24,14 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
- * Paging benchmark, off by default: {@code -Dtaxii.measure=true} (and optionally
+ * Paging benchmark, tagged {@code measurement} and so left out of {@code verify}; run by
+ * {@code bench/taxii-paging.sh} (optionally with
  * {@code -Dtaxii.measure.records=100000}). Loads the records into a 6-partition partner topic,
  * then times a TAXII client paging through all of them over TLS with limit 1000 and 10000. The
  * numbers go to the log and to {@code target/taxii-paging-measurement.txt}; only correctness is
  * asserted (every record exactly once), never time.
  */
-@EnabledIfSystemProperty(named = "taxii.measure", matches = "true")
+@Tag("measurement")
 class TaxiiPagingMeasurementIT {
 
     private static final String PARTNER = "bench-partner";
