@@ -5,7 +5,7 @@
 work=$(mktemp -d)
 java -jar app/target/threatline.jar platform --data-dir "$work" --kafka-port 0 --registry-port 0 >"$work/platform.out" 2>&1 &
 platform=$!
-trap 'kill -TERM $platform 2>/dev/null; wait $platform 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill -TERM $platform 2>/dev/null || true; wait $platform 2>/dev/null || true; [ -n "${KEEP_PLATFORM_LOG:-}" ] && cp "$work/platform.out" "$KEEP_PLATFORM_LOG"; rm -rf "$work"' EXIT
 until grep -q "Press Ctrl-C" "$work/platform.out" 2>/dev/null; do
   kill -0 $platform 2>/dev/null || { cat "$work/platform.out"; exit 1; }
   sleep 0.2

@@ -1,5 +1,9 @@
 package io.threatline.app;
 
+import org.apache.kafka.clients.admin.NewTopic;
+import io.threatline.contract.DeliveryChannel;
+import java.util.ArrayList;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +128,13 @@ public final class AgreementsCommand implements Runnable {
             try (Admin admin = Admin.create(connection.kafkaProperties())) {
                 for (PartnerAgreement a : agreements) {
                     // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
-                    TopicProvisioner.ensure(admin, topics.partnerTopics(a.getPartnerId(), retention));
+                    List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
+                    boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
+                        && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
+                    if (jsonMirror) {
+                        partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
+                    }
+                    TopicProvisioner.ensure(admin, partnerTopics);
                 }
             }
             Map<String, Object> props = connection.clientProperties();

@@ -29,6 +29,14 @@ public interface ChannelSink extends AutoCloseable {
      */
     void deliver(DeliveryBatch batch) throws DeliveryException;
 
+    /**
+     * Called when a poll brought nothing new, so time-based work (completing a file whose rotation
+     * window has ended) happens on a quiet feed too. It must not lose confirmed data; a failure is
+     * logged and the next call tries again.
+     */
+    default void idle() throws Exception {
+    }
+
     @Override
     default void close() throws Exception {
     }

@@ -101,6 +101,8 @@ public final class ChannelWorker implements Runnable {
                 updateLag(c);
                 if (!records.isEmpty()) {
                     deliverPolled(c, records);
+                } else {
+                    idle();
                 }
             }
         } catch (WakeupException stopping) {
@@ -114,6 +116,14 @@ public final class ChannelWorker implements Runnable {
             } catch (Exception e) {
                 LOGGER.warn("Closing the {} sink of {} failed: {}", channel, partnerId, e.toString());
             }
+        }
+    }
+
+    private void idle() {
+        try {
+            sink.idle();
+        } catch (Exception e) {
+            LOGGER.warn("{}: idle work of the channel failed, trying again later: {}", name(), e.toString());
         }
     }
 
@@ -204,7 +214,7 @@ public final class ChannelWorker implements Runnable {
         try {
             while (running) {
                 try {
-                    sink.deliver(batch);
+                    deliverOrTransientFailure(batch);
                     Instant confirmed = Instant.now();
                     if (counters.failingSince.getAndSet(0) > 0) {
                         LOGGER.info("{} works again; delivered the held batch of {} record(s) after {} retries", name(), batch.size(), attempt);
@@ -238,6 +248,20 @@ public final class ChannelWorker implements Runnable {
             if (!paused.isEmpty()) {
                 c.resume(paused);
             }
+        }
+    }
+
+    /**
+     * A sink that throws anything but a {@link DeliveryException} has a bug or met something
+     * unforeseen; the batch is held and retried like a transient failure (nothing lost, the channel
+     * shows as failing) rather than the worker dying silently.
+     */
+    private void deliverOrTransientFailure(DeliveryBatch batch) throws DeliveryException {
+        try {
+            sink.deliver(batch);
+        } catch (RuntimeException e) {
+            LOGGER.error("{}: the channel failed unexpectedly; holding the batch and retrying", name(), e);
+            throw DeliveryException.transientFailure("unexpected " + e, e);
         }
     }
 

@@ -169,6 +169,8 @@ public final class DeliveryService implements AutoCloseable {
         ChannelWorker worker = new ChannelWorker(partnerId, channelSettings.getChannel(), sink, topics, group, clientProperties,
             config.batchMaxRecords(), serdes, audit, deadLetters, config.backoff(), counters);
         Thread thread = new Thread(worker, "deliver-" + key);
+        // close() stops and joins the workers; as daemons they never keep a failed JVM alive.
+        thread.setDaemon(true);
         thread.start();
         running.put(key, new Running(worker, thread, channelSettings));
         LOGGER.info("Started delivery {} (group {})", key, group);

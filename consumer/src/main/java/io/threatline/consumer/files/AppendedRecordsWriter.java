@@ -45,6 +45,12 @@ final class AppendedRecordsWriter implements FormatWriter {
     }
 
     @Override
+    public void completeExpired() throws IOException {
+        indicators.completeIfExpired();
+        statistics.completeIfExpired();
+    }
+
+    @Override
     public void close() throws IOException {
         try {
             indicators.close();

@@ -66,6 +66,11 @@ public final class FileSink implements ChannelSink {
     }
 
     @Override
+    public void idle() throws IOException {
+        writer.completeExpired();
+    }
+
+    @Override
     public void close() throws IOException {
         writer.close();
     }

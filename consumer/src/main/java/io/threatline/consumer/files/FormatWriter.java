@@ -15,6 +15,10 @@ interface FormatWriter extends AutoCloseable {
 
     void write(DeliveryBatch batch) throws IOException;
 
+    /** Completes files whose rotation window has ended although nothing new arrived. */
+    default void completeExpired() throws IOException {
+    }
+
     @Override
     default void close() throws IOException {
     }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * is it renamed to {@code <prefix>-<window start>-<seq>.<ext>} (e.g.
  * {@code indicators-20261129T100000Z-0001.jsonl}), so a collector that reads {@code *.jsonl} never
  * sees a file still being written. Each append is forced to disk before it returns. A file is
- * rotated when a batch arrives after its window or when it is full, and on {@link #close()}; a
- * window in which nothing more arrives stays {@code .part} until then.
+ * rotated when a batch arrives after its window or when it is full, on {@link #close()}, and by
+ * {@link #completeIfExpired()}, which the delivery worker calls on a quiet feed.
  *
  * <p>After a crash the {@code .part} file holds confirmed batches and perhaps one half-written
  * record of an unconfirmed batch; on start-up the half record is cut off and the file is renamed
@@ -88,6 +88,13 @@ final class RotatingFile implements AutoCloseable {
             throw e;
         }
         if (size >= maxBytes) {
+            finish();
+        }
+    }
+
+    /** Completes the open file (renames it into place) when its window has ended. */
+    void completeIfExpired() throws IOException {
+        if (channel != null && clock.millis() >= windowStart + rotateMillis) {
             finish();
         }
     }

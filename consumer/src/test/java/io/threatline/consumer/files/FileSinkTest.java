@@ -223,6 +223,25 @@ class FileSinkTest {
     }
 
     @Test
+    void aQuietFeedsFileIsCompletedWhenItsWindowEndsWithoutANewBatch() throws Exception {
+        // Given an hourly jsonl sink that wrote a batch at 10:15
+        ChannelSink sink = sink("jsonl", "rotate", "PT1H");
+        sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 0));
+
+        // When the worker finds nothing new at 10:59, then at 11:00
+        clock.advance(Duration.ofMinutes(44));
+        sink.idle();
+        assertThat(files("*.part")).hasSize(1);
+        clock.advance(Duration.ofMinutes(1));
+        sink.idle();
+
+        // Then the 10:00 file is in place without waiting for another batch
+        assertThat(files("*.part")).isEmpty();
+        assertThat(files("*.jsonl")).extracting(p -> p.getFileName().toString()).containsExactly("indicators-20261129T100000Z-0001.jsonl");
+        sink.close();
+    }
+
+    @Test
     void aFileThatReachesMaxBytesIsCompletedAndTheNextOneGetsTheNextSequenceNumber() throws Exception {
         // Given a jsonl sink with the smallest size limit
         ChannelSink sink = sink("jsonl", "max_bytes", "4096");

@@ -102,6 +102,11 @@ public final class ThreatlineTopics {
         return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.json.v1";
     }
 
+    /** The JSON mirror topic of a partner whose agreement asks for one (a Kafka channel with format json). */
+    public NewTopic partnerIndicatorsJsonTopic(String partnerId, Duration retention) {
+        return delete(partnerIndicatorsJson(partnerId), partitions, retention.toMillis());
+    }
+
     /** The topics that exist whatever the partners: events, state, agreements, reference data, dead letters, audit. */
     public List<NewTopic> coreTopics() {
         List<NewTopic> topics = new ArrayList<>();
