@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
@@ -94,16 +93,7 @@ public final class DeliverCommand implements Callable<Integer> {
         }
         settings.putAll(extra);
         PrintWriter out = spec.commandLine().getOut();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "deliver-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal signal = new StopSignal("deliver", stop);
         if (taxiiKeystore != null && taxiiPlainHttp) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore and --taxii-plain-http exclude each other");
         }
@@ -115,17 +105,12 @@ public final class DeliverCommand implements Callable<Integer> {
             out.flush();
             var counters = service.counters();
             try (Progress progress = new Progress(spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
-                stop.await();
+                signal.await();
             }
             out.println("Delivery stopping: " + counters.summary());
             out.flush();
         } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has been released.
-            }
+            signal.close();
         }
         return 0;
     }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -60,16 +59,7 @@ public final class HubCommand implements Callable<Integer> {
         settings.put(HubConfig.TOPIC_PREFIX, topicPrefix);
         settings.putAll(extra);
         PrintWriter out = spec.commandLine().getOut();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "hub-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal signal = new StopSignal("hub", stop);
         boolean failed;
         try (HubApp hub = new HubApp(settings, stateDir)) {
             hub.streams().setStateListener((now, before) -> {
@@ -84,19 +74,14 @@ public final class HubCommand implements Callable<Integer> {
             try (Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
                     () -> String.format("rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
                         c.rejectedCount(), c.duplicates.sum(), c.suppressed.sum(), c.indicatorChanges.sum(), c.deliveredByPartner()))) {
-                stop.await();
+                signal.await();
             }
             failed = hub.state() == KafkaStreams.State.ERROR || hub.state() == KafkaStreams.State.PENDING_ERROR;
             out.printf("Hub stopping: %,d events in, %,d rejected %s, %,d duplicates, %,d indicator changes, delivered %s%n",
                 c.eventsIn.sum(), c.rejectedCount(), c.rejectedByReason(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner());
             out.flush();
         } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has been released.
-            }
+            signal.close();
         }
         return failed ? 1 : 0;
     }

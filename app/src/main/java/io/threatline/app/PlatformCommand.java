@@ -63,17 +63,7 @@ public final class PlatformCommand implements Callable<Integer> {
         out.flush();
         LocalPlatform platform = LocalPlatform.start(
             new LocalPlatform.Settings(dataDir, host, kafkaPort, registryPort, "_schemas"), topics.coreTopics());
-        CountDownLatch stopped = new CountDownLatch(1);
-        // Ctrl-C or SIGTERM: ask the main thread to stop and give it time to close broker and registry cleanly.
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "threatline-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignal signal = new StopSignal("threatline", stop);
         try (platform) {
             Runtime rt = Runtime.getRuntime();
             out.printf("Threatline platform ready in %.1f s (heap used %d MiB)%n",
@@ -84,18 +74,13 @@ public final class PlatformCommand implements Callable<Integer> {
             out.println("  PID                     : " + ManagementFactory.getRuntimeMXBean().getPid());
             out.println("Press Ctrl-C to stop.");
             out.flush();
-            stop.await();
+            signal.await();
             out.println("Stopping ...");
             out.flush();
         } finally {
             out.println("Stopped.");
             out.flush();
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The JVM is exiting because of Ctrl-C; the hook is running and has been released.
-            }
+            signal.close();
         }
         return 0;
     }

@@ -1,14 +1,14 @@
 package io.threatline.streams;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
+
+import io.threatline.schemas.config.PositiveDuration;
 
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.dedup.Lifetimes;
@@ -31,16 +31,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String SCAN_INTERVAL = PREFIX + "scan.interval";
     public static final String STATISTICS_GRACE = PREFIX + "statistics.grace";
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse(String.valueOf(value));
-            if (d.isNegative() || d.isZero()) {
-                throw new ConfigException(name, value, "must be a positive ISO-8601 duration such as P30D or PT1M");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "is not an ISO-8601 duration; use e.g. P30D, PT12H, PT1M");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = PositiveDuration.INSTANCE;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
         .define(TOPIC_PREFIX, Type.STRING, ThreatlineTopics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of Threatline's topic names.")

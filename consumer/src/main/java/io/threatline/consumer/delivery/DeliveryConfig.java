@@ -2,7 +2,6 @@ package io.threatline.consumer.delivery;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +15,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+
+import io.threatline.schemas.config.PositiveDuration;
 
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.schemas.topics.ThreatlineTopics;
@@ -38,16 +39,7 @@ public final class DeliveryConfig extends AbstractConfig {
     public static final String CHANNELS = PREFIX + "channels";
     public static final String RECHECK_INTERVAL = PREFIX + "agreements.recheck.interval";
 
-    private static final ConfigDef.Validator DURATION = (name, value) -> {
-        try {
-            Duration d = Duration.parse(String.valueOf(value));
-            if (d.isNegative() || d.isZero()) {
-                throw new ConfigException(name, value, "must be a positive ISO-8601 duration such as PT0.5S or PT1M");
-            }
-        } catch (DateTimeParseException e) {
-            throw new ConfigException(name, value, "is not an ISO-8601 duration; use e.g. PT0.5S, PT1M");
-        }
-    };
+    private static final ConfigDef.Validator DURATION = PositiveDuration.INSTANCE;
 
     private static final ConfigDef.Validator PARTNER_IDS = (name, value) -> {
         for (Object id : (List<?>) value) {

@@ -9,28 +9,29 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.threatline.contract.Tlp;
+import io.threatline.schemas.tlp.StixTlpIds;
 
 /**
  * The five TLP 2.0 marking-definition objects as the OASIS CTI TC published them
  * (oasis-open/cti-stix-common-objects, {@code extension-definition-specifications/tlp-2.0}): fixed
  * ids, {@code created} 2022-10-01, and the TLP 2.0 property extension
- * {@value #TLP2_EXTENSION} holding the level. Copied from the producer's {@code StixTlpMarkings}
- * (consumer may not depend on producer); if a third module needs them they belong in schemas.
+ * {@value #TLP2_EXTENSION} holding the level. The ids are declared once in schemas'
+ * {@link StixTlpIds}, which the producer's STIX adapter reads too.
  */
 public final class TlpMarkings {
 
-    public static final String TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
+    public static final String TLP2_EXTENSION = StixTlpIds.TLP2_EXTENSION;
     private static final String CREATED = "2022-10-01T00:00:00.000Z";
 
     private record Level(String id, String name, String extensionValue) {
     }
 
     private static final Map<Tlp, Level> LEVELS = new EnumMap<>(Map.of(
-        Tlp.CLEAR, new Level("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "TLP:CLEAR", "clear"),
-        Tlp.GREEN, new Level("marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "TLP:GREEN", "green"),
-        Tlp.AMBER, new Level("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "TLP:AMBER", "amber"),
-        Tlp.AMBER_STRICT, new Level("marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "TLP:AMBER+STRICT", "amber+strict"),
-        Tlp.RED, new Level("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "TLP:RED", "red")));
+        Tlp.CLEAR, new Level(StixTlpIds.TLP2.get(Tlp.CLEAR), "TLP:CLEAR", "clear"),
+        Tlp.GREEN, new Level(StixTlpIds.TLP2.get(Tlp.GREEN), "TLP:GREEN", "green"),
+        Tlp.AMBER, new Level(StixTlpIds.TLP2.get(Tlp.AMBER), "TLP:AMBER", "amber"),
+        Tlp.AMBER_STRICT, new Level(StixTlpIds.TLP2.get(Tlp.AMBER_STRICT), "TLP:AMBER+STRICT", "amber+strict"),
+        Tlp.RED, new Level(StixTlpIds.TLP2.get(Tlp.RED), "TLP:RED", "red")));
 
     private TlpMarkings() {
     }

@@ -2,6 +2,7 @@ package io.threatline.producer.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.threatline.contract.Tlp;
+import io.threatline.schemas.tlp.StixTlpIds;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,20 +18,15 @@ import java.util.Optional;
  */
 final class StixTlpMarkings {
 
-    static final String TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
+    static final String TLP2_EXTENSION = StixTlpIds.TLP2_EXTENSION;
 
-    static final Map<String, Tlp> WELL_KNOWN = Map.of(
-            // TLP 1.0, predefined by STIX 2.1
-            "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", Tlp.CLEAR, // TLP:WHITE
-            "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", Tlp.GREEN,
-            "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", Tlp.AMBER,
-            "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", Tlp.RED,
-            // TLP 2.0, OASIS CTI TC extension
-            "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", Tlp.CLEAR,
-            "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", Tlp.GREEN,
-            "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", Tlp.AMBER,
-            "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", Tlp.AMBER_STRICT,
-            "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", Tlp.RED);
+    static final Map<String, Tlp> WELL_KNOWN = wellKnown();
+
+    private static Map<String, Tlp> wellKnown() {
+        Map<String, Tlp> ids = new java.util.HashMap<>(StixTlpIds.TLP1);
+        StixTlpIds.TLP2.forEach((tlp, id) -> ids.put(id, tlp));
+        return Map.copyOf(ids);
+    }
 
     private StixTlpMarkings() {}
 

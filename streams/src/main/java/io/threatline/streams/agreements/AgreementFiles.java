@@ -100,13 +100,13 @@ import java.util.stream.Stream;
  *                                       #   suppressed (k-anonymity)
  * channels:                             # optional, default none
  *   - channel: taxii                    # kafka, taxii, syslog, webhook or files
- *     settings:                         # optional map of non-secret settings; numbers and
- *       collection: threatline-interpol #   booleans become text
- *       client_certificate: secret:interpol/taxii-client-cert
+ *     settings:                         # optional map of settings; numbers and booleans become
+ *       password: secret:interpol/taxii-password   # text. Secrets only as references
  *   - channel: webhook
  *     settings:
  *       url: https://hooks.example.org/threatline
- *       auth_token: ${INTERPOL_WEBHOOK_TOKEN}
+ *       format: ecs
+ *       hmac_key: ${INTERPOL_WEBHOOK_HMAC}
  * }</pre>
  *
  * <p>The same agreement as JSON uses the same names:

@@ -59,7 +59,23 @@ class AgreementFilesTest {
         assertThat(a.getChannels()).extracting(ChannelSettings::getChannel)
                 .containsExactly(DeliveryChannel.TAXII, DeliveryChannel.KAFKA);
         assertThat(a.getChannels().get(0).getSettings())
-                .containsEntry("client_certificate", "secret:interpol/taxii-client-cert");
+                .containsEntry("password", "secret:interpol/taxii-password");
+    }
+
+    @Test
+    void shouldTellSecretSettingsFromFilePathsByTheWordsOfTheirNames() {
+        String head = "partner_id: p\npartner_name: P\nagreement_id: A\nversion: 1\nvalid_from: 2026-01-01\n"
+                + "data_kinds: [indicators]\ntlp_ceiling: TLP:GREEN\nchannels:\n  - channel: syslog\n    settings:\n";
+
+        PartnerAgreement accepted = AgreementFiles.parse(head
+                + "      keystore: /etc/threatline/client.p12\n      keystore_password: secret:p/keystore\n", "ok.yaml");
+        assertThat(accepted.getChannels().get(0).getSettings()).containsEntry("keystore", "/etc/threatline/client.p12");
+
+        assertThatThrownBy(() -> AgreementFiles.parse(head + "      hmac_key: hunter2hunter2hunter2\n", "bad.yaml"))
+                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> AgreementFiles.parse(head + "      apiToken: abc\n", "bad.yaml"))
+                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
     }
 
     @Test
