@@ -125,32 +125,7 @@ public final class AgreementsCommand implements Runnable {
             }
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(connection.kafkaProperties())) {
-                for (PartnerAgreement a : agreements) {
-                    // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
-                    List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
-                    boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
-                        && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
-                    if (jsonMirror) {
-                        partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
-                    }
-                    TopicProvisioner.ensure(admin, partnerTopics);
-                }
-            }
-            Map<String, Object> props = connection.clientProperties();
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
-            values.configure(props, false);
-            try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
-                for (PartnerAgreement a : agreements) {
-                    producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS);
-                    out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
-                        a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
-                        Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
-                        a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
-                }
-            }
+            publish(connection.clientProperties(), connection.kafkaProperties(), topics, retention, agreements, out);
             out.flush();
             return 0;
         }
@@ -188,5 +163,40 @@ public final class AgreementsCommand implements Runnable {
             spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
             return 0;
         }
+    }
+
+    /**
+     * Creates each partner's topics (its JSON mirror too when a Kafka channel asks for one), then
+     * writes the agreements to the agreements topic, acknowledged, printing one line per agreement.
+     */
+    static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
+                        Duration retention, List<PartnerAgreement> agreements, PrintWriter out) throws Exception {
+        try (Admin admin = Admin.create(kafkaProperties)) {
+            for (PartnerAgreement a : agreements) {
+                // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
+                List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
+                boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
+                    && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
+                if (jsonMirror) {
+                    partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
+                }
+                TopicProvisioner.ensure(admin, partnerTopics);
+            }
+        }
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
+        values.configure(props, false);
+        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            for (PartnerAgreement a : agreements) {
+                producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS);
+                out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
+                    a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
+                    Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
+                    a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
+            }
+        }
+        out.flush();
     }
 }

@@ -2,23 +2,19 @@ package io.threatline.app;
 
 import java.io.Closeable;
 import java.io.PrintWriter;
-import java.time.Clock;
-import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
 import io.threatline.consumer.delivery.StandardChannels;
-import io.threatline.consumer.taxii.AgreementTaxiiPartners;
-import io.threatline.consumer.taxii.TaxiiAuditListener;
+import io.threatline.consumer.taxii.DeliveryTaxii;
 import io.threatline.consumer.taxii.TaxiiServer;
-import io.threatline.consumer.taxii.TaxiiServerConfig;
 import io.threatline.contract.DeliveryChannel;
-import io.threatline.schemas.serde.AvroSerdeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,32 +122,15 @@ public final class DeliverCommand implements Callable<Integer> {
             out.println("TAXII server not started: give --taxii-keystore (HTTPS) or, for local use, --taxii-plain-http.");
             return () -> { };
         }
-        Map<String, Object> taxiiSettings = new HashMap<>();
-        Map<String, Object> client = DeliveryConfig.clientProperties(settings);
-        taxiiSettings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
-        taxiiSettings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
-        client.forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers") && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
-                taxiiSettings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);
-            }
-        });
-        taxiiSettings.put(TaxiiServerConfig.TOPIC_PREFIX, topicPrefix);
-        taxiiSettings.put(TaxiiServerConfig.HOST, taxiiHost);
-        taxiiSettings.put(TaxiiServerConfig.PORT, taxiiPort);
-        taxiiSettings.put(TaxiiServerConfig.TLS_ENABLED, !taxiiPlainHttp);
-        if (taxiiKeystore != null) {
-            taxiiSettings.put(TaxiiServerConfig.KEYSTORE_PATH, taxiiKeystore.toString());
-            if (taxiiKeystorePassword != null && !taxiiKeystorePassword.isBlank()) {
-                try {
-                    taxiiSettings.put(TaxiiServerConfig.KEYSTORE_PASSWORD, service.secrets().resolve(taxiiKeystorePassword));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore-password: " + e.getMessage());
-                }
+        String password = null;
+        if (taxiiKeystore != null && taxiiKeystorePassword != null && !taxiiKeystorePassword.isBlank()) {
+            try {
+                password = service.secrets().resolve(taxiiKeystorePassword);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore-password: " + e.getMessage());
             }
         }
-        TaxiiServer server = TaxiiServer.start(new TaxiiServerConfig(taxiiSettings),
-            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
-            new TaxiiAuditListener(service.audit()));
+        TaxiiServer server = DeliveryTaxii.start(service, settings, taxiiHost, taxiiPort, Optional.ofNullable(taxiiKeystore), password);
         out.println("TAXII 2.1 server: " + server.baseUrl() + "/taxii2/ (one API root per partner: /<partner-id>/)");
         return server::close;
     }

@@ -64,6 +64,7 @@ public final class ThreatPublisher implements AutoCloseable {
     private final Producer<String, ThreatEvent> producer;
     private final String topic;
     private final InvalidEventPolicy policy;
+    private final PublisherConfig.RecordTimestamp timestamps;
     private final Semaphore pending;
     private final int maxPending;
     private final PublisherMetrics metrics = new PublisherMetrics();
@@ -78,6 +79,7 @@ public final class ThreatPublisher implements AutoCloseable {
         PublisherConfig own = new PublisherConfig(config);
         this.topic = own.topic();
         this.policy = own.invalidEventPolicy();
+        this.timestamps = own.recordTimestamp();
         this.maxPending = own.maxPendingEvents();
         this.pending = new Semaphore(maxPending);
         Map<String, Object> props = new HashMap<>(PRODUCER_DEFAULTS);
@@ -99,6 +101,7 @@ public final class ThreatPublisher implements AutoCloseable {
         this.producer = producer;
         this.topic = config.topic();
         this.policy = config.invalidEventPolicy();
+        this.timestamps = config.recordTimestamp();
         this.maxPending = config.maxPendingEvents();
         this.pending = new Semaphore(maxPending);
     }
@@ -131,7 +134,11 @@ public final class ThreatPublisher implements AutoCloseable {
             headers.add(SENSOR_HEADER, event.getSensorId().getBytes(StandardCharsets.UTF_8));
         }
         headers.add(TRACE_HEADER, (traceId == null ? newTraceId() : traceId).getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, ThreatEvent> record = new ProducerRecord<>(topic, null, key, event, headers);
+        Long timestamp = null;
+        if (timestamps == PublisherConfig.RecordTimestamp.OBSERVED_AT && event.getObservedAt() != null) {
+            timestamp = Math.min(event.getObservedAt().toEpochMilli(), System.currentTimeMillis());
+        }
+        ProducerRecord<String, ThreatEvent> record = new ProducerRecord<>(topic, null, timestamp, key, event, headers);
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         pending.acquireUninterruptibly();
         try {

@@ -33,6 +33,25 @@ class ThreatPublisherTest {
     }
 
     @Test
+    void shouldStampRecordsWithObservedAtButNeverInTheFutureWhenAskedTo() {
+        ThreatPublisher byPublishTime = publisher(Map.of());
+        ThreatPublisher byObservedAt = publisher(Map.of(PublisherConfig.RECORD_TIMESTAMP, "observed_at"));
+        ThreatEvent past = event("1", IndicatorType.IPV4, "203.0.113.9");
+        past.setObservedAt(java.time.Instant.parse("2026-11-01T08:00:00Z"));
+        ThreatEvent future = event("2", IndicatorType.IPV4, "203.0.113.10");
+        future.setObservedAt(java.time.Instant.now().plus(java.time.Duration.ofDays(2)));
+
+        byPublishTime.publish(past);
+        byObservedAt.publish(past);
+        long before = System.currentTimeMillis();
+        byObservedAt.publish(future);
+
+        assertThat(producer.history().get(0).timestamp()).as("the Kafka default: stamped by the producer").isNull();
+        assertThat(producer.history().get(1).timestamp()).isEqualTo(java.time.Instant.parse("2026-11-01T08:00:00Z").toEpochMilli());
+        assertThat(producer.history().get(2).timestamp()).isBetween(before, System.currentTimeMillis());
+    }
+
+    @Test
     void shouldKeyByTheCanonicalIdAndAddSensorAndTraceHeaders() throws Exception {
         ThreatPublisher publisher = publisher(Map.of());
 

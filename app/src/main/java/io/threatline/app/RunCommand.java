@@ -1,0 +1,301 @@
+package io.threatline.app;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.threatline.consumer.delivery.DeliveryConfig;
+import io.threatline.consumer.delivery.DeliveryService;
+import io.threatline.consumer.delivery.StandardChannels;
+import io.threatline.consumer.taxii.DeliveryTaxii;
+import io.threatline.consumer.taxii.TaxiiServer;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.runtime.LocalPlatform;
+import io.threatline.producer.publish.PublisherConfig;
+import io.threatline.producer.publish.ThreatPublisher;
+import io.threatline.producer.simulator.EventPacer;
+import io.threatline.producer.simulator.SensorSimulator;
+import io.threatline.producer.simulator.SimulatorSettings;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
+import io.threatline.streams.agreements.AgreementFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole sharing pipeline on the embedded platform, for a first look and for demos: broker and
+ * registry, reference data, the scenario's agreements with local delivery channels, the hub, the
+ * delivery service with its TAXII server, and a simulated sensor fleet, with live counts.
+ */
+@Command(name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the whole sharing pipeline on the embedded platform: a Kafka broker and schema registry, the reference data (malware aliases), the scenario's agreements (Europol EC3, INTERPOL, a national agency's operation) with their channels pointed at this machine (files under <data-dir>/outbox/<partner>/, TAXII over HTTPS on localhost, each partner's Kafka topic), the hub, the delivery service and a simulated sensor fleet. Shows live counts; Ctrl-C stops everything cleanly and a second run resumes from the data directory.",
+        "",
+        "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; records carry the events' time, so hourly statistics windows close within a minute.",
+        "",
+        "Exit codes: 0 stopped cleanly; 1 a part failed; 2 usage error."})
+public final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = ".threatline", description = "Where everything is kept across runs: broker data, hub state, secrets, partner outboxes (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--agreements", defaultValue = "examples/agreements", description = "Agreement files or folder to apply (default: ${DEFAULT-VALUE}).")
+    Path agreementsPath;
+
+    @Option(names = "--aliases", defaultValue = "examples/reference/malware-aliases.json", description = "Malware aliases (MISP galaxy clusters) to load (default: ${DEFAULT-VALUE}).")
+    Path aliases;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Simulated sensor events per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--time-scale", defaultValue = "120", description = "How much faster the simulated clock runs than the wall clock (default: ${DEFAULT-VALUE}).")
+    int timeScale;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int registryPort;
+
+    @Option(names = "--taxii-port", defaultValue = "9443", description = "TAXII server port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int taxiiPort;
+
+    /** Released to stop the run; Ctrl-C does the same. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate < 1 || timeScale < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --time-scale must be at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<PartnerAgreement> scenario = loadAgreements();
+        ThreatlineTopics topics = ThreatlineTopics.defaults();
+        Path outbox = dataDir.resolve("outbox").toAbsolutePath();
+        Path secrets = dataDir.resolve("secrets").toAbsolutePath();
+        out.println("Starting Threatline (everything kept in " + dataDir.toAbsolutePath() + ") ...");
+        out.flush();
+        try (StopSignal signal = new StopSignal("run", stop);
+             LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Settings(dataDir.resolve("data"), "localhost", kafkaPort, registryPort,
+                 "_schemas"), topics.coreTopics())) {
+            Map<String, Object> client = new HashMap<>();
+            client.put("bootstrap.servers", platform.bootstrapServers());
+            client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl().toString());
+            out.println("  Kafka " + platform.bootstrapServers() + ", schema registry " + platform.registryUrl());
+
+            List<PartnerAgreement> local = new ArrayList<>();
+            for (PartnerAgreement a : scenario) {
+                local.add(withLocalChannels(a, outbox, secrets));
+            }
+            StringWriter applied = new StringWriter();
+            AgreementsCommand.publish(client, kafkaOnly(client), topics, Duration.ofDays(30), local, new PrintWriter(applied));
+            loadAliases(client, out);
+
+            Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
+            try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"))) {
+                hub.start();
+                Map<String, Object> deliverySettings = new HashMap<>(client);
+                deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
+                deliverySettings.put(DeliveryConfig.RECHECK_INTERVAL, "PT10S");
+                try (DeliveryService delivery = new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
+                    delivery.start();
+                    try (TaxiiServer taxii = DeliveryTaxii.start(delivery, deliverySettings, "localhost", taxiiPort, Optional.of(keystore),
+                        TaxiiKeys.password(secrets))) {
+                        printPartners(out, local, outbox, secrets, taxii, topics);
+                        Simulation simulation = new Simulation(client, topics);
+                        simulation.start();
+                        var c = hub.counters();
+                        try (Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
+                                () -> String.format("rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
+                                    c.rejectedCount(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner(),
+                                    delivery.counters().summary()))) {
+                            signal.await();
+                        }
+                        out.println("Stopping ...");
+                        out.flush();
+                        simulation.stop();
+                        out.printf("Simulated %,d events; hub: %,d in, %,d rejected, %,d duplicates, %,d indicator changes; delivered %s%n",
+                            simulation.emitted(), c.eventsIn.sum(), c.rejectedCount(), c.duplicates.sum(), c.indicatorChanges.sum(),
+                            delivery.counters().summary());
+                    }
+                }
+            }
+        }
+        out.println("Stopped. Run again to resume from " + dataDir.toAbsolutePath() + ".");
+        out.flush();
+        return 0;
+    }
+
+    private List<PartnerAgreement> loadAgreements() {
+        try {
+            return Files.isDirectory(agreementsPath) ? AgreementFiles.loadAll(agreementsPath) : List.of(AgreementFiles.load(agreementsPath));
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agreements " + agreementsPath + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The agreement as granted, with its channels replaced by ones on this machine: files (JSON
+     * Lines) in the partner's outbox, TAXII with a generated password, and its Kafka topic.
+     */
+    static PartnerAgreement withLocalChannels(PartnerAgreement agreement, Path outbox, Path secrets) throws IOException {
+        String partner = agreement.getPartnerId();
+        Path passwordFile = secrets.resolve("local").resolve(partner + "-taxii");
+        if (!Files.exists(passwordFile)) {
+            writePrivate(passwordFile, HexFormat.of().formatHex(random(12)));
+        }
+        List<ChannelSettings> channels = List.of(
+            ChannelSettings.newBuilder().setChannel(DeliveryChannel.FILES)
+                .setSettings(Map.of("directory", outbox.resolve(partner).toString(), "format", "jsonl", "rotate", "PT1M")).build(),
+            ChannelSettings.newBuilder().setChannel(DeliveryChannel.TAXII)
+                .setSettings(Map.of("password", "secret:local/" + partner + "-taxii")).build(),
+            ChannelSettings.newBuilder().setChannel(DeliveryChannel.KAFKA).setSettings(Map.of("format", "avro")).build());
+        return PartnerAgreement.newBuilder(agreement).setChannels(channels).build();
+    }
+
+    static void writePrivate(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    static byte[] random(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private void loadAliases(Map<String, Object> client, PrintWriter out) {
+        StringWriter text = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(text, true));
+        int exit = cli.execute("reference", "load", "--kind", "aliases", aliases.toString(),
+            "--bootstrap-servers", client.get("bootstrap.servers").toString(),
+            "--schema-registry-url", client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString());
+        if (exit != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--aliases " + aliases + ": " + text.toString().strip());
+        }
+        out.println("  Reference data: malware aliases from " + aliases);
+    }
+
+    private static Map<String, Object> kafkaOnly(Map<String, Object> client) {
+        return Map.of("bootstrap.servers", client.get("bootstrap.servers"));
+    }
+
+    private Map<String, Object> hubSettings(Map<String, Object> client) {
+        Map<String, Object> settings = new HashMap<>(client);
+        settings.put("application.id", HubApp.DEFAULT_APPLICATION_ID);
+        settings.put(HubConfig.TOPIC_PREFIX, ThreatlineTopics.DEFAULT_PREFIX);
+        // The simulated clock runs fast; statistics windows close a minute of stream time after their end.
+        settings.put(HubConfig.STATISTICS_GRACE, "PT1M");
+        return settings;
+    }
+
+    private void printPartners(PrintWriter out, List<PartnerAgreement> agreements, Path outbox, Path secrets, TaxiiServer taxii,
+                               ThreatlineTopics topics) {
+        out.println("  Hub running (exactly-once), delivery running, TAXII 2.1 at " + taxii.baseUrl() + "/taxii2/");
+        out.println();
+        out.println("Partners and where their feeds are:");
+        for (PartnerAgreement a : agreements) {
+            boolean indicators = a.getDataKinds().contains(DataKind.INDICATORS);
+            out.printf("  %-20s %s v%d, %s up to %s%n", a.getPartnerId(), a.getAgreementId(), a.getVersion(), a.getDataKinds(), a.getTlpCeiling());
+            out.printf("  %-20s files  %s%n", "", outbox.resolve(a.getPartnerId()));
+            out.printf("  %-20s TAXII  %s/%s/collections/%s/objects/  (user %s, password in %s)%n", "", taxii.baseUrl(), a.getPartnerId(),
+                indicators ? "indicators" : "statistics", a.getPartnerId(), secrets.resolve("local").resolve(a.getPartnerId() + "-taxii"));
+            out.printf("  %-20s Kafka  %s%n", "", indicators ? topics.partnerIndicators(a.getPartnerId()) : topics.partnerStatistics(a.getPartnerId()));
+        }
+        out.println();
+        out.println("Try: curl -s --cacert " + dataDir.resolve("taxii").resolve("taxii-cert.pem").toAbsolutePath() + " -u interpol:$(cat "
+            + secrets.resolve("local").resolve("interpol-taxii") + ") -H 'Accept: application/taxii+json;version=2.1' "
+            + taxii.baseUrl() + "/interpol/collections/indicators/objects/?limit=5");
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    /**
+     * The simulated sensor fleet, publishing on its own thread until stopped. Records carry the
+     * events' observedAt, so the hub's windows follow the simulated clock: it starts a day ago and
+     * runs --time-scale times faster until it reaches now, then follows the wall clock.
+     */
+    private final class Simulation {
+        private final ThreatPublisher publisher;
+        private final Thread thread;
+        private final java.util.concurrent.atomic.AtomicLong emitted = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean running = true;
+
+        Simulation(Map<String, Object> client, ThreatlineTopics topics) {
+            Map<String, Object> config = new HashMap<>(client);
+            config.put(PublisherConfig.TOPIC, topics.sensorEvents());
+            config.put(PublisherConfig.INVALID_EVENT_POLICY, "SEND_AS_IS");
+            config.put(PublisherConfig.RECORD_TIMESTAMP, "OBSERVED_AT");
+            this.publisher = new ThreatPublisher(config, null);
+            long seed = System.nanoTime();
+            Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
+            Duration fast = Duration.ofNanos(1_000_000_000L * timeScale / rate);
+            this.thread = new Thread(() -> {
+                SensorSimulator simulator = simulator(seed, start, fast);
+                boolean caughtUp = false;
+                EventPacer pacer = new EventPacer(rate);
+                while (running) {
+                    pacer.awaitNext();
+                    if (!caughtUp && !start.plus(fast.multipliedBy(simulator.emitted())).isBefore(Instant.now())) {
+                        // The simulated day has been replayed; from now on events happen now.
+                        simulator = simulator(seed + 1, Instant.now(), Duration.ofNanos(1_000_000_000L / rate));
+                        caughtUp = true;
+                    }
+                    publisher.publish(simulator.next());
+                    emitted.incrementAndGet();
+                }
+            }, "run-simulator");
+            this.thread.setDaemon(true);
+        }
+
+        private SensorSimulator simulator(long seed, Instant start, Duration spacing) {
+            return new SensorSimulator(SimulatorSettings.defaults().withSeed(seed).withMalformedShare(0.002)
+                .withStartTime(start).withEventSpacing(spacing));
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        long emitted() {
+            return emitted.get();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+            publisher.close();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.threatline.consumer.taxii;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.threatline.consumer.delivery.DeliveryConfig;
+import io.threatline.consumer.delivery.DeliveryService;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+
+/**
+ * Starts the TAXII server beside a running {@link DeliveryService}: on the same Kafka and registry
+ * settings, the same agreements (partners and passwords) and the same audit log (a receipt per
+ * page), as {@code threatline deliver} and {@code threatline run} do.
+ */
+public final class DeliveryTaxii {
+
+    private DeliveryTaxii() {
+    }
+
+    /**
+     * @param deliverySettings  the delivery service's settings (Kafka client and serde settings, topic prefix)
+     * @param keystore          PKCS12 key store for HTTPS; empty for plain HTTP (local use only)
+     * @param keystorePassword  its password, already resolved
+     */
+    public static TaxiiServer start(DeliveryService service, Map<String, ?> deliverySettings, String host, int port,
+                                    Optional<Path> keystore, String keystorePassword) throws IOException {
+        Map<String, Object> client = DeliveryConfig.clientProperties(deliverySettings);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
+        settings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
+        client.forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers") && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
+                settings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);
+            }
+        });
+        settings.put(TaxiiServerConfig.TOPIC_PREFIX, new DeliveryConfig(deliverySettings).topics().prefix());
+        settings.put(TaxiiServerConfig.HOST, host);
+        settings.put(TaxiiServerConfig.PORT, port);
+        settings.put(TaxiiServerConfig.TLS_ENABLED, keystore.isPresent());
+        keystore.ifPresent(k -> settings.put(TaxiiServerConfig.KEYSTORE_PATH, k.toString()));
+        if (keystorePassword != null && !keystorePassword.isEmpty()) {
+            settings.put(TaxiiServerConfig.KEYSTORE_PASSWORD, keystorePassword);
+        }
+        return TaxiiServer.start(new TaxiiServerConfig(settings),
+            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
+            new TaxiiAuditListener(service.audit()));
+    }
+}
