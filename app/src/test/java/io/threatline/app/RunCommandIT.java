@@ -1,0 +1,94 @@
+package io.threatline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+
+/**
+ * `threatline run`, the README's run command, on its own embedded platform: every scenario partner's
+ * folder fills with what its agreement grants and nothing else, and Ctrl-C (the stop latch) ends it.
+ */
+class RunCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldFillEveryScenarioPartnersFeedWithWhatItsAgreementGrantsAndStopCleanly() throws Exception {
+        // Given the run command on the scenario's agreements
+        CommandLine cli = ThreatlineCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        RunCommand run = cli.getSubcommands().get("run").getCommand();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--data-dir", dataDir.toString(),
+            "--agreements", "../examples/agreements", "--aliases", "../examples/reference/malware-aliases.json",
+            "--kafka-port", "0", "--registry-port", "0", "--taxii-port", "0", "--rate", "1000"));
+
+        // When it runs until each partner's outbox has records
+        Path outbox = dataDir.resolve("outbox");
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).until(() ->
+            lines(outbox.resolve("interpol")).size() > 100 && lines(outbox.resolve("nca-operation-tovar")).size() > 20
+                && !lines(outbox.resolve("europol-ec3")).isEmpty());
+        run.stop.countDown();
+        assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
+
+        // Then INTERPOL has indicators up to GREEN, without vendors, marked for redistribution
+        assertThat(lines(outbox.resolve("interpol"))).allSatisfy(r -> {
+            assertThat(r.get("indicator_id").asText()).isNotEmpty();
+            assertThat(r.get("tlp").asText()).isIn("CLEAR", "GREEN");
+            assertThat(r.get("vendors")).isEmpty();
+            assertThat(r.get("redistribution_allowed").asBoolean()).isTrue();
+        });
+        // the national agency only Shylock (Caphaw resolved) up to AMBER
+        assertThat(lines(outbox.resolve("nca-operation-tovar"))).allSatisfy(r -> {
+            assertThat(r.get("malware_families").toString()).contains("Shylock").doesNotContain("Caphaw");
+            assertThat(r.get("tlp").asText()).isIn("CLEAR", "GREEN", "AMBER");
+        });
+        // and Europol EC3 statistics only, each count at least its minimum of 5
+        assertThat(lines(outbox.resolve("europol-ec3"))).allSatisfy(r -> {
+            assertThat(r.has("indicator_id")).isFalse();
+            assertThat(r.get("count").asLong()).isGreaterThanOrEqualTo(5);
+        });
+        assertThat(out.toString()).contains("Partners and where their feeds are:", "TAXII 2.1 at https://", "Stopped.");
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/local/interpol-taxii")))
+            .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    private static List<JsonNode> lines(Path folder) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return records;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.endsWith("}")) {
+                        records.add(JSON.readTree(line));
+                    }
+                }
+            }
+        }
+        return records;
+    }
+}
