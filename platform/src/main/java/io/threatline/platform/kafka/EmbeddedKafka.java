@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.apache.kafka.common.Uuid;
@@ -29,6 +30,8 @@ import kafka.tools.StorageTool;
  * consumer groups to work.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final String SCRAM = "SCRAM-SHA-512";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedKafka.class);
     /** The server.properties of the node, kept in the data directory so a restart reuses its ports. */
@@ -63,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(logDir);
             writeProperties(props, dataDir.resolve(SERVER_PROPERTIES));
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dataDir.resolve(SERVER_PROPERTIES));
+                format(dataDir.resolve(SERVER_PROPERTIES), settings.admin());
             }
         } catch (IOException e) {
             throw new EmbeddedKafkaException("Cannot prepare the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
@@ -78,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         String bootstrap = settings.host() + ":" + props.getProperty(BROKER_PORT);
         try {
-            BrokerReadiness.await(bootstrap, settings.startupTimeout());
+            BrokerReadiness.await(clientProperties(bootstrap, settings.admin()), settings.startupTimeout());
         } catch (EmbeddedKafkaException e) {
             safeShutdown(server);
             throw e;
@@ -103,9 +106,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         return settings.dataDir();
     }
 
-    /** Client settings to reach this broker. */
+    /** Client settings to reach this broker, as its super user when authentication is on. */
     public Map<String, Object> clientProperties() {
-        return Map.of("bootstrap.servers", bootstrapServers());
+        return clientProperties(bootstrapServers(), settings.admin());
+    }
+
+    /** Client settings for {@code user} on a broker with authentication on (SASL/SCRAM-SHA-512). */
+    public static Map<String, Object> clientProperties(String bootstrapServers, Optional<EmbeddedKafkaSettings.Credentials> user) {
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        user.ifPresent(u -> {
+            props.put("security.protocol", "SASL_PLAINTEXT");
+            props.put("sasl.mechanism", SCRAM);
+            props.put("sasl.jaas.config", scramJaas(u));
+        });
+        return Map.copyOf(props);
+    }
+
+    private static String scramJaas(EmbeddedKafkaSettings.Credentials u) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + u.username()
+            + "\" password=\"" + u.password() + "\";";
     }
 
     @Override
@@ -133,11 +153,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        if (settings.admin().isEmpty()) {
+            p.setProperty("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+            p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            // Clients and the broker itself authenticate with SCRAM (its credentials live in the
+            // metadata log, written at format time); the controller listener uses PLAIN, because
+            // the controller must authenticate before it can read that log. ACLs by StandardAuthorizer.
+            EmbeddedKafkaSettings.Credentials admin = settings.admin().get();
+            p.setProperty("listeners", "SASL_PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+            p.setProperty("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + brokerPort);
+            p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+            p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+            p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
+            p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+            p.setProperty("listener.name.sasl_plaintext.sasl.enabled.mechanisms", SCRAM);
+            p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scramJaas(admin));
+            p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin.username() + "\" password=\""
+                    + admin.password() + "\" user_" + admin.username() + "=\"" + admin.password() + "\";");
+            p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.setProperty("super.users", "User:" + admin.username());
+            p.setProperty("allow.everyone.if.no.acl.found", "false");
+        }
         p.setProperty("log.dirs", dataDir.resolve("log").toString());
         // One node: every internal topic at replication factor 1, or transactions and groups hang.
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -175,12 +217,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         return FreePorts.any();
     }
 
-    private static void format(Path propertiesFile) {
+    private static void format(Path propertiesFile, Optional<EmbeddedKafkaSettings.Credentials> admin) {
         String clusterId = Uuid.randomUuid().toString();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("format", "-t", clusterId, "-c", propertiesFile.toString()));
+        admin.ifPresent(a -> {
+            args.add("--add-scram");
+            args.add(SCRAM + "=[name=" + a.username() + ",password=" + a.password() + "]");
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()}, print);
+            rc = StorageTool.execute(args.toArray(String[]::new), print);
         } catch (RuntimeException e) {
             throw new EmbeddedKafkaException("Formatting the Kafka log directory failed: " + e.getMessage(), e);
         }
@@ -204,6 +251,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void writeProperties(Properties p, Path file) throws IOException {
+        // With authentication on it holds the super user's password: readable by its owner only.
+        if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "Written by Threatline's embedded Kafka; regenerated at every start");
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to run the embedded broker.
@@ -14,9 +15,27 @@ import java.util.Objects;
  * @param controllerPort KRaft controller port; 0 as for {@code brokerPort}
  * @param overrides      extra broker settings, applied last
  * @param startupTimeout how long to wait for the broker to answer
+ * @param admin          when present, clients must authenticate (SASL/SCRAM-SHA-512) and Kafka's
+ *                       StandardAuthorizer applies ACLs; this user is the super user
  */
 public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, int controllerPort,
-                                    Map<String, String> overrides, Duration startupTimeout) {
+                                    Map<String, String> overrides, Duration startupTimeout, Optional<Credentials> admin) {
+
+    /** A SASL user name and password. */
+    public record Credentials(String username, String password) {
+        public Credentials {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            if (!username.matches("[A-Za-z0-9._-]+") || password.isEmpty() || password.contains("\"") || password.contains("\\")) {
+                throw new IllegalArgumentException("user names are letters, digits, '.', '_' and '-'; passwords are non-empty without quotes or backslashes");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + username + ", password hidden]";
+        }
+    }
 
     public EmbeddedKafkaSettings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -32,18 +51,23 @@ public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, i
 
     /** Loopback, ports chosen freely, 60 s to start. */
     public static EmbeddedKafkaSettings inDirectory(Path dataDir) {
-        return new EmbeddedKafkaSettings(dataDir, "localhost", 0, 0, Map.of(), Duration.ofSeconds(60));
+        return new EmbeddedKafkaSettings(dataDir, "localhost", 0, 0, Map.of(), Duration.ofSeconds(60), Optional.empty());
     }
 
     public EmbeddedKafkaSettings withPorts(int broker, int controller) {
-        return new EmbeddedKafkaSettings(dataDir, host, broker, controller, overrides, startupTimeout);
+        return new EmbeddedKafkaSettings(dataDir, host, broker, controller, overrides, startupTimeout, admin);
     }
 
     public EmbeddedKafkaSettings withHost(String newHost) {
-        return new EmbeddedKafkaSettings(dataDir, newHost, brokerPort, controllerPort, overrides, startupTimeout);
+        return new EmbeddedKafkaSettings(dataDir, newHost, brokerPort, controllerPort, overrides, startupTimeout, admin);
     }
 
     public EmbeddedKafkaSettings withOverrides(Map<String, String> extra) {
-        return new EmbeddedKafkaSettings(dataDir, host, brokerPort, controllerPort, extra, startupTimeout);
+        return new EmbeddedKafkaSettings(dataDir, host, brokerPort, controllerPort, extra, startupTimeout, admin);
+    }
+
+    /** Clients must authenticate with SASL/SCRAM-SHA-512 and ACLs apply; {@code superUser} may do anything. */
+    public EmbeddedKafkaSettings withAuthentication(Credentials superUser) {
+        return new EmbeddedKafkaSettings(dataDir, host, brokerPort, controllerPort, overrides, startupTimeout, Optional.of(superUser));
     }
 }
