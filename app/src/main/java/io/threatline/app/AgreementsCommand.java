@@ -2,6 +2,7 @@ package io.threatline.app;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.topics.PartnerAcls;
 import java.util.ArrayList;
 
 import java.io.PrintWriter;
@@ -88,6 +89,8 @@ public final class AgreementsCommand implements Runnable {
         description = {"Applies agreement files to the hub: every file is checked first (nothing is applied if one",
             "is invalid), each partner's topics are created, then the agreements are written to the compacted",
             "agreements topic. The running hub applies a changed agreement to the very next record.",
+            "With --acls (on a cluster with an authorizer) each partner whose kafka channel names a principal",
+            "(principal: User:interpol) may then read its own topics and consumer groups (partner.<id>.*) and nothing else.",
             "Exit codes: 0 applied; 1 an agreement is invalid or Kafka refused; 2 usage error."})
     static final class Apply implements Callable<Integer> {
         @CommandLine.Spec
@@ -114,6 +117,10 @@ public final class AgreementsCommand implements Runnable {
             description = "Retention of new partner topics, ISO-8601 (default: ${DEFAULT-VALUE}).")
         Duration retention;
 
+        @Option(names = "--acls",
+            description = "Also grant each partner's Kafka principal (its kafka channel's principal setting) read access to its own topics and groups only.")
+        boolean acls;
+
         @Override
         public Integer call() throws Exception {
             List<PartnerAgreement> agreements;
@@ -126,6 +133,9 @@ public final class AgreementsCommand implements Runnable {
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
             PrintWriter out = spec.commandLine().getOut();
             publish(connection.clientProperties(), connection.kafkaProperties(), topics, retention, agreements, out);
+            if (acls) {
+                grantPartnerAcls(connection.kafkaProperties(), topics, agreements, out);
+            }
             out.flush();
             return 0;
         }
@@ -195,6 +205,36 @@ public final class AgreementsCommand implements Runnable {
                     a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
                     Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
                     a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Grants each partner whose Kafka channel names a principal read on its own topics and groups
+     * ({@link PartnerAcls}); Kafka denies everything else to it.
+     */
+    static void grantPartnerAcls(Map<String, Object> kafkaProperties, ThreatlineTopics topics, List<PartnerAgreement> agreements,
+                                 PrintWriter out) throws Exception {
+        PartnerAcls partnerAcls = new PartnerAcls(topics);
+        try (Admin admin = Admin.create(kafkaProperties)) {
+            for (PartnerAgreement a : agreements) {
+                Optional<String> principal = a.getChannels().stream().filter(c -> c.getChannel() == DeliveryChannel.KAFKA)
+                    .map(c -> c.getSettings().get("principal")).filter(p -> p != null && !p.isBlank()).findFirst();
+                if (principal.isEmpty()) {
+                    continue;
+                }
+                try {
+                    admin.createAcls(partnerAcls.partnerReader(a.getPartnerId(), principal.get().strip())).all().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.SecurityDisabledException) {
+                        throw new IllegalStateException("--acls: the cluster has no authorizer, so ACLs cannot keep partners apart; "
+                            + "enable one (authorizer.class.name) or leave out --acls", e);
+                    }
+                    throw e;
+                }
+                out.printf("acls: %s may read %s* and use groups %s* only%n", principal.get().strip(),
+                    partnerAcls.partnerTopicPrefix(a.getPartnerId()), PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
             }
         }
         out.flush();
