@@ -15,6 +15,7 @@ import io.threatline.consumer.delivery.StandardChannels;
 import io.threatline.consumer.taxii.DeliveryTaxii;
 import io.threatline.consumer.taxii.TaxiiServer;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.app.ops.OpsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,6 +73,10 @@ public final class DeliverCommand implements Callable<Integer> {
         description = "Run the TAXII server over plain HTTP, for local use only: partners' passwords would travel in clear.")
     boolean taxiiPlainHttp;
 
+    @Option(names = "--ops-port", defaultValue = "9402",
+        description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+    int opsPort;
+
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -100,7 +105,8 @@ public final class DeliverCommand implements Callable<Integer> {
             service.refusedChannels().forEach((channel, why) -> out.println("Not delivering " + channel + ": " + why));
             out.flush();
             var counters = service.counters();
-            try (Progress progress = new Progress(spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
+            try (OpsServer ops = Ops.start(opsPort, out, s -> s.withDelivery(counters, () -> service.audit() != null));
+                 Progress progress = new Progress(spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
                 signal.await();
             }
             out.println("Delivery stopping: " + counters.summary());

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
+import io.threatline.app.ops.OpsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +49,10 @@ public final class HubCommand implements Callable<Integer> {
         description = "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting.")
     Map<String, String> extra = Map.of();
 
+    @Option(names = "--ops-port", defaultValue = "9401",
+        description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+    int opsPort;
+
     /** Released to stop the hub; Ctrl-C does the same. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -69,9 +74,9 @@ public final class HubCommand implements Callable<Integer> {
             });
             hub.start();
             out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath() + "). Ctrl-C stops it.");
-            out.flush();
             var c = hub.counters();
-            try (Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
+            try (OpsServer ops = Ops.start(opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
+                 Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
                     () -> String.format("rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
                         c.rejectedCount(), c.duplicates.sum(), c.suppressed.sum(), c.indicatorChanges.sum(), c.deliveredByPartner()))) {
                 signal.await();

@@ -41,6 +41,7 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.agreements.AgreementFiles;
+import io.threatline.app.ops.OpsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +88,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--taxii-port", defaultValue = "9443", description = "TAXII server port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int taxiiPort;
 
+    @Option(names = "--ops-port", defaultValue = "9400",
+        description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+    int opsPort;
+
     /** Released to stop the run; Ctrl-C does the same. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -132,7 +137,10 @@ public final class RunCommand implements Callable<Integer> {
                         Simulation simulation = new Simulation(client, topics);
                         simulation.start();
                         var c = hub.counters();
-                        try (Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
+                        try (OpsServer ops = Ops.start(opsPort, out, s -> s
+                                .withHub(c, () -> hub.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
+                                .withDelivery(delivery.counters(), () -> true));
+                             Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
                                 () -> String.format("rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
                                     c.rejectedCount(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner(),
                                     delivery.counters().summary()))) {

@@ -80,9 +80,21 @@ class DeliverAndAuditCommandsIT {
         cli.setErr(new PrintWriter(new StringWriter(), true));
         DeliverCommand deliver = cli.getSubcommands().get("deliver").getCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(concat(
-            new String[] {"deliver", "--topic-prefix", prefix, "--partner", "acme-cert", "--set", "threatline.delivery.group.prefix=" + prefix + "deliver"}, connection)));
+            new String[] {"deliver", "--topic-prefix", prefix, "--partner", "acme-cert", "--ops-port", "0",
+                "--set", "threatline.delivery.group.prefix=" + prefix + "deliver"}, connection)));
         await().atMost(Duration.ofSeconds(60)).until(() -> auditVerify(prefix, connection).out().contains("Delivered from"));
         await().atMost(Duration.ofSeconds(60)).until(() -> auditVerify(prefix, connection).out().contains(": 80 record(s)"));
+        // and its operations endpoint reports each channel's count to Prometheus
+        java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics").matcher(deliverOut.toString());
+        assertThat(ops.find()).as(deliverOut.toString()).isTrue();
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("threatline_delivery_delivered_total{channel=\"files\",partner=\"acme-cert\"} 40.0",
+            "threatline_delivery_delivered_total{channel=\"kafka\",partner=\"acme-cert\"} 40.0",
+            "threatline_delivery_lag{channel=\"files\",partner=\"acme-cert\"} 0.0");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/health/ready")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         deliver.stop.countDown();
         assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
 

@@ -120,7 +120,7 @@ class HubKillRestartIT {
             "--bootstrap-servers", SharedPlatform.bootstrapServers(),
             "--schema-registry-url", SharedPlatform.registryUrl().toString(),
             "--topic-prefix", prefix, "--application-id", prefix + "hub",
-            "--state-dir", work.resolve("hub-state").toString(),
+            "--state-dir", work.resolve("hub-state").toString(), "--ops-port", "0",
             "--set", "session.timeout.ms=10000", "--set", "commit.interval.ms=200");
         File log = work.resolve("hub-" + System.nanoTime() + ".log").toFile();
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

@@ -43,13 +43,23 @@ class RunCommandIT {
         RunCommand run = cli.getSubcommands().get("run").getCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--data-dir", dataDir.toString(),
             "--agreements", "../examples/agreements", "--aliases", "../examples/reference/malware-aliases.json",
-            "--kafka-port", "0", "--registry-port", "0", "--taxii-port", "0", "--rate", "1000"));
+            "--kafka-port", "0", "--registry-port", "0", "--taxii-port", "0", "--ops-port", "0", "--rate", "1000"));
 
         // When it runs until each partner's outbox has records
         Path outbox = dataDir.resolve("outbox");
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).until(() ->
             lines(outbox.resolve("interpol")).size() > 100 && lines(outbox.resolve("nca-operation-tovar")).size() > 20
                 && !lines(outbox.resolve("europol-ec3")).isEmpty());
+        java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics").matcher(out.toString());
+        assertThat(ops.find()).as(out.toString()).isTrue();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/health/ready")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("threatline_hub_events_in_total", "threatline_hub_rejected_total{reason=",
+            "threatline_hub_routed_total{partner=\"interpol\"}", "threatline_delivery_delivered_total{channel=\"files\",partner=\"interpol\"}");
         run.stop.countDown();
         assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
 
