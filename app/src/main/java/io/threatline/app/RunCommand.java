@@ -30,6 +30,7 @@ import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
 import io.threatline.platform.runtime.LocalPlatform;
 import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.producer.publish.ThreatPublisher;
@@ -92,6 +93,9 @@ public final class RunCommand implements Callable<Integer> {
         description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
+    @Option(names = "--no-auth", description = "Run the broker without authentication and ACLs (by default every client authenticates with SASL/SCRAM and each partner may read only its own topics).")
+    boolean noAuth;
+
     /** Released to stop the run; Ctrl-C does the same. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -105,23 +109,42 @@ public final class RunCommand implements Callable<Integer> {
         ThreatlineTopics topics = ThreatlineTopics.defaults();
         Path outbox = dataDir.resolve("outbox").toAbsolutePath();
         Path secrets = dataDir.resolve("secrets").toAbsolutePath();
+        KafkaUsers users = new KafkaUsers(secrets.resolve("kafka"));
+        Optional<Credentials> admin;
+        try {
+            admin = noAuth ? Optional.empty() : Optional.of(users.admin(dataDir.resolve("data").resolve("kafka")));
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("threatline run: " + e.getMessage());
+            return 1;
+        }
         out.println("Starting Threatline (everything kept in " + dataDir.toAbsolutePath() + ") ...");
         out.flush();
         try (StopSignal signal = new StopSignal("run", stop);
              LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Settings(dataDir.resolve("data"), "localhost", kafkaPort, registryPort,
-                 "_schemas"), topics.coreTopics())) {
-            Map<String, Object> client = new HashMap<>();
-            client.put("bootstrap.servers", platform.bootstrapServers());
+                 "_schemas"), topics.coreTopics(), admin)) {
+            Map<String, Object> client = new HashMap<>(platform.clientProperties());
             client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl().toString());
             out.println("  Kafka " + platform.bootstrapServers() + ", schema registry " + platform.registryUrl());
+            if (admin.isPresent()) {
+                users.writeClientConfig("admin", platform.clientProperties());
+                out.println("  Kafka requires SASL/SCRAM-SHA-512 and ACLs; operator settings in " + users.configFile("admin")
+                    + " (use --command-config)");
+            }
 
             List<PartnerAgreement> local = new ArrayList<>();
             for (PartnerAgreement a : scenario) {
                 local.add(withLocalChannels(a, outbox, secrets));
             }
             StringWriter applied = new StringWriter();
-            AgreementsCommand.publish(client, kafkaOnly(client), topics, Duration.ofDays(30), local, new PrintWriter(applied));
-            loadAliases(client, out);
+            AgreementsCommand.publish(client, platform.clientProperties(), topics, Duration.ofDays(30), local, new PrintWriter(applied));
+            if (admin.isPresent()) {
+                // Each partner authenticates as User:<partner id> and may read only its own topics and groups.
+                for (PartnerAgreement a : local) {
+                    users.ensurePartner(a.getPartnerId(), platform.clientProperties());
+                }
+                AgreementsCommand.grantPartnerAcls(platform.clientProperties(), topics, local, new PrintWriter(applied));
+            }
+            loadAliases(client, admin.isPresent() ? Optional.of(users.configFile("admin")) : Optional.empty(), out);
 
             Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
             try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"))) {
@@ -184,7 +207,8 @@ public final class RunCommand implements Callable<Integer> {
                 .setSettings(Map.of("directory", outbox.resolve(partner).toString(), "format", "jsonl", "rotate", "PT1M")).build(),
             ChannelSettings.newBuilder().setChannel(DeliveryChannel.TAXII)
                 .setSettings(Map.of("password", "secret:local/" + partner + "-taxii")).build(),
-            ChannelSettings.newBuilder().setChannel(DeliveryChannel.KAFKA).setSettings(Map.of("format", "avro")).build());
+            ChannelSettings.newBuilder().setChannel(DeliveryChannel.KAFKA)
+                .setSettings(Map.of("format", "avro", "principal", "User:" + partner)).build());
         return PartnerAgreement.newBuilder(agreement).setChannels(channels).build();
     }
 
@@ -201,22 +225,20 @@ public final class RunCommand implements Callable<Integer> {
         return b;
     }
 
-    private void loadAliases(Map<String, Object> client, PrintWriter out) {
+    private void loadAliases(Map<String, Object> client, Optional<Path> commandConfig, PrintWriter out) {
         StringWriter text = new StringWriter();
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(text, true));
         cli.setErr(new PrintWriter(text, true));
-        int exit = cli.execute("reference", "load", "--kind", "aliases", aliases.toString(),
+        List<String> args = new ArrayList<>(List.of("reference", "load", "--kind", "aliases", aliases.toString(),
             "--bootstrap-servers", client.get("bootstrap.servers").toString(),
-            "--schema-registry-url", client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString());
+            "--schema-registry-url", client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString()));
+        commandConfig.ifPresent(c -> args.addAll(List.of("--command-config", c.toString())));
+        int exit = cli.execute(args.toArray(String[]::new));
         if (exit != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--aliases " + aliases + ": " + text.toString().strip());
         }
         out.println("  Reference data: malware aliases from " + aliases);
-    }
-
-    private static Map<String, Object> kafkaOnly(Map<String, Object> client) {
-        return Map.of("bootstrap.servers", client.get("bootstrap.servers"));
     }
 
     private Map<String, Object> hubSettings(Map<String, Object> client) {
@@ -239,7 +261,9 @@ public final class RunCommand implements Callable<Integer> {
             out.printf("  %-20s files  %s%n", "", outbox.resolve(a.getPartnerId()));
             out.printf("  %-20s TAXII  %s/%s/collections/%s/objects/  (user %s, password in %s)%n", "", taxii.baseUrl(), a.getPartnerId(),
                 indicators ? "indicators" : "statistics", a.getPartnerId(), secrets.resolve("local").resolve(a.getPartnerId() + "-taxii"));
-            out.printf("  %-20s Kafka  %s%n", "", indicators ? topics.partnerIndicators(a.getPartnerId()) : topics.partnerStatistics(a.getPartnerId()));
+            out.printf("  %-20s Kafka  %s%s%n", "", indicators ? topics.partnerIndicators(a.getPartnerId()) : topics.partnerStatistics(a.getPartnerId()),
+                noAuth ? "" : "  (as User:" + a.getPartnerId() + ", settings in " + secrets.resolve("kafka").resolve(a.getPartnerId() + ".properties")
+                    + ", groups " + io.threatline.schemas.topics.PartnerAcls.partnerGroupPrefix(a.getPartnerId()) + "*)");
         }
         out.println();
         out.println("Try: curl -s --cacert " + dataDir.resolve("taxii").resolve("taxii-cert.pem").toAbsolutePath() + " -u interpol:$(cat "

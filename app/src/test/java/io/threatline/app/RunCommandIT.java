@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,6 +51,31 @@ class RunCommandIT {
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).until(() ->
             lines(outbox.resolve("interpol")).size() > 100 && lines(outbox.resolve("nca-operation-tovar")).size() > 20
                 && !lines(outbox.resolve("europol-ec3")).isEmpty());
+        // and inside Kafka each partner, with the credentials the launcher made for it, reads its own topic only
+        java.util.Properties interpol = new java.util.Properties();
+        try (var in = Files.newInputStream(dataDir.resolve("secrets/kafka/interpol.properties"))) {
+            interpol.load(in);
+        }
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/kafka/interpol.properties")))
+            .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        Map<String, Object> asInterpol = new java.util.HashMap<>();
+        interpol.forEach((k, v) -> asInterpol.put(k.toString(), v));
+        asInterpol.put("group.id", "partner.interpol.siem");
+        asInterpol.put("auto.offset.reset", "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(asInterpol,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("ti.partner.interpol.indicators.v1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+        }
+        asInterpol.remove("group.id");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(asInterpol,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("ti.partner.nca-operation-tovar.indicators.v1", 0)));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(5)))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
+        assertThat(out.toString()).doesNotContain(Files.readString(dataDir.resolve("secrets/kafka/interpol.password")).strip());
+
         java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics").matcher(out.toString());
         assertThat(ops.find()).as(out.toString()).isTrue();
         var http = java.net.http.HttpClient.newHttpClient();

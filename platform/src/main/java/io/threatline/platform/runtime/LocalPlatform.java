@@ -49,15 +49,28 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Starts broker and registry and creates the given topics where missing. */
     public static LocalPlatform start(Settings settings, Collection<NewTopic> topics) {
+        return start(settings, topics, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts broker and registry; with {@code admin}, the broker requires SASL/SCRAM-SHA-512 and
+     * applies ACLs (StandardAuthorizer), {@code admin} is its super user, and the registry
+     * connects as it.
+     */
+    public static LocalPlatform start(Settings settings, Collection<NewTopic> topics,
+                                      java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
         long begin = System.nanoTime();
-        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(settings.dataDir().resolve("kafka"))
-            .withHost(settings.host()).withPorts(settings.kafkaPort(), 0));
+        EmbeddedKafkaSettings kafkaSettings = EmbeddedKafkaSettings.inDirectory(settings.dataDir().resolve("kafka"))
+            .withHost(settings.host()).withPorts(settings.kafkaPort(), 0);
+        EmbeddedKafka kafka = EmbeddedKafka.start(admin.map(kafkaSettings::withAuthentication).orElse(kafkaSettings));
         try {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                TopicProvisioner.ensure(admin, topics);
+            try (Admin client = Admin.create(kafka.clientProperties())) {
+                TopicProvisioner.ensure(client, topics);
             }
+            Map<String, Object> security = new java.util.HashMap<>(kafka.clientProperties());
+            security.remove("bootstrap.servers");
             KafkaBackedRegistry registry = KafkaBackedRegistry.start(kafka.bootstrapServers(), settings.host(),
-                settings.registryPort(), settings.schemasTopic(), Map.of());
+                settings.registryPort(), settings.schemasTopic(), security);
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             LOGGER.info("Local platform up in {} ms: Kafka at {}, schema registry at {}", took.toMillis(),
                 kafka.bootstrapServers(), registry.url());
@@ -70,6 +83,11 @@ public final class LocalPlatform implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Client settings for the broker, as its super user when authentication is on. */
+    public Map<String, Object> clientProperties() {
+        return kafka.clientProperties();
     }
 
     public URI registryUrl() {

@@ -1,0 +1,78 @@
+package io.threatline.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
+
+/**
+ * The Kafka users of the local run: a super user for Threatline's own services and one user per
+ * partner (User:&lt;partner id&gt;). Passwords are generated once and kept in files readable by their
+ * owner only ({@code <dir>/<user>.password}); {@code <dir>/<user>.properties} is the matching client
+ * configuration (for {@code --command-config}, or for a partner's SIEM). Nothing here is logged.
+ */
+final class KafkaUsers {
+
+    private final Path dir;
+
+    KafkaUsers(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The super user, created on the first authenticated run.
+     *
+     * @throws IllegalStateException when {@code kafkaDir} holds a broker made without authentication
+     */
+    Credentials admin(Path kafkaDir) throws IOException {
+        Path password = dir.resolve("admin.password");
+        if (!Files.exists(password) && Files.exists(kafkaDir.resolve("log").resolve("meta.properties"))) {
+            throw new IllegalStateException("the broker data in " + kafkaDir + " was created without authentication; "
+                + "use another --data-dir, remove that one, or run with --no-auth");
+        }
+        return new Credentials("admin", passwordOf("admin"));
+    }
+
+    /** Creates (or re-asserts) the partner's SCRAM user and writes its client configuration. */
+    void ensurePartner(String partnerId, Map<String, Object> adminClient) throws Exception {
+        Credentials partner = new Credentials(partnerId, passwordOf(partnerId));
+        try (Admin admin = Admin.create(adminClient)) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(partner.username(),
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), partner.password()))).all().get();
+        }
+        writeClientConfig(partnerId, EmbeddedKafka.clientProperties(adminClient.get("bootstrap.servers").toString(),
+            java.util.Optional.of(partner)));
+    }
+
+    Path configFile(String user) {
+        return dir.resolve(user + ".properties").toAbsolutePath();
+    }
+
+    /** Writes the user's client settings (SASL included) as a properties file, mode 600. */
+    void writeClientConfig(String user, Map<String, Object> clientProperties) throws IOException {
+        StringBuilder text = new StringBuilder("# Kafka client settings of ").append(user).append(", written by threatline run\n");
+        new TreeMap<>(clientProperties).forEach((k, v) -> text.append(k).append('=')
+            .append(v.toString().replace("\\", "\\\\")).append('\n'));
+        RunCommand.writePrivate(configFile(user), text.toString());
+    }
+
+    private String passwordOf(String user) throws IOException {
+        Path file = dir.resolve(user + ".password");
+        if (!Files.exists(file)) {
+            RunCommand.writePrivate(file, HexFormat.of().formatHex(RunCommand.random(18)));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+}
