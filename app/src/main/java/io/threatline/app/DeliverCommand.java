@@ -94,12 +94,12 @@ public final class DeliverCommand implements Callable<Integer> {
         }
         settings.putAll(extra);
         PrintWriter out = spec.commandLine().getOut();
-        StopSignal signal = new StopSignal("deliver", stop);
         if (taxiiKeystore != null && taxiiPlainHttp) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--taxii-keystore and --taxii-plain-http exclude each other");
         }
+        StopSignal signal = new StopSignal("deliver", stop);
         try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels(settings));
-             Closeable taxii = startTaxii(service, settings, out)) {
+             Closeable taxii = startWithTaxii(service, settings, out)) {
             out.println("Delivery running: " + (service.runningWorkers().isEmpty() ? "no push channel yet" : String.join(", ", service.runningWorkers()))
                 + ". Ctrl-C stops it.");
             service.refusedChannels().forEach((channel, why) -> out.println("Not delivering " + channel + ": " + why));
@@ -117,8 +117,12 @@ public final class DeliverCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the service, then the TAXII server on the same agreements and audit log, when asked for. */
-    private Closeable startTaxii(DeliveryService service, Map<String, Object> settings, PrintWriter out) throws Exception {
+    /**
+     * Starts the service, then (when asked for) the TAXII server on the same agreements and audit
+     * log; returns what closes the TAXII server. One step, so the try-with-resources closes the
+     * server before the service.
+     */
+    private Closeable startWithTaxii(DeliveryService service, Map<String, Object> settings, PrintWriter out) throws Exception {
         service.start();
         DeliveryConfig config = new DeliveryConfig(settings);
         if (!config.channels().contains(DeliveryChannel.TAXII)) {

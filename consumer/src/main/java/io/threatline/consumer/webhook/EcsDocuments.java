@@ -80,14 +80,8 @@ final class EcsDocuments {
 
     static ObjectNode indicator(DeliveryRecord record) {
         PartnerIndicator i = record.indicator();
-        ObjectNode doc = NODES.objectNode();
-        doc.put("@timestamp", i.getSharedAt().toString());
-        ObjectNode event = doc.putObject("event");
-        event.put("kind", "enrichment");
-        event.putArray("category").add("threat");
-        event.putArray("type").add("indicator");
-        event.put("action", "indicator-" + i.getAction().name().toLowerCase(Locale.ROOT));
-        event.put("id", record.deliveryId());
+        ObjectNode doc = document(i.getSharedAt().toString(), "enrichment", "indicator",
+            "indicator-" + i.getAction().name().toLowerCase(Locale.ROOT), record.deliveryId());
 
         ObjectNode threat = doc.putObject("threat");
         threat.putObject("feed").put("name", FEED_NAME);
@@ -137,16 +131,22 @@ final class EcsDocuments {
         return doc;
     }
 
+    /** A document with its {@code @timestamp} and ECS {@code event.*} fields (category threat). */
+    private static ObjectNode document(String timestamp, String kind, String type, String action, String deliveryId) {
+        ObjectNode doc = NODES.objectNode();
+        doc.put("@timestamp", timestamp);
+        ObjectNode event = doc.putObject("event");
+        event.put("kind", kind);
+        event.putArray("category").add("threat");
+        event.putArray("type").add(type);
+        event.put("action", action);
+        event.put("id", deliveryId);
+        return doc;
+    }
+
     static ObjectNode statistic(DeliveryRecord record) {
         TrendStatistic s = record.statistic();
-        ObjectNode doc = NODES.objectNode();
-        doc.put("@timestamp", s.getWindowEnd().toString());
-        ObjectNode event = doc.putObject("event");
-        event.put("kind", "metric");
-        event.putArray("category").add("threat");
-        event.putArray("type").add("info");
-        event.put("action", "trend-statistic");
-        event.put("id", record.deliveryId());
+        ObjectNode doc = document(s.getWindowEnd().toString(), "metric", "info", "trend-statistic", record.deliveryId());
         doc.putObject("threat").putObject("feed").put("name", FEED_NAME);
         labels(doc, s.getPartnerId(), s.getAgreementId(), s.getAgreementVersion());
         ObjectNode own = doc.putObject("threatline");

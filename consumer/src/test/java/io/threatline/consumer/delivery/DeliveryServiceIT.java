@@ -203,7 +203,7 @@ class DeliveryServiceIT {
         fixture.publishIndicators("alpha", 10, 20, 1);
 
         // Then none of them is delivered
-        Thread.sleep(1500);
+        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 10);
         assertThat(factory.sink("alpha").deliveredIds()).hasSize(10);
     }
 

@@ -1,5 +1,7 @@
 package io.threatline.consumer.syslog;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real {@code rsyslogd} for the tests, in the foreground with its own configuration, pid file and
@@ -88,21 +91,23 @@ final class Rsyslog implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rsyslogd.out").toFile()))
         .start();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("rsyslogd exited with " + process.exitValue() + ": " + output());
-      }
-      // An empty TCP session is how rsyslog's own tests probe imtcp; it writes nothing for it.
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-        return;
-      } catch (IOException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("rsyslogd did not listen on " + port + " within " + START_TIMEOUT + ": " + output());
-        }
-        Thread.sleep(50);
-      }
+    try {
+      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(this::listening);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("rsyslogd did not listen on " + port + " within " + START_TIMEOUT + ": " + output(), e);
+    }
+  }
+
+  private boolean listening() throws IOException {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("rsyslogd exited with " + process.exitValue() + ": " + output());
+    }
+    // An empty TCP session is how rsyslog's own tests probe imtcp; it writes nothing for it.
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 
@@ -129,23 +134,22 @@ final class Rsyslog implements AutoCloseable {
   }
 
   /** The lines of {@code file} once it holds at least {@code n}, or fails after {@code timeout}. */
-  static List<String> awaitLines(Path file, int n, Duration timeout) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-      // rsyslog may be mid-write; only whole lines count.
-      List<String> lines = text.isEmpty()
-          ? List.of()
-          : List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n", -1));
-      lines = lines.isEmpty() ? lines : lines.subList(0, lines.size() - 1);
-      if (lines.size() >= n) {
-        return lines;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("rsyslog wrote " + lines.size() + " of " + n + " lines to " + file + " within " + timeout);
-      }
-      Thread.sleep(50);
+  static List<String> awaitLines(Path file, int n, Duration timeout) throws IOException {
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> wholeLines(file).size() >= n);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("rsyslog wrote " + wholeLines(file).size() + " of " + n + " lines to " + file + " within " + timeout);
     }
+    return wholeLines(file);
+  }
+
+  /** The complete lines of {@code file}: rsyslog may be mid-write, and only whole lines count. */
+  private static List<String> wholeLines(Path file) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    List<String> lines = text.isEmpty()
+        ? List.of()
+        : List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n", -1));
+    return lines.isEmpty() ? lines : lines.subList(0, lines.size() - 1);
   }
 
   String output() {
