@@ -57,10 +57,7 @@ public final class ConnectionOptions {
 
     /** Only the Kafka client settings, for admin clients that reject unknown keys less politely. */
     public Map<String, Object> kafkaProperties() {
-        Map<String, Object> props = clientProperties();
-        props.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-            || k.endsWith(".subject.name.strategy") || k.equals("auto.register.schemas") || k.equals("specific.avro.reader"));
-        return props;
+        return AvroSerdeConfig.kafkaOnly(clientProperties());
     }
 
     public URI registryUrl() {

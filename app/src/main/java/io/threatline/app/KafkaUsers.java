@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,13 +64,13 @@ final class KafkaUsers {
         StringBuilder text = new StringBuilder("# Kafka client settings of ").append(user).append(", written by threatline run\n");
         new TreeMap<>(clientProperties).forEach((k, v) -> text.append(k).append('=')
             .append(v.toString().replace("\\", "\\\\")).append('\n'));
-        RunCommand.writePrivate(configFile(user), text.toString());
+        PrivateFiles.write(configFile(user), text.toString());
     }
 
     private String passwordOf(String user) throws IOException {
         Path file = dir.resolve(user + ".password");
         if (!Files.exists(file)) {
-            RunCommand.writePrivate(file, HexFormat.of().formatHex(RunCommand.random(18)));
+            PrivateFiles.write(file, PrivateFiles.randomHex(18));
         }
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }

@@ -3,17 +3,13 @@ package io.threatline.app;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -200,7 +196,7 @@ public final class RunCommand implements Callable<Integer> {
         String partner = agreement.getPartnerId();
         Path passwordFile = secrets.resolve("local").resolve(partner + "-taxii");
         if (!Files.exists(passwordFile)) {
-            writePrivate(passwordFile, HexFormat.of().formatHex(random(12)));
+            PrivateFiles.write(passwordFile, PrivateFiles.randomHex(12));
         }
         List<ChannelSettings> channels = List.of(
             ChannelSettings.newBuilder().setChannel(DeliveryChannel.FILES)
@@ -210,19 +206,6 @@ public final class RunCommand implements Callable<Integer> {
             ChannelSettings.newBuilder().setChannel(DeliveryChannel.KAFKA)
                 .setSettings(Map.of("format", "avro", "principal", "User:" + partner)).build());
         return PartnerAgreement.newBuilder(agreement).setChannels(channels).build();
-    }
-
-    static void writePrivate(Path file, String content) throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-    }
-
-    static byte[] random(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return b;
     }
 
     private void loadAliases(Map<String, Object> client, Optional<Path> commandConfig, PrintWriter out) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,8 +26,8 @@ final class TaxiiKeys {
             return keystore;
         }
         Files.createDirectories(dir);
-        String password = HexFormat.of().formatHex(RunCommand.random(16));
-        RunCommand.writePrivate(secrets.resolve(PASSWORD_FILE), password);
+        String password = PrivateFiles.randomHex(16);
+        PrivateFiles.write(secrets.resolve(PASSWORD_FILE), password);
         keytool("-genkeypair", "-alias", "taxii", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "825",
             "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
             "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);

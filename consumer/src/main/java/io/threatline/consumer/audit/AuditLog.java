@@ -7,19 +7,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.threatline.consumer.ReliableProducers;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.OffsetRange;
@@ -40,6 +41,8 @@ public final class AuditLog implements AutoCloseable {
     private final Producer<String, DeliveryReceipt> producer;
     private final String topic;
     private final Map<String, ChainHead> heads;
+    /** One lock per partner: appends of one partner are serialised, different partners go in parallel. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** Where a partner's chain stands: the last sequence written and its hash. */
     public record ChainHead(long sequence, String hash) {
@@ -49,7 +52,7 @@ public final class AuditLog implements AutoCloseable {
     AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads) {
         this.producer = producer;
         this.topic = topic;
-        this.heads = new HashMap<>(heads);
+        this.heads = new ConcurrentHashMap<>(heads);
     }
 
     /**
@@ -64,12 +67,9 @@ public final class AuditLog implements AutoCloseable {
         try (AuditReader reader = AuditReader.open(clientProperties, topic)) {
             reader.readAll(receipt -> heads.put(receipt.getPartnerId(), new ChainHead(receipt.getSequence(), receipt.getHash())));
         }
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "threatline-audit-" + UUID.randomUUID());
         LOGGER.info("Audit log on {}: {} partner chain(s) recovered", topic, heads.size());
-        return new AuditLog(new KafkaProducer<>(props, new StringSerializer(), serializer), topic, heads);
+        return new AuditLog(new KafkaProducer<>(ReliableProducers.settings(clientProperties, "threatline-audit"),
+            new StringSerializer(), serializer), topic, heads);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class AuditLog implements AutoCloseable {
     public DeliveryReceipt append(String partnerId, DeliveryChannel channel, String channelTarget, String agreementId,
                                   int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
         Objects.requireNonNull(partnerId, "partnerId");
-        synchronized (lockFor(partnerId)) {
+        synchronized (locks.computeIfAbsent(partnerId, p -> new Object())) {
             ChainHead head = head(partnerId);
             DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
                 .setReceiptId(UUID.randomUUID().toString())
@@ -106,25 +106,13 @@ public final class AuditLog implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
             }
-            synchronized (heads) {
-                heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
-            }
+            heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
             return receipt;
         }
     }
 
     public ChainHead head(String partnerId) {
-        synchronized (heads) {
-            return heads.getOrDefault(partnerId, ChainHead.EMPTY);
-        }
-    }
-
-    private final Map<String, Object> locks = new HashMap<>();
-
-    private Object lockFor(String partnerId) {
-        synchronized (locks) {
-            return locks.computeIfAbsent(partnerId, p -> new Object());
-        }
+        return heads.getOrDefault(partnerId, ChainHead.EMPTY);
     }
 
     @Override

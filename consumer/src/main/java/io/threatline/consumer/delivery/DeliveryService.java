@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
 import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.topics.ThreatlineTopics;
 
@@ -38,7 +39,7 @@ public final class DeliveryService implements AutoCloseable {
     private final ThreatlineTopics topics;
     private final ConsumerSerdes serdes;
     private final Secrets secrets;
-    private final Map<io.threatline.contract.DeliveryChannel, ChannelSinkFactory> factories = new EnumMap<>(io.threatline.contract.DeliveryChannel.class);
+    private final Map<DeliveryChannel, ChannelSinkFactory> factories = new EnumMap<>(DeliveryChannel.class);
     private final DeliveryCounters counters = new DeliveryCounters();
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final Map<String, String> refused = new HashMap<>();
@@ -134,7 +135,7 @@ public final class DeliveryService implements AutoCloseable {
             .filter(a -> config.partners().isEmpty() || config.partners().contains(a.getPartnerId()))
             .filter(a -> AgreementsView.inForce(a, now) && !a.getDataKinds().isEmpty())
             .forEach(a -> {
-                Map<io.threatline.contract.DeliveryChannel, Integer> seen = new EnumMap<>(io.threatline.contract.DeliveryChannel.class);
+                Map<DeliveryChannel, Integer> seen = new EnumMap<>(DeliveryChannel.class);
                 for (ChannelSettings channel : a.getChannels()) {
                     if (!config.channels().contains(channel.getChannel()) || !factories.containsKey(channel.getChannel())) {
                         continue;

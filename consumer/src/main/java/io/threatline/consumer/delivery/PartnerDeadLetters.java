@@ -4,10 +4,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +14,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
+import io.threatline.consumer.ReliableProducers;
 import io.threatline.contract.DeadLetter;
 import io.threatline.schemas.topics.ThreatlineTopics;
 
@@ -41,11 +39,8 @@ public final class PartnerDeadLetters implements AutoCloseable {
     }
 
     public static PartnerDeadLetters open(Map<String, Object> clientProperties, ThreatlineTopics topics, Serializer<DeadLetter> serializer) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "threatline-delivery-dead-letters-" + UUID.randomUUID());
-        return new PartnerDeadLetters(new KafkaProducer<>(props, new ByteArraySerializer(), serializer), topics);
+        return new PartnerDeadLetters(new KafkaProducer<>(ReliableProducers.settings(clientProperties, "threatline-delivery-dead-letters"),
+            new ByteArraySerializer(), serializer), topics);
     }
 
     /** Writes each record with the same reason; returns once all are acknowledged. */

@@ -2,11 +2,9 @@ package io.threatline.consumer.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.threatline.consumer.ReliableProducers;
 import io.threatline.consumer.delivery.ChannelSink;
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryException;
@@ -53,17 +52,9 @@ public final class KafkaJsonMirrorSink implements ChannelSink {
     }
 
     static KafkaJsonMirrorSink open(Map<String, Object> clientProperties, String topic) {
-        Map<String, Object> props = new HashMap<>();
-        clientProperties.forEach((k, v) -> {
-            if (!k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
-                props.put(k, v);
-            }
-        });
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> props = ReliableProducers.settings(clientProperties, "threatline-json-mirror");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "threatline-json-mirror-" + UUID.randomUUID().toString().substring(0, 8));
         return new KafkaJsonMirrorSink(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), topic);
     }
 

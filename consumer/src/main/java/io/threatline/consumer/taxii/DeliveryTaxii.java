@@ -32,8 +32,8 @@ public final class DeliveryTaxii {
         Map<String, Object> settings = new HashMap<>();
         settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
         settings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
-        client.forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers") && !k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
+        AvroSerdeConfig.kafkaOnly(client).forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) {
                 settings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);
             }
         });

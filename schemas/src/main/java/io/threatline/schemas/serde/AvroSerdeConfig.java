@@ -89,6 +89,18 @@ public final class AvroSerdeConfig extends AbstractConfig {
     }
 
     /** A caching REST client for the configured registry. */
+    /**
+     * The Kafka client settings in {@code settings}: everything but the serde's own (registry URL,
+     * credentials and timeout, subject naming, auto-registration, specific reader), which Kafka
+     * clients would warn about or which must not travel with them.
+     */
+    public static Map<String, Object> kafkaOnly(Map<String, ?> settings) {
+        Map<String, Object> kafka = new java.util.HashMap<>(settings);
+        kafka.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
+            || k.endsWith(".subject.name.strategy") || k.equals(AUTO_REGISTER_SCHEMAS) || k.equals(SPECIFIC_AVRO_READER));
+        return kafka;
+    }
+
     public SchemaRegistryClient newClient() {
         if (getList(SCHEMA_REGISTRY_URL).isEmpty()) {
             throw new ConfigException(SCHEMA_REGISTRY_URL + " is required: the base URL of a Confluent-compatible schema "
