@@ -133,12 +133,20 @@ public final class DeliveryFixture implements AutoCloseable {
     public List<String> publishIndicators(String partnerId, int from, int to, int agreementVersion) {
         List<String> ids = new ArrayList<>();
         String topic = topics.partnerIndicators(partnerId);
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
         for (int n = from; n < to; n++) {
             PartnerIndicator indicator = indicator(partnerId, n, agreementVersion);
             ids.add(indicator.getIndicatorId());
-            producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), serdes.partnerIndicator.serializer().serialize(topic, indicator)));
+            acks.add(producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), serdes.partnerIndicator.serializer().serialize(topic, indicator))));
         }
         producer.flush();
+        for (java.util.concurrent.Future<?> ack : acks) {
+            try {
+                ack.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("a test record was not written to " + topic, e);
+            }
+        }
         return ids;
     }
 

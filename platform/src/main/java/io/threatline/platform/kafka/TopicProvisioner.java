@@ -3,13 +3,19 @@ package io.threatline.platform.kafka;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitWritable(admin, created);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -57,5 +64,35 @@ public final class TopicProvisioner {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot list or create topics: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns once every partition of {@code topics} answers a ListOffsets from its leader, that is
+     * once the leader has applied the topic's creation. A write sent earlier can be refused with a
+     * retriable NOT_LEADER_OR_FOLLOWER while a later one of the same idempotent producer is
+     * accepted; before Kafka 4.5 (KAFKA-15591) the refused batch then never gets in and expires —
+     * silent loss. Waiting here closes that window for every topic Threatline creates.
+     */
+    static void awaitWritable(Admin admin, Collection<String> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> partitions = described.values().stream()
+                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+                admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("Created topics " + topics + " but their leaders did not become ready within 30 s: "
+            + (last == null ? "no answer" : last.getMessage()), last);
     }
 }
