@@ -68,7 +68,7 @@ class HubKillRestartIT {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             List<NewTopic> all = new ArrayList<>(topics.coreTopics());
             all.addAll(topics.partnerTopics("p1", Duration.ofDays(7)));
-            admin.createTopics(all).all().get(60, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, all);
         }
         applyAgreement(topics);
         List<String> ids = new ArrayList<>(publishBacklog(topics, 0, INDICATORS / 4, 0));

@@ -93,7 +93,7 @@ class PublishAndSimulateCommandsIT {
     private static String topic(String base) throws Exception {
         String topic = base + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 2, (short) 1)));
         }
         return topic;
     }

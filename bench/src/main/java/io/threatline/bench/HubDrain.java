@@ -54,7 +54,7 @@ public final class HubDrain {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             List<NewTopic> all = new ArrayList<>(topics.coreTopics());
             partners.forEach(p -> all.addAll(topics.partnerTopics(p, Duration.ofDays(7))));
-            admin.createTopics(all).all().get(60, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, all);
         }
         writeAgreements(bootstrap, registry, topics, partners);
 

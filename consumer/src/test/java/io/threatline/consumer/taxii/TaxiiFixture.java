@@ -32,7 +32,7 @@ final class TaxiiFixture {
 
     static void createTopics(List<NewTopic> topics) throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, topics);
         }
     }
 

@@ -73,7 +73,7 @@ public final class TopicProvisioner {
      * accepted; before Kafka 4.5 (KAFKA-15591) the refused batch then never gets in and expires —
      * silent loss. Waiting here closes that window for every topic Threatline creates.
      */
-    static void awaitWritable(Admin admin, Collection<String> topics) throws InterruptedException {
+    public static void awaitWritable(Admin admin, Collection<String> topics) throws InterruptedException {
         if (topics.isEmpty()) {
             return;
         }

@@ -153,6 +153,7 @@ public final class KafkaSchemaLog implements SchemaLog {
                 }
             }
             verifyTopic(admin);
+            io.threatline.platform.kafka.TopicProvisioner.awaitWritable(admin, List.of(topic));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaLogException("Interrupted while preparing schema topic " + topic, e);

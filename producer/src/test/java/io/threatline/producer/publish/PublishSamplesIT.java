@@ -47,7 +47,7 @@ class PublishSamplesIT {
         // Given the sample parsed by its adapter
         String topic = "samples-" + sample.replace('.', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 3, (short) 1)));
         }
         List<ParsedRecord> parsed = parse(sample);
         List<ThreatEvent> events = parsed.stream().filter(r -> r instanceof ParsedRecord.Event)

@@ -194,7 +194,7 @@ class ConfluentPythonClientInteropIT {
     private static String createTopic(String base) throws Exception {
         String topic = base + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 1, (short) 1)));
         }
         return topic;
     }
