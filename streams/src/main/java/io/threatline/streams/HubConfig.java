@@ -30,6 +30,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String MAX_SOURCES = PREFIX + "max.sources";
     public static final String SCAN_INTERVAL = PREFIX + "scan.interval";
     public static final String STATISTICS_GRACE = PREFIX + "statistics.grace";
+    public static final String STATISTICS_FLUSH_INTERVAL = PREFIX + "statistics.flush.interval";
 
     private static final ConfigDef.Validator DURATION = PositiveDuration.INSTANCE;
 
@@ -45,7 +46,10 @@ public final class HubConfig extends AbstractConfig {
         .define(SCAN_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
             "Stream-time interval of the expiry and embargo scans.")
         .define(STATISTICS_GRACE, Type.STRING, "PT5M", DURATION, Importance.LOW,
-            "How long after its end a statistics window still accepts late indicators; its final count comes out then.");
+            "How long after its end a statistics window still accepts late indicators; its final count comes out then.")
+        .define(STATISTICS_FLUSH_INTERVAL, Type.STRING, "PT1S", DURATION, Importance.LOW,
+            "How often (stream time, and wall-clock time) each task forwards its partial statistics counts to the windowed "
+                + "counts; keep it well below the grace.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -70,6 +74,10 @@ public final class HubConfig extends AbstractConfig {
 
     public Duration statisticsGrace() {
         return duration(STATISTICS_GRACE);
+    }
+
+    public Duration statisticsFlushInterval() {
+        return duration(STATISTICS_FLUSH_INTERVAL);
     }
 
     private Duration duration(String name) {

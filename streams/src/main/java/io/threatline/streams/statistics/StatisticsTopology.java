@@ -35,9 +35,10 @@ import io.threatline.streams.topology.HubSerdes;
  * (HOURLY and DAILY) and dimension value, one final count per window once its grace has passed,
  * with the previous window's count as a trend, then per partner as its agreement allows:
  * <pre>
- * changes → NEW only → one record per dimension value (MALWARE_FAMILY per family, INDICATOR_TYPE, COUNTRY if known)
+ * changes → NEW only → counted per dimension value (MALWARE_FAMILY per family, INDICATOR_TYPE, COUNTRY if known)
+ *     and hour inside the task, partial counts forwarded every second ({@link StatisticsPreCount})
  *   → [repartition by DIMENSION|value]
- *   → per window size: windowed count → suppressed until the window closes
+ *   → per window size: windowed sum → suppressed until the window closes
  *   → trends (previous window's final count, change ratio)
  *   → agreements → ti.partner.&lt;partner&gt;.statistics.v1
  * </pre>
@@ -45,21 +46,22 @@ import io.threatline.streams.topology.HubSerdes;
  */
 public final class StatisticsTopology {
 
-    /** The repartition topic (suffix) of the per-dimension-value records. */
-    public static final String BY_DIMENSION = "statistics-by-dimension";
+    /** The repartition topic (suffix) of the partial counts per dimension value. */
+    public static final String BY_DIMENSION = "statistics-counts-by-dimension";
 
     private StatisticsTopology() {
     }
 
-    /** Adds the statistics branch fed by the hub's lifecycle changes. */
-    public static void build(KStream<String, Indicator> changes, Duration grace, HubSerdes serdes, ThreatlineTopics topics) {
-        KGroupedStream<String, String> byDimension = changes
-            .filter((id, indicator) -> indicator != null && indicator.getAction() == LifecycleAction.NEW,
-                Named.as("statistics-new-indicators"))
-            .flatMap((id, indicator) -> dimensionValues(indicator).stream()
-                    .map(key -> KeyValue.pair(key, indicator.getId())).toList(),
-                Named.as("statistics-dimension-values"))
-            .groupByKey(Grouped.with(BY_DIMENSION, Serdes.String(), Serdes.String()));
+    /**
+     * Adds the statistics branch fed by the hub's lifecycle changes.
+     *
+     * @param flushInterval how often each task forwards its partial counts ({@link StatisticsPreCount})
+     */
+    public static void build(KStream<String, Indicator> changes, Duration grace, Duration flushInterval, HubSerdes serdes,
+                             ThreatlineTopics topics) {
+        KGroupedStream<String, Long> byDimension = changes
+            .process(StatisticsPreCount.supplier(flushInterval), Named.as(StatisticsPreCount.NAME))
+            .groupByKey(Grouped.with(BY_DIMENSION, Serdes.String(), Serdes.Long()));
 
         KStream<String, StatisticInput> hourly = finalCounts(byDimension, StatisticWindow.HOURLY, Duration.ofHours(1), grace);
         KStream<String, StatisticInput> daily = finalCounts(byDimension, StatisticWindow.DAILY, Duration.ofDays(1), grace);
@@ -71,12 +73,12 @@ public final class StatisticsTopology {
                 Produced.<String, TrendStatistic>with(Serdes.String(), serdes.trendStatistic).withName("partner-statistics"));
     }
 
-    private static KStream<String, StatisticInput> finalCounts(KGroupedStream<String, String> byDimension,
+    private static KStream<String, StatisticInput> finalCounts(KGroupedStream<String, Long> byDimension,
                                                                StatisticWindow window, Duration size, Duration grace) {
         String name = "statistics-" + window.name().toLowerCase(Locale.ROOT);
         return byDimension
             .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
-            .count(Named.as(name + "-count"),
+            .reduce(Long::sum, Named.as(name + "-count"),
                 Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(name + "-counts")
                     .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
             .suppress(Suppressed.<org.apache.kafka.streams.kstream.Windowed<String>>untilWindowCloses(

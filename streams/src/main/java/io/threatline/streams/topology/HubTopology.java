@@ -114,7 +114,7 @@ public final class HubTopology {
             .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
                 Produced.<String, PartnerIndicator>with(Serdes.String(), serdes.partnerIndicator).withName("partner-indicators"));
 
-        StatisticsTopology.build(changes, config.statisticsGrace(), serdes, topics);
+        StatisticsTopology.build(changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics);
 
         return builder.build();
     }

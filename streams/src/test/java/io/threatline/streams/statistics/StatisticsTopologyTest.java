@@ -57,11 +57,12 @@ class StatisticsTopologyTest {
                 }
             }
         }
-        assertThat(sinks).filteredOn(t -> t.contains("statistics")).containsExactly("statistics-by-dimension-repartition");
-        assertThat(processors).contains("statistics-new-indicators", "statistics-dimension-values",
+        assertThat(sinks).filteredOn(t -> t.contains("statistics")).containsExactly("statistics-counts-by-dimension-repartition");
+        assertThat(processors).contains("statistics-precount",
             "statistics-hourly-count", "statistics-hourly-final", "statistics-daily-count", "statistics-daily-final",
             "statistics-trends", "statistics-agreements");
-        assertThat(stores).contains("statistics-hourly-counts", "statistics-daily-counts", "statistics-previous-counts");
+        assertThat(stores).contains("statistics-pending-counts", "statistics-hourly-counts", "statistics-daily-counts",
+            "statistics-previous-counts");
     }
 
     @Test
