@@ -8,7 +8,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Durable file operations: content is written under a temporary name in the same directory,
@@ -23,9 +29,46 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Partner files are readable by their owner and group only (0640, directories 0750): a feed holds
+     * what one partner's agreement grants, and no other local user should read it. The partner's
+     * collector runs as the owner or in the group.
+     */
+    private static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r-----");
+    private static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwxr-x---");
+
+    /** Opens (creating it owner-and-group-only where the file system knows POSIX permissions) a file of a feed. */
+    static FileChannel open(Path file, OpenOption... options) throws IOException {
+        Set<OpenOption> all = new HashSet<>(Arrays.asList(options));
+        if (posix(file)) {
+            return FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS));
+        }
+        return FileChannel.open(file, all);
+    }
+
+    /** Creates a feed directory (and missing parents), owner-and-group-only where the file system knows POSIX permissions. */
+    static Path createDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return directory;
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null && posix(parent)) {
+            return Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_PERMISSIONS));
+        }
+        return Files.createDirectories(directory);
+    }
+
+    private static boolean posix(Path path) {
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing != null && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
     static void write(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName());
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, ByteBuffer.wrap(content));
             channel.force(true);

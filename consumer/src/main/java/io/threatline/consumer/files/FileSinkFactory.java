@@ -84,7 +84,7 @@ public final class FileSinkFactory implements ChannelSinkFactory {
             throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
         }
         try {
-            Files.createDirectories(directory);
+            AtomicFiles.createDirectories(directory);
         } catch (IOException e) {
             throw settings.error("directory", "is '" + raw + "', which cannot be created: " + e);
         }

@@ -60,7 +60,7 @@ final class MispFeedWriter implements FormatWriter {
         AtomicFiles.removeTemporaryFiles(directory);
         Path manifestFile = directory.resolve(MANIFEST);
         this.manifest = Files.exists(manifestFile) ? (ObjectNode) JSON.readTree(manifestFile.toFile()) : JSON.createObjectNode();
-        this.hashes = FileChannel.open(directory.resolve(HASHES), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.hashes = AtomicFiles.open(directory.resolve(HASHES), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         cutHalfWrittenHashLine();
     }
 

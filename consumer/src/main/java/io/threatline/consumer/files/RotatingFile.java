@@ -120,7 +120,7 @@ final class RotatingFile implements AutoCloseable {
         }
         target = directory.resolve(name(base, seq));
         part = directory.resolve(name(base, seq) + PART_SUFFIX);
-        channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        channel = AtomicFiles.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         AtomicFiles.writeFully(channel, ByteBuffer.wrap(header));
         size = header.length;
     }

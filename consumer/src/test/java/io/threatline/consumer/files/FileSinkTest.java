@@ -106,6 +106,32 @@ class FileSinkTest {
     }
 
     @Test
+    void feedFilesAndDirectoriesAreReadableByOwnerAndGroupOnly() throws Exception {
+        // Given a sink whose directory does not exist yet, and a feed of each file format
+        Path feed = dir.resolve("outbox").resolve(PARTNER);
+        for (String format : List.of("jsonl", "csv", "stix", "misp")) {
+            Path formatDir = feed.resolve(format);
+            ChannelSink sink = new FileSinkFactory(clock).create(new ChannelSettings(PARTNER, DeliveryChannel.FILES,
+                Map.of("directory", formatDir.toString(), "format", format), new Secrets(Optional.empty(), Map.of())));
+
+            // When a batch is delivered and the file completed
+            sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(TestRecords.indicator(IndicatorType.DOMAIN))));
+            sink.close();
+
+            // Then nothing in it is readable by other users, whatever the umask
+            try (Stream<Path> all = Files.walk(formatDir)) {
+                List<Path> paths = all.toList();
+                assertThat(paths).as(format).hasSizeGreaterThan(1);
+                for (Path p : paths) {
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                        .as("%s", p).isEqualTo(Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----");
+                }
+            }
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(feed))).isEqualTo("rwxr-x---");
+    }
+
+    @Test
     void csvHasDocumentedHeaderAndValuesWithCommasQuotesAndNewlinesRoundTrip() throws Exception {
         // Given a csv sink and a batch with awkward values
         DeliveryBatch batch = TestRecords.batch(DeliveryChannel.FILES, 7, List.of(TestRecords.indicator(IndicatorType.IPV4), awkwardIndicator()));
