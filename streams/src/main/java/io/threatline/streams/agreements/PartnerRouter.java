@@ -5,15 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
@@ -41,20 +38,22 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
 
     private final Duration embargoScanInterval;
     private final HubCounters counters;
-    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<PartnerAgreement>> agreements;
+    private final AgreementsSnapshot snapshot;
+    private AgreementsSnapshot.View agreements;
     private KeyValueStore<String, String> delivered;
     private KeyValueStore<String, String> embargoed;
     private KeyValueStore<String, Indicator> indicators;
 
-    public PartnerRouter(Duration embargoScanInterval, HubCounters counters) {
+    public PartnerRouter(Duration embargoScanInterval, HubCounters counters, AgreementsSnapshot snapshot) {
         this.embargoScanInterval = embargoScanInterval;
         this.counters = counters;
+        this.snapshot = snapshot;
     }
 
     @Override
     public void init(ProcessorContext<String, PartnerIndicator> context) {
         super.init(context);
-        agreements = context.getStateStore(AGREEMENTS_STORE);
+        agreements = snapshot.view(context.getStateStore(AGREEMENTS_STORE));
         delivered = context.getStateStore(DELIVERED_STORE);
         embargoed = context.getStateStore(EMBARGO_STORE);
         indicators = context.getStateStore(DedupProcessor.STATE_STORE);
@@ -67,13 +66,8 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         Indicator change = record.value();
         // One read and at most one write of the delivered set per change, whatever the number of partners.
         DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
-        try (KeyValueIterator<String, ValueAndTimestamp<PartnerAgreement>> all = agreements.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ValueAndTimestamp<PartnerAgreement>> entry = all.next();
-                if (entry.value != null && entry.value.value() != null) {
-                    route(entry.value.value(), change, deliveredTo, now, record.timestamp());
-                }
-            }
+        for (PartnerAgreement agreement : agreements.all()) {
+            route(agreement, change, deliveredTo, now, record.timestamp());
         }
         saveIfChanged(change.getId(), deliveredTo);
     }
@@ -132,12 +126,12 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             String partnerId = partnerAndId.substring(0, bar);
             String indicatorId = partnerAndId.substring(bar + 1);
             Indicator current = indicators.get(indicatorId);
-            ValueAndTimestamp<PartnerAgreement> agreement = agreements.get(partnerId);
-            if (current == null || agreement == null || agreement.value() == null) {
+            PartnerAgreement agreement = agreements.of(partnerId);
+            if (current == null || agreement == null) {
                 continue;
             }
             DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(indicatorId));
-            route(agreement.value(), current, deliveredTo, now, streamTime);
+            route(agreement, current, deliveredTo, now, streamTime);
             saveIfChanged(indicatorId, deliveredTo);
         }
     }

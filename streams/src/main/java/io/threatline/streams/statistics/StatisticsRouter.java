@@ -2,19 +2,16 @@ package io.threatline.streams.statistics;
 
 import java.time.Instant;
 
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.streams.agreements.AgreementPolicy;
+import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.agreements.StatisticDecision;
 import io.threatline.streams.agreements.StatisticInput;
@@ -32,12 +29,17 @@ public final class StatisticsRouter extends ContextualProcessor<String, Statisti
 
     public static final String NAME = "statistics-agreements";
 
-    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<PartnerAgreement>> agreements;
+    private final AgreementsSnapshot snapshot;
+    private AgreementsSnapshot.View agreements;
+
+    public StatisticsRouter(AgreementsSnapshot snapshot) {
+        this.snapshot = snapshot;
+    }
 
     @Override
     public void init(ProcessorContext<String, TrendStatistic> context) {
         super.init(context);
-        agreements = context.getStateStore(PartnerRouter.AGREEMENTS_STORE);
+        agreements = snapshot.view(context.getStateStore(PartnerRouter.AGREEMENTS_STORE));
     }
 
     @Override
@@ -45,19 +47,12 @@ public final class StatisticsRouter extends ContextualProcessor<String, Statisti
         StatisticInput input = record.value();
         String key = key(input);
         Instant now = input.windowEnd();
-        try (KeyValueIterator<String, ValueAndTimestamp<PartnerAgreement>> all = agreements.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ValueAndTimestamp<PartnerAgreement>> entry = all.next();
-                if (entry.value == null || entry.value.value() == null) {
-                    continue;
-                }
-                PartnerAgreement agreement = entry.value.value();
-                if (!countsFitScope(agreement.getScope(), input.dimension())) {
-                    continue;
-                }
-                if (AgreementPolicy.decideStatistic(agreement, input, now) instanceof StatisticDecision.Deliver deliver) {
-                    context().forward(new Record<>(key, deliver.statistic(), record.timestamp()));
-                }
+        for (PartnerAgreement agreement : agreements.all()) {
+            if (!countsFitScope(agreement.getScope(), input.dimension())) {
+                continue;
+            }
+            if (AgreementPolicy.decideStatistic(agreement, input, now) instanceof StatisticDecision.Deliver deliver) {
+                context().forward(new Record<>(key, deliver.statistic(), record.timestamp()));
             }
         }
     }

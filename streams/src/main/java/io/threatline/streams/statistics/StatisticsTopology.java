@@ -22,11 +22,11 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.WindowStore;
 
 import io.threatline.contract.Indicator;
-import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.StatisticInput;
 import io.threatline.streams.topology.HubSerdes;
 
@@ -58,7 +58,7 @@ public final class StatisticsTopology {
      * @param flushInterval how often each task forwards its partial counts ({@link StatisticsPreCount})
      */
     public static void build(KStream<String, Indicator> changes, Duration grace, Duration flushInterval, HubSerdes serdes,
-                             ThreatlineTopics topics) {
+                             ThreatlineTopics topics, AgreementsSnapshot agreements) {
         KGroupedStream<String, Long> byDimension = changes
             .process(StatisticsPreCount.supplier(flushInterval), Named.as(StatisticsPreCount.NAME))
             .groupByKey(Grouped.with(BY_DIMENSION, Serdes.String(), Serdes.Long()));
@@ -68,7 +68,7 @@ public final class StatisticsTopology {
 
         hourly.merge(daily, Named.as("statistics-final-counts"))
             .process(new StatisticTrends.Supplier(), Named.as(StatisticTrends.NAME), StatisticTrends.STORE)
-            .process(StatisticsRouter::new, Named.as(StatisticsRouter.NAME))
+            .process(() -> new StatisticsRouter(agreements), Named.as(StatisticsRouter.NAME))
             .to((key, value, context) -> topics.partnerStatistics(value.getPartnerId()),
                 Produced.<String, TrendStatistic>with(Serdes.String(), serdes.trendStatistic).withName("partner-statistics"));
     }

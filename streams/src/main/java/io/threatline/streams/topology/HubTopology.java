@@ -25,6 +25,7 @@ import io.threatline.contract.reference.IpRange;
 import io.threatline.schemas.topics.ReferenceKind;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
+import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.dedup.IndicatorMerger;
@@ -59,9 +60,12 @@ public final class HubTopology {
         ThreatlineTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.globalTable(topics.agreements(), Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
-            Materialized.<String, io.threatline.contract.PartnerAgreement>as(Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE))
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.agreement));
+        // The agreements: a global store kept by the snapshot's updater, decoded once per change for the routers.
+        AgreementsSnapshot agreements = new AgreementsSnapshot();
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE),
+                Serdes.String(), serdes.agreement).withLoggingDisabled(),
+            topics.agreements(), Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
+            agreements::updater);
         builder.globalTable(topics.reference(ReferenceKind.FAMILY_ALIASES),
             Consumed.with(Serdes.String(), serdes.familyAlias).withName("family-aliases-source"),
             Materialized.<String, FamilyAlias>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.FAMILY_ALIASES_STORE))
@@ -109,12 +113,12 @@ public final class HubTopology {
                 Named.as("dedup"), DedupProcessor.STATE_STORE, DedupProcessor.EXPIRY_STORE);
         changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), serdes.indicator).withName("indicators"));
 
-        changes.process(() -> new PartnerRouter(config.scanInterval(), counters), Named.as("agreements"),
+        changes.process(() -> new PartnerRouter(config.scanInterval(), counters, agreements), Named.as("agreements"),
                 PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE)
             .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
                 Produced.<String, PartnerIndicator>with(Serdes.String(), serdes.partnerIndicator).withName("partner-indicators"));
 
-        StatisticsTopology.build(changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics);
+        StatisticsTopology.build(changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
 
         return builder.build();
     }
