@@ -59,11 +59,12 @@ public final class MicroBenchmarks {
         }
         StringBuilder id = new StringBuilder("jmh-").append(name.toLowerCase(Locale.ROOT));
         params.values().forEach(v -> id.append('-').append(v.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")));
-        String label = "JMH " + name + (params.isEmpty() ? "" : " " + params);
+        StringBuilder label = new StringBuilder("JMH ").append(name.replace("Benchmark.", "."));
+        params.forEach((k, v) -> label.append(", ").append(k).append('=').append(v));
         double error = r.getPrimaryResult().getScoreError();
         if (Double.isFinite(error)) {
-            label += String.format(Locale.ROOT, " (± %,.0f)", error);
+            label.append(String.format(Locale.ROOT, " (± %,.0f)", error));
         }
-        return ResultLine.of(id.toString(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), label);
+        return ResultLine.of(id.toString(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), label.toString());
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
  */
 public final class BarChart {
 
-    static final int WIDTH = 960;
-    static final int LABEL_WIDTH = 420;
+    static final int WIDTH = 1000;
+    static final int LABEL_WIDTH = 470;
     static final int BAR_WIDTH = 400;
     static final int ROW = 22;
     static final int PANEL_GAP = 34;
@@ -64,7 +64,7 @@ public final class BarChart {
             int w = (int) Math.round(Math.max(0, r.value()) * scale);
             String color = r.target().isEmpty() ? "#8a9bb0" : r.target().get().isMetBy(r.value()) ? "#3c9d4e" : "#d0483f";
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                LABEL_WIDTH - 8, y + 15, escape(shorten(r.label(), 58))));
+                LABEL_WIDTH - 8, y + 15, escape(shorten(r.label(), 64))));
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>%n",
                 LABEL_WIDTH, y + 3, w, ROW - 6, color, escape(r.id() + ": " + Figures.display(r.value()) + " " + r.unit())));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
