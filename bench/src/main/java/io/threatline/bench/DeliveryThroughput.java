@@ -1,6 +1,7 @@
 package io.threatline.bench;
 
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.threatline.bench.report.ResultLine;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
 import io.threatline.consumer.delivery.StandardChannels;
@@ -59,6 +61,12 @@ public final class DeliveryThroughput {
         "files-jsonl", "files-csv", "files-stix", "files-misp", "kafka-json");
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out);
+        // The HTTP client's and Kafka clients' lingering threads must not keep a finished harness alive.
+        System.exit(0);
+    }
+
+    public static void run(String[] args, PrintStream out) throws Exception {
         String bootstrap = args[0];
         String registry = args[1];
         int records = Integer.parseInt(args[2]);
@@ -79,8 +87,9 @@ public final class DeliveryThroughput {
         Map<String, Object> client = new HashMap<>();
         client.put("bootstrap.servers", bootstrap);
         client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
-        System.out.println("| channel | records | of which dead-lettered | seconds | records/s |");
-        System.out.println("|---|---|---|---|---|");
+        out.println("| channel | records | of which dead-lettered | seconds | records/s |");
+        out.println("|---|---|---|---|---|");
+        List<ResultLine> results = new ArrayList<>();
         // Every channel's backlog is loaded before any delivery runs, so each drain starts from the same state.
         for (String channel : channels) {
             String partner = channel.replace('_', '-');
@@ -119,14 +128,16 @@ public final class DeliveryThroughput {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long dead = counters.stream().mapToLong(c -> c.deadLettered.sum()).sum();
-                System.out.printf("| %s | %,d | %,d | %.1f | %,.0f |%n", channel, records, dead, seconds, records / seconds);
+                out.printf("| %s | %,d | %,d | %.1f | %,.0f |%n", channel, records, dead, seconds, records / seconds);
+                results.add(ResultLine.of("delivery-" + channel, records / seconds, "records/s",
+                    String.format(java.util.Locale.ROOT, "delivery, %s, %,d records", channel, records)));
             }
         }
         syslog.close();
         webhook.stop(0);
         System.err.printf("syslog receiver read %,d bytes; webhook receiver took %,d POSTs%n", syslogBytes.get(), webhookPosts.get());
-        // The HTTP client's and Kafka clients' lingering threads must not keep a finished harness alive.
-        System.exit(0);
+        results.forEach(r -> out.println(r.format()));
+        ProcessMemory.deleteRecursively(work);
     }
 
     private static Map<String, String> settings(String channel, Path work, int syslogPort, int webhookPort) {

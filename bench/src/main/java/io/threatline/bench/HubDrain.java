@@ -1,145 +1,94 @@
 package io.threatline.bench;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.io.PrintStream;
+import java.util.Locale;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-
-import io.threatline.contract.AgreementScope;
-import io.threatline.contract.DataKind;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.Redaction;
-import io.threatline.contract.Tlp;
-import io.threatline.producer.publish.PublisherConfig;
-import io.threatline.producer.publish.ThreatPublisher;
-import io.threatline.producer.simulator.SensorSimulator;
-import io.threatline.producer.simulator.SimulatorSettings;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.streams.HubApp;
-import io.threatline.streams.HubConfig;
+import io.threatline.bench.report.ResultLine;
+import io.threatline.bench.report.Target;
 
 /**
- * The hub's drain rate on a pre-loaded backlog: N simulated events (60 % duplicates) are published
- * first, with 3 partner agreements in place; then the hub (exactly-once v2) starts on them and the
- * clock runs until it has processed all N. Prints a Markdown row with events/s, heap and resident memory.
+ * The hub's drain rate on a pre-loaded backlog (DESIGN §10: 100,000 events/s on 2 cores, broker on
+ * the same machine, exactly-once on): the hub runs with the standard three agreements until it has
+ * taken in all N events. With {@code --passthrough} a {@link PassThroughDrain} copies the same
+ * backlog first, in the same JVM, so the report gives hub ÷ pass-through; with
+ * {@code --agreements=200} the hub then runs a second time on the same backlog with 200 agreements
+ * (the standard three and {@link BenchAgreements#scoped}), so the report gives 200 ÷ 3 (target: at
+ * least a half). Prints a Markdown table and result lines.
  *
- * <p>Usage: {@code HubDrain <bootstrap> <registry-url> <events> [threads]}; run by {@code bench/hub-drain.sh}.
+ * <p>Usage: {@code HubDrain <bootstrap> <registry-url> <events> [threads] [--backlog=<prefix>]
+ * [--passthrough] [--agreements=<n>] [--partitions=6]}. Without {@code --backlog} it first loads a
+ * backlog itself ({@link Backlog}, 60 % duplicates). Run by {@code bench/hub-drain.sh} and
+ * {@code bench/run-all.sh}.
  */
 public final class HubDrain {
 
-    public static void main(String[] args) throws Exception {
-        String bootstrap = args[0];
-        String registry = args[1];
-        long events = Long.parseLong(args[2]);
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        String prefix = "drain-" + System.currentTimeMillis() + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, Integer.getInteger("partitions", 6), (short) 1);
+    private HubDrain() {
+    }
 
-        List<String> partners = List.of("europol-ec3", "interpol", "nca");
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            List<NewTopic> all = new ArrayList<>(topics.coreTopics());
-            partners.forEach(p -> all.addAll(topics.partnerTopics(p, Duration.ofDays(7))));
-            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, all);
-        }
-        writeAgreements(bootstrap, registry, topics, partners);
+    public static void main(String[] argv) throws Exception {
+        run(argv, System.out);
+    }
 
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", bootstrap);
-        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
-        config.put(PublisherConfig.TOPIC, topics.sensorEvents());
-        SimulatorSettings settings = SimulatorSettings.defaults().withSeed(11).withDuplicateShare(0.6)
-            .withDistinctIndicators((int) Math.min(SimulatorSettings.MAX_DISTINCT_INDICATORS, events / 2))
-            .withStartTime(Instant.now().minus(Duration.ofHours(1)));
-        SensorSimulator simulator = new SensorSimulator(settings);
-        long loadStart = System.nanoTime();
-        try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
-            for (long i = 0; i < events; i++) {
-                publisher.publish(simulator.next());
-            }
-            publisher.flush();
+    public static void run(String[] argv, PrintStream out) throws Exception {
+        BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions");
+        String bootstrap = args.positional(0, "bootstrap servers");
+        String registry = args.positional(1, "registry URL");
+        long events = Long.parseLong(args.positional(2, "events"));
+        int threads = (int) args.positionalLong(3, "threads", 1);
+        int scaled = (int) args.option("agreements", 3L);
+        String prefix = args.option("backlog", "");
+        if (prefix.isEmpty()) {
+            prefix = "drain-" + System.currentTimeMillis() + ".";
+            Backlog.load(bootstrap, registry, prefix, events, Backlog.DEFAULT_DUPLICATES,
+                (int) args.option("partitions", (long) Backlog.DEFAULT_PARTITIONS), 11, System.err);
         }
-        System.err.printf("pre-loaded %,d events (%,d distinct indicators) in %.1f s%n", events,
-            simulator.distinctIndicatorsEmitted(), (System.nanoTime() - loadStart) / 1e9);
-        System.gc();
+        String size = String.format(Locale.ROOT, "%,d events", events);
 
-        Map<String, Object> hubSettings = new HashMap<>(config);
-        hubSettings.remove(PublisherConfig.TOPIC);
-        hubSettings.put(HubConfig.TOPIC_PREFIX, prefix);
-        hubSettings.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "hub");
-        hubSettings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        hubSettings.put("auto.offset.reset", "earliest");
-        // -Dhub.<setting>=<value> passes any Kafka Streams or hub setting through, for tuning runs.
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("hub."))
-            .forEach(k -> hubSettings.put(k.substring(4), System.getProperty(k)));
-        Path state = Files.createTempDirectory("hub-drain-state");
-        // -Dprofile=<file.jfr> records a JFR profile of the drain only (not the pre-load).
-        jdk.jfr.Recording recording = null;
-        if (System.getProperty("profile") != null) {
-            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-            recording.setDestination(Path.of(System.getProperty("profile")));
-            recording.start();
+        double passThrough = 0;
+        if (args.flag("passthrough")) {
+            passThrough = events / PassThroughDrain.run(bootstrap, prefix, events, threads);
         }
-        try (HubApp hub = new HubApp(hubSettings, state)) {
-            long start = System.nanoTime();
-            hub.start();
-            while (hub.counters().eventsIn.sum() < events) {
-                Thread.sleep(50);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (recording != null) {
-                recording.stop();
-                recording.close();
-            }
-            long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.gc();
-            long heapLive = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            var c = hub.counters();
-            System.out.println("| events | threads | seconds (incl. start-up) | events/s | duplicates | indicator changes | delivered | heap used / live after GC | resident (peak) |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
-            System.out.printf("| %,d | %d | %.1f | %,.0f | %,d | %,d | %s | %,d / %,d MiB | %,d MiB |%n", events, threads, seconds,
-                events / seconds, c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner(), heapUsed >> 20,
-                heapLive >> 20, peakResidentMiB());
+        HubRun.Outcome hub = HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-3", threads), events, h -> { });
+        HubRun.Outcome many = null;
+        if (scaled != 3) {
+            BenchAgreements.apply(bootstrap, registry, Backlog.topics(prefix, 1), BenchAgreements.scoped(scaled));
+            many = HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-" + scaled, threads), events, h -> { });
+        }
+
+        out.println("| events | agreements | threads | seconds (incl. start-up) | events/s | duplicates | indicator changes "
+            + "| partner records | heap used / live after GC | resident now / peak |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        row(out, events, 3, threads, hub);
+        if (many != null) {
+            row(out, events, scaled, threads, many);
+        }
+        if (passThrough > 0) {
+            out.printf("%npass-through copy of the same backlog: %,.0f events/s; hub ÷ pass-through = %.3f%n",
+                passThrough, hub.eventsPerSecond() / passThrough);
+        }
+
+        out.println(ResultLine.of("hub-drain-" + events, hub.eventsPerSecond(), "events/s", Target.atLeast(100_000),
+            "hub drain (EOS v2, 3 agreements), " + size).format());
+        if (passThrough > 0) {
+            out.println(ResultLine.of("passthrough-drain-" + events, passThrough, "events/s",
+                "pass-through Kafka Streams copy (EOS v2), " + size).format());
+            out.println(ResultLine.of("hub-vs-passthrough-" + events, hub.eventsPerSecond() / passThrough, "ratio",
+                "hub drain ÷ pass-through, " + size).format());
+        }
+        if (many != null) {
+            out.println(ResultLine.of("hub-drain-" + events + "-agreements-" + scaled, many.eventsPerSecond(), "events/s",
+                "hub drain with " + scaled + " agreements, " + size).format());
+            out.println(ResultLine.of("agreements-" + scaled + "-vs-3", many.eventsPerSecond() / hub.eventsPerSecond(), "ratio",
+                Target.atLeast(0.5), "drain rate with " + scaled + " agreements ÷ with 3").format());
+            out.println(ResultLine.of("partner-records-per-change-" + scaled, (double) many.deliveredTotal() / many.indicatorChanges(),
+                "records", "partner records per indicator change, " + scaled + " agreements").format());
         }
     }
 
-    private static void writeAgreements(String bootstrap, String registry, ThreatlineTopics topics, List<String> partners) throws Exception {
-        ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);
-        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(
-                Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(), values)) {
-            Tlp[] ceilings = {Tlp.GREEN, Tlp.GREEN, Tlp.AMBER};
-            for (int i = 0; i < partners.size(); i++) {
-                PartnerAgreement a = PartnerAgreement.newBuilder().setPartnerId(partners.get(i)).setPartnerName(partners.get(i))
-                    .setAgreementId("mou-" + partners.get(i)).setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
-                    .setDataKinds(List.of(i == 0 ? DataKind.STATISTICS : DataKind.INDICATORS)).setTlpCeiling(ceilings[i])
-                    .setScope(AgreementScope.newBuilder().setMalwareFamilies(i == 2 ? List.of("Shylock") : List.of()).build())
-                    .setRedaction(Redaction.newBuilder().build()).build();
-                producer.send(new ProducerRecord<>(topics.agreements(), partners.get(i), a)).get();
-            }
-        }
-    }
-
-    private static long peakResidentMiB() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-            }
-        }
-        return -1;
+    private static void row(PrintStream out, long events, int agreements, int threads, HubRun.Outcome o) {
+        out.printf(Locale.ROOT, "| %,d | %d | %d | %.1f | %,.0f | %,d | %,d | %,d | %,d / %,d MiB | %,d / %,d MiB |%n",
+            events, agreements, threads, o.seconds(), o.eventsPerSecond(), o.duplicates(), o.indicatorChanges(), o.deliveredTotal(),
+            ProcessMemory.mib(o.heapUsed()), ProcessMemory.mib(o.heapLive()), ProcessMemory.mib(o.resident()),
+            ProcessMemory.mib(o.peakResident()));
     }
 }

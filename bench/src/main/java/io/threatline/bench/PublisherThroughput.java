@@ -1,16 +1,17 @@
 package io.threatline.bench;
 
 import java.lang.management.ManagementFactory;
+import java.io.PrintStream;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.threatline.bench.report.ResultLine;
 import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.producer.publish.ThreatPublisher;
 import io.threatline.producer.simulator.SensorSimulator;
@@ -27,6 +28,10 @@ import io.threatline.producer.simulator.SimulatorSettings;
 public final class PublisherThroughput {
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out);
+    }
+
+    public static void run(String[] args, PrintStream out) throws Exception {
         String bootstrap = args[0];
         String registry = args[1];
         long events = Long.parseLong(args[2]);
@@ -93,13 +98,16 @@ public final class PublisherThroughput {
                 throw new IllegalStateException("only " + acked + " of " + events + " acknowledged, "
                     + publisher.metrics().failedCount() + " failed");
             }
-            System.out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) "
+            out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) "
                 + "| live heap held at the limit | max heap used | resident memory |%n", maxPending);
-            System.out.println("|---|---|---|---|---|---|---|---|");
-            System.out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %s | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
+            out.println("|---|---|---|---|---|---|---|---|");
+            out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %s | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
                 maxPendingSeen.get(), (liveAtHalf - heapAfterWarmup) >> 20, pendingAtHalf,
                 liveWhenSaturated.get() < 0 ? "limit not reached" : String.format("%,d MiB", liveWhenSaturated.get() >> 20),
-                maxHeapUsed.get() >> 20, residentMiB());
+                maxHeapUsed.get() >> 20, ProcessMemory.mib(ProcessMemory.peakResidentBytes()));
+            out.println(ResultLine.of("publisher" + (stallBrokerPid > 0 ? "-stalled-" : "-") + events, events / seconds, "events/s",
+                String.format(Locale.ROOT, "publisher (validate, key, Avro, idempotent acks=all), %,d events%s", events,
+                    stallBrokerPid > 0 ? ", broker stalled 5 s" : "")).format());
         }
     }
 
@@ -119,14 +127,5 @@ public final class PublisherThroughput {
             }
         }, "broker-stall");
         stall.start();
-    }
-
-    private static long residentMiB() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-            }
-        }
-        return -1;
     }
 }
