@@ -19,6 +19,25 @@ public final class ThreatlineTopics {
     public static final String DEFAULT_PREFIX = "ti.";
     /** A partner id is used in topic names and ACLs, so it is kept to a safe alphabet. */
     public static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    /**
+     * Whether {@code id} is a valid partner id, exactly as {@link #PARTNER_ID} matches, without a
+     * regular expression: the hub checks it for every agreement on every indicator change.
+     */
+    public static boolean isPartnerId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 63) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
 
     private static final long DAY_MS = Duration.ofDays(1).toMillis();

@@ -106,72 +106,72 @@ public final class AgreementPolicy {
     /** Whether {@code indicator} may go to the agreement's partner at {@code now}, and as what. */
     public static Decision decide(PartnerAgreement agreement, Indicator indicator, Instant now) {
         if (agreement == null) {
-            return withhold(NO_AGREEMENT, "no agreement with this partner");
+            return withhold(NO_AGREEMENT, () -> "no agreement with this partner");
         }
         if (indicator == null) {
-            return withhold(NO_INDICATOR, "no indicator");
+            return withhold(NO_INDICATOR, () -> "no indicator");
         }
         String invalid = invalid(agreement);
         if (invalid != null) {
-            return withhold(INVALID_AGREEMENT, invalid);
+            return withhold(INVALID_AGREEMENT, () -> invalid);
         }
         String period = period(agreement, now);
         if (period != null) {
-            return withhold(OUTSIDE_PERIOD, period);
+            return withhold(OUTSIDE_PERIOD, () -> period);
         }
         if (!agreement.getDataKinds().contains(DataKind.INDICATORS)) {
-            return withhold(KIND_NOT_GRANTED, "agreement grants " + agreement.getDataKinds() + ", not INDICATORS");
+            return withhold(KIND_NOT_GRANTED, () -> "agreement grants " + agreement.getDataKinds() + ", not INDICATORS");
         }
         if (indicator.getAction() == null || indicator.getAction() == LifecycleAction.UNKNOWN) {
-            return withhold(UNKNOWN_ACTION, "lifecycle action " + indicator.getAction() + " is never delivered");
+            return withhold(UNKNOWN_ACTION, () -> "lifecycle action " + indicator.getAction() + " is never delivered");
         }
         Tlp tlp = indicator.getTlp();
         Tlp ceiling = agreement.getTlpCeiling();
         if (!Tlp2.isKnown(tlp)) {
-            return withhold(UNKNOWN_TLP, "indicator's TLP is " + tlp + "; unknown markings are never delivered");
+            return withhold(UNKNOWN_TLP, () -> "indicator's TLP is " + tlp + "; unknown markings are never delivered");
         }
         if (!Tlp2.isKnown(ceiling)) {
-            return withhold(UNKNOWN_TLP, "agreement's TLP ceiling is " + ceiling + ", which grants nothing");
+            return withhold(UNKNOWN_TLP, () -> "agreement's TLP ceiling is " + ceiling + ", which grants nothing");
         }
         if (!Tlp2.atOrBelow(tlp, ceiling)) {
-            return withhold(ABOVE_TLP_CEILING, Tlp2.label(tlp) + " is above the ceiling " + Tlp2.label(ceiling));
+            return withhold(ABOVE_TLP_CEILING, () -> Tlp2.label(tlp) + " is above the ceiling " + Tlp2.label(ceiling));
         }
         AgreementScope scope = agreement.getScope();
         IndicatorType type = indicator.getType();
         if (type == null || type == IndicatorType.UNKNOWN) {
-            return withhold(TYPE_OUT_OF_SCOPE, "indicator type " + type + " is never delivered");
+            return withhold(TYPE_OUT_OF_SCOPE, () -> "indicator type " + type + " is never delivered");
         }
         if (!scope.getIndicatorTypes().isEmpty() && !scope.getIndicatorTypes().contains(type)) {
-            return withhold(TYPE_OUT_OF_SCOPE, type + " is not among " + scope.getIndicatorTypes());
+            return withhold(TYPE_OUT_OF_SCOPE, () -> type + " is not among " + scope.getIndicatorTypes());
         }
         if (!scope.getMalwareFamilies().isEmpty()
                 && !anyIgnoringCase(indicator.getMalwareFamilies(), scope.getMalwareFamilies())) {
-            return withhold(FAMILY_OUT_OF_SCOPE, "families " + indicator.getMalwareFamilies()
+            return withhold(FAMILY_OUT_OF_SCOPE, () -> "families " + indicator.getMalwareFamilies()
                     + " include none of " + scope.getMalwareFamilies());
         }
         if (!scope.getCampaigns().isEmpty() && !anyIgnoringCase(indicator.getCampaigns(), scope.getCampaigns())) {
-            return withhold(CAMPAIGN_OUT_OF_SCOPE, "campaigns " + indicator.getCampaigns()
+            return withhold(CAMPAIGN_OUT_OF_SCOPE, () -> "campaigns " + indicator.getCampaigns()
                     + " include none of " + scope.getCampaigns());
         }
         if (indicator.getConfidence() < scope.getMinimumConfidence()) {
-            return withhold(BELOW_MINIMUM_CONFIDENCE, "confidence " + indicator.getConfidence()
+            return withhold(BELOW_MINIMUM_CONFIDENCE, () -> "confidence " + indicator.getConfidence()
                     + " is below the minimum " + scope.getMinimumConfidence());
         }
         if (!scope.getCountries().isEmpty()) {
             String country = indicator.getCountry();
             if (country == null) {
-                return withhold(COUNTRY_OUT_OF_SCOPE, "indicator has no country; the agreement is limited to "
+                return withhold(COUNTRY_OUT_OF_SCOPE, () -> "indicator has no country; the agreement is limited to "
                         + scope.getCountries());
             }
             if (!containsIgnoringCase(scope.getCountries(), country)) {
-                return withhold(COUNTRY_OUT_OF_SCOPE, country + " is not among " + scope.getCountries());
+                return withhold(COUNTRY_OUT_OF_SCOPE, () -> country + " is not among " + scope.getCountries());
             }
         }
         Instant until = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
         if (now.isBefore(until)) {
             Instant end = agreement.getValidUntil();
             if (end != null && !until.isBefore(end)) {
-                return withhold(EMBARGO_OUTLASTS_AGREEMENT, "embargo ends at " + until
+                return withhold(EMBARGO_OUTLASTS_AGREEMENT, () -> "embargo ends at " + until
                         + ", when the agreement (until " + end + ") no longer applies");
             }
             return new Decision.Embargoed(until);
@@ -311,7 +311,7 @@ public final class AgreementPolicy {
     // ---- helpers
 
     private static String invalid(PartnerAgreement a) {
-        if (a.getPartnerId() == null || !ThreatlineTopics.PARTNER_ID.matcher(a.getPartnerId()).matches()) {
+        if (!ThreatlineTopics.isPartnerId(a.getPartnerId())) {
             return "partner id '" + a.getPartnerId() + "' is malformed";
         }
         if (a.getAgreementId() == null || a.getVersion() < 1 || a.getValidFrom() == null
@@ -365,7 +365,8 @@ public final class AgreementPolicy {
         return false;
     }
 
-    private static Decision withhold(String code, String reason) {
+    /** A withhold whose explanation is only put together when someone reads it (the router never does). */
+    private static Decision withhold(String code, java.util.function.Supplier<String> reason) {
         return new Decision.Withhold(code, reason);
     }
 
