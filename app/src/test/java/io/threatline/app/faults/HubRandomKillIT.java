@@ -1,0 +1,173 @@
+package io.threatline.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.threatline.app.faults.SensorFeed.Sighting;
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * The hub in its own JVM, killed with SIGKILL {@value #KILLS} times at random moments while
+ * sensors keep publishing, each time started again on the same state directory: every indicator
+ * reaches each partner exactly once as NEW, and no partner gets anything its agreement does not
+ * grant. The moments come from {@link FaultSeed}: the first kill lands while the hub is delivering,
+ * each later one either while it delivers or at any moment after the JVM started (start-up,
+ * rebalance, state restoration, processing).
+ */
+class HubRandomKillIT {
+
+    private static final int KILLS = 3;
+    private static final String INTERPOL = "interpol";
+    private static final String NCA = "nca-tovar";
+    /** Interpol: indicators up to TLP:GREEN, any type or family. */
+    private static final Predicate<Sighting> INTERPOL_GRANTS = s -> s.tlp() == Tlp.GREEN || s.tlp() == Tlp.CLEAR;
+    /** The national crime agency: Shylock domains up to TLP:AMBER. */
+    private static final Predicate<Sighting> NCA_GRANTS = s -> s.tlp() != Tlp.RED && s.tlp() != Tlp.AMBER_STRICT
+        && s.family().equals("shylock") && s.type() == IndicatorType.DOMAIN;
+
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldDeliverEveryIndicatorToEachPartnerExactlyOnceAsNewAcrossRandomKillNines() throws Exception {
+        FaultSeed seed = FaultSeed.forTest("HubRandomKillIT");
+        Random random = seed.random();
+        jvms.logsIn(work.resolve("logs"));
+        TestCluster cluster = new TestCluster(SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString());
+
+        // Given two partners with different agreements, and sensors with a backlog that keep publishing
+        String prefix = "hubkill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
+        cluster.createTopics(topics, List.of(INTERPOL, NCA));
+        cluster.putAgreements(topics, List.of(
+            TestCluster.agreement(INTERPOL, Tlp.GREEN, AgreementScope.newBuilder().build(), List.of()),
+            TestCluster.agreement(NCA, Tlp.AMBER, AgreementScope.newBuilder().setMalwareFamilies(List.of("shylock"))
+                .setIndicatorTypes(List.of(IndicatorType.DOMAIN)).build(), List.of())));
+        List<String> kills = new ArrayList<>();
+        try (SensorFeed feed = new SensorFeed(cluster.publisherConfig(topics), "hubkill", 300);
+             PartnerFeeds partners = new PartnerFeeds(cluster.bootstrapServers(), cluster.registryUrl(), topics, List.of(INTERPOL, NCA))) {
+            feed.publishBacklog(1_500);
+            feed.start();
+
+            // When the hub is killed -9 at random moments and started again after each kill
+            for (int k = 0; k < KILLS; k++) {
+                ChildJvm hub = startHub(cluster, prefix);
+                long before = delivered(partners);
+                boolean whileDelivering = k == 0 || random.nextBoolean();
+                long delayMs = whileDelivering ? random.nextInt(3_000) : random.nextInt(12_000);
+                if (whileDelivering) {
+                    await("hub incarnation " + (k + 1) + " delivering (" + seed + ")").atMost(Duration.ofSeconds(180))
+                        .pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                            partners.poll();
+                            return delivered(partners) > before;
+                        });
+                }
+                pollFor(partners, whileDelivering ? Duration.ofMillis(delayMs) : Duration.ofMillis(Math.max(0, delayMs - hub.age().toMillis())));
+                hub.kill();
+                partners.poll();
+                kills.add(String.format("kill %d %s +%d ms, at %.1f s of its life, %d NEWs delivered by then, %d indicators published",
+                    k + 1, whileDelivering ? "while delivering" : "after start", delayMs, hub.age().toMillis() / 1000.0,
+                    delivered(partners), feed.indicatorsStarted()));
+                System.out.println("[faults] " + kills.get(kills.size() - 1));
+            }
+            ChildJvm last = startHub(cluster, prefix);
+            long before = delivered(partners);
+            await("the last hub delivering (" + seed + ")").atMost(Duration.ofSeconds(180)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                partners.poll();
+                return delivered(partners) > before;
+            });
+            SensorFeed.Outcome outcome = feed.finish();
+            String context = seed + ", " + kills + ", " + outcome.published().size() + " indicators published";
+            assertThat(outcome.failures()).as("reports the publisher could not get in (%s)", context).isEmpty();
+            Set<String> interpolExpected = ids(outcome.published(), INTERPOL_GRANTS);
+            Set<String> ncaExpected = ids(outcome.published(), NCA_GRANTS);
+
+            // and runs until it has read every event and delivered every expected indicator
+            try {
+                await().atMost(Duration.ofSeconds(240)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                    partners.poll();
+                    return partners.of(INTERPOL).newIds().containsAll(interpolExpected) && partners.of(NCA).newIds().containsAll(ncaExpected)
+                        && cluster.lag(prefix + "hub", topics.sensorEvents()) == 0;
+                });
+            } catch (ConditionTimeoutException e) {
+                System.out.println("[faults] the hub did not catch up within 240 s; what is missing follows (" + context + ")");
+            }
+            assertThat(last.stop()).as("exit code of the last hub, stopped with SIGTERM (%s)", context).isIn(0, ChildJvm.SIGTERM_EXIT);
+            assertThat(last.printed("Hub stopping:")).as("the last hub closed cleanly (%s)", context).isTrue();
+            partners.readToEnd();
+            assertThat(cluster.lag(prefix + "hub", topics.sensorEvents())).as("sensor events the hub never read (%s)", context).isZero();
+
+            // Then each partner got each indicator its agreement grants exactly once as NEW, and nothing else
+            System.out.printf("[faults] %s; interpol: %d expected, %d records; %s: %d expected, %d records%n", context,
+                interpolExpected.size(), partners.of(INTERPOL).records(), NCA, ncaExpected.size(), partners.of(NCA).records());
+            assertReceivedExactly(partners.of(INTERPOL), INTERPOL, interpolExpected, context);
+            assertReceivedExactly(partners.of(NCA), NCA, ncaExpected, context);
+            assertThat(cluster.records(topics.deadLetter())).as("dead letters (%s)", context).isZero();
+        }
+    }
+
+    static void assertReceivedExactly(PartnerFeeds.Received received, String partner, Set<String> expected, String context) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(received.newIds());
+        Set<String> notGranted = new TreeSet<>(received.anyIds());
+        notGranted.removeAll(expected);
+        assertThat(first(missing)).as("%s: %d of %d indicators never received as NEW, the first 20 (%s)", partner,
+            missing.size(), expected.size(), context).isEmpty();
+        assertThat(received.newTwice()).as("%s: indicators received as NEW more than once (%s)", partner, context).isEmpty();
+        assertThat(first(notGranted)).as("%s: %d indicators received that the agreement does not grant, the first 20 (%s)",
+            partner, notGranted.size(), context).isEmpty();
+        assertThat(received.agreements()).as("%s: agreements named by the records (%s)", partner, context)
+            .containsExactly("MOU-" + partner + " v1");
+    }
+
+    static List<String> first(Set<String> ids) {
+        return ids.stream().limit(20).toList();
+    }
+
+    private ChildJvm startHub(TestCluster cluster, String prefix) {
+        List<String> args = new ArrayList<>(List.of("hub"));
+        args.addAll(cluster.connectionArgs());
+        args.addAll(List.of("--topic-prefix", prefix, "--application-id", prefix + "hub",
+            "--state-dir", work.resolve("hub-state").toString(), "--ops-port", "-1",
+            "--set", "session.timeout.ms=6000", "--set", "commit.interval.ms=200"));
+        return jvms.start("hub", 512, args);
+    }
+
+    private static long delivered(PartnerFeeds partners) {
+        return partners.of(INTERPOL).newIds().size() + partners.of(NCA).newIds().size();
+    }
+
+    private static void pollFor(PartnerFeeds partners, Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        do {
+            partners.poll();
+        } while (System.nanoTime() < until);
+    }
+
+    private static Set<String> ids(List<Sighting> sightings, Predicate<Sighting> granted) {
+        return sightings.stream().filter(granted).map(Sighting::id).collect(Collectors.toSet());
+    }
+}

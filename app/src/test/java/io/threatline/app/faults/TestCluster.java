@@ -1,0 +1,124 @@
+package io.threatline.app.faults;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.Redaction;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.producer.publish.PublisherConfig;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
+
+/**
+ * The Kafka and schema registry a fault test runs against (the shared test platform, or a
+ * platform the test starts and kills itself), with what the tests do to it: create Threatline's
+ * topics, put agreements, tell whether a consumer group has read a topic to its end.
+ */
+public record TestCluster(String bootstrapServers, String registryUrl) {
+
+    /** {@code --bootstrap-servers ... --schema-registry-url ...} for a {@code threatline} command. */
+    public List<String> connectionArgs() {
+        return List.of("--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl);
+    }
+
+    /** Settings of a {@code ThreatPublisher} writing the sensor events of {@code topics}. */
+    public Map<String, Object> publisherConfig(ThreatlineTopics topics) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        config.put(PublisherConfig.TOPIC, topics.sensorEvents());
+        return config;
+    }
+
+    /** Creates the core topics and each partner's topics (ready for writes, KAFKA-15591). */
+    public void createTopics(ThreatlineTopics topics, List<String> partners) {
+        List<NewTopic> all = new ArrayList<>(topics.coreTopics());
+        partners.forEach(p -> all.addAll(topics.partnerTopics(p, Duration.ofDays(7))));
+        try (Admin admin = admin()) {
+            TopicProvisioner.ensure(admin, all);
+        }
+    }
+
+    /** An agreement in force since 2026-01-01 granting indicators up to {@code ceiling} within {@code scope}. */
+    public static PartnerAgreement agreement(String partnerId, Tlp ceiling, AgreementScope scope, List<ChannelSettings> channels) {
+        return PartnerAgreement.newBuilder().setPartnerId(partnerId).setPartnerName(partnerId.toUpperCase(java.util.Locale.ROOT))
+            .setAgreementId("MOU-" + partnerId).setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+            .setDataKinds(List.of(DataKind.INDICATORS)).setTlpCeiling(ceiling)
+            .setScope(scope).setRedaction(Redaction.newBuilder().build()).setChannels(channels).build();
+    }
+
+    public void putAgreements(ThreatlineTopics topics, List<PartnerAgreement> agreements) throws Exception {
+        ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(
+                Map.<String, Object>of("bootstrap.servers", bootstrapServers, "acks", "all"), new StringSerializer(), values)) {
+            for (PartnerAgreement agreement : agreements) {
+                producer.send(new ProducerRecord<>(topics.agreements(), agreement.getPartnerId(), agreement)).get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * How many records of {@code topic} the group {@code groupId} has not committed yet, summed over
+     * partitions (for a topic written without transactions, 0 means it read everything there now).
+     */
+    public long lag(String groupId, String topic) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> end = endOffsets(admin, topic);
+            return end.entrySet().stream().mapToLong(e -> {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                return Math.max(0, e.getValue() - (c == null ? 0 : c.offset()));
+            }).sum();
+        }
+    }
+
+    /** Records in {@code topic} (end minus start offsets; markers of transactions included). */
+    public long records(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, Long> end = endOffsets(admin, topic);
+            Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
+            return end.entrySet().stream().mapToLong(e -> e.getValue() - start.get(e.getKey())).sum();
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        return offsets(admin, topic, OffsetSpec.latest());
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, String topic, OffsetSpec spec) throws Exception {
+        var description = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
+        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .collect(Collectors.toMap(Function.identity(), p -> spec));
+        return admin.listOffsets(request).all().get(60, TimeUnit.SECONDS).entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrapServers));
+    }
+}
