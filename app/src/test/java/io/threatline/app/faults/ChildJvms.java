@@ -15,17 +15,18 @@ import io.threatline.app.ThreatlineCommand;
 /**
  * Starts {@code threatline} commands in JVMs of their own and, after each test, kills whatever is
  * still running; when the test failed it prints the end of every child's log, so a failure on CI
- * says what the hub, broker or delivery process was doing. Register with {@code @RegisterExtension}.
+ * says what the hub, broker or delivery process was doing. The whole logs stay in
+ * {@code <java.io.tmpdir>/fault-logs/<test>-<time>/} (under {@code target/} in a Maven build).
+ * Register with {@code @RegisterExtension}.
  */
 public final class ChildJvms implements AfterEachCallback {
 
     private final List<ChildJvm> started = new ArrayList<>();
-    private Path logs;
+    private final Path logs;
 
-    /** Where the children's logs go; set once per test (a {@code @TempDir} is fine). */
-    public ChildJvms logsIn(Path directory) {
-        this.logs = directory;
-        return this;
+    public ChildJvms(String test) {
+        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(java.time.LocalDateTime.now());
+        this.logs = Path.of(System.getProperty("java.io.tmpdir"), "fault-logs", test + "-" + time);
     }
 
     /**
@@ -44,7 +45,7 @@ public final class ChildJvms implements AfterEachCallback {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             ChildJvm child = new ChildJvm(name, process, log);
             started.add(child);
-            System.out.printf("[faults] started %s: threatline %s%n", child, String.join(" ", args));
+            System.out.printf("[faults] started %s: threatline %s (log %s)%n", child, String.join(" ", args), log);
             return child;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start threatline " + args, e);

@@ -46,7 +46,7 @@ class HubRandomKillIT {
         && s.family().equals("shylock") && s.type() == IndicatorType.DOMAIN;
 
     @RegisterExtension
-    final ChildJvms jvms = new ChildJvms();
+    final ChildJvms jvms = new ChildJvms("HubRandomKillIT");
 
     @TempDir
     Path work;
@@ -55,7 +55,6 @@ class HubRandomKillIT {
     void shouldDeliverEveryIndicatorToEachPartnerExactlyOnceAsNewAcrossRandomKillNines() throws Exception {
         FaultSeed seed = FaultSeed.forTest("HubRandomKillIT");
         Random random = seed.random();
-        jvms.logsIn(work.resolve("logs"));
         TestCluster cluster = new TestCluster(SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString());
 
         // Given two partners with different agreements, and sensors with a backlog that keep publishing

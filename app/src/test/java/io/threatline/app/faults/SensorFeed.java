@@ -61,8 +61,11 @@ public final class SensorFeed implements AutoCloseable {
         }
     }
 
-    /** What the feed published: the indicators Kafka took at least one report of, and what failed. */
-    public record Outcome(List<Sighting> published, long eventsAccepted, List<String> failures) {
+    /**
+     * What the feed published: the indicators Kafka took at least one report of, how many reports it
+     * took, and the reports that did not get in (how many, and the first 20 of them).
+     */
+    public record Outcome(List<Sighting> published, long eventsAccepted, long eventsFailed, List<String> failures) {
     }
 
     private final ThreatPublisher publisher;
@@ -137,7 +140,7 @@ public final class SensorFeed implements AutoCloseable {
             inFlight.forEach(CompletableFuture::join);
         }
         List<Sighting> all = new ArrayList<>(new TreeMap<>(published).values());
-        return new Outcome(all, accepted.get(), failures.stream().sorted().limit(50).toList());
+        return new Outcome(all, accepted.get(), failures.size(), failures.stream().sorted().limit(20).toList());
     }
 
     private void step() {
