@@ -1,11 +1,9 @@
 package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,13 +70,13 @@ class BrokerKillRestartIT {
             // and the hub in its own JVM delivering while sensors publish
             feed.publishBacklog(500);
             feed.start();
-            ChildJvm hub = jvms.start("hub", 512, hubArgs(cluster, prefix));
-            awaitMoreDelivered(partners, 0, "the hub delivering (" + seed + ")");
+            ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
+            partners.awaitNewsBeyond(0, "the hub delivering (" + seed + ")");
 
             // When the platform is killed -9 at a random moment, stays down a random while, and starts again
             long killAfterMs = random.nextInt(3_000);
             long downMs = 1_000 + random.nextInt(5_000);
-            pollFor(partners, Duration.ofMillis(killAfterMs));
+            partners.pollFor(Duration.ofMillis(killAfterMs));
             long deliveredAtKill = partners.of(PARTNER).newIds().size();
             platform.kill();
             long killedAt = System.nanoTime();
@@ -97,8 +94,7 @@ class BrokerKillRestartIT {
             System.out.println("[faults] " + context);
 
             // and the hub delivers again without being restarted
-            long deliveredAtRestart = partners.of(PARTNER).newIds().size();
-            awaitMoreDelivered(partners, deliveredAtRestart, "the hub delivering after the restart (" + context + ")");
+            partners.awaitNewsBeyond(partners.newsTotal(), "the hub delivering after the restart (" + context + ")");
             SensorFeed.Outcome outcome = feed.finish();
             SensorFeed.Outcome late = lateSensor.finish();
             System.out.printf("[faults] the sensor that came online during the outage: %d indicators published, %d reports in, %d failed %s%n",
@@ -107,21 +103,14 @@ class BrokerKillRestartIT {
             assertThat(outcome.failures()).as("reports the publisher could not get in (%s)", context).isEmpty();
             Set<String> expected = outcome.published().stream().map(Sighting::id).collect(Collectors.toSet());
             late.published().forEach(sighting -> expected.add(sighting.id()));
-            try {
-                await().atMost(Duration.ofSeconds(240)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-                    partners.poll();
-                    return partners.of(PARTNER).newIds().containsAll(expected) && cluster.lag(prefix + "hub", topics.sensorEvents()) == 0;
-                });
-            } catch (ConditionTimeoutException e) {
-                System.out.println("[faults] the hub did not catch up within 240 s; what is missing follows (" + context + ")");
-            }
+            partners.awaitAll(Map.of(PARTNER, expected), () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0, context);
             assertThat(hub.isAlive()).as("the hub outlived the outage (%s)", context).isTrue();
             assertThat(hub.stop()).as("exit code of the hub, stopped with SIGTERM (%s)", context).isIn(0, ChildJvm.SIGTERM_EXIT);
             partners.readToEnd();
 
             // Then nothing was lost and nothing delivered twice
             System.out.printf("[faults] %s; %d expected, %d records%n", context, expected.size(), partners.of(PARTNER).records());
-            HubRandomKillIT.assertReceivedExactly(partners.of(PARTNER), PARTNER, expected, context);
+            partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
             assertThat(cluster.lag(prefix + "hub", topics.sensorEvents())).as("sensor events the hub never read (%s)", context).isZero();
             assertThat(cluster.records(topics.deadLetter())).as("dead letters (%s)", context).isZero();
 
@@ -143,28 +132,5 @@ class BrokerKillRestartIT {
         ChildJvm platform = jvms.start("platform", 768, args);
         platform.awaitLine("Press Ctrl-C to stop", Duration.ofSeconds(180));
         return platform;
-    }
-
-    private List<String> hubArgs(TestCluster cluster, String prefix) {
-        List<String> args = new ArrayList<>(List.of("hub"));
-        args.addAll(cluster.connectionArgs());
-        args.addAll(List.of("--topic-prefix", prefix, "--application-id", prefix + "hub",
-            "--state-dir", work.resolve("hub-state").toString(), "--ops-port", "-1",
-            "--set", "session.timeout.ms=6000", "--set", "commit.interval.ms=200"));
-        return args;
-    }
-
-    private static void awaitMoreDelivered(PartnerFeeds partners, long than, String what) {
-        await(what).atMost(Duration.ofSeconds(180)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-            partners.poll();
-            return partners.of(PARTNER).newIds().size() > than;
-        });
-    }
-
-    private static void pollFor(PartnerFeeds partners, Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        do {
-            partners.poll();
-        } while (System.nanoTime() < until);
     }
 }

@@ -1,20 +1,18 @@
 package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,31 +71,22 @@ class HubRandomKillIT {
 
             // When the hub is killed -9 at random moments and started again after each kill
             for (int k = 0; k < KILLS; k++) {
-                ChildJvm hub = startHub(cluster, prefix);
-                long before = delivered(partners);
+                ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
                 boolean whileDelivering = k == 0 || random.nextBoolean();
                 long delayMs = whileDelivering ? random.nextInt(3_000) : random.nextInt(12_000);
                 if (whileDelivering) {
-                    await("hub incarnation " + (k + 1) + " delivering (" + seed + ")").atMost(Duration.ofSeconds(180))
-                        .pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-                            partners.poll();
-                            return delivered(partners) > before;
-                        });
+                    partners.awaitNewsBeyond(partners.newsTotal(), "hub incarnation " + (k + 1) + " delivering (" + seed + ")");
                 }
-                pollFor(partners, whileDelivering ? Duration.ofMillis(delayMs) : Duration.ofMillis(Math.max(0, delayMs - hub.age().toMillis())));
+                partners.pollFor(Duration.ofMillis(whileDelivering ? delayMs : Math.max(0, delayMs - hub.age().toMillis())));
                 hub.kill();
                 partners.poll();
                 kills.add(String.format("kill %d %s +%d ms, at %.1f s of its life, %d NEWs delivered by then, %d indicators published",
                     k + 1, whileDelivering ? "while delivering" : "after start", delayMs, hub.age().toMillis() / 1000.0,
-                    delivered(partners), feed.indicatorsStarted()));
+                    partners.newsTotal(), feed.indicatorsStarted()));
                 System.out.println("[faults] " + kills.get(kills.size() - 1));
             }
-            ChildJvm last = startHub(cluster, prefix);
-            long before = delivered(partners);
-            await("the last hub delivering (" + seed + ")").atMost(Duration.ofSeconds(180)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-                partners.poll();
-                return delivered(partners) > before;
-            });
+            ChildJvm last = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
+            partners.awaitNewsBeyond(partners.newsTotal(), "the last hub delivering (" + seed + ")");
             SensorFeed.Outcome outcome = feed.finish();
             String context = seed + ", " + kills + ", " + outcome.published().size() + " indicators published";
             assertThat(outcome.failures()).as("reports the publisher could not get in (%s)", context).isEmpty();
@@ -105,15 +94,8 @@ class HubRandomKillIT {
             Set<String> ncaExpected = ids(outcome.published(), NCA_GRANTS);
 
             // and runs until it has read every event and delivered every expected indicator
-            try {
-                await().atMost(Duration.ofSeconds(240)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-                    partners.poll();
-                    return partners.of(INTERPOL).newIds().containsAll(interpolExpected) && partners.of(NCA).newIds().containsAll(ncaExpected)
-                        && cluster.lag(prefix + "hub", topics.sensorEvents()) == 0;
-                });
-            } catch (ConditionTimeoutException e) {
-                System.out.println("[faults] the hub did not catch up within 240 s; what is missing follows (" + context + ")");
-            }
+            partners.awaitAll(Map.of(INTERPOL, interpolExpected, NCA, ncaExpected),
+                () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0, context);
             assertThat(last.stop()).as("exit code of the last hub, stopped with SIGTERM (%s)", context).isIn(0, ChildJvm.SIGTERM_EXIT);
             assertThat(last.printed("Hub stopping:")).as("the last hub closed cleanly (%s)", context).isTrue();
             partners.readToEnd();
@@ -122,48 +104,10 @@ class HubRandomKillIT {
             // Then each partner got each indicator its agreement grants exactly once as NEW, and nothing else
             System.out.printf("[faults] %s; interpol: %d expected, %d records; %s: %d expected, %d records%n", context,
                 interpolExpected.size(), partners.of(INTERPOL).records(), NCA, ncaExpected.size(), partners.of(NCA).records());
-            assertReceivedExactly(partners.of(INTERPOL), INTERPOL, interpolExpected, context);
-            assertReceivedExactly(partners.of(NCA), NCA, ncaExpected, context);
+            partners.assertEachGrantedNewExactlyOnce(INTERPOL, interpolExpected, context);
+            partners.assertEachGrantedNewExactlyOnce(NCA, ncaExpected, context);
             assertThat(cluster.records(topics.deadLetter())).as("dead letters (%s)", context).isZero();
         }
-    }
-
-    static void assertReceivedExactly(PartnerFeeds.Received received, String partner, Set<String> expected, String context) {
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(received.newIds());
-        Set<String> notGranted = new TreeSet<>(received.anyIds());
-        notGranted.removeAll(expected);
-        assertThat(first(missing)).as("%s: %d of %d indicators never received as NEW, the first 20 (%s)", partner,
-            missing.size(), expected.size(), context).isEmpty();
-        assertThat(received.newTwice()).as("%s: indicators received as NEW more than once (%s)", partner, context).isEmpty();
-        assertThat(first(notGranted)).as("%s: %d indicators received that the agreement does not grant, the first 20 (%s)",
-            partner, notGranted.size(), context).isEmpty();
-        assertThat(received.agreements()).as("%s: agreements named by the records (%s)", partner, context)
-            .containsExactly("MOU-" + partner + " v1");
-    }
-
-    static List<String> first(Set<String> ids) {
-        return ids.stream().limit(20).toList();
-    }
-
-    private ChildJvm startHub(TestCluster cluster, String prefix) {
-        List<String> args = new ArrayList<>(List.of("hub"));
-        args.addAll(cluster.connectionArgs());
-        args.addAll(List.of("--topic-prefix", prefix, "--application-id", prefix + "hub",
-            "--state-dir", work.resolve("hub-state").toString(), "--ops-port", "-1",
-            "--set", "session.timeout.ms=6000", "--set", "commit.interval.ms=200"));
-        return jvms.start("hub", 512, args);
-    }
-
-    private static long delivered(PartnerFeeds partners) {
-        return partners.of(INTERPOL).newIds().size() + partners.of(NCA).newIds().size();
-    }
-
-    private static void pollFor(PartnerFeeds partners, Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        do {
-            partners.poll();
-        } while (System.nanoTime() < until);
     }
 
     private static Set<String> ids(List<Sighting> sightings, Predicate<Sighting> granted) {

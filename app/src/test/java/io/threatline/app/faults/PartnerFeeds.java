@@ -1,5 +1,7 @@
 package io.threatline.app.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -16,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
@@ -85,6 +90,66 @@ public final class PartnerFeeds implements AutoCloseable {
 
     public Received of(String partner) {
         return byPartner.get(partner);
+    }
+
+    /** Indicators received as NEW, summed over the partners. */
+    public long newsTotal() {
+        return byPartner.values().stream().mapToLong(r -> r.news.size()).sum();
+    }
+
+    /** Polls until more than {@code than} indicators have arrived as NEW (summed over the partners). */
+    public void awaitNewsBeyond(long than, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(180)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+            poll();
+            return newsTotal() > than;
+        });
+    }
+
+    /**
+     * Polls until each partner has received every indicator of {@code expected} as NEW and
+     * {@code andThen} holds too, for at most 240 s; a timeout is only printed, since the assertions
+     * that follow say what is missing better than a timeout could.
+     */
+    public void awaitAll(Map<String, Set<String>> expected, Callable<Boolean> andThen, String context) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(240)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                poll();
+                return expected.entrySet().stream().allMatch(e -> of(e.getKey()).newIds().containsAll(e.getValue())) && andThen.call();
+            });
+        } catch (ConditionTimeoutException e) {
+            System.out.println("[faults] not everything arrived within 240 s; what is missing follows (" + context + ")");
+        }
+    }
+
+    /**
+     * Asserts that {@code partner} received every indicator of {@code granted} as NEW exactly once,
+     * and no record at all of any other indicator, each naming the partner's agreement.
+     */
+    public void assertEachGrantedNewExactlyOnce(String partner, Set<String> granted, String context) {
+        Received received = of(partner);
+        Set<String> missing = new TreeSet<>(granted);
+        missing.removeAll(received.newIds());
+        Set<String> notGranted = new TreeSet<>(received.anyIds());
+        notGranted.removeAll(granted);
+        assertThat(first(missing)).as("%s: %d of %d indicators never received as NEW, the first 20 (%s)", partner,
+            missing.size(), granted.size(), context).isEmpty();
+        assertThat(received.newTwice()).as("%s: indicators received as NEW more than once (%s)", partner, context).isEmpty();
+        assertThat(first(notGranted)).as("%s: %d indicators received that the agreement does not grant, the first 20 (%s)",
+            partner, notGranted.size(), context).isEmpty();
+        assertThat(received.agreements()).as("%s: agreements named by the records (%s)", partner, context)
+            .containsExactly("MOU-" + partner + " v1");
+    }
+
+    private static List<String> first(Set<String> ids) {
+        return ids.stream().limit(20).toList();
+    }
+
+    /** Keeps reading for {@code duration} (at least one poll). */
+    public void pollFor(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        do {
+            poll();
+        } while (System.nanoTime() < until);
     }
 
     /** Reads what is there now (one poll). */

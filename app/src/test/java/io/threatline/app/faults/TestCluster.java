@@ -43,6 +43,19 @@ public record TestCluster(String bootstrapServers, String registryUrl) {
         return List.of("--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl);
     }
 
+    /**
+     * {@code threatline hub ...} on this cluster: application id {@code <prefix>hub}, state in
+     * {@code stateDir}, no ops endpoint, the shortest session timeout the broker allows (a killed
+     * hub's tasks move on after it) and commits every 200 ms.
+     */
+    public List<String> hubArgs(String prefix, java.nio.file.Path stateDir) {
+        List<String> args = new ArrayList<>(List.of("hub"));
+        args.addAll(connectionArgs());
+        args.addAll(List.of("--topic-prefix", prefix, "--application-id", prefix + "hub", "--state-dir", stateDir.toString(),
+            "--ops-port", "-1", "--set", "session.timeout.ms=6000", "--set", "commit.interval.ms=200"));
+        return args;
+    }
+
     /** Settings of a {@code ThreatPublisher} writing the sensor events of {@code topics}. */
     public Map<String, Object> publisherConfig(ThreatlineTopics topics) {
         Map<String, Object> config = new HashMap<>();
