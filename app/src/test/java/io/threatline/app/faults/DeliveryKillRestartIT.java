@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,6 @@ import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.OffsetRange;
 import io.threatline.contract.Tlp;
-import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
@@ -60,11 +58,11 @@ class DeliveryKillRestartIT {
     void shouldDeliverEveryRecordAtLeastOnceAndReceiptItAcrossKillNines() throws Exception {
         FaultSeed seed = FaultSeed.forTest("DeliveryKillRestartIT");
         Random random = seed.random();
-        TestCluster cluster = new TestCluster(SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString());
+        TestCluster cluster = TestCluster.shared();
 
         // Given a partner whose agreement delivers to a folder in JSON Lines, files completed every 16 KiB
-        String prefix = "deliverkill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
+        ThreatlineTopics topics = TestCluster.freshTopics("deliverkill");
+        String prefix = topics.prefix();
         Path folder = work.resolve("outbox");
         JsonlOutbox outbox = new JsonlOutbox(folder);
         cluster.createTopics(topics, List.of(PARTNER));
@@ -86,20 +84,14 @@ class DeliveryKillRestartIT {
             feed.start();
 
             // When delivery is killed -9 at random moments and started again after each kill
-            for (int k = 0; k < KILLS; k++) {
+            for (int kill = 0; kill < KILLS; kill++) {
+                int k = kill;
                 ChildJvm deliver = jvms.start("deliver", 256, deliverArgs);
-                boolean whileDelivering = k == 0 || random.nextBoolean();
-                long delayMs = whileDelivering ? random.nextInt(2_000) : random.nextInt(10_000);
-                if (whileDelivering) {
-                    awaitMoreWritten(outbox, "delivery incarnation " + (k + 1) + " writing (" + seed + ")");
-                    Thread.sleep(delayMs);
-                } else {
-                    Thread.sleep(Math.max(0, delayMs - deliver.age().toMillis()));
-                }
-                deliver.kill();
-                kills.add(String.format("kill %d %s +%d ms, at %.1f s of its life, %d lines written by then, %d records on the topic",
-                    k + 1, whileDelivering ? "while writing" : "after start", delayMs, deliver.age().toMillis() / 1000.0,
-                    outbox.written().lines(), feed.acknowledged().size()));
+                KillMoment moment = KillMoment.draw(random, k, Duration.ofSeconds(2), Duration.ofSeconds(10));
+                Duration lived = moment.awaitAndKill(deliver,
+                    () -> awaitMoreWritten(outbox, "delivery incarnation " + (k + 1) + " writing (" + seed + ")"));
+                kills.add(moment.describe(k, lived, outbox.written().lines() + " lines written by then, "
+                    + feed.acknowledged().size() + " records on the topic"));
                 System.out.println("[faults] " + kills.get(kills.size() - 1));
             }
             ChildJvm last = jvms.start("deliver", 256, deliverArgs);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -21,7 +20,6 @@ import io.threatline.app.faults.SensorFeed.Sighting;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.Tlp;
-import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
@@ -53,11 +51,11 @@ class HubRandomKillIT {
     void shouldDeliverEveryIndicatorToEachPartnerExactlyOnceAsNewAcrossRandomKillNines() throws Exception {
         FaultSeed seed = FaultSeed.forTest("HubRandomKillIT");
         Random random = seed.random();
-        TestCluster cluster = new TestCluster(SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString());
+        TestCluster cluster = TestCluster.shared();
 
         // Given two partners with different agreements, and sensors with a backlog that keep publishing
-        String prefix = "hubkill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
+        ThreatlineTopics topics = TestCluster.freshTopics("hubkill");
+        String prefix = topics.prefix();
         cluster.createTopics(topics, List.of(INTERPOL, NCA));
         cluster.putAgreements(topics, List.of(
             TestCluster.agreement(INTERPOL, Tlp.GREEN, AgreementScope.newBuilder().build(), List.of()),
@@ -70,19 +68,16 @@ class HubRandomKillIT {
             feed.start();
 
             // When the hub is killed -9 at random moments and started again after each kill
-            for (int k = 0; k < KILLS; k++) {
+            for (int kill = 0; kill < KILLS; kill++) {
+                int k = kill;
                 ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
-                boolean whileDelivering = k == 0 || random.nextBoolean();
-                long delayMs = whileDelivering ? random.nextInt(3_000) : random.nextInt(12_000);
-                if (whileDelivering) {
-                    partners.awaitNewsBeyond(partners.newsTotal(), "hub incarnation " + (k + 1) + " delivering (" + seed + ")");
-                }
-                partners.pollFor(Duration.ofMillis(whileDelivering ? delayMs : Math.max(0, delayMs - hub.age().toMillis())));
-                hub.kill();
+                KillMoment moment = KillMoment.draw(random, k, Duration.ofSeconds(3), Duration.ofSeconds(12));
+                long before = partners.newsTotal();
+                Duration lived = moment.awaitAndKill(hub,
+                    () -> partners.awaitNewsBeyond(before, "hub incarnation " + (k + 1) + " delivering (" + seed + ")"));
                 partners.poll();
-                kills.add(String.format("kill %d %s +%d ms, at %.1f s of its life, %d NEWs delivered by then, %d indicators published",
-                    k + 1, whileDelivering ? "while delivering" : "after start", delayMs, hub.age().toMillis() / 1000.0,
-                    partners.newsTotal(), feed.indicatorsStarted()));
+                kills.add(moment.describe(k, lived, partners.newsTotal() + " NEWs delivered by then, "
+                    + feed.indicatorsStarted() + " indicators published"));
                 System.out.println("[faults] " + kills.get(kills.size() - 1));
             }
             ChildJvm last = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));

@@ -144,14 +144,6 @@ public final class PartnerFeeds implements AutoCloseable {
         return ids.stream().limit(20).toList();
     }
 
-    /** Keeps reading for {@code duration} (at least one poll). */
-    public void pollFor(Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        do {
-            poll();
-        } while (System.nanoTime() < until);
-    }
-
     /** Reads what is there now (one poll). */
     public void poll() {
         for (ConsumerRecord<String, PartnerIndicator> r : consumer.poll(Duration.ofMillis(200))) {

@@ -26,6 +26,7 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.Tlp;
 import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
@@ -37,6 +38,16 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  * topics, put agreements, tell whether a consumer group has read a topic to its end.
  */
 public record TestCluster(String bootstrapServers, String registryUrl) {
+
+    /** The shared test platform ({@link SharedPlatform}) of this JVM. */
+    public static TestCluster shared() {
+        return new TestCluster(SharedPlatform.bootstrapServers(), SharedPlatform.registryUrl().toString());
+    }
+
+    /** Threatline's topic names under a prefix of their own, {@code <name>-<random>.}, 3 partitions each. */
+    public static ThreatlineTopics freshTopics(String name) {
+        return new ThreatlineTopics(name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".", 3, (short) 1);
+    }
 
     /** {@code --bootstrap-servers ... --schema-registry-url ...} for a {@code threatline} command. */
     public List<String> connectionArgs() {
