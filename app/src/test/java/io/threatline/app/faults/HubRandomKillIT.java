@@ -26,13 +26,15 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  * The hub in its own JVM, killed with SIGKILL {@value #KILLS} times at random moments while
  * sensors keep publishing, each time started again on the same state directory: every indicator
  * reaches each partner exactly once as NEW, and no partner gets anything its agreement does not
- * grant. The moments come from {@link FaultSeed}: the first kill lands while the hub is delivering,
- * each later one either while it delivers or at any moment after the JVM started (start-up,
- * rebalance, state restoration, processing).
+ * grant. The moments come from {@link FaultSeed}: the first kill lands while the hub is delivering
+ * (up to 3 s after it delivered another {@value #WORKING} indicators), each later one either so or at
+ * any moment of its first 12 s (start-up, rebalance, state restoration, processing).
  */
 class HubRandomKillIT {
 
     private static final int KILLS = 3;
+    /** A hub works once it has delivered this many more indicators (the first few come while it warms up). */
+    private static final int WORKING = 50;
     private static final String INTERPOL = "interpol";
     private static final String NCA = "nca-tovar";
     /** Interpol: indicators up to TLP:GREEN, any type or family. */
@@ -74,7 +76,7 @@ class HubRandomKillIT {
                 KillMoment moment = KillMoment.draw(random, k, Duration.ofSeconds(3), Duration.ofSeconds(12));
                 long before = partners.newsTotal();
                 Duration lived = moment.awaitAndKill(hub,
-                    () -> partners.awaitNewsBeyond(before, "hub incarnation " + (k + 1) + " delivering (" + seed + ")"));
+                    () -> partners.awaitNewsBeyond(before + WORKING, "hub incarnation " + (k + 1) + " delivering (" + seed + ")"));
                 partners.poll();
                 kills.add(moment.describe(k, lived, partners.newsTotal() + " NEWs delivered by then, "
                     + feed.indicatorsStarted() + " indicators published"));
