@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     description = {
         "Delivers each partner's feed (ti.partner.<partner>.*) through the channels its agreement names: syslog (CEF/LEEF), webhook, files, a Kafka JSON mirror. One consumer group per partner and channel; offsets are committed only after the channel confirmed and a hash-chained receipt was written to ti.delivery-audit.v1. A failing receiver is retried with backoff and holds only its own partner's feed. Agreements are followed live: an ended agreement stops its delivery. With --taxii-keystore it also serves a TAXII 2.1 server (one API root per partner with a taxii channel, HTTP Basic with the password its agreement references); every page served is receipted too. Runs until Ctrl-C.",
         "",
-        "Exit codes: 0 stopped cleanly; 1 failure; 2 usage error."})
+        "Exit codes: 1 failure; 2 usage error. Ctrl-C or SIGTERM stops it cleanly (receipts written, offsets committed); the exit code is then the signal's, 130 or 143, as for any JVM."})
 public final class DeliverCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {
         "Runs the hub: validation, dedup, enrichment and partner agreements (Kafka Streams, exactly-once). It validates sensor events (invalid ones to the dead-letter topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
         "",
-        "Exit codes: 0 stopped cleanly; 1 the hub failed; 2 usage error."})
+        "Exit codes: 1 the hub failed; 2 usage error. Ctrl-C or SIGTERM stops it cleanly (the transaction in flight committed or aborted, the consumer group left); the exit code is then the signal's, 130 or 143, as for any JVM."})
 public final class HubCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
         "",
         "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; records carry the events' time, so hourly statistics windows close within a minute.",
         "",
-        "Exit codes: 0 stopped cleanly; 1 a part failed; 2 usage error."})
+        "Exit codes: 1 a part failed; 2 usage error. Ctrl-C or SIGTERM stops every part cleanly; the exit code is then the signal's, 130 or 143, as for any JVM."})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
