@@ -8,9 +8,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,11 +20,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * resolves it to the reader's schema — the generated class's when one is given or
  * {@code specific.avro.reader} is on, else the writer's own (GenericRecord). Avro's schema
  * resolution makes an older reader read newer compatible data and the other way round.
+ *
+ * <p>Whatever the bytes, {@link #deserialize} returns a record or throws a
+ * {@link SerializationException} saying why; it never allocates more than a small multiple of the
+ * record's size (see {@link BoundedBinaryDecoder}). A {@link SchemaRegistryException} says the
+ * writer's schema could not be had: {@link SchemaRegistryException#isRetriable()} tells a registry
+ * outage, after which the same bytes may read fine, from an unknown schema id, which never will.
  */
 public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
 
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
-    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
     private Class<? extends SpecificRecord> targetType;
     private Schema genericReaderSchema;
     private SchemaRegistryClient client;
@@ -81,9 +84,8 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         int id = ConfluentWireFormat.schemaId(data, topic);
         DatumReader<Object> reader = readers.computeIfAbsent(id, this::newReader);
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
-                data.length - ConfluentWireFormat.HEADER_LENGTH, decoders.get());
-            decoders.set(decoder);
+            BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
+                data.length - ConfluentWireFormat.HEADER_LENGTH);
             Object value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("Record of topic '" + topic + "' with schema id " + id

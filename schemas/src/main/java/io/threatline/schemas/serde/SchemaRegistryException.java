@@ -1,5 +1,7 @@
 package io.threatline.schemas.serde;
 
+import java.util.Optional;
+
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -40,5 +42,34 @@ public class SchemaRegistryException extends SerializationException {
     /** The registry could not be reached (connection refused, timeout, DNS). */
     public boolean isUnreachable() {
         return errorCode == UNREACHABLE;
+    }
+
+    /**
+     * Whether the same call may succeed later with nothing about the request changed: the registry
+     * could not be reached, failed (HTTP 5xx), timed out (408), asked for fewer requests (429) or
+     * refused the client's credentials (401, 403 — fixed by an operator, not by the data). Such a
+     * failure says nothing about the record being read or written: a reader must wait for the
+     * registry rather than reject the record. Everything else — no such schema id, subject or
+     * version, an incompatible or invalid schema — is the registry's answer about the schema, and
+     * asking again gets the same answer.
+     */
+    public boolean isRetriable() {
+        return isUnreachable() || httpStatus >= 500 || httpStatus == 401 || httpStatus == 403 || httpStatus == 408
+            || httpStatus == 429;
+    }
+
+    /**
+     * The retriable registry failure behind {@code failure}, if there is one in its cause chain —
+     * for code that sees a registry failure wrapped by Kafka (a serializer called by a producer or
+     * by Kafka Streams) and must tell an outage from a bad record.
+     */
+    public static Optional<SchemaRegistryException> retriableIn(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+            if (t instanceof SchemaRegistryException e && e.isRetriable()) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -109,6 +109,49 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
+    void shouldTellARegistryOutageFromAnUnknownSchemaId() throws Exception {
+        byte[] record = ConfluentAvroSerde.specific(ThreatEvent.class, registry, config, false)
+            .serializer().serialize(TOPIC, SampleEvents.shylockDomain(3));
+        URI nobody = URI.create("http://localhost:" + FreePorts.any());
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("localhost", 0), 0);
+        failing.createContext("/", exchange -> {
+            byte[] body = "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}".getBytes();
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        failing.start();
+        try {
+            URI broken = URI.create("http://localhost:" + failing.getAddress().getPort());
+
+            SchemaRegistryException unreachable = readFailure(nobody, record);
+            SchemaRegistryException serverError = readFailure(broken, record);
+            SchemaRegistryException unknownId = (SchemaRegistryException) org.assertj.core.api.Assertions.catchThrowable(() ->
+                new ConfluentAvroDeserializer<>(registry, ThreatEvent.class, config, false).deserialize(TOPIC, new byte[] {0, 0, 0, 0x30, 0x39, 2}));
+
+            assertThat(unreachable.isRetriable()).as("connection refused").isTrue();
+            assertThat(serverError.isRetriable()).as("HTTP 503").isTrue();
+            assertThat(serverError.httpStatus()).isEqualTo(503);
+            assertThat(unknownId.isRetriable()).as("no schema with that id").isFalse();
+            assertThat(unknownId.isNotFound()).isTrue();
+            assertThat(SchemaRegistryException.retriableIn(new IllegalStateException("wrapped", new RuntimeException(serverError))))
+                .containsSame(serverError);
+            assertThat(SchemaRegistryException.retriableIn(new RuntimeException(unknownId))).isEmpty();
+        } finally {
+            failing.stop(0);
+        }
+    }
+
+    private SchemaRegistryException readFailure(URI registryUrl, byte[] record) {
+        SchemaRegistryClient client = new RestSchemaRegistryClient(List.of(registryUrl), Duration.ofSeconds(5), Optional.empty());
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() ->
+            new ConfluentAvroDeserializer<>(client, ThreatEvent.class, config, false).deserialize(TOPIC, record));
+        assertThat(thrown).isInstanceOf(SchemaRegistryException.class);
+        return (SchemaRegistryException) thrown;
+    }
+
+    @Test
     void shouldReportTruncatedAvroAsASerializationErrorNotACrash() {
         ConfluentAvroSerde<ThreatEvent> serde = ConfluentAvroSerde.specific(ThreatEvent.class, registry, config, false);
         byte[] bytes = serde.serializer().serialize(TOPIC, SampleEvents.shylockDomain(6));
