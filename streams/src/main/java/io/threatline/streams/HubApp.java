@@ -8,8 +8,6 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.SchemaRegistryClient;
@@ -20,11 +18,11 @@ import io.threatline.streams.topology.HubTopology;
 
 /**
  * The hub as a running Kafka Streams application: exactly-once (v2), the topology of
- * {@link HubTopology}, one registry client shared by all serdes. Only wiring and lifecycle here.
+ * {@link HubTopology}, one registry client shared by all serdes, and {@link HubThreadFailures}
+ * deciding what a failed stream thread means. Only wiring and lifecycle here.
  */
 public final class HubApp implements AutoCloseable {
 
-    private static final Logger LOGGER = LoggerFactory.getLogger(HubApp.class);
     public static final String DEFAULT_APPLICATION_ID = "threatline-hub";
 
     private final KafkaStreams streams;
@@ -43,10 +41,7 @@ public final class HubApp implements AutoCloseable {
         HubSerdes serdes = new HubSerdes(registry, Map.of());
         Topology topology = HubTopology.build(config, serdes, counters, ReferenceEnrichment.fromGlobalStores());
         this.streams = new KafkaStreams(topology, streamsProperties(settings, stateDir));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOGGER.error("Hub stream thread failed; shutting the hub down: {}", e.toString());
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new HubThreadFailures(counters));
     }
 
     static Properties streamsProperties(Map<String, Object> settings, Path stateDir) {

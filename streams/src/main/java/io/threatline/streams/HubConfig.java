@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 import io.threatline.schemas.config.PositiveDuration;
 
@@ -31,8 +32,24 @@ public final class HubConfig extends AbstractConfig {
     public static final String SCAN_INTERVAL = PREFIX + "scan.interval";
     public static final String STATISTICS_GRACE = PREFIX + "statistics.grace";
     public static final String STATISTICS_FLUSH_INTERVAL = PREFIX + "statistics.flush.interval";
+    public static final String REGISTRY_WAIT = PREFIX + "registry.wait";
+    /** The longest a stream thread may block waiting for the registry: well inside Streams' 10 s transaction timeout. */
+    static final Duration MAX_REGISTRY_WAIT = Duration.ofSeconds(5);
 
     private static final ConfigDef.Validator DURATION = PositiveDuration.INSTANCE;
+
+    private static final ConfigDef.Validator SHORT_WAIT = (name, value) -> {
+        Duration wait;
+        try {
+            wait = Duration.parse(String.valueOf(value));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(name, value, "is not an ISO-8601 duration; use e.g. PT3S or PT0.5S");
+        }
+        if (wait.isNegative() || wait.compareTo(MAX_REGISTRY_WAIT) > 0) {
+            throw new ConfigException(name, value, "must be between PT0S and " + MAX_REGISTRY_WAIT
+                + ": a stream thread that blocks longer outlives its exactly-once transaction");
+        }
+    };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
         .define(TOPIC_PREFIX, Type.STRING, ThreatlineTopics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of Threatline's topic names.")
@@ -49,7 +66,11 @@ public final class HubConfig extends AbstractConfig {
             "How long after its end a statistics window still accepts late indicators; its final count comes out then.")
         .define(STATISTICS_FLUSH_INTERVAL, Type.STRING, "PT1S", DURATION, Importance.LOW,
             "How often (stream time, and wall-clock time) each task forwards its partial statistics counts to the windowed "
-                + "counts; keep it well below the grace.");
+                + "counts; keep it well below the grace.")
+        .define(REGISTRY_WAIT, Type.STRING, "PT3S", SHORT_WAIT, Importance.LOW,
+            "How long validation keeps asking an unavailable schema registry (unreachable, HTTP 5xx) for a sensor event's "
+                + "schema before it fails the stream thread, which is then replaced and reads the record again from the last "
+                + "commit. A valid event is never dead-lettered for a registry outage. At most PT5S.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -78,6 +99,10 @@ public final class HubConfig extends AbstractConfig {
 
     public Duration statisticsFlushInterval() {
         return duration(STATISTICS_FLUSH_INTERVAL);
+    }
+
+    public Duration registryWait() {
+        return duration(REGISTRY_WAIT);
     }
 
     private Duration duration(String name) {

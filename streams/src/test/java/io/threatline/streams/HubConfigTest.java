@@ -22,6 +22,7 @@ class HubConfigTest {
         assertThat(config.lifetimes().of(IndicatorType.URL)).isEqualTo(Duration.ofDays(90));
         assertThat(config.lifetimes().of(IndicatorType.SHA256)).isEqualTo(Duration.ofDays(365));
         assertThat(config.topics().sensorEvents()).isEqualTo("ti.sensor-events.v1");
+        assertThat(config.registryWait()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
@@ -36,5 +37,9 @@ class HubConfigTest {
         assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.SCAN_INTERVAL, "-PT1M")))
             .isInstanceOf(ConfigException.class)
             .hasMessageContaining("threatline.hub.scan.interval");
+        assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.REGISTRY_WAIT, "PT30S")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("threatline.hub.registry.wait")
+            .hasMessageContaining("between PT0S and PT5S");
     }
 }

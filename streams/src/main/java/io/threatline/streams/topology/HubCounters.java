@@ -15,6 +15,10 @@ public final class HubCounters {
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder suppressed = new LongAdder();
     public final LongAdder indicatorChanges = new LongAdder();
+    /** Records validation had to wait for because the schema registry was unavailable. */
+    public final LongAdder registryWaits = new LongAdder();
+    /** Stream threads that failed for a schema registry outage and were replaced. */
+    public final LongAdder threadsReplaced = new LongAdder();
     private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deliveredByPartner = new ConcurrentHashMap<>();
 

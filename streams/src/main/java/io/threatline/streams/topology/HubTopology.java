@@ -90,7 +90,7 @@ public final class HubTopology {
 
         KStream<String, Validated> validated = builder
             .stream(topics.sensorEvents(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
-            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters), Named.as("validate"));
+            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters, config.registryWait()), Named.as("validate"));
 
         var branches = validated.split(Named.as("validated-"))
             .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))

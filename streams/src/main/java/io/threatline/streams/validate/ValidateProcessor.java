@@ -2,9 +2,12 @@ package io.threatline.streams.validate;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,41 +20,76 @@ import io.threatline.streams.topology.HubCounters;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.validation.ThreatEventValidator;
 
 /**
  * First stage of the hub: turns raw bytes into a validated event keyed by its canonical indicator
  * id, or into a dead letter that keeps the original bytes, the reason and where the record came
  * from. Nothing here throws on bad input: a bad record never stops processing.
+ *
+ * <p>Bad input is what the bytes themselves decide: no Confluent wire-format header, Avro that does
+ * not decode, a schema id the registry says it has never had (404), an event that breaks the
+ * contract. A schema registry that cannot answer (unreachable, HTTP 5xx; see
+ * {@link SchemaRegistryException#isRetriable()}) decides nothing about the record — dead-lettering
+ * a valid event for it would lose it for every partner — so the record is not consumed:
+ * <ol>
+ *   <li>validation first asks again, with backoff, for up to {@code threatline.hub.registry.wait}
+ *       (a few seconds), riding out a registry restart without disturbing anything. The stream
+ *       thread blocks meanwhile, which is safe only briefly: under exactly-once its open transaction
+ *       is aborted by the broker after {@code transaction.timeout.ms} (10 s in Kafka Streams), and
+ *       the consumer leaves the group after {@code max.poll.interval.ms}; hence the short cap;</li>
+ *   <li>then it throws {@link RegistryUnavailableException}. Kafka Streams' processing exception
+ *       handler (the default, log-and-fail) fails the stream thread; the hub's uncaught-exception
+ *       handler ({@code HubApp}) replaces the thread for a registry outage, and the new thread
+ *       resumes from the last commit. Exactly-once makes that safe: the aborted transaction takes
+ *       back whatever the failed thread wrote after the commit, and the record is read again.</li>
+ * </ol>
+ * Retrying inside the processor without bound instead would outlive the transaction and the poll
+ * interval and get the thread fenced out anyway; failing at once would restart the thread (and
+ * rebalance) for every blip of the registry. A replacement costs a rebalance: the failed thread's
+ * member stays in the group until its {@code session.timeout.ms} expires, and under exactly-once
+ * its tasks' stores are restored from their changelogs. That is the price of a long outage, paid
+ * about once per session timeout while it lasts; nothing is consumed, and the hub goes on by
+ * itself when the registry answers. The processing exception handler must stay one that fails: a
+ * continuing one would drop the record.
  */
 public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], String, Validated> {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ValidateProcessor.class);
     public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
     public static final String EMPTY_RECORD = "EMPTY_RECORD";
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final Deserializer<ThreatEvent> deserializer;
     private final HubCounters counters;
+    private final Duration registryWait;
 
-    public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters) {
+    /**
+     * @param registryWait how long to keep asking an unavailable schema registry before failing the
+     *                     stream thread (zero: fail at once)
+     */
+    public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters, Duration registryWait) {
         this.deserializer = deserializer;
         this.counters = counters;
+        this.registryWait = registryWait;
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        counters.eventsIn.increment();
         if (record.value() == null) {
+            counters.eventsIn.increment();
             reject(record, EMPTY_RECORD, "the record has no value (a tombstone is not a sensor event)");
             return;
         }
-        ThreatEvent event;
-        try {
-            event = deserializer.deserialize(topic(), record.value());
-        } catch (RuntimeException e) {
-            reject(record, DESERIALIZATION_FAILED, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        Optional<ThreatEvent> read = deserialize(record);
+        // Counted once the record's fate is known: a record the registry kept us from reading is read again.
+        counters.eventsIn.increment();
+        if (read.isEmpty()) {
             return;
         }
+        ThreatEvent event = read.get();
         Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event);
         if (!valid.isOk()) {
             reject(record, valid.rejection().code(), valid.rejection().message());
@@ -60,6 +98,61 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         String id = valid.value().id();
         boolean sameKey = record.key() != null && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
         context().forward(record.withKey(id).withValue(new Validated.Valid(event, id, sameKey)));
+    }
+
+    /**
+     * The event, or empty once the record has been dead-lettered.
+     *
+     * @throws RegistryUnavailableException when the registry stayed unavailable for the whole wait
+     */
+    private Optional<ThreatEvent> deserialize(Record<byte[], byte[]> record) {
+        long deadline = System.nanoTime() + registryWait.toNanos();
+        Duration pause = FIRST_RETRY;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(deserializer.deserialize(topic(), record.value()));
+            } catch (SerializationException e) {
+                Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(e);
+                if (outage.isEmpty()) {
+                    rejectUnreadable(record, e);
+                    return Optional.empty();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new RegistryUnavailableException("The schema registry is unavailable: could not read " + where()
+                        + " after " + attempt + " attempt(s) over " + registryWait + "; the stream thread fails so that "
+                        + "the record is read again from the last commit — " + outage.get().getMessage(), outage.get());
+                }
+                if (attempt == 1) {
+                    counters.registryWaits.increment();
+                    LOGGER.warn("Schema registry unavailable while reading {}; asking again for up to {}: {}", where(),
+                        registryWait, outage.get().getMessage());
+                }
+                sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
+                pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+            } catch (RuntimeException e) {
+                // A deserializer breaking its contract (only SerializationException) is still about these bytes.
+                rejectUnreadable(record, e);
+                return Optional.empty();
+            }
+        }
+    }
+
+    private void rejectUnreadable(Record<byte[], byte[]> record, RuntimeException e) {
+        reject(record, DESERIALIZATION_FAILED, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis(), (int) (pause.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("Interrupted while waiting for the schema registry", e);
+        }
+    }
+
+    private String where() {
+        return context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("a record");
     }
 
     private void reject(Record<byte[], byte[]> record, String code, String reason) {

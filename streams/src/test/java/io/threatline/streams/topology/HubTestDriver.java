@@ -23,6 +23,7 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.enrich.ReferenceEnrichment;
@@ -45,7 +46,11 @@ final class HubTestDriver implements AutoCloseable {
     final TestOutputTopic<String, Indicator> indicators;
 
     HubTestDriver(Map<String, Object> hubSettings) {
-        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        this(hubSettings, new InMemorySchemaRegistryClient());
+    }
+
+    /** With the registry client the hub's serdes use (and the test's, which share them). */
+    HubTestDriver(Map<String, Object> hubSettings, SchemaRegistryClient registry) {
         serdes = new HubSerdes(registry, Map.of());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hub-test");
