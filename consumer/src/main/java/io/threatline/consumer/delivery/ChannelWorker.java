@@ -145,11 +145,18 @@ public final class ChannelWorker implements Runnable {
                 }
                 Optional<Pending> pending = decode(raw);
                 if (pending.isEmpty()) {
+                    // The records before it first: committing past them before they are delivered loses them in a crash.
+                    if (!run.isEmpty() && !deliverRun(c, run)) {
+                        return;
+                    }
+                    run = new ArrayList<>();
                     commit(c, raw);
                     continue;
                 }
                 if (!run.isEmpty() && !sameAgreement(run.get(0), pending.get())) {
-                    deliverRun(c, run);
+                    if (!deliverRun(c, run)) {
+                        return;
+                    }
                     run = new ArrayList<>();
                 }
                 run.add(pending.get());
@@ -186,7 +193,8 @@ public final class ChannelWorker implements Runnable {
     }
 
     /** Delivers records of one partition under one agreement version, then commits after them. */
-    private void deliverRun(KafkaConsumer<byte[], byte[]> c, List<Pending> run) {
+    /** @return false when the worker was stopped before the run was delivered and committed */
+    private boolean deliverRun(KafkaConsumer<byte[], byte[]> c, List<Pending> run) {
         List<Pending> sendable = new ArrayList<>();
         for (Pending p : run) {
             Optional<String> why = sink.cannotExpress(p.record());
@@ -201,10 +209,11 @@ public final class ChannelWorker implements Runnable {
             DeliveryBatch batch = new DeliveryBatch(partnerId, channel, first.agreementId(), first.agreementVersion(),
                 sendable.stream().map(Pending::record).toList());
             if (!deliverWithRetry(c, batch, sendable)) {
-                return;
+                return false;
             }
         }
         commit(c, run.get(run.size() - 1).raw());
+        return true;
     }
 
     /** @return false when the worker was stopped before the batch was confirmed */

@@ -151,12 +151,22 @@ public final class DeliveryFixture implements AutoCloseable {
     }
 
     public void send(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Writes to the given partition, for tests that need records in one order. */
+    public void send(String topic, int partition, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, partition, key, value));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
+
 
     /** Every record now in {@code topic}, values decoded with {@code decode}. */
     public <T> List<T> readAll(String topic, java.util.function.BiFunction<String, byte[], T> decode) {

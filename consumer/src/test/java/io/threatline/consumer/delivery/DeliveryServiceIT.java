@@ -161,6 +161,32 @@ class DeliveryServiceIT {
     }
 
     @Test
+    void shouldCommitPastABadRecordOnlyAfterTheGoodOnesBeforeItAreDelivered() throws Exception {
+        // Given five good records and then one that is not Avro, in one partition (one poll, most likely)
+        fixture.createPartnerTopics("alpha");
+        fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.WEBHOOK, SETTINGS));
+        String topic = fixture.topics.partnerIndicators("alpha");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            io.threatline.contract.PartnerIndicator indicator = DeliveryFixture.indicator("alpha", n, 1);
+            ids.add(indicator.getIndicatorId());
+            fixture.send(topic, 0, indicator.getIndicatorId(), fixture.serdes.partnerIndicator.serializer().serialize(topic, indicator));
+        }
+        fixture.send(topic, 0, "garbage", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        // When the service runs
+        start();
+
+        // Then the five are delivered, the bad one dead-lettered, and the committed offset ends after all six — it never
+        // moved past the good ones before they were delivered, nor back behind the bad one afterwards
+        await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5
+            && fixture.readAll(fixture.topics.partnerDeadLetter("alpha"), (k, v) -> v).size() == 1);
+        assertThat(factory.sink("alpha").deliveredIds()).containsExactlyElementsOf(ids);
+        await().atMost(WAIT).until(() -> committed("alpha") == 6);
+        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> committed("alpha") == 6);
+    }
+
+    @Test
     void shouldContinueTheChainAfterARestartWithoutRedeliveringConfirmedBatches() throws Exception {
         // Given a first run that delivered 60 records
         fixture.createPartnerTopics("alpha");
