@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -104,6 +105,9 @@ public final class AuditLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AuditException("interrupted while writing a receipt for partner " + partnerId, e);
             } catch (ExecutionException | TimeoutException e) {
+                throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+            } catch (KafkaException e) {
+                // Thrown by send itself: the serializer could not get the receipt's schema id (registry unavailable), no buffer.
                 throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
             }
             heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));

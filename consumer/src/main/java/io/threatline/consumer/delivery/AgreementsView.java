@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -23,15 +26,37 @@ import org.slf4j.LoggerFactory;
 
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.serde.SchemaRegistryException;
 
 /**
  * The current agreement of every partner, read from the compacted agreements topic from its
  * beginning and followed while running (no consumer group: every delivery process sees all of
  * them). A tombstone removes the partner's agreement. Listeners hear of every change.
+ *
+ * <p>An agreement that cannot be read grants nothing (fail closed). When that is because the schema
+ * registry is unavailable rather than the record being bad, the record is read again every
+ * {@link #REGISTRY_RETRY} until the registry answers, so the partner's delivery resumes by itself;
+ * meanwhile its partition is held at that record (later changes wait behind it) and the partner has
+ * no agreement. Such a partition counts as read for {@link #start}: delivery starts for everyone
+ * else during a registry outage.
  */
 public final class AgreementsView implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(AgreementsView.class);
+    static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
+
+    /** What reading one agreement record did: changed the agreements, and/or must be read again later. */
+    private enum Applied {
+        UNCHANGED(false, false), CHANGED(true, false), HELD(false, true), HELD_CHANGED(true, true);
+
+        final boolean changed;
+        final boolean held;
+
+        Applied(boolean changed, boolean held) {
+            this.changed = changed;
+            this.held = held;
+        }
+    }
 
     private final Map<String, PartnerAgreement> agreements = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -87,19 +112,35 @@ public final class AgreementsView implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
                 boolean changed = false;
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    changed |= apply(record);
+                Set<TopicPartition> held = new HashSet<>();
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                        Applied applied = apply(record);
+                        changed |= applied.changed;
+                        if (applied.held) {
+                            consumer.seek(partition, record.offset());
+                            held.add(partition);
+                            break;
+                        }
+                    }
                 }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                if (caughtUp.getCount() > 0
+                    && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
                     caughtUp.countDown();
                     changed = true;
                 }
                 if (changed && caughtUp.getCount() == 0) {
                     onChange.run();
                 }
+                if (!held.isEmpty()) {
+                    Thread.sleep(REGISTRY_RETRY.toMillis());
+                }
             }
         } catch (WakeupException stopping) {
             // closing
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
         } finally {
@@ -107,26 +148,34 @@ public final class AgreementsView implements AutoCloseable {
         }
     }
 
-    private boolean apply(ConsumerRecord<String, byte[]> record) {
+    private Applied apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
-            return false;
+            return Applied.UNCHANGED;
         }
         if (record.value() == null) {
             if (agreements.remove(record.key()) != null) {
                 LOGGER.info("Agreement of {} ended (tombstone): its delivery stops", record.key());
             }
-            return true;
+            return Applied.CHANGED;
         }
         try {
             PartnerAgreement agreement = serdes.agreement.deserializer().deserialize(topic, record.value());
             agreements.put(agreement.getPartnerId(), agreement);
             LOGGER.info("Agreement {} v{} of {} read", agreement.getAgreementId(), agreement.getVersion(), agreement.getPartnerId());
-            return true;
+            return Applied.CHANGED;
         } catch (RuntimeException e) {
             // Fail closed: an agreement we cannot read grants nothing.
-            agreements.remove(record.key());
+            boolean removed = agreements.remove(record.key()) != null;
+            Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(e);
+            if (outage.isPresent()) {
+                if (removed) {
+                    LOGGER.warn("Agreement of {} at offset {} cannot be read while the schema registry is unavailable; its "
+                        + "delivery stops until it can be: {}", record.key(), record.offset(), outage.get().getMessage());
+                }
+                return removed ? Applied.HELD_CHANGED : Applied.HELD;
+            }
             LOGGER.error("Agreement of {} at offset {} cannot be read, its delivery stops: {}", record.key(), record.offset(), e.getMessage());
-            return true;
+            return Applied.CHANGED;
         }
     }
 

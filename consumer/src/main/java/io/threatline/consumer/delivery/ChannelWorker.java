@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
@@ -38,6 +40,14 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  * the channel works again; permanent ones put the batch in the partner's dead letter with the
  * reason. Each worker runs on its own thread with its own consumer, so one partner's outage never
  * slows another's delivery.
+ *
+ * <p>A record that cannot be decoded goes to the partner's dead letter ({@code
+ * DESERIALIZATION_FAILED}) — but only when the bytes are at fault (not the wire format, Avro that
+ * does not decode, a schema id the registry never had). A schema registry that cannot answer (see
+ * {@link SchemaRegistryException#isRetriable()}) is an outage like a channel's: the feed is held
+ * at that record and retried with the same backoff, partitions paused and the consumer kept in its
+ * group, the channel counted as failing, until the registry answers; the same for a dead letter or
+ * a receipt whose schema the registry must first take.
  */
 public final class ChannelWorker implements Runnable {
 
@@ -143,7 +153,10 @@ public final class ChannelWorker implements Runnable {
                 if (!running) {
                     return;
                 }
-                Optional<Pending> pending = decode(raw);
+                Optional<Pending> pending = decode(c, raw);
+                if (!running) {
+                    return;
+                }
                 if (pending.isEmpty()) {
                     // The records before it first: committing past them before they are delivered loses them in a crash.
                     if (!run.isEmpty() && !deliverRun(c, run)) {
@@ -171,19 +184,66 @@ public final class ChannelWorker implements Runnable {
     private record Pending(DeliveryRecord record, ConsumerRecord<byte[], byte[]> raw) {
     }
 
-    private Optional<Pending> decode(ConsumerRecord<byte[], byte[]> raw) {
+    /** The record to deliver; empty for a tombstone, a dead-lettered record, or when the worker was stopped. */
+    private Optional<Pending> decode(KafkaConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> raw) {
         if (raw.value() == null) {
             return Optional.empty();
         }
         Deserializer<? extends SpecificRecord> deserializer = raw.topic().equals(indicatorsTopic)
             ? serdes.partnerIndicator.deserializer() : serdes.trendStatistic.deserializer();
+        Optional<SpecificRecord> value;
         try {
-            SpecificRecord value = deserializer.deserialize(raw.topic(), raw.value());
-            String key = raw.key() == null ? "" : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
-            return Optional.of(new Pending(new DeliveryRecord(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value), raw));
+            value = withRegistry(c, "read " + raw.topic() + "-" + raw.partition() + "@" + raw.offset(),
+                () -> deserializer.deserialize(raw.topic(), raw.value()));
         } catch (RuntimeException e) {
-            deadLetter(List.of(raw), "DESERIALIZATION_FAILED", "cannot read the record: " + e.getMessage());
+            // The deserializer's contract is a SerializationException; anything else is still about these bytes.
+            deadLetter(c, List.of(raw), "DESERIALIZATION_FAILED", "cannot read the record: " + e.getMessage());
             return Optional.empty();
+        }
+        String key = raw.key() == null ? "" : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
+        return value.map(v -> new Pending(new DeliveryRecord(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, v), raw));
+    }
+
+    /**
+     * Runs a step that may need the schema registry, holding the feed while the registry is
+     * unavailable: the partitions paused (the consumer still polled, so it stays in its group), the
+     * channel counted as failing, the step retried with backoff until it works. Any other failure
+     * is the step's to report.
+     *
+     * @return the step's result, or empty when the worker was stopped while waiting
+     */
+    private <T> Optional<T> withRegistry(KafkaConsumer<byte[], byte[]> c, String what, Supplier<T> step) {
+        int attempt = 0;
+        Set<TopicPartition> paused = Set.of();
+        try {
+            while (running) {
+                try {
+                    T result = step.get();
+                    if (attempt > 0 && counters.failingSince.getAndSet(0) > 0) {
+                        LOGGER.info("{}: the schema registry answers again; went on after {} retries", name(), attempt);
+                    }
+                    return Optional.of(result);
+                } catch (RuntimeException e) {
+                    Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(e);
+                    if (outage.isEmpty()) {
+                        throw e;
+                    }
+                    if (counters.failingSince.compareAndSet(0, System.currentTimeMillis())) {
+                        LOGGER.warn("{}: schema registry unavailable, holding the feed and retrying with backoff (could not {}): {}",
+                            name(), what, outage.get().getMessage());
+                    } else {
+                        LOGGER.debug("{}: schema registry still unavailable (attempt {}): {}", name(), attempt + 1, outage.get().getMessage());
+                    }
+                    counters.retries.increment();
+                    if (paused.isEmpty()) {
+                        paused = pauseUnpaused(c);
+                    }
+                    sleepPolling(c, backoff.delay(attempt++));
+                }
+            }
+            return Optional.empty();
+        } finally {
+            c.resume(paused);
         }
     }
 
@@ -199,7 +259,9 @@ public final class ChannelWorker implements Runnable {
         for (Pending p : run) {
             Optional<String> why = sink.cannotExpress(p.record());
             if (why.isPresent()) {
-                deadLetter(List.of(p.raw()), "CHANNEL_CANNOT_EXPRESS", why.get());
+                if (!deadLetter(c, List.of(p.raw()), "CHANNEL_CANNOT_EXPRESS", why.get())) {
+                    return false;
+                }
             } else {
                 sendable.add(p);
             }
@@ -236,8 +298,7 @@ public final class ChannelWorker implements Runnable {
                     if (e.isPermanent()) {
                         LOGGER.warn("{} refused a batch of {} record(s) for good ({}): {}; sent to {}'s dead letter",
                             name(), batch.size(), e.reasonCode(), e.getMessage(), partnerId);
-                        deadLetter(pending.stream().map(Pending::raw).toList(), e.reasonCode(), e.getMessage());
-                        return true;
+                        return deadLetter(c, pending.stream().map(Pending::raw).toList(), e.reasonCode(), e.getMessage());
                     }
                     if (counters.failingSince.compareAndSet(0, System.currentTimeMillis())) {
                         LOGGER.warn("{} unavailable, holding its feed and retrying with backoff: {}", name(), e.getMessage());
@@ -246,17 +307,14 @@ public final class ChannelWorker implements Runnable {
                     }
                     counters.retries.increment();
                     if (paused.isEmpty()) {
-                        paused = c.assignment();
-                        c.pause(paused);
+                        paused = pauseUnpaused(c);
                     }
                     sleepPolling(c, backoff.delay(attempt++));
                 }
             }
             return false;
         } finally {
-            if (!paused.isEmpty()) {
-                c.resume(paused);
-            }
+            c.resume(paused);
         }
     }
 
@@ -287,25 +345,47 @@ public final class ChannelWorker implements Runnable {
 
     private void writeReceipt(KafkaConsumer<byte[], byte[]> c, DeliveryBatch batch, Instant confirmed) {
         int attempt = 0;
-        while (true) {
-            try {
-                audit.append(partnerId, channel, sink.target(), batch.agreementId(), batch.agreementVersion(),
-                    batch.recordIds(), batch.offsetRanges(), confirmed);
-                return;
-            } catch (AuditLog.AuditException e) {
-                if (!running) {
-                    throw e;
+        Set<TopicPartition> paused = Set.of();
+        try {
+            while (true) {
+                try {
+                    audit.append(partnerId, channel, sink.target(), batch.agreementId(), batch.agreementVersion(),
+                        batch.recordIds(), batch.offsetRanges(), confirmed);
+                    return;
+                } catch (AuditLog.AuditException e) {
+                    if (!running) {
+                        throw e;
+                    }
+                    // The batch is delivered; without its receipt its offsets must not be committed.
+                    LOGGER.warn("{}: receipt not written yet, retrying: {}", name(), e.getMessage());
+                    if (paused.isEmpty()) {
+                        paused = pauseUnpaused(c);
+                    }
+                    sleepPolling(c, backoff.delay(attempt++));
                 }
-                // The batch is delivered; without its receipt its offsets must not be committed.
-                LOGGER.warn("{}: receipt not written yet, retrying: {}", name(), e.getMessage());
-                sleepPolling(c, backoff.delay(attempt++));
             }
+        } finally {
+            c.resume(paused);
         }
     }
 
-    private void deadLetter(List<ConsumerRecord<byte[], byte[]>> records, String code, String reason) {
-        deadLetters.write(partnerId, "deliver:" + channel.name().toLowerCase(java.util.Locale.ROOT), code, reason, records);
-        counters.deadLettered.add(records.size());
+    /** Pauses every assigned partition not paused yet, and returns those, for the caller to resume. */
+    private static Set<TopicPartition> pauseUnpaused(KafkaConsumer<byte[], byte[]> c) {
+        Set<TopicPartition> toPause = new java.util.HashSet<>(c.assignment());
+        toPause.removeAll(c.paused());
+        c.pause(toPause);
+        return toPause;
+    }
+
+    /** @return false when the worker was stopped before the dead letters were written */
+    private boolean deadLetter(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records, String code,
+                               String reason) {
+        Optional<Boolean> written = withRegistry(c, "write a dead letter", () -> {
+            deadLetters.write(partnerId, "deliver:" + channel.name().toLowerCase(java.util.Locale.ROOT), code, reason, records);
+            return true;
+        });
+        written.ifPresent(w -> counters.deadLettered.add(records.size()));
+        return written.isPresent();
     }
 
     private void commit(KafkaConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> last) {

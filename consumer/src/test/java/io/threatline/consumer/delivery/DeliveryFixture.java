@@ -50,10 +50,15 @@ public final class DeliveryFixture implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public DeliveryFixture() {
+        this(SharedPlatform.registryUrl());
+    }
+
+    /** On the shared broker with the given registry (one that a test stops and starts, say). */
+    public DeliveryFixture(java.net.URI registryUrl) {
         this.topics = new ThreatlineTopics("t" + UUID.randomUUID().toString().substring(0, 8) + ".", 2, (short) 1);
         this.client = new HashMap<>();
         client.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl.toString());
         this.serdes = ConsumerSerdes.from(client);
         Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -166,7 +171,6 @@ public final class DeliveryFixture implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
-
 
     /** Every record now in {@code topic}, values decoded with {@code decode}. */
     public <T> List<T> readAll(String topic, java.util.function.BiFunction<String, byte[], T> decode) {
