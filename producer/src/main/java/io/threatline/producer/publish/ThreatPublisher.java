@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.validation.ThreatEventValidator;
 
 /**
@@ -39,6 +41,14 @@ import io.threatline.schemas.validation.ThreatEventValidator;
  * <p>Asynchronous with bounded memory: at most {@code threatline.publisher.max.pending.events}
  * events are in flight; past that, {@link #publish} blocks until Kafka acknowledges earlier ones.
  * Thread-safe.
+ *
+ * <p>The schema registry is needed once, for the event schema's id, on the first publish; after
+ * that the publisher does without it. If it is unavailable then (unreachable, HTTP 5xx), publish
+ * does not wait for it: the sensor's thread would block for as long as the outage lasts. The
+ * result is at once {@link PublishResult.Failed} with {@code retriable} set and a message naming
+ * the registry; nothing was sent, so the sensor publishes the same event again later (the first
+ * publish after the registry is back gets the id). Nothing is dropped silently: every event ends
+ * Accepted, Rejected or Failed, and Failed ones are counted in {@link #metrics()}.
  */
 public final class ThreatPublisher implements AutoCloseable {
 
@@ -149,15 +159,19 @@ public final class ThreatPublisher implements AutoCloseable {
                     result.complete(new PublishResult.Accepted(event.getEventId(), key, metadata.partition(), metadata.offset()));
                 } else {
                     metrics.failed();
-                    result.complete(new PublishResult.Failed(event.getEventId(), describe(error)));
+                    result.complete(new PublishResult.Failed(event.getEventId(), describe(error), error instanceof RetriableException));
                 }
             });
         } catch (RuntimeException e) {
             // Serialization or registry failures surface here, before anything is in flight.
             pending.release();
             metrics.failed();
-            LOGGER.warn("Event {} could not be sent: {}", event.getEventId(), describe(e));
-            result.complete(new PublishResult.Failed(event.getEventId(), describe(e)));
+            boolean registryOutage = SchemaRegistryException.retriableIn(e).isPresent();
+            String why = registryOutage
+                ? "schema registry unavailable, nothing was sent; publish the event again later: " + describe(e)
+                : describe(e);
+            LOGGER.warn("Event {} could not be sent: {}", event.getEventId(), why);
+            result.complete(new PublishResult.Failed(event.getEventId(), why, registryOutage || e instanceof RetriableException));
         }
         return result;
     }

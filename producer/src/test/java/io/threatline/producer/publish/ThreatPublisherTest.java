@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +23,9 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.platform.kafka.FreePorts;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
+import io.threatline.schemas.serde.RestSchemaRegistryClient;
 
 class ThreatPublisherTest {
 
@@ -123,10 +127,54 @@ class ThreatPublisherTest {
         CompletableFuture<PublishResult> result = publisher.publish(event("8", IndicatorType.SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"));
         producer.errorNext(new TimeoutException("Expiring 1 record(s) after 120000 ms"));
 
-        assertThat(result.get(1, TimeUnit.SECONDS)).isInstanceOfSatisfying(PublishResult.Failed.class,
-            f -> assertThat(f.error()).contains("Expiring 1 record"));
+        assertThat(result.get(1, TimeUnit.SECONDS)).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
+            assertThat(f.error()).contains("Expiring 1 record");
+            assertThat(f.retriable()).as("a broker timeout may pass").isTrue();
+        });
         assertThat(publisher.metrics().failedCount()).isEqualTo(1);
         assertThat(publisher.pendingEvents()).isZero();
+    }
+
+    @Test
+    void shouldFailAtOnceWithARetriableErrorNamingTheRegistryWhileItIsUnreachable() throws Exception {
+        // Given a publisher whose registry refuses connections, before it ever got its schema's id
+        URI nobody = URI.create("http://localhost:" + FreePorts.any());
+        MockProducer<String, ThreatEvent> withoutRegistry = new MockProducer<>(false, null, new StringSerializer(),
+            new ConfluentAvroSerializer<>(new RestSchemaRegistryClient(List.of(nobody), Duration.ofSeconds(2), Optional.empty()),
+                Map.of(), false));
+        ThreatPublisher publisher = new ThreatPublisher(withoutRegistry, new PublisherConfig(Map.of()));
+
+        // When an event is published
+        PublishResult result = publisher.publish(event("9", IndicatorType.DOMAIN, "c2.example.com")).get(1, TimeUnit.SECONDS);
+
+        // Then the sensor learns at once that nothing was sent and that publishing it again later may work
+        assertThat(result).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
+            assertThat(f.retriable()).isTrue();
+            assertThat(f.error()).contains("schema registry unavailable", "publish the event again later", nobody.toString());
+        });
+        assertThat(withoutRegistry.history()).isEmpty();
+        assertThat(publisher.metrics().failedCount()).isEqualTo(1);
+        assertThat(publisher.pendingEvents()).isZero();
+    }
+
+    @Test
+    void shouldFailWithoutRetryWhenTheRegistryRefusesTheSchemaForGood() throws Exception {
+        // Given a registry whose subject holds a schema ThreatEvent is not compatible with
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        registry.register("ti.sensor-events.v1-value", org.apache.avro.SchemaBuilder.record("Other").fields()
+            .requiredInt("something").endRecord());
+        MockProducer<String, ThreatEvent> refusing = new MockProducer<>(false, null, new StringSerializer(),
+            new ConfluentAvroSerializer<>(registry, Map.of(), false));
+        ThreatPublisher publisher = new ThreatPublisher(refusing, new PublisherConfig(Map.of()));
+
+        // When an event is published
+        PublishResult result = publisher.publish(event("10", IndicatorType.DOMAIN, "c2.example.com")).get(1, TimeUnit.SECONDS);
+
+        // Then it failed, and trying again as is will not help
+        assertThat(result).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
+            assertThat(f.retriable()).isFalse();
+            assertThat(f.error()).contains("Incompatible schema");
+        });
     }
 
     @Test
