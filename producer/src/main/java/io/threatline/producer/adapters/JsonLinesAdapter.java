@@ -103,7 +103,9 @@ public final class JsonLinesAdapter implements InputAdapter {
         }
         JsonNode confidence = node.get("confidence");
         if (confidence != null && !confidence.isNull()) {
-            if (confidence.isIntegralNumber() && confidence.asLong() >= 0 && confidence.asLong() <= 100) {
+            // canConvertToLong first: asLong() of 18446744073709551666 is 50, a bad value turned into another.
+            if (confidence.isIntegralNumber() && confidence.canConvertToLong()
+                    && confidence.asLong() >= 0 && confidence.asLong() <= 100) {
                 draft.confidence = confidence.asInt();
             } else {
                 f.error("BAD_CONFIDENCE", "confidence " + confidence + " is not an integer 0..100");

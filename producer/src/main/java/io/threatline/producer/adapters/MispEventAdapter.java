@@ -296,8 +296,10 @@ public final class MispEventAdapter implements InputAdapter {
 
     private static Optional<Instant> day(String raw) {
         try {
-            return Optional.of(LocalDate.parse(raw.strip()).atStartOfDay(ZoneOffset.UTC).toInstant());
-        } catch (DateTimeParseException e) {
+            Instant at = LocalDate.parse(raw.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            at.toEpochMilli(); // the schema stores milliseconds: a year such as +999999999 would fail only when sent
+            return Optional.of(at);
+        } catch (DateTimeParseException | ArithmeticException e) {
             return Optional.empty();
         }
     }

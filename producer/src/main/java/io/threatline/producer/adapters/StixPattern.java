@@ -21,6 +21,10 @@ import java.util.Map;
  *
  * <p>String literals take the two STIX escapes {@code \'} and {@code \\}; any other backslash is a
  * syntax error.
+ *
+ * <p>Parentheses may nest {@value #MAX_NESTING} deep; deeper is refused as unsupported rather than
+ * parsed, since the parser recurses once per level and a pattern of a few thousand {@code (} would
+ * otherwise overflow the stack (an {@link Error} no caller handles).
  */
 final class StixPattern {
 
@@ -62,8 +66,12 @@ final class StixPattern {
         }
     }
 
+    /** Deepest parenthesis nesting accepted; real patterns use two or three levels. */
+    static final int MAX_NESTING = 64;
+
     private final List<Token> tokens;
     private int next;
+    private int nesting;
 
     private StixPattern(List<Token> tokens) {
         this.tokens = tokens;
@@ -129,8 +137,10 @@ final class StixPattern {
             out = comparisonExpression();
             expect(Kind.RBRACKET, "']'");
         } else if (t.kind == Kind.LPAREN) {
+            enter(t);
             out = observationExpression();
             expect(Kind.RPAREN, "')'");
+            nesting--;
         } else {
             throw unexpected(t, "'[' or '('");
         }
@@ -159,8 +169,10 @@ final class StixPattern {
     private List<Comparison> comparisonTerm() throws PatternException {
         Token t = take();
         if (t.kind == Kind.LPAREN) {
+            enter(t);
             List<Comparison> out = comparisonExpression();
             expect(Kind.RPAREN, "')'");
+            nesting--;
             return out;
         }
         if (t.isWord("EXISTS") || t.isWord("NOT")) {
@@ -202,6 +214,12 @@ final class StixPattern {
             return prefix + path.substring(prefix.length()).toUpperCase(Locale.ROOT);
         }
         return path;
+    }
+
+    private void enter(Token paren) throws PatternException {
+        if (++nesting > MAX_NESTING) {
+            throw unsupported("nesting parentheses deeper than " + MAX_NESTING + " (at offset " + paren.pos + ")");
+        }
     }
 
     // ---- tokens --------------------------------------------------------------------------

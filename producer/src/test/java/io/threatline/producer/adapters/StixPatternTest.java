@@ -55,6 +55,21 @@ class StixPatternTest {
     }
 
     @Test
+    void refusesNestingDeeperThanItsLimitInsteadOfOverflowingTheStack() throws Exception {
+        // Found by AdapterProperties: 5,000 nested parentheses made the recursive parser throw StackOverflowError.
+        String deep = "(".repeat(20_000) + "[ipv4-addr:value = '1.2.3.4']" + ")".repeat(20_000);
+        String deepInside = "[" + "(".repeat(20_000) + "ipv4-addr:value = '1.2.3.4'" + ")".repeat(20_000) + "]";
+        String atTheLimit = "(".repeat(StixPattern.MAX_NESTING) + "[ipv4-addr:value = '1.2.3.4']" + ")".repeat(StixPattern.MAX_NESTING);
+
+        for (String pattern : List.of(deep, deepInside)) {
+            StixPattern.PatternException e = catchThrowableOfType(StixPattern.PatternException.class, () -> StixPattern.parse(pattern));
+            assertThat(e.code()).isEqualTo("UNSUPPORTED_PATTERN");
+            assertThat(e.getMessage()).contains("nesting parentheses deeper than " + StixPattern.MAX_NESTING);
+        }
+        assertThat(StixPattern.parse(atTheLimit)).singleElement().extracting(StixPattern.Comparison::value).isEqualTo("1.2.3.4");
+    }
+
+    @Test
     void bracketsAndKeywordsInsideLiteralsAreJustText() throws Exception {
         assertThat(StixPattern.parse("[url:value = 'http://x.example/[a] AND (b) OR \\'c\\'']"))
                 .singleElement().extracting(StixPattern.Comparison::value)
