@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,11 +45,13 @@ import io.threatline.schemas.validation.ThreatEventValidator;
  *
  * <p>The schema registry is needed once, for the event schema's id, on the first publish; after
  * that the publisher does without it. If it is unavailable then (unreachable, HTTP 5xx), publish
- * does not wait for it: the sensor's thread would block for as long as the outage lasts. The
- * result is at once {@link PublishResult.Failed} with {@code retriable} set and a message naming
- * the registry; nothing was sent, so the sensor publishes the same event again later (the first
- * publish after the registry is back gets the id). Nothing is dropped silently: every event ends
- * Accepted, Rejected or Failed, and Failed ones are counted in {@link #metrics()}.
+ * waits for it as Kafka's producer waits for the broker: retrying with backoff, blocking the
+ * caller for up to {@code max.block.ms} (Kafka's default 60 s) — the one bound a Kafka client
+ * gives on how long {@code send} may block, and the knob a sensor that would rather not wait turns
+ * down. Past that the result is {@link PublishResult.Failed} with {@code retriable} set and a
+ * message naming the registry; nothing was sent, so publishing the same event again later makes no
+ * duplicate. Nothing is dropped silently: every event ends Accepted, Rejected or Failed, and Failed
+ * ones are counted in {@link #metrics()}.
  */
 public final class ThreatPublisher implements AutoCloseable {
 
@@ -71,7 +74,11 @@ public final class ThreatPublisher implements AutoCloseable {
         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
 
+    private static final Duration FIRST_REGISTRY_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_REGISTRY_RETRY = Duration.ofSeconds(2);
+
     private final Producer<String, ThreatEvent> producer;
+    private final Duration registryWait;
     private final String topic;
     private final InvalidEventPolicy policy;
     private final PublisherConfig.RecordTimestamp timestamps;
@@ -104,11 +111,20 @@ public final class ThreatPublisher implements AutoCloseable {
             serializer.configure(props, false);
         }
         this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
+        // The producer has just parsed and checked the same value.
+        this.registryWait = Duration.ofMillis((Long) ConfigDef.parseType(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            props.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000L), ConfigDef.Type.LONG));
     }
 
     /** For tests: publish through a given producer (for example Kafka's MockProducer). */
     ThreatPublisher(Producer<String, ThreatEvent> producer, PublisherConfig config) {
+        this(producer, config, Duration.ofMillis(60_000));
+    }
+
+    /** For tests: publish through a given producer, waiting for an unavailable registry up to {@code registryWait}. */
+    ThreatPublisher(Producer<String, ThreatEvent> producer, PublisherConfig config, Duration registryWait) {
         this.producer = producer;
+        this.registryWait = registryWait;
         this.topic = config.topic();
         this.policy = config.invalidEventPolicy();
         this.timestamps = config.recordTimestamp();
@@ -122,7 +138,8 @@ public final class ThreatPublisher implements AutoCloseable {
     }
 
     /**
-     * Validates and sends the event. Blocks while too many events are pending.
+     * Validates and sends the event. Blocks while too many events are pending, and while the schema
+     * registry is unavailable before the event schema's id is known (up to {@code max.block.ms}).
      *
      * @param traceId id that follows the event through the pipeline; null for a fresh one
      * @return completes when Kafka acknowledged (Accepted) or gave up (Failed); completes at once for a Rejected
@@ -151,29 +168,56 @@ public final class ThreatPublisher implements AutoCloseable {
         ProducerRecord<String, ThreatEvent> record = new ProducerRecord<>(topic, null, timestamp, key, event, headers);
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         pending.acquireUninterruptibly();
-        try {
-            producer.send(record, (metadata, error) -> {
-                pending.release();
-                if (error == null) {
-                    metrics.sent();
-                    result.complete(new PublishResult.Accepted(event.getEventId(), key, metadata.partition(), metadata.offset()));
-                } else {
-                    metrics.failed();
-                    result.complete(new PublishResult.Failed(event.getEventId(), describe(error), error instanceof RetriableException));
+        long deadline = System.nanoTime() + registryWait.toNanos();
+        Duration pause = FIRST_REGISTRY_RETRY;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.send(record, (metadata, error) -> {
+                    pending.release();
+                    if (error == null) {
+                        metrics.sent();
+                        result.complete(new PublishResult.Accepted(event.getEventId(), key, metadata.partition(), metadata.offset()));
+                    } else {
+                        metrics.failed();
+                        result.complete(new PublishResult.Failed(event.getEventId(), describe(error),
+                            error instanceof RetriableException));
+                    }
+                });
+                return result;
+            } catch (RuntimeException e) {
+                // Serialization and registry failures surface here, before anything is in flight: sending again
+                // cannot make a duplicate.
+                boolean registryOutage = SchemaRegistryException.retriableIn(e).isPresent();
+                long left = deadline - System.nanoTime();
+                if (registryOutage && left > 0 && !Thread.currentThread().isInterrupted()) {
+                    if (attempt == 1) {
+                        LOGGER.warn("Schema registry unavailable; event {} waits for it for up to {}: {}", event.getEventId(),
+                            registryWait, describe(e));
+                    }
+                    sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
+                    pause = pause.multipliedBy(2).compareTo(MAX_REGISTRY_RETRY) > 0 ? MAX_REGISTRY_RETRY : pause.multipliedBy(2);
+                    continue;
                 }
-            });
-        } catch (RuntimeException e) {
-            // Serialization or registry failures surface here, before anything is in flight.
-            pending.release();
-            metrics.failed();
-            boolean registryOutage = SchemaRegistryException.retriableIn(e).isPresent();
-            String why = registryOutage
-                ? "schema registry unavailable, nothing was sent; publish the event again later: " + describe(e)
-                : describe(e);
-            LOGGER.warn("Event {} could not be sent: {}", event.getEventId(), why);
-            result.complete(new PublishResult.Failed(event.getEventId(), why, registryOutage || e instanceof RetriableException));
+                pending.release();
+                metrics.failed();
+                String why = registryOutage
+                    ? "schema registry unavailable for " + registryWait + " (max.block.ms), nothing was sent; publish the event "
+                        + "again later: " + describe(e)
+                    : describe(e);
+                LOGGER.warn("Event {} could not be sent: {}", event.getEventId(), why);
+                result.complete(new PublishResult.Failed(event.getEventId(), why, registryOutage || e instanceof RetriableException));
+                return result;
+            }
         }
-        return result;
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis(), (int) (pause.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            // Stop waiting; the caller gets a Failed and the interrupt stays set.
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

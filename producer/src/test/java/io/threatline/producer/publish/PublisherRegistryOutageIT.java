@@ -1,6 +1,7 @@
 package io.threatline.producer.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,43 +32,63 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 
 /**
- * A sensor starting while its schema registry is away: every publish fails at once with a
- * retriable error that names the registry, nothing reaches the topic, and publishing the same
- * events again once the registry is back writes each exactly once. Real broker, real registry over
- * HTTP.
+ * A sensor starting while its schema registry is away, real broker, real registry over HTTP that
+ * is stopped and started: publish waits for the registry within {@code max.block.ms} and sends
+ * every event once when it is back; past that bound each publish fails, retriably and naming the
+ * registry, nothing reaches the topic, and publishing the same events again writes each once.
  */
 class PublisherRegistryOutageIT {
 
-    @Test
-    void shouldFailRetriablyWhileTheRegistryIsAwayAndPublishEachEventOnceWhenItIsBack() throws Exception {
-        String topic = "publisher-outage-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()));
-             RestartableRegistry registry = RestartableRegistry.start()) {
-            TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 2, (short) 1)));
-            Map<String, Object> config = new HashMap<>();
-            config.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-            config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url().toString());
-            config.put(PublisherConfig.TOPIC, topic);
-            List<ThreatEvent> events = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                events.add(ThreatEvent.newBuilder().setEventId("evt-" + i).setIndicatorType(IndicatorType.DOMAIN)
-                    .setIndicatorValue("c2-" + i + ".outage.example.com").setObservedAt(Instant.now()).setVendor("acme")
-                    .setSensorId("s-1").setConfidence(80).setTlp(Tlp.GREEN).build());
-            }
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
-            try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
+    @Test
+    void shouldWaitForTheRegistryWithinMaxBlockAndPublishEachEventOnceWhenItIsBack() throws Exception {
+        try (RestartableRegistry registry = RestartableRegistry.start()) {
+            String topic = newTopic();
+            List<ThreatEvent> events = events("wait");
+            try (ThreatPublisher publisher = new ThreatPublisher(config(topic, registry, 120_000), null)) {
+                // Given the registry is away before the publisher ever got its schema's id
+                registry.stop();
+
+                // When the sensor publishes
+                CompletableFuture<List<PublishResult>> results = CompletableFuture.supplyAsync(() -> publishAll(publisher, events));
+
+                // Then the first publish waits for the registry, and nothing is written meanwhile
+                await().atMost(WAIT).until(() -> publisher.pendingEvents() == 1);
+                assertThat(results).isNotDone();
+                assertThat(readAll(topic, registry)).isEmpty();
+
+                // When the registry is back
+                registry.restart();
+
+                // Then every event is accepted, once
+                assertThat(results.get(WAIT.toSeconds(), TimeUnit.SECONDS)).allMatch(PublishResult.Accepted.class::isInstance);
+                assertThat(publisher.metrics().failedCount()).isZero();
+                assertThat(readAll(topic, registry)).extracting(r -> r.value().getEventId())
+                    .containsExactlyInAnyOrderElementsOf(events.stream().map(ThreatEvent::getEventId).toList());
+            }
+        }
+    }
+
+    @Test
+    void shouldFailRetriablyPastMaxBlockAndPublishEachEventOnceWhenSentAgain() throws Exception {
+        try (RestartableRegistry registry = RestartableRegistry.start()) {
+            String topic = newTopic();
+            List<ThreatEvent> events = events("fail");
+            // A sensor that would rather not wait long
+            try (ThreatPublisher publisher = new ThreatPublisher(config(topic, registry, 500), null)) {
                 // Given the registry is away before the publisher ever got its schema's id
                 registry.stop();
 
                 // When the sensor publishes
                 List<PublishResult> whileAway = publishAll(publisher, events);
 
-                // Then each publish failed at once, retriably, naming the registry, and nothing was written
+                // Then each publish failed within the bound, retriably, naming the registry, and nothing was written
                 assertThat(whileAway).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
                     assertThat(f.retriable()).isTrue();
                     assertThat(f.error()).contains("schema registry unavailable", registry.url().toString());
                 }));
-                assertThat(publisher.metrics().failedCount()).isEqualTo(5);
+                assertThat(publisher.metrics().failedCount()).isEqualTo(events.size());
                 assertThat(readAll(topic, registry)).isEmpty();
 
                 // When the registry is back and the sensor publishes the same events again
@@ -82,13 +103,44 @@ class PublisherRegistryOutageIT {
         }
     }
 
-    private static List<PublishResult> publishAll(ThreatPublisher publisher, List<ThreatEvent> events) throws Exception {
+    private static String newTopic() {
+        String topic = "publisher-outage-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 2, (short) 1)));
+        }
+        return topic;
+    }
+
+    private static Map<String, Object> config(String topic, RestartableRegistry registry, long maxBlockMs) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", SharedPlatform.bootstrapServers());
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url().toString());
+        config.put(PublisherConfig.TOPIC, topic);
+        config.put("max.block.ms", maxBlockMs);
+        return config;
+    }
+
+    private static List<ThreatEvent> events(String tag) {
+        List<ThreatEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(ThreatEvent.newBuilder().setEventId(tag + "-" + i).setIndicatorType(IndicatorType.DOMAIN)
+                .setIndicatorValue("c2-" + i + "." + tag + ".outage.example.com").setObservedAt(Instant.now()).setVendor("acme")
+                .setSensorId("s-1").setConfidence(80).setTlp(Tlp.GREEN).build());
+        }
+        return events;
+    }
+
+    private static List<PublishResult> publishAll(ThreatPublisher publisher, List<ThreatEvent> events) {
         List<CompletableFuture<PublishResult>> futures = new ArrayList<>();
         events.forEach(e -> futures.add(publisher.publish(e)));
         publisher.flush();
         List<PublishResult> results = new ArrayList<>();
         for (CompletableFuture<PublishResult> f : futures) {
-            results.add(f.get(60, TimeUnit.SECONDS));
+            try {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
         return results;
     }

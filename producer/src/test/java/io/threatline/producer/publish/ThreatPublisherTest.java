@@ -26,6 +26,8 @@ import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.platform.kafka.FreePorts;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
 import io.threatline.schemas.serde.RestSchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryException;
 
 class ThreatPublisherTest {
 
@@ -136,18 +138,18 @@ class ThreatPublisherTest {
     }
 
     @Test
-    void shouldFailAtOnceWithARetriableErrorNamingTheRegistryWhileItIsUnreachable() throws Exception {
-        // Given a publisher whose registry refuses connections, before it ever got its schema's id
+    void shouldWaitForAnUnreachableRegistryWithinItsBoundThenFailRetriablyNamingIt() throws Exception {
+        // Given a publisher whose registry refuses connections, before it ever got its schema's id, and a short bound
         URI nobody = URI.create("http://localhost:" + FreePorts.any());
         MockProducer<String, ThreatEvent> withoutRegistry = new MockProducer<>(false, null, new StringSerializer(),
             new ConfluentAvroSerializer<>(new RestSchemaRegistryClient(List.of(nobody), Duration.ofSeconds(2), Optional.empty()),
                 Map.of(), false));
-        ThreatPublisher publisher = new ThreatPublisher(withoutRegistry, new PublisherConfig(Map.of()));
+        ThreatPublisher publisher = new ThreatPublisher(withoutRegistry, new PublisherConfig(Map.of()), Duration.ofMillis(300));
 
         // When an event is published
         PublishResult result = publisher.publish(event("9", IndicatorType.DOMAIN, "c2.example.com")).get(1, TimeUnit.SECONDS);
 
-        // Then the sensor learns at once that nothing was sent and that publishing it again later may work
+        // Then, the registry still away, the sensor learns that nothing was sent and that publishing it again later may work
         assertThat(result).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
             assertThat(f.retriable()).isTrue();
             assertThat(f.error()).contains("schema registry unavailable", "publish the event again later", nobody.toString());
@@ -155,6 +157,34 @@ class ThreatPublisherTest {
         assertThat(withoutRegistry.history()).isEmpty();
         assertThat(publisher.metrics().failedCount()).isEqualTo(1);
         assertThat(publisher.pendingEvents()).isZero();
+    }
+
+    @Test
+    void shouldRideOutABriefRegistryOutageAndSendTheEventOnce() throws Exception {
+        // Given a registry that cannot answer the publisher's first two calls
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger(2);
+        SchemaRegistryClient flaky = new DelegatingRegistry(registry) {
+            @Override
+            public int register(String subject, org.apache.avro.Schema schema) {
+                if (outages.getAndDecrement() > 0) {
+                    throw new SchemaRegistryException("Schema registry at http://registry:8081 is unreachable", SchemaRegistryException.UNREACHABLE, 0, null);
+                }
+                return super.register(subject, schema);
+            }
+        };
+        MockProducer<String, ThreatEvent> producer = new MockProducer<>(true, null, new StringSerializer(),
+            new ConfluentAvroSerializer<>(flaky, Map.of(), false));
+        ThreatPublisher publisher = new ThreatPublisher(producer, new PublisherConfig(Map.of()), Duration.ofSeconds(30));
+
+        // When an event is published
+        PublishResult result = publisher.publish(event("11", IndicatorType.DOMAIN, "c2.example.com")).get(5, TimeUnit.SECONDS);
+
+        // Then it went out, once, after the registry answered
+        assertThat(result).isInstanceOf(PublishResult.Accepted.class);
+        assertThat(producer.history()).hasSize(1);
+        assertThat(outages.get()).isNegative();
+        assertThat(publisher.metrics().failedCount()).isZero();
     }
 
     @Test
