@@ -30,6 +30,9 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 /**
  * Reads partners' indicator topics the way a partner's SIEM does (read_committed, from the
  * beginning) and counts, per partner, the NEW records of each indicator and every record at all.
+ * It reads without a consumer group, from positions it keeps itself: a group member whose broker is
+ * killed rejoins and restarts from the group's committed offsets, and would count again what it had
+ * already read — a repeat of the reader's, not of the hub's.
  */
 public final class PartnerFeeds implements AutoCloseable {
 
@@ -73,8 +76,7 @@ public final class PartnerFeeds implements AutoCloseable {
     public PartnerFeeds(String bootstrapServers, String registryUrl, ThreatlineTopics topics, List<String> partners) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "fault-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fault-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var values = new io.threatline.schemas.serde.ConfluentAvroDeserializer<PartnerIndicator>();
@@ -85,7 +87,11 @@ public final class PartnerFeeds implements AutoCloseable {
             byTopic.put(topics.partnerIndicators(partner), received);
             byPartner.put(partner, received);
         }
-        consumer.subscribe(List.copyOf(byTopic.keySet()));
+        List<TopicPartition> partitions = byTopic.keySet().stream()
+            .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(60)).stream().map(i -> new TopicPartition(t, i.partition())))
+            .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
     }
 
     public Received of(String partner) {
@@ -164,13 +170,6 @@ public final class PartnerFeeds implements AutoCloseable {
      */
     public void readToEnd() {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        int partitions = byTopic.keySet().stream().mapToInt(t -> consumer.partitionsFor(t, Duration.ofSeconds(60)).size()).sum();
-        while (consumer.assignment().size() < partitions) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the reader was not assigned all " + partitions + " partitions within 2 minutes");
-            }
-            poll();
-        }
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, Long> end = consumer.endOffsets(assigned, Duration.ofSeconds(60));
         while (assigned.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(60)) < end.get(tp))) {
