@@ -110,7 +110,11 @@ public final class AgreementsView implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long resumeAt = 0;
             while (running) {
+                if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
+                    consumer.resume(consumer.paused());
+                }
                 boolean changed = false;
                 Set<TopicPartition> held = new HashSet<>();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
@@ -134,13 +138,13 @@ public final class AgreementsView implements AutoCloseable {
                     onChange.run();
                 }
                 if (!held.isEmpty()) {
-                    Thread.sleep(REGISTRY_RETRY.toMillis());
+                    // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
+                    consumer.pause(held);
+                    resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
                 }
             }
         } catch (WakeupException stopping) {
             // closing
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
         } finally {
