@@ -12,6 +12,10 @@ import org.apache.kafka.streams.Topology;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.streams.enrich.ReferenceEnrichment;
+import io.threatline.streams.errors.HubDeadLetters;
+import io.threatline.streams.errors.HubProcessingErrors;
+import io.threatline.streams.errors.HubProductionErrors;
+import io.threatline.streams.errors.SensorInput;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.HubSerdes;
 import io.threatline.streams.topology.HubTopology;
@@ -40,7 +44,9 @@ public final class HubApp implements AutoCloseable {
         this.registry = serdeConfig.newClient();
         HubSerdes serdes = new HubSerdes(registry, Map.of());
         Topology topology = HubTopology.build(config, serdes, counters, ReferenceEnrichment.fromGlobalStores());
-        this.streams = new KafkaStreams(topology, streamsProperties(settings, stateDir));
+        Properties properties = streamsProperties(settings, stateDir);
+        errorHandlers(properties, config, serdes, counters);
+        this.streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(new HubThreadFailures(counters));
     }
 
@@ -71,6 +77,18 @@ public final class HubApp implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(props);
         return p;
+    }
+
+    /**
+     * The hub's error handlers and what they need: what one sensor record breaks — its processing,
+     * or the serialisation of what it produces — is dead-lettered, so that it cannot stop the hub
+     * (docs/security.md). Public for the topology's tests, which run with the same handlers.
+     */
+    public static void errorHandlers(Properties properties, HubConfig config, HubSerdes serdes, HubCounters counters) {
+        properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, HubProcessingErrors.class);
+        properties.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, HubProductionErrors.class);
+        properties.put(HubDeadLetters.CONFIG, new HubDeadLetters(config.topics().deadLetter(), serdes.deadLetter.serializer(), counters));
+        properties.put(SensorInput.CONFIG, new SensorInput(config.topics().sensorEvents()));
     }
 
     public void start() {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
 import io.threatline.schemas.config.PositiveDuration;
 
 import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.validation.ContractLimits;
 import io.threatline.streams.dedup.Lifetimes;
 
 /**
@@ -33,6 +34,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String STATISTICS_GRACE = PREFIX + "statistics.grace";
     public static final String STATISTICS_FLUSH_INTERVAL = PREFIX + "statistics.flush.interval";
     public static final String REGISTRY_WAIT = PREFIX + "registry.wait";
+    public static final String MAX_RECORD_BYTES = PREFIX + "max.record.bytes";
     /** The longest a stream thread may block waiting for the registry: well inside Streams' 10 s transaction timeout. */
     static final Duration MAX_REGISTRY_WAIT = Duration.ofSeconds(5);
 
@@ -70,7 +72,12 @@ public final class HubConfig extends AbstractConfig {
         .define(REGISTRY_WAIT, Type.STRING, "PT3S", SHORT_WAIT, Importance.LOW,
             "How long validation keeps asking an unavailable schema registry (unreachable, HTTP 5xx) for a sensor event's "
                 + "schema before it fails the stream thread, which is then replaced and reads the record again from the last "
-                + "commit. A valid event is never dead-lettered for a registry outage. At most PT5S.");
+                + "commit. A valid event is never dead-lettered for a registry outage. At most PT5S.")
+        .define(MAX_RECORD_BYTES, Type.INT, ContractLimits.DEFAULT_MAX_RECORD_BYTES,
+            ConfigDef.Range.between(1024, ContractLimits.MAX_MAX_RECORD_BYTES), Importance.LOW,
+            "Largest sensor-event record (key and value, uncompressed) the hub reads; a larger one is dead-lettered as "
+                + "RECORD_TOO_LARGE with its first bytes, size and SHA-256. Compression lets a record far larger than the "
+                + "broker's limit through, so this is the hub's own bound.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -99,6 +106,10 @@ public final class HubConfig extends AbstractConfig {
 
     public Duration statisticsFlushInterval() {
         return duration(STATISTICS_FLUSH_INTERVAL);
+    }
+
+    public int maxRecordBytes() {
+        return getInt(MAX_RECORD_BYTES);
     }
 
     public Duration registryWait() {

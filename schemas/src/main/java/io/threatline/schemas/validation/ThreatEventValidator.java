@@ -1,5 +1,7 @@
 package io.threatline.schemas.validation;
 
+import java.util.List;
+
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.Result;
@@ -9,14 +11,17 @@ import io.threatline.schemas.identity.IndicatorIdentity;
 /**
  * The contract's rules for one sensor event, applied by the publisher before sending and by the hub
  * again on receipt: a canonical indicator, a known TLP, a confidence in 0..100, a vendor, a sensor
- * and an event id. Returns the event's canonical indicator, or the first rule it breaks.
+ * and an event id, and no field beyond {@link ContractLimits} (so that no event can grow an
+ * indicator's state or an output record past what Kafka accepts). Returns the event's canonical
+ * indicator, or the first rule it breaks.
  */
 public final class ThreatEventValidator {
 
     public static final String MISSING_FIELD = "MISSING_FIELD";
     public static final String CONFIDENCE_OUT_OF_RANGE = "CONFIDENCE_OUT_OF_RANGE";
     public static final String UNKNOWN_TLP = "UNKNOWN_TLP";
-    public static final int MAX_LABEL_LENGTH = 256;
+    public static final String FIELD_TOO_LARGE = "FIELD_TOO_LARGE";
+    private static final int MAX_LABEL_LENGTH = ContractLimits.MAX_LABEL_LENGTH;
 
     private ThreatEventValidator() {
     }
@@ -24,6 +29,9 @@ public final class ThreatEventValidator {
     public static Result<CanonicalIndicator> validate(ThreatEvent event) {
         if (isBlank(event.getEventId())) {
             return Result.rejected(MISSING_FIELD, "eventId is empty");
+        }
+        if (event.getEventId().length() > MAX_LABEL_LENGTH) {
+            return Result.rejected(FIELD_TOO_LARGE, "eventId is longer than " + MAX_LABEL_LENGTH + " characters");
         }
         if (isBlank(event.getVendor()) || event.getVendor().length() > MAX_LABEL_LENGTH) {
             return Result.rejected(MISSING_FIELD, "vendor is empty or longer than " + MAX_LABEL_LENGTH + " characters");
@@ -41,7 +49,46 @@ public final class ThreatEventValidator {
         if (event.getObservedAt() == null) {
             return Result.rejected(MISSING_FIELD, "observedAt is missing");
         }
+        Result<CanonicalIndicator> tooLarge = tooLarge(event);
+        if (tooLarge != null) {
+            return tooLarge;
+        }
         return IndicatorIdentity.canonicalize(event.getIndicatorType(), event.getIndicatorValue());
+    }
+
+    private static Result<CanonicalIndicator> tooLarge(ThreatEvent event) {
+        if (event.getIndicatorValue() != null && event.getIndicatorValue().length() > ContractLimits.MAX_VALUE_LENGTH) {
+            return Result.rejected(FIELD_TOO_LARGE, "indicatorValue is longer than " + ContractLimits.MAX_VALUE_LENGTH + " characters");
+        }
+        String labels = labels("tags", event.getTags(), ContractLimits.MAX_TAGS);
+        if (labels == null) {
+            labels = labels("malwareFamilies", event.getMalwareFamilies(), ContractLimits.MAX_FAMILIES);
+        }
+        if (labels == null && event.getCampaign() != null && event.getCampaign().length() > MAX_LABEL_LENGTH) {
+            labels = "campaign is longer than " + MAX_LABEL_LENGTH + " characters";
+        }
+        if (labels == null && event.getRetractionReason() != null
+                && event.getRetractionReason().length() > ContractLimits.MAX_REASON_LENGTH) {
+            labels = "retractionReason is longer than " + ContractLimits.MAX_REASON_LENGTH + " characters";
+        }
+        return labels == null ? null : Result.rejected(FIELD_TOO_LARGE, labels);
+    }
+
+    /** What is wrong with a list of labels, or null. */
+    private static String labels(String field, List<String> values, int most) {
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > most) {
+            return field + " has " + values.size() + " entries; at most " + most + " are accepted";
+        }
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value == null || value.length() > MAX_LABEL_LENGTH) {
+                return field + "[" + i + "] is " + (value == null ? "null" : "longer than " + MAX_LABEL_LENGTH + " characters");
+            }
+        }
+        return null;
     }
 
     private static boolean isBlank(String s) {

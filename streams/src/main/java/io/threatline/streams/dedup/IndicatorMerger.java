@@ -13,12 +13,18 @@ import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.tlp.TlpOrder;
+import io.threatline.schemas.validation.ContractLimits;
 
 /**
  * Merges one sighting into an indicator's state and says whether that is news (DESIGN §5): NEW on
  * the first sighting, UPDATE only on a material change — a different confidence band, a new family
  * or campaign, a stricter TLP, a new vendor — and nothing for a repeat. A retraction revokes.
  * Pure: no I/O, no clock; the caller passes the time.
+ *
+ * <p>Every list of the state is bounded ({@link ContractLimits}; vendors and sensors by
+ * {@code maxSources}): what an indicator holds first stays, and names beyond the bound are not
+ * added. Without the bound, reports that each carry new tags would grow one indicator's state, its
+ * changelog record and every output record made from it past what Kafka accepts.
  */
 public final class IndicatorMerger {
 
@@ -58,9 +64,9 @@ public final class IndicatorMerger {
                 .setFirstSeen(seen).setLastSeen(seen).setSightings(1)
                 .setVendors(List.of(event.getVendor())).setSensors(List.of(sensor))
                 .setConfidence(event.getConfidence()).setTlp(event.getTlp())
-                .setMalwareFamilies(sorted(families))
+                .setMalwareFamilies(union(List.of(), families, ContractLimits.MAX_FAMILIES))
                 .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
-                .setTags(sorted(event.getTags()))
+                .setTags(union(List.of(), event.getTags(), ContractLimits.MAX_TAGS))
                 .setKillChainPhases(event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
                 .setUpdatedAt(now).setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
                 .build();
@@ -73,8 +79,9 @@ public final class IndicatorMerger {
         boolean newVendor = vendors.size() > state.getVendors().size();
         int confidence = Math.max(state.getConfidence(), event.getConfidence());
         var tlp = TlpOrder.mostRestrictive(state.getTlp(), event.getTlp());
-        List<String> allFamilies = union(state.getMalwareFamilies(), families);
-        List<String> campaigns = event.getCampaign() == null ? state.getCampaigns() : union(state.getCampaigns(), List.of(event.getCampaign()));
+        List<String> allFamilies = union(state.getMalwareFamilies(), families, ContractLimits.MAX_FAMILIES);
+        List<String> campaigns = union(state.getCampaigns(),
+            event.getCampaign() == null ? List.of() : List.of(event.getCampaign()), ContractLimits.MAX_CAMPAIGNS);
         boolean material = newVendor
             || band(confidence) != band(state.getConfidence())
             || tlp != state.getTlp()
@@ -86,7 +93,7 @@ public final class IndicatorMerger {
             .setVendors(vendors).setSensors(bounded(state.getSensors(), sensor))
             .setConfidence(confidence).setTlp(tlp)
             .setMalwareFamilies(allFamilies).setCampaigns(campaigns)
-            .setTags(union(state.getTags(), event.getTags()))
+            .setTags(union(state.getTags(), event.getTags(), ContractLimits.MAX_TAGS))
             .setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()))
             .setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
         if (!material) {
@@ -117,12 +124,27 @@ public final class IndicatorMerger {
         return next;
     }
 
-    private static List<String> union(List<String> a, List<String> b) {
-        if (b.isEmpty() || a.containsAll(b)) {
+    /**
+     * {@code a} with what {@code b} adds, sorted, at most {@code most} names: {@code a}'s first (a
+     * state from before the bound is cut to it), then {@code b}'s in their order.
+     */
+    static List<String> union(List<String> a, List<String> b, int most) {
+        if (a.size() <= most && (b.isEmpty() || a.size() == most || a.containsAll(b))) {
             return a;
         }
-        LinkedHashSet<String> all = new LinkedHashSet<>(a);
-        all.addAll(b);
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        for (String name : a) {
+            if (all.size() == most) {
+                break;
+            }
+            all.add(name);
+        }
+        for (String name : b) {
+            if (all.size() == most) {
+                break;
+            }
+            all.add(name);
+        }
         return sorted(List.copyOf(all));
     }
 

@@ -31,6 +31,7 @@ import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.dedup.IndicatorMerger;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.enrich.ReferenceEnrichment;
+import io.threatline.streams.errors.BoundedSerde;
 import io.threatline.streams.statistics.StatisticsTopology;
 import io.threatline.streams.validate.Validated;
 import io.threatline.streams.validate.ValidateProcessor;
@@ -79,8 +80,10 @@ public final class HubTopology {
             Consumed.with(Serdes.String(), serdes.benignEntry).withName("benign-source"),
             Materialized.<String, BenignEntry>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.BENIGN_STORE))
                 .withKeySerde(Serdes.String()).withValueSerde(serdes.benignEntry));
+        // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
+        BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
-            Serdes.String(), serdes.indicator));
+            Serdes.String(), indicators));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE),
             Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE),
@@ -90,7 +93,8 @@ public final class HubTopology {
 
         KStream<String, Validated> validated = builder
             .stream(topics.sensorEvents(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
-            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters, config.registryWait()), Named.as("validate"));
+            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters, config.registryWait(),
+                config.maxRecordBytes()), Named.as("validate"));
 
         var branches = validated.split(Named.as("validated-"))
             .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))
@@ -111,12 +115,13 @@ public final class HubTopology {
                     e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
                     enrichment, config.scanInterval(), counters),
                 Named.as("dedup"), DedupProcessor.STATE_STORE, DedupProcessor.EXPIRY_STORE);
-        changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), serdes.indicator).withName("indicators"));
+        changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), indicators).withName("indicators"));
 
         changes.process(() -> new PartnerRouter(config.scanInterval(), counters, agreements), Named.as("agreements"),
                 PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE)
             .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
-                Produced.<String, PartnerIndicator>with(Serdes.String(), serdes.partnerIndicator).withName("partner-indicators"));
+                Produced.<String, PartnerIndicator>with(Serdes.String(), BoundedSerde.of(serdes.partnerIndicator))
+                    .withName("partner-indicators"));
 
         StatisticsTopology.build(changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
 

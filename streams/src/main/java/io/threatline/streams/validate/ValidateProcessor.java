@@ -1,6 +1,5 @@
 package io.threatline.streams.validate;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import io.threatline.contract.DeadLetter;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.Result;
+import io.threatline.schemas.deadletter.DeadLetters;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.validation.ThreatEventValidator;
@@ -27,6 +27,11 @@ import io.threatline.schemas.validation.ThreatEventValidator;
  * First stage of the hub: turns raw bytes into a validated event keyed by its canonical indicator
  * id, or into a dead letter that keeps the original bytes, the reason and where the record came
  * from. Nothing here throws on bad input: a bad record never stops processing.
+ *
+ * <p>A record larger than {@code threatline.hub.max.record.bytes} (key and value) is dead-lettered
+ * as {@value #RECORD_TOO_LARGE} before anything reads it: compression lets a sensor put a record of
+ * many megabytes through a broker that takes one, and its dead letter (through
+ * {@link DeadLetters}, like every other) keeps only its first bytes, its size and its SHA-256.
  *
  * <p>Bad input is what the bytes themselves decide: no Confluent wire-format header, Avro that does
  * not decode, a schema id the registry says it has never had (404), an event that breaks the
@@ -40,8 +45,8 @@ import io.threatline.schemas.validation.ThreatEventValidator;
  *       is aborted by the broker after {@code transaction.timeout.ms} (10 s in Kafka Streams), and
  *       the consumer leaves the group after {@code max.poll.interval.ms}; hence the short cap;</li>
  *   <li>then it throws {@link RegistryUnavailableException}. Kafka Streams' processing exception
- *       handler (the default, log-and-fail) fails the stream thread; the hub's uncaught-exception
- *       handler ({@code HubApp}) replaces the thread for a registry outage, and the new thread
+ *       handler ({@code HubProcessingErrors}) fails the stream thread for it; the hub's uncaught-exception
+ *       handler ({@code HubThreadFailures}) replaces the thread for a registry outage, and the new thread
  *       resumes from the last commit. Exactly-once makes that safe: the aborted transaction takes
  *       back whatever the failed thread wrote after the commit, and the record is read again.</li>
  * </ol>
@@ -51,29 +56,34 @@ import io.threatline.schemas.validation.ThreatEventValidator;
  * member stays in the group until its {@code session.timeout.ms} expires, and under exactly-once
  * its tasks' stores are restored from their changelogs. That is the price of a long outage, paid
  * about once per session timeout while it lasts; nothing is consumed, and the hub goes on by
- * itself when the registry answers. The processing exception handler must stay one that fails: a
- * continuing one would drop the record.
+ * itself when the registry answers. The processing exception handler ({@code HubProcessingErrors})
+ * must keep failing for a registry outage: one that went on would drop the record.
  */
 public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], String, Validated> {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ValidateProcessor.class);
     public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
     public static final String EMPTY_RECORD = "EMPTY_RECORD";
+    public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final Deserializer<ThreatEvent> deserializer;
     private final HubCounters counters;
     private final Duration registryWait;
+    private final int maxRecordBytes;
 
     /**
-     * @param registryWait how long to keep asking an unavailable schema registry before failing the
-     *                     stream thread (zero: fail at once)
+     * @param registryWait   how long to keep asking an unavailable schema registry before failing the
+     *                       stream thread (zero: fail at once)
+     * @param maxRecordBytes the largest record (key and value) read; a larger one is dead-lettered unread
      */
-    public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters, Duration registryWait) {
+    public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters, Duration registryWait,
+                             int maxRecordBytes) {
         this.deserializer = deserializer;
         this.counters = counters;
         this.registryWait = registryWait;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -81,6 +91,14 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         if (record.value() == null) {
             counters.eventsIn.increment();
             reject(record, EMPTY_RECORD, "the record has no value (a tombstone is not a sensor event)");
+            return;
+        }
+        long size = (long) record.value().length + (record.key() == null ? 0 : record.key().length);
+        if (size > maxRecordBytes) {
+            counters.eventsIn.increment();
+            reject(record, RECORD_TOO_LARGE, "the record has " + size + " bytes (key " + (record.key() == null ? 0 : record.key().length)
+                + ", value " + record.value().length + "); a sensor event may have at most " + maxRecordBytes
+                + " (threatline.hub.max.record.bytes)");
             return;
         }
         Optional<ThreatEvent> read = deserialize(record);
@@ -158,21 +176,13 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private void reject(Record<byte[], byte[]> record, String code, String reason) {
         counters.rejected(code);
         RecordMetadata meta = context().recordMetadata().orElse(null);
-        DeadLetter letter = DeadLetter.newBuilder()
-            .setReasonCode(code)
-            .setReason(reason)
-            .setStage("validate")
-            .setSourceTopic(meta == null ? "unknown" : meta.topic())
-            .setSourcePartition(meta == null ? -1 : meta.partition())
-            .setSourceOffset(meta == null ? -1 : meta.offset())
-            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setFailedAt(Instant.ofEpochMilli(record.timestamp()))
-            .build();
-        LOGGER.debug("Dead-lettering {}-{}@{}: {} {}", letter.getSourceTopic(), letter.getSourcePartition(),
-            letter.getSourceOffset(), code, reason);
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        context().forward(record.withKey(key).withValue(new Validated.Rejected(letter)));
+        DeadLetters.Source source = meta == null ? DeadLetters.Source.UNKNOWN
+            : new DeadLetters.Source(meta.topic(), meta.partition(), meta.offset());
+        DeadLetter letter = DeadLetters.of(code, reason, "validate", source, record.key(), record.value(),
+            Instant.ofEpochMilli(record.timestamp()), null);
+        LOGGER.debug("Dead-lettering {}-{}@{}: {}", letter.getSourceTopic(), letter.getSourcePartition(),
+            letter.getSourceOffset(), code);
+        context().forward(record.withKey(DeadLetters.recordKeyText(record.key())).withValue(new Validated.Rejected(letter)));
     }
 
     private String topic() {

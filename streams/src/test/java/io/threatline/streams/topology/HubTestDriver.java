@@ -25,6 +25,7 @@ import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
 import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.enrich.ReferenceEnrichment;
 
@@ -51,6 +52,12 @@ final class HubTestDriver implements AutoCloseable {
 
     /** With the registry client the hub's serdes use (and the test's, which share them). */
     HubTestDriver(Map<String, Object> hubSettings, SchemaRegistryClient registry) {
+        this(hubSettings, registry, ReferenceEnrichment.fromGlobalStores());
+    }
+
+    /** With the reference-data lookups the dedup stage uses. */
+    HubTestDriver(Map<String, Object> hubSettings, SchemaRegistryClient registry,
+                  java.util.function.Function<org.apache.kafka.streams.processor.api.ProcessorContext<?, ?>, io.threatline.streams.enrich.Enrichment> enrichment) {
         serdes = new HubSerdes(registry, Map.of());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hub-test");
@@ -58,7 +65,9 @@ final class HubTestDriver implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(hubSettings);
-        driver = new TopologyTestDriver(HubTopology.build(new HubConfig(hubSettings), serdes, counters, ReferenceEnrichment.fromGlobalStores()), props);
+        HubConfig config = new HubConfig(hubSettings);
+        HubApp.errorHandlers(props, config, serdes, counters);
+        driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment), props);
         rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
         agreements = driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
         familyAliases = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.FAMILY_ALIASES),
