@@ -80,6 +80,35 @@ public final class ThreatlineTopics {
         return prefix + "sensor-events.v1";
     }
 
+    /**
+     * A vendor's own input topic, {@code <prefix>vendor.<vendor>.events.v1}: only that vendor's Kafka
+     * user may write it ({@link SensorSources}), so the hub takes the vendor from the topic, not from
+     * what the event claims. Created with as many partitions as the shared sensor-events topic.
+     */
+    public String vendorEvents(String vendorId) {
+        return prefix + "vendor." + checkPartnerId(vendorId) + ".events.v1";
+    }
+
+    /** The topics the hub reads sensor events from: the shared topic, every vendor's topic, and the operator's actions. */
+    public Pattern sensorInputPattern() {
+        return Pattern.compile(Pattern.quote(sensorEvents()) + "|" + Pattern.quote(prefix + "vendor.") + "[a-z0-9][a-z0-9-]{0,62}"
+            + Pattern.quote(".events.v1") + "|" + Pattern.quote(operatorActions()));
+    }
+
+    /**
+     * The operator's actions on indicators ({@code threatline indicators revoke}): retractions that
+     * revoke whatever the vendors say, each with who and why. Only Threatline's own (super) user
+     * writes it; kept five years, like receipts, as the record of what operators did.
+     */
+    public String operatorActions() {
+        return prefix + "operator.actions.v1";
+    }
+
+    /** A vendor's input topic, as {@link #vendorEvents(String)}, with the sensor-events topic's partitions and retention. */
+    public NewTopic vendorEventsTopic(String vendorId) {
+        return delete(vendorEvents(vendorId), partitions, 7 * DAY_MS);
+    }
+
     public String indicators() {
         return prefix + "indicators.v1";
     }
@@ -138,6 +167,7 @@ public final class ThreatlineTopics {
         topics.add(delete(deadLetter(), partitions, 30 * DAY_MS));
         // Receipts are evidence: kept for years, one partition so each partner's chain stays ordered.
         topics.add(delete(deliveryAudit(), 1, 5 * 365 * DAY_MS));
+        topics.add(delete(operatorActions(), 1, 5 * 365 * DAY_MS));
         return topics;
     }
 

@@ -13,12 +13,14 @@ import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.tlp.TlpOrder;
+import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ContractLimits;
 
 /**
  * Merges one sighting into an indicator's state and says whether that is news (DESIGN §5): NEW on
  * the first sighting, UPDATE only on a material change — a different confidence band, a new family
- * or campaign, a stricter TLP, a new vendor — and nothing for a repeat. A retraction revokes.
+ * or campaign, a stricter TLP, a new vendor — and nothing for a repeat. A vendor's retraction
+ * withdraws its own sightings, and revokes only what no other vendor asserts; the operator's revokes.
  * Pure: no I/O, no clock; the caller passes the time.
  *
  * <p>Every list of the state is bounded ({@link ContractLimits}; vendors and sensors by
@@ -48,11 +50,7 @@ public final class IndicatorMerger {
 
     public Merge merge(Indicator state, ThreatEvent event, CanonicalIndicator canonical, Instant now) {
         if (event.getRetraction()) {
-            if (state == null) {
-                return new Merge(Optional.empty(), Optional.empty());
-            }
-            Indicator revoked = Indicator.newBuilder(state).setAction(LifecycleAction.REVOKE).setUpdatedAt(now).build();
-            return new Merge(Optional.empty(), Optional.of(revoked));
+            return retract(state, event, now);
         }
         String sensor = event.getVendor() + "/" + event.getSensorId();
         List<String> families = familyResolver.apply(event.getMalwareFamilies());
@@ -102,6 +100,35 @@ public final class IndicatorMerger {
         }
         Indicator updated = next.setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
         return new Merge(Optional.of(updated), Optional.of(updated));
+    }
+
+    /**
+     * A vendor's retraction withdraws that vendor's own sightings: its name and its sensors leave
+     * the state (an UPDATE, since the sources changed), and the indicator is revoked only when no
+     * vendor still asserts it. A vendor cannot withdraw what others reported; a retraction of what
+     * it never reported changes nothing. The operator's retraction revokes whatever the vendors say.
+     * (Vendors beyond {@code maxSources} are not kept, so they cannot keep an indicator alive.)
+     */
+    private Merge retract(Indicator state, ThreatEvent event, Instant now) {
+        if (state == null) {
+            return new Merge(Optional.empty(), Optional.empty());
+        }
+        String vendor = event.getVendor();
+        if (!SensorSources.isOperator(vendor)) {
+            if (!state.getVendors().contains(vendor)) {
+                return new Merge(Optional.of(state), Optional.empty());
+            }
+            List<String> remaining = state.getVendors().stream().filter(v -> !v.equals(vendor)).toList();
+            if (!remaining.isEmpty()) {
+                String sensorPrefix = vendor + "/";
+                Indicator updated = Indicator.newBuilder(state).setVendors(remaining)
+                    .setSensors(state.getSensors().stream().filter(s -> !s.startsWith(sensorPrefix)).toList())
+                    .setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
+                return new Merge(Optional.of(updated), Optional.of(updated));
+            }
+        }
+        Indicator revoked = Indicator.newBuilder(state).setAction(LifecycleAction.REVOKE).setUpdatedAt(now).build();
+        return new Merge(Optional.empty(), Optional.of(revoked));
     }
 
     /** The state as an EXPIRE change, when it has not been seen for its lifetime. */

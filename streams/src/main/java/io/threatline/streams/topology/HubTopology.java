@@ -23,6 +23,7 @@ import io.threatline.contract.reference.BenignEntry;
 import io.threatline.contract.reference.FamilyAlias;
 import io.threatline.contract.reference.IpRange;
 import io.threatline.schemas.topics.ReferenceKind;
+import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.agreements.AgreementsSnapshot;
@@ -39,7 +40,7 @@ import io.threatline.streams.validate.ValidateProcessor;
 /**
  * The hub's topology (DESIGN §3–7), built from its inputs and doing no I/O:
  * <pre>
- * sensor events (raw bytes)
+ * sensor events (raw bytes: the shared topic, each vendor's own topic, the operator's actions)
  *   → validate      → dead letter (undeserializable or invalid, original bytes kept)
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
@@ -92,9 +93,9 @@ public final class HubTopology {
             Serdes.String(), Serdes.String()));
 
         KStream<String, Validated> validated = builder
-            .stream(topics.sensorEvents(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
+            .stream(topics.sensorInputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
             .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters, config.registryWait(),
-                config.maxRecordBytes()), Named.as("validate"));
+                config.maxRecordBytes(), new SensorSources(topics)), Named.as("validate"));
 
         var branches = validated.split(Named.as("validated-"))
             .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))

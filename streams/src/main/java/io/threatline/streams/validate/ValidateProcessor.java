@@ -21,12 +21,19 @@ import io.threatline.schemas.Result;
 import io.threatline.schemas.deadletter.DeadLetters;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.serde.SchemaRegistryException;
+import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ThreatEventValidator;
 
 /**
  * First stage of the hub: turns raw bytes into a validated event keyed by its canonical indicator
  * id, or into a dead letter that keeps the original bytes, the reason and where the record came
  * from. Nothing here throws on bad input: a bad record never stops processing.
+ *
+ * <p>Who speaks is decided by the topic, not the payload ({@link SensorSources}): an event on a
+ * vendor's own topic that names another vendor, or on any sensor topic that names an operator, is
+ * dead-lettered as {@value #VENDOR_MISMATCH}; the operator's topic carries only the operator's
+ * retractions ({@value #OPERATOR_ACTION_INVALID} otherwise). Events from those topics are always
+ * repartitioned: their partitioning is not the hub's to trust.
  *
  * <p>A record larger than {@code threatline.hub.max.record.bytes} (key and value) is dead-lettered
  * as {@value #RECORD_TOO_LARGE} before anything reads it: compression lets a sensor put a record of
@@ -65,6 +72,8 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
     public static final String EMPTY_RECORD = "EMPTY_RECORD";
     public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
+    public static final String VENDOR_MISMATCH = "VENDOR_MISMATCH";
+    public static final String OPERATOR_ACTION_INVALID = "OPERATOR_ACTION_INVALID";
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
@@ -72,14 +81,17 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final HubCounters counters;
     private final Duration registryWait;
     private final int maxRecordBytes;
+    private final SensorSources sources;
 
     /**
      * @param registryWait   how long to keep asking an unavailable schema registry before failing the
      *                       stream thread (zero: fail at once)
      * @param maxRecordBytes the largest record (key and value) read; a larger one is dead-lettered unread
+     * @param sources        which topics are a vendor's own and which the operator's
      */
     public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters, Duration registryWait,
-                             int maxRecordBytes) {
+                             int maxRecordBytes, SensorSources sources) {
+        this.sources = sources;
         this.deserializer = deserializer;
         this.counters = counters;
         this.registryWait = registryWait;
@@ -113,8 +125,27 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
         }
+        String topic = topic();
+        Optional<String> ownVendor = sources.vendorOf(topic);
+        boolean operatorTopic = sources.isOperatorTopic(topic);
+        if (operatorTopic && (!event.getRetraction() || !SensorSources.isOperator(event.getVendor()))) {
+            reject(record, OPERATOR_ACTION_INVALID, "the operator's topic takes only retractions by a vendor named '"
+                + SensorSources.OPERATOR_PREFIX + "<operator>'");
+            return;
+        }
+        if (!operatorTopic && SensorSources.isOperator(event.getVendor())) {
+            reject(record, VENDOR_MISMATCH, "vendor names starting with '" + SensorSources.OPERATOR_PREFIX
+                + "' are the operator's; a sensor may not use one");
+            return;
+        }
+        if (ownVendor.isPresent() && !ownVendor.get().equals(event.getVendor())) {
+            reject(record, VENDOR_MISMATCH, "the event names vendor '" + event.getVendor() + "' but was written to the topic of vendor '"
+                + ownVendor.get() + "'; a sensor speaks only for its own vendor");
+            return;
+        }
         String id = valid.value().id();
-        boolean sameKey = record.key() != null && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
+        boolean sameKey = ownVendor.isEmpty() && !operatorTopic
+            && record.key() != null && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
         context().forward(record.withKey(id).withValue(new Validated.Valid(event, id, sameKey)));
     }
 

@@ -1,0 +1,73 @@
+package io.threatline.schemas.topics;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Who speaks for a sensor event, proven by Kafka rather than claimed in the payload
+ * (docs/security.md). Each vendor writes its own topic ({@link ThreatlineTopics#vendorEvents}),
+ * which only its Kafka user may write (a prefixed ACL), so an event read there is that vendor's
+ * whatever its {@code vendor} field says; the hub dead-letters one that claims another vendor. The
+ * operator's actions come from a topic only Threatline's own user writes, and carry the vendor
+ * {@code operator:<name>}, a name no sensor may use. The shared sensor-events topic remains for
+ * deployments without authentication; there the vendor is as claimed, and with authentication no
+ * vendor's user may write it.
+ */
+public final class SensorSources {
+
+    /** Vendor names starting with this are the operator's; no sensor may claim one. */
+    public static final String OPERATOR_PREFIX = "operator:";
+
+    private final ThreatlineTopics topics;
+
+    public SensorSources(ThreatlineTopics topics) {
+        this.topics = topics;
+    }
+
+    /** The vendor whose own topic {@code topic} is, if it is one. */
+    public Optional<String> vendorOf(String topic) {
+        String start = topics.prefix() + "vendor.";
+        String end = ".events.v1";
+        if (topic == null || !topic.startsWith(start) || !topic.endsWith(end) || topic.length() <= start.length() + end.length()) {
+            return Optional.empty();
+        }
+        String vendor = topic.substring(start.length(), topic.length() - end.length());
+        return ThreatlineTopics.isPartnerId(vendor) ? Optional.of(vendor) : Optional.empty();
+    }
+
+    public boolean isOperatorTopic(String topic) {
+        return topics.operatorActions().equals(topic);
+    }
+
+    public static boolean isOperator(String vendor) {
+        return vendor != null && vendor.startsWith(OPERATOR_PREFIX);
+    }
+
+    /** The Kafka principal of a vendor's sensors, {@code User:vendor.<id>} (apart from partners' {@code User:<id>}). */
+    public static String vendorUser(String vendorId) {
+        return "vendor." + ThreatlineTopics.checkPartnerId(vendorId);
+    }
+
+    /**
+     * Write and describe on the vendor's own topics ({@code <prefix>vendor.<id>.}, the dot keeping
+     * {@code a} from matching {@code ab}), and nothing else: no other vendor's topic, not the shared
+     * sensor-events topic, not the operator's.
+     */
+    public List<AclBinding> vendorWriter(String vendorId, String principal) {
+        ResourcePattern own = new ResourcePattern(ResourceType.TOPIC,
+            topics.prefix() + "vendor." + ThreatlineTopics.checkPartnerId(vendorId) + ".", PatternType.PREFIXED);
+        return List.of(allow(own, principal, AclOperation.WRITE), allow(own, principal, AclOperation.DESCRIBE));
+    }
+
+    private static AclBinding allow(ResourcePattern pattern, String principal, AclOperation operation) {
+        return new AclBinding(pattern, new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+    }
+}
