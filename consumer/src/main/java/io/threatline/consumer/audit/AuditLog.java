@@ -39,8 +39,9 @@ import io.threatline.contract.OffsetRange;
  * so the unacknowledged receipt is kept and sent again, unchanged, before the partner's next
  * receipt: if the first send landed late the topic holds an exact copy, which
  * {@link AuditVerifier} skips as a duplicate, and the chain goes on from it either way. The
- * receipt is true in both cases — its batch was confirmed by the channel — and the batch, not
- * committed, is delivered and receipted again.
+ * receipt is true in both cases — its batch was confirmed by the channel. When the caller retries
+ * the receipt of that same batch, the resent receipt is its receipt; when the batch, not
+ * committed, is delivered again, that delivery gets a receipt of its own.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -104,6 +105,10 @@ public final class AuditLog implements AutoCloseable {
                 send(pending);
                 unacknowledged.remove(partnerId);
                 heads.put(partnerId, new ChainHead(pending.getSequence(), pending.getHash()));
+                if (sameDelivery(pending, channel, channelTarget, agreementId, agreementVersion, recordIds, offsets, deliveredAt)) {
+                    // The caller retrying the receipt of the same confirmed batch: that receipt is now written, not a second one.
+                    return pending;
+                }
             }
             ChainHead head = head(partnerId);
             DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
@@ -130,6 +135,13 @@ public final class AuditLog implements AutoCloseable {
             heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
             return receipt;
         }
+    }
+
+    private static boolean sameDelivery(DeliveryReceipt r, DeliveryChannel channel, String channelTarget, String agreementId,
+                                        int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
+        return r.getChannel() == channel && r.getChannelTarget().equals(channelTarget) && r.getAgreementId().equals(agreementId)
+            && r.getAgreementVersion() == agreementVersion && r.getRecordIds().equals(recordIds) && r.getOffsets().equals(offsets)
+            && r.getDeliveredAt().toEpochMilli() == deliveredAt.toEpochMilli();
     }
 
     private void send(DeliveryReceipt receipt) {

@@ -30,13 +30,22 @@ class AuditLogRetryTest {
     private final AuditLog log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of(), Duration.ofMillis(100));
 
     private DeliveryReceipt deliver(int batch) {
+        return deliver(batch, T0.plusSeconds(batch));
+    }
+
+    /** Receipts batch {@code batch} as confirmed by the channel at {@code confirmed}. */
+    private DeliveryReceipt deliver(int batch, Instant confirmed) {
         return log.append("interpol", DeliveryChannel.FILES, "/outbox/interpol", "MOU-1", 1, List.of("domain:b" + batch + ".example.com"),
-            List.of(new OffsetRange("ti.partner.interpol.indicators.v1", 0, (long) batch, (long) batch)), T0.plusSeconds(batch));
+            List.of(new OffsetRange("ti.partner.interpol.indicators.v1", 0, (long) batch, (long) batch)), confirmed);
     }
 
     /** Appends on another thread and acknowledges every send it makes until it returns. */
     private DeliveryReceipt deliverAcknowledged(int batch) throws Exception {
-        CompletableFuture<DeliveryReceipt> appended = CompletableFuture.supplyAsync(() -> deliver(batch));
+        return deliverAcknowledged(batch, T0.plusSeconds(batch));
+    }
+
+    private DeliveryReceipt deliverAcknowledged(int batch, Instant confirmed) throws Exception {
+        CompletableFuture<DeliveryReceipt> appended = CompletableFuture.supplyAsync(() -> deliver(batch, confirmed));
         while (!appended.isDone()) {
             if (!producer.completeNext()) {
                 Thread.sleep(5);
@@ -57,8 +66,8 @@ class AuditLogRetryTest {
         // and the broker acknowledging receipt 2 late: it is in the topic after all
         assertThat(producer.completeNext()).isTrue();
 
-        // When the batch is delivered again and receipted
-        DeliveryReceipt retried = deliverAcknowledged(2);
+        // When the batch, not committed, is delivered again a minute later and receipted
+        DeliveryReceipt retried = deliverAcknowledged(2, T0.plusSeconds(62));
 
         // Then the late receipt was sent again unchanged before the new one, which goes on from it at sequence 3
         List<DeliveryReceipt> topic = topic();
@@ -95,5 +104,26 @@ class AuditLogRetryTest {
         AuditVerifier.Report report = AuditVerifier.verify("interpol", acknowledged, Instant.EPOCH, Instant.MAX);
         assertThat(report.breaks()).isEmpty();
         assertThat(report.duplicates()).isZero();
+    }
+
+    @Test
+    void shouldWriteOneReceiptWhenTheCallerRetriesTheReceiptOfTheSameBatch() throws Exception {
+        // Given receipt 1 written, and the receipt of batch 2 timing out and then landing late
+        deliverAcknowledged(1);
+        assertThatThrownBy(() -> deliver(2)).isInstanceOf(AuditLog.AuditException.class);
+        assertThat(producer.completeNext()).isTrue();
+        DeliveryReceipt late = topic().get(1);
+
+        // When the caller retries the receipt of the same confirmed batch (same records, offsets and time)
+        DeliveryReceipt retried = deliverAcknowledged(2);
+
+        // Then the late receipt is the batch's receipt: resent unchanged, no second receipt of one delivery
+        assertThat(retried).isEqualTo(late);
+        assertThat(topic()).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 2L);
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", topic(), Instant.EPOCH, Instant.MAX);
+        assertThat(report.breaks()).isEmpty();
+        assertThat(report.recordIds()).containsExactly("domain:b1.example.com", "domain:b2.example.com");
+        // and the next batch goes on at sequence 3
+        assertThat(deliverAcknowledged(3).getSequence()).isEqualTo(3);
     }
 }
