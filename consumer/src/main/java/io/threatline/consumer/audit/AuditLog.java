@@ -33,6 +33,15 @@ import io.threatline.contract.OffsetRange;
  * acknowledgement before the chain head moves, so the chain in the topic has no gaps and no forks
  * as long as one process delivers a given partner (one delivery service per partner; scale out by
  * partner). On start the head of every partner's chain is recovered from the topic.
+ *
+ * <p>A receipt whose write was not acknowledged in time may still land later (the producer keeps
+ * retrying it). Writing the next batch's receipt at the same sequence would then fork the chain,
+ * so the unacknowledged receipt is kept and sent again, unchanged, before the partner's next
+ * receipt: if the first send landed late the topic holds an exact copy, which
+ * {@link AuditVerifier} skips as a duplicate, and the chain goes on from it either way. The
+ * receipt is true in both cases — its batch was confirmed by the channel. When the caller retries
+ * the receipt of that same batch, the resent receipt is its receipt; when the batch, not
+ * committed, is delivered again, that delivery gets a receipt of its own.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -41,7 +50,10 @@ public final class AuditLog implements AutoCloseable {
 
     private final Producer<String, DeliveryReceipt> producer;
     private final String topic;
+    private final Duration sendTimeout;
     private final Map<String, ChainHead> heads;
+    /** Per partner, a receipt sent but not acknowledged: it is sent again, unchanged, before the partner's next one. */
+    private final Map<String, DeliveryReceipt> unacknowledged = new ConcurrentHashMap<>();
     /** One lock per partner: appends of one partner are serialised, different partners go in parallel. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -51,8 +63,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads) {
+        this(producer, topic, heads, SEND_TIMEOUT);
+    }
+
+    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads, Duration sendTimeout) {
         this.producer = producer;
         this.topic = topic;
+        this.sendTimeout = sendTimeout;
         this.heads = new ConcurrentHashMap<>(heads);
     }
 
@@ -83,6 +100,16 @@ public final class AuditLog implements AutoCloseable {
                                   int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
         Objects.requireNonNull(partnerId, "partnerId");
         synchronized (locks.computeIfAbsent(partnerId, p -> new Object())) {
+            DeliveryReceipt pending = unacknowledged.get(partnerId);
+            if (pending != null) {
+                send(pending);
+                unacknowledged.remove(partnerId);
+                heads.put(partnerId, new ChainHead(pending.getSequence(), pending.getHash()));
+                if (sameDelivery(pending, channel, channelTarget, agreementId, agreementVersion, recordIds, offsets, deliveredAt)) {
+                    // The caller retrying the receipt of the same confirmed batch: that receipt is now written, not a second one.
+                    return pending;
+                }
+            }
             ChainHead head = head(partnerId);
             DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
                 .setReceiptId(UUID.randomUUID().toString())
@@ -100,18 +127,35 @@ public final class AuditLog implements AutoCloseable {
                 .build();
             receipt.setHash(ReceiptHash.of(receipt));
             try {
-                producer.send(new ProducerRecord<>(topic, partnerId, receipt)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AuditException("interrupted while writing a receipt for partner " + partnerId, e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
-            } catch (KafkaException e) {
-                // Thrown by send itself: the serializer could not get the receipt's schema id (registry unavailable), no buffer.
-                throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+                send(receipt);
+            } catch (AuditException e) {
+                unacknowledged.put(partnerId, receipt);
+                throw e;
             }
             heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
             return receipt;
+        }
+    }
+
+    private static boolean sameDelivery(DeliveryReceipt r, DeliveryChannel channel, String channelTarget, String agreementId,
+                                        int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
+        return r.getChannel() == channel && r.getChannelTarget().equals(channelTarget) && r.getAgreementId().equals(agreementId)
+            && r.getAgreementVersion() == agreementVersion && r.getRecordIds().equals(recordIds) && r.getOffsets().equals(offsets)
+            && r.getDeliveredAt().toEpochMilli() == deliveredAt.toEpochMilli();
+    }
+
+    private void send(DeliveryReceipt receipt) {
+        String partnerId = receipt.getPartnerId();
+        try {
+            producer.send(new ProducerRecord<>(topic, partnerId, receipt)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditException("interrupted while writing a receipt for partner " + partnerId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+        } catch (KafkaException e) {
+            // Thrown by send itself: the serializer could not get the receipt's schema id (registry unavailable), no buffer.
+            throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
         }
     }
 

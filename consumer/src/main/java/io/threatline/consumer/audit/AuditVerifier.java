@@ -2,6 +2,7 @@ package io.threatline.consumer.audit;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,16 @@ import io.threatline.contract.DeliveryReceipt;
  * a gap, each receipt's {@code previousHash} is the hash of the one before, and each {@code hash}
  * recomputes from the receipt's fields ({@link ReceiptHash}). Any edit, removal, insertion or
  * reordering of a receipt breaks it at that point.
+ *
+ * <p>An exact copy of a receipt already in the chain (same sequence, same hash, and the hash
+ * recomputes) is the benign trace of a retried write — {@link AuditLog} sends an unacknowledged
+ * receipt again, and the first send may have landed late — so it is counted as a duplicate and
+ * skipped, not reported as a break; a <em>different</em> receipt at a sequence already used is a
+ * break.
+ *
+ * <p>The chain alone cannot show that its newest receipts were dropped, nor that it was rewritten
+ * with every hash recomputed. Checked against a {@link SignedHead} kept from earlier (its signature
+ * verified by the caller), it can: the chain must still hold that head's sequence with that hash.
  */
 public final class AuditVerifier {
 
@@ -29,14 +40,23 @@ public final class AuditVerifier {
 
     /**
      * @param partnerId   the partner
-     * @param receipts    receipts of the whole chain
-     * @param breaks      where it does not hold; empty when it is intact
+     * @param receipts    receipts of the whole chain, exact duplicates not counted
+     * @param duplicates  exact copies of receipts already in the chain (retried writes), skipped
+     * @param lastSequence the highest sequence in the chain (0 when it is empty)
+     * @param lastHash    the hash of the receipt at {@code lastSequence} (empty when the chain is empty)
+     * @param breaks      where it does not hold, including where it disagrees with a kept head; empty when it is intact
      * @param delivered   deliveries in the period, per agreement version and channel
      * @param recordIds   ids of the records delivered in the period, in delivery order
      */
-    public record Report(String partnerId, long receipts, List<Break> breaks, List<Delivered> delivered, List<String> recordIds) {
+    public record Report(String partnerId, long receipts, long duplicates, long lastSequence, String lastHash, List<Break> breaks,
+                         List<Delivered> delivered, List<String> recordIds) {
         public boolean intact() {
             return breaks.isEmpty();
+        }
+
+        /** The chain's last position, what {@link SignedHead#sign} signs. */
+        public AuditLog.ChainHead head() {
+            return new AuditLog.ChainHead(lastSequence, lastHash);
         }
     }
 
@@ -48,18 +68,46 @@ public final class AuditVerifier {
      * and summarises its deliveries with {@code from <= deliveredAt < until}.
      */
     public static Report verify(String partnerId, List<DeliveryReceipt> allReceipts, Instant from, Instant until) {
+        return verify(partnerId, allReceipts, from, until, null);
+    }
+
+    /**
+     * As {@link #verify(String, List, Instant, Instant)}, and also checks the chain against
+     * {@code keptHead} (when not null), a head of this partner's chain signed earlier whose
+     * signature the caller has verified: the chain must reach the head's sequence (otherwise it
+     * was cut) and hold the head's hash there (otherwise it was rewritten).
+     */
+    public static Report verify(String partnerId, List<DeliveryReceipt> allReceipts, Instant from, Instant until, SignedHead keptHead) {
         Objects.requireNonNull(partnerId, "partnerId");
+        if (keptHead != null && !keptHead.partnerId().equals(partnerId)) {
+            throw new IllegalArgumentException("the kept head is partner " + keptHead.partnerId() + "'s, not " + partnerId + "'s");
+        }
         List<Break> breaks = new ArrayList<>();
         Map<String, Delivered> delivered = new TreeMap<>();
         List<String> recordIds = new ArrayList<>();
+        // Hash of each sequence seen, to tell a retried write's exact copy from a different receipt at a used sequence.
+        Map<Long, String> hashBySequence = new HashMap<>();
         long expectedSequence = 1;
         String previousHash = "";
         long count = 0;
+        long duplicates = 0;
+        long lastSequence = 0;
+        String lastHash = "";
         for (DeliveryReceipt receipt : allReceipts) {
             if (!partnerId.equals(receipt.getPartnerId())) {
                 continue;
             }
+            String seen = hashBySequence.get(receipt.getSequence());
+            if (seen != null && seen.equals(receipt.getHash()) && ReceiptHash.of(receipt).equals(receipt.getHash())) {
+                duplicates++;
+                continue;
+            }
             count++;
+            hashBySequence.putIfAbsent(receipt.getSequence(), receipt.getHash());
+            if (receipt.getSequence() >= lastSequence) {
+                lastSequence = receipt.getSequence();
+                lastHash = receipt.getHash();
+            }
             if (receipt.getSequence() != expectedSequence) {
                 breaks.add(new Break(receipt.getSequence(), receipt.getReceiptId(),
                     "sequence " + receipt.getSequence() + " where " + expectedSequence + " was expected (a receipt is missing, repeated or out of order)"));
@@ -87,7 +135,22 @@ public final class AuditVerifier {
                 recordIds.addAll(receipt.getRecordIds());
             }
         }
-        return new Report(partnerId, count, breaks, List.copyOf(delivered.values()), recordIds);
+        if (keptHead != null) {
+            String atHead = hashBySequence.get(keptHead.sequence());
+            if (lastSequence < keptHead.sequence()) {
+                breaks.add(new Break(keptHead.sequence(), "",
+                    "the chain ends at sequence " + lastSequence + " but the kept head signed at " + keptHead.issuedAt() + " is at sequence "
+                        + keptHead.sequence() + ": receipts " + (lastSequence + 1) + ".." + keptHead.sequence() + " were removed (the chain was cut)"));
+            } else if (atHead == null) {
+                breaks.add(new Break(keptHead.sequence(), "",
+                    "the chain has no receipt at the kept head's sequence " + keptHead.sequence() + ": it was removed"));
+            } else if (!atHead.equals(keptHead.hash())) {
+                breaks.add(new Break(keptHead.sequence(), "",
+                    "hash " + abbreviate(atHead) + " at sequence " + keptHead.sequence() + " differs from the kept head's " + abbreviate(keptHead.hash())
+                        + " signed at " + keptHead.issuedAt() + ": the chain up to there was rewritten"));
+            }
+        }
+        return new Report(partnerId, count, duplicates, lastSequence, lastHash, breaks, List.copyOf(delivered.values()), recordIds);
     }
 
     private static String abbreviate(String hash) {

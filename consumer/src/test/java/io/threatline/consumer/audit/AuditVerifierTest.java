@@ -139,4 +139,59 @@ class AuditVerifierTest {
         assertThat(report.delivered()).extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
             .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(2, 1L));
     }
+
+    @Test
+    void shouldSkipAnExactCopyOfAReceiptAsARetriedWriteNotABreak() {
+        // Given a chain of three where the second receipt is in the topic twice, byte for byte (a retried write that landed twice)
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        deliver("interpol", 1, 1, "domain:b.example.com");
+        deliver("interpol", 1, 2, "domain:c.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        receipts.add(2, DeliveryReceipt.newBuilder(receipts.get(1)).build());
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then it is intact, the copy counted as a duplicate and its records not counted twice
+        assertThat(report.breaks()).isEmpty();
+        assertThat(report.receipts()).isEqualTo(3);
+        assertThat(report.duplicates()).isEqualTo(1);
+        assertThat(report.recordIds()).containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
+        assertThat(report.head().sequence()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldReportADifferentReceiptAtAnAlreadyUsedSequenceAsABreak() {
+        // Given a chain of two and a second, different receipt at sequence 2 linked to the first (a fork), with a valid hash
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        deliver("interpol", 1, 1, "domain:b.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        DeliveryReceipt fork = DeliveryReceipt.newBuilder(receipts.get(1)).setReceiptId("another").setRecordIds(List.of("domain:x.example.com")).build();
+        fork.setHash(ReceiptHash.of(fork));
+        receipts.add(fork);
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then the second receipt at sequence 2 is a break
+        assertThat(report.intact()).isFalse();
+        assertThat(report.duplicates()).isZero();
+        assertThat(report.breaks()).extracting(AuditVerifier.Break::receiptId).contains("another");
+        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem).anySatisfy(p -> assertThat(p).contains("sequence 2 where 3 was expected"));
+    }
+
+    @Test
+    void shouldNotTakeAnAlteredCopyWithTheOriginalsHashForADuplicate() {
+        // Given a receipt copied with its hash but a record id changed
+        deliver("interpol", 1, 0, "domain:a.example.com");
+        List<DeliveryReceipt> receipts = new ArrayList<>(written());
+        receipts.add(DeliveryReceipt.newBuilder(receipts.get(0)).setRecordIds(List.of("domain:forged.example.com")).build());
+
+        // When it is verified
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
+
+        // Then it is a break (altered), not a benign duplicate
+        assertThat(report.duplicates()).isZero();
+        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem).anySatisfy(p -> assertThat(p).contains("altered"));
+    }
 }
