@@ -46,7 +46,16 @@ final class KafkaUsers {
 
     /** Creates (or re-asserts) the partner's SCRAM user and writes its client configuration. */
     void ensurePartner(String partnerId, Map<String, Object> adminClient) throws Exception {
-        Credentials partner = new Credentials(partnerId, passwordOf(partnerId));
+        ensureUser(partnerId, adminClient);
+    }
+
+    /**
+     * Creates (or re-asserts) a SCRAM user — a partner, or a vendor's sensors ({@code vendor.<id>}) —
+     * with a password generated once, and writes its client configuration.
+     */
+    void ensureUser(String user, Map<String, Object> adminClient) throws Exception {
+        String partnerId = user;
+        Credentials partner = new Credentials(user, passwordOf(user));
         try (Admin admin = Admin.create(adminClient)) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(partner.username(),
                 new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), partner.password()))).all().get();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Threat-indicator sharing pipeline on Apache Kafka.",
-    subcommands = {RunCommand.class, PlatformCommand.class, InitCommand.class, PublishCommand.class, SimulateCommand.class, HubCommand.class, DeliverCommand.class, AgreementsCommand.class, ReferenceCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlatformCommand.class, InitCommand.class, PublishCommand.class, SimulateCommand.class, HubCommand.class, DeliverCommand.class, AgreementsCommand.class, VendorsCommand.class, IndicatorsCommand.class, ReferenceCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class ThreatlineCommand implements Runnable {
 
     @CommandLine.Spec

@@ -11,7 +11,7 @@ public final class ContractLimits {
     /** Longest vendor, sensor id, event id, tag, family or campaign name, in chars. */
     public static final int MAX_LABEL_LENGTH = 256;
     /** Longest indicator value as sent (a URL may be long; anything longer is not an indicator anyone matches). */
-    public static final int MAX_VALUE_LENGTH = 8_192;
+    public static final int MAX_VALUE_LENGTH = io.threatline.schemas.identity.IndicatorIdentity.MAX_VALUE_LENGTH;
     /** Longest retraction reason, in chars. */
     public static final int MAX_REASON_LENGTH = 1_024;
     /** Most tags on one event, and in one indicator's state. */

@@ -1,0 +1,115 @@
+package io.threatline.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.SecurityDisabledException;
+
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.topics.SensorSources;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Vendors and their sensors' own input topics (docs/security.md: a sensor speaks only for itself). */
+@Command(name = "vendors", mixinStandardHelpOptions = true,
+    description = "Vendors whose sensors publish to Threatline, each through its own topic.",
+    subcommands = {VendorsCommand.Add.class})
+public final class VendorsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = {
+            "Adds vendors: creates each vendor's input topic <prefix>vendor.<vendor>.events.v1 (the hub reads every such topic and "
+                + "takes the vendor from it, whatever an event claims) and, with --acls, lets the vendor's Kafka user "
+                + "(User:vendor.<vendor>) write its own topics and nothing else; with --user also creates that SCRAM user, its "
+                + "password generated once and kept with ready-to-use client settings in <secrets-dir>/kafka/vendor.<vendor>.properties "
+                + "(mode 600, never printed).",
+            "",
+            "Exit codes: 0 done; 1 failure (for example --acls on a cluster without an authorizer); 2 usage error."})
+    static final class Add implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @Parameters(arity = "1..*", paramLabel = "VENDOR_ID", description = "Vendor ids: lower-case letters, digits and '-'.")
+        List<String> vendors;
+
+        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
+        @Option(names = "--partitions", defaultValue = "6",
+            description = "Partitions of each vendor topic; keep it at the sensor-events topic's (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        @Option(names = "--acls", description = "Grant User:vendor.<vendor> write on its own topics only.")
+        boolean acls;
+
+        @Option(names = "--user", description = "Also create the SCRAM user vendor.<vendor> and its client settings file.")
+        boolean user;
+
+        @Option(names = "--secrets-dir", defaultValue = ".threatline/secrets",
+            description = "Where --user keeps passwords and client settings, under kafka/ (default: ${DEFAULT-VALUE}).")
+        Path secretsDir;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String vendor : vendors) {
+                if (!ThreatlineTopics.isPartnerId(vendor)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "vendor id '" + vendor
+                        + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
+                }
+            }
+            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
+            SensorSources sources = new SensorSources(topics);
+            PrintWriter out = spec.commandLine().getOut();
+            KafkaUsers users = new KafkaUsers(secretsDir.resolve("kafka"));
+            try (Admin admin = Admin.create(connection.kafkaProperties())) {
+                TopicProvisioner.ensure(admin, vendors.stream().map(topics::vendorEventsTopic).toList());
+                for (String vendor : vendors) {
+                    String principal = "User:" + SensorSources.vendorUser(vendor);
+                    if (user) {
+                        users.ensureUser(SensorSources.vendorUser(vendor), connection.kafkaProperties());
+                    }
+                    if (acls) {
+                        try {
+                            admin.createAcls(sources.vendorWriter(vendor, principal)).all().get(30, TimeUnit.SECONDS);
+                        } catch (ExecutionException e) {
+                            if (e.getCause() instanceof SecurityDisabledException) {
+                                spec.commandLine().getErr().println("--acls: the cluster has no authorizer, so ACLs cannot keep vendors "
+                                    + "apart; enable one (authorizer.class.name) or leave out --acls");
+                                return 1;
+                            }
+                            throw e;
+                        }
+                    }
+                    out.printf("vendor %s: topic %s%s%s%n", vendor, topics.vendorEvents(vendor),
+                        acls ? ", " + principal + " may write " + topicPrefix + "vendor." + vendor + ".* only" : "",
+                        user ? ", client settings " + users.configFile(SensorSources.vendorUser(vendor)) : "");
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
