@@ -64,6 +64,12 @@ final class KafkaUsers {
             java.util.Optional.of(partner)));
     }
 
+    /** The user's client settings (SASL included), as {@link #ensureUser} wrote them. */
+    Map<String, Object> clientProperties(String user, String bootstrapServers) throws IOException {
+        return new java.util.HashMap<>(EmbeddedKafka.clientProperties(bootstrapServers,
+            java.util.Optional.of(new Credentials(user, passwordOf(user)))));
+    }
+
     Path configFile(String user) {
         return dir.resolve(user + ".properties").toAbsolutePath();
     }

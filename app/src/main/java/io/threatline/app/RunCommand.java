@@ -141,6 +141,7 @@ public final class RunCommand implements Callable<Integer> {
                 AgreementsCommand.grantPartnerAcls(platform.clientProperties(), topics, local, new PrintWriter(applied));
             }
             loadAliases(client, admin.isPresent() ? Optional.of(users.configFile("admin")) : Optional.empty(), out);
+            Map<String, Map<String, Object>> sensorClients = vendorClients(platform, client, topics, users, admin.isPresent());
 
             Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
             try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"))) {
@@ -153,7 +154,10 @@ public final class RunCommand implements Callable<Integer> {
                     try (TaxiiServer taxii = DeliveryTaxii.start(delivery, deliverySettings, "localhost", taxiiPort, Optional.of(keystore),
                         TaxiiKeys.password(secrets))) {
                         printPartners(out, local, outbox, secrets, taxii, topics);
-                        Simulation simulation = new Simulation(client, topics);
+                        out.println("Sensors: each vendor writes only its own topic, " + topics.prefix() + "vendor.<vendor>.events.v1"
+                            + (admin.isPresent() ? ", as User:vendor.<vendor> (settings in " + users.configFile("vendor.<vendor>") + ")" : "")
+                            + ": " + String.join(", ", sensorClients.keySet()));
+                        Simulation simulation = new Simulation(sensorClients, topics);
                         simulation.start();
                         var c = hub.counters();
                         try (OpsServer ops = Ops.start(opsPort, out, s -> s
@@ -261,18 +265,50 @@ public final class RunCommand implements Callable<Integer> {
      * events' observedAt, so the hub's windows follow the simulated clock: it starts a day ago and
      * runs --time-scale times faster until it reaches now, then follows the wall clock.
      */
+    /**
+     * The simulated vendors' topics and, on an authenticated broker, their users and ACLs: each
+     * vendor's sensors publish with their own credentials to their own topic (docs/security.md).
+     * Returns each vendor's client settings.
+     */
+    private static Map<String, Map<String, Object>> vendorClients(LocalPlatform platform, Map<String, Object> client,
+                                                                  ThreatlineTopics topics, KafkaUsers users, boolean auth) throws Exception {
+        List<String> vendors = new SensorSimulator(SimulatorSettings.defaults()).vendors();
+        Map<String, Map<String, Object>> clients = new java.util.LinkedHashMap<>();
+        try (org.apache.kafka.clients.admin.Admin kafkaAdmin = org.apache.kafka.clients.admin.Admin.create(platform.clientProperties())) {
+            io.threatline.platform.kafka.TopicProvisioner.ensure(kafkaAdmin, vendors.stream().map(topics::vendorEventsTopic).toList());
+            for (String vendor : vendors) {
+                Map<String, Object> settings = new HashMap<>(client);
+                if (auth) {
+                    String user = io.threatline.schemas.topics.SensorSources.vendorUser(vendor);
+                    users.ensureUser(user, platform.clientProperties());
+                    kafkaAdmin.createAcls(new io.threatline.schemas.topics.SensorSources(topics).vendorWriter(vendor, "User:" + user))
+                        .all().get(30, TimeUnit.SECONDS);
+                    settings.putAll(users.clientProperties(user, platform.bootstrapServers()));
+                }
+                clients.put(vendor, settings);
+            }
+        }
+        return clients;
+    }
+
     private final class Simulation {
-        private final ThreatPublisher publisher;
+        private final Map<String, ThreatPublisher> publishers = new java.util.LinkedHashMap<>();
+        private final ThreatPublisher anyVendor;
         private final Thread thread;
         private final java.util.concurrent.atomic.AtomicLong emitted = new java.util.concurrent.atomic.AtomicLong();
         private volatile boolean running = true;
 
-        Simulation(Map<String, Object> client, ThreatlineTopics topics) {
-            Map<String, Object> config = new HashMap<>(client);
-            config.put(PublisherConfig.TOPIC, topics.sensorEvents());
-            config.put(PublisherConfig.INVALID_EVENT_POLICY, "SEND_AS_IS");
-            config.put(PublisherConfig.RECORD_TIMESTAMP, "OBSERVED_AT");
-            this.publisher = new ThreatPublisher(config, null);
+        /** @param vendorClients each vendor's client settings: its sensors publish to its own topic */
+        Simulation(Map<String, Map<String, Object>> vendorClients, ThreatlineTopics topics) {
+            vendorClients.forEach((vendor, client) -> {
+                Map<String, Object> config = new HashMap<>(client);
+                config.put(PublisherConfig.TOPIC, topics.vendorEvents(vendor));
+                config.put(PublisherConfig.INVALID_EVENT_POLICY, "SEND_AS_IS");
+                config.put(PublisherConfig.RECORD_TIMESTAMP, "OBSERVED_AT");
+                publishers.put(vendor, new ThreatPublisher(config, null));
+            });
+            // The fleet's deliberately malformed events (a blank vendor among them) go out through some vendor's topic.
+            this.anyVendor = publishers.values().iterator().next();
             long seed = System.nanoTime();
             Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
             Duration fast = Duration.ofNanos(1_000_000_000L * timeScale / rate);
@@ -287,7 +323,8 @@ public final class RunCommand implements Callable<Integer> {
                         simulator = simulator(seed + 1, Instant.now(), Duration.ofNanos(1_000_000_000L / rate));
                         caughtUp = true;
                     }
-                    publisher.publish(simulator.next());
+                    var event = simulator.next();
+                    publishers.getOrDefault(event.getVendor(), anyVendor).publish(event);
                     emitted.incrementAndGet();
                 }
             }, "run-simulator");
@@ -310,7 +347,7 @@ public final class RunCommand implements Callable<Integer> {
         void stop() throws InterruptedException {
             running = false;
             thread.join(TimeUnit.SECONDS.toMillis(10));
-            publisher.close();
+            publishers.values().forEach(ThreatPublisher::close);
         }
     }
 }

@@ -34,7 +34,7 @@ public final class VendorsCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
         description = {
-            "Adds vendors: creates each vendor's input topic <prefix>vendor.<vendor>.events.v1 (the hub reads every such topic and "
+            "Adds vendors: creates each vendor's input topic <prefix>vendor.<vendor>.events.v1 (the hub reads every such topic, one added while it runs within 30 s, and "
                 + "takes the vendor from it, whatever an event claims) and, with --acls, lets the vendor's Kafka user "
                 + "(User:vendor.<vendor>) write its own topics and nothing else; with --user also creates that SCRAM user, its "
                 + "password generated once and kept with ready-to-use client settings in <secrets-dir>/kafka/vendor.<vendor>.properties "

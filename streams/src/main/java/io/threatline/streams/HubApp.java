@@ -63,6 +63,8 @@ public final class HubApp implements AutoCloseable {
         // Events reach dedup from two inputs (already keyed, and repartitioned); the repartition input is
         // nearly always empty, and waiting on it for timestamp order would stall every task on each fetch.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // Sensor input is a pattern (every vendor's own topic): a vendor added while the hub runs is read within 30 s.
+        props.put(StreamsConfig.mainConsumerPrefix("metadata.max.age.ms"), 30_000);
         // What Kafka 5.0 will do by default: the global (agreements, reference) thread uses the processing
         // exception handler too — the default one fails, so a broken agreement stops the hub (fails closed).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
