@@ -55,9 +55,11 @@ public final class VendorsCommand implements Runnable {
             description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
-        @Option(names = "--partitions", defaultValue = "6",
-            description = "Partitions of each vendor topic; keep it at the sensor-events topic's (default: ${DEFAULT-VALUE}).")
-        int partitions;
+        @Option(names = "--partitions",
+            description = "Partitions of each vendor topic (default: the sensor-events topic's, or 6 when it does not exist yet). "
+                + "A vendor topic with more partitions than the sensor-events topic would change how the hub partitions its "
+                + "state, so a different number is refused.")
+        Integer partitions;
 
         @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor (default: ${DEFAULT-VALUE}).")
         short replicationFactor;
@@ -80,11 +82,18 @@ public final class VendorsCommand implements Runnable {
                         + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
                 }
             }
-            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
-            SensorSources sources = new SensorSources(topics);
             PrintWriter out = spec.commandLine().getOut();
             KafkaUsers users = new KafkaUsers(secretsDir.resolve("kafka"));
             try (Admin admin = Admin.create(connection.kafkaProperties())) {
+                String sensorEvents = new ThreatlineTopics(topicPrefix, 1, replicationFactor).sensorEvents();
+                Integer existing = sensorEventsPartitions(admin, sensorEvents);
+                if (existing != null && partitions != null && !existing.equals(partitions)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--partitions " + partitions + " differs from the "
+                        + existing + " partitions of " + sensorEvents + "; vendor topics must have the same number");
+                }
+                int count = existing != null ? existing : partitions != null ? partitions : 6;
+                ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, count, replicationFactor);
+                SensorSources sources = new SensorSources(topics);
                 TopicProvisioner.ensure(admin, vendors.stream().map(topics::vendorEventsTopic).toList());
                 for (String vendor : vendors) {
                     String principal = "User:" + SensorSources.vendorUser(vendor);
@@ -110,6 +119,18 @@ public final class VendorsCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+
+        /** The partitions of the sensor-events topic, or null when it does not exist. */
+        private static Integer sensorEventsPartitions(Admin admin, String topic) throws Exception {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    return null;
+                }
+                throw e;
+            }
         }
     }
 }
