@@ -1,6 +1,8 @@
 package io.threatline.consumer.files;
 
 import io.threatline.consumer.formats.RecordFields;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -117,14 +119,18 @@ final class CsvFormat implements RecordFormat {
 
     /** A record ends at an LF outside quotes; a doubled quote toggles twice and so changes nothing. */
     @Override
-    public int completePrefix(byte[] content) {
+    public long completePrefix(InputStream content) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
         boolean quoted = false;
-        int end = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '"') {
-                quoted = !quoted;
-            } else if (content[i] == '\n' && !quoted) {
-                end = i + 1;
+        long position = 0;
+        long end = 0;
+        for (int n; (n = content.read(buffer)) > 0; position += n) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '"') {
+                    quoted = !quoted;
+                } else if (buffer[i] == '\n' && !quoted) {
+                    end = position + i + 1;
+                }
             }
         }
         return end;

@@ -19,6 +19,10 @@ import io.threatline.contract.DeliveryChannel;
 /**
  * Builds the {@link FileSink} of a partner from its FILES channel settings.
  *
+ * <p>The directory is the partner's alone: it may not be a symbolic link (nor is any file in it
+ * written through one, see {@link AtomicFiles#open}), and {@link OutboxOwner} refuses a directory
+ * that is, holds or lies inside another partner's outbox, naming both partners.
+ *
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
@@ -83,6 +87,10 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         } catch (InvalidPathException e) {
             throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
         }
+        if (Files.isSymbolicLink(directory)) {
+            throw settings.error("directory", "is '" + raw + "', a symbolic link; an outbox must be a real directory,"
+                + " so that no write can land elsewhere");
+        }
         try {
             AtomicFiles.createDirectories(directory);
         } catch (IOException e) {
@@ -90,6 +98,13 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         }
         if (!Files.isWritable(directory)) {
             throw settings.error("directory", "is '" + raw + "', which is not writable");
+        }
+        try {
+            OutboxOwner.claim(directory, settings.partnerId());
+        } catch (OutboxOwner.Conflict e) {
+            throw settings.error("directory", "is '" + raw + "', " + e.getMessage());
+        } catch (IOException e) {
+            throw settings.error("directory", "is '" + raw + "', whose owner cannot be checked: " + e);
         }
         return directory;
     }
