@@ -57,10 +57,13 @@ final class AtomicFiles {
                 return FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS));
             }
             return FileChannel.open(file, all);
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
+            // The JDK reports O_NOFOLLOW's ELOOP as a plain IOException; say what it means.
             if (Files.isSymbolicLink(file)) {
-                throw new FileSystemException(file.toString(), null,
+                FileSystemException refused = new FileSystemException(file.toString(), null,
                     "is a symbolic link; refusing to write a partner's feed through it (remove it)");
+                refused.initCause(e);
+                throw refused;
             }
             throw e;
         }

@@ -1,7 +1,6 @@
 package io.threatline.consumer.files;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -75,7 +74,9 @@ public final class FileSinkFactory implements ChannelSinkFactory {
             };
             return new FileSink(settings.partnerId(), directory, format, writer);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the files channel of partner '" + settings.partnerId() + "' in " + directory, e);
+            // A refused channel (not an unchecked error out of the delivery service's reconcile): the
+            // service logs it, runs the partner's other channels, and tries again at its next check.
+            throw settings.error("directory", "is '" + directory + "', where the files channel cannot be opened: " + e);
         }
     }
 

@@ -74,7 +74,7 @@ final class MispFeedWriter implements FormatWriter {
         }
         try (InputStream in = Files.newInputStream(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
             return (ObjectNode) JSON.readTree(in);
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
             if (Files.isSymbolicLink(manifestFile)) {
                 throw new FileSystemException(manifestFile.toString(), null, "is a symbolic link; refusing to read a partner's feed through it");
             }

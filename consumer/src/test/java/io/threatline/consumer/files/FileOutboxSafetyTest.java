@@ -95,7 +95,7 @@ class FileOutboxSafetyTest {
         // When a batch is delivered / Then it fails (transiently, it is retried) naming the link, and nothing lands elsewhere
         assertThatThrownBy(() -> sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 0)))
             .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse())
-            .hasMessageContaining("symbolic link");
+            .hasMessageContaining("is a symbolic link; refusing");
         assertThat(names(elsewhere)).isEmpty();
     }
 
@@ -112,7 +112,7 @@ class FileOutboxSafetyTest {
         // When the batch is delivered / Then it is refused naming the link, and the victim is untouched
         assertThatThrownBy(() -> sink.deliver(batch))
             .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse())
-            .hasMessageContaining("symbolic link");
+            .hasMessageContaining("is a symbolic link; refusing");
         assertThat(Files.readString(victim)).isEqualTo(VICTIM_CONTENT);
 
         // And once the link is removed, the same batch is written
@@ -186,9 +186,11 @@ class FileOutboxSafetyTest {
         Path victim = victim();
         Files.createSymbolicLink(outbox.resolve(MispFeedWriter.MANIFEST), victim);
 
-        // When the channel starts / Then it fails naming the link
+        // When the channel starts / Then it is refused naming the setting and the link
         assertThatThrownBy(() -> sink(PARTNER, outbox, "misp"))
-            .hasStackTraceContaining("symbolic link");
+            .isInstanceOf(ChannelSettingsException.class)
+            .hasMessageContaining("partner '" + PARTNER + "'").hasMessageContaining("setting 'directory'")
+            .hasMessageContaining("manifest.json").hasMessageContaining("is a symbolic link; refusing");
         assertThat(Files.readString(victim)).isEqualTo(VICTIM_CONTENT);
     }
 
