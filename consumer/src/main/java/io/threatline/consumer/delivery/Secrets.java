@@ -13,14 +13,23 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves the secrets an agreement refers to by name ({@code secret:nca/webhook-hmac}) or by
- * environment variable (<code>${NCA_HMAC}</code>); the agreement itself never holds one. A secret is looked up as the file {@code <dir>/<name>} (which
+ * environment variable (<code>${THREATLINE_SECRET_NCA_HMAC}</code>); the agreement itself never holds one. A secret is looked up as the file {@code <dir>/<name>} (which
  * must not be readable by group or others), then as the environment variable
  * {@code THREATLINE_SECRET_<NAME>} with every character other than a letter or digit turned into
  * {@code _} ({@code THREATLINE_SECRET_NCA_WEBHOOK_HMAC}). Values are never logged.
+ *
+ * <p>An agreement may name only secrets meant for agreements: an environment reference must name a
+ * variable called {@code THREATLINE_SECRET_<NAME>}. Any other (<code>${NCA_HMAC}</code>,
+ * <code>${KAFKA_SASL_PASSWORD}</code>, <code>${AWS_SECRET_ACCESS_KEY}</code>) is refused with a
+ * message naming the reference and this rule, so that whoever can write an agreement cannot have
+ * another of the process's credentials sent to a receiver of their choosing (as a webhook's
+ * {@code auth_token}, say).
  */
 public final class Secrets {
 
     public static final String REFERENCE_PREFIX = "secret:";
+    /** The only environment variables an agreement may name, and where {@code secret:<name>} falls back to. */
+    public static final String ENVIRONMENT_PREFIX = "THREATLINE_SECRET_";
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
     private static final Set<PosixFilePermission> TOO_OPEN = Set.of(
@@ -45,17 +54,25 @@ public final class Secrets {
     }
 
     /**
-     * The secret that {@code reference} ({@code secret:<name>} or <code>${ENV_NAME}</code>) names.
+     * The secret that {@code reference} ({@code secret:<name>} or <code>${THREATLINE_SECRET_NAME}</code>) names.
      *
      * @throws IllegalArgumentException naming the reference (never the value) when it is malformed,
-     *                                  missing or stored in a file others can read
+     *                                  missing, stored in a file others can read, or names an
+     *                                  environment variable not meant for agreements
      */
     public String resolve(String reference) {
         if (!isReference(reference)) {
-            throw new IllegalArgumentException("the value is not a secret reference; write secret:<name> or ${ENV_NAME}");
+            throw new IllegalArgumentException("the value is not a secret reference; write secret:<name> or ${"
+                + ENVIRONMENT_PREFIX + "<NAME>}");
         }
         var env = ENV_REFERENCE.matcher(reference);
         if (env.matches()) {
+            String variable = env.group(1);
+            if (!variable.startsWith(ENVIRONMENT_PREFIX) || variable.length() == ENVIRONMENT_PREFIX.length()) {
+                throw new IllegalArgumentException("secret reference " + reference + " is refused: an agreement may name only"
+                    + " environment variables called " + ENVIRONMENT_PREFIX + "<NAME> (for example ${"
+                    + suggestion(variable) + "}) or secret:<name>");
+            }
             String value = environment.get(env.group(1));
             if (value == null || value.isEmpty()) {
                 throw new IllegalArgumentException("secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
@@ -93,6 +110,11 @@ public final class Secrets {
     }
 
     static String environmentVariable(String name) {
-        return "THREATLINE_SECRET_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return ENVIRONMENT_PREFIX + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static String suggestion(String variable) {
+        String rest = variable.startsWith(ENVIRONMENT_PREFIX) ? variable.substring(ENVIRONMENT_PREFIX.length()) : variable;
+        return ENVIRONMENT_PREFIX + (rest.isEmpty() ? "<NAME>" : rest);
     }
 }

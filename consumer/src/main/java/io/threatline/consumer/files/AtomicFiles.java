@@ -5,11 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -19,7 +23,8 @@ import java.util.Set;
 /**
  * Durable file operations: content is written under a temporary name in the same directory,
  * forced to disk, then renamed over the final name in one atomic step, and the directory entry is
- * forced too. A reader sees the old file or the new one, never a part of either.
+ * forced too. A reader sees the old file or the new one, never a part of either. No symbolic link
+ * is ever followed when writing (see {@link #open}); a rename over a link replaces the link itself.
  */
 final class AtomicFiles {
 
@@ -37,13 +42,46 @@ final class AtomicFiles {
     private static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r-----");
     private static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwxr-x---");
 
-    /** Opens (creating it owner-and-group-only where the file system knows POSIX permissions) a file of a feed. */
+    /**
+     * Opens (creating it owner-and-group-only where the file system knows POSIX permissions) a file of
+     * a feed. No symbolic link is followed, neither at the file's name nor as the feed directory
+     * itself: a link planted there would make the write land elsewhere, so it is refused with an
+     * error that names it.
+     */
     static FileChannel open(Path file, OpenOption... options) throws IOException {
+        requireRealDirectory(file.toAbsolutePath().getParent());
         Set<OpenOption> all = new HashSet<>(Arrays.asList(options));
-        if (posix(file)) {
-            return FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS));
+        all.add(LinkOption.NOFOLLOW_LINKS);
+        try {
+            if (posix(file)) {
+                return FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS));
+            }
+            return FileChannel.open(file, all);
+        } catch (IOException e) {
+            // The JDK reports O_NOFOLLOW's ELOOP as a plain IOException; say what it means.
+            if (Files.isSymbolicLink(file)) {
+                FileSystemException refused = new FileSystemException(file.toString(), null,
+                    "is a symbolic link; refusing to write a partner's feed through it (remove it)");
+                refused.initCause(e);
+                throw refused;
+            }
+            throw e;
         }
-        return FileChannel.open(file, all);
+    }
+
+    /**
+     * Fails unless {@code directory} is a directory and not a symbolic link (checked without
+     * following links), so that a feed directory swapped for a link is not written through.
+     */
+    static void requireRealDirectory(Path directory) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new FileSystemException(directory.toString(), null,
+                "the feed directory is a symbolic link; refusing to write a partner's feed through it");
+        }
+        if (!attributes.isDirectory()) {
+            throw new NotDirectoryException(directory.toString());
+        }
     }
 
     /** Creates a feed directory (and missing parents), owner-and-group-only where the file system knows POSIX permissions. */

@@ -1,9 +1,12 @@
 package io.threatline.consumer.files;
 
 import io.threatline.consumer.formats.RecordFields;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.threatline.consumer.delivery.DeliveryRecord;
 
@@ -16,13 +19,32 @@ import io.threatline.consumer.delivery.DeliveryRecord;
  *
  * <p>Lists (tags, families, ...) are joined with {@code ;} into one field; an item that itself
  * contains {@code ;} cannot be told apart from two items — use JSONL where that matters. Absent
- * values are empty fields. Values are written as they are: a spreadsheet user should import the file
- * as text rather than open it, since a tag starting with {@code =} would otherwise be read as a
- * formula.
+ * values are empty fields.
+ *
+ * <p><b>Formulas.</b> Values come from sensors the partner does not control, and a spreadsheet runs a
+ * cell that starts with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a CR as a formula. So
+ * {@link #neutralise} writes such a value with a single quote {@code '} in front (a spreadsheet
+ * shows it as text), and likewise a value that itself starts with {@code '}, so that the rule can be
+ * undone without guessing. A spreadsheet set to {@code ;} as its separator (the default in many
+ * European locales) would start a new cell after every {@code ;}, so the rule applies to each
+ * {@code ;}-separated piece of a field, not only to its start; for a list field the pieces are its
+ * items. <em>A reader that wants the original value splits the field at {@code ;}, removes one
+ * leading {@code '} from each piece and joins them again.</em> The only exception is a piece that
+ * is a plain decimal number ({@code -?digits[.digits][E[-]digits]}, e.g. a negative
+ * {@code change_ratio} of {@code -0.25}): a spreadsheet reads it as that number, not as a formula,
+ * and it is written as it is. So a legitimate value that starts with one of those characters — a
+ * tag {@code -x}, an indicator value {@code -bad.example}, a URL {@code http://x/a;-b} — is
+ * delivered as {@code '-x}, {@code '-bad.example}, {@code http://x/a;'-b}; JSONL carries every value
+ * unchanged.
  */
 final class CsvFormat implements RecordFormat {
 
     static final String LIST_SEPARATOR = ";";
+    /** First characters that make a spreadsheet cell a formula, plus the prefix itself (see the class comment). */
+    static final String FORMULA_START = "=+-@\t\r'";
+    static final String QUOTE_PREFIX = "'";
+    /** A decimal number as Java writes an integer or a finite double; a spreadsheet reads it as a number. */
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?");
 
     @Override
     public String extension() {
@@ -31,7 +53,7 @@ final class CsvFormat implements RecordFormat {
 
     @Override
     public byte[] header(List<String> columns) {
-        return line(columns).getBytes(StandardCharsets.UTF_8);
+        return line(columns.stream().map(CsvFormat::neutralise).toList()).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -40,14 +62,39 @@ final class CsvFormat implements RecordFormat {
         return line(fields.values().stream().map(CsvFormat::text).toList()).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The field's text, neutralised; a list item by item. */
     private static String text(Object value) {
         if (value == null) {
             return "";
         }
         if (value instanceof List<?> list) {
-            return String.join(LIST_SEPARATOR, list.stream().map(String::valueOf).toList());
+            return String.join(LIST_SEPARATOR, list.stream().map(item -> neutralise(String.valueOf(item))).toList());
         }
-        return String.valueOf(value);
+        return neutralise(String.valueOf(value));
+    }
+
+    /**
+     * The value with a {@code '} in front of each {@code ;}-separated piece that a spreadsheet could
+     * take for a formula (it starts with {@code = + - @}, tab or CR) or that starts with {@code '}
+     * itself; a piece that is a plain decimal number is left as it is. See the class comment for the
+     * rule a reader applies to undo it.
+     */
+    static String neutralise(String value) {
+        if (value.indexOf(';') < 0) {
+            return neutralisePiece(value);
+        }
+        String[] pieces = value.split(LIST_SEPARATOR, -1);
+        for (int i = 0; i < pieces.length; i++) {
+            pieces[i] = neutralisePiece(pieces[i]);
+        }
+        return String.join(LIST_SEPARATOR, pieces);
+    }
+
+    private static String neutralisePiece(String piece) {
+        if (piece.isEmpty() || FORMULA_START.indexOf(piece.charAt(0)) < 0 || PLAIN_NUMBER.matcher(piece).matches()) {
+            return piece;
+        }
+        return QUOTE_PREFIX + piece;
     }
 
     static String line(List<String> values) {
@@ -72,14 +119,18 @@ final class CsvFormat implements RecordFormat {
 
     /** A record ends at an LF outside quotes; a doubled quote toggles twice and so changes nothing. */
     @Override
-    public int completePrefix(byte[] content) {
+    public long completePrefix(InputStream content) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
         boolean quoted = false;
-        int end = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '"') {
-                quoted = !quoted;
-            } else if (content[i] == '\n' && !quoted) {
-                end = i + 1;
+        long position = 0;
+        long end = 0;
+        for (int n; (n = content.read(buffer)) > 0; position += n) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '"') {
+                    quoted = !quoted;
+                } else if (buffer[i] == '\n' && !quoted) {
+                    end = position + i + 1;
+                }
             }
         }
         return end;

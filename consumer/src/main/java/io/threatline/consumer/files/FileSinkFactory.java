@@ -1,7 +1,6 @@
 package io.threatline.consumer.files;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -18,6 +17,10 @@ import io.threatline.contract.DeliveryChannel;
 
 /**
  * Builds the {@link FileSink} of a partner from its FILES channel settings.
+ *
+ * <p>The directory is the partner's alone: it may not be a symbolic link (nor is any file in it
+ * written through one, see {@link AtomicFiles#open}), and {@link OutboxOwner} refuses a directory
+ * that is, holds or lies inside another partner's outbox, naming both partners.
  *
  * <table>
  *   <caption>Settings</caption>
@@ -71,7 +74,9 @@ public final class FileSinkFactory implements ChannelSinkFactory {
             };
             return new FileSink(settings.partnerId(), directory, format, writer);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the files channel of partner '" + settings.partnerId() + "' in " + directory, e);
+            // A refused channel (not an unchecked error out of the delivery service's reconcile): the
+            // service logs it, runs the partner's other channels, and tries again at its next check.
+            throw settings.error("directory", "is '" + directory + "', where the files channel cannot be opened: " + e);
         }
     }
 
@@ -83,6 +88,10 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         } catch (InvalidPathException e) {
             throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
         }
+        if (Files.isSymbolicLink(directory)) {
+            throw settings.error("directory", "is '" + raw + "', a symbolic link; an outbox must be a real directory,"
+                + " so that no write can land elsewhere");
+        }
         try {
             AtomicFiles.createDirectories(directory);
         } catch (IOException e) {
@@ -90,6 +99,13 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         }
         if (!Files.isWritable(directory)) {
             throw settings.error("directory", "is '" + raw + "', which is not writable");
+        }
+        try {
+            OutboxOwner.claim(directory, settings.partnerId());
+        } catch (OutboxOwner.Conflict e) {
+            throw settings.error("directory", "is '" + raw + "', " + e.getMessage());
+        } catch (IOException e) {
+            throw settings.error("directory", "is '" + raw + "', whose owner cannot be checked: " + e);
         }
         return directory;
     }

@@ -1,5 +1,8 @@
 package io.threatline.consumer.files;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import io.threatline.consumer.formats.RecordFields;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -40,13 +43,19 @@ final class JsonlFormat implements RecordFormat {
         }
     }
 
+    /** A record ends at an LF (JSON escapes a line break inside a string). */
     @Override
-    public int completePrefix(byte[] content) {
-        for (int i = content.length - 1; i >= 0; i--) {
-            if (content[i] == '\n') {
-                return i + 1;
+    public long completePrefix(InputStream content) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long position = 0;
+        long end = 0;
+        for (int n; (n = content.read(buffer)) > 0; position += n) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    end = position + i + 1;
+                }
             }
         }
-        return 0;
+        return end;
     }
 }

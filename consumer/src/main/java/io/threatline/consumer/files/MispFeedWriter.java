@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -59,9 +62,24 @@ final class MispFeedWriter implements FormatWriter {
         this.clock = clock;
         AtomicFiles.removeTemporaryFiles(directory);
         Path manifestFile = directory.resolve(MANIFEST);
-        this.manifest = Files.exists(manifestFile) ? (ObjectNode) JSON.readTree(manifestFile.toFile()) : JSON.createObjectNode();
+        this.manifest = readManifest(manifestFile);
         this.hashes = AtomicFiles.open(directory.resolve(HASHES), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         cutHalfWrittenHashLine();
+    }
+
+    /** The manifest written so far; read without following a link, since a linked one would be copied into the feed. */
+    private static ObjectNode readManifest(Path manifestFile) throws IOException {
+        if (!Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+            return JSON.createObjectNode();
+        }
+        try (InputStream in = Files.newInputStream(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+            return (ObjectNode) JSON.readTree(in);
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(manifestFile)) {
+                throw new FileSystemException(manifestFile.toString(), null, "is a symbolic link; refusing to read a partner's feed through it");
+            }
+            throw e;
+        }
     }
 
     @Override

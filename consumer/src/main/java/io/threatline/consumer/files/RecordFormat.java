@@ -1,5 +1,7 @@
 package io.threatline.consumer.files;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 import io.threatline.consumer.delivery.DeliveryRecord;
@@ -18,7 +20,8 @@ interface RecordFormat {
 
     /**
      * The length of the longest prefix of {@code content} that ends with a complete record, used
-     * to cut off a record half-written when the process died.
+     * to cut off a record half-written when the process died. Reads {@code content} once, in
+     * pieces, so a file of any size is scanned without being held in memory.
      */
-    int completePrefix(byte[] content);
+    long completePrefix(InputStream content) throws IOException;
 }

@@ -1,12 +1,16 @@
 package io.threatline.consumer.files;
 
 import java.io.IOException;
+import java.io.BufferedInputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,12 +35,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After a crash the {@code .part} file holds confirmed batches and perhaps one half-written
  * record of an unconfirmed batch; on start-up the half record is cut off and the file is renamed
- * into place (the unconfirmed batch is delivered again).
+ * into place (the unconfirmed batch is delivered again). The file is scanned in one streaming pass,
+ * never read whole into memory, and only up to {@link #leftoverLimit()}: a larger one, or one that
+ * is not a regular file (a symbolic link is never followed), is renamed to
+ * {@code <name>.part}{@value #SET_ASIDE_SUFFIX} with an error in the log, for an operator to look
+ * at; its confirmed records then stay out of the feed until they do.
  */
 final class RotatingFile implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(RotatingFile.class);
     static final String PART_SUFFIX = ".part";
+    static final String SET_ASIDE_SUFFIX = ".set-aside";
+    /** Room above max_bytes for the batch that crossed it (see {@link #leftoverLimit()}). */
+    static final long LEFTOVER_SLACK = 64L * 1024 * 1024;
     private static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path directory;
@@ -115,7 +126,9 @@ final class RotatingFile implements AutoCloseable {
         windowStart = now - Math.floorMod(now, rotateMillis);
         String base = prefix + "-" + WINDOW.format(Instant.ofEpochMilli(windowStart));
         int seq = 1;
-        while (Files.exists(directory.resolve(name(base, seq))) || Files.exists(directory.resolve(name(base, seq) + PART_SUFFIX))) {
+        // A name taken by anything, a dangling link included, is skipped; a link at the chosen name is refused by open.
+        while (Files.exists(directory.resolve(name(base, seq)), LinkOption.NOFOLLOW_LINKS)
+            || Files.exists(directory.resolve(name(base, seq) + PART_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
             seq++;
         }
         target = directory.resolve(name(base, seq));
@@ -148,24 +161,55 @@ final class RotatingFile implements AutoCloseable {
         }
     }
 
+    /**
+     * The most a {@code .part} file left by an earlier run may hold to be completed: the size limit
+     * plus room for the batch that crossed it. A larger one was not written by this channel.
+     */
+    long leftoverLimit() {
+        return maxBytes + LEFTOVER_SLACK;
+    }
+
     private void recoverLeftovers() throws IOException {
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, prefix + "-*." + format.extension() + PART_SUFFIX)) {
             for (Path leftover : leftovers) {
-                byte[] content = Files.readAllBytes(leftover);
-                int complete = format.completePrefix(content);
-                if (complete <= header.length) {
-                    Files.delete(leftover);
+                BasicFileAttributes attributes = Files.readAttributes(leftover, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isRegularFile()) {
+                    setAside(leftover, "it is not a regular file (a symbolic link?), so it is not followed");
                     continue;
                 }
-                try (FileChannel c = FileChannel.open(leftover, StandardOpenOption.WRITE)) {
-                    c.truncate(complete);
-                    c.force(true);
+                if (attributes.size() > leftoverLimit()) {
+                    setAside(leftover, "it holds " + attributes.size() + " bytes, more than the " + leftoverLimit()
+                        + " a file of this channel can reach (max_bytes + " + LEFTOVER_SLACK + "), so it is not read");
+                    continue;
                 }
-                String name = leftover.getFileName().toString();
-                Path completed = leftover.resolveSibling(name.substring(0, name.length() - PART_SUFFIX.length()));
-                AtomicFiles.move(leftover, completed);
-                LOGGER.info("Completed {} left by an earlier run ({} bytes cut off)", completed, content.length - complete);
+                recover(leftover, attributes.size());
             }
         }
+    }
+
+    /** Cuts off a half-written record (found by one streaming pass) and renames the file into place. */
+    private void recover(Path leftover, long length) throws IOException {
+        long complete;
+        try (FileChannel c = FileChannel.open(leftover, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            complete = format.completePrefix(new BufferedInputStream(Channels.newInputStream(c), 64 * 1024));
+            if (complete <= header.length) {
+                c.close();
+                Files.delete(leftover);
+                return;
+            }
+            c.truncate(complete);
+            c.force(true);
+        }
+        String name = leftover.getFileName().toString();
+        Path completed = leftover.resolveSibling(name.substring(0, name.length() - PART_SUFFIX.length()));
+        AtomicFiles.move(leftover, completed);
+        LOGGER.info("Completed {} left by an earlier run ({} bytes cut off)", completed, length - complete);
+    }
+
+    /** Renames a leftover out of the way (it no longer matches {@code *.part} nor a feed's name) and says why. */
+    private static void setAside(Path leftover, String why) throws IOException {
+        Path aside = leftover.resolveSibling(leftover.getFileName() + SET_ASIDE_SUFFIX);
+        AtomicFiles.move(leftover, aside);
+        LOGGER.error("Set aside {} as {}: {}; look at it by hand", leftover, aside.getFileName(), why);
     }
 }

@@ -17,11 +17,17 @@ import java.util.Map;
  * <p>Event id: {@code indicator-<action>} in lower case, e.g. {@code indicator-revoke}.
  *
  * <p>Escaping: in header fields {@code \} becomes {@code \\} and {@code |} becomes {@code \|} (the
- * only escape the LEEF specification defines); CR and LF become a space. In attribute values
- * {@code \} becomes {@code \\}, the delimiter {@code ^} becomes {@code \^}, LF becomes {@code \n}
- * and CR becomes {@code \r}. {@code =} is not escaped: a reader splits a pair at its first
- * {@code =}, and keys never contain one. Values are trimmed and truncated to {@value #MAX_VALUE}
- * chars at a code-point boundary, lists are joined with {@code ,}, and empty values are left out.
+ * only escape the LEEF specification defines); CR and LF become a space. Attribute values have no
+ * escape a LEEF reader undoes: QRadar splits the attributes at every delimiter and each pair at its
+ * first {@code =}. So a value is written as it is, except that it never holds the delimiter, a
+ * pipe or a line break: {@code ^} is written {@code %5E} and {@code |} is written {@code %7C} (as a
+ * URL encodes them; some LEEF readers cut the attributes at the first {@code |} they meet after the
+ * header), CR and LF become a space. A value can therefore never end its attribute early or add an
+ * attribute of its own (a tag {@code x^sev=10} arrives as {@code x%5Esev=10} in {@code tags});
+ * {@code \}, {@code =} and {@code %} stay as they are, so the change cannot be undone exactly (a
+ * {@code %5E} that was in the value looks the same) — the JSON channels carry values unchanged.
+ * Values are trimmed and truncated to {@value #MAX_VALUE} chars at a code-point boundary before
+ * this, lists are joined with {@code ,}, and empty values are left out.
  *
  * <table>
  *   <caption>Attribute mapping</caption>
@@ -157,15 +163,34 @@ public final class LeefFormatter {
     return CefFormatter.escapeHeader(s);
   }
 
+  /** What the delimiter becomes in a value: its URL encoding. */
+  static final String DELIMITER_IN_VALUE = "%5E";
+  /** What a pipe becomes in a value: its URL encoding. */
+  static final String PIPE_IN_VALUE = "%7C";
+
   /**
-   * Escapes a LEEF attribute value: backslash and the delimiter get a backslash, LF becomes {@code
-   * \n}, CR becomes {@code \r}.
+   * Makes a value safe between two delimiters: the delimiter becomes {@value #DELIMITER_IN_VALUE},
+   * a pipe {@value #PIPE_IN_VALUE}, CR and LF a space; nothing else changes (see the class comment
+   * for why).
    *
    * @param s the raw value
-   * @return the escaped value
+   * @return the value as written
    */
   static String escapeValue(String s) {
-    return FieldText.escapeValue(s, DELIMITER);
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c == DELIMITER) {
+        b.append(DELIMITER_IN_VALUE);
+      } else if (c == '|') {
+        b.append(PIPE_IN_VALUE);
+      } else if (c == '\r' || c == '\n') {
+        b.append(' ');
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
 }

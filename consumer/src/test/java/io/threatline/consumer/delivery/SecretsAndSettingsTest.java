@@ -50,11 +50,45 @@ class SecretsAndSettingsTest {
     }
 
     @Test
-    void shouldResolveAnEnvironmentVariableReference() {
-        Secrets secrets = new Secrets(Optional.empty(), Map.of("NCA_HMAC", "from-env"));
+    void shouldResolveAnEnvironmentVariableReferenceMeantForAgreements() {
+        // Given the environment holds a THREATLINE_SECRET_ variable
+        Secrets secrets = new Secrets(Optional.empty(), Map.of("THREATLINE_SECRET_NCA_HMAC", "from-env"));
 
-        assertThat(secrets.resolve("${NCA_HMAC}")).isEqualTo("from-env");
-        assertThatThrownBy(() -> secrets.resolve("${OTHER}")).hasMessageContaining("OTHER is not set");
+        // When / Then it resolves, and a missing one is named
+        assertThat(secrets.resolve("${THREATLINE_SECRET_NCA_HMAC}")).isEqualTo("from-env");
+        assertThatThrownBy(() -> secrets.resolve("${THREATLINE_SECRET_OTHER}")).hasMessageContaining("THREATLINE_SECRET_OTHER is not set");
+    }
+
+    @Test
+    void shouldRefuseAnEnvironmentReferenceToAnyOtherVariableNamingTheReferenceAndTheRule() {
+        // Given the process holds credentials that are not meant for agreements
+        Secrets secrets = new Secrets(Optional.empty(), Map.of(
+            "NCA_HMAC", "not-for-agreements", "KAFKA_SASL_PASSWORD", "broker-password", "THREATLINE_SECRET_", "empty-name"));
+
+        // When an agreement names them / Then each is refused, naming the reference and the rule, never the value
+        for (String reference : new String[] {"${NCA_HMAC}", "${KAFKA_SASL_PASSWORD}", "${THREATLINE_SECRET_}", "${THREATLINE_SECRETS_X}"}) {
+            assertThatThrownBy(() -> secrets.resolve(reference))
+                .as(reference)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secret reference " + reference + " is refused")
+                .hasMessageContaining("only environment variables called THREATLINE_SECRET_<NAME>")
+                .hasMessageNotContaining("not-for-agreements").hasMessageNotContaining("broker-password").hasMessageNotContaining("empty-name");
+        }
+        assertThatThrownBy(() -> secrets.resolve("${NCA_HMAC}")).hasMessageContaining("for example ${THREATLINE_SECRET_NCA_HMAC}");
+    }
+
+    @Test
+    void shouldRefuseAChannelSettingReferringToAnotherEnvironmentVariableNamingPartnerAndSetting() {
+        // Given a webhook agreement whose auth_token names the process's broker password
+        ChannelSettings settings = new ChannelSettings("nca", DeliveryChannel.WEBHOOK, Map.of("auth_token", "${KAFKA_SASL_PASSWORD}"),
+            new Secrets(Optional.empty(), Map.of("KAFKA_SASL_PASSWORD", "broker-password")));
+
+        // When the channel reads it / Then it is refused and the value never shows
+        assertThatThrownBy(() -> settings.secret("auth_token"))
+            .isInstanceOf(ChannelSettingsException.class)
+            .hasMessageContaining("partner 'nca', channel WEBHOOK, setting 'auth_token'")
+            .hasMessageContaining("${KAFKA_SASL_PASSWORD} is refused")
+            .hasMessageNotContaining("broker-password");
     }
 
     @Test

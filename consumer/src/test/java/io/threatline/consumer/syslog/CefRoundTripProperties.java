@@ -8,7 +8,9 @@ import com.github.jcustenborder.cef.Message;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -20,7 +22,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * For random values, tags and campaigns full of CEF and LEEF special characters and non-ASCII
  * text, the CEF line parses with the independent cef-parser to the same (trimmed, comma-joined)
- * values, and the LEEF line reads back with the test's LEEF reader likewise.
+ * values, and the LEEF line reads back with the test's LEEF reader (which splits at every delimiter)
+ * to exactly the formatter's attributes, values as LeefFormatter documents them.
  *
  * <p>The alphabet leaves out the letters {@code n} and {@code r} after a backslash and the text
  * {@code CEF:}, because cef-parser itself mis-reads them (it unescapes {@code \\} before {@code
@@ -73,9 +76,16 @@ class CefRoundTripProperties {
     LeefReader.Event e = LeefReader.parse(line);
 
     assertThat(line).doesNotContain("\n", "\r");
-    assertThat(e.attributes().get("indicatorValue")).isEqualTo(nullIfEmpty(value.trim()));
-    assertThat(e.attributes().get("tags")).isEqualTo(nullIfEmpty(FieldText.join(tags, LeefFormatter.MAX_VALUE)));
-    assertThat(e.attributes()).isEqualTo(new LeefFormatter().attributes(indicator));
+    assertThat(e.attributes().get("indicatorValue")).isEqualTo(nullIfEmpty(asWritten(value.trim())));
+    assertThat(e.attributes().get("tags")).isEqualTo(nullIfEmpty(asWritten(FieldText.join(tags, LeefFormatter.MAX_VALUE))));
+    Map<String, String> expected = new LinkedHashMap<>();
+    new LeefFormatter().attributes(indicator).forEach((k, v) -> expected.put(k, asWritten(v)));
+    assertThat(e.attributes()).containsExactlyEntriesOf(expected);
+  }
+
+  /** The LEEF formatter's documented rule for values: ^ becomes %5E, | %7C, CR and LF a space. */
+  static String asWritten(String value) {
+    return value == null ? null : value.replace("^", "%5E").replace("|", "%7C").replace('\r', ' ').replace('\n', ' ');
   }
 
   private static String nullIfEmpty(String s) {

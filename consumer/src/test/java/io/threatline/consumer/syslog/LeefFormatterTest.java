@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** LEEF 2.0 output read back with the test's own {@link LeefReader}. */
+/** LEEF 2.0 output read back with the test's own {@link LeefReader}, written from QRadar's rules. */
 class LeefFormatterTest {
 
   private final LeefFormatter formatter = new LeefFormatter();
@@ -82,26 +82,35 @@ class LeefFormatterTest {
   }
 
   @Test
-  void valuesWithCaretsPipesEqualsBackslashesAndNewlinesRoundTripUnescaped() {
+  void shouldNeverLetAValueHoldTheDelimiterSoNoValueCanAddOrEndAnAttribute() {
+    // Given values with carets (the delimiter), pipes (the header's separator), equals signs, backslashes and line breaks,
+    // one of them trying to add a severity and a source address of its own
     String nasty = "http://x.example/a|b=c\\d^e\nf\rg^^\\n";
     PartnerIndicator indicator =
         Samples.builder(IndicatorType.URL, LifecycleAction.UPDATE, nasty)
-            .setTags(List.of("t|1", "k=v", "up^caret", "multi\nline\\"))
+            .setTags(List.of("t|1", "k=v", "x^sev=10^src=198.51.100.1", "multi\nline\\"))
             .build();
+
+    // When it is formatted
     String line = formatter.format(indicator);
 
-    assertThat(line).doesNotContain("\n", "\r").contains("c\\\\d\\^e\\nf\\rg\\^\\^\\\\n");
+    // Then the line has no break, and a reader that splits at every ^ finds exactly the formatter's attributes
+    assertThat(line).doesNotContain("\n", "\r").contains("a%7Cb=c\\d%5Ee f g%5E%5E\\n");
+    assertThat(line.substring(line.indexOf("|^|") + 3)).doesNotContain("|");
     Map<String, String> a = LeefReader.parse(line).attributes();
+    assertThat(a.keySet()).containsExactlyElementsOf(formatter.attributes(indicator).keySet());
     assertThat(a)
-        .containsEntry("url", nasty)
-        .containsEntry("indicatorValue", nasty)
-        .containsEntry("tags", "t|1,k=v,up^caret,multi\nline\\");
+        .containsEntry("url", "http://x.example/a%7Cb=c\\d%5Ee f g%5E%5E\\n")
+        .containsEntry("indicatorValue", "http://x.example/a%7Cb=c\\d%5Ee f g%5E%5E\\n")
+        .containsEntry("tags", "t%7C1,k=v,x%5Esev=10%5Esrc=198.51.100.1,multi line\\")
+        .doesNotContainEntry("sev", "10")
+        .doesNotContainKey("src");
   }
 
   @Test
   void escapingRulesCoverHeaderPipeAndValueDelimiter() {
     assertThat(LeefFormatter.escapeHeader("a|b\\c\nd")).isEqualTo("a\\|b\\\\c d");
-    assertThat(LeefFormatter.escapeValue("a^b\\c\r\nd=e|f")).isEqualTo("a\\^b\\\\c\\r\\nd=e|f");
+    assertThat(LeefFormatter.escapeValue("a^b\\c\r\nd=e|f")).isEqualTo("a%5Eb\\c  d=e%7Cf");
   }
 
   @Test
