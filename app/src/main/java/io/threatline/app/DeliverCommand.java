@@ -65,7 +65,7 @@ public final class DeliverCommand implements Callable<Integer> {
         description = "PKCS12 key store with the TAXII server's key and certificate; the TAXII server runs over HTTPS when given.")
     Path taxiiKeystore;
 
-    @Option(names = "--taxii-keystore-password", paramLabel = "REF", defaultValue = "${THREATLINE_TAXII_KEYSTORE_PASSWORD}",
+    @Option(names = "--taxii-keystore-password", paramLabel = "REF", defaultValue = "${THREATLINE_SECRET_TAXII_KEYSTORE_PASSWORD}",
         description = "The key store's password as a secret reference (secret:<name> or $${ENV}); default: ${DEFAULT-VALUE}.")
     String taxiiKeystorePassword;
 

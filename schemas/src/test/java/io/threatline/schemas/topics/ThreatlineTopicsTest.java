@@ -17,7 +17,7 @@ class ThreatlineTopicsTest {
         assertThat(topics).extracting(NewTopic::name).containsExactly(
             "ti.sensor-events.v1", "ti.indicators.v1", "ti.agreements.v1",
             "ti.reference.family-aliases.v1", "ti.reference.ip-ranges.v1", "ti.reference.benign.v1",
-            "ti.dead-letter.v1", "ti.delivery-audit.v1");
+            "ti.dead-letter.v1", "ti.delivery-audit.v1", "ti.operator.actions.v1");
         assertThat(topics).filteredOn(t -> t.name().equals("ti.sensor-events.v1")).singleElement()
             .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
@@ -35,6 +35,25 @@ class ThreatlineTopicsTest {
         assertThat(topics.partnerIndicators("interpol")).isEqualTo("acme.partner.interpol.indicators.v1");
         assertThat(topics.partnerStatistics("europol-ec3")).isEqualTo("acme.partner.europol-ec3.statistics.v1");
         assertThat(topics.partnerTopics("interpol", Duration.ofDays(3))).extracting(NewTopic::numPartitions).containsExactly(3, 1, 1);
+    }
+
+    @Test
+    void shouldReadEveryVendorsOwnTopicAndTellWhoseItIs() {
+        ThreatlineTopics topics = new ThreatlineTopics("acme.", 3, (short) 1);
+        SensorSources sources = new SensorSources(topics);
+
+        assertThat(topics.vendorEvents("northwind-labs")).isEqualTo("acme.vendor.northwind-labs.events.v1");
+        assertThat(topics.sensorInputPattern().matcher("acme.vendor.northwind-labs.events.v1").matches()).isTrue();
+        assertThat(topics.sensorInputPattern().matcher("acme.sensor-events.v1").matches()).isTrue();
+        assertThat(topics.sensorInputPattern().matcher("acme.operator.actions.v1").matches()).isTrue();
+        assertThat(topics.sensorInputPattern().matcher("acme.vendor.Evil.events.v1").matches()).isFalse();
+        assertThat(topics.sensorInputPattern().matcher("acme.partner.interpol.indicators.v1").matches()).isFalse();
+        assertThat(sources.vendorOf("acme.vendor.northwind-labs.events.v1")).contains("northwind-labs");
+        assertThat(sources.vendorOf("acme.sensor-events.v1")).isEmpty();
+        assertThat(sources.vendorOf("acme.vendor..events.v1")).isEmpty();
+        assertThat(sources.vendorWriter("acme", "User:vendor.acme")).extracting(b -> b.pattern().name() + " " + b.entry().operation())
+            .containsExactly("acme.vendor.acme. WRITE", "acme.vendor.acme. DESCRIBE");
+        assertThat(topics.vendorEventsTopic("acme").numPartitions()).isEqualTo(3);
     }
 
     @Test

@@ -106,7 +106,7 @@ import java.util.stream.Stream;
  *     settings:
  *       url: https://hooks.example.org/threatline
  *       format: ecs
- *       hmac_key: ${INTERPOL_WEBHOOK_HMAC}
+ *       hmac_key: ${THREATLINE_SECRET_INTERPOL_WEBHOOK_HMAC}
  * }</pre>
  *
  * <p>The same agreement as JSON uses the same names:
@@ -127,9 +127,10 @@ import java.util.stream.Stream;
  * {@code passphrase}, {@code secret}, {@code token}, {@code key} or {@code credential} (any case;
  * words split at {@code _}, {@code -}, {@code .} and camel-case humps, so {@code hmac_key} is a
  * secret and {@code keystore}, a file path, is not)
- * must be a reference, exactly <code>${ENV_NAME}</code> (upper-case letters, digits and
- * {@code _}) or {@code secret:<name>}; a literal value is refused, as is any URL with a password
- * in it ({@code https://user:pw@host}).
+ * must be a reference, exactly <code>${THREATLINE_SECRET_&lt;NAME&gt;}</code> (upper-case letters,
+ * digits and {@code _}) or {@code secret:<name>}; a literal value is refused, as is any URL with a
+ * password in it ({@code https://user:pw@host}). No setting may name any other environment
+ * variable: an agreement must not be able to send a receiver the process's own credentials.
  *
  * <h2>Errors</h2>
  *
@@ -181,7 +182,9 @@ public final class AgreementFiles {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{[A-Z_][A-Z0-9_]*}");
+    /** Only variables meant for agreements may be referenced, not any of the process's (docs/security.md). */
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{THREATLINE_SECRET_[A-Z0-9_]+}");
+    private static final Pattern ANY_ENV_REFERENCE = Pattern.compile("\\$\\{[^}]*}");
     private static final Pattern SECRET_REFERENCE = Pattern.compile("secret:\\S+");
     /**
      * A word of a setting name (split at {@code _}, {@code -}, {@code .} and camel-case humps) that
@@ -650,13 +653,18 @@ public final class AgreementFiles {
                 }
                 String value = s.node().asText();
                 boolean reference = ENV_REFERENCE.matcher(value).matches() || SECRET_REFERENCE.matcher(value).matches();
+                if (ANY_ENV_REFERENCE.matcher(value).find() && !ENV_REFERENCE.matcher(value).matches()) {
+                    throw error(LITERAL_SECRET, s, "an agreement may refer only to variables meant for agreements, "
+                            + "${THREATLINE_SECRET_<NAME>}, as the whole value; give ${THREATLINE_SECRET_" + envName(key)
+                            + "} or secret:<name>");
+                }
                 if (namesSecret(key) && !reference) {
-                    throw error(LITERAL_SECRET, s, "secrets live elsewhere: give a reference such as ${"
+                    throw error(LITERAL_SECRET, s, "secrets live elsewhere: give a reference such as ${THREATLINE_SECRET_"
                             + envName(key) + "} or secret:<name> instead of a literal value");
                 }
                 if (URL_WITH_PASSWORD.matcher(value).matches()) {
                     throw error(LITERAL_SECRET, s, "secrets live elsewhere: the URL carries a password;"
-                            + " put it in a separate setting as ${ENV_NAME} or secret:<name>");
+                            + " put it in a separate setting as ${THREATLINE_SECRET_<NAME>} or secret:<name>");
                 }
                 settings.put(key, value);
             }

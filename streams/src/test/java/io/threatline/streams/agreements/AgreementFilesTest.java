@@ -63,6 +63,22 @@ class AgreementFilesTest {
     }
 
     @Test
+    void shouldRefuseAReferenceToAnyEnvironmentVariableNotMeantForAgreements() {
+        String head = "partner_id: p\npartner_name: P\nagreement_id: A\nversion: 1\nvalid_from: 2026-01-01\n"
+                + "data_kinds: [indicators]\ntlp_ceiling: TLP:GREEN\nchannels:\n  - channel: webhook\n    settings:\n";
+
+        PartnerAgreement accepted = AgreementFiles.parse(head + "      url: https://h.example.org/ti\n"
+                + "      hmac_key: ${THREATLINE_SECRET_P_HMAC}\n", "ok.yaml");
+        assertThat(accepted.getChannels().get(0).getSettings()).containsEntry("hmac_key", "${THREATLINE_SECRET_P_HMAC}");
+
+        assertThatThrownBy(() -> AgreementFiles.parse(head + "      hmac_key: ${KAFKA_SASL_PASSWORD}\n", "bad.yaml"))
+                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
+                .hasMessageContaining("variables meant for agreements").hasMessageContaining("${THREATLINE_SECRET_HMAC_KEY}");
+        assertThatThrownBy(() -> AgreementFiles.parse(head + "      url: https://h.example.org/${HOME}\n", "bad.yaml"))
+                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
+    }
+
+    @Test
     void shouldTellSecretSettingsFromFilePathsByTheWordsOfTheirNames() {
         String head = "partner_id: p\npartner_name: P\nagreement_id: A\nversion: 1\nvalid_from: 2026-01-01\n"
                 + "data_kinds: [indicators]\ntlp_ceiling: TLP:GREEN\nchannels:\n  - channel: syslog\n    settings:\n";
@@ -183,7 +199,7 @@ class AgreementFilesTest {
         assertThat(a.getScope().getCountries()).containsExactly("DE", "FR");
         assertThat(a.getEmbargoMillis()).isEqualTo(Duration.ofHours(6).toMillis());
         assertThat(a.getChannels().get(0).getSettings())
-                .isEqualTo(Map.of("url", "https://hooks.example.org/ti", "auth_token", "${CERT_EXAMPLE_TOKEN}",
+                .isEqualTo(Map.of("url", "https://hooks.example.org/ti", "auth_token", "${THREATLINE_SECRET_CERT_EXAMPLE_TOKEN}",
                         "retries", "3"));
     }
 
@@ -277,7 +293,7 @@ class AgreementFilesTest {
     void shouldSayThatSecretsLiveElsewhere() {
         assertThatThrownBy(() -> AgreementFiles.load(INVALID.resolve("literal-secret.yaml")))
                 .hasMessageContaining("secrets live elsewhere")
-                .hasMessageContaining("${API_PASSWORD}")
+                .hasMessageContaining("${THREATLINE_SECRET_API_PASSWORD}")
                 .hasMessageNotContaining("hunter2");
     }
 
