@@ -237,9 +237,9 @@ class AgreementFilesTest {
 
     @ParameterizedTest(name = "setting {0}: {1} is accepted")
     @CsvSource(delimiter = '|', textBlock = """
-            password      | ${WEBHOOK_PASSWORD}
+            password      | ${THREATLINE_SECRET_WEBHOOK_PASSWORD}
             api_key       | secret:cert-example/api-key
-            client_token  | ${TOKEN_1}
+            client_token  | ${THREATLINE_SECRET_TOKEN_1}
             url           | https://hooks.example.org/ti?x=1
             """)
     void shouldAcceptSecretsGivenAsReferences(String key, String value) {
