@@ -67,22 +67,50 @@ public final class Backlog {
 
     public static Loaded load(String bootstrap, String registry, String prefix, long events, double duplicateShare,
                               int partitions, long seed, PrintStream out) throws Exception {
+        return load(bootstrap, registry, prefix, events, duplicateShare, partitions, seed, false, out);
+    }
+
+    /**
+     * @param vendorTopics each event to its vendor's own topic ({@code <prefix>vendor.<vendor>.events.v1}),
+     *                     as authenticated sensors publish, instead of the shared sensor-events topic
+     */
+    public static Loaded load(String bootstrap, String registry, String prefix, long events, double duplicateShare,
+                              int partitions, long seed, boolean vendorTopics, PrintStream out) throws Exception {
         ThreatlineTopics topics = prepare(bootstrap, registry, prefix, partitions);
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
-        config.put(PublisherConfig.TOPIC, topics.sensorEvents());
         ShardedSimulator simulator = new ShardedSimulator(seed, events, duplicateShare);
         long start = System.nanoTime();
-        try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
+        Map<String, ThreatPublisher> publishers = new HashMap<>();
+        try {
             for (long i = 0; i < events; i++) {
-                publisher.publish(simulator.get());
+                var event = simulator.get();
+                String topic = vendorTopics ? topics.vendorEvents(event.getVendor()) : topics.sensorEvents();
+                ThreatPublisher publisher = publishers.get(topic);
+                if (publisher == null) {
+                    if (vendorTopics) {
+                        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+                            TopicProvisioner.ensure(admin, List.of(topics.vendorEventsTopic(event.getVendor())));
+                        }
+                    }
+                    Map<String, Object> own = new HashMap<>(config);
+                    own.put(PublisherConfig.TOPIC, topic);
+                    publisher = new ThreatPublisher(own, null);
+                    publishers.put(topic, publisher);
+                }
+                publisher.publish(event);
             }
-            publisher.flush();
-            if (publisher.metrics().sentCount() != events) {
-                throw new IllegalStateException("only " + publisher.metrics().sentCount() + " of " + events + " events were acknowledged; "
-                    + publisher.metrics().failedCount() + " failed, rejected: " + publisher.metrics().rejectedByReason());
+            long sent = 0;
+            for (ThreatPublisher publisher : publishers.values()) {
+                publisher.flush();
+                sent += publisher.metrics().sentCount();
             }
+            if (sent != events) {
+                throw new IllegalStateException("only " + sent + " of " + events + " events were acknowledged");
+            }
+        } finally {
+            publishers.values().forEach(ThreatPublisher::close);
         }
         Loaded loaded = new Loaded(prefix, events, simulator.distinctIndicatorsEmitted(), (System.nanoTime() - start) / 1e9);
         out.printf("pre-loaded %,d events (%,d distinct indicators, %d shard(s)) under %s in %.1f s%n", events,

@@ -16,7 +16,9 @@ import io.threatline.bench.report.Target;
  * least a half). Prints a Markdown table and result lines.
  *
  * <p>Usage: {@code HubDrain <bootstrap> <registry-url> <events> [threads] [--backlog=<prefix>]
- * [--passthrough] [--agreements=<n>] [--partitions=6]}. Without {@code --backlog} it first loads a
+ * [--passthrough] [--agreements=<n>] [--partitions=6] [--vendor-topics]}. With {@code --vendor-topics}
+ * the backlog is written to each vendor's own topic, as authenticated sensors write it (the hub
+ * then repartitions every event). Without {@code --backlog} it first loads a
  * backlog itself ({@link Backlog}, 60 % duplicates). Run by {@code bench/hub-drain.sh} and
  * {@code bench/run-all.sh}.
  */
@@ -30,7 +32,8 @@ public final class HubDrain {
     }
 
     public static void run(String[] argv, PrintStream out) throws Exception {
-        BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions");
+        BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions",
+            "vendor-topics");
         String bootstrap = args.positional(0, "bootstrap servers");
         String registry = args.positional(1, "registry URL");
         long events = Long.parseLong(args.positional(2, "events"));
@@ -40,7 +43,7 @@ public final class HubDrain {
         if (prefix.isEmpty()) {
             prefix = "drain-" + System.currentTimeMillis() + ".";
             Backlog.load(bootstrap, registry, prefix, events, Backlog.DEFAULT_DUPLICATES,
-                (int) args.option("partitions", (long) Backlog.DEFAULT_PARTITIONS), 11, System.err);
+                (int) args.option("partitions", (long) Backlog.DEFAULT_PARTITIONS), 11, args.flag("vendor-topics"), System.err);
         }
         String size = String.format(Locale.ROOT, "%,d events", events);
 
