@@ -23,7 +23,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -41,7 +40,7 @@ import io.threatline.schemas.serde.SchemaRegistryClient;
  * HTTP Basic over TLS, pages read straight from Kafka with no server-side session. It faces the
  * network, so it runs on Jetty with limits (docs/security.md): an idle timeout, a deadline for the
  * TLS handshake and first request of a connection ({@link ConnectionDeadline}), a cap on open
- * connections, a bounded thread pool with a bounded queue, a request header size limit, failed
+ * connections (which also bounds the requests queued), a bounded thread pool, a request header size limit, failed
  * login throttling ({@link LoginThrottle}) and a request rate per partner ({@link PartnerRateLimiter}).
  */
 public final class TaxiiServer implements AutoCloseable {
@@ -71,8 +70,9 @@ public final class TaxiiServer implements AutoCloseable {
             LOGGER.warn("TAXII server without TLS ({}=false): partners' passwords travel in clear; for local use only",
                 TaxiiServerConfig.TLS_ENABLED);
         }
-        QueuedThreadPool threads = new QueuedThreadPool(config.threads() + SERVICE_THREADS, Math.min(4, config.threads() + SERVICE_THREADS),
-            60_000, new BlockingArrayQueue<>(config.queue(), config.queue(), config.queue()));
+        // The job queue is left unbounded as Jetty advises: HTTP/1.1 has one request at a time per
+        // connection, so the connection cap below is what bounds it.
+        QueuedThreadPool threads = new QueuedThreadPool(config.threads() + SERVICE_THREADS, Math.min(4, config.threads() + SERVICE_THREADS));
         threads.setName("taxii-http");
         threads.setDaemon(true);
         Server jetty = new Server(threads);

@@ -43,7 +43,6 @@ public final class TaxiiServerConfig extends AbstractConfig {
     public static final String IDLE_TIMEOUT_MS = "taxii.idle.timeout.ms";
     public static final String REQUEST_TIMEOUT_MS = "taxii.request.timeout.ms";
     public static final String MAX_CONNECTIONS = "taxii.connections.max";
-    public static final String QUEUE = "taxii.queue.max";
     public static final String REQUEST_HEADER_BYTES = "taxii.request.header.max.bytes";
     public static final String RATE_PER_SECOND = "taxii.rate.per.second";
     public static final String RATE_BURST = "taxii.rate.burst";
@@ -85,9 +84,7 @@ public final class TaxiiServerConfig extends AbstractConfig {
         .define(REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(500L, 600_000L), Importance.MEDIUM,
             "A new connection must finish its TLS handshake and send its first request head within this time, or it is closed.")
         .define(MAX_CONNECTIONS, Type.INT, 512, Range.between(1, 100_000), Importance.MEDIUM,
-            "Most connections open at once; past it the server stops accepting until some close.")
-        .define(QUEUE, Type.INT, 1024, Range.between(8, 1_000_000), Importance.LOW,
-            "Most requests waiting for a worker thread; past it Jetty refuses work instead of growing memory.")
+            "Most connections open at once; past it the server stops accepting until some close. One request at a time per connection, so this also bounds the requests waiting for a thread.")
         .define(REQUEST_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 65_536), Importance.LOW,
             "Largest request line plus headers accepted; larger answers 431.")
         .define(RATE_PER_SECOND, Type.DOUBLE, 20.0, Range.between(0.01, 100_000.0), Importance.MEDIUM,
@@ -172,10 +169,6 @@ public final class TaxiiServerConfig extends AbstractConfig {
 
     public int maxConnections() {
         return getInt(MAX_CONNECTIONS);
-    }
-
-    public int queue() {
-        return getInt(QUEUE);
     }
 
     public int requestHeaderBytes() {
