@@ -32,7 +32,8 @@ import io.threatline.consumer.stix.StixIds;
  * /&lt;partner&gt;/collections/                             the collections granted to the partner
  * /&lt;partner&gt;/collections/&lt;id&gt;/                        one collection
  * /&lt;partner&gt;/collections/&lt;id&gt;/objects/                objects, paged
- * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/    every version of one object, paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/    one object (its latest version unless match[version] says), paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/versions/   the versions of one object, paged
  * /&lt;partner&gt;/collections/&lt;id&gt;/manifest/               manifest, paged
  * </pre>
  * Every request must authenticate (HTTP Basic, user = partner id; 401 otherwise). Another
@@ -139,6 +140,8 @@ final class TaxiiHandler extends Handler.Abstract {
                 throw new TaxiiRequestException(404, "no object " + path.get(4) + " in collection " + collection.id());
             }
             objects(exchange, served, false);
+        } else if (path.size() == 6 && path.get(3).equals("objects") && path.get(5).equals("versions")) {
+            versions(exchange, partner, collection, path.get(4), query);
         } else {
             throw notFound();
         }
@@ -211,6 +214,37 @@ final class TaxiiHandler extends Handler.Abstract {
                 exchange.response().getHeaders().remove(DATE_ADDED_LAST);
                 throw new TaxiiRequestException(503, "the delivery could not be recorded; retry later");
             }
+        }
+        send(exchange, 200, body);
+    }
+
+    /**
+     * The versions endpoint: the {@code modified} timestamps of every version of one object, oldest
+     * first, paged like objects. It shows no object content, so it is not a delivery to audit.
+     */
+    private void versions(Exchange exchange, TaxiiPartner partner, TaxiiCollection collection, String objectId, Map<String, String> query)
+            throws TaxiiRequestException, InterruptedException {
+        for (String name : query.keySet()) {
+            if (!List.of("added_after", "limit", "next", "match[spec_version]").contains(name)) {
+                throw new TaxiiRequestException(400, "unsupported query parameter '" + name + "' on the versions endpoint");
+            }
+        }
+        Map<String, String> all = new HashMap<>(query);
+        all.put("match[version]", "all");
+        CollectionPages.Served served = pages.page(partner, collection, all, Optional.of(objectId), TaxiiDelivery.Kind.MANIFEST);
+        if (served.objects().isEmpty() && !served.more() && !query.containsKey("next")) {
+            throw new TaxiiRequestException(404, "no object " + objectId + " in collection " + collection.id());
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("more", served.more());
+        served.next().ifPresent(n -> body.put("next", n));
+        if (!served.objects().isEmpty()) {
+            ArrayNode versions = body.putArray("versions");
+            served.objects().forEach(o -> versions.add(o.object().path("modified").asText()));
+            exchange.response().getHeaders().put(DATE_ADDED_FIRST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
+            exchange.response().getHeaders().put(DATE_ADDED_LAST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
         }
         send(exchange, 200, body);
     }

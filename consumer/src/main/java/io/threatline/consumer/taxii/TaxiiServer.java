@@ -104,7 +104,7 @@ public final class TaxiiServer implements AutoCloseable {
         CollectionPages pages = new CollectionPages(reader, config.topics(),
             new ConfluentAvroDeserializer<>(registry, PartnerIndicator.class, config.serdeConfig(), false),
             new ConfluentAvroDeserializer<>(registry, TrendStatistic.class, config.serdeConfig(), false),
-            config.defaultLimit(), config.maxLimit());
+            config.defaultLimit(), config.maxLimit(), new VersionIndex(reader, config.versionIndexMaxKeys()));
         LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginFailureWindow(), System::nanoTime);
         PartnerRateLimiter rate = new PartnerRateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime);
         TaxiiHandler taxii = new TaxiiHandler(config.title(), ssl != null,

@@ -48,6 +48,7 @@ public final class TaxiiServerConfig extends AbstractConfig {
     public static final String RATE_BURST = "taxii.rate.burst";
     public static final String LOGIN_FAILURES_MAX = "taxii.auth.failures.max";
     public static final String LOGIN_FAILURES_WINDOW_MS = "taxii.auth.failures.window.ms";
+    public static final String VERSION_INDEX_MAX_KEYS = "taxii.versions.index.max.keys";
     public static final String KAFKA_PREFIX = "kafka.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -94,7 +95,10 @@ public final class TaxiiServerConfig extends AbstractConfig {
         .define(LOGIN_FAILURES_MAX, Type.INT, 10, Range.between(1, 1_000_000), Importance.MEDIUM,
             "Failed logins of one user name, or from one address, in a window before further attempts answer 429 without a password check.")
         .define(LOGIN_FAILURES_WINDOW_MS, Type.LONG, 60_000L, Range.between(1_000L, 86_400_000L), Importance.MEDIUM,
-            "Length of the failed-login window.");
+            "Length of the failed-login window.")
+        .define(VERSION_INDEX_MAX_KEYS, Type.INT, 2_000_000, Range.between(1, 100_000_000), Importance.LOW,
+            "Most objects per partner topic whose first and latest versions are indexed for match[version]=last (the default) and first; "
+                + "past it such requests answer 503 and match[version]=all still works. Each costs roughly 150 bytes of heap.");
 
     public TaxiiServerConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -189,6 +193,10 @@ public final class TaxiiServerConfig extends AbstractConfig {
 
     public Duration loginFailureWindow() {
         return Duration.ofMillis(getLong(LOGIN_FAILURES_WINDOW_MS));
+    }
+
+    public int versionIndexMaxKeys() {
+        return getInt(VERSION_INDEX_MAX_KEYS);
     }
 
     /** Topic names under the configured prefix. */
