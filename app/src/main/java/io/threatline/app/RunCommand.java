@@ -119,10 +119,14 @@ public final class RunCommand implements Callable<Integer> {
              LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Settings(dataDir.resolve("data"), "localhost", kafkaPort, registryPort,
                  "_schemas"), topics.coreTopics(), admin)) {
             Map<String, Object> client = new HashMap<>(platform.clientProperties());
-            client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl().toString());
+            // With authentication on, the registry accepts schemas only from the admin: the services register as it.
+            client.putAll(platform.registryClientProperties());
             out.println("  Kafka " + platform.bootstrapServers() + ", schema registry " + platform.registryUrl());
             if (admin.isPresent()) {
-                users.writeClientConfig("admin", platform.clientProperties());
+                Map<String, Object> operator = new HashMap<>(platform.clientProperties());
+                operator.putAll(platform.registryClientProperties());
+                operator.remove(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
+                users.writeClientConfig("admin", operator);
                 out.println("  Kafka requires SASL/SCRAM-SHA-512 and ACLs; operator settings in " + users.configFile("admin")
                     + " (use --command-config)");
             }
