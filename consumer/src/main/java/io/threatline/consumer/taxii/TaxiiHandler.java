@@ -268,6 +268,11 @@ final class TaxiiHandler extends Handler.Abstract {
     }
 
     private static void error(Response response, Callback callback, int status, String description) {
+        send(response, callback, status, errorBody(status, description));
+    }
+
+    /** A TAXII error message; also what {@link TaxiiErrorHandler} answers for requests Jetty refuses itself. */
+    static ObjectNode errorBody(int status, String description) {
         ObjectNode body = JSON.createObjectNode();
         body.put("title", switch (status) {
             case 400 -> "Bad request";
@@ -276,19 +281,20 @@ final class TaxiiHandler extends Handler.Abstract {
             case 405 -> "Method not allowed";
             case 406 -> "Not acceptable";
             case 429 -> "Too many requests";
+            case 431 -> "Request header fields too large";
             case 503 -> "Service unavailable";
-            default -> "Internal error";
+            default -> status < 500 ? "Request refused" : "Internal error";
         });
         body.put("description", description);
         body.put("http_status", Integer.toString(status));
-        send(response, callback, status, body);
+        return body;
     }
 
     private static void send(Exchange exchange, int status, ObjectNode body) {
         send(exchange.response(), exchange.callback(), status, body);
     }
 
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
+    static void send(Response response, Callback callback, int status, ObjectNode body) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);

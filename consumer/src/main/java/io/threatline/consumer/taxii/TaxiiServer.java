@@ -109,6 +109,7 @@ public final class TaxiiServer implements AutoCloseable {
         PartnerRateLimiter rate = new PartnerRateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime);
         TaxiiHandler taxii = new TaxiiHandler(config.title(), ssl != null,
             new BasicAuthenticator(partners, config.authCache(), throttle), rate, pages, listener);
+        jetty.setErrorHandler(new TaxiiErrorHandler());
         jetty.setHandler(new Handler.Wrapper(taxii) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {

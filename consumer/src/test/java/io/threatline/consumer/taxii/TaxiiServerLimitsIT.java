@@ -125,6 +125,24 @@ class TaxiiServerLimitsIT {
         assertThat(client.get("/taxii2/", B, "pw-b").status()).isEqualTo(200);
     }
 
+    @Test
+    void shouldRefuseOversizedRequestHeadersWith431AndNotShowItsVersion() throws Exception {
+        // Given a request whose headers are 16 KiB, twice the limit
+        java.util.Optional<String> huge = java.util.Optional.of("Basic " + "A".repeat(16 * 1024));
+
+        // When it is sent, and then a normal one
+        TaxiiTestClient.Response big = client.get("/taxii2/", huge, TaxiiMediaTypes.TAXII);
+        TaxiiTestClient.Response normal = client.get("/taxii2/", "partner-c", "pw-c");
+
+        // Then the big one is refused before any handler runs, with a TAXII error message,
+        // and the server goes on answering without a Server header
+        assertThat(big.status()).isEqualTo(431);
+        assertThat(big.header("Content-Type")).contains(TaxiiMediaTypes.TAXII);
+        assertThat(big.body().path("http_status").asText()).isEqualTo("431");
+        assertThat(normal.status()).isEqualTo(200);
+        assertThat(normal.header("Server")).isEmpty();
+    }
+
     // Last: it throttles the loopback address itself, and every test's client comes from there.
     @Test
     @Order(Integer.MAX_VALUE)
