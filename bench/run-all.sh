@@ -5,7 +5,8 @@
 #   to a pass-through Kafka Streams copy of the same backlog; 3 versus 200 agreements on the same
 #   backlog; latency publish -> partner topic at a steady 10,000 events/s; the dedup state at N
 #   distinct indicators (heap, resident, disk); delivery throughput per channel; the JMH
-#   micro-benchmarks (canonicalisation, serde, agreement matching).
+#   micro-benchmarks (canonicalisation, serde, agreement matching); the TAXII server's latency for
+#   well-behaved partners while slow clients and password guessers attack it (issue 11 §4).
 # Every harness prints `RESULT,...` lines (io.threatline.bench.report.ResultLine); BenchReport turns
 # them into bench/results/<UTC timestamp>/results.md, results.csv and chart.svg, with the machine's
 # description. Each harness's output is kept under logs/ there.
@@ -35,6 +36,7 @@ if [ "$mode" = quick ]; then
   publisher_events=20000
   delivery_records=5000
   jmh="--forks=1 --warmups=1 --iterations=1 --seconds=1"
+  taxii_load="--partners=6 --slow=40 --guessers=6 --seconds=10 --records=300"
   need_gib=3
 else
   drain_sizes="1000000 10000000"
@@ -43,6 +45,7 @@ else
   publisher_events=1000000
   delivery_records=100000
   jmh="--forks=2 --warmups=3 --iterations=5 --seconds=2"
+  taxii_load="--partners=20 --slow=100 --guessers=10 --seconds=60 --records=1000"
   need_gib=40
 fi
 scaled_agreements=200
@@ -111,6 +114,9 @@ step "backlog-distinct-$dedup_indicators" "-Xmx2g" io.threatline.bench.Backlog "
 step cleanup-dedup "" io.threatline.bench.Backlog "$bootstrap" delete bench-dedup.
 
 step delivery "-Xmx1g" io.threatline.bench.DeliveryThroughput "$bootstrap" "$registry" "$delivery_records"
+
+# shellcheck disable=SC2086
+step taxii-load "-Xmx1g" io.threatline.bench.TaxiiLoad "$bootstrap" "$registry" $taxii_load
 
 # shellcheck disable=SC2086
 step jmh "" io.threatline.bench.MicroBenchmarks $jmh

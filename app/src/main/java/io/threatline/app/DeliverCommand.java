@@ -77,6 +77,10 @@ public final class DeliverCommand implements Callable<Integer> {
         description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
+    @Option(names = "--ops-host", defaultValue = OpsServer.DEFAULT_HOST,
+        description = "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    String opsHost;
+
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -105,7 +109,7 @@ public final class DeliverCommand implements Callable<Integer> {
             service.refusedChannels().forEach((channel, why) -> out.println("Not delivering " + channel + ": " + why));
             out.flush();
             var counters = service.counters();
-            try (OpsServer ops = Ops.start(opsPort, out, s -> s.withDelivery(counters, () -> service.audit() != null));
+            try (OpsServer ops = Ops.start(opsHost, opsPort, out, s -> s.withDelivery(counters, () -> service.audit() != null));
                  Progress progress = new Progress(spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
                 signal.await();
             }

@@ -53,6 +53,10 @@ public final class HubCommand implements Callable<Integer> {
         description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
+    @Option(names = "--ops-host", defaultValue = OpsServer.DEFAULT_HOST,
+        description = "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    String opsHost;
+
     /** Released to stop the hub; Ctrl-C does the same. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -75,7 +79,7 @@ public final class HubCommand implements Callable<Integer> {
             hub.start();
             out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath() + "). Ctrl-C stops it.");
             var c = hub.counters();
-            try (OpsServer ops = Ops.start(opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
+            try (OpsServer ops = Ops.start(opsHost, opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
                  Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
                     () -> String.format("rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
                         c.rejectedCount(), c.duplicates.sum(), c.suppressed.sum(), c.indicatorChanges.sum(), c.deliveredByPartner()))) {

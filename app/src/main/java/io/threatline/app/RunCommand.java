@@ -89,6 +89,10 @@ public final class RunCommand implements Callable<Integer> {
         description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
+    @Option(names = "--ops-host", defaultValue = OpsServer.DEFAULT_HOST,
+        description = "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    String opsHost;
+
     @Option(names = "--no-auth", description = "Run the broker without authentication and ACLs (by default every client authenticates with SASL/SCRAM and each partner may read only its own topics).")
     boolean noAuth;
 
@@ -119,10 +123,14 @@ public final class RunCommand implements Callable<Integer> {
              LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Settings(dataDir.resolve("data"), "localhost", kafkaPort, registryPort,
                  "_schemas"), topics.coreTopics(), admin)) {
             Map<String, Object> client = new HashMap<>(platform.clientProperties());
-            client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, platform.registryUrl().toString());
+            // With authentication on, the registry accepts schemas only from the admin: the services register as it.
+            client.putAll(platform.registryClientProperties());
             out.println("  Kafka " + platform.bootstrapServers() + ", schema registry " + platform.registryUrl());
             if (admin.isPresent()) {
-                users.writeClientConfig("admin", platform.clientProperties());
+                Map<String, Object> operator = new HashMap<>(platform.clientProperties());
+                operator.putAll(platform.registryClientProperties());
+                operator.remove(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
+                users.writeClientConfig("admin", operator);
                 out.println("  Kafka requires SASL/SCRAM-SHA-512 and ACLs; operator settings in " + users.configFile("admin")
                     + " (use --command-config)");
             }
@@ -160,7 +168,7 @@ public final class RunCommand implements Callable<Integer> {
                         Simulation simulation = new Simulation(sensorClients, topics);
                         simulation.start();
                         var c = hub.counters();
-                        try (OpsServer ops = Ops.start(opsPort, out, s -> s
+                        try (OpsServer ops = Ops.start(opsHost, opsPort, out, s -> s
                                 .withHub(c, () -> hub.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
                                 .withDelivery(delivery.counters(), () -> true));
                              Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,

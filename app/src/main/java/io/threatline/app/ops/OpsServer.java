@@ -65,6 +65,13 @@ public final class OpsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Where the endpoint listens unless told otherwise: the loopback address only. Metrics and
+     * health tell an outsider what runs and how busy it is; exposing them is a choice (an
+     * {@code --ops-host} of the command), not a default.
+     */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
     /** Starts serving on {@code host:port} (0 picks a free port). */
     public OpsServer start(String host, int port) throws IOException {
         http = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -90,6 +97,11 @@ public final class OpsServer implements AutoCloseable {
 
     public int port() {
         return http.getAddress().getPort();
+    }
+
+    /** The address the endpoint is bound to. */
+    public InetSocketAddress address() {
+        return http.getAddress();
     }
 
     /** The Prometheus text, as {@code /metrics} serves it. */

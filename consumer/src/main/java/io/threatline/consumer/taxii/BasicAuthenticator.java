@@ -17,61 +17,89 @@ import javax.crypto.spec.SecretKeySpec;
  * is remembered for a while as an HMAC under a key that lives only in this process (never the
  * password), so paging does not pay the password hash on every page; a replaced password has a
  * new salt and so misses the cache. An unknown user costs a hash as a known one does.
+ *
+ * <p>Failed logins are counted per user name and per remote address ({@link LoginThrottle}); over
+ * the limit, an attempt the cache cannot answer is refused <em>before</em> the password hash runs,
+ * so guessing costs the guesser a 429 and the server nothing.
  */
 final class BasicAuthenticator {
 
     private static final int MAX_CACHED = 10_000;
     private static final PasswordVerifier NOBODY = PasswordVerifier.of("no-such-partner-" + new SecureRandom().nextLong());
 
+    /** What a request's credentials prove: a partner, nothing, or that the caller must wait before trying again. */
+    record Outcome(Optional<TaxiiPartner> partner, Optional<Duration> retryAfter) {
+        static final Outcome REFUSED = new Outcome(Optional.empty(), Optional.empty());
+
+        static Outcome verified(TaxiiPartner partner) {
+            return new Outcome(Optional.of(partner), Optional.empty());
+        }
+
+        static Outcome throttled(Duration wait) {
+            return new Outcome(Optional.empty(), Optional.of(wait));
+        }
+    }
+
     private final TaxiiPartners partners;
+    private final LoginThrottle throttle;
     private final long cacheNanos;
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
 
-    BasicAuthenticator(TaxiiPartners partners, Duration cacheFor) {
+    BasicAuthenticator(TaxiiPartners partners, Duration cacheFor, LoginThrottle throttle) {
         this.partners = partners;
+        this.throttle = throttle;
         this.cacheNanos = cacheFor.toNanos();
         new SecureRandom().nextBytes(cacheKey);
     }
 
-    /** The partner the {@code Authorization} header proves, if it proves one. */
-    Optional<TaxiiPartner> authenticate(String authorization) {
+    /** What the {@code Authorization} header of a request from {@code remoteAddress} proves. */
+    Outcome authenticate(String authorization, String remoteAddress) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
+            return Outcome.REFUSED;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return Outcome.REFUSED;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return Optional.empty();
+            return Outcome.REFUSED;
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         Optional<TaxiiPartner> partner = partners.find(user);
+        String key = partner.map(p -> digest(user, password, p.password().salt())).orElse(null);
+        long now = System.nanoTime();
+        if (key != null) {
+            Long until = verified.get(key);
+            if (until != null && now - until < 0) {
+                return Outcome.verified(partner.get());
+            }
+        }
+        Optional<Duration> wait = throttle.blocked(user, remoteAddress);
+        if (wait.isPresent()) {
+            return Outcome.throttled(wait.get());
+        }
         if (partner.isEmpty()) {
             NOBODY.matches(password);
-            return Optional.empty();
-        }
-        String key = digest(user, password, partner.get().password().salt());
-        Long until = verified.get(key);
-        long now = System.nanoTime();
-        if (until != null && now - until < 0) {
-            return partner;
+            throttle.failed(user, remoteAddress);
+            return Outcome.REFUSED;
         }
         if (!partner.get().password().matches(password)) {
-            return Optional.empty();
+            throttle.failed(user, remoteAddress);
+            return Outcome.REFUSED;
         }
+        throttle.succeeded(user);
         if (cacheNanos > 0) {
             if (verified.size() >= MAX_CACHED) {
                 verified.clear();
             }
             verified.put(key, now + cacheNanos);
         }
-        return partner;
+        return Outcome.verified(partner.get());
     }
 
     private String digest(String user, String password, byte[] salt) {

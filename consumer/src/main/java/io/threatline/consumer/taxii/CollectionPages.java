@@ -29,12 +29,15 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 /**
  * The {@code objects} and {@code manifest} pages of a partner's collection: turns the TAXII
  * query ({@code added_after}, {@code limit}, {@code next}, {@code match[type]},
- * {@code match[id]}, {@code match[version]=all}) into a {@link KafkaPageReader} read, the
- * records into STIX objects, and the page into the {@link TaxiiDelivery} the audit records.
+ * {@code match[id]}, {@code match[version]}, {@code match[spec_version]}) into a
+ * {@link KafkaPageReader} read, the records into STIX objects, and the page into the
+ * {@link TaxiiDelivery} the audit records.
  *
- * <p>Every version of an object (each NEW/UPDATE/EXPIRE/REVOKE record) is served, which is
- * {@code match[version]=all}; the TAXII default {@code last} would need the whole topic read to
- * know which version is last, so other {@code match[version]} values are refused with 400.
+ * <p>Each NEW/UPDATE/EXPIRE/REVOKE record of an object is one version of it. As TAXII 2.1 says,
+ * {@code match[version]} defaults to {@code last}: only the latest version of each object is
+ * served, known from the {@link VersionIndex} of the topic. {@code first}, {@code all} and exact
+ * versions (the object's {@code modified} timestamp) may be asked for, several at once separated
+ * by commas; a record is served when it matches any of them.
  */
 final class CollectionPages {
 
@@ -50,6 +53,31 @@ final class CollectionPages {
     private record Converted(ObjectNode object, TaxiiDelivery.Item item) {
     }
 
+    /** Which versions of each object {@code match[version]} asks for. */
+    private record VersionFilter(boolean all, boolean first, boolean last, Set<String> exact, VersionIndex.Lookup lookup) {
+
+        /** Whether the record's position alone settles it (no exact versions to compare). */
+        boolean byPositionOnly() {
+            return exact.isEmpty();
+        }
+
+        boolean positionMatches(ConsumerRecord<String, byte[]> record) {
+            if (all) {
+                return true;
+            }
+            VersionIndex.Versions v = lookup == null ? null : lookup.versions(record.key());
+            if (record.key() == null || v == null || v.partition() != record.partition()) {
+                // No key: the record is an object of its own, its only version.
+                return first || last;
+            }
+            return (first && v.firstOffset() == record.offset()) || (last && v.lastOffset() == record.offset());
+        }
+
+        boolean matches(ConsumerRecord<String, byte[]> record, ObjectNode stix) {
+            return positionMatches(record) || exact.contains(stix.path("modified").asText());
+        }
+    }
+
     private final KafkaPageReader reader;
     private final ThreatlineTopics topics;
     private final ConfluentAvroDeserializer<PartnerIndicator> indicators;
@@ -57,11 +85,13 @@ final class CollectionPages {
     private final StixMapper mapper = new StixMapper();
     private final int defaultLimit;
     private final int maxLimit;
+    private final VersionIndex versions;
     private final AtomicLong skipped = new AtomicLong();
 
     CollectionPages(KafkaPageReader reader, ThreatlineTopics topics, ConfluentAvroDeserializer<PartnerIndicator> indicators,
-                    ConfluentAvroDeserializer<TrendStatistic> statistics, int defaultLimit, int maxLimit) {
+                    ConfluentAvroDeserializer<TrendStatistic> statistics, int defaultLimit, int maxLimit, VersionIndex versions) {
         this.reader = reader;
+        this.versions = versions;
         this.topics = topics;
         this.indicators = indicators;
         this.statistics = statistics;
@@ -90,9 +120,19 @@ final class CollectionPages {
                 throw new TaxiiRequestException(400, "'next' is not a value this server gave");
             }
         }
-        String version = query.getOrDefault("match[version]", "all");
-        if (!version.equals("all")) {
-            throw new TaxiiRequestException(400, "match[version] supports only 'all': every version of an object is served in date_added order");
+        List<String> asked = query.containsKey("match[version]") ? list(query.get("match[version]")) : List.of("last");
+        if (asked.isEmpty()) {
+            throw new TaxiiRequestException(400, "match[version] must list last, first, all or versions (RFC 3339 timestamps)");
+        }
+        Set<String> exact = new LinkedHashSet<>();
+        for (String v : asked) {
+            if (!Set.of("last", "first", "all").contains(v)) {
+                try {
+                    exact.add(StixIds.timestamp(Instant.parse(v)));
+                } catch (DateTimeParseException e) {
+                    throw new TaxiiRequestException(400, "match[version] takes last, first, all or an RFC 3339 timestamp, not '" + v + "'");
+                }
+            }
         }
         Set<String> ids = new LinkedHashSet<>(list(query.get("match[id]")));
         objectId.ifPresent(id -> {
@@ -108,8 +148,12 @@ final class CollectionPages {
         if (nothing) {
             return new Served(List.of(), Optional.empty(), false, delivery(partner, collection, topic, kind, List.of()));
         }
+        boolean all = asked.contains("all");
+        boolean first = asked.contains("first");
+        boolean last = asked.contains("last");
+        VersionFilter filter = new VersionFilter(all, first, last, exact, !all && (first || last) ? versions.upToDate(topic) : null);
         KafkaPageReader.Page<Converted> page = reader.read(topic, cursor, addedAfter, limit,
-            record -> convert(collection, record, ids));
+            record -> convert(collection, record, ids, filter));
         List<ServedObject> objects = new ArrayList<>(page.items().size());
         List<TaxiiDelivery.Item> items = new ArrayList<>(page.items().size());
         for (KafkaPageReader.Item<Converted> item : page.items()) {
@@ -120,9 +164,14 @@ final class CollectionPages {
             delivery(partner, collection, topic, kind, items));
     }
 
-    private Optional<Converted> convert(TaxiiCollection collection, ConsumerRecord<String, byte[]> record, Set<String> ids) {
+    private Optional<Converted> convert(TaxiiCollection collection, ConsumerRecord<String, byte[]> record, Set<String> ids,
+                                        VersionFilter filter) {
         if (collection == TaxiiCollection.INDICATORS && !ids.isEmpty()
                 && (record.key() == null || !ids.contains(StixIds.indicator(record.key())))) {
+            return Optional.empty();
+        }
+        // Skips the decoding of versions not asked for when the position alone tells.
+        if (filter.byPositionOnly() && !filter.positionMatches(record)) {
             return Optional.empty();
         }
         try {
@@ -155,6 +204,9 @@ final class CollectionPages {
             }
             String stixId = stix.value().path("id").asText();
             if (!ids.isEmpty() && !ids.contains(stixId)) {
+                return Optional.empty();
+            }
+            if (!filter.byPositionOnly() && !filter.matches(record, stix.value())) {
                 return Optional.empty();
             }
             return Optional.of(new Converted(stix.value(), new TaxiiDelivery.Item(recordId, stixId, record.partition(),

@@ -28,6 +28,19 @@ public final class DeliveryTaxii {
      */
     public static TaxiiServer start(DeliveryService service, Map<String, ?> deliverySettings, String host, int port,
                                     Optional<Path> keystore, String keystorePassword) throws IOException {
+        return TaxiiServer.start(new TaxiiServerConfig(serverSettings(deliverySettings, host, port, keystore, keystorePassword)),
+            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
+            new TaxiiAuditListener(service.audit()));
+    }
+
+    /**
+     * The TAXII server's settings: Kafka and serde settings from the delivery service's, every
+     * {@code taxii.*} setting of the delivery settings as given (limits such as
+     * {@code taxii.rate.per.second}, {@code taxii.connections.max}), then the command's address,
+     * port and TLS, which win.
+     */
+    static Map<String, Object> serverSettings(Map<String, ?> deliverySettings, String host, int port, Optional<Path> keystore,
+                                              String keystorePassword) {
         Map<String, Object> client = DeliveryConfig.clientProperties(deliverySettings);
         Map<String, Object> settings = new HashMap<>();
         settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
@@ -38,6 +51,11 @@ public final class DeliveryTaxii {
             }
         });
         settings.put(TaxiiServerConfig.TOPIC_PREFIX, new DeliveryConfig(deliverySettings).topics().prefix());
+        deliverySettings.forEach((k, v) -> {
+            if (k.startsWith("taxii.")) {
+                settings.put(k, v);
+            }
+        });
         settings.put(TaxiiServerConfig.HOST, host);
         settings.put(TaxiiServerConfig.PORT, port);
         settings.put(TaxiiServerConfig.TLS_ENABLED, keystore.isPresent());
@@ -45,8 +63,6 @@ public final class DeliveryTaxii {
         if (keystorePassword != null && !keystorePassword.isEmpty()) {
             settings.put(TaxiiServerConfig.KEYSTORE_PASSWORD, keystorePassword);
         }
-        return TaxiiServer.start(new TaxiiServerConfig(settings),
-            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
-            new TaxiiAuditListener(service.audit()));
+        return settings;
     }
 }

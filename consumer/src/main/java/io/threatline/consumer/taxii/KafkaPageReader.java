@@ -95,6 +95,69 @@ public final class KafkaPageReader implements AutoCloseable {
         }
     }
 
+    /** What {@link #scanKeys} passes on for each record: where it is and its key (null for none). */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        void visit(int partition, long offset, String key);
+    }
+
+    /**
+     * Reads the keys of {@code topic} from {@code from} (per partition; a partition not named starts
+     * at its beginning) up to the end offsets fixed when the scan starts, and returns those ends.
+     * Values are fetched but not decoded. Used to index which record is an object's latest version.
+     */
+    public Map<Integer, Long> scanKeys(String topic, Map<Integer, Long> from, KeyVisitor visitor) throws InterruptedException {
+        KafkaConsumer<String, byte[]> consumer = borrow();
+        boolean healthy = false;
+        try {
+            Map<Integer, Long> ends = scanKeys(consumer, topic, from, visitor);
+            healthy = true;
+            return ends;
+        } finally {
+            giveBack(consumer, healthy);
+        }
+    }
+
+    private static Map<Integer, Long> scanKeys(KafkaConsumer<String, byte[]> consumer, String topic, Map<Integer, Long> from,
+                                               KeyVisitor visitor) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        if (infos == null || infos.isEmpty()) {
+            return Map.copyOf(from);
+        }
+        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+        List<TopicPartition> open = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            long start = Math.max(from.getOrDefault(tp.partition(), 0L), begin.get(tp));
+            if (start < end.get(tp)) {
+                consumer.seek(tp, start);
+                open.add(tp);
+            }
+        }
+        consumer.pause(partitions);
+        consumer.resume(open);
+        while (!open.isEmpty()) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                if (record.offset() < end.get(new TopicPartition(topic, record.partition()))) {
+                    visitor.visit(record.partition(), record.offset(), record.key());
+                }
+            }
+            open.removeIf(tp -> {
+                boolean done = consumer.position(tp) >= end.get(tp);
+                if (done) {
+                    consumer.pause(List.of(tp));
+                }
+                return done;
+            });
+        }
+        Map<Integer, Long> ends = new HashMap<>();
+        end.forEach((tp, offset) -> ends.put(tp.partition(), offset));
+        return ends;
+    }
+
     private <T> Page<T> read(KafkaConsumer<String, byte[]> consumer, String topic, Optional<PageCursor> cursor,
                              OptionalLong addedAfter, int limit, Function<ConsumerRecord<String, byte[]>, Optional<T>> convert) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));

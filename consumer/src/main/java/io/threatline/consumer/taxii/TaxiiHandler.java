@@ -1,8 +1,7 @@
 package io.threatline.consumer.taxii;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,9 +12,13 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +32,16 @@ import io.threatline.consumer.stix.StixIds;
  * /&lt;partner&gt;/collections/                             the collections granted to the partner
  * /&lt;partner&gt;/collections/&lt;id&gt;/                        one collection
  * /&lt;partner&gt;/collections/&lt;id&gt;/objects/                objects, paged
- * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/    every version of one object, paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/    one object (its latest version unless match[version] says), paged
+ * /&lt;partner&gt;/collections/&lt;id&gt;/objects/&lt;object-id&gt;/versions/   the versions of one object, paged
  * /&lt;partner&gt;/collections/&lt;id&gt;/manifest/               manifest, paged
  * </pre>
  * Every request must authenticate (HTTP Basic, user = partner id; 401 otherwise). Another
  * partner's API root, an ungranted collection and an unknown path all answer 404 alike, so a
- * partner cannot even learn which other partners exist.
+ * partner cannot even learn which other partners exist. Too many failed logins from a user name
+ * or an address, and too many requests of one partner, answer 429 with {@code Retry-After}.
  */
-final class TaxiiHandler implements HttpHandler {
+final class TaxiiHandler extends Handler.Abstract {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TaxiiHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,47 +53,60 @@ final class TaxiiHandler implements HttpHandler {
     private final BasicAuthenticator authenticator;
     private final CollectionPages pages;
     private final TaxiiDeliveryListener listener;
+    private final PartnerRateLimiter rateLimiter;
 
-    TaxiiHandler(String title, boolean tls, BasicAuthenticator authenticator, CollectionPages pages, TaxiiDeliveryListener listener) {
+    TaxiiHandler(String title, boolean tls, BasicAuthenticator authenticator, PartnerRateLimiter rateLimiter, CollectionPages pages,
+                 TaxiiDeliveryListener listener) {
         this.title = title;
         this.scheme = tls ? "https" : "http";
         this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
         this.pages = pages;
         this.listener = listener;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            try {
-                route(exchange);
-            } catch (TaxiiRequestException e) {
-                error(exchange, e.status(), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error(exchange, 503, "the server is shutting down");
-            } catch (RuntimeException e) {
-                LOGGER.error("TAXII request {} failed", exchange.getRequestURI().getRawPath(), e);
-                error(exchange, 500, "internal error");
-            }
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            route(request, response, callback);
+        } catch (TaxiiRequestException e) {
+            error(response, callback, e.status(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(response, callback, 503, "the server is shutting down");
+        } catch (RuntimeException e) {
+            LOGGER.error("TAXII request {} failed", request.getHttpURI().getPath(), e);
+            error(response, callback, 500, "internal error");
         }
+        return true;
     }
 
-    private void route(HttpExchange exchange) throws IOException, TaxiiRequestException, InterruptedException {
-        Optional<TaxiiPartner> caller = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (caller.isEmpty()) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"threatline-taxii\", charset=\"UTF-8\"");
+    private void route(Request request, Response response, Callback callback) throws TaxiiRequestException, InterruptedException {
+        BasicAuthenticator.Outcome outcome = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION),
+            Request.getRemoteAddr(request));
+        if (outcome.retryAfter().isPresent()) {
+            retryAfter(response, outcome.retryAfter().get());
+            throw new TaxiiRequestException(429, "too many failed logins; wait before trying again");
+        }
+        if (outcome.partner().isEmpty()) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-taxii\", charset=\"UTF-8\"");
             throw new TaxiiRequestException(401, "authentication required: HTTP Basic with your partner id and TAXII password");
         }
-        TaxiiPartner partner = caller.get();
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
+        TaxiiPartner partner = outcome.partner().get();
+        Optional<java.time.Duration> limited = rateLimiter.acquire(partner.partnerId());
+        if (limited.isPresent()) {
+            retryAfter(response, limited.get());
+            throw new TaxiiRequestException(429, "request rate limit of your API root exceeded; slow down");
+        }
+        if (!request.getMethod().equals("GET")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET");
             throw new TaxiiRequestException(405, "this TAXII server is read only; use GET");
         }
-        if (!TaxiiMediaTypes.acceptsTaxii(exchange.getRequestHeaders().getFirst("Accept"))) {
+        if (!TaxiiMediaTypes.acceptsTaxii(request.getHeaders().get(HttpHeader.ACCEPT))) {
             throw new TaxiiRequestException(406, "this server answers only in " + TaxiiMediaTypes.TAXII);
         }
-        List<String> path = segments(exchange.getRequestURI().getRawPath());
+        Exchange exchange = new Exchange(request, response, callback);
+        List<String> path = segments(request.getHttpURI().getPath());
         if (path.size() == 1 && path.get(0).equals("taxii2")) {
             discovery(exchange, partner);
             return;
@@ -109,7 +127,7 @@ final class TaxiiHandler implements HttpHandler {
         }
         TaxiiCollection collection = TaxiiCollection.byId(path.get(2))
             .filter(partner.collections()::contains).orElseThrow(TaxiiHandler::notFound);
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = query(request.getHttpURI().getQuery());
         if (path.size() == 3) {
             send(exchange, 200, collection(collection));
         } else if (path.size() == 4 && path.get(3).equals("objects")) {
@@ -122,12 +140,14 @@ final class TaxiiHandler implements HttpHandler {
                 throw new TaxiiRequestException(404, "no object " + path.get(4) + " in collection " + collection.id());
             }
             objects(exchange, served, false);
+        } else if (path.size() == 6 && path.get(3).equals("objects") && path.get(5).equals("versions")) {
+            versions(exchange, partner, collection, path.get(4), query);
         } else {
             throw notFound();
         }
     }
 
-    private void discovery(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+    private void discovery(Exchange exchange, TaxiiPartner partner) {
         String root = base(exchange) + "/" + partner.partnerId() + "/";
         ObjectNode body = JSON.createObjectNode();
         body.put("title", title);
@@ -137,7 +157,7 @@ final class TaxiiHandler implements HttpHandler {
         send(exchange, 200, body);
     }
 
-    private void apiRoot(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+    private void apiRoot(Exchange exchange, TaxiiPartner partner) {
         ObjectNode body = JSON.createObjectNode();
         body.put("title", partner.title());
         body.put("description", "Collections shared with " + partner.title() + " under its agreement.");
@@ -147,7 +167,7 @@ final class TaxiiHandler implements HttpHandler {
         send(exchange, 200, body);
     }
 
-    private void collections(HttpExchange exchange, TaxiiPartner partner) throws IOException {
+    private void collections(Exchange exchange, TaxiiPartner partner) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("collections");
         Arrays.stream(TaxiiCollection.values()).filter(partner.collections()::contains).map(TaxiiHandler::collection).forEach(list::add);
@@ -165,7 +185,7 @@ final class TaxiiHandler implements HttpHandler {
         return c;
     }
 
-    private void objects(HttpExchange exchange, CollectionPages.Served served, boolean manifest) throws IOException, TaxiiRequestException {
+    private void objects(Exchange exchange, CollectionPages.Served served, boolean manifest) throws TaxiiRequestException {
         ObjectNode body = JSON.createObjectNode();
         body.put("more", served.more());
         served.next().ifPresent(n -> body.put("next", n));
@@ -182,26 +202,57 @@ final class TaxiiHandler implements HttpHandler {
                     objects.add(o.object());
                 }
             }
-            exchange.getResponseHeaders().set(DATE_ADDED_FIRST,
+            exchange.response().getHeaders().put(DATE_ADDED_FIRST,
                 StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
-            exchange.getResponseHeaders().set(DATE_ADDED_LAST,
+            exchange.response().getHeaders().put(DATE_ADDED_LAST,
                 StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
             try {
                 listener.delivered(served.delivery());
             } catch (RuntimeException e) {
                 LOGGER.error("Delivery of a TAXII page to {} could not be recorded; page not sent", served.delivery().partnerId(), e);
-                exchange.getResponseHeaders().remove(DATE_ADDED_FIRST);
-                exchange.getResponseHeaders().remove(DATE_ADDED_LAST);
+                exchange.response().getHeaders().remove(DATE_ADDED_FIRST);
+                exchange.response().getHeaders().remove(DATE_ADDED_LAST);
                 throw new TaxiiRequestException(503, "the delivery could not be recorded; retry later");
             }
         }
         send(exchange, 200, body);
     }
 
-    private String base(HttpExchange exchange) {
-        String host = exchange.getRequestHeaders().getFirst("Host");
+    /**
+     * The versions endpoint: the {@code modified} timestamps of every version of one object, oldest
+     * first, paged like objects. It shows no object content, so it is not a delivery to audit.
+     */
+    private void versions(Exchange exchange, TaxiiPartner partner, TaxiiCollection collection, String objectId, Map<String, String> query)
+            throws TaxiiRequestException, InterruptedException {
+        for (String name : query.keySet()) {
+            if (!List.of("added_after", "limit", "next", "match[spec_version]").contains(name)) {
+                throw new TaxiiRequestException(400, "unsupported query parameter '" + name + "' on the versions endpoint");
+            }
+        }
+        Map<String, String> all = new HashMap<>(query);
+        all.put("match[version]", "all");
+        CollectionPages.Served served = pages.page(partner, collection, all, Optional.of(objectId), TaxiiDelivery.Kind.MANIFEST);
+        if (served.objects().isEmpty() && !served.more() && !query.containsKey("next")) {
+            throw new TaxiiRequestException(404, "no object " + objectId + " in collection " + collection.id());
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("more", served.more());
+        served.next().ifPresent(n -> body.put("next", n));
+        if (!served.objects().isEmpty()) {
+            ArrayNode versions = body.putArray("versions");
+            served.objects().forEach(o -> versions.add(o.object().path("modified").asText()));
+            exchange.response().getHeaders().put(DATE_ADDED_FIRST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
+            exchange.response().getHeaders().put(DATE_ADDED_LAST,
+                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
+        }
+        send(exchange, 200, body);
+    }
+
+    private String base(Exchange exchange) {
+        String host = exchange.request().getHeaders().get(HttpHeader.HOST);
         if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
-            host = exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
+            host = Request.getLocalAddr(exchange.request()) + ":" + Request.getLocalPort(exchange.request());
         }
         return scheme + "://" + host;
     }
@@ -210,7 +261,18 @@ final class TaxiiHandler implements HttpHandler {
         return new TaxiiRequestException(404, "not found");
     }
 
-    private static void error(HttpExchange exchange, int status, String description) throws IOException {
+    private static void retryAfter(Response response, java.time.Duration wait) {
+        // Whole seconds, rounded up, at least one: a client must not come back before the wait is over.
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+    }
+
+    private static void error(Response response, Callback callback, int status, String description) {
+        send(response, callback, status, errorBody(status, description));
+    }
+
+    /** A TAXII error message; also what {@link TaxiiErrorHandler} answers for requests Jetty refuses itself. */
+    static ObjectNode errorBody(int status, String description) {
         ObjectNode body = JSON.createObjectNode();
         body.put("title", switch (status) {
             case 400 -> "Bad request";
@@ -218,21 +280,35 @@ final class TaxiiHandler implements HttpHandler {
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 406 -> "Not acceptable";
+            case 429 -> "Too many requests";
+            case 431 -> "Request header fields too large";
             case 503 -> "Service unavailable";
-            default -> "Internal error";
+            default -> status < 500 ? "Request refused" : "Internal error";
         });
         body.put("description", description);
         body.put("http_status", Integer.toString(status));
-        send(exchange, status, body);
+        return body;
     }
 
-    private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", TaxiiMediaTypes.TAXII);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private static void send(Exchange exchange, int status, ObjectNode body) {
+        send(exchange.response(), exchange.callback(), status, body);
+    }
+
+    static void send(Response response, Callback callback, int status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
         }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, TaxiiMediaTypes.TAXII);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** One request being answered. */
+    private record Exchange(Request request, Response response, Callback callback) {
     }
 
     private static List<String> segments(String rawPath) {

@@ -2,24 +2,30 @@ package io.threatline.consumer.taxii;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,22 +37,27 @@ import io.threatline.schemas.serde.SchemaRegistryClient;
 
 /**
  * A read-only TAXII 2.1 server over the partner topics (DESIGN §8): one API root per partner,
- * HTTP Basic over TLS, pages read straight from Kafka with no server-side session. Built on the
- * JDK's {@code HttpsServer} (or {@code HttpServer} when TLS is turned off for local use).
+ * HTTP Basic over TLS, pages read straight from Kafka with no server-side session. It faces the
+ * network, so it runs on Jetty with limits (docs/security.md): an idle timeout, a deadline for the
+ * TLS handshake and first request of a connection ({@link ConnectionDeadline}), a cap on open
+ * connections (which also bounds the requests queued), a bounded thread pool, a request header size limit, failed
+ * login throttling ({@link LoginThrottle}) and a request rate per partner ({@link PartnerRateLimiter}).
  */
 public final class TaxiiServer implements AutoCloseable {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TaxiiServer.class);
+    /** Threads Jetty needs besides the workers: one acceptor, one selector, and one spare. */
+    private static final int SERVICE_THREADS = 3;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
+    private final Server jetty;
+    private final ServerConnector connector;
     private final KafkaPageReader reader;
     private final SchemaRegistryClient registry;
     private final boolean tls;
 
-    private TaxiiServer(HttpServer http, ExecutorService executor, KafkaPageReader reader, SchemaRegistryClient registry, boolean tls) {
-        this.http = http;
-        this.executor = executor;
+    private TaxiiServer(Server jetty, ServerConnector connector, KafkaPageReader reader, SchemaRegistryClient registry, boolean tls) {
+        this.jetty = jetty;
+        this.connector = connector;
         this.reader = reader;
         this.registry = registry;
         this.tls = tls;
@@ -55,45 +66,81 @@ public final class TaxiiServer implements AutoCloseable {
     /** Starts serving; the partners and the delivery listener are consulted on every request. */
     public static TaxiiServer start(TaxiiServerConfig config, TaxiiPartners partners, TaxiiDeliveryListener listener) throws IOException {
         SSLContext ssl = config.tlsEnabled() ? sslContext(config) : null;
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-        HttpServer http;
-        if (ssl != null) {
-            HttpsServer https = HttpsServer.create(address, 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(ssl));
-            http = https;
-        } else {
+        if (ssl == null) {
             LOGGER.warn("TAXII server without TLS ({}=false): partners' passwords travel in clear; for local use only",
                 TaxiiServerConfig.TLS_ENABLED);
-            http = HttpServer.create(address, 0);
         }
+        // The job queue is left unbounded as Jetty advises: HTTP/1.1 has one request at a time per
+        // connection, so the connection cap below is what bounds it.
+        QueuedThreadPool threads = new QueuedThreadPool(config.threads() + SERVICE_THREADS, Math.min(4, config.threads() + SERVICE_THREADS));
+        threads.setName("taxii-http");
+        threads.setDaemon(true);
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(config.requestHeaderBytes());
+        http.setIdleTimeout(config.idleTimeout().toMillis());
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        ConnectionFactory[] factories;
+        if (ssl != null) {
+            SslContextFactory.Server tlsFactory = new SslContextFactory.Server();
+            tlsFactory.setSslContext(ssl);
+            factories = new ConnectionFactory[] {new SslConnectionFactory(tlsFactory, HttpVersion.HTTP_1_1.asString()), h1};
+        } else {
+            factories = new ConnectionFactory[] {h1};
+        }
+        ServerConnector connector = new ServerConnector(jetty, 1, 1, factories);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(config.maxConnections());
+        jetty.addConnector(connector);
+        jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+        ConnectionDeadline deadline = new ConnectionDeadline(connector.getScheduler(), config.requestTimeout());
+        connector.addEventListener(deadline);
+
         SchemaRegistryClient registry = new AvroSerdeConfig(config.serdeConfig()).newClient();
         KafkaPageReader reader = new KafkaPageReader(config.consumerConfig(), config.readers(), config.pageTimeout());
         CollectionPages pages = new CollectionPages(reader, config.topics(),
             new ConfluentAvroDeserializer<>(registry, PartnerIndicator.class, config.serdeConfig(), false),
             new ConfluentAvroDeserializer<>(registry, TrendStatistic.class, config.serdeConfig(), false),
-            config.defaultLimit(), config.maxLimit());
-        http.createContext("/", new TaxiiHandler(config.title(), ssl != null,
-            new BasicAuthenticator(partners, config.authCache()), pages, listener));
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(config.threads(), r -> {
-            Thread t = new Thread(r, "taxii-http-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+            config.defaultLimit(), config.maxLimit(), new VersionIndex(reader, config.versionIndexMaxKeys()));
+        LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginFailureWindow(), System::nanoTime);
+        PartnerRateLimiter rate = new PartnerRateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime);
+        TaxiiHandler taxii = new TaxiiHandler(config.title(), ssl != null,
+            new BasicAuthenticator(partners, config.authCache(), throttle), rate, pages, listener);
+        jetty.setErrorHandler(new TaxiiErrorHandler());
+        jetty.setHandler(new Handler.Wrapper(taxii) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                deadline.served(request.getConnectionMetaData().getRemoteSocketAddress());
+                return super.handle(request, response, callback);
+            }
         });
-        http.setExecutor(executor);
-        http.start();
-        TaxiiServer server = new TaxiiServer(http, executor, reader, registry, ssl != null);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            reader.close();
+            registry.close();
+            try {
+                jetty.stop();
+            } catch (Exception ignored) {
+                // Already failing; the start-up error is the one to report.
+            }
+            throw new IOException("the TAXII server could not start on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        TaxiiServer server = new TaxiiServer(jetty, connector, reader, registry, ssl != null);
         LOGGER.info("TAXII 2.1 server listening on {}", server.baseUrl());
         return server;
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** {@code https://<host>:<port>} (http when TLS is off). */
     public URI baseUrl() {
-        return URI.create((tls ? "https" : "http") + "://" + http.getAddress().getHostString() + ":" + port());
+        return URI.create((tls ? "https" : "http") + "://" + connector.getHost() + ":" + port());
     }
 
     private static SSLContext sslContext(TaxiiServerConfig config) {
@@ -115,12 +162,10 @@ public final class TaxiiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(1);
-        executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            jetty.stop();
+        } catch (Exception e) {
+            LOGGER.warn("TAXII server did not stop cleanly: {}", e.toString());
         }
         reader.close();
         registry.close();

@@ -40,6 +40,15 @@ public final class TaxiiServerConfig extends AbstractConfig {
     public static final String READERS = "taxii.kafka.readers";
     public static final String PAGE_TIMEOUT_MS = "taxii.page.timeout.ms";
     public static final String AUTH_CACHE_MS = "taxii.auth.cache.ms";
+    public static final String IDLE_TIMEOUT_MS = "taxii.idle.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS = "taxii.request.timeout.ms";
+    public static final String MAX_CONNECTIONS = "taxii.connections.max";
+    public static final String REQUEST_HEADER_BYTES = "taxii.request.header.max.bytes";
+    public static final String RATE_PER_SECOND = "taxii.rate.per.second";
+    public static final String RATE_BURST = "taxii.rate.burst";
+    public static final String LOGIN_FAILURES_MAX = "taxii.auth.failures.max";
+    public static final String LOGIN_FAILURES_WINDOW_MS = "taxii.auth.failures.window.ms";
+    public static final String VERSION_INDEX_MAX_KEYS = "taxii.versions.index.max.keys";
     public static final String KAFKA_PREFIX = "kafka.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -70,7 +79,26 @@ public final class TaxiiServerConfig extends AbstractConfig {
         .define(PAGE_TIMEOUT_MS, Type.LONG, 15_000L, Range.atLeast(100), Importance.LOW,
             "How long one page may wait for the broker before it is returned short (with more=true).")
         .define(AUTH_CACHE_MS, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW,
-            "How long a verified credential is remembered (as a keyed digest, never in clear), sparing the password hash per request; 0 turns it off.");
+            "How long a verified credential is remembered (as a keyed digest, never in clear), sparing the password hash per request; 0 turns it off.")
+        .define(IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(1_000L, 600_000L), Importance.MEDIUM,
+            "A connection with no traffic for this long is closed.")
+        .define(REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.between(500L, 600_000L), Importance.MEDIUM,
+            "A new connection must finish its TLS handshake and send its first request head within this time, or it is closed.")
+        .define(MAX_CONNECTIONS, Type.INT, 512, Range.between(1, 100_000), Importance.MEDIUM,
+            "Most connections open at once; past it the server stops accepting until some close. One request at a time per connection, so this also bounds the requests waiting for a thread.")
+        .define(REQUEST_HEADER_BYTES, Type.INT, 8192, Range.between(1024, 65_536), Importance.LOW,
+            "Largest request line plus headers accepted; larger answers 431.")
+        .define(RATE_PER_SECOND, Type.DOUBLE, 20.0, Range.between(0.01, 100_000.0), Importance.MEDIUM,
+            "Requests per second one partner may make on average; more answer 429 with Retry-After.")
+        .define(RATE_BURST, Type.INT, 40, Range.between(1, 1_000_000), Importance.MEDIUM,
+            "Requests one partner may make at once before its rate applies.")
+        .define(LOGIN_FAILURES_MAX, Type.INT, 10, Range.between(1, 1_000_000), Importance.MEDIUM,
+            "Failed logins of one user name, or from one address, in a window before further attempts answer 429 without a password check.")
+        .define(LOGIN_FAILURES_WINDOW_MS, Type.LONG, 60_000L, Range.between(1_000L, 86_400_000L), Importance.MEDIUM,
+            "Length of the failed-login window.")
+        .define(VERSION_INDEX_MAX_KEYS, Type.INT, 2_000_000, Range.between(1, 100_000_000), Importance.LOW,
+            "Most objects per partner topic whose first and latest versions are indexed for match[version]=last (the default) and first; "
+                + "past it such requests answer 503 and match[version]=all still works. Each costs roughly 150 bytes of heap.");
 
     public TaxiiServerConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -133,6 +161,42 @@ public final class TaxiiServerConfig extends AbstractConfig {
 
     public Duration authCache() {
         return Duration.ofMillis(getLong(AUTH_CACHE_MS));
+    }
+
+    public Duration idleTimeout() {
+        return Duration.ofMillis(getLong(IDLE_TIMEOUT_MS));
+    }
+
+    public Duration requestTimeout() {
+        return Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS));
+    }
+
+    public int maxConnections() {
+        return getInt(MAX_CONNECTIONS);
+    }
+
+    public int requestHeaderBytes() {
+        return getInt(REQUEST_HEADER_BYTES);
+    }
+
+    public double ratePerSecond() {
+        return getDouble(RATE_PER_SECOND);
+    }
+
+    public int rateBurst() {
+        return getInt(RATE_BURST);
+    }
+
+    public int maxLoginFailures() {
+        return getInt(LOGIN_FAILURES_MAX);
+    }
+
+    public Duration loginFailureWindow() {
+        return Duration.ofMillis(getLong(LOGIN_FAILURES_WINDOW_MS));
+    }
+
+    public int versionIndexMaxKeys() {
+        return getInt(VERSION_INDEX_MAX_KEYS);
     }
 
     /** Topic names under the configured prefix. */

@@ -1,12 +1,10 @@
 package io.threatline.consumer.webhook;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +12,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +46,8 @@ import io.threatline.consumer.formats.StixBatchBundle;
  * #requestedRetryDelay()}, since {@link DeliveryException} has no field for it. Any other status
  * (other 4xx, and 3xx: redirects are not followed, a moved endpoint is a settings problem) is
  * permanent, with the status and the first {@value #EXCERPT} characters of the response body as the
- * reason.
+ * reason. The whole exchange, body included, must end within the channel's {@code timeout}, and at
+ * most {@value BoundedBody#LIMIT} bytes of the response body are read.
  */
 public final class WebhookSink implements ChannelSink {
 
@@ -127,17 +130,7 @@ public final class WebhookSink implements ChannelSink {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         requestedRetryDelay = Optional.empty();
-        HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw failure("no answer from " + url + " within " + timeout, e);
-        } catch (IOException e) {
-            throw failure("POST to " + url + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryException.transientFailure("interrupted while posting to " + url, e);
-        }
+        HttpResponse<String> response = send(request);
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return;
@@ -151,6 +144,31 @@ public final class WebhookSink implements ChannelSink {
         }
         LOGGER.warn("Webhook of partner {} rejected {} records with HTTP {}", partnerId, batch.size(), status);
         throw DeliveryException.permanent("CHANNEL_REJECTED", reason);
+    }
+
+    /**
+     * Posts and reads the answer within {@link #timeout} in all: the client's own request timeout
+     * ends when the headers arrive, so a receiver that dribbles its body forever would otherwise
+     * hold the delivery thread. The body is read with a bound ({@link BoundedBody}).
+     */
+    private HttpResponse<String> send(HttpRequest request) throws DeliveryException {
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request, BoundedBody.handler(BoundedBody.LIMIT));
+        try {
+            return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw failure("no complete answer from " + url + " within " + timeout, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw failure("no answer from " + url + " within " + timeout, (Exception) cause);
+            }
+            throw failure("POST to " + url + " failed: " + cause, cause instanceof Exception ex ? ex : e);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw DeliveryException.transientFailure("interrupted while posting to " + url, e);
+        }
     }
 
     private DeliveryException failure(String message, Exception cause) {

@@ -34,6 +34,7 @@ import io.threatline.contract.DeliveryReceipt;
 class TaxiiAgreementsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration RECHECK = Duration.ofMillis(300);
 
     @TempDir
     Path work;
@@ -42,12 +43,13 @@ class TaxiiAgreementsIT {
     private DeliveryService service;
     private TaxiiServer server;
     private TaxiiTestClient client;
+    private Path password;
 
     @BeforeEach
     void setUp() throws Exception {
         fixture = new DeliveryFixture();
         Path secrets = Files.createDirectories(work.resolve("secrets"));
-        Path password = secrets.resolve("alpha-taxii");
+        password = secrets.resolve("alpha-taxii");
         Files.writeString(password, "alpha-correct-horse");
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         fixture.createPartnerTopics("alpha", "bravo");
@@ -62,7 +64,8 @@ class TaxiiAgreementsIT {
         Path keystore = TaxiiFixture.keystore();
         Map<String, Object> config = TaxiiFixture.serverConfig(fixture.topics.prefix(), keystore);
         server = TaxiiServer.start(new TaxiiServerConfig(config),
-            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()), new TaxiiAuditListener(service.audit()));
+            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC(), RECHECK),
+            new TaxiiAuditListener(service.audit()));
         client = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
     }
 
@@ -124,5 +127,20 @@ class TaxiiAgreementsIT {
 
         // Then the same credentials are refused
         await().atMost(WAIT).until(() -> client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status() == 401);
+    }
+
+    @Test
+    void shouldAcceptAChangedPasswordWithoutRestartAndRefuseTheOldOne() throws Exception {
+        // Given alpha reads its collections with its password
+        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(200);
+
+        // When the operator replaces the password in its secret file, the server still running
+        Files.writeString(password, "alpha-battery-staple");
+
+        // Then the new password is accepted soon after, without a restart
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
+            .until(() -> client.get("/alpha/collections/", "alpha", "alpha-battery-staple").status() == 200);
+        // And the old one is refused, though it was verified and cached before
+        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(401);
     }
 }

@@ -83,6 +83,9 @@ final class TaxiiFixture {
         config.put(TaxiiServerConfig.PORT, 0);
         config.put(TaxiiServerConfig.KEYSTORE_PATH, keystore.toString());
         config.put(TaxiiServerConfig.KEYSTORE_PASSWORD, new String(KEYSTORE_PASSWORD));
+        // Functional tests page as fast as they can; the rate limit has tests of its own (TaxiiServerLimitsIT).
+        config.put(TaxiiServerConfig.RATE_PER_SECOND, 10_000.0);
+        config.put(TaxiiServerConfig.RATE_BURST, 10_000);
         return config;
     }
 

@@ -65,15 +65,16 @@ class TaxiiPiecesTest {
     @Test
     void shouldAuthenticateByPartnerIdAndPasswordOnly() {
         TaxiiPartner a = new TaxiiPartner("partner-a", "A", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-a", 1000));
-        BasicAuthenticator auth = new BasicAuthenticator(new StaticTaxiiPartners(List.of(a)), Duration.ofMinutes(1));
+        BasicAuthenticator auth = new BasicAuthenticator(new StaticTaxiiPartners(List.of(a)), Duration.ofMinutes(1),
+            new LoginThrottle(100, Duration.ofMinutes(1), System::nanoTime));
 
-        assertThat(auth.authenticate(basic("partner-a", "pw-a"))).contains(a);
-        assertThat(auth.authenticate(basic("partner-a", "pw-a"))).as("again, from the cache").contains(a);
-        assertThat(auth.authenticate(basic("partner-a", "pw-b"))).isEmpty();
-        assertThat(auth.authenticate(basic("partner-b", "pw-a"))).isEmpty();
-        assertThat(auth.authenticate(null)).isEmpty();
-        assertThat(auth.authenticate("Bearer x")).isEmpty();
-        assertThat(auth.authenticate("Basic %%%")).isEmpty();
+        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner()).contains(a);
+        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner()).as("again, from the cache").contains(a);
+        assertThat(auth.authenticate(basic("partner-a", "pw-b"), "192.0.2.1").partner()).isEmpty();
+        assertThat(auth.authenticate(basic("partner-b", "pw-a"), "192.0.2.1").partner()).isEmpty();
+        assertThat(auth.authenticate(null, "192.0.2.1").partner()).isEmpty();
+        assertThat(auth.authenticate("Bearer x", "192.0.2.1").partner()).isEmpty();
+        assertThat(auth.authenticate("Basic %%%", "192.0.2.1").partner()).isEmpty();
     }
 
     @Test

@@ -46,4 +46,37 @@ class TaxiiServerConfigTest {
         assertThat(parsed.defaultLimit()).isEqualTo(1000);
         assertThat(parsed.maxLimit()).isEqualTo(10_000);
     }
+
+    @Test
+    void shouldTakeTheLimitsFromTheDeliverySettingsAndTheAddressFromTheCommand() {
+        // Given delivery settings (as `threatline deliver` reads them) with TAXII limits and an address of their own
+        java.util.Map<String, Object> delivery = new java.util.HashMap<>();
+        delivery.put("bootstrap.servers", "localhost:9092");
+        delivery.put("schema.registry.url", "http://localhost:8081");
+        delivery.put(TaxiiServerConfig.RATE_PER_SECOND, "2.5");
+        delivery.put(TaxiiServerConfig.MAX_CONNECTIONS, "64");
+        delivery.put(TaxiiServerConfig.PORT, "1234");
+
+        // When the server's settings are made with the command's host and port, TLS off
+        TaxiiServerConfig config = new TaxiiServerConfig(DeliveryTaxii.serverSettings(delivery, "127.0.0.1", 9999,
+            java.util.Optional.empty(), null));
+
+        // Then the limits come through and the command's address wins
+        assertThat(config.ratePerSecond()).isEqualTo(2.5);
+        assertThat(config.maxConnections()).isEqualTo(64);
+        assertThat(config.port()).isEqualTo(9999);
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void shouldRefuseABadLimitNamingIt() {
+        java.util.Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, "localhost:9092");
+        settings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081");
+        settings.put(TaxiiServerConfig.TLS_ENABLED, false);
+        settings.put(TaxiiServerConfig.RATE_BURST, 0);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TaxiiServerConfig(settings))
+            .hasMessageContaining(TaxiiServerConfig.RATE_BURST);
+    }
 }

@@ -171,8 +171,8 @@ class TaxiiServerIT {
         // Given the deliveries recorded so far
         int before = deliveries.size();
 
-        // When A pages through its indicators with limit and next
-        List<JsonNode> objects = pageAll(A, PW_A, "indicators", Map.of("limit", Integer.toString(limit)), limit);
+        // When A pages through every version of its indicators with limit and next
+        List<JsonNode> objects = pageAll(A, PW_A, "indicators", Map.of("limit", Integer.toString(limit), "match[version]", "all"), limit);
 
         // Then every record (45 indicators, 5 of them in two versions) came exactly once, valid STIX, in date_added order
         assertThat(objects).hasSize(A_DISTINCT + A_UPDATES);
@@ -186,6 +186,57 @@ class TaxiiServerIT {
         assertThat(mine.stream().mapToInt(d -> d.items().size()).sum()).isEqualTo(A_DISTINCT + A_UPDATES);
         assertThat(mine.stream().flatMap(d -> d.items().stream())).allMatch(i -> i.agreementId().equals("mou-a") && i.agreementVersion() == 3);
         assertThat(mine.get(0).offsetRanges()).isNotEmpty();
+    }
+
+    @Test
+    void shouldServeOnlyTheLatestVersionOfEachObjectByDefault() throws Exception {
+        // Given the deliveries recorded so far
+        int before = deliveries.size();
+
+        // When A pages through its indicators without match[version]
+        List<JsonNode> objects = pageAll(A, PW_A, "indicators", Map.of("limit", "7"), 7);
+
+        // Then each of the 45 objects came once, the 5 updated ones in their updated version only
+        assertThat(objects).hasSize(A_DISTINCT);
+        assertThat(objects.stream().map(o -> o.path("id").asText()).distinct()).hasSize(A_DISTINCT);
+        assertThat(objects.stream().filter(o -> o.path("x_threatline_action").asText().equals("update"))).hasSize(A_UPDATES);
+        for (int i = 0; i < A_UPDATES; i++) {
+            String id = StixIds.indicator(aIndicator(i, false, Instant.EPOCH).getIndicatorId());
+            assertThat(objects).filteredOn(o -> o.path("id").asText().equals(id))
+                .singleElement().satisfies(o -> assertThat(o.path("x_threatline_action").asText()).isEqualTo("update"));
+        }
+        // And only what was served was told to the delivery listener
+        assertThat(deliveries.subList(before, deliveries.size()).stream().mapToInt(d -> d.items().size()).sum()).isEqualTo(A_DISTINCT);
+    }
+
+    @Test
+    void shouldListTheVersionsOfOneObjectOldestFirstWithoutAuditingADelivery() throws Exception {
+        // Given an object in two versions and one in a single version
+        String updated = StixIds.indicator(aIndicator(2, false, Instant.EPOCH).getIndicatorId());
+        String once = StixIds.indicator(aIndicator(20, false, Instant.EPOCH).getIndicatorId());
+        int before = deliveries.size();
+
+        // When A asks for their versions
+        TaxiiTestClient.Response two = client.get("/" + A + "/collections/indicators/objects/" + updated + "/versions/", A, PW_A);
+        TaxiiTestClient.Response one = client.get("/" + A + "/collections/indicators/objects/" + once + "/versions/", A, PW_A);
+        TaxiiTestClient.Response all = client.get("/" + A + "/collections/indicators/objects/" + updated + "/?match[version]=all", A, PW_A);
+        TaxiiTestClient.Response missing = client.get("/" + A + "/collections/indicators/objects/"
+            + StixIds.indicator("domain:nowhere.example") + "/versions/", A, PW_A);
+        TaxiiTestClient.Response badParam = client.get("/" + A + "/collections/indicators/objects/" + updated
+            + "/versions/?match[version]=all", A, PW_A);
+
+        // Then the versions are the objects' modified timestamps, oldest first, and no more
+        assertThat(two.status()).isEqualTo(200);
+        assertThat(two.header("Content-Type")).contains(TaxiiMediaTypes.TAXII);
+        assertThat(texts(two.body().path("versions"))).containsExactlyElementsOf(all.body().path("objects").findValuesAsText("modified"));
+        assertThat(texts(two.body().path("versions"))).hasSize(2).isSorted();
+        assertThat(two.body().path("more").asBoolean()).isFalse();
+        assertThat(texts(one.body().path("versions"))).hasSize(1);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(badParam.status()).isEqualTo(400);
+        // And listing versions delivered no object content: only the objects request was recorded
+        assertThat(deliveries.subList(before, deliveries.size())).singleElement()
+            .satisfies(d -> assertThat(d.items()).hasSize(2));
     }
 
     @Test
@@ -211,25 +262,41 @@ class TaxiiServerIT {
         TaxiiTestClient.Response malware = client.get("/" + A + "/collections/indicators/objects/"
             + TaxiiTestClient.query(Map.of("match[type]", "malware")), A, PW_A);
         List<JsonNode> byId = pageAll(A, PW_A, "indicators", Map.of("match[id]", updated + "," + once), 1000);
-        TaxiiTestClient.Response object = client.get("/" + A + "/collections/indicators/objects/" + updated + "/", A, PW_A);
+        List<JsonNode> byIdAll = pageAll(A, PW_A, "indicators", Map.of("match[id]", updated + "," + once, "match[version]", "all"), 1000);
+        String path = "/" + A + "/collections/indicators/objects/" + updated + "/";
+        TaxiiTestClient.Response latest = client.get(path, A, PW_A);
+        TaxiiTestClient.Response every = client.get(path + TaxiiTestClient.query(Map.of("match[version]", "all")), A, PW_A);
+        TaxiiTestClient.Response first = client.get(path + TaxiiTestClient.query(Map.of("match[version]", "first")), A, PW_A);
+        String firstModified = first.body().path("objects").path(0).path("modified").asText();
+        TaxiiTestClient.Response exact = client.get(path + TaxiiTestClient.query(Map.of("match[version]", firstModified)), A, PW_A);
+        TaxiiTestClient.Response both = client.get(path + TaxiiTestClient.query(Map.of("match[version]", "first,last")), A, PW_A);
+        TaxiiTestClient.Response bad = client.get(path + TaxiiTestClient.query(Map.of("match[version]", "newest")), A, PW_A);
         TaxiiTestClient.Response missing = client.get("/" + A + "/collections/indicators/objects/"
             + StixIds.indicator("domain:nowhere.example") + "/", A, PW_A);
 
-        assertThat(indicators).hasSize(A_DISTINCT + A_UPDATES);
+        assertThat(indicators).hasSize(A_DISTINCT);
         assertThat(malware.status()).isEqualTo(200);
         assertThat(malware.body().has("objects")).isFalse();
         assertThat(malware.body().path("more").asBoolean()).isFalse();
-        assertThat(byId).extracting(o -> o.path("id").asText()).containsExactlyInAnyOrder(updated, updated, once);
-        assertThat(object.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("new", "update");
+        assertThat(byId).extracting(o -> o.path("id").asText()).containsExactlyInAnyOrder(updated, once);
+        assertThat(byIdAll).extracting(o -> o.path("id").asText()).containsExactlyInAnyOrder(updated, updated, once);
+        assertThat(latest.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("update");
+        assertThat(every.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("new", "update");
+        assertThat(first.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("new");
+        assertThat(exact.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("new");
+        assertThat(both.body().path("objects").findValuesAsText("x_threatline_action")).containsExactly("new", "update");
+        assertThat(bad.status()).isEqualTo(400);
         assertThat(missing.status()).isEqualTo(404);
     }
 
     @Test
     void shouldListTheManifestWithVersionsAndDateAdded() throws Exception {
         TaxiiTestClient.Response r = client.get("/" + A + "/collections/indicators/manifest/?limit=1000", A, PW_A);
+        TaxiiTestClient.Response every = client.get("/" + A + "/collections/indicators/manifest/?limit=1000&match%5Bversion%5D=all", A, PW_A);
 
         JsonNode entries = r.body().path("objects");
-        assertThat(entries.size()).isEqualTo(A_DISTINCT + A_UPDATES);
+        assertThat(entries.size()).isEqualTo(A_DISTINCT);
+        assertThat(every.body().path("objects").size()).isEqualTo(A_DISTINCT + A_UPDATES);
         assertThat(r.body().path("more").asBoolean()).isFalse();
         for (JsonNode e : entries) {
             assertThat(e.path("id").asText()).startsWith("indicator--");

@@ -35,7 +35,13 @@ final class TaxiiTestClient {
     private final HttpClient http;
     private final URI base;
 
+    private final Duration timeout;
+
     TaxiiTestClient(URI base, Path keystore, char[] password) throws Exception {
+        this(base, keystore, password, Duration.ofSeconds(60));
+    }
+
+    TaxiiTestClient(URI base, Path keystore, char[] password, Duration timeout) throws Exception {
         KeyStore serverStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             serverStore.load(in, password);
@@ -48,12 +54,13 @@ final class TaxiiTestClient {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+            .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10)).build();
         this.base = base;
+        this.timeout = timeout;
     }
 
     Response get(String path, Optional<String> authorization, String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET();
         if (accept != null) {
             request.header("Accept", accept);
         }

@@ -166,6 +166,69 @@ class WebhookSinkTest {
     }
 
     @Test
+    void shouldGiveUpOnABodyThatDribblesPastTheTimeout() throws Exception {
+        // Given a receiver that sends its headers at once and then one byte of body every 100 ms, for minutes
+        try (RawReceiver slow = new RawReceiver(500, RawReceiver.Body.DRIBBLE, 0)) {
+            long start = System.nanoTime();
+
+            // When a batch is delivered with a timeout of 1 s
+            assertThatThrownBy(() -> sink(slow.url(), "timeout", "PT1S").deliver(batch()))
+                // Then the delivery fails as transient, naming the timeout, instead of waiting for the body's end
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isPermanent()).isFalse();
+                    assertThat(e.getMessage()).contains("within PT1S");
+                });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void shouldReadOnlyABoundedPrefixOfAHugeErrorBody() throws Exception {
+        // Given a receiver that answers 500 with a 256 MiB body
+        long huge = 256L * 1024 * 1024;
+        try (RawReceiver flood = new RawReceiver(500, RawReceiver.Body.HUGE, huge)) {
+
+            // When a batch is delivered
+            assertThatThrownBy(() -> sink(flood.url(), "timeout", "PT20S").deliver(batch()))
+                // Then it is a transient failure quoting the start of the body
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isPermanent()).isFalse();
+                    assertThat(e.getMessage()).contains("HTTP 500").contains("xxxxxxxx");
+                });
+            // And the client stopped reading long before the end: the receiver could not write it all
+            Thread.sleep(200);
+            assertThat(flood.written()).isLessThan(huge / 4);
+        }
+    }
+
+    @Test
+    void shouldKeepOnlyTheFirstLimitBytesOfABody() throws Exception {
+        // Given a bounded body of 10 bytes fed 4 buffers of 4 bytes
+        BoundedBody body = new BoundedBody(10);
+        boolean[] cancelled = {false};
+        int[] requested = {0};
+        body.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                requested[0] += (int) n;
+            }
+
+            @Override
+            public void cancel() {
+                cancelled[0] = true;
+            }
+        });
+        for (int i = 0; i < 3 && !cancelled[0]; i++) {
+            body.onNext(List.of(java.nio.ByteBuffer.wrap("abcd".getBytes(StandardCharsets.UTF_8))));
+        }
+
+        // Then it kept 10 bytes, cancelled the rest and completed without waiting for the end
+        assertThat(body.getBody().toCompletableFuture().getNow(null)).isEqualTo("abcdabcdab");
+        assertThat(cancelled[0]).isTrue();
+        assertThat(requested[0]).isEqualTo(3);
+    }
+
+    @Test
     void theStixFormatPostsOneValidBundleWithDeliveryIds() throws Exception {
         DeliveryBatch batch = batch();
 

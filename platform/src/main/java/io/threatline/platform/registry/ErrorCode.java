@@ -6,6 +6,7 @@ package io.threatline.platform.registry;
  */
 public enum ErrorCode {
     BAD_REQUEST(400, 400),
+    UNAUTHORIZED(40101, 401),
     NOT_FOUND(404, 404),
     SUBJECT_NOT_FOUND(40401, 404),
     VERSION_NOT_FOUND(40402, 404),

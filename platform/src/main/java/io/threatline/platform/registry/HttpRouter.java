@@ -67,13 +67,25 @@ final class HttpRouter implements HttpHandler {
             "application/vnd.schemaregistry+json", "application/json");
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "DELETE");
+
     private final List<Route> routes = new ArrayList<>();
+    private volatile java.util.Optional<WriteCredential> writeCredential = java.util.Optional.empty();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
     /** Adds a route; {@code template} segments in braces capture a path parameter. */
     HttpRouter add(String method, String template, Handler handler) {
         routes.add(new Route(method, segments(template), handler));
+        return this;
+    }
+
+    /**
+     * Requires {@code credential} of every POST, PUT and DELETE (401 without it); with none, every
+     * request is open, as on a platform whose broker runs without authentication.
+     */
+    HttpRouter requireForWrites(java.util.Optional<WriteCredential> credential) {
+        this.writeCredential = credential;
         return this;
     }
 
@@ -103,6 +115,9 @@ final class HttpRouter implements HttpHandler {
                 body = dispatch(exchange, method);
             } catch (SchemaRegistryException e) {
                 status = e.httpStatus();
+                if (status == 401) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"threatline-schema-registry\"");
+                }
                 body = JsonResponses.error(e.errorCode(), e.getMessage());
                 if (status >= 500) {
                     LOGGER.warn("{} {} failed with {}: {}", method, path, e.errorCode(), e.getMessage());
@@ -129,6 +144,13 @@ final class HttpRouter implements HttpHandler {
     private Object dispatch(HttpExchange exchange, String method) throws IOException {
         if (closing) {
             throw new SchemaRegistryException(ErrorCode.SERVICE_UNAVAILABLE, "Schema registry is shutting down");
+        }
+        java.util.Optional<WriteCredential> credential = writeCredential;
+        if (WRITE_METHODS.contains(method) && credential.isPresent()
+                && !credential.get().allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            // Before the body is read: a caller without the credential costs nothing.
+            throw new SchemaRegistryException(ErrorCode.UNAUTHORIZED,
+                    "Changing the registry (" + method + ") requires the platform admin's credentials (HTTP Basic)");
         }
         String[] actual = segments(exchange.getRequestURI().getRawPath());
         boolean pathKnown = false;

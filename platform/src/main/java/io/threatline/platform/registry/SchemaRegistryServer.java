@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State lives in a {@link SchemaLog} (for example a {@link KafkaSchemaLog} over the {@code _schemas} topic) and
  * is rebuilt from it at start. The caller owns the log: {@link #close()} stops the HTTP server but does not close
- * the log. Only one registry may write to a given log at a time.
+ * the log. Only one registry may write to a given log at a time. With a {@link WriteCredential} in its settings,
+ * every request that may change it (POST, PUT, DELETE, lookups by POST included) needs that credential;
+ * reads by GET stay open.
  *
  * <p>Unless already set, loading this class sets the JVM-wide system property {@code sun.net.httpserver.nodelay}
  * to {@code true} so that the JDK HTTP server answers keep-alive requests without Nagle delays.
@@ -37,11 +39,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * @param port                 port to bind; 0 picks a free one (see {@link SchemaRegistryServer#url()})
      * @param defaultCompatibility global compatibility level while none is configured through {@code PUT /config}
      * @param threads              size of the fixed pool serving requests
+     * @param writeCredential      the credential every POST, PUT and DELETE must carry (HTTP Basic; 401
+     *                             without it); empty leaves writes open, for a platform whose broker has
+     *                             no authentication either (tests, {@code --no-auth}). Reads are always open.
      */
-    public record Settings(String host, int port, CompatibilityLevel defaultCompatibility, int threads) {
+    public record Settings(String host, int port, CompatibilityLevel defaultCompatibility, int threads,
+                           java.util.Optional<WriteCredential> writeCredential) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(writeCredential, "writeCredential");
             Objects.requireNonNull(defaultCompatibility, "defaultCompatibility");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be within 0..65535: " + port);
@@ -53,23 +60,27 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
         /** Confluent's defaults on the loopback address: port 8081, BACKWARD, 4 threads. */
         public static Settings defaults() {
-            return new Settings("127.0.0.1", 8081, CompatibilityLevel.BACKWARD, 4);
+            return new Settings("127.0.0.1", 8081, CompatibilityLevel.BACKWARD, 4, java.util.Optional.empty());
         }
 
         public Settings withHost(String newHost) {
-            return new Settings(newHost, port, defaultCompatibility, threads);
+            return new Settings(newHost, port, defaultCompatibility, threads, writeCredential);
         }
 
         public Settings withPort(int newPort) {
-            return new Settings(host, newPort, defaultCompatibility, threads);
+            return new Settings(host, newPort, defaultCompatibility, threads, writeCredential);
         }
 
         public Settings withDefaultCompatibility(CompatibilityLevel level) {
-            return new Settings(host, port, level, threads);
+            return new Settings(host, port, level, threads, writeCredential);
+        }
+
+        public Settings withWriteCredential(java.util.Optional<WriteCredential> credential) {
+            return new Settings(host, port, defaultCompatibility, threads, credential);
         }
 
         public Settings withThreads(int newThreads) {
-            return new Settings(host, port, defaultCompatibility, newThreads);
+            return new Settings(host, port, defaultCompatibility, newThreads, writeCredential);
         }
     }
 
@@ -109,7 +120,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
      */
     public static SchemaRegistryServer start(Settings settings, SchemaLog log) {
         SubjectRegistry registry = new SubjectRegistry(log, settings.defaultCompatibility());
-        HttpRouter router = RegistryResource.router(registry);
+        HttpRouter router = RegistryResource.router(registry).requireForWrites(settings.writeCredential());
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
@@ -122,8 +133,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         server.createContext("/", router);
         server.start();
         URI url = url(server.getAddress());
-        LOGGER.info("Schema registry listening at {} (default compatibility {})", url,
-                settings.defaultCompatibility());
+        LOGGER.info("Schema registry listening at {} (default compatibility {}; writes {})", url,
+                settings.defaultCompatibility(), settings.writeCredential().isPresent() ? "need the admin's credentials" : "open");
         return new SchemaRegistryServer(server, executor, router, registry, url);
     }
 

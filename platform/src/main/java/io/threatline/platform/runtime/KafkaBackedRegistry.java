@@ -6,6 +6,7 @@ import java.util.Map;
 import io.threatline.platform.registry.CompatibilityLevel;
 import io.threatline.platform.registry.KafkaSchemaLog;
 import io.threatline.platform.registry.SchemaRegistryServer;
+import io.threatline.platform.registry.WriteCredential;
 
 /**
  * The local schema registry with its schemas in a compacted topic of a Kafka cluster: the HTTP
@@ -27,11 +28,17 @@ public final class KafkaBackedRegistry implements AutoCloseable {
      */
     public static KafkaBackedRegistry start(String bootstrapServers, String host, int port, String schemasTopic,
                                             Map<String, Object> clientProperties) {
+        return start(bootstrapServers, host, port, schemasTopic, clientProperties, java.util.Optional.empty());
+    }
+
+    /** As above; with {@code writeCredential}, every change to the registry needs it (see {@link WriteCredential}). */
+    public static KafkaBackedRegistry start(String bootstrapServers, String host, int port, String schemasTopic,
+                                            Map<String, Object> clientProperties, java.util.Optional<WriteCredential> writeCredential) {
         KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, clientProperties);
         try {
             SchemaRegistryServer server = SchemaRegistryServer.start(
                 SchemaRegistryServer.Settings.defaults().withHost(host).withPort(port)
-                    .withDefaultCompatibility(CompatibilityLevel.BACKWARD), log);
+                    .withDefaultCompatibility(CompatibilityLevel.BACKWARD).withWriteCredential(writeCredential), log);
             return new KafkaBackedRegistry(log, server);
         } catch (RuntimeException e) {
             log.close();

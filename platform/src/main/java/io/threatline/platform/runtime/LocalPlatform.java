@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.threatline.platform.kafka.EmbeddedKafka;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.registry.WriteCredential;
 
 /**
  * The local runtime in one piece: an embedded KRaft broker with its data under
@@ -41,8 +42,12 @@ public final class LocalPlatform implements AutoCloseable {
     private final KafkaBackedRegistry registry;
     private final Duration startupTime;
 
-    private LocalPlatform(EmbeddedKafka kafka, KafkaBackedRegistry registry, Duration startupTime) {
+    private final java.util.Optional<EmbeddedKafkaSettings.Credentials> admin;
+
+    private LocalPlatform(EmbeddedKafka kafka, KafkaBackedRegistry registry, Duration startupTime,
+                          java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
         this.kafka = kafka;
+        this.admin = admin;
         this.registry = registry;
         this.startupTime = startupTime;
     }
@@ -70,11 +75,12 @@ public final class LocalPlatform implements AutoCloseable {
             Map<String, Object> security = new java.util.HashMap<>(kafka.clientProperties());
             security.remove("bootstrap.servers");
             KafkaBackedRegistry registry = KafkaBackedRegistry.start(kafka.bootstrapServers(), settings.host(),
-                settings.registryPort(), settings.schemasTopic(), security);
+                settings.registryPort(), settings.schemasTopic(), security,
+                admin.map(a -> WriteCredential.of(a.username(), a.password())));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             LOGGER.info("Local platform up in {} ms: Kafka at {}, schema registry at {}", took.toMillis(),
                 kafka.bootstrapServers(), registry.url());
-            return new LocalPlatform(kafka, registry, took);
+            return new LocalPlatform(kafka, registry, took, admin);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -92,6 +98,17 @@ public final class LocalPlatform implements AutoCloseable {
 
     public URI registryUrl() {
         return registry.url();
+    }
+
+    /**
+     * Serde settings for the registry: its URL and, when authentication is on, the admin's
+     * {@code basic.auth.user.info}, which registering a schema needs (reads need none).
+     */
+    public Map<String, Object> registryClientProperties() {
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put("schema.registry.url", registry.url().toString());
+        admin.ifPresent(a -> props.put("basic.auth.user.info", a.username() + ":" + a.password()));
+        return props;
     }
 
     public Duration startupTime() {

@@ -57,12 +57,19 @@ class SchemaRegistryServerTest {
     }
 
     private Response call(String method, String path, String body, String contentType) throws Exception {
+        return call(method, path, body, contentType, null);
+    }
+
+    private Response call(String method, String path, String body, String contentType, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
@@ -98,6 +105,62 @@ class SchemaRegistryServerTest {
         assertThat(body.get("error_code").asInt()).isEqualTo(errorCode);
         assertThat(body.get("message").asText()).isNotBlank();
         assertThat(body.size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRequireTheAdminsCredentialForWritesAndKeepReadsOpen() throws Exception {
+        // Given a registry told to require the admin's credential, with one schema registered by the admin
+        server.close();
+        server = SchemaRegistryServer.start(SchemaRegistryServer.Settings.defaults().withPort(0)
+                .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin"))), log);
+        String admin = basic("admin", "s3cret-admin");
+        Response registered = call("POST", "/subjects/a-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.V1)),
+                V1_CONTENT_TYPE, admin);
+        assertThat(registered.status()).as(registered.text()).isEqualTo(200);
+        int id = registered.json().get("id").asInt();
+
+        // When anyone else registers, changes the config or deletes, with no, wrong or malformed credentials
+        List<Response> refused = List.of(
+                post("/subjects/b-value/versions", Map.of("schema", Schemas.OTHER)),
+                call("POST", "/subjects/b-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
+                        V1_CONTENT_TYPE, basic("admin", "guess")),
+                call("POST", "/subjects/b-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
+                        V1_CONTENT_TYPE, "Basic %%%"),
+                put("/config", Map.of("compatibility", "NONE")),
+                delete("/subjects/a-value"));
+
+        // Then each is refused with 401 in Confluent's error shape, and nothing changed
+        for (Response r : refused) {
+            assertError(r, 401, 40101);
+        }
+        assertThat(get("/subjects").text()).isEqualTo("[\"a-value\"]");
+        assertThat(get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        // And reads need no credential
+        assertThat(get("/schemas/ids/" + id).status()).isEqualTo(200);
+        assertThat(get("/subjects/a-value/versions/latest").status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldLeaveWritesOpenWhenNoCredentialIsConfigured() throws Exception {
+        // Given the default settings (as with a broker without authentication)
+        // When a schema is registered without credentials
+        Response response = post("/subjects/open-value/versions", Map.of("schema", Schemas.V1));
+
+        // Then it is accepted
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldNotShowTheCredentialInItsDescription() {
+        assertThat(WriteCredential.of("admin", "s3cret-admin").toString()).doesNotContain("s3cret").doesNotContain("admin");
+        assertThat(SchemaRegistryServer.Settings.defaults()
+                .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin"))).toString())
+                .doesNotContain("s3cret");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
