@@ -54,14 +54,20 @@ final class KafkaUsers {
      * with a password generated once, and writes its client configuration.
      */
     void ensureUser(String user, Map<String, Object> adminClient) throws Exception {
-        String partnerId = user;
-        Credentials partner = new Credentials(user, passwordOf(user));
+        ensureUser(user, adminClient, Map.of());
+    }
+
+    /** As {@link #ensureUser(String, Map)}, with further settings in the client configuration. */
+    void ensureUser(String user, Map<String, Object> adminClient, Map<String, Object> extraSettings) throws Exception {
+        Credentials credentials = new Credentials(user, passwordOf(user));
         try (Admin admin = Admin.create(adminClient)) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(partner.username(),
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), partner.password()))).all().get();
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(credentials.username(),
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), credentials.password()))).all().get();
         }
-        writeClientConfig(partnerId, EmbeddedKafka.clientProperties(adminClient.get("bootstrap.servers").toString(),
-            java.util.Optional.of(partner)));
+        Map<String, Object> settings = new java.util.HashMap<>(EmbeddedKafka.clientProperties(
+            adminClient.get("bootstrap.servers").toString(), java.util.Optional.of(credentials)));
+        settings.putAll(extraSettings);
+        writeClientConfig(user, settings);
     }
 
     /** The user's client settings (SASL included), as {@link #ensureUser} wrote them. */

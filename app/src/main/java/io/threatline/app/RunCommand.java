@@ -285,10 +285,15 @@ public final class RunCommand implements Callable<Integer> {
         try (org.apache.kafka.clients.admin.Admin kafkaAdmin = org.apache.kafka.clients.admin.Admin.create(platform.clientProperties())) {
             io.threatline.platform.kafka.TopicProvisioner.ensure(kafkaAdmin, vendors.stream().map(topics::vendorEventsTopic).toList());
             for (String vendor : vendors) {
+                VendorsCommand.registerSchema(client, topics, vendor);
+                // A vendor's sensors hold their own Kafka credentials and no registry credential.
                 Map<String, Object> settings = new HashMap<>(client);
+                settings.remove(AvroSerdeConfig.BASIC_AUTH_USER_INFO);
+                settings.remove("basic.auth.credentials.source");
+                settings.putAll(VendorsCommand.SENSOR_SERDE_SETTINGS);
                 if (auth) {
                     String user = io.threatline.schemas.topics.SensorSources.vendorUser(vendor);
-                    users.ensureUser(user, platform.clientProperties());
+                    users.ensureUser(user, platform.clientProperties(), VendorsCommand.SENSOR_SERDE_SETTINGS);
                     kafkaAdmin.createAcls(new io.threatline.schemas.topics.SensorSources(topics).vendorWriter(vendor, "User:" + user))
                         .all().get(30, TimeUnit.SECONDS);
                     settings.putAll(users.clientProperties(user, platform.bootstrapServers()));

@@ -3,6 +3,7 @@ package io.threatline.app;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 
+import io.threatline.contract.ThreatEvent;
 import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
@@ -32,13 +36,34 @@ public final class VendorsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * What a vendor's sensors set for the serde: they only look up the schema the operator
+     * registered for their topic ({@link #registerSchema}); registering needs the operator's credential.
+     */
+    static final Map<String, Object> SENSOR_SERDE_SETTINGS = Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
+
+    /**
+     * Registers the sensor-event schema under the vendor topic's subject, as the operator (whose
+     * settings carry the registry credential where one is required), so that the vendor's sensors
+     * need no credential to write: they look the schema up.
+     */
+    static void registerSchema(Map<String, Object> operatorSettings, ThreatlineTopics topics, String vendor) {
+        SchemaRegistryClient registry = new AvroSerdeConfig(operatorSettings).newClient();
+        try {
+            registry.register(topics.vendorEvents(vendor) + "-value", ThreatEvent.getClassSchema());
+        } finally {
+            registry.close();
+        }
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true,
         description = {
             "Adds vendors: creates each vendor's input topic <prefix>vendor.<vendor>.events.v1 (the hub reads every such topic, one added while it runs within 30 s, and "
                 + "takes the vendor from it, whatever an event claims) and, with --acls, lets the vendor's Kafka user "
                 + "(User:vendor.<vendor>) write its own topics and nothing else; with --user also creates that SCRAM user, its "
                 + "password generated once and kept with ready-to-use client settings in <secrets-dir>/kafka/vendor.<vendor>.properties "
-                + "(mode 600, never printed).",
+                + "(mode 600, never printed). The sensor-event schema is registered for each vendor topic, so that sensors need "
+                + "no schema registry credential (they set auto.register.schemas=false and look it up).",
             "",
             "Exit codes: 0 done; 1 failure (for example --acls on a cluster without an authorizer); 2 usage error."})
     static final class Add implements Callable<Integer> {
@@ -97,8 +122,9 @@ public final class VendorsCommand implements Runnable {
                 TopicProvisioner.ensure(admin, vendors.stream().map(topics::vendorEventsTopic).toList());
                 for (String vendor : vendors) {
                     String principal = "User:" + SensorSources.vendorUser(vendor);
+                    registerSchema(connection.clientProperties(), topics, vendor);
                     if (user) {
-                        users.ensureUser(SensorSources.vendorUser(vendor), connection.kafkaProperties());
+                        users.ensureUser(SensorSources.vendorUser(vendor), connection.kafkaProperties(), SENSOR_SERDE_SETTINGS);
                     }
                     if (acls) {
                         try {

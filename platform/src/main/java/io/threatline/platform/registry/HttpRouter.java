@@ -146,7 +146,8 @@ final class HttpRouter implements HttpHandler {
             throw new SchemaRegistryException(ErrorCode.SERVICE_UNAVAILABLE, "Schema registry is shutting down");
         }
         java.util.Optional<WriteCredential> credential = writeCredential;
-        if (WRITE_METHODS.contains(method) && credential.isPresent()
+        String[] requested = segments(exchange.getRequestURI().getRawPath());
+        if (WRITE_METHODS.contains(method) && !isQuestionByPost(method, requested) && credential.isPresent()
                 && !credential.get().allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
             // Before the body is read: a caller without the credential costs nothing.
             throw new SchemaRegistryException(ErrorCode.UNAUTHORIZED,
@@ -170,6 +171,16 @@ final class HttpRouter implements HttpHandler {
         }
         throw pathKnown ? new SchemaRegistryException(ErrorCode.METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
                 : new SchemaRegistryException(ErrorCode.NOT_FOUND, "HTTP 404 Not Found");
+    }
+
+    /**
+     * The two POSTs that change nothing: looking up a schema's id under a subject
+     * ({@code POST /subjects/{subject}}) and testing compatibility ({@code POST /compatibility/...}).
+     * A sensor whose subject the operator registered needs only these, with no credential.
+     */
+    private static boolean isQuestionByPost(String method, String[] segments) {
+        return "POST".equals(method) && segments.length > 0
+            && ((segments.length == 2 && "subjects".equals(segments[0])) || "compatibility".equals(segments[0]));
     }
 
     private static void checkContentType(HttpExchange exchange) {

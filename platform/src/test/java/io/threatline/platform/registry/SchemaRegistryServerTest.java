@@ -138,6 +138,11 @@ class SchemaRegistryServerTest {
         // And reads need no credential
         assertThat(get("/schemas/ids/" + id).status()).isEqualTo(200);
         assertThat(get("/subjects/a-value/versions/latest").status()).isEqualTo(200);
+        // nor do the questions asked by POST: a schema's id under a subject, and compatibility
+        Response lookup = post("/subjects/a-value", Map.of("schema", Schemas.V1));
+        assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
+        assertThat(lookup.json().get("id").asInt()).isEqualTo(id);
+        assertThat(post("/compatibility/subjects/a-value/versions/latest", Map.of("schema", Schemas.V1)).status()).isEqualTo(200);
     }
 
     @Test
