@@ -77,7 +77,10 @@ final class HubRun {
                 long start = System.nanoTime();
                 hub.start();
                 c = hub.counters();
-                DrainProgress.await("hub", c.eventsIn::sum, hub::state, events, start);
+                // Done when every event has been through dedup (or was rejected before it): an event from a
+                // vendor's topic is counted in by validation before the repartition brings it to dedup.
+                DrainProgress.await("hub", () -> c.rejectedCount() + c.suppressed.sum() + c.duplicates.sum() + c.indicatorChanges.sum(),
+                    hub::state, events, start);
                 seconds = (System.nanoTime() - start) / 1e9;
                 if (recording != null) {
                     recording.stop();
