@@ -89,8 +89,8 @@ public final class HubApp implements AutoCloseable {
     public static void errorHandlers(Properties properties, HubConfig config, HubSerdes serdes, HubCounters counters) {
         properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, HubProcessingErrors.class);
         properties.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, HubProductionErrors.class);
-        properties.put(HubDeadLetters.CONFIG, new HubDeadLetters(config.topics().deadLetter(), serdes.deadLetter.serializer(), counters));
-        properties.put(SensorInput.CONFIG, new SensorInput(config.topics().sensorEvents()));
+        properties.put(HubDeadLetters.CONFIG, new HubDeadLetters(config.topics().deadLetter(), serdes.deadLetter.serializer(), counters,
+            new SensorInput(config.topics().sensorInputPattern())));
     }
 
     public void start() {

@@ -16,8 +16,9 @@ import io.threatline.streams.topology.HubCounters;
 
 /**
  * What the hub's error handlers ({@link HubProcessingErrors}, {@link HubProductionErrors}) need to
- * dead-letter the sensor record behind a failure: the dead-letter topic, its serializer and the
- * counters. Kafka Streams creates the handlers by class name, so the hub passes this to them in its
+ * dead-letter the sensor record behind a failure: the dead-letter topic, its serializer, the
+ * counters, and which input topics are sensors' ({@link SensorInput}: only their records may be
+ * dead-lettered). Kafka Streams creates the handlers by class name, so the hub passes this to them in its
  * settings under {@link #CONFIG}. The dead letter stands for the input record being processed (its
  * raw bytes, bounded by {@link DeadLetters}), which is what an operator can publish again.
  */
@@ -31,11 +32,18 @@ public final class HubDeadLetters {
     private final String topic;
     private final Serializer<DeadLetter> serializer;
     private final HubCounters counters;
+    private final SensorInput sensorInput;
 
-    public HubDeadLetters(String topic, Serializer<DeadLetter> serializer, HubCounters counters) {
+    public HubDeadLetters(String topic, Serializer<DeadLetter> serializer, HubCounters counters, SensorInput sensorInput) {
         this.topic = topic;
         this.serializer = serializer;
         this.counters = counters;
+        this.sensorInput = sensorInput;
+    }
+
+    /** Whether a record of {@code topic} is a sensor's, and so may be dead-lettered. */
+    boolean isSensorInput(String topic) {
+        return sensorInput.test(topic);
     }
 
     static HubDeadLetters from(Map<String, ?> configs) {

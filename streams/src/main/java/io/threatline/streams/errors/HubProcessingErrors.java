@@ -29,12 +29,10 @@ public final class HubProcessingErrors implements ProcessingExceptionHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(HubProcessingErrors.class);
 
     private HubDeadLetters deadLetters;
-    private SensorInput sensorInput;
 
     @Override
     public void configure(Map<String, ?> configs) {
         deadLetters = HubDeadLetters.from(configs);
-        sensorInput = SensorInput.from(configs);
     }
 
     @Override
@@ -42,7 +40,7 @@ public final class HubProcessingErrors implements ProcessingExceptionHandler {
         if (SchemaRegistryException.retriableIn(exception).isPresent()) {
             return Response.fail();
         }
-        if (!sensorInput.test(context.topic())) {
+        if (!deadLetters.isSensorInput(context.topic())) {
             LOGGER.error("Processing failed in {} on a record of {} (not a sensor event); the hub fails closed: {}",
                 context.processorNodeId(), context.topic(), exception.toString());
             return Response.fail();

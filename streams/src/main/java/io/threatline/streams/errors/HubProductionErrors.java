@@ -26,12 +26,10 @@ public final class HubProductionErrors implements ProductionExceptionHandler {
     public static final String OUTPUT_REJECTED = "OUTPUT_REJECTED";
 
     private HubDeadLetters deadLetters;
-    private SensorInput sensorInput;
 
     @Override
     public void configure(Map<String, ?> configs) {
         deadLetters = HubDeadLetters.from(configs);
-        sensorInput = SensorInput.from(configs);
     }
 
     @Override
@@ -43,7 +41,7 @@ public final class HubProductionErrors implements ProductionExceptionHandler {
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
-        if (SchemaRegistryException.retriableIn(exception).isPresent() || !sensorInput.test(context.topic())) {
+        if (SchemaRegistryException.retriableIn(exception).isPresent() || !deadLetters.isSensorInput(context.topic())) {
             return Response.fail();
         }
         return Response.resume(deadLetters.of(context, OUTPUT_REJECTED, exception));

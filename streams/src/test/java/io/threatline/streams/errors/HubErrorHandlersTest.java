@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.threatline.contract.DeadLetter;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
 import io.threatline.schemas.serde.SchemaRegistryException;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.HubSerdes;
 
@@ -34,8 +35,8 @@ class HubErrorHandlersTest {
     private final HubSerdes serdes = new HubSerdes(new InMemorySchemaRegistryClient(), Map.of());
     private final HubCounters counters = new HubCounters();
     private final Map<String, Object> configs = new HashMap<>(Map.of(
-        HubDeadLetters.CONFIG, new HubDeadLetters("ti.dead-letter.v1", serdes.deadLetter.serializer(), counters),
-        SensorInput.CONFIG, new SensorInput(EVENTS)));
+        HubDeadLetters.CONFIG, new HubDeadLetters("ti.dead-letter.v1", serdes.deadLetter.serializer(), counters,
+            new SensorInput(ThreatlineTopics.defaults().sensorInputPattern()))));
 
     @Test
     void shouldRefuseToSerialiseARecordOverTheBoundWithAnExceptionNamingTopicAndSize() {
@@ -83,6 +84,21 @@ class HubErrorHandlersTest {
         assertThat(processing.handleError(context("hub-events-by-indicator-repartition", "k", "v"), new Record<>("k", "v", 0L),
             new IllegalStateException("bad")).result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(counters.rejectedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterWhatARecordOfAVendorsOwnTopicOrTheOperatorsBreaksLikeAnyOtherSensorRecord() {
+        HubProductionErrors production = new HubProductionErrors();
+        production.configure(configs);
+        HubProcessingErrors processing = new HubProcessingErrors();
+        processing.configure(configs);
+
+        assertThat(production.handleSerializationError(context("ti.vendor.acme.events.v1", "k", "v"), new ProducerRecord<>("t", "v"),
+            new SerializationException("refused"), ProductionExceptionHandler.SerializationExceptionOrigin.VALUE).result())
+            .isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(processing.handleError(context("ti.operator.actions.v1", "k", "v"), new Record<>("k", "v", 0L),
+            new IllegalStateException("bad")).result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(counters.rejectedCount()).isEqualTo(2);
     }
 
     @Test
