@@ -44,21 +44,20 @@ final class KafkaUsers {
         return new Credentials("admin", passwordOf("admin"));
     }
 
-    /** Creates (or re-asserts) the partner's SCRAM user and writes its client configuration. */
-    void ensurePartner(String partnerId, Map<String, Object> adminClient) throws Exception {
-        ensureUser(partnerId, adminClient);
-    }
-
     /**
      * Creates (or re-asserts) a SCRAM user — a partner, or a vendor's sensors ({@code vendor.<id>}) —
      * with a password generated once, and writes its client configuration.
      */
-    void ensureUser(String user, Map<String, Object> adminClient) throws Exception {
-        ensureUser(user, adminClient, Map.of());
+    Map<String, Object> ensureUser(String user, Map<String, Object> adminClient) throws Exception {
+        return ensureUser(user, adminClient, Map.of());
     }
 
-    /** As {@link #ensureUser(String, Map)}, with further settings in the client configuration. */
-    void ensureUser(String user, Map<String, Object> adminClient, Map<String, Object> extraSettings) throws Exception {
+    /**
+     * As {@link #ensureUser(String, Map)}, with further settings in the client configuration.
+     *
+     * @return the client settings written (SASL included)
+     */
+    Map<String, Object> ensureUser(String user, Map<String, Object> adminClient, Map<String, Object> extraSettings) throws Exception {
         Credentials credentials = new Credentials(user, passwordOf(user));
         try (Admin admin = Admin.create(adminClient)) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(credentials.username(),
@@ -68,12 +67,7 @@ final class KafkaUsers {
             adminClient.get("bootstrap.servers").toString(), java.util.Optional.of(credentials)));
         settings.putAll(extraSettings);
         writeClientConfig(user, settings);
-    }
-
-    /** The user's client settings (SASL included), as {@link #ensureUser} wrote them. */
-    Map<String, Object> clientProperties(String user, String bootstrapServers) throws IOException {
-        return new java.util.HashMap<>(EmbeddedKafka.clientProperties(bootstrapServers,
-            java.util.Optional.of(new Credentials(user, passwordOf(user)))));
+        return settings;
     }
 
     Path configFile(String user) {

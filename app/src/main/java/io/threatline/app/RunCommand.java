@@ -144,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
             if (admin.isPresent()) {
                 // Each partner authenticates as User:<partner id> and may read only its own topics and groups.
                 for (PartnerAgreement a : local) {
-                    users.ensurePartner(a.getPartnerId(), platform.clientProperties());
+                    users.ensureUser(a.getPartnerId(), platform.clientProperties());
                 }
                 AgreementsCommand.grantPartnerAcls(platform.clientProperties(), topics, local, new PrintWriter(applied));
             }
@@ -280,25 +280,12 @@ public final class RunCommand implements Callable<Integer> {
      */
     private static Map<String, Map<String, Object>> vendorClients(LocalPlatform platform, Map<String, Object> client,
                                                                   ThreatlineTopics topics, KafkaUsers users, boolean auth) throws Exception {
+        // One home for what a vendor needs: VendorsCommand.provision.
         List<String> vendors = new SensorSimulator(SimulatorSettings.defaults()).vendors();
         Map<String, Map<String, Object>> clients = new java.util.LinkedHashMap<>();
         try (org.apache.kafka.clients.admin.Admin kafkaAdmin = org.apache.kafka.clients.admin.Admin.create(platform.clientProperties())) {
-            io.threatline.platform.kafka.TopicProvisioner.ensure(kafkaAdmin, vendors.stream().map(topics::vendorEventsTopic).toList());
             for (String vendor : vendors) {
-                VendorsCommand.registerSchema(client, topics, vendor);
-                // A vendor's sensors hold their own Kafka credentials and no registry credential.
-                Map<String, Object> settings = new HashMap<>(client);
-                settings.remove(AvroSerdeConfig.BASIC_AUTH_USER_INFO);
-                settings.remove("basic.auth.credentials.source");
-                settings.putAll(VendorsCommand.SENSOR_SERDE_SETTINGS);
-                if (auth) {
-                    String user = io.threatline.schemas.topics.SensorSources.vendorUser(vendor);
-                    users.ensureUser(user, platform.clientProperties(), VendorsCommand.SENSOR_SERDE_SETTINGS);
-                    kafkaAdmin.createAcls(new io.threatline.schemas.topics.SensorSources(topics).vendorWriter(vendor, "User:" + user))
-                        .all().get(30, TimeUnit.SECONDS);
-                    settings.putAll(users.clientProperties(user, platform.bootstrapServers()));
-                }
-                clients.put(vendor, settings);
+                clients.put(vendor, VendorsCommand.provision(kafkaAdmin, topics, vendor, client, auth ? Optional.of(users) : Optional.empty(), auth));
             }
         }
         return clients;

@@ -2,8 +2,10 @@ package io.threatline.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,35 @@ public final class VendorsCommand implements Runnable {
         } finally {
             registry.close();
         }
+    }
+
+    /**
+     * Makes one vendor ready to publish, the one way {@code vendors add} and {@code run} both use:
+     * its topic (with {@code topics}' partitions), the sensor-event schema registered under it, and,
+     * when {@code users} is given, its SCRAM user with its client settings file; with {@code acls},
+     * write on its own topics only.
+     *
+     * @param operatorSettings the operator's client and serde settings (registry credential included where one is needed)
+     * @return the vendor's client settings: its own Kafka credentials when a user was made, never the
+     *         operator's registry credential, and {@link #SENSOR_SERDE_SETTINGS}
+     * @throws ExecutionException with a {@link SecurityDisabledException} when {@code acls} and the cluster has no authorizer
+     */
+    static Map<String, Object> provision(Admin admin, ThreatlineTopics topics, String vendor, Map<String, Object> operatorSettings,
+                                         Optional<KafkaUsers> users, boolean acls) throws Exception {
+        TopicProvisioner.ensure(admin, List.of(topics.vendorEventsTopic(vendor)));
+        registerSchema(operatorSettings, topics, vendor);
+        Map<String, Object> settings = new HashMap<>(operatorSettings);
+        settings.remove(AvroSerdeConfig.BASIC_AUTH_USER_INFO);
+        settings.remove("basic.auth.credentials.source");
+        settings.putAll(SENSOR_SERDE_SETTINGS);
+        String user = SensorSources.vendorUser(vendor);
+        if (users.isPresent()) {
+            settings.putAll(users.get().ensureUser(user, AvroSerdeConfig.kafkaOnly(operatorSettings), SENSOR_SERDE_SETTINGS));
+        }
+        if (acls) {
+            admin.createAcls(new SensorSources(topics).vendorWriter(vendor, "User:" + user)).all().get(30, TimeUnit.SECONDS);
+        }
+        return settings;
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -118,25 +149,17 @@ public final class VendorsCommand implements Runnable {
                 }
                 int count = existing != null ? existing : partitions != null ? partitions : 6;
                 ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, count, replicationFactor);
-                SensorSources sources = new SensorSources(topics);
-                TopicProvisioner.ensure(admin, vendors.stream().map(topics::vendorEventsTopic).toList());
                 for (String vendor : vendors) {
                     String principal = "User:" + SensorSources.vendorUser(vendor);
-                    registerSchema(connection.clientProperties(), topics, vendor);
-                    if (user) {
-                        users.ensureUser(SensorSources.vendorUser(vendor), connection.kafkaProperties(), SENSOR_SERDE_SETTINGS);
-                    }
-                    if (acls) {
-                        try {
-                            admin.createAcls(sources.vendorWriter(vendor, principal)).all().get(30, TimeUnit.SECONDS);
-                        } catch (ExecutionException e) {
-                            if (e.getCause() instanceof SecurityDisabledException) {
-                                spec.commandLine().getErr().println("--acls: the cluster has no authorizer, so ACLs cannot keep vendors "
-                                    + "apart; enable one (authorizer.class.name) or leave out --acls");
-                                return 1;
-                            }
-                            throw e;
+                    try {
+                        provision(admin, topics, vendor, connection.clientProperties(), user ? Optional.of(users) : Optional.empty(), acls);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof SecurityDisabledException) {
+                            spec.commandLine().getErr().println("--acls: the cluster has no authorizer, so ACLs cannot keep vendors "
+                                + "apart; enable one (authorizer.class.name) or leave out --acls");
+                            return 1;
                         }
+                        throw e;
                     }
                     out.printf("vendor %s: topic %s%s%s%n", vendor, topics.vendorEvents(vendor),
                         acls ? ", " + principal + " may write " + topicPrefix + "vendor." + vendor + ".* only" : "",

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.threatline.app.faults.TestCluster;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.IndicatorType;
-import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
@@ -49,7 +49,6 @@ import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.producer.publish.ThreatPublisher;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
@@ -88,14 +87,9 @@ class SensorIdentityIT {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicProvisioner.ensure(admin, topics.coreTopics());
         }
-        Path config = work.resolve("admin.properties");
-        StringBuilder properties = new StringBuilder();
-        kafka.clientProperties().forEach((k, v) -> {
-            if (!k.equals("bootstrap.servers")) {
-                properties.append(k).append('=').append(v.toString().replace("\\", "\\\\")).append('\n');
-            }
-        });
-        Files.writeString(config, properties);
+        KafkaUsers operator = new KafkaUsers(work.resolve("operator"));
+        operator.writeClientConfig("admin", kafka.clientProperties());
+        Path config = operator.configFile("admin");
 
         // When two vendors are added with their users and ACLs
         StringWriter out = new StringWriter();
@@ -134,7 +128,7 @@ class SensorIdentityIT {
         assertThat(cli(out).execute("vendors", "add", "acme", "northwind", "--partitions", "3", "--topic-prefix", prefix,
             "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString()))
             .as(out.toString()).isZero();
-        putAgreement(topics, io.threatline.app.faults.TestCluster.agreement("interpol", Tlp.GREEN, AgreementScope.newBuilder().build(), List.of()));
+        TestCluster.shared().putAgreements(topics, List.of(TestCluster.agreement("interpol", Tlp.GREEN, AgreementScope.newBuilder().build(), List.of())));
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
         settings.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
@@ -188,15 +182,6 @@ class SensorIdentityIT {
         config.put(PublisherConfig.TOPIC, topics.vendorEvents(vendor));
         try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
             assertThat(publisher.publish(event).get(60, TimeUnit.SECONDS)).isInstanceOf(PublishResult.Accepted.class);
-        }
-    }
-
-    private static void putAgreement(ThreatlineTopics topics, PartnerAgreement agreement) throws Exception {
-        ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString()), false);
-        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(
-                Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers(), "acks", "all"), new StringSerializer(), values)) {
-            producer.send(new ProducerRecord<>(topics.agreements(), agreement.getPartnerId(), agreement)).get(60, TimeUnit.SECONDS);
         }
     }
 

@@ -82,6 +82,12 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final Duration registryWait;
     private final int maxRecordBytes;
     private final SensorSources sources;
+    /** Who speaks on each input topic, decided once per topic rather than per record. */
+    private final java.util.Map<String, Speaker> speakers = new java.util.HashMap<>();
+
+    /** Who speaks on a topic: a vendor (its own topic), the operator, or whoever the event names (the shared topic). */
+    private record Speaker(Optional<String> vendor, boolean operator) {
+    }
 
     /**
      * @param registryWait   how long to keep asking an unavailable schema registry before failing the
@@ -125,9 +131,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
         }
-        String topic = topic();
-        Optional<String> ownVendor = sources.vendorOf(topic);
-        boolean operatorTopic = sources.isOperatorTopic(topic);
+        Speaker speaker = speakers.computeIfAbsent(topic(), t -> new Speaker(sources.vendorOf(t), sources.isOperatorTopic(t)));
+        Optional<String> ownVendor = speaker.vendor();
+        boolean operatorTopic = speaker.operator();
         if (operatorTopic && (!event.getRetraction() || !SensorSources.isOperator(event.getVendor()))) {
             reject(record, OPERATOR_ACTION_INVALID, "the operator's topic takes only retractions by a vendor named '"
                 + SensorSources.OPERATOR_PREFIX + "<operator>'");
