@@ -138,6 +138,11 @@ public final class TaxiiServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Connections open now (accepted and not yet closed), for metrics and tests. */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
+    }
+
     /** {@code https://<host>:<port>} (http when TLS is off). */
     public URI baseUrl() {
         return URI.create((tls ? "https" : "http") + "://" + connector.getHost() + ":" + port());

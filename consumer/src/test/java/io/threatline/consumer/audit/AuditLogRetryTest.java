@@ -1,6 +1,7 @@
 package io.threatline.consumer.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -46,11 +47,10 @@ class AuditLogRetryTest {
 
     private DeliveryReceipt deliverAcknowledged(int batch, Instant confirmed) throws Exception {
         CompletableFuture<DeliveryReceipt> appended = CompletableFuture.supplyAsync(() -> deliver(batch, confirmed));
-        while (!appended.isDone()) {
-            if (!producer.completeNext()) {
-                Thread.sleep(5);
-            }
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+            producer.completeNext();
+            return appended.isDone();
+        });
         return appended.get(5, TimeUnit.SECONDS);
     }
 
@@ -90,9 +90,8 @@ class AuditLogRetryTest {
         // Given receipt 1 written and receipt 2's write failing outright (never in the topic)
         deliverAcknowledged(1);
         CompletableFuture<DeliveryReceipt> failing = CompletableFuture.supplyAsync(() -> deliver(2));
-        while (!producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"))) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+            .until(() -> producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone")));
         assertThatThrownBy(() -> failing.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(AuditLog.AuditException.class);
 
         // When the next receipt is written

@@ -1,6 +1,7 @@
 package io.threatline.consumer.taxii;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
@@ -89,12 +90,13 @@ class TaxiiServerLimitsIT {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
                 hogs.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
             }
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() >= MAX_CONNECTIONS);
 
             // When a partner asks with a 1 s timeout, then again after the hogs' deadline
             TaxiiTestClient impatient = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD, Duration.ofSeconds(1));
             assertThatThrownBy(() -> impatient.get("/taxii2/", "partner-c", "pw-c")).isInstanceOf(HttpTimeoutException.class);
-            Thread.sleep(2_500);
+            // (the server cuts the hogs at their request deadline, 2 s after they connected)
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.openConnections() < MAX_CONNECTIONS);
 
             // Then the first was not served (no connection free), the second was: the server stayed up
             assertThat(client.get("/taxii2/", "partner-c", "pw-c").status()).isEqualTo(200);

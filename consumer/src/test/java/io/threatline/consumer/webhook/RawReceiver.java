@@ -22,6 +22,7 @@ final class RawReceiver implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong responsesEnded = new AtomicLong();
     private volatile boolean closed;
 
     RawReceiver(int status, Body body, long hugeBytes) throws IOException {
@@ -52,6 +53,8 @@ final class RawReceiver implements AutoCloseable {
                     }
                 } catch (IOException | InterruptedException e) {
                     // The client went away (as a bounded reader should) or the receiver is closing.
+                } finally {
+                    responsesEnded.incrementAndGet();
                 }
             }
         }, "raw-receiver");
@@ -80,6 +83,11 @@ final class RawReceiver implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+    }
+
+    /** Responses whose writing has ended: all of the body written, or the client went away. */
+    long responsesEnded() {
+        return responsesEnded.get();
     }
 
     /** Body bytes written so far (at least what the client's socket buffers took). */
