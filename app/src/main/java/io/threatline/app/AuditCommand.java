@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.threatline.consumer.audit.AuditFiles;
 import io.threatline.consumer.audit.AuditReader;
 import io.threatline.consumer.audit.AuditVerifier;
 import io.threatline.consumer.audit.SignedHead;
@@ -128,7 +129,7 @@ public final class AuditCommand implements Runnable {
             }
             SignedHead head;
             try {
-                head = SignedHead.fromJson(Files.readString(headFile, StandardCharsets.UTF_8));
+                head = SignedHead.fromJson(AuditFiles.read(headFile));
             } catch (IOException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--head " + headFile + " cannot be read: " + e);
             } catch (IllegalArgumentException e) {

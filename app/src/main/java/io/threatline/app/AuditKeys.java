@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 
+import io.threatline.consumer.audit.AuditFiles;
 import io.threatline.consumer.audit.AuditSigningKeys;
 
 /**
@@ -44,7 +45,7 @@ final class AuditKeys {
         }
         PublicKey publicKey = publicKey(publicFile);
         try {
-            KeyPair pair = new KeyPair(publicKey, AuditSigningKeys.privateKey(Files.readString(privateFile, StandardCharsets.UTF_8)));
+            KeyPair pair = new KeyPair(publicKey, AuditSigningKeys.privateKey(AuditFiles.read(privateFile)));
             return new Loaded(pair, false, privateFile, publicFile);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(privateFile + ": " + e.getMessage(), e);
@@ -54,7 +55,7 @@ final class AuditKeys {
     /** Reads an X.509 PEM Ed25519 public key file. */
     static PublicKey publicKey(Path file) throws IOException {
         try {
-            return AuditSigningKeys.publicKey(Files.readString(file, StandardCharsets.UTF_8));
+            return AuditSigningKeys.publicKey(AuditFiles.read(file));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(file + ": " + e.getMessage(), e);
         }

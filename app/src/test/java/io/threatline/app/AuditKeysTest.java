@@ -52,4 +52,17 @@ class AuditKeysTest {
         // When the key is read, Then the error names the file
         assertThatThrownBy(() -> AuditKeys.ensure(secrets)).hasMessageContaining(AuditKeys.PRIVATE_FILE).hasMessageContaining("Ed25519 private key");
     }
+
+    @Test
+    void shouldRefuseAKeyFileFarLargerThanAKeyWithoutReadingItWhole() throws Exception {
+        // Given a "public key" of 1 GiB (sparse: the wrong file, or one planted to exhaust memory)
+        Path huge = secrets.resolve("partner-kept.pub.pem");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+
+        // Then reading it is refused, naming the file and the bound
+        assertThatThrownBy(() -> AuditKeys.publicKey(huge)).hasMessageContaining(huge.toString())
+            .hasMessageContaining("more than 65536 bytes");
+    }
 }

@@ -128,6 +128,12 @@ class SensorIdentityIT {
         assertThat(cli(out).execute("vendors", "add", "acme", "northwind", "--partitions", "3", "--topic-prefix", prefix,
             "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString()))
             .as(out.toString()).isZero();
+        // (a vendor topic with other partitions than the sensor-events topic is refused, naming both)
+        StringWriter refused = new StringWriter();
+        assertThat(cli(refused).execute("vendors", "add", "mallory", "--partitions", "5", "--topic-prefix", prefix,
+            "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString()))
+            .as(refused.toString()).isEqualTo(2);
+        assertThat(refused.toString()).contains("--partitions 5 differs from the 3 partitions of " + topics.sensorEvents());
         TestCluster.shared().putAgreements(topics, List.of(TestCluster.agreement("interpol", Tlp.GREEN, AgreementScope.newBuilder().build(), List.of())));
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
