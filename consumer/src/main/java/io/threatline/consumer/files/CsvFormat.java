@@ -62,13 +62,13 @@ final class CsvFormat implements RecordFormat {
         return line(fields.values().stream().map(CsvFormat::text).toList()).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The field's text, neutralised; a list item by item. */
+    /** The field's text, neutralised (a list joined first: its items are the field's pieces). */
     private static String text(Object value) {
         if (value == null) {
             return "";
         }
         if (value instanceof List<?> list) {
-            return String.join(LIST_SEPARATOR, list.stream().map(item -> neutralise(String.valueOf(item))).toList());
+            return neutralise(String.join(LIST_SEPARATOR, list.stream().map(String::valueOf).toList()));
         }
         return neutralise(String.valueOf(value));
     }
@@ -76,22 +76,25 @@ final class CsvFormat implements RecordFormat {
     /**
      * The value with a {@code '} in front of each {@code ;}-separated piece that a spreadsheet could
      * take for a formula (it starts with {@code = + - @}, tab or CR) or that starts with {@code '}
-     * itself; a piece that is a plain decimal number is left as it is. See the class comment for the
-     * rule a reader applies to undo it.
+     * itself. A piece that is a plain decimal number is left as it is, except the first piece of a
+     * field that has more: the field starts with it, and a spreadsheet that does not split at
+     * {@code ;} reads {@code -0;=...} as a formula. See the class comment for the rule a reader
+     * applies to undo it.
      */
     static String neutralise(String value) {
         if (value.indexOf(';') < 0) {
-            return neutralisePiece(value);
+            return neutralisePiece(value, true);
         }
         String[] pieces = value.split(LIST_SEPARATOR, -1);
         for (int i = 0; i < pieces.length; i++) {
-            pieces[i] = neutralisePiece(pieces[i]);
+            pieces[i] = neutralisePiece(pieces[i], i > 0);
         }
         return String.join(LIST_SEPARATOR, pieces);
     }
 
-    private static String neutralisePiece(String piece) {
-        if (piece.isEmpty() || FORMULA_START.indexOf(piece.charAt(0)) < 0 || PLAIN_NUMBER.matcher(piece).matches()) {
+    private static String neutralisePiece(String piece, boolean numberAllowed) {
+        if (piece.isEmpty() || FORMULA_START.indexOf(piece.charAt(0)) < 0
+                || (numberAllowed && PLAIN_NUMBER.matcher(piece).matches())) {
             return piece;
         }
         return QUOTE_PREFIX + piece;
