@@ -35,6 +35,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String STATISTICS_FLUSH_INTERVAL = PREFIX + "statistics.flush.interval";
     public static final String REGISTRY_WAIT = PREFIX + "registry.wait";
     public static final String MAX_RECORD_BYTES = PREFIX + "max.record.bytes";
+    public static final String BACKFILL_RATE = PREFIX + "backfill.rate";
     /** The longest a stream thread may block waiting for the registry: well inside Streams' 10 s transaction timeout. */
     static final Duration MAX_REGISTRY_WAIT = Duration.ofSeconds(5);
 
@@ -77,7 +78,11 @@ public final class HubConfig extends AbstractConfig {
             ConfigDef.Range.between(1024, ContractLimits.MAX_MAX_RECORD_BYTES), Importance.LOW,
             "Largest sensor-event record (key and value, uncompressed) the hub reads; a larger one is dead-lettered as "
                 + "RECORD_TOO_LARGE with its first bytes, size and SHA-256. Compression lets a record far larger than the "
-                + "broker's limit through, so this is the hub's own bound.");
+                + "broker's limit through, so this is the hub's own bound.")
+        .define(BACKFILL_RATE, Type.INT, 2000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+            "Most live indicators per second each stream task examines when it brings a partner's holdings in line with "
+                + "a new, changed, ended or replayed agreement (backfill and retraction, docs/agreements.md). The work runs "
+                + "between batches of live records on the same thread, so this bounds the share of the hub it takes.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -110,6 +115,10 @@ public final class HubConfig extends AbstractConfig {
 
     public int maxRecordBytes() {
         return getInt(MAX_RECORD_BYTES);
+    }
+
+    public int backfillRate() {
+        return getInt(BACKFILL_RATE);
     }
 
     public Duration registryWait() {

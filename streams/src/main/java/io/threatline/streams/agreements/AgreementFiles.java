@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.threatline.contract.AgreementEnd;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DataKind;
@@ -98,6 +99,9 @@ import java.util.stream.Stream;
  *   scope: INTERPOL member countries    # to whom; only together with allowed: true
  * statistics_minimum_count: 5           # optional, default 5, >= 1. Smaller counts are
  *                                       #   suppressed (k-anonymity)
+ * on_end: revoke                        # optional, default revoke. When the agreement ends (ended,
+ *                                       #   term over): revoke every indicator the partner holds,
+ *                                       #   or keep them (no further record)
  * channels:                             # optional, default none
  *   - channel: taxii                    # kafka, taxii, syslog, webhook or files
  *     settings:                         # optional map of settings; numbers and booleans become
@@ -172,7 +176,7 @@ public final class AgreementFiles {
 
     private static final Set<String> TOP_FIELDS = orderedSet("partner_id", "partner_name", "agreement_id",
             "version", "valid_from", "valid_until", "term", "data_kinds", "tlp_ceiling", "scope", "redaction",
-            "embargo", "redistribution", "statistics_minimum_count", "channels");
+            "embargo", "redistribution", "statistics_minimum_count", "on_end", "channels");
     private static final Set<String> SCOPE_FIELDS = orderedSet("indicator_types", "malware_families", "campaigns",
             "minimum_confidence", "countries");
     private static final Set<String> REDACTION_FIELDS = orderedSet("drop_provider_attribution", "drop_sensor_ids",
@@ -514,6 +518,16 @@ public final class AgreementFiles {
                 throw error(INVALID_VALUE, minCount, "must be 1 or more, was " + k);
             }
             b.setStatisticsMinimumCount(k);
+
+            Field onEnd = root.child("on_end");
+            if (!onEnd.absent()) {
+                String name = text(onEnd, true);
+                AgreementEnd end = enumValue(AgreementEnd.class, name);
+                if (end == null) {
+                    throw error(INVALID_VALUE, onEnd, "'" + name + "' is not revoke or keep");
+                }
+                b.setOnEnd(end);
+            }
 
             b.setChannels(channels(root.child("channels")));
             return b.build();
@@ -908,6 +922,7 @@ public final class AgreementFiles {
             redistribution.put("scope", a.getRedistributionScope());
         }
         root.put("statistics_minimum_count", a.getStatisticsMinimumCount());
+        root.put("on_end", a.getOnEnd().name().toLowerCase(Locale.ROOT));
         ArrayNode channels = root.putArray("channels");
         for (ChannelSettings c : a.getChannels()) {
             ObjectNode ch = channels.addObject();

@@ -167,7 +167,7 @@ public final class AgreementPolicy {
                 return withhold(COUNTRY_OUT_OF_SCOPE, () -> country + " is not among " + scope.getCountries());
             }
         }
-        Instant until = indicator.getFirstSeen().plusMillis(agreement.getEmbargoMillis());
+        Instant until = embargoStart(indicator).plusMillis(agreement.getEmbargoMillis());
         if (now.isBefore(until)) {
             Instant end = agreement.getValidUntil();
             if (end != null && !until.isBefore(end)) {
@@ -215,6 +215,54 @@ public final class AgreementPolicy {
                 .setSensors(r.getDropSensorIds() ? new ArrayList<>() : new ArrayList<>(indicator.getSensors()))
                 .setRedistributionAllowed(agreement.getRedistributionAllowed())
                 .setRedistributionScope(agreement.getRedistributionScope())
+                .setSharedAt(now)
+                .build();
+    }
+
+    /**
+     * When an indicator's embargo starts: its first sighting, but never before the hub itself first
+     * received it ({@code receivedAt}, the hub's clock). A sensor chooses {@code firstSeen}; a back-dated
+     * sighting from another vendor must not end an embargo early (docs/agreements.md, "Time").
+     */
+    public static Instant embargoStart(Indicator indicator) {
+        Instant received = indicator.getReceivedAt();
+        Instant first = indicator.getFirstSeen();
+        return received != null && received.isAfter(first) ? received : first;
+    }
+
+    /**
+     * Whether the agreement applies at {@code now}: well-formed and {@code now} within its period. An
+     * agreement that does not is treated like an ended one: nothing more goes to its partner, and what
+     * the partner holds is revoked or kept as {@code onEnd} says ({@link AgreementReconciler}).
+     */
+    public static boolean inForce(PartnerAgreement agreement, Instant now) {
+        return agreement != null && invalid(agreement) == null && period(agreement, now) == null;
+    }
+
+    /**
+     * The record that takes an indicator back from a partner ({@code action} REVOKE, or EXPIRE when
+     * the indicator itself expired) when the partner may no longer hold it. It names the indicator
+     * the partner already has and nothing it may not see now: no families, campaigns, tags, sources,
+     * country or score from the current state (which may be above the partner's ceiling or out of
+     * its scope), the TLP marking of the partner's ceiling, and {@code validUntil = now}.
+     */
+    public static PartnerIndicator retraction(PartnerAgreement terms, Indicator indicator, LifecycleAction action, Instant now) {
+        Tlp marking = Tlp2.isKnown(terms.getTlpCeiling()) ? terms.getTlpCeiling() : Tlp.CLEAR;
+        return PartnerIndicator.newBuilder()
+                .setPartnerId(terms.getPartnerId())
+                .setAgreementId(terms.getAgreementId())
+                .setAgreementVersion(terms.getVersion())
+                .setIndicatorId(indicator.getId())
+                .setType(indicator.getType())
+                .setValue(indicator.getValue())
+                .setAction(action)
+                .setFirstSeen(indicator.getFirstSeen())
+                .setLastSeen(indicator.getFirstSeen())
+                .setValidUntil(now)
+                .setConfidence(0)
+                .setScore(0)
+                .setTlp(marking)
+                .setRedistributionAllowed(false)
                 .setSharedAt(now)
                 .build();
     }

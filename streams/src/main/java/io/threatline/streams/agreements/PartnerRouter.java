@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -17,6 +18,7 @@ import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.streams.dedup.DedupProcessor;
+import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
 
 /**
@@ -25,10 +27,17 @@ import io.threatline.streams.topology.HubCounters;
  * store fed by the compacted agreements topic, so a changed or ended agreement applies to the very
  * next record; an unknown partner or a missing agreement gets nothing.
  *
- * <p>Per indicator it remembers which partners it delivered to, so that a partner's first record of an indicator
- * is always a NEW (even when the hub's change was an UPDATE that newly brought it into scope), and
- * EXPIRE/REVOKE go only to partners that had it. Embargoed records wait in an index and are
- * re-decided on the indicator's current state once the embargo ends.
+ * <p>Per indicator it remembers which partners hold it (the delivered set), so that a partner's
+ * first record of an indicator is always a NEW (even when the hub's change was an UPDATE that newly
+ * brought it into scope), a change that takes a held indicator out of the partner's scope (its TLP
+ * raised above the ceiling, its family or confidence changed) sends a REVOKE, and EXPIRE/REVOKE go
+ * only to partners that hold it. Embargoed records wait in an index and are re-decided on the
+ * indicator's current state once the embargo ends. Changes of the terms themselves (a new, widened,
+ * narrowed, ended or replayed agreement) are the {@link AgreementReconciler}'s, which runs here on
+ * the hub's wall clock.
+ *
+ * <p>Time is the hub's own (docs/agreements.md, "Time"): the period, the embargo and
+ * {@code sharedAt} are judged on the wall clock, never on a timestamp a sensor chose.
  */
 public final class PartnerRouter extends ContextualProcessor<String, Indicator, String, PartnerIndicator> {
 
@@ -39,15 +48,22 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     private final Duration embargoScanInterval;
     private final HubCounters counters;
     private final AgreementsSnapshot snapshot;
+    private final Function<ProcessorContext<?, ?>, Enrichment> enrichment;
+    private final int backfillRate;
     private AgreementsSnapshot.View agreements;
     private KeyValueStore<String, String> delivered;
     private KeyValueStore<String, String> embargoed;
     private KeyValueStore<String, Indicator> indicators;
+    private AgreementReconciler reconciler;
+    private Enrichment reference;
 
-    public PartnerRouter(Duration embargoScanInterval, HubCounters counters, AgreementsSnapshot snapshot) {
+    public PartnerRouter(Duration embargoScanInterval, HubCounters counters, AgreementsSnapshot snapshot,
+                         Function<ProcessorContext<?, ?>, Enrichment> enrichment, int backfillRate) {
         this.embargoScanInterval = embargoScanInterval;
         this.counters = counters;
         this.snapshot = snapshot;
+        this.enrichment = enrichment;
+        this.backfillRate = backfillRate;
     }
 
     @Override
@@ -57,22 +73,36 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         delivered = context.getStateStore(DELIVERED_STORE);
         embargoed = context.getStateStore(EMBARGO_STORE);
         indicators = context.getStateStore(DedupProcessor.STATE_STORE);
-        context.schedule(embargoScanInterval, PunctuationType.STREAM_TIME, this::releaseEmbargoed);
+        reference = enrichment.apply(context);
+        reconciler = new AgreementReconciler(agreements, indicators, delivered, embargoed,
+            context.getStateStore(AgreementReconciler.RECONCILE_STORE), context.getStateStore(AgreementReconciler.TERMS_STORE),
+            reference, counters,
+            (id, record, timestamp) -> context().forward(new Record<>(id, record, timestamp)), backfillRate, embargoScanInterval);
+        context.schedule(embargoScanInterval, PunctuationType.WALL_CLOCK_TIME, this::releaseEmbargoed);
+        context.schedule(AgreementReconciler.TICK, PunctuationType.WALL_CLOCK_TIME, reconciler::run);
+    }
+
+    @Override
+    public void close() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
     }
 
     @Override
     public void process(Record<String, Indicator> record) {
-        Instant now = Instant.ofEpochMilli(record.timestamp());
+        long wallClock = context().currentSystemTimeMs();
+        Instant now = Instant.ofEpochMilli(wallClock);
         Indicator change = record.value();
         // One read and at most one write of the delivered set per change, whatever the number of partners.
         DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
         for (PartnerAgreement agreement : agreements.all()) {
-            route(agreement, change, deliveredTo, now, record.timestamp());
+            route(agreement, change, deliveredTo, now, wallClock);
         }
-        saveIfChanged(change.getId(), deliveredTo);
+        saveIfChanged(delivered, change.getId(), deliveredTo);
     }
 
-    private void saveIfChanged(String indicatorId, DeliveredSet deliveredTo) {
+    static void saveIfChanged(KeyValueStore<String, String> delivered, String indicatorId, DeliveredSet deliveredTo) {
         if (deliveredTo.changed()) {
             if (deliveredTo.isEmpty()) {
                 delivered.delete(indicatorId);
@@ -82,7 +112,15 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         }
     }
 
+    static String embargoKey(Instant until, String partner, String indicatorId) {
+        return String.format("%016x|%s|%s", until.toEpochMilli(), partner, indicatorId);
+    }
+
     private void route(PartnerAgreement agreement, Indicator change, DeliveredSet deliveredTo, Instant now, long timestamp) {
+        if (!AgreementPolicy.inForce(agreement, now)) {
+            // Ended, over or not begun: the reconciler revokes or keeps what the partner holds, as the agreement says.
+            return;
+        }
         String partner = agreement.getPartnerId();
         boolean had = deliveredTo.contains(partner);
         LifecycleAction action = change.getAction();
@@ -91,19 +129,34 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             return;
         }
         Decision decision = AgreementPolicy.decide(agreement, change, now);
+        if (ending) {
+            // The partner holds it: it always hears that it ended, in full only if it may still see the indicator.
+            deliveredTo.remove(partner);
+            PartnerIndicator out = decision instanceof Decision.Deliver deliver ? deliver.record()
+                : AgreementPolicy.retraction(agreement, change, action, now);
+            counters.delivered(partner);
+            context().forward(new Record<>(change.getId(), out, timestamp));
+            return;
+        }
         if (decision instanceof Decision.Embargoed e) {
-            if (!had && !ending) {
-                embargoed.put(String.format("%016x|%s|%s", e.until().toEpochMilli(), partner, change.getId()), "");
+            if (!had) {
+                embargoed.put(embargoKey(e.until(), partner, change.getId()), "");
             }
             return;
         }
         if (!(decision instanceof Decision.Deliver deliver)) {
+            if (had) {
+                // The change took it out of the partner's scope: take it back.
+                deliveredTo.remove(partner);
+                counters.delivered(partner);
+                counters.retracted(partner);
+                context().forward(new Record<>(change.getId(),
+                    AgreementPolicy.retraction(agreement, change, LifecycleAction.REVOKE, now), timestamp));
+            }
             return;
         }
         PartnerIndicator out = deliver.record();
-        if (ending) {
-            deliveredTo.remove(partner);
-        } else if (!had) {
+        if (!had) {
             out.setAction(LifecycleAction.NEW);
             deliveredTo.add(partner);
         } else {
@@ -113,26 +166,28 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         context().forward(new Record<>(change.getId(), out, timestamp));
     }
 
-    private void releaseEmbargoed(long streamTime) {
+    private void releaseEmbargoed(long wallClock) {
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = embargoed.range(String.format("%016x|", 0L), String.format("%016x|~", streamTime))) {
+        try (KeyValueIterator<String, String> it = embargoed.range(String.format("%016x|", 0L), String.format("%016x|~", wallClock))) {
             it.forEachRemaining(kv -> due.add(kv.key));
         }
-        Instant now = Instant.ofEpochMilli(streamTime);
+        Instant now = Instant.ofEpochMilli(wallClock);
         for (String key : due) {
             embargoed.delete(key);
             String partnerAndId = key.substring(17);
             int bar = partnerAndId.indexOf('|');
             String partnerId = partnerAndId.substring(0, bar);
             String indicatorId = partnerAndId.substring(bar + 1);
-            Indicator current = indicators.get(indicatorId);
+            Indicator stored = indicators.get(indicatorId);
             PartnerAgreement agreement = agreements.of(partnerId);
-            if (current == null || agreement == null) {
+            if (stored == null || agreement == null) {
                 continue;
             }
+            // The state is kept unenriched; decide on it as the live path would see it.
+            Indicator current = reference.enrich(stored);
             DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(indicatorId));
-            route(agreement, current, deliveredTo, now, streamTime);
-            saveIfChanged(indicatorId, deliveredTo);
+            route(agreement, current, deliveredTo, now, wallClock);
+            saveIfChanged(delivered, indicatorId, deliveredTo);
         }
     }
 }

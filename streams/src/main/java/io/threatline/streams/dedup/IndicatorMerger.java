@@ -66,7 +66,7 @@ public final class IndicatorMerger {
                 .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
                 .setTags(union(List.of(), event.getTags(), ContractLimits.MAX_TAGS))
                 .setKillChainPhases(event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
-                .setUpdatedAt(now).setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
+                .setUpdatedAt(now).setReceivedAt(now).setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
                 .build();
             return new Merge(Optional.of(fresh), Optional.of(fresh));
         }

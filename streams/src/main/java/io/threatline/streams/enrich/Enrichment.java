@@ -20,4 +20,14 @@ public interface Enrichment {
 
     /** The indicator with country, AS and score filled in. */
     Indicator enrich(Indicator indicator);
+
+    /**
+     * A digest of the reference data that decides whether an indicator is shared at all: the benign
+     * lists and the family aliases. When it changes, indicators already shared may have left a
+     * partner's scope (a benign list loaded later, a family reassigned), so partners are reconciled.
+     * The same data gives the same digest, also after a restart. Costs a pass over that data.
+     */
+    default long scopeDataDigest() {
+        return 0;
+    }
 }

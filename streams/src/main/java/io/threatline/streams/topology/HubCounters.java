@@ -21,6 +21,12 @@ public final class HubCounters {
     public final LongAdder threadsReplaced = new LongAdder();
     private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deliveredByPartner = new ConcurrentHashMap<>();
+    /** Live indicators examined by reconciliations (backfill, retraction, replay), all partners. */
+    public final LongAdder reconcileExamined = new LongAdder();
+    private final Map<String, LongAdder> backfilledByPartner = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> retractedByPartner = new ConcurrentHashMap<>();
+    /** Reconciliations under way, by partner: how many stream tasks are still sweeping for it. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> reconciling = new ConcurrentHashMap<>();
 
     public void rejected(String code) {
         rejectedByReason.computeIfAbsent(code, c -> new LongAdder()).increment();
@@ -28,6 +34,40 @@ public final class HubCounters {
 
     public void delivered(String partnerId) {
         deliveredByPartner.computeIfAbsent(partnerId, c -> new LongAdder()).increment();
+    }
+
+    /** A NEW sent to a partner by a reconciliation (backfill or replay), not by a live change. */
+    public void backfilled(String partnerId) {
+        backfilledByPartner.computeIfAbsent(partnerId, c -> new LongAdder()).increment();
+    }
+
+    /** A REVOKE or EXPIRE that took an indicator back from a partner no longer entitled to it. */
+    public void retracted(String partnerId) {
+        retractedByPartner.computeIfAbsent(partnerId, c -> new LongAdder()).increment();
+    }
+
+    /** A stream task started ({@code +1}) or finished ({@code -1}) a reconciliation for the partner. */
+    public void reconciling(String partnerId, int delta) {
+        reconciling.computeIfAbsent(partnerId, c -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(delta);
+    }
+
+    public Map<String, Long> backfilledByPartner() {
+        return snapshot(backfilledByPartner);
+    }
+
+    public Map<String, Long> retractedByPartner() {
+        return snapshot(retractedByPartner);
+    }
+
+    /** Partners with a reconciliation under way, and in how many tasks. */
+    public Map<String, Integer> reconcilingByPartner() {
+        Map<String, Integer> copy = new TreeMap<>();
+        reconciling.forEach((k, v) -> {
+            if (v.get() > 0) {
+                copy.put(k, v.get());
+            }
+        });
+        return copy;
     }
 
     public long rejectedCount() {

@@ -26,6 +26,7 @@ import io.threatline.schemas.topics.ReferenceKind;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubConfig;
+import io.threatline.streams.agreements.AgreementReconciler;
 import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.dedup.DedupProcessor;
@@ -44,7 +45,8 @@ import io.threatline.streams.validate.ValidateProcessor;
  *   → validate      → dead letter (undeserializable or invalid, original bytes kept)
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
- *   → agreements    → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner
+ *   → agreements    → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner; a
+ *                     wall-clock sweep backfills, retracts or replays when the terms change ({@link AgreementReconciler})
  *   → statistics    → ti.partner.&lt;partner&gt;.statistics.v1, final hourly/daily counts of NEW indicators
  *                     per dimension value, with trend, per agreement ({@link StatisticsTopology})
  * </pre>
@@ -91,6 +93,10 @@ public final class HubTopology {
             Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE),
             Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgreementReconciler.RECONCILE_STORE),
+            Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgreementReconciler.TERMS_STORE),
+            Serdes.String(), serdes.agreement));
 
         KStream<String, Validated> validated = builder
             .stream(topics.sensorInputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
@@ -118,8 +124,9 @@ public final class HubTopology {
                 Named.as("dedup"), DedupProcessor.STATE_STORE, DedupProcessor.EXPIRY_STORE);
         changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), indicators).withName("indicators"));
 
-        changes.process(() -> new PartnerRouter(config.scanInterval(), counters, agreements), Named.as("agreements"),
-                PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE)
+        changes.process(() -> new PartnerRouter(config.scanInterval(), counters, agreements, enrichment, config.backfillRate()),
+                Named.as("agreements"), PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE,
+                AgreementReconciler.RECONCILE_STORE, AgreementReconciler.TERMS_STORE)
             .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
                 Produced.<String, PartnerIndicator>with(Serdes.String(), BoundedSerde.of(serdes.partnerIndicator))
                     .withName("partner-indicators"));

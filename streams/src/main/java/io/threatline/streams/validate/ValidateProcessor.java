@@ -152,7 +152,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         String id = valid.value().id();
         boolean sameKey = ownVendor.isEmpty() && !operatorTopic
             && record.key() != null && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
-        context().forward(record.withKey(id).withValue(new Validated.Valid(event, id, sameKey)));
+        // The hub's own clock from here on (docs/agreements.md, "Time"): a sensor chooses the record's timestamp, and
+        // with it stream time, so a back- or forward-dated record could otherwise end an agreement's period or an
+        // embargo, expire indicators early or slip its dead letter past retention.
+        context().forward(record.withKey(id).withValue(new Validated.Valid(event, id, sameKey))
+            .withTimestamp(context().currentSystemTimeMs()));
     }
 
     /**
@@ -219,7 +223,8 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             Instant.ofEpochMilli(record.timestamp()), null);
         LOGGER.debug("Dead-lettering {}-{}@{}: {}", letter.getSourceTopic(), letter.getSourcePartition(),
             letter.getSourceOffset(), code);
-        context().forward(record.withKey(DeadLetters.recordKeyText(record.key())).withValue(new Validated.Rejected(letter)));
+        context().forward(record.withKey(DeadLetters.recordKeyText(record.key())).withValue(new Validated.Rejected(letter))
+            .withTimestamp(context().currentSystemTimeMs()));
     }
 
     private String topic() {

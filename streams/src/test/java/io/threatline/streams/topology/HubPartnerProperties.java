@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;
@@ -59,18 +61,53 @@ class HubPartnerProperties {
                 e.setObservedAt(at);
                 hub.send(null, e, at);
             }
+            // Let the reconciler finish what the terms (an agreement that ended, or began) call for.
+            for (int i = 0; i < 5; i++) {
+                hub.advance(Duration.ofSeconds(1));
+            }
             int delivered = 0;
             for (String partner : byPartner.keySet()) {
                 PartnerAgreement a = byPartner.get(partner);
+                Set<String> holds = new HashSet<>();
                 for (PartnerIndicator r : hub.partner(partner).readValuesToList()) {
-                    assertGranted(a, r);
-                    delivered++;
+                    switch (r.getAction()) {
+                        case NEW -> {
+                            assertGranted(a, r);
+                            assertThat(holds.add(r.getIndicatorId())).as("NEW only for what %s does not hold", partner).isTrue();
+                            delivered++;
+                        }
+                        case UPDATE -> {
+                            assertGranted(a, r);
+                            assertThat(holds).as("UPDATE only for what %s holds", partner).contains(r.getIndicatorId());
+                        }
+                        default -> {
+                            assertThat(holds.remove(r.getIndicatorId())).as("%s only for what %s holds", r.getAction(), partner).isTrue();
+                            assertRetraction(a, r);
+                        }
+                    }
+                }
+                if (a.getValidUntil() != null && !hub.now().isBefore(a.getValidUntil())) {
+                    assertThat(holds).as("%s's agreement ended: it holds nothing (on_end: revoke)", partner).isEmpty();
                 }
             }
             Statistics.label("something delivered").collect(delivered > 0);
         }
         // The property must not hold vacuously: deliveries happen in a fair share of the tries.
         Statistics.label("something delivered").coverage(c -> c.check(true).percentage(p -> p >= 10));
+    }
+
+    /** A REVOKE or EXPIRE names the indicator and carries nothing the partner may not see (it may be out of scope now). */
+    private static void assertRetraction(PartnerAgreement a, PartnerIndicator r) {
+        List<Tlp> order = List.of(Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED);
+        assertThat(order.indexOf(r.getTlp())).as("%s under ceiling %s", r.getTlp(), a.getTlpCeiling())
+            .isBetween(0, order.indexOf(a.getTlpCeiling()));
+        if (a.getRedaction().getDropProviderAttribution()) {
+            assertThat(r.getVendors()).isEmpty();
+        }
+        if (a.getRedaction().getDropSensorIds()) {
+            assertThat(r.getSensors()).isEmpty();
+        }
+        assertThat(r.getAgreementId()).isEqualTo(a.getAgreementId());
     }
 
     private static void assertGranted(PartnerAgreement a, PartnerIndicator r) {

@@ -67,7 +67,8 @@ final class HubTestDriver implements AutoCloseable {
         props.putAll(hubSettings);
         HubConfig config = new HubConfig(hubSettings);
         HubApp.errorHandlers(props, config, serdes, counters);
-        driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment), props);
+        // The hub judges time on its own clock; the test's clock starts at T0 and moves as records are sent (send).
+        driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment), props, T0);
         rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
         agreements = driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
         familyAliases = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.FAMILY_ALIASES),
@@ -90,12 +91,34 @@ final class HubTestDriver implements AutoCloseable {
 
     /** Sends the event as a publisher would: keyed by the given key, Avro in the wire format. */
     void send(String key, ThreatEvent event, Instant at) {
+        clockTo(at);
         rawEvents.pipeInput(key == null ? null : key.getBytes(), serdes.threatEvent.serializer().serialize(TOPICS.sensorEvents(), event), at);
     }
 
     void sendBytes(String key, byte[] value, Instant at) {
+        clockTo(at);
         rawEvents.pipeInput(key == null ? null : key.getBytes(), value, at);
     }
+
+    /** The hub's clock moves to {@code at} (never back), running its wall-clock punctuations on the way. */
+    void clockTo(Instant at) {
+        long ahead = at.toEpochMilli() - now().toEpochMilli();
+        if (ahead > 0) {
+            advance(java.time.Duration.ofMillis(ahead));
+        }
+    }
+
+    /** Moves the hub's clock on by {@code step}, running its wall-clock punctuations (the reconciler's and the embargo's). */
+    void advance(java.time.Duration step) {
+        clockNow = clockNow.plus(step);
+        driver.advanceWallClockTime(step);
+    }
+
+    Instant now() {
+        return clockNow;
+    }
+
+    private Instant clockNow = T0;
 
     static ThreatEvent event(String id, IndicatorType type, String value, Tlp tlp, int confidence, String vendor, String... families) {
         return ThreatEvent.newBuilder().setEventId(id).setIndicatorType(type).setIndicatorValue(value)

@@ -1,0 +1,320 @@
+package io.threatline.streams.agreements;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.threatline.contract.AgreementEnd;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.topology.HubCounters;
+
+/**
+ * Brings what each partner holds in line with what its agreement grants now, for every live
+ * indicator of one stream task (docs/agreements.md, "Agreements over time"). The live path
+ * ({@link PartnerRouter}) decides only when an indicator changes; this sweep decides when the
+ * <em>terms</em> change:
+ * <ul>
+ *   <li>a new partner, or a version that grants more: each live indicator now granted and not yet
+ *       held goes out as NEW (a backfill);</li>
+ *   <li>a version that grants less, and reference data that takes an indicator out of scope (a
+ *       benign list loaded later, a family reassigned): each held indicator no longer granted is
+ *       taken back with a REVOKE;</li>
+ *   <li>an agreement ended (tombstone), its term over or not yet begun: each held indicator is
+ *       revoked, or silently forgotten when the agreement says {@code on_end: keep};</li>
+ *   <li>{@code agreements replay}: a new {@code replayRequest} re-sends every granted indicator as
+ *       NEW, held or not.</li>
+ * </ul>
+ *
+ * <p>Each partner's sweep is keyed by a fingerprint of what decides the grant (the agreement's
+ * terms except its channels, whether it is in force now, and the digest of the scope-deciding
+ * reference data); a different fingerprint starts the sweep again from the first indicator. The
+ * fingerprint, the replay token and a cursor (the last indicator id done) live in a changelogged
+ * store and the terms last swept under in another, both written in the same exactly-once
+ * transaction as the records sent, so a hub killed mid-sweep resumes where it stopped and sends
+ * nothing twice. It examines at most {@code rate} indicators a second, between batches of live
+ * records on the same thread, so live traffic keeps flowing. A sweep is idempotent: it sends NEW
+ * only for what the delivered set does not hold and REVOKE only for what it does.
+ */
+public final class AgreementReconciler {
+
+    /** Per partner: the sweep's state ({@link Sweep#format}). */
+    public static final String RECONCILE_STORE = "partner-reconcile";
+    /** Per partner: the agreement its holdings were last reconciled to; what an ended agreement is revoked under. */
+    public static final String TERMS_STORE = "partner-terms";
+
+    /** How often the sweep runs; its budget per run is {@code rate × TICK}. */
+    public static final Duration TICK = Duration.ofMillis(100);
+
+    /** Sends one record to a partner's topic. */
+    interface Sender {
+        void send(String indicatorId, PartnerIndicator record, long timestamp);
+    }
+
+    private final AgreementsSnapshot.View agreements;
+    private final KeyValueStore<String, Indicator> indicators;
+    private final KeyValueStore<String, String> delivered;
+    private final KeyValueStore<String, String> embargoed;
+    private final KeyValueStore<String, String> sweeps;
+    private final KeyValueStore<String, PartnerAgreement> terms;
+    private final Enrichment enrichment;
+    private final HubCounters counters;
+    private final Sender sender;
+    private final int perTick;
+    private final Duration referenceCheckInterval;
+
+    private final Map<String, Sweep> sweepCache = new HashMap<>();
+    private final Map<String, PartnerAgreement> termsCache = new HashMap<>();
+    private final Map<PartnerAgreement, String> grantHashes = new IdentityHashMap<>();
+    private long scopeDigest;
+    private long nextReferenceCheck = Long.MIN_VALUE;
+
+    AgreementReconciler(AgreementsSnapshot.View agreements, KeyValueStore<String, Indicator> indicators,
+                        KeyValueStore<String, String> delivered, KeyValueStore<String, String> embargoed,
+                        KeyValueStore<String, String> sweeps, KeyValueStore<String, PartnerAgreement> terms,
+                        Enrichment enrichment, HubCounters counters, Sender sender, int rate, Duration referenceCheckInterval) {
+        this.agreements = agreements;
+        this.indicators = indicators;
+        this.delivered = delivered;
+        this.embargoed = embargoed;
+        this.sweeps = sweeps;
+        this.terms = terms;
+        this.enrichment = enrichment;
+        this.counters = counters;
+        this.sender = sender;
+        this.perTick = Math.max(1, (int) (rate * TICK.toMillis() / 1000));
+        this.referenceCheckInterval = referenceCheckInterval;
+        try (KeyValueIterator<String, String> it = sweeps.all()) {
+            it.forEachRemaining(kv -> {
+                Sweep sweep = Sweep.parse(kv.value);
+                sweepCache.put(kv.key, sweep);
+                if (sweep.running()) {
+                    counters.reconciling(kv.key, 1);
+                }
+            });
+        }
+        try (KeyValueIterator<String, PartnerAgreement> it = terms.all()) {
+            it.forEachRemaining(kv -> termsCache.put(kv.key, kv.value));
+        }
+    }
+
+    /** Releases the progress gauges of this task's sweeps (the task is closing or moving). */
+    void close() {
+        sweepCache.forEach((partner, sweep) -> {
+            if (sweep.running()) {
+                counters.reconciling(partner, -1);
+            }
+        });
+    }
+
+    /** One run: starts a sweep for every partner whose fingerprint moved, then continues sweeps within the budget. */
+    void run(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        if (wallClockMs >= nextReferenceCheck) {
+            scopeDigest = enrichment.scopeDataDigest();
+            nextReferenceCheck = wallClockMs + referenceCheckInterval.toMillis();
+        }
+        TreeSet<String> partners = new TreeSet<>(termsCache.keySet());
+        for (PartnerAgreement a : agreements.all()) {
+            partners.add(a.getPartnerId());
+        }
+        int budget = perTick;
+        for (String partner : partners) {
+            PartnerAgreement current = agreements.of(partner);
+            Sweep sweep = start(partner, current, now);
+            if (sweep.running() && budget > 0) {
+                budget = continueSweep(partner, current, sweep, now, wallClockMs, budget);
+            }
+        }
+    }
+
+    /** The partner's sweep, a new one when the fingerprint or the replay token moved. */
+    private Sweep start(String partner, PartnerAgreement current, Instant now) {
+        String fingerprint = fingerprint(current, now);
+        Sweep sweep = sweepCache.get(partner);
+        String replayToken = current == null ? null : current.getReplayRequest();
+        boolean replay = replayToken != null && (sweep == null || !replayToken.equals(sweep.replayToken()));
+        // A replay cut short by another change of terms goes on as a replay from the start.
+        boolean replaying = replay || sweep != null && sweep.running() && sweep.replay();
+        if (sweep != null && sweep.fingerprint().equals(fingerprint) && !replay) {
+            return sweep;
+        }
+        if (current != null) {
+            termsCache.put(partner, current);
+            terms.put(partner, current);
+        }
+        Sweep started = new Sweep(fingerprint, replay ? replayToken : sweep == null ? null : sweep.replayToken(), replaying, "", true);
+        if (sweep == null || !sweep.running()) {
+            counters.reconciling(partner, 1);
+        }
+        save(partner, started);
+        return started;
+    }
+
+    private int continueSweep(String partner, PartnerAgreement current, Sweep sweep, Instant now, long timestamp, int budget) {
+        List<KeyValue<String, Indicator>> batch = new ArrayList<>(budget);
+        try (KeyValueIterator<String, Indicator> it = sweep.cursor().isEmpty() ? indicators.all()
+                : indicators.range(sweep.cursor() + '\0', null)) {
+            while (batch.size() < budget && it.hasNext()) {
+                batch.add(it.next());
+            }
+        }
+        PartnerAgreement lastTerms = termsCache.get(partner);
+        boolean inForce = AgreementPolicy.inForce(current, now);
+        for (KeyValue<String, Indicator> entry : batch) {
+            counters.reconcileExamined.increment();
+            DeliveredSet holders = DeliveredSet.parse(delivered.get(entry.key));
+            if (inForce) {
+                reconcile(partner, current, sweep.replay(), entry.value, holders, now, timestamp);
+            } else {
+                end(partner, current != null ? current : lastTerms, entry.value, holders, now, timestamp);
+            }
+            PartnerRouter.saveIfChanged(delivered, entry.key, holders);
+        }
+        if (batch.size() < budget) {
+            finish(partner, current, sweep);
+        } else {
+            save(partner, sweep.at(batch.get(batch.size() - 1).key));
+        }
+        return budget - batch.size();
+    }
+
+    private void reconcile(String partner, PartnerAgreement agreement, boolean replay, Indicator stored,
+                           DeliveredSet holders, Instant now, long timestamp) {
+        boolean held = holders.contains(partner);
+        // As the live path would see it now: families re-resolved (an alias may have moved), enriched.
+        Indicator current = enrichment.enrich(Indicator.newBuilder(stored)
+            .setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()))
+            .setAction(LifecycleAction.NEW).build());
+        if (enrichment.benignList(current.getType(), current.getValue()).isPresent()) {
+            if (held) {
+                retract(partner, agreement, current, holders, now, timestamp);
+            }
+            return;
+        }
+        Decision decision = AgreementPolicy.decide(agreement, current, now);
+        if (decision instanceof Decision.Deliver deliver) {
+            if (!held || replay) {
+                PartnerIndicator out = deliver.record();
+                out.setAction(LifecycleAction.NEW);
+                holders.add(partner);
+                counters.delivered(partner);
+                counters.backfilled(partner);
+                sender.send(current.getId(), out, timestamp);
+            }
+        } else if (decision instanceof Decision.Embargoed e) {
+            if (!held) {
+                embargoed.put(PartnerRouter.embargoKey(e.until(), partner, current.getId()), "");
+            }
+        } else if (held) {
+            retract(partner, agreement, current, holders, now, timestamp);
+        }
+    }
+
+    private void end(String partner, PartnerAgreement lastTerms, Indicator stored, DeliveredSet holders, Instant now, long timestamp) {
+        if (!holders.contains(partner)) {
+            return;
+        }
+        if (lastTerms == null || lastTerms.getOnEnd() != AgreementEnd.KEEP) {
+            retract(partner, lastTerms, stored, holders, now, timestamp);
+        } else {
+            holders.remove(partner);
+        }
+    }
+
+    private void retract(String partner, PartnerAgreement lastTerms, Indicator indicator, DeliveredSet holders, Instant now, long timestamp) {
+        holders.remove(partner);
+        if (lastTerms == null) {
+            return;
+        }
+        counters.delivered(partner);
+        counters.retracted(partner);
+        sender.send(indicator.getId(), AgreementPolicy.retraction(lastTerms, indicator, LifecycleAction.REVOKE, now), timestamp);
+    }
+
+    private void finish(String partner, PartnerAgreement current, Sweep sweep) {
+        counters.reconciling(partner, -1);
+        if (current == null) {
+            // Ended and swept: nothing of the partner is left in this task.
+            sweeps.delete(partner);
+            sweepCache.remove(partner);
+            terms.delete(partner);
+            termsCache.remove(partner);
+            return;
+        }
+        save(partner, sweep.done());
+    }
+
+    private void save(String partner, Sweep sweep) {
+        sweepCache.put(partner, sweep);
+        sweeps.put(partner, sweep.format());
+    }
+
+    /** What decides the grant: the terms without their channels and replay token, whether in force now, the scope data. */
+    private String fingerprint(PartnerAgreement agreement, Instant now) {
+        if (agreement == null) {
+            return "ended";
+        }
+        String grant = grantHashes.computeIfAbsent(agreement, a -> sha256(PartnerAgreement.newBuilder(a)
+            .setChannels(List.of()).setReplayRequest(null).build().toString()));
+        if (grantHashes.size() > 10_000) {
+            grantHashes.clear();
+        }
+        return grant + (AgreementPolicy.inForce(agreement, now) ? "+" : "-") + Long.toHexString(scopeDigest);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A partner's sweep: the fingerprint it reconciles to, the last replay token acted on, whether it
+     * re-sends held indicators (a replay), the last indicator id done, and whether it is still running.
+     */
+    record Sweep(String fingerprint, String replayToken, boolean replay, String cursor, boolean running) {
+
+        Sweep at(String indicatorId) {
+            return new Sweep(fingerprint, replayToken, replay, indicatorId, true);
+        }
+
+        Sweep done() {
+            return new Sweep(fingerprint, replayToken, false, "", false);
+        }
+
+        /** {@code fingerprint \t replayToken \t R|N|D \t cursor}; the cursor is last because an id may hold anything. */
+        String format() {
+            return fingerprint + '\t' + (replayToken == null ? "" : replayToken) + '\t'
+                + (!running ? "D" : replay ? "R" : "N") + '\t' + cursor;
+        }
+
+        static Sweep parse(String stored) {
+            String[] parts = stored.split("\t", 4);
+            if (parts.length < 4) {
+                // Unreadable: start over, which is always safe.
+                return new Sweep("", null, false, "", true);
+            }
+            String mode = parts[2];
+            return new Sweep(parts[0], parts[1].isEmpty() ? null : parts[1], "R".equals(mode), parts[3], !"D".equals(mode));
+        }
+    }
+}
