@@ -41,7 +41,19 @@ public final class PartnerFeeds implements AutoCloseable {
         final Map<String, Integer> news = new ConcurrentHashMap<>();
         final Set<String> anyAction = ConcurrentHashMap.newKeySet();
         final Set<String> agreements = ConcurrentHashMap.newKeySet();
+        final Map<String, Integer> revokes = new ConcurrentHashMap<>();
+        final Set<String> holds = ConcurrentHashMap.newKeySet();
         volatile long records;
+
+        /** Indicators received as REVOKE, with how many times. */
+        public Map<String, Integer> revokes() {
+            return revokes;
+        }
+
+        /** What the partner holds now: every NEW not followed by a REVOKE or EXPIRE. */
+        public Set<String> holds() {
+            return holds;
+        }
 
         /** Indicators received as NEW at least once. */
         public Set<String> newIds() {
@@ -160,6 +172,12 @@ public final class PartnerFeeds implements AutoCloseable {
             received.agreements.add(value.getAgreementId() + " v" + value.getAgreementVersion());
             if (value.getAction() == LifecycleAction.NEW) {
                 received.news.merge(value.getIndicatorId(), 1, Integer::sum);
+                received.holds.add(value.getIndicatorId());
+            } else if (value.getAction() == LifecycleAction.REVOKE || value.getAction() == LifecycleAction.EXPIRE) {
+                received.holds.remove(value.getIndicatorId());
+                if (value.getAction() == LifecycleAction.REVOKE) {
+                    received.revokes.merge(value.getIndicatorId(), 1, Integer::sum);
+                }
             }
         }
     }
