@@ -38,8 +38,9 @@ import picocli.CommandLine.Parameters;
 /** Manages partner agreements: files in, the compacted agreements topic out. */
 @Command(name = "agreements",
     mixinStandardHelpOptions = true,
-    description = "Partner agreements: check agreement files, apply them to the running hub, end one.",
-    subcommands = {AgreementsCommand.Check.class, AgreementsCommand.Apply.class, AgreementsCommand.End.class})
+    description = "Partner agreements: check agreement files, apply them to the running hub, end one, replay a partner's feed.",
+    subcommands = {AgreementsCommand.Check.class, AgreementsCommand.Apply.class, AgreementsCommand.End.class,
+        AgreementsReplay.class})
 public final class AgreementsCommand implements Runnable {
 
     @CommandLine.Spec

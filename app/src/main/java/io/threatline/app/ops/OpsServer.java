@@ -118,6 +118,21 @@ public final class OpsServer implements AutoCloseable {
             hub.deliveredByPartner().keySet().forEach(partner -> once("routed/" + partner, () ->
                 FunctionCounter.builder("threatline.hub.routed", hub, h -> h.deliveredByPartner().getOrDefault(partner, 0L))
                     .description("Records the hub released to a partner's topic").tag("partner", partner).register(registry)));
+            hub.backfilledByPartner().keySet().forEach(partner -> once("backfilled/" + partner, () ->
+                FunctionCounter.builder("threatline.hub.backfilled", hub, h -> h.backfilledByPartner().getOrDefault(partner, 0L))
+                    .description("Indicators sent as NEW by a backfill or replay when a partner's terms changed")
+                    .tag("partner", partner).register(registry)));
+            hub.retractedByPartner().keySet().forEach(partner -> once("retracted/" + partner, () ->
+                FunctionCounter.builder("threatline.hub.retracted", hub, h -> h.retractedByPartner().getOrDefault(partner, 0L))
+                    .description("Indicators revoked from a partner no longer entitled to them (narrowed, ended, out of scope)")
+                    .tag("partner", partner).register(registry)));
+            hub.reconcilingByPartner().keySet().forEach(partner -> once("reconciling/" + partner, () ->
+                Gauge.builder("threatline.hub.reconciling", hub, h -> h.reconcilingByPartner().getOrDefault(partner, 0))
+                    .description("Stream tasks still bringing the partner's holdings in line with its terms (0 when done)")
+                    .tag("partner", partner).register(registry)));
+            once("reconcile-examined", () -> FunctionCounter.builder("threatline.hub.reconcile.examined", hub,
+                    h -> h.reconcileExamined.sum())
+                .description("Live indicators examined by backfills, retractions and replays").register(registry));
         }
         if (delivery != null) {
             delivery.all().forEach((key, c) -> once("delivery/" + key, () -> {

@@ -37,6 +37,7 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  *       backfill and started again;</li>
  *   <li>a version that narrows the terms makes the hub REVOKE exactly what the partner holds and may
  *       no longer hold;</li>
+ *   <li>{@code agreements replay} re-sends the partner's whole entitlement as NEW;</li>
  *   <li>an agreement ended with a tombstone makes the hub REVOKE everything the partner holds.</li>
  * </ol>
  */
@@ -55,7 +56,7 @@ class AgreementsOverTimeIT {
     Path work;
 
     @Test
-    void shouldBackfillALatePartnerAcrossAKillNineAndRevokeOnNarrowingAndOnEnd() throws Exception {
+    void shouldBackfillALatePartnerAcrossAKillNineRevokeOnNarrowingReplayOnRequestAndRevokeOnEnd() throws Exception {
         TestCluster cluster = TestCluster.shared();
         ThreatlineTopics topics = TestCluster.freshTopics("overtime");
         String prefix = topics.prefix();
@@ -113,6 +114,26 @@ class AgreementsOverTimeIT {
             assertThat(partners.of(INTERPOL).revokes().values()).allMatch(n -> n == 1);
             assertThat(partners.of(INTERPOL).holds()).isEqualTo(ids(published, INTERPOL_GRANTS.and(s -> s.type() == IndicatorType.DOMAIN)));
             assertThat(partners.of(INTERPOL).agreements()).containsExactly("MOU-interpol v1", "MOU-interpol v2");
+
+            // When the operator asks for a replay of the late partner's feed (its SIEM lost its data)
+            java.io.StringWriter said = new java.io.StringWriter();
+            picocli.CommandLine cli = io.threatline.app.ThreatlineCommand.commandLine();
+            cli.setOut(new java.io.PrintWriter(said, true));
+            cli.setErr(new java.io.PrintWriter(said, true));
+            List<String> replay = new ArrayList<>(List.of("agreements", "replay", NCA, "--topic-prefix", prefix, "--operator", "liaison"));
+            replay.addAll(cluster.connectionArgs());
+            assertThat(cli.execute(replay.toArray(String[]::new))).as("agreements replay: %s", said).isZero();
+            Awaitility.await("the replay").atMost(Duration.ofSeconds(120)).pollInSameThread().until(() -> {
+                partners.poll();
+                return partners.of(NCA).newTwice().keySet().containsAll(ncaGranted);
+            });
+            partners.readToEnd();
+
+            // Then it receives its whole entitlement once more as NEW, and nothing else
+            assertThat(partners.of(NCA).newTwice()).as("each granted indicator NEW twice: backfill and replay")
+                .hasSize(ncaGranted.size()).allSatisfy((id, n) -> assertThat(n).isEqualTo(2));
+            assertThat(partners.of(NCA).anyIds()).isEqualTo(ncaGranted);
+            assertThat(said.toString()).contains("replay requested: " + NCA);
 
             // When the late partner's agreement is ended with a tombstone
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", cluster.bootstrapServers()),
