@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.kafka.streams.KeyValue;
@@ -123,7 +124,11 @@ public final class AgreementReconciler {
         });
     }
 
-    /** One run: starts a sweep for every partner whose fingerprint moved, then continues sweeps within the budget. */
+    /**
+     * One run: starts a sweep for every partner whose fingerprint moved, then takes every running
+     * sweep one batch further in a single pass over the store — one read of the delivered set and one
+     * enrichment per indicator, whatever the number of partners sweeping.
+     */
     void run(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
         if (wallClockMs >= nextReferenceCheck) {
@@ -134,18 +139,20 @@ public final class AgreementReconciler {
         for (PartnerAgreement a : agreements.all()) {
             partners.add(a.getPartnerId());
         }
-        int budget = perTick;
+        Map<String, Sweep> running = new TreeMap<>();
         for (String partner : partners) {
-            PartnerAgreement current = agreements.of(partner);
-            Sweep sweep = start(partner, current, now);
-            if (sweep.running() && budget > 0) {
-                budget = continueSweep(partner, current, sweep, now, wallClockMs, budget);
+            Sweep sweep = start(partner, agreements.of(partner), now, wallClockMs);
+            if (sweep.running()) {
+                running.put(partner, sweep);
             }
+        }
+        if (!running.isEmpty()) {
+            sweep(running, now, wallClockMs);
         }
     }
 
     /** The partner's sweep, a new one when the fingerprint or the replay token moved. */
-    private Sweep start(String partner, PartnerAgreement current, Instant now) {
+    private Sweep start(String partner, PartnerAgreement current, Instant now, long wallClockMs) {
         String fingerprint = fingerprint(current, now);
         Sweep sweep = sweepCache.get(partner);
         String replayToken = current == null ? null : current.getReplayRequest();
@@ -159,7 +166,8 @@ public final class AgreementReconciler {
             termsCache.put(partner, current);
             terms.put(partner, current);
         }
-        Sweep started = new Sweep(fingerprint, replay ? replayToken : sweep == null ? null : sweep.replayToken(), replaying, "", true);
+        Sweep started = new Sweep(fingerprint, replay ? replayToken : sweep == null ? null : sweep.replayToken(), replaying,
+            wallClockMs, "", true);
         if (sweep == null || !sweep.running()) {
             counters.reconciling(partner, 1);
         }
@@ -167,41 +175,75 @@ public final class AgreementReconciler {
         return started;
     }
 
-    private int continueSweep(String partner, PartnerAgreement current, Sweep sweep, Instant now, long timestamp, int budget) {
-        List<KeyValue<String, Indicator>> batch = new ArrayList<>(budget);
-        try (KeyValueIterator<String, Indicator> it = sweep.cursor().isEmpty() ? indicators.all()
-                : indicators.range(sweep.cursor() + '\0', null)) {
-            while (batch.size() < budget && it.hasNext()) {
+    /**
+     * Takes the running sweeps one batch further: from the smallest cursor, each indicator is decided
+     * for every sweep that has not passed it yet. An indicator the hub first received after a sweep
+     * started was routed by the live path under the same terms (a NEW already, if granted), so that
+     * sweep skips it, a replay too. When the store is exhausted every running sweep is done.
+     */
+    private void sweep(Map<String, Sweep> running, Instant now, long timestamp) {
+        String from = running.values().stream().map(Sweep::cursor).min(String::compareTo).orElse("");
+        List<KeyValue<String, Indicator>> batch = new ArrayList<>(perTick);
+        boolean exhausted;
+        try (KeyValueIterator<String, Indicator> it = from.isEmpty() ? indicators.all() : indicators.range(from + '\0', null)) {
+            while (batch.size() < perTick && it.hasNext()) {
                 batch.add(it.next());
             }
+            exhausted = !it.hasNext();
         }
-        PartnerAgreement lastTerms = termsCache.get(partner);
-        boolean inForce = AgreementPolicy.inForce(current, now);
+        Map<String, Boolean> inForce = new HashMap<>();
+        running.keySet().forEach(p -> inForce.put(p, AgreementPolicy.inForce(agreements.of(p), now)));
         for (KeyValue<String, Indicator> entry : batch) {
             counters.reconcileExamined.increment();
-            DeliveredSet holders = DeliveredSet.parse(delivered.get(entry.key));
-            if (inForce) {
-                reconcile(partner, current, sweep.replay(), entry.value, holders, now, timestamp);
-            } else {
-                end(partner, current != null ? current : lastTerms, entry.value, holders, now, timestamp);
+            DeliveredSet holders = null;
+            Indicator current = null;
+            for (Map.Entry<String, Sweep> e : running.entrySet()) {
+                String partner = e.getKey();
+                Sweep sweep = e.getValue();
+                if (!sweep.cursor().isEmpty() && entry.key.compareTo(sweep.cursor()) <= 0) {
+                    continue;
+                }
+                if (entry.value.getReceivedAt() != null && entry.value.getReceivedAt().toEpochMilli() > sweep.startedAt()) {
+                    continue;
+                }
+                if (holders == null) {
+                    holders = DeliveredSet.parse(delivered.get(entry.key));
+                }
+                if (inForce.get(partner)) {
+                    if (current == null) {
+                        current = asRoutedNow(entry.value);
+                    }
+                    reconcile(partner, agreements.of(partner), sweep.replay(), current, holders, now, timestamp);
+                } else {
+                    PartnerAgreement current0 = agreements.of(partner);
+                    end(partner, current0 != null ? current0 : termsCache.get(partner), entry.value, holders, now, timestamp);
+                }
             }
-            PartnerRouter.saveIfChanged(delivered, entry.key, holders);
+            if (holders != null) {
+                PartnerRouter.saveIfChanged(delivered, entry.key, holders);
+            }
         }
-        if (batch.size() < budget) {
-            finish(partner, current, sweep);
-        } else {
-            save(partner, sweep.at(batch.get(batch.size() - 1).key));
+        String last = batch.isEmpty() ? null : batch.get(batch.size() - 1).key;
+        for (Map.Entry<String, Sweep> e : running.entrySet()) {
+            Sweep sweep = e.getValue();
+            if (exhausted) {
+                finish(e.getKey(), agreements.of(e.getKey()), sweep);
+            } else if (last != null && (sweep.cursor().isEmpty() || last.compareTo(sweep.cursor()) > 0)) {
+                save(e.getKey(), sweep.at(last));
+            }
         }
-        return budget - batch.size();
     }
 
-    private void reconcile(String partner, PartnerAgreement agreement, boolean replay, Indicator stored,
-                           DeliveredSet holders, Instant now, long timestamp) {
-        boolean held = holders.contains(partner);
-        // As the live path would see it now: families re-resolved (an alias may have moved), enriched.
-        Indicator current = enrichment.enrich(Indicator.newBuilder(stored)
+    /** The stored state as the live path would see it now: families re-resolved (an alias may have moved), enriched. */
+    private Indicator asRoutedNow(Indicator stored) {
+        return enrichment.enrich(Indicator.newBuilder(stored)
             .setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()))
             .setAction(LifecycleAction.NEW).build());
+    }
+
+    private void reconcile(String partner, PartnerAgreement agreement, boolean replay, Indicator current,
+                           DeliveredSet holders, Instant now, long timestamp) {
+        boolean held = holders.contains(partner);
         if (enrichment.benignList(current.getType(), current.getValue()).isPresent()) {
             if (held) {
                 retract(partner, agreement, current, holders, now, timestamp);
@@ -291,30 +333,36 @@ public final class AgreementReconciler {
      * A partner's sweep: the fingerprint it reconciles to, the last replay token acted on, whether it
      * re-sends held indicators (a replay), the last indicator id done, and whether it is still running.
      */
-    record Sweep(String fingerprint, String replayToken, boolean replay, String cursor, boolean running) {
+    record Sweep(String fingerprint, String replayToken, boolean replay, long startedAt, String cursor, boolean running) {
 
         Sweep at(String indicatorId) {
-            return new Sweep(fingerprint, replayToken, replay, indicatorId, true);
+            return new Sweep(fingerprint, replayToken, replay, startedAt, indicatorId, true);
         }
 
         Sweep done() {
-            return new Sweep(fingerprint, replayToken, false, "", false);
+            return new Sweep(fingerprint, replayToken, false, startedAt, "", false);
         }
 
-        /** {@code fingerprint \t replayToken \t R|N|D \t cursor}; the cursor is last because an id may hold anything. */
+        /** {@code fingerprint \t replayToken \t R|N|D \t startedAt \t cursor}; the cursor is last because an id may hold anything. */
         String format() {
             return fingerprint + '\t' + (replayToken == null ? "" : replayToken) + '\t'
-                + (!running ? "D" : replay ? "R" : "N") + '\t' + cursor;
+                + (!running ? "D" : replay ? "R" : "N") + '\t' + startedAt + '\t' + cursor;
         }
 
         static Sweep parse(String stored) {
-            String[] parts = stored.split("\t", 4);
-            if (parts.length < 4) {
-                // Unreadable: start over, which is always safe.
-                return new Sweep("", null, false, "", true);
+            String[] parts = stored.split("\t", 5);
+            long startedAt;
+            try {
+                startedAt = parts.length == 5 ? Long.parseLong(parts[3]) : 0;
+            } catch (NumberFormatException e) {
+                startedAt = 0;
+            }
+            if (parts.length < 5 || startedAt == 0) {
+                // Unreadable: start over (with nothing skipped), which is always safe.
+                return new Sweep("", null, false, Long.MAX_VALUE, "", true);
             }
             String mode = parts[2];
-            return new Sweep(parts[0], parts[1].isEmpty() ? null : parts[1], "R".equals(mode), parts[3], !"D".equals(mode));
+            return new Sweep(parts[0], parts[1].isEmpty() ? null : parts[1], "R".equals(mode), startedAt, parts[4], !"D".equals(mode));
         }
     }
 }
