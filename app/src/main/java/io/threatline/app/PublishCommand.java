@@ -195,19 +195,8 @@ public final class PublishCommand implements Callable<Integer> {
     static final class TlpConverter implements CommandLine.ITypeConverter<Tlp> {
         @Override
         public Tlp convert(String value) {
-            String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace("TLP:", "").replace('+', '_');
-            if ("WHITE".equals(v)) {
-                return Tlp.CLEAR;
-            }
-            try {
-                Tlp tlp = Tlp.valueOf(v);
-                if (tlp != Tlp.UNKNOWN) {
-                    return tlp;
-                }
-            } catch (IllegalArgumentException e) {
-                // fall through to the message naming the accepted values
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a TLP; accepted: CLEAR, GREEN, AMBER, AMBER_STRICT, RED");
+            return io.threatline.schemas.tlp.Tlp2.parseData(value).orElseThrow(() ->
+                new CommandLine.TypeConversionException("'" + value + "' is not a TLP; accepted: CLEAR, GREEN, AMBER, AMBER_STRICT, RED"));
         }
     }
 }

@@ -37,7 +37,7 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
-import io.threatline.streams.agreements.AgreementFiles;
+import io.threatline.agreements.files.AgreementFiles;
 import io.threatline.app.ops.OpsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -19,8 +19,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
-import io.threatline.streams.agreements.AgreementPolicy;
-import io.threatline.streams.agreements.Decision;
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
 
 /**
  * Agreement matching as the hub's agreement step does it for each indicator change: every

@@ -26,8 +26,8 @@ import io.threatline.contract.Tlp;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.IndicatorIdentity;
-import io.threatline.streams.agreements.AgreementPolicy;
-import io.threatline.streams.agreements.Decision;
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
 
 /** The per-record hot paths besides the serde: canonicalising indicators and deciding an agreement. */
 @State(Scope.Thread)

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
-import io.threatline.streams.agreements.AgreementPolicy;
-import io.threatline.streams.agreements.Decision;
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
 
 class BenchAgreementsTest {
 

@@ -17,7 +17,7 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
-import io.threatline.schemas.tlp.TlpOrder;
+import io.threatline.schemas.tlp.Tlp2;
 
 /**
  * Maps one batch of indicators to one MISP event in the feed layout that PyMISP's
@@ -203,7 +203,7 @@ final class MispEventMapper {
     private static Tlp mostRestrictiveTlp(DeliveryBatch batch) {
         Tlp most = Tlp.CLEAR;
         for (DeliveryRecord record : batch.records()) {
-            most = TlpOrder.mostRestrictive(most, record.indicator().getTlp());
+            most = Tlp2.mostRestrictive(most, record.indicator().getTlp());
         }
         return most;
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.threatline.contract.Tlp;
+import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.tlp.StixTlpIds;
 
 /**
@@ -23,15 +24,21 @@ public final class TlpMarkings {
     public static final String TLP2_EXTENSION = StixTlpIds.TLP2_EXTENSION;
     private static final String CREATED = "2022-10-01T00:00:00.000Z";
 
+    /** A level's id, name ({@link Tlp2#label}) and the TLP 2.0 extension's value (the label's level in lower case). */
+    private static Level level(Tlp tlp) {
+        String label = Tlp2.label(tlp);
+        return new Level(StixTlpIds.TLP2.get(tlp), label, label.substring(4).toLowerCase(java.util.Locale.ROOT));
+    }
+
     private record Level(String id, String name, String extensionValue) {
     }
 
     private static final Map<Tlp, Level> LEVELS = new EnumMap<>(Map.of(
-        Tlp.CLEAR, new Level(StixTlpIds.TLP2.get(Tlp.CLEAR), "TLP:CLEAR", "clear"),
-        Tlp.GREEN, new Level(StixTlpIds.TLP2.get(Tlp.GREEN), "TLP:GREEN", "green"),
-        Tlp.AMBER, new Level(StixTlpIds.TLP2.get(Tlp.AMBER), "TLP:AMBER", "amber"),
-        Tlp.AMBER_STRICT, new Level(StixTlpIds.TLP2.get(Tlp.AMBER_STRICT), "TLP:AMBER+STRICT", "amber+strict"),
-        Tlp.RED, new Level(StixTlpIds.TLP2.get(Tlp.RED), "TLP:RED", "red")));
+        Tlp.CLEAR, level(Tlp.CLEAR),
+        Tlp.GREEN, level(Tlp.GREEN),
+        Tlp.AMBER, level(Tlp.AMBER),
+        Tlp.AMBER_STRICT, level(Tlp.AMBER_STRICT),
+        Tlp.RED, level(Tlp.RED)));
 
     private TlpMarkings() {
     }

@@ -3,6 +3,7 @@ package io.threatline.producer.adapters;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.Tlp;
+import io.threatline.schemas.tlp.Tlp2;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -27,31 +28,7 @@ final class FieldValues {
      * {@code tlp:} prefix.
      */
     static Optional<Tlp> tlp(String raw) {
-        if (raw == null) {
-            return Optional.empty();
-        }
-        String s = raw.strip().toLowerCase(Locale.ROOT);
-        if (s.startsWith("tlp:")) {
-            s = s.substring(4).strip();
-        }
-        switch (s) {
-            case "clear":
-            case "white":
-                return Optional.of(Tlp.CLEAR);
-            case "green":
-                return Optional.of(Tlp.GREEN);
-            case "amber":
-                return Optional.of(Tlp.AMBER);
-            case "amber+strict":
-            case "amber_strict":
-            case "amber-strict":
-            case "amber strict":
-                return Optional.of(Tlp.AMBER_STRICT);
-            case "red":
-                return Optional.of(Tlp.RED);
-            default:
-                return Optional.empty();
-        }
+        return Tlp2.parseData(raw);
     }
 
     /** The more restrictive of two markings; null counts as "no marking yet". */

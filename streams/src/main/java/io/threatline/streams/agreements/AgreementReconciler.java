@@ -1,5 +1,8 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

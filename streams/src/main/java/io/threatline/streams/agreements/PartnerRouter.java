@@ -1,5 +1,8 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
-import io.threatline.schemas.tlp.TlpOrder;
+import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ContractLimits;
 
@@ -76,7 +76,7 @@ public final class IndicatorMerger {
         List<String> vendors = bounded(state.getVendors(), event.getVendor());
         boolean newVendor = vendors.size() > state.getVendors().size();
         int confidence = Math.max(state.getConfidence(), event.getConfidence());
-        var tlp = TlpOrder.mostRestrictive(state.getTlp(), event.getTlp());
+        var tlp = Tlp2.mostRestrictive(state.getTlp(), event.getTlp());
         List<String> allFamilies = union(state.getMalwareFamilies(), families, ContractLimits.MAX_FAMILIES);
         List<String> campaigns = union(state.getCampaigns(),
             event.getCampaign() == null ? List.of() : List.of(event.getCampaign()), ContractLimits.MAX_CAMPAIGNS);

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import io.threatline.streams.agreements.StatisticInput;
+import io.threatline.agreements.StatisticInput;
 
 /**
  * Adds the trend to each final window count: remembers, per {@code WINDOW|DIMENSION|value}, the

@@ -10,11 +10,11 @@ import io.threatline.contract.AgreementScope;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.TrendStatistic;
-import io.threatline.streams.agreements.AgreementPolicy;
+import io.threatline.agreements.AgreementPolicy;
 import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.PartnerRouter;
-import io.threatline.streams.agreements.StatisticDecision;
-import io.threatline.streams.agreements.StatisticInput;
+import io.threatline.agreements.StatisticDecision;
+import io.threatline.agreements.StatisticInput;
 
 /**
  * Offers each final window count to every partner's current agreement (global store

@@ -27,7 +27,7 @@ import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.agreements.AgreementsSnapshot;
-import io.threatline.streams.agreements.StatisticInput;
+import io.threatline.agreements.StatisticInput;
 import io.threatline.streams.topology.HubSerdes;
 
 /**

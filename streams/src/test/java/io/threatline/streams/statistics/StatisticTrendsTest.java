@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
-import io.threatline.streams.agreements.StatisticInput;
+import io.threatline.agreements.StatisticInput;
 
 class StatisticTrendsTest {
 

@@ -1,4 +1,6 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements;
+
+import io.threatline.schemas.tlp.Tlp2;
 
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;

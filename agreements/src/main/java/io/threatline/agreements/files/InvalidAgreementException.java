@@ -1,4 +1,4 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements.files;
 
 import java.util.Objects;
 

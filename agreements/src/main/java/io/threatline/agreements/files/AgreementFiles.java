@@ -1,4 +1,7 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements.files;
+
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.schemas.tlp.Tlp2;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

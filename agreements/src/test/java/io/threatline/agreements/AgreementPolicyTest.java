@@ -1,11 +1,13 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements;
 
-import static io.threatline.streams.agreements.Fixtures.FROM;
-import static io.threatline.streams.agreements.Fixtures.NOW;
-import static io.threatline.streams.agreements.Fixtures.UNTIL;
-import static io.threatline.streams.agreements.Fixtures.agreement;
-import static io.threatline.streams.agreements.Fixtures.indicator;
-import static io.threatline.streams.agreements.Fixtures.scope;
+import io.threatline.agreements.files.AgreementFiles;
+
+import static io.threatline.agreements.Fixtures.FROM;
+import static io.threatline.agreements.Fixtures.NOW;
+import static io.threatline.agreements.Fixtures.UNTIL;
+import static io.threatline.agreements.Fixtures.agreement;
+import static io.threatline.agreements.Fixtures.indicator;
+import static io.threatline.agreements.Fixtures.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.threatline.contract.DataKind;

@@ -1,4 +1,4 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements;
 
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;

@@ -1,12 +1,15 @@
-package io.threatline.streams.agreements;
+package io.threatline.schemas.tlp;
 
 import io.threatline.contract.Tlp;
-import io.threatline.schemas.tlp.TlpOrder;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Traffic Light Protocol 2.0 (FIRST) as an order of restriction:
+ * The one home of the Traffic Light Protocol 2.0 (FIRST) in Threatline: its order of restriction,
+ * how people write a marking (parse) and how it is shown (label). Every module uses it: the hub
+ * (merging markings, agreement ceilings), the agreement files, delivery and the publisher.
+ *
+ * <p>The order of restriction:
  * {@code CLEAR < GREEN < AMBER < AMBER_STRICT < RED}.
  *
  * <p>Everything here fails closed: a {@code null} or {@link Tlp#UNKNOWN} marking is never "at or
@@ -21,8 +24,17 @@ public final class Tlp2 {
      * Rank of a known marking, 0 for CLEAR up to 4 for RED; -1 for {@code null} or UNKNOWN.
      */
     public static int rank(Tlp tlp) {
-        int rank = TlpOrder.rank(tlp);
-        return rank > 4 ? -1 : rank;
+        if (tlp == null) {
+            return -1;
+        }
+        return switch (tlp) {
+            case CLEAR -> 0;
+            case GREEN -> 1;
+            case AMBER -> 2;
+            case AMBER_STRICT -> 3;
+            case RED -> 4;
+            case UNKNOWN -> -1;
+        };
     }
 
     /** Whether {@code tlp} is one of the five TLP 2.0 markings (not {@code null}, not UNKNOWN). */
@@ -35,7 +47,7 @@ public final class Tlp2 {
      * False whenever either is {@code null} or UNKNOWN.
      */
     public static boolean atOrBelow(Tlp marking, Tlp ceiling) {
-        return TlpOrder.atOrBelow(marking, ceiling);
+        return isKnown(marking) && isKnown(ceiling) && rank(marking) <= rank(ceiling);
     }
 
     /**
@@ -44,7 +56,10 @@ public final class Tlp2 {
      * is UNKNOWN in that case, never {@code null}.
      */
     public static Tlp mostRestrictive(Tlp a, Tlp b) {
-        return TlpOrder.mostRestrictive(a, b);
+        if (!isKnown(a) || !isKnown(b)) {
+            return Tlp.UNKNOWN;
+        }
+        return rank(a) >= rank(b) ? a : b;
     }
 
     /**
@@ -70,6 +85,21 @@ public final class Tlp2 {
             case "RED" -> Optional.of(Tlp.RED);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Reads a marking as data from sensors and other tools writes it: like {@link #parse}, and TLP
+     * 1.0's {@code WHITE} read as {@code CLEAR} (the same level). Agreements use {@link #parse}, which
+     * refuses WHITE, so that a ceiling is always written in TLP 2.0.
+     */
+    public static Optional<Tlp> parseData(String text) {
+        if (text != null) {
+            String t = text.strip().toUpperCase(Locale.ROOT);
+            if (t.equals("WHITE") || t.equals("TLP:WHITE")) {
+                return Optional.of(Tlp.CLEAR);
+            }
+        }
+        return parse(text);
     }
 
     /** The TLP 2.0 label of a marking: {@code TLP:CLEAR} ... {@code TLP:AMBER+STRICT}, {@code TLP:RED}; {@code TLP:UNKNOWN} otherwise. */

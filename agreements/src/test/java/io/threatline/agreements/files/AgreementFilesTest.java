@@ -1,4 +1,6 @@
-package io.threatline.streams.agreements;
+package io.threatline.agreements.files;
+
+import io.threatline.agreements.AgreementPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

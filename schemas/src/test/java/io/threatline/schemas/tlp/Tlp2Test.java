@@ -1,4 +1,4 @@
-package io.threatline.streams.agreements;
+package io.threatline.schemas.tlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
