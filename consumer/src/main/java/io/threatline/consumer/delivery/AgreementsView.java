@@ -135,7 +135,7 @@ public final class AgreementsView implements AutoCloseable {
                     changed = true;
                 }
                 if (changed && caughtUp.getCount() == 0) {
-                    onChange.run();
+                    notifyChange();
                 }
                 if (!held.isEmpty()) {
                     // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
@@ -149,6 +149,20 @@ public final class AgreementsView implements AutoCloseable {
             LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Tells the listener; whatever it throws is logged and following goes on, so that a later change
+     * (an agreement ended, say) is still heard.
+     */
+    private void notifyChange() {
+        try {
+            onChange.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOGGER.error("Applying an agreements change failed; following the agreements goes on", e);
         }
     }
 
