@@ -188,7 +188,7 @@ public final class ThreatlineTopics {
      * {@code hub}, {@code deliver}, {@code delivery}, {@code operator}, {@code threatline},
      * {@code vendor}, {@code sensor}, {@code simulator}, {@code init}, {@code taxii} and
      * {@code registry} name Threatline's own services and roles (vendors' sensors are {@code User:vendor.<id>},
-     * which no partner id can spell). Listed in docs/agreements.md.
+     * which no partner id can spell). Listed in examples/agreements/README.md.
      */
     public static final java.util.Set<String> RESERVED_PARTNER_IDS = java.util.Set.of(
         "admin", "anonymous", "hub", "deliver", "delivery", "operator", "threatline", "vendor", "sensor", "simulator",
