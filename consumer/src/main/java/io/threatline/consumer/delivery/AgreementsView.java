@@ -112,35 +112,43 @@ public final class AgreementsView implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long resumeAt = 0;
             while (running) {
-                if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
-                    consumer.resume(consumer.paused());
-                }
-                boolean changed = false;
-                Set<TopicPartition> held = new HashSet<>();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                        Applied applied = apply(record);
-                        changed |= applied.changed;
-                        if (applied.held) {
-                            consumer.seek(partition, record.offset());
-                            held.add(partition);
-                            break;
+                try {
+                    if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
+                        consumer.resume(consumer.paused());
+                    }
+                    boolean changed = false;
+                    Set<TopicPartition> held = new HashSet<>();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    for (TopicPartition partition : records.partitions()) {
+                        for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                            Applied applied = apply(record);
+                            changed |= applied.changed;
+                            if (applied.held) {
+                                consumer.seek(partition, record.offset());
+                                held.add(partition);
+                                break;
+                            }
                         }
                     }
-                }
-                if (caughtUp.getCount() > 0
-                    && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
-                    caughtUp.countDown();
-                    changed = true;
-                }
-                if (changed && caughtUp.getCount() == 0) {
-                    notifyChange();
-                }
-                if (!held.isEmpty()) {
-                    // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
-                    consumer.pause(held);
-                    resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
+                    if (caughtUp.getCount() > 0
+                        && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
+                        caughtUp.countDown();
+                        changed = true;
+                    }
+                    if (changed && caughtUp.getCount() == 0) {
+                        notifyChange();
+                    }
+                    if (!held.isEmpty()) {
+                        // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
+                        consumer.pause(held);
+                        resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
+                    }
+                } catch (WakeupException stopping) {
+                    throw stopping;
+                } catch (RuntimeException e) {
+                    // The follower never stops on its own: an agreement ended later must still be heard.
+                    LOGGER.error("Following agreements on {} failed, trying again in {}: {}", topic, REGISTRY_RETRY, e.toString(), e);
+                    pauseBeforeRetry();
                 }
             }
         } catch (WakeupException stopping) {
@@ -149,6 +157,15 @@ public final class AgreementsView implements AutoCloseable {
             LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pauseBeforeRetry() {
+        try {
+            Thread.sleep(REGISTRY_RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
