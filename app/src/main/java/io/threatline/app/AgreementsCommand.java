@@ -6,7 +6,6 @@ import io.threatline.schemas.topics.PartnerAcls;
 import java.util.ArrayList;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,6 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.streams.agreements.AgreementFiles;
 import io.threatline.streams.agreements.InvalidAgreementException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,14 +46,6 @@ public final class AgreementsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    static List<PartnerAgreement> load(List<Path> paths) {
-        List<PartnerAgreement> agreements = new ArrayList<>();
-        for (Path path : paths) {
-            agreements.addAll(Files.isDirectory(path) ? AgreementFiles.loadAll(path) : List.of(AgreementFiles.load(path)));
-        }
-        return agreements;
     }
 
     /** Validates agreement files without applying them. */
