@@ -6,7 +6,6 @@ import io.threatline.schemas.topics.PartnerAcls;
 import java.util.ArrayList;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,6 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.agreements.files.AgreementFiles;
 import io.threatline.agreements.files.InvalidAgreementException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,14 +49,6 @@ public final class AgreementsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static List<PartnerAgreement> load(List<Path> paths) {
-        List<PartnerAgreement> agreements = new ArrayList<>();
-        for (Path path : paths) {
-            agreements.addAll(Files.isDirectory(path) ? AgreementFiles.loadAll(path) : List.of(AgreementFiles.load(path)));
-        }
-        return agreements;
-    }
-
     /** Validates agreement files without applying them. */
     @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Checks agreement files (YAML or JSON; a directory means every file in it).",
@@ -70,10 +60,13 @@ public final class AgreementsCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
         List<Path> paths;
 
+        @CommandLine.Mixin
+        ChannelCheckOptions channelChecks;
+
         @Override
         public Integer call() {
             try {
-                for (PartnerAgreement a : load(paths)) {
+                for (PartnerAgreement a : channelChecks.checks().load(paths)) {
                     spec.commandLine().getOut().printf("ok: %s (%s) agreement %s version %d%n", a.getPartnerId(),
                         a.getPartnerName(), a.getAgreementId(), a.getVersion());
                 }
@@ -91,7 +84,9 @@ public final class AgreementsCommand implements Runnable {
             "is invalid), each partner's topics are created, then the agreements are written to the compacted",
             "agreements topic. The running hub applies a changed agreement to the very next record.",
             "With --acls (on a cluster with an authorizer) each partner whose kafka channel names a principal",
-            "(principal: User:interpol) may then read its own topics and consumer groups (partner.<id>.*) and nothing else.",
+            "(principal: User:interpol, the only principal a partner may have) may then read its feed topics (indicators,",
+            "their JSON mirror, statistics; not its dead-letter topic) and its consumer groups (partner.<id>.*), nothing else.",
+            "Every channel is checked as delivery checks it (on this host unless --delivery-elsewhere).",
             "Exit codes: 0 applied; 1 an agreement is invalid or Kafka refused; 2 usage error."})
     static final class Apply implements Callable<Integer> {
         @CommandLine.Spec
@@ -122,11 +117,14 @@ public final class AgreementsCommand implements Runnable {
             description = "Also grant each partner's Kafka principal (its kafka channel's principal setting) read access to its own topics and groups only.")
         boolean acls;
 
+        @CommandLine.Mixin
+        ChannelCheckOptions channelChecks;
+
         @Override
         public Integer call() throws Exception {
             List<PartnerAgreement> agreements;
             try {
-                agreements = load(paths);
+                agreements = channelChecks.checks().load(paths);
             } catch (InvalidAgreementException e) {
                 spec.commandLine().getErr().println("invalid agreement, nothing applied: " + e.getMessage());
                 return 1;
@@ -144,7 +142,9 @@ public final class AgreementsCommand implements Runnable {
 
     /** Ends a partner's agreement at once: a tombstone in the agreements topic. */
     @Command(name = "end", mixinStandardHelpOptions = true,
-        description = "Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.")
+        description = {"Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.",
+            "Then removes the partner's Kafka ACLs and its Kafka (SCRAM) user User:<partner id>; a cluster without an",
+            "authorizer or without that user has none to remove, and the output says so."})
     static final class End implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -162,7 +162,7 @@ public final class AgreementsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try {
-                ThreatlineTopics.checkPartnerId(partnerId);
+                ThreatlineTopics.checkAgreementPartnerId(partnerId);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -172,6 +172,7 @@ public final class AgreementsCommand implements Runnable {
                 producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null)).get(30, TimeUnit.SECONDS);
             }
             spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
+            PartnerAccessRemoval.remove(connection.kafkaProperties(), topics, partnerId, spec.commandLine().getOut());
             return 0;
         }
     }
@@ -225,6 +226,8 @@ public final class AgreementsCommand implements Runnable {
                 if (principal.isEmpty()) {
                     continue;
                 }
+                // Checked again here (apply checked the files): only User:<partner id>, never a wildcard or another user.
+                PartnerAcls.checkPrincipal(a.getPartnerId(), principal.get());
                 try {
                     admin.createAcls(partnerAcls.partnerReader(a.getPartnerId(), principal.get().strip())).all().get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -234,8 +237,8 @@ public final class AgreementsCommand implements Runnable {
                     }
                     throw e;
                 }
-                out.printf("acls: %s may read %s* and use groups %s* only%n", principal.get().strip(),
-                    partnerAcls.partnerTopicPrefix(a.getPartnerId()), PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
+                out.printf("acls: %s may read %s and use groups %s* only%n", principal.get().strip(),
+                    String.join(", ", partnerAcls.partnerReadableTopics(a.getPartnerId())), PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
             }
         }
         out.flush();

@@ -83,12 +83,12 @@ class AgreementsAclsIT {
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
-        int exit = cli.execute("agreements", "apply", "../examples/agreements", "--acls", "--command-config", config.toString(),
+        int exit = cli.execute("agreements", "apply", "../examples/agreements", "--delivery-elsewhere", "--acls", "--command-config", config.toString(),
             "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
 
         // Then INTERPOL (User:interpol in its agreement) reads its own topic in its own group, and nobody else's
         assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains("acls: User:interpol may read ti.partner.interpol.*", "acls: User:europol-ec3 may read ti.partner.europol-ec3.*");
+        assertThat(out.toString()).contains("acls: User:interpol may read ti.partner.interpol.indicators.v1, ti.partner.interpol.indicators.json.v1, ti.partner.interpol.statistics.v1 and use groups partner.interpol.* only", "acls: User:europol-ec3 may read ti.partner.europol-ec3.indicators.v1");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topics.partnerIndicators("interpol"), "k", "for-interpol")).get();
         }

@@ -56,7 +56,7 @@ class ScenarioPartnersIT {
             "--schema-registry-url", SharedPlatform.registryUrl().toString()};
 
         // Given the scenario's agreements and the alias Caphaw -> Shylock
-        assertThat(run("agreements", "apply", "../examples/agreements", "--topic-prefix", prefix, "--partitions", "3", connection[0],
+        assertThat(run("agreements", "apply", "../examples/agreements", "--delivery-elsewhere", "--topic-prefix", prefix, "--partitions", "3", connection[0],
             connection[1], connection[2], connection[3])).isZero();
         Path galaxy = Files.writeString(work.resolve("galaxy.json"), "{\"name\": \"Malpedia\", \"type\": \"malpedia\", \"values\": ["
             + "{\"value\": \"Shylock\", \"uuid\": \"0b3b0a00-0000-4000-8000-000000000001\", \"meta\": {\"synonyms\": [\"Caphaw\"]}}]}");

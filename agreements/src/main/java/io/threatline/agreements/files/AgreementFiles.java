@@ -440,6 +440,11 @@ public final class AgreementFiles {
                 throw error(INVALID_PARTNER_ID, partnerId, "'" + id + "' must be 1-63 lower-case letters, digits"
                         + " or '-', starting with a letter or digit (it is used in topic names)");
             }
+            if (ThreatlineTopics.RESERVED_PARTNER_IDS.contains(id)) {
+                // The partner id is also its Kafka user: "admin" would take over the super user.
+                throw error(INVALID_PARTNER_ID, partnerId, "'" + id + "' is reserved: Threatline uses it for itself (reserved: "
+                        + ThreatlineTopics.RESERVED_PARTNER_IDS.stream().sorted().toList() + ")");
+            }
             b.setPartnerId(id);
             b.setPartnerName(text(root.child("partner_name"), true));
             b.setAgreementId(text(root.child("agreement_id"), true));

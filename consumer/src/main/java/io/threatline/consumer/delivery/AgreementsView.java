@@ -97,11 +97,6 @@ public final class AgreementsView implements AutoCloseable {
         return Map.copyOf(agreements);
     }
 
-    /** Whether the agreement is in force at {@code now}: started, not ended. Anything else fails closed. */
-    public static boolean inForce(PartnerAgreement agreement, Instant now) {
-        return !now.isBefore(agreement.getValidFrom())
-            && (agreement.getValidUntil() == null || now.isBefore(agreement.getValidUntil()));
-    }
 
     private void follow() {
         try {
@@ -112,35 +107,43 @@ public final class AgreementsView implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long resumeAt = 0;
             while (running) {
-                if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
-                    consumer.resume(consumer.paused());
-                }
-                boolean changed = false;
-                Set<TopicPartition> held = new HashSet<>();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                        Applied applied = apply(record);
-                        changed |= applied.changed;
-                        if (applied.held) {
-                            consumer.seek(partition, record.offset());
-                            held.add(partition);
-                            break;
+                try {
+                    if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
+                        consumer.resume(consumer.paused());
+                    }
+                    boolean changed = false;
+                    Set<TopicPartition> held = new HashSet<>();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    for (TopicPartition partition : records.partitions()) {
+                        for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                            Applied applied = apply(record);
+                            changed |= applied.changed;
+                            if (applied.held) {
+                                consumer.seek(partition, record.offset());
+                                held.add(partition);
+                                break;
+                            }
                         }
                     }
-                }
-                if (caughtUp.getCount() > 0
-                    && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
-                    caughtUp.countDown();
-                    changed = true;
-                }
-                if (changed && caughtUp.getCount() == 0) {
-                    onChange.run();
-                }
-                if (!held.isEmpty()) {
-                    // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
-                    consumer.pause(held);
-                    resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
+                    if (caughtUp.getCount() > 0
+                        && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
+                        caughtUp.countDown();
+                        changed = true;
+                    }
+                    if (changed && caughtUp.getCount() == 0) {
+                        notifyChange();
+                    }
+                    if (!held.isEmpty()) {
+                        // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
+                        consumer.pause(held);
+                        resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
+                    }
+                } catch (WakeupException stopping) {
+                    throw stopping;
+                } catch (RuntimeException e) {
+                    // The follower never stops on its own: an agreement ended later must still be heard.
+                    LOGGER.error("Following agreements on {} failed, trying again in {}: {}", topic, REGISTRY_RETRY, e.toString(), e);
+                    pauseBeforeRetry();
                 }
             }
         } catch (WakeupException stopping) {
@@ -149,6 +152,29 @@ public final class AgreementsView implements AutoCloseable {
             LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pauseBeforeRetry() {
+        try {
+            Thread.sleep(REGISTRY_RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Tells the listener; whatever it throws is logged and following goes on, so that a later change
+     * (an agreement ended, say) is still heard.
+     */
+    private void notifyChange() {
+        try {
+            onChange.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOGGER.error("Applying an agreements change failed; following the agreements goes on", e);
         }
     }
 

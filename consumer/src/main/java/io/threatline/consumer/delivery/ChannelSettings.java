@@ -12,20 +12,46 @@ import io.threatline.contract.DeliveryChannel;
 /**
  * Typed reading of one channel's settings from a partner's agreement, with errors that name
  * partner, channel and setting. Secret settings must be references ({@code secret:<name>}) and are
- * resolved through {@link Secrets}; a literal secret is refused.
+ * resolved through {@link Secrets}; a literal secret is refused. A duration must be positive and
+ * at most {@link #MAX_DURATION}, so that no channel computes with one that overflows.
+ *
+ * <p>Settings are read {@linkplain #onThisHost on this host} (secrets resolved, files the channel
+ * reads are read) when delivery builds a channel, and by {@code threatline agreements check} on the
+ * delivery host; {@link #elsewhere} reads them for a check on another machine, where the files and
+ * secrets they name are not: their references and paths are checked, the rest exactly as delivery does.
  */
 public final class ChannelSettings {
+
+    /** The longest duration any channel setting may have (a rotation window, a timeout). */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
 
     private final String partnerId;
     private final DeliveryChannel channel;
     private final Map<String, String> values;
     private final Secrets secrets;
+    private final boolean onThisHost;
 
+    /** Settings of a channel built on this host: secrets are resolved, files read. */
     public ChannelSettings(String partnerId, DeliveryChannel channel, Map<String, String> values, Secrets secrets) {
+        this(partnerId, channel, values, secrets, true);
+    }
+
+    private ChannelSettings(String partnerId, DeliveryChannel channel, Map<String, String> values, Secrets secrets, boolean onThisHost) {
         this.partnerId = partnerId;
         this.channel = channel;
         this.values = Map.copyOf(values);
         this.secrets = secrets;
+        this.onThisHost = onThisHost;
+    }
+
+    /** Settings to check on a host other than delivery's: secret references and file paths are checked for form only. */
+    public static ChannelSettings elsewhere(String partnerId, DeliveryChannel channel, Map<String, String> values) {
+        return new ChannelSettings(partnerId, channel, values, new Secrets(java.util.Optional.empty(), Map.of()), false);
+    }
+
+    /** Whether the files and secrets these settings name are read here (delivery, or a check on its host). */
+    public boolean onThisHost() {
+        return onThisHost;
     }
 
     public String partnerId() {
@@ -75,8 +101,12 @@ public final class ChannelSettings {
             if (value.isNegative() || value.isZero()) {
                 throw error(name, "must be a positive ISO-8601 duration such as PT1H");
             }
+            if (value.compareTo(MAX_DURATION) > 0) {
+                throw error(name, "is '" + raw.get() + "', longer than the most a channel accepts, " + MAX_DURATION.toDays() + " days (P"
+                    + MAX_DURATION.toDays() + "D)");
+            }
             return value;
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw error(name, "is '" + raw.get() + "', not an ISO-8601 duration such as PT1H or P1D");
         }
     }
@@ -90,7 +120,10 @@ public final class ChannelSettings {
         return value;
     }
 
-    /** A secret setting: it must be a {@code secret:<name>} reference, which is resolved here. */
+    /**
+     * A secret setting: it must be a {@code secret:<name>} reference, which is resolved here; when
+     * checked {@linkplain #elsewhere elsewhere}, only the reference is checked and the value is empty.
+     */
     public Optional<String> secret(String name) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
@@ -100,8 +133,50 @@ public final class ChannelSettings {
             throw error(name, "holds a literal value; secrets are referenced as secret:<name>, never written into an agreement");
         }
         try {
+            if (!onThisHost) {
+                Secrets.checkReference(raw.get());
+                return Optional.of("");
+            }
             return Optional.of(secrets.resolve(raw.get()));
         } catch (IllegalArgumentException e) {
+            throw error(name, e.getMessage());
+        }
+    }
+
+    /**
+     * A required secret of at least {@code minLength} characters (the length is known only on this host).
+     */
+    public String requiredSecret(String name, int minLength, String tooShort) {
+        String value = secret(name).orElseThrow(() -> error(name, "is required (a secret:<name> reference)"));
+        if (onThisHost && value.length() < minLength) {
+            throw error(name, tooShort);
+        }
+        return value;
+    }
+
+    /**
+     * A file the channel reads, named by setting {@code name}, loaded with {@code loader} on this
+     * host (an {@link IllegalArgumentException} or {@link java.io.UncheckedIOException} from it is
+     * refused naming the setting); elsewhere only the path is checked and the result is empty.
+     */
+    public <T> Optional<T> readFile(String name, java.util.function.Function<java.nio.file.Path, T> loader) {
+        String raw = required(name);
+        java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw error(name, "is '" + raw + "', not a valid path: " + e.getReason());
+        }
+        if (!onThisHost) {
+            return Optional.empty();
+        }
+        if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+            throw error(name, "is '" + raw + "', which is not a readable file ("
+                + (java.nio.file.Files.exists(path) ? "not a regular file, or not readable by this user" : "no such file") + ")");
+        }
+        try {
+            return Optional.of(loader.apply(path));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw error(name, e.getMessage());
         }
     }

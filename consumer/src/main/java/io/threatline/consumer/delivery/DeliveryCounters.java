@@ -15,6 +15,8 @@ public final class DeliveryCounters {
         public final LongAdder batches = new LongAdder();
         public final LongAdder retries = new LongAdder();
         public final LongAdder deadLettered = new LongAdder();
+        /** Times the channel was refused when built or rebuilt (bad settings, or whatever else its build threw). */
+        public final LongAdder refusals = new LongAdder();
         /** Epoch millis since which the channel has been failing, 0 while it works. */
         public final AtomicLong failingSince = new AtomicLong();
         /** Records read but not yet delivered, as of the last poll (consumer lag). */

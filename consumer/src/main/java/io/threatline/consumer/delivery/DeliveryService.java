@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.threatline.agreements.AgreementPolicy;
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
 import io.threatline.contract.ChannelSettings;
@@ -93,7 +94,7 @@ public final class DeliveryService implements AutoCloseable {
             return t;
         });
         long every = config.recheckInterval().toMillis();
-        recheck.scheduleAtFixedRate(this::reconcile, every, every, TimeUnit.MILLISECONDS);
+        recheck.scheduleAtFixedRate(this::recheck, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The workers now running, as {@code partner/CHANNEL[#n]}. */
@@ -133,7 +134,7 @@ public final class DeliveryService implements AutoCloseable {
         Map<String, ChannelSettings> wanted = new LinkedHashMap<>();
         all.values().stream()
             .filter(a -> config.partners().isEmpty() || config.partners().contains(a.getPartnerId()))
-            .filter(a -> AgreementsView.inForce(a, now) && !a.getDataKinds().isEmpty())
+            .filter(a -> AgreementPolicy.inForce(a, now) && !a.getDataKinds().isEmpty())
             .forEach(a -> {
                 Map<DeliveryChannel, Integer> seen = new EnumMap<>(DeliveryChannel.class);
                 for (ChannelSettings channel : a.getChannels()) {
@@ -158,11 +159,12 @@ public final class DeliveryService implements AutoCloseable {
                 return;
             }
             sink = factory.create(typed);
-        } catch (IllegalArgumentException e) {
-            // Fail closed for this channel only; the partner's other channels and other partners go on.
-            if (!e.getMessage().equals(refused.put(key, e.getMessage()))) {
-                LOGGER.error("Not delivering {}: {}", key, e.getMessage());
-            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // Fail closed for this channel only, whatever the channel threw (bad settings, or a bug such as an
+            // overflow): the partner's other channels and other partners go on, and so does following agreements.
+            refuse(key, partnerId, channelSettings.getChannel(), e);
             return;
         }
         refused.remove(key);
@@ -175,6 +177,32 @@ public final class DeliveryService implements AutoCloseable {
         thread.start();
         running.put(key, new Running(worker, thread, channelSettings));
         LOGGER.info("Started delivery {} (group {})", key, group);
+    }
+
+    /** Records why a channel is not running; logs and counts it once per distinct reason, not at every recheck. */
+    private void refuse(String key, String partnerId, DeliveryChannel channel, Throwable e) {
+        String reason = e instanceof IllegalArgumentException && e.getMessage() != null
+            ? e.getMessage()
+            : "partner '" + partnerId + "', channel " + channel + " could not be built: " + e;
+        if (!reason.equals(refused.put(key, reason))) {
+            counters.channel(partnerId, channel.name()).refusals.increment();
+            if (e instanceof IllegalArgumentException) {
+                LOGGER.error("Not delivering {} (partner {}, channel {}): {}", key, partnerId, channel, reason);
+            } else {
+                LOGGER.error("Not delivering {} (partner {}, channel {}): {}", key, partnerId, channel, reason, e);
+            }
+        }
+    }
+
+    /** {@link #reconcile} for the periodic recheck: an exception must not cancel the schedule, so it is logged and the next run tries again. */
+    private void recheck() {
+        try {
+            reconcile();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOGGER.error("Rechecking the agreements failed; trying again at the next recheck", e);
+        }
     }
 
     private static void stopWorker(Running r) {

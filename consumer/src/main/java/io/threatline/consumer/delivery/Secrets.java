@@ -61,6 +61,26 @@ public final class Secrets {
      *                                  environment variable not meant for agreements
      */
     public String resolve(String reference) {
+        checkReference(reference);
+        var env = ENV_REFERENCE.matcher(reference);
+        if (env.matches()) {
+            String value = environment.get(env.group(1));
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException("secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
+            }
+            return value;
+        }
+        String name = reference.substring(REFERENCE_PREFIX.length());
+        return resolveName(name);
+    }
+
+    /**
+     * Checks a reference's form and the rule on environment variables, without looking the secret
+     * up: what can be checked where the secret is not (an agreement checked on another machine).
+     *
+     * @throws IllegalArgumentException as {@link #resolve} does for a malformed or refused reference
+     */
+    public static void checkReference(String reference) {
         if (!isReference(reference)) {
             throw new IllegalArgumentException("the value is not a secret reference; write secret:<name> or ${"
                 + ENVIRONMENT_PREFIX + "<NAME>}");
@@ -73,16 +93,15 @@ public final class Secrets {
                     + " environment variables called " + ENVIRONMENT_PREFIX + "<NAME> (for example ${"
                     + suggestion(variable) + "}) or secret:<name>");
             }
-            String value = environment.get(env.group(1));
-            if (value == null || value.isEmpty()) {
-                throw new IllegalArgumentException("secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
-            }
-            return value;
+            return;
         }
         String name = reference.substring(REFERENCE_PREFIX.length());
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("secret name '" + name + "' may contain letters, digits, '.', '_', '-' and '/' between parts");
         }
+    }
+
+    private String resolveName(String name) {
         if (directory.isPresent()) {
             Path file = directory.get().resolve(name);
             if (Files.isRegularFile(file)) {

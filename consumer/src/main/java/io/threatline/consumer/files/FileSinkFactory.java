@@ -29,7 +29,7 @@ import io.threatline.contract.DeliveryChannel;
  *       feed is one folder, so two partners never share one</td></tr>
  *   <tr><td>format</td><td>jsonl</td><td>{@code jsonl}, {@code csv}, {@code stix} or {@code misp}</td></tr>
  *   <tr><td>rotate</td><td>PT1H</td><td>ISO-8601 duration of a jsonl/csv file's window, aligned to
- *       the epoch (PT1H: on the hour)</td></tr>
+ *       the epoch (PT1H: on the hour); at most P366D</td></tr>
  *   <tr><td>max_bytes</td><td>268435456 (256 MiB)</td><td>a jsonl/csv file is completed once it
  *       reaches this size, 4096 to 2147483647</td></tr>
  *   <tr><td>misp_org_name</td><td>Threatline</td><td>{@code Orgc.name} of MISP events</td></tr>
@@ -56,23 +56,27 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         return DeliveryChannel.FILES;
     }
 
+    /** The checked settings of a files channel. */
+    private record Plan(Path directory, String raw, FileFormat format, Duration rotate, int maxBytes, String orgName, String orgUuid) {
+    }
+
+    @Override
+    public void validate(ChannelSettings settings) {
+        plan(settings);
+    }
+
     @Override
     public ChannelSink create(ChannelSettings settings) {
-        Path directory = directory(settings);
-        FileFormat format = FileFormat.valueOf(settings.oneOf("format", "jsonl", FileFormat.settingValues()).toUpperCase(Locale.ROOT));
-        Duration rotate = settings.duration("rotate", Duration.ofHours(1));
-        int maxBytes = settings.integer("max_bytes", DEFAULT_MAX_BYTES, 4096, Integer.MAX_VALUE);
-        String orgName = settings.string("misp_org_name", "Threatline");
-        String orgUuid = settings.optional("misp_org_uuid").map(u -> uuid(settings, u))
-            .orElseGet(() -> UUID.nameUUIDFromBytes(("threatline/org/" + orgName).getBytes(StandardCharsets.UTF_8)).toString());
+        Plan plan = plan(settings);
+        Path directory = prepare(settings, plan);
         try {
-            FormatWriter writer = switch (format) {
-                case JSONL -> new AppendedRecordsWriter(directory, new JsonlFormat(), rotate, maxBytes, clock);
-                case CSV -> new AppendedRecordsWriter(directory, new CsvFormat(), rotate, maxBytes, clock);
+            FormatWriter writer = switch (plan.format()) {
+                case JSONL -> new AppendedRecordsWriter(directory, new JsonlFormat(), plan.rotate(), plan.maxBytes(), clock);
+                case CSV -> new AppendedRecordsWriter(directory, new CsvFormat(), plan.rotate(), plan.maxBytes(), clock);
                 case STIX -> new StixBundleWriter(directory);
-                case MISP -> new MispFeedWriter(directory, new MispEventMapper(orgName, orgUuid), clock);
+                case MISP -> new MispFeedWriter(directory, new MispEventMapper(plan.orgName(), plan.orgUuid()), clock);
             };
-            return new FileSink(settings.partnerId(), directory, format, writer);
+            return new FileSink(settings.partnerId(), directory, plan.format(), writer);
         } catch (IOException e) {
             // A refused channel (not an unchecked error out of the delivery service's reconcile): the
             // service logs it, runs the partner's other channels, and tries again at its next check.
@@ -80,7 +84,8 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         }
     }
 
-    private static Path directory(ChannelSettings settings) {
+    /** Every check that writes nothing: the same for {@link #validate} and {@link #create}. */
+    private static Plan plan(ChannelSettings settings) {
         String raw = settings.required("directory");
         Path directory;
         try {
@@ -88,10 +93,26 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         } catch (InvalidPathException e) {
             throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
         }
-        if (Files.isSymbolicLink(directory)) {
+        if (settings.onThisHost() && Files.isSymbolicLink(directory)) {
             throw settings.error("directory", "is '" + raw + "', a symbolic link; an outbox must be a real directory,"
                 + " so that no write can land elsewhere");
         }
+        if (settings.onThisHost() && Files.exists(directory) && (!Files.isDirectory(directory) || !Files.isWritable(directory))) {
+            throw settings.error("directory", "is '" + raw + "', which is not a writable directory");
+        }
+        FileFormat format = FileFormat.valueOf(settings.oneOf("format", "jsonl", FileFormat.settingValues()).toUpperCase(Locale.ROOT));
+        Duration rotate = settings.duration("rotate", Duration.ofHours(1));
+        int maxBytes = settings.integer("max_bytes", DEFAULT_MAX_BYTES, 4096, Integer.MAX_VALUE);
+        String orgName = settings.string("misp_org_name", "Threatline");
+        String orgUuid = settings.optional("misp_org_uuid").map(u -> uuid(settings, u))
+            .orElseGet(() -> UUID.nameUUIDFromBytes(("threatline/org/" + orgName).getBytes(StandardCharsets.UTF_8)).toString());
+        return new Plan(directory, raw, format, rotate, maxBytes, orgName, orgUuid);
+    }
+
+    /** Creates the outbox and claims it for the partner: what only building the channel does. */
+    private static Path prepare(ChannelSettings settings, Plan plan) {
+        Path directory = plan.directory();
+        String raw = plan.raw();
         try {
             AtomicFiles.createDirectories(directory);
         } catch (IOException e) {

@@ -6,13 +6,11 @@ import io.threatline.consumer.delivery.ChannelSinkFactory;
 import io.threatline.contract.DeliveryChannel;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -63,8 +61,29 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
     return DeliveryChannel.SYSLOG;
   }
 
+  /** The checked settings of a syslog channel, TLS key material loaded when on this host. */
+  private record Plan(String host, boolean tls, int port, SyslogSink.Format format, SyslogFrame frame,
+      Duration connectTimeout, Duration writeTimeout, TrustManager[] trust, KeyManager[] keys) {
+  }
+
+  @Override
+  public void validate(ChannelSettings settings) {
+    plan(settings);
+  }
+
   @Override
   public ChannelSink create(ChannelSettings settings) {
+    Plan plan = plan(settings);
+    Optional<SSLSocketFactory> socketFactory =
+        plan.tls() ? Optional.of(SyslogTls.socketFactory(plan.trust(), plan.keys())) : Optional.empty();
+    String authority = (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port();
+    String target = (plan.tls() ? "syslog+tls://" : "syslog+tcp://") + authority;
+    return new SyslogSink(target, new SyslogSender(plan.host(), plan.port(), socketFactory,
+        plan.connectTimeout(), plan.writeTimeout()), plan.format(), plan.frame());
+  }
+
+  /** Every check, reading (never writing) the TLS files: the same for {@link #validate} and {@link #create}. */
+  private static Plan plan(ChannelSettings settings) {
     String host = settings.required("host");
     boolean tls = settings.oneOf("transport", "tcp", Set.of("tcp", "tls")).equals("tls");
     int port = settings.integer("port", tls ? DEFAULT_TLS_PORT : DEFAULT_TCP_PORT, 1, 65535);
@@ -79,12 +98,34 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
           throw settings.error(name, "applies only to transport tls, but transport is tcp");
         }
       }
+      return new Plan(host, false, port, format, frame, connectTimeout, writeTimeout, null, null);
     }
-    Optional<SSLSocketFactory> socketFactory = tls ? Optional.of(tlsFactory(settings)) : Optional.empty();
-    String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    String target = (tls ? "syslog+tls://" : "syslog+tcp://") + authority;
-    return new SyslogSink(target,
-        new SyslogSender(host, port, socketFactory, connectTimeout, writeTimeout), format, frame);
+    Optional<String> caFile = settings.optional("ca_file");
+    Optional<String> truststore = settings.optional("truststore");
+    Optional<String> keystore = settings.optional("keystore");
+    if (caFile.isPresent() && truststore.isPresent()) {
+      throw settings.error("truststore", "cannot be combined with ca_file; give one of them");
+    }
+    if (truststore.isEmpty() && settings.optional("truststore_password").isPresent()) {
+      throw settings.error("truststore_password", "is given without truststore");
+    }
+    if (keystore.isEmpty() && settings.optional("keystore_password").isPresent()) {
+      throw settings.error("keystore_password", "is given without keystore");
+    }
+    TrustManager[] trust = null;
+    if (caFile.isPresent()) {
+      trust = settings.readFile("ca_file", SyslogTls::trustCaFile).orElse(null);
+    } else if (truststore.isPresent()) {
+      Optional<String> password = settings.secret("truststore_password");
+      trust = settings.readFile("truststore", path -> SyslogTls.trustStore(path, password)).orElse(null);
+    }
+    KeyManager[] keys = null;
+    if (keystore.isPresent()) {
+      String password = settings.secret("keystore_password")
+          .orElseThrow(() -> settings.error("keystore_password", "is required with keystore"));
+      keys = settings.readFile("keystore", path -> SyslogTls.clientKey(path, password)).orElse(null);
+    }
+    return new Plan(host, true, port, format, frame, connectTimeout, writeTimeout, trust, keys);
   }
 
   private static SyslogFrame frame(ChannelSettings settings) {
@@ -108,43 +149,6 @@ public final class SyslogSinkFactory implements ChannelSinkFactory {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return SyslogFrame.NIL;
-    }
-  }
-
-  private static SSLSocketFactory tlsFactory(ChannelSettings settings) {
-    Optional<String> caFile = settings.optional("ca_file");
-    Optional<String> truststore = settings.optional("truststore");
-    Optional<String> keystore = settings.optional("keystore");
-    if (caFile.isPresent() && truststore.isPresent()) {
-      throw settings.error("truststore", "cannot be combined with ca_file; give one of them");
-    }
-    if (truststore.isEmpty() && settings.optional("truststore_password").isPresent()) {
-      throw settings.error("truststore_password", "is given without truststore");
-    }
-    if (keystore.isEmpty() && settings.optional("keystore_password").isPresent()) {
-      throw settings.error("keystore_password", "is given without keystore");
-    }
-    TrustManager[] trust = null;
-    if (caFile.isPresent()) {
-      trust = load(settings, "ca_file", () -> SyslogTls.trustCaFile(Path.of(caFile.get())));
-    } else if (truststore.isPresent()) {
-      Optional<String> password = settings.secret("truststore_password");
-      trust = load(settings, "truststore", () -> SyslogTls.trustStore(Path.of(truststore.get()), password));
-    }
-    KeyManager[] keys = null;
-    if (keystore.isPresent()) {
-      String password = settings.secret("keystore_password")
-          .orElseThrow(() -> settings.error("keystore_password", "is required with keystore"));
-      keys = load(settings, "keystore", () -> SyslogTls.clientKey(Path.of(keystore.get()), password));
-    }
-    return SyslogTls.socketFactory(trust, keys);
-  }
-
-  private static <T> T load(ChannelSettings settings, String name, Supplier<T> loader) {
-    try {
-      return loader.get();
-    } catch (IllegalArgumentException e) {
-      throw settings.error(name, e.getMessage());
     }
   }
 }

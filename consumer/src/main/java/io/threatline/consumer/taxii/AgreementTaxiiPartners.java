@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.threatline.agreements.AgreementPolicy;
 import io.threatline.consumer.delivery.AgreementsView;
 import io.threatline.consumer.delivery.ChannelSettings;
 import io.threatline.consumer.delivery.Secrets;
@@ -68,7 +69,7 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
     @Override
     public Optional<TaxiiPartner> find(String partnerId) {
         Optional<PartnerAgreement> found = agreements.agreement(partnerId);
-        if (found.isEmpty() || !AgreementsView.inForce(found.get(), clock.instant())) {
+        if (found.isEmpty() || !AgreementPolicy.inForce(found.get(), clock.instant())) {
             return Optional.empty();
         }
         PartnerAgreement agreement = found.get();

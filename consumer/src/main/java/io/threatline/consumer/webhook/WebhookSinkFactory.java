@@ -46,20 +46,32 @@ public final class WebhookSinkFactory implements ChannelSinkFactory {
         return DeliveryChannel.WEBHOOK;
     }
 
+    /** The checked settings of a webhook channel. */
+    private record Plan(URI url, WebhookFormat format, String key, Duration timeout) {
+    }
+
+    @Override
+    public void validate(ChannelSettings settings) {
+        plan(settings);
+    }
+
     @Override
     public ChannelSink create(ChannelSettings settings) {
-        URI url = url(settings);
-        WebhookFormat format = WebhookFormat.valueOf(settings.oneOf("format", "ecs", WebhookFormat.settingValues()).toUpperCase(Locale.ROOT));
-        String key = settings.secret("hmac_key").orElseThrow(() -> settings.error("hmac_key", "is required (a secret:<name> reference)"));
-        if (key.length() < 16) {
-            throw settings.error("hmac_key", "names a secret shorter than 16 characters; use at least 32 random bytes");
-        }
-        Duration timeout = settings.duration("timeout", Duration.ofSeconds(10));
+        Plan plan = plan(settings);
         HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(timeout)
+            .connectTimeout(plan.timeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-        return new WebhookSink(settings.partnerId(), url, format, key.getBytes(StandardCharsets.UTF_8), timeout, client, clock);
+        return new WebhookSink(settings.partnerId(), plan.url(), plan.format(), plan.key().getBytes(StandardCharsets.UTF_8),
+            plan.timeout(), client, clock);
+    }
+
+    private static Plan plan(ChannelSettings settings) {
+        URI url = url(settings);
+        WebhookFormat format = WebhookFormat.valueOf(settings.oneOf("format", "ecs", WebhookFormat.settingValues()).toUpperCase(Locale.ROOT));
+        String key = settings.requiredSecret("hmac_key", 16, "names a secret shorter than 16 characters; use at least 32 random bytes");
+        Duration timeout = settings.duration("timeout", Duration.ofSeconds(10));
+        return new Plan(url, format, key, timeout);
     }
 
     private static URI url(ChannelSettings settings) {

@@ -251,6 +251,61 @@ class DeliveryServiceIT {
         assertThat(service.runningWorkers()).containsExactly("bravo/WEBHOOK");
     }
 
+    @Test
+    void shouldRefuseOnlyTheChannelWhoseBuildThrowsAndKeepFollowingAgreements() throws Exception {
+        // Given alpha and bravo delivered over the recording channel, and a service that also runs the real files
+        // channel and a syslog channel whose build fails with an Error (a stand-in for a channel's bug)
+        fixture.createPartnerTopics("alpha", "bravo", "broken", "crashing");
+        fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.WEBHOOK, SETTINGS));
+        fixture.putAgreement(DeliveryFixture.agreement("bravo", 1, DeliveryChannel.WEBHOOK, SETTINGS));
+        fixture.publishIndicators("alpha", 0, 5, 1);
+        fixture.publishIndicators("bravo", 0, 5, 1);
+        java.nio.file.Path outbox = java.nio.file.Files.createTempDirectory("broken-outbox");
+        ChannelSinkFactory crashing = new ChannelSinkFactory() {
+            @Override
+            public DeliveryChannel channel() {
+                return DeliveryChannel.SYSLOG;
+            }
+
+            @Override
+            public void validate(ChannelSettings settings) {
+                settings.required("host");
+            }
+
+            @Override
+            public ChannelSink create(ChannelSettings settings) {
+                throw new NoClassDefFoundError("io/example/MissingSyslogCodec");
+            }
+        };
+        service = new DeliveryService(fixture.deliverySettings(),
+            List.of(factory, new io.threatline.consumer.files.FileSinkFactory(), crashing));
+        service.start();
+        await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5 && factory.sink("bravo").deliveredIds().size() == 5);
+
+        // When agreements whose channels throw on build arrive straight on the agreements topic (no apply validated
+        // them): a files channel whose rotation overflows a long, and the crashing syslog channel
+        fixture.putAgreement(DeliveryFixture.agreement("broken", 1, DeliveryChannel.FILES,
+            Map.of("directory", outbox.toString(), "rotate", "P200000000000D")));
+        fixture.putAgreement(DeliveryFixture.agreement("crashing", 1, DeliveryChannel.SYSLOG, Map.of("host", "siem.example")));
+        await().atMost(WAIT).until(() -> service.refusedChannels().keySet().containsAll(List.of("broken/FILES", "crashing/SYSLOG")));
+
+        // and then alpha's agreement ends
+        fixture.endAgreement("alpha");
+
+        // Then alpha's channel stops, bravo's still delivers, and only the two throwing channels are refused, named
+        await().atMost(WAIT).until(() -> !service.runningWorkers().contains("alpha/WEBHOOK"));
+        fixture.publishIndicators("alpha", 5, 10, 1);
+        List<String> laterBravo = fixture.publishIndicators("bravo", 5, 10, 1);
+        await().atMost(WAIT).until(() -> factory.sink("bravo").deliveredIds().containsAll(laterBravo));
+        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5);
+        assertThat(service.runningWorkers()).containsExactly("bravo/WEBHOOK");
+        assertThat(service.refusedChannels()).containsOnlyKeys("broken/FILES", "crashing/SYSLOG");
+        assertThat(service.refusedChannels().get("broken/FILES")).contains("partner 'broken'", "FILES", "rotate");
+        assertThat(service.refusedChannels().get("crashing/SYSLOG")).contains("partner 'crashing'", "SYSLOG", "MissingSyslogCodec");
+        assertThat(service.counters().channel("broken", "FILES").refusals.sum()).isEqualTo(1);
+        assertThat(service.counters().channel("crashing", "SYSLOG").refusals.sum()).isEqualTo(1);
+    }
+
     private long committed(String partnerId) throws Exception {
         String group = fixture.topics.prefix() + "deliver." + partnerId + ".webhook";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.client.get("bootstrap.servers")))) {

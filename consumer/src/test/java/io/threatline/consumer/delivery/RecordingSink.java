@@ -66,8 +66,13 @@ final class RecordingSink implements ChannelSink {
         }
 
         @Override
-        public ChannelSink create(ChannelSettings settings) {
+        public void validate(ChannelSettings settings) {
             settings.required("url");
+        }
+
+        @Override
+        public ChannelSink create(ChannelSettings settings) {
+            validate(settings);
             return sinks.computeIfAbsent(settings.partnerId(), RecordingSink::new);
         }
 

@@ -179,6 +179,36 @@ public final class ThreatlineTopics {
             delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS));
     }
 
+    /**
+     * Names a partner may not have, because Threatline or Kafka already uses them for itself: a
+     * partner id is also its Kafka user ({@code User:<partner id>}, whose password {@code run}
+     * generates and whose ACLs {@code agreements apply --acls} grants), so a partner called
+     * {@code admin} would take over the super user. {@code admin} is the super user of an
+     * authenticated run; {@code anonymous} is Kafka's unauthenticated principal ({@code User:ANONYMOUS});
+     * {@code hub}, {@code deliver}, {@code delivery}, {@code operator}, {@code threatline},
+     * {@code vendor}, {@code sensor}, {@code simulator}, {@code init}, {@code taxii} and
+     * {@code registry} name Threatline's own services and roles (vendors' sensors are {@code User:vendor.<id>},
+     * which no partner id can spell). Listed in examples/agreements/README.md.
+     */
+    public static final java.util.Set<String> RESERVED_PARTNER_IDS = java.util.Set.of(
+        "admin", "anonymous", "hub", "deliver", "delivery", "operator", "threatline", "vendor", "sensor", "simulator",
+        "init", "taxii", "registry");
+
+    /**
+     * A partner id for an agreement: valid ({@link #checkPartnerId}) and not one of
+     * {@link #RESERVED_PARTNER_IDS}.
+     *
+     * @throws IllegalArgumentException naming the id and why it is refused
+     */
+    public static String checkAgreementPartnerId(String partnerId) {
+        checkPartnerId(partnerId);
+        if (RESERVED_PARTNER_IDS.contains(partnerId)) {
+            throw new IllegalArgumentException("partner id '" + partnerId + "' is reserved: Threatline uses it for itself"
+                + " (reserved: " + RESERVED_PARTNER_IDS.stream().sorted().toList() + ")");
+        }
+        return partnerId;
+    }
+
     public static String checkPartnerId(String partnerId) {
         if (partnerId == null || !PARTNER_ID.matcher(partnerId).matches()) {
             throw new IllegalArgumentException("partner id '" + partnerId

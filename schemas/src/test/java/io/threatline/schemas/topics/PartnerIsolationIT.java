@@ -111,6 +111,18 @@ class PartnerIsolationIT {
     }
 
     @Test
+    void shouldNotLetAPartnerReadItsOwnDeadLetterTopicWhileItReadsItsIndicators() throws Exception {
+        // Given a dead letter for alpha, whose reason names an internal host
+        write(HUB, TOPICS.partnerDeadLetter("alpha"), "HTTP 503 from siem-gw.internal.example");
+
+        // When alpha reads its dead-letter topic, Then Kafka refuses it; its indicators it still reads
+        assertThatThrownBy(() -> read(ALPHA, TOPICS.partnerDeadLetter("alpha"), Optional.empty()))
+            .isInstanceOf(TopicAuthorizationException.class)
+            .hasMessageContaining(TOPICS.partnerDeadLetter("alpha"));
+        assertThat(read(ALPHA, TOPICS.partnerIndicators("alpha"), Optional.empty())).contains("for-alpha");
+    }
+
+    @Test
     void shouldNotLetPartnerAJoinPartnerBsConsumerGroup() {
         assertThatThrownBy(() -> read(ALPHA, TOPICS.partnerIndicators("alpha"), Optional.of(PartnerAcls.partnerGroupPrefix("bravo") + "siem")))
             .isInstanceOf(GroupAuthorizationException.class);

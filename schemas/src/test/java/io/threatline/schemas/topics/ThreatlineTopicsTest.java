@@ -63,4 +63,15 @@ class ThreatlineTopicsTest {
         assertThatThrownBy(() -> topics.partnerIndicators("")).hasMessageContaining("partner id ''");
         assertThatThrownBy(() -> new ThreatlineTopics("ti/", 1, (short) 1)).hasMessageContaining("topic prefix 'ti/'");
     }
+
+    @Test
+    void shouldRefuseReservedPartnerIdsForAgreementsNamingWhy() {
+        // Given the super user's name and a name Threatline uses for a service, When an agreement uses them, Then refused
+        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("admin"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'admin' is reserved");
+        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("hub")).hasMessageContaining("'hub' is reserved");
+        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("anonymous")).hasMessageContaining("reserved");
+        // and an ordinary partner passes
+        assertThat(ThreatlineTopics.checkAgreementPartnerId("interpol")).isEqualTo("interpol");
+    }
 }
