@@ -1,0 +1,178 @@
+package io.threatline.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.threatline.contract.AgreementEvent;
+import io.threatline.contract.AgreementHistoryEntry;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroSerde;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+
+/**
+ * The history of agreements ({@code <prefix>agreements.history.v1}): appends an entry for each
+ * version applied and each end, and reads a partner's entries back in order with the broker's time
+ * of each. The compacted agreements topic says what is in force now; this log says what was in
+ * force when, so a receipt's (agreement id, version) can always be looked up.
+ */
+final class AgreementHistory implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** One entry with when the broker appended it (the topic's LogAppendTime) and its position. */
+    record Entry(Instant at, long offset, AgreementHistoryEntry value) {
+        boolean applied() {
+            return value.getEvent() == AgreementEvent.APPLIED;
+        }
+    }
+
+    private final Map<String, Object> clientProperties;
+    private final String topic;
+    private final SchemaRegistryClient registry;
+    private final ConfluentAvroSerde<AgreementHistoryEntry> serde;
+    private KafkaProducer<String, byte[]> producer;
+
+    /**
+     * @param clientProperties Kafka client and serde settings ({@code schema.registry.url} and friends)
+     * @param topic            the history topic, {@code ThreatlineTopics.agreementsHistory()}
+     */
+    AgreementHistory(Map<String, Object> clientProperties, String topic) {
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.topic = topic;
+        this.registry = new AvroSerdeConfig(clientProperties).newClient();
+        this.serde = ConfluentAvroSerde.specific(AgreementHistoryEntry.class, registry, clientProperties, false);
+    }
+
+    /** An entry saying {@code agreement} took effect, applied by {@code operator}. */
+    static AgreementHistoryEntry applied(PartnerAgreement agreement, String operator) {
+        return AgreementHistoryEntry.newBuilder().setPartnerId(agreement.getPartnerId()).setEvent(AgreementEvent.APPLIED)
+            .setOperator(operator).setAgreement(agreement).build();
+    }
+
+    /** An entry saying the partner's agreement was ended by {@code operator}. */
+    static AgreementHistoryEntry ended(String partnerId, String operator) {
+        return AgreementHistoryEntry.newBuilder().setPartnerId(partnerId).setEvent(AgreementEvent.ENDED).setOperator(operator)
+            .setAgreement(null).build();
+    }
+
+    /**
+     * Appends {@code entry}, keyed by its partner id, and returns once every in-sync replica has it
+     * (acks=all, idempotent), so a caller writes the agreements topic only after its history.
+     *
+     * @return when the broker appended it
+     */
+    Instant append(AgreementHistoryEntry entry) throws Exception {
+        if (producer == null) {
+            Map<String, Object> props = new HashMap<>(AvroSerdeConfig.kafkaOnly(clientProperties));
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        }
+        byte[] value = serde.serializer().serialize(topic, entry);
+        RecordMetadata written = producer.send(new ProducerRecord<>(topic, entry.getPartnerId(), value)).get(TIMEOUT.toSeconds(),
+            TimeUnit.SECONDS);
+        return Instant.ofEpochMilli(written.timestamp());
+    }
+
+    /** The write of an agreement to the agreements topic, acknowledged. */
+    @FunctionalInterface
+    interface AgreementWrite {
+        void write() throws Exception;
+    }
+
+    /**
+     * Appends the history entry {@code decision} calls for (none when the terms are unchanged), then
+     * writes the agreement to the agreements topic: a version is in force only once its history has
+     * it. Should the second write fail, the history names a version that may not have taken effect;
+     * the exception says so, and applying the same file again writes the agreement (unchanged terms
+     * add no second entry). An unchanged agreement is written again for that reason: it repairs such
+     * a failure and changes nothing otherwise.
+     */
+    void recordThenWrite(AgreementVersions.Decision decision, PartnerAgreement agreement, String operator, AgreementWrite write,
+                         String agreementsTopic) throws Exception {
+        Instant recorded = null;
+        if (decision.outcome() == AgreementVersions.Outcome.APPLY || decision.outcome() == AgreementVersions.Outcome.APPLY_AGAIN) {
+            recorded = append(applied(agreement, operator));
+        } else if (decision.outcome() != AgreementVersions.Outcome.UNCHANGED) {
+            throw new IllegalArgumentException("agreement of partner " + agreement.getPartnerId() + " was refused: " + decision.reason());
+        }
+        try {
+            write.write();
+        } catch (Exception e) {
+            throw new IllegalStateException("partner " + agreement.getPartnerId() + ": version " + agreement.getVersion()
+                + (recorded == null ? " is" : " was added to the history at " + recorded + " and is")
+                + " in " + topic + ", but writing it to " + agreementsTopic + " failed (" + e.getMessage()
+                + "); apply the same file again: the same terms are written again without a second history entry", e);
+        }
+    }
+
+    /** Every entry now in the topic, in order, grouped by partner id (entries of other partners are never mixed in). */
+    Map<String, List<Entry>> readAll() {
+        Map<String, Object> props = new HashMap<>(AvroSerdeConfig.kafkaOnly(clientProperties));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-agreement-history-" + UUID.randomUUID());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // Reading must never create the topic with the broker's defaults (a week's retention): only apply and init create it.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Map<String, List<Entry>> byPartner = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    AgreementHistoryEntry value = serde.deserializer().deserialize(topic, record.value());
+                    // The partner named inside the entry decides, not the key, so a mis-keyed entry is still found under its partner.
+                    byPartner.computeIfAbsent(value.getPartnerId(), k -> new ArrayList<>())
+                        .add(new Entry(Instant.ofEpochMilli(record.timestamp()), record.offset(), value));
+                }
+            }
+        }
+        return byPartner;
+    }
+
+    /** A partner's entries, in order; empty when it has none. */
+    List<Entry> read(String partnerId) {
+        return readAll().getOrDefault(partnerId, List.of());
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        serde.close();
+        registry.close();
+    }
+}
