@@ -77,9 +77,13 @@ final class AgreementHistoryFormat {
         StringBuilder out = new StringBuilder();
         out.append(String.format("Partner %s (%s), agreement %s version %d%n", partnerId, a.getPartnerName(), a.getAgreementId(), version));
         for (Span s : spans) {
-            out.append(String.format("  in force:         from %s%s until %s%n", s.entry().at(), by(s.entry()), s.until()));
+            out.append(String.format("  %-26s from %s%s until %s%n", "in force:", s.entry().at(), by(s.entry()), s.until()));
         }
-        terms(a).forEach((name, value) -> out.append(String.format("  %-17s %s%n", label(name) + ":", text(value))));
+        Map<String, Object> terms = terms(a);
+        if (terms.get("validUntil") == null) {
+            terms.put("validUntil", "open-ended");
+        }
+        terms.forEach((name, value) -> out.append(String.format("  %-26s %s%n", label(name) + ":", text(value))));
         return Optional.of(out.toString());
     }
 

@@ -74,8 +74,9 @@ class AgreementHistoryFormatTest {
 
         // Then version 1's every term is shown with its period in force; version 7 is nothing
         assertThat(one).contains("Partner acme (ACME), agreement acme-MOU version 1",
-            "in force:         from 2026-02-01T10:00:00Z by alice until 2026-03-01T10:00:00Z (replaced by v2)",
-            "tlp ceiling:", "TLP:GREEN", "embargo:", "PT24H", "statistics minimum count: 5", "redistribution allowed:");
+            "in force:                  from 2026-02-01T10:00:00Z by alice until 2026-03-01T10:00:00Z (replaced by v2)",
+            "tlp ceiling:               TLP:GREEN", "embargo:                   PT24H", "valid until:               open-ended",
+            "statistics minimum count:  5", "redistribution allowed:    false");
         assertThat(one).doesNotContain("TLP:AMBER+STRICT");
         assertThat(AgreementHistoryFormat.version("acme", HISTORY, 7)).isEmpty();
     }
