@@ -1,19 +1,29 @@
 package io.threatline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
 
 /**
@@ -83,12 +93,53 @@ class AgreementHistoryIT {
         Result nobody = run("agreements", "history", "nobody", "--topic-prefix", prefix);
         assertThat(nobody.exit()).isEqualTo(3);
         assertThat(nobody.err()).contains("partner nobody has no entry in " + prefix + "agreements.history.v1");
+        String noTopic = "none" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Result neverInitialised = run("agreements", "history", "acme-cert", "--topic-prefix", noTopic);
+        assertThat(neverInitialised.exit()).as(neverInitialised.toString()).isEqualTo(3);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).as("reading the history never creates its topic").doesNotContain(noTopic + "agreements.history.v1");
+        }
 
         // And after the end the same v2 may be applied again, and is then in force again
         Result reopened = run("agreements", "apply", v2.toString(), "--topic-prefix", prefix, "--partitions", "1", "--operator", "dave");
         assertThat(reopened.out()).as(reopened.toString()).contains("applied: acme-cert (ACME CERT) agreement ACME-2026 version 2");
         assertThat(run("agreements", "history", "acme-cert", "--version", "2", "--topic-prefix", prefix).out())
             .contains("by alice until", "(ended)", "by dave until now (latest)");
+    }
+
+    @Test
+    void shouldKeepTheHistoryEntryAndSayHowToRepairWhenTheAgreementWriteFailsAfterIt() throws Exception {
+        // Given a history topic and version 1 of an agreement that may be applied
+        ThreatlineTopics topics = new ThreatlineTopics("histfail" + UUID.randomUUID().toString().substring(0, 8) + ".", 1, (short) 1);
+        Map<String, Object> client = new HashMap<>(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers(),
+            AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString()));
+        try (Admin admin = Admin.create(AvroSerdeConfig.kafkaOnly(client))) {
+            TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
+        }
+        PartnerAgreement v1 = AgreementVersionsTest.agreement("acme", 1, Tlp.GREEN);
+        try (AgreementHistory history = new AgreementHistory(client, topics.agreementsHistory())) {
+            AgreementVersions.Decision first = AgreementVersions.decide(history.read("acme"), v1);
+
+            // When the write to the agreements topic fails after the history entry
+            assertThatThrownBy(() -> history.recordThenWrite(first, v1, "alice", () -> {
+                throw new java.util.concurrent.TimeoutException("broker did not answer");
+            }, topics.agreements()))
+
+            // Then the failure says the history has the version and that applying the same file again repairs it
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("partner acme: version 1 was added to the history at")
+                .hasMessageContaining("writing it to " + topics.agreements() + " failed (broker did not answer)")
+                .hasMessageContaining("apply the same file again");
+            assertThat(history.read("acme")).singleElement().satisfies(e -> assertThat(e.value().getAgreement()).isEqualTo(v1));
+
+            // And applying it again is 'unchanged': the agreement is written, no second entry
+            AgreementVersions.Decision again = AgreementVersions.decide(history.read("acme"), v1);
+            assertThat(again.outcome()).isEqualTo(AgreementVersions.Outcome.UNCHANGED);
+            java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+            history.recordThenWrite(again, v1, "alice", written::incrementAndGet, topics.agreements());
+            assertThat(written).hasValue(1);
+            assertThat(history.read("acme")).hasSize(1);
+        }
     }
 
     private Path agreement(String file, int version, String ceiling, String kinds) throws Exception {
