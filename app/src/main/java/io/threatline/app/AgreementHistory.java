@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,9 +27,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import io.threatline.contract.AgreementEvent;
 import io.threatline.contract.AgreementHistoryEntry;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The history of agreements ({@code <prefix>agreements.history.v1}): appends an entry for each
@@ -49,6 +53,7 @@ final class AgreementHistory implements AutoCloseable {
 
     private final Map<String, Object> clientProperties;
     private final String topic;
+    private final String agreementsTopic;
     private final SchemaRegistryClient registry;
     private final ConfluentAvroSerde<AgreementHistoryEntry> serde;
     private KafkaProducer<String, byte[]> producer;
@@ -56,10 +61,12 @@ final class AgreementHistory implements AutoCloseable {
     /**
      * @param clientProperties Kafka client and serde settings ({@code schema.registry.url} and friends)
      * @param topic            the history topic, {@code ThreatlineTopics.agreementsHistory()}
+     * @param agreementsTopic  the agreements topic, named when its write fails after the history's
      */
-    AgreementHistory(Map<String, Object> clientProperties, String topic) {
+    AgreementHistory(Map<String, Object> clientProperties, String topic, String agreementsTopic) {
         this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
+        this.agreementsTopic = agreementsTopic;
         this.registry = new AvroSerdeConfig(clientProperties).newClient();
         this.serde = ConfluentAvroSerde.specific(AgreementHistoryEntry.class, registry, clientProperties, false);
     }
@@ -102,6 +109,55 @@ final class AgreementHistory implements AutoCloseable {
     }
 
     /**
+     * Opens the history of {@code topics}, creating its topic first if it is missing (with the
+     * configuration {@link ThreatlineTopics#agreementsHistoryTopic()} declares, never the broker's defaults).
+     */
+    static AgreementHistory open(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics) {
+        try (Admin admin = Admin.create(kafkaProperties)) {
+            TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
+        }
+        return new AgreementHistory(clientProperties, topics.agreementsHistory(), topics.agreements());
+    }
+
+    /**
+     * Decides every agreement of one apply against the history now ({@link AgreementVersions#decideAll}).
+     *
+     * @throws AgreementVersions.RefusedException when one is refused; nothing has been written
+     */
+    Plan plan(List<PartnerAgreement> agreements, String operator) throws AgreementVersions.RefusedException {
+        return new Plan(List.copyOf(agreements), AgreementVersions.decideAll(readAll(), agreements), operator);
+    }
+
+    /** The decided agreements of one apply, written in their order, each after its history entry. */
+    final class Plan {
+        private final List<PartnerAgreement> agreements;
+        private final List<AgreementVersions.Decision> decisions;
+        private final String operator;
+        private int next;
+
+        private Plan(List<PartnerAgreement> agreements, List<AgreementVersions.Decision> decisions, String operator) {
+            this.agreements = agreements;
+            this.decisions = decisions;
+            this.operator = operator;
+        }
+
+        /**
+         * Records the next agreement of the plan, which must be {@code agreement}, then writes it: see
+         * {@link AgreementHistory#recordThenWrite}.
+         *
+         * @return when the same terms took effect, if they are unchanged; empty if this applied them
+         */
+        Optional<Instant> recordThenWrite(PartnerAgreement agreement, AgreementWrite write) throws Exception {
+            if (next >= agreements.size() || agreements.get(next) != agreement) {
+                throw new IllegalStateException("agreements must be written in the order they were decided");
+            }
+            AgreementVersions.Decision decision = decisions.get(next++);
+            AgreementHistory.this.recordThenWrite(decision, agreement, operator, write);
+            return decision.outcome() == AgreementVersions.Outcome.UNCHANGED ? decision.latest().map(Entry::at) : Optional.empty();
+        }
+    }
+
+    /**
      * Appends the history entry {@code decision} calls for (none when the terms are unchanged), then
      * writes the agreement to the agreements topic: a version is in force only once its history has
      * it. Should the second write fail, the history names a version that may not have taken effect;
@@ -109,8 +165,8 @@ final class AgreementHistory implements AutoCloseable {
      * add no second entry). An unchanged agreement is written again for that reason: it repairs such
      * a failure and changes nothing otherwise.
      */
-    void recordThenWrite(AgreementVersions.Decision decision, PartnerAgreement agreement, String operator, AgreementWrite write,
-                         String agreementsTopic) throws Exception {
+    void recordThenWrite(AgreementVersions.Decision decision, PartnerAgreement agreement, String operator, AgreementWrite write)
+            throws Exception {
         Instant recorded = null;
         if (decision.outcome() == AgreementVersions.Outcome.APPLY || decision.outcome() == AgreementVersions.Outcome.APPLY_AGAIN) {
             recorded = append(applied(agreement, operator));

@@ -54,7 +54,7 @@ final class AgreementHistoryCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<AgreementHistory.Entry> entries;
-        try (AgreementHistory history = new AgreementHistory(connection.clientProperties(), topics.agreementsHistory())) {
+        try (AgreementHistory history = new AgreementHistory(connection.clientProperties(), topics.agreementsHistory(), topics.agreements())) {
             entries = history.read(partnerId);
         }
         if (entries.isEmpty()) {

@@ -198,10 +198,7 @@ public final class AgreementsCommand implements Runnable {
                 producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null)).get(30, TimeUnit.SECONDS);
             }
             spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
-            try (Admin admin = Admin.create(connection.kafkaProperties())) {
-                TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
-            }
-            try (AgreementHistory history = new AgreementHistory(connection.clientProperties(), topics.agreementsHistory())) {
+            try (AgreementHistory history = AgreementHistory.open(connection.clientProperties(), connection.kafkaProperties(), topics)) {
                 history.append(AgreementHistory.ended(partnerId, who));
             }
             spec.commandLine().getOut().println("history: the end is recorded in " + topics.agreementsHistory());
@@ -220,9 +217,7 @@ public final class AgreementsCommand implements Runnable {
 
     /**
      * Checks every agreement's version against the history of agreements (nothing is written when
-     * one is refused), creates each partner's topics (its JSON mirror too when a Kafka channel asks
-     * for one), then for each agreement appends its history entry and writes it to the agreements
-     * topic, both acknowledged, in that order, printing one line per agreement.
+     * one is refused), then publishes them, each one's history entry first.
      *
      * @param operator who applies them, kept in the history
      * @throws AgreementVersions.RefusedException when a version is not greater than the partner's latest
@@ -230,45 +225,49 @@ public final class AgreementsCommand implements Runnable {
      */
     static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
                         Duration retention, List<PartnerAgreement> agreements, String operator, PrintWriter out) throws Exception {
-        try (Admin admin = Admin.create(kafkaProperties)) {
-            TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
+        try (AgreementHistory history = AgreementHistory.open(clientProperties, kafkaProperties, topics)) {
+            publish(clientProperties, kafkaProperties, topics, retention, agreements, history.plan(agreements, operator), out);
         }
-        try (AgreementHistory history = new AgreementHistory(clientProperties, topics.agreementsHistory())) {
-            List<AgreementVersions.Decision> decisions = AgreementVersions.decideAll(history.readAll(), agreements);
-            try (Admin admin = Admin.create(kafkaProperties)) {
-                for (PartnerAgreement a : agreements) {
-                    // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
-                    List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
-                    boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
-                        && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
-                    if (jsonMirror) {
-                        partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
-                    }
-                    TopicProvisioner.ensure(admin, partnerTopics);
+    }
+
+    /**
+     * Creates each partner's topics (its JSON mirror too when a Kafka channel asks for one), then
+     * writes the agreements to the agreements topic, acknowledged, each after its history entry,
+     * printing one line per agreement.
+     */
+    private static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
+                                Duration retention, List<PartnerAgreement> agreements, AgreementHistory.Plan history,
+                                PrintWriter out) throws Exception {
+        try (Admin admin = Admin.create(kafkaProperties)) {
+            for (PartnerAgreement a : agreements) {
+                // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
+                List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
+                boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
+                    && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
+                if (jsonMirror) {
+                    partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
                 }
+                TopicProvisioner.ensure(admin, partnerTopics);
             }
-            Map<String, Object> props = new java.util.HashMap<>(clientProperties);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
-            values.configure(props, false);
-            try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
-                for (int i = 0; i < agreements.size(); i++) {
-                    PartnerAgreement a = agreements.get(i);
-                    AgreementVersions.Decision decision = decisions.get(i);
-                    history.recordThenWrite(decision, a, operator,
-                        () -> producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS),
-                        topics.agreements());
-                    if (decision.outcome() == AgreementVersions.Outcome.UNCHANGED) {
-                        out.printf("unchanged: %s (%s) agreement %s version %d, the same terms in force since %s%n", a.getPartnerId(),
-                            a.getPartnerName(), a.getAgreementId(), a.getVersion(), decision.latest().orElseThrow().at());
-                        continue;
-                    }
-                    out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
-                        a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
-                        Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
-                        a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
+        }
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
+        values.configure(props, false);
+        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            for (PartnerAgreement a : agreements) {
+                Optional<Instant> unchangedSince = history.recordThenWrite(a,
+                    () -> producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS));
+                if (unchangedSince.isPresent()) {
+                    out.printf("unchanged: %s (%s) agreement %s version %d, the same terms in force since %s%n", a.getPartnerId(),
+                        a.getPartnerName(), a.getAgreementId(), a.getVersion(), unchangedSince.get());
+                    continue;
                 }
+                out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
+                    a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
+                    Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
+                    a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
             }
         }
         out.flush();

@@ -117,13 +117,13 @@ class AgreementHistoryIT {
             TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
         }
         PartnerAgreement v1 = AgreementVersionsTest.agreement("acme", 1, Tlp.GREEN);
-        try (AgreementHistory history = new AgreementHistory(client, topics.agreementsHistory())) {
+        try (AgreementHistory history = new AgreementHistory(client, topics.agreementsHistory(), topics.agreements())) {
             AgreementVersions.Decision first = AgreementVersions.decide(history.read("acme"), v1);
 
             // When the write to the agreements topic fails after the history entry
             assertThatThrownBy(() -> history.recordThenWrite(first, v1, "alice", () -> {
                 throw new java.util.concurrent.TimeoutException("broker did not answer");
-            }, topics.agreements()))
+            }))
 
             // Then the failure says the history has the version and that applying the same file again repairs it
                 .isInstanceOf(IllegalStateException.class)
@@ -136,7 +136,7 @@ class AgreementHistoryIT {
             AgreementVersions.Decision again = AgreementVersions.decide(history.read("acme"), v1);
             assertThat(again.outcome()).isEqualTo(AgreementVersions.Outcome.UNCHANGED);
             java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
-            history.recordThenWrite(again, v1, "alice", written::incrementAndGet, topics.agreements());
+            history.recordThenWrite(again, v1, "alice", written::incrementAndGet);
             assertThat(written).hasValue(1);
             assertThat(history.read("acme")).hasSize(1);
         }
