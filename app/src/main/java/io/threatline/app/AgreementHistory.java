@@ -125,7 +125,7 @@ final class AgreementHistory implements AutoCloseable {
      * @throws AgreementVersions.RefusedException when one is refused; nothing has been written
      */
     Plan plan(List<PartnerAgreement> agreements, String operator) throws AgreementVersions.RefusedException {
-        return new Plan(List.copyOf(agreements), AgreementVersions.decideAll(readAll(), agreements), operator);
+        return new Plan(List.copyOf(agreements), AgreementVersions.decideAll(readAll(), inForce(), agreements), operator);
     }
 
     /** The decided agreements of one apply, written in their order, each after its history entry. */
@@ -185,33 +185,60 @@ final class AgreementHistory implements AutoCloseable {
 
     /** Every entry now in the topic, in order, grouped by partner id (entries of other partners are never mixed in). */
     Map<String, List<Entry>> readAll() {
+        Map<String, List<Entry>> byPartner = new HashMap<>();
+        readToEnd(topic, record -> {
+            if (record.value() == null) {
+                return;
+            }
+            AgreementHistoryEntry value = serde.deserializer().deserialize(topic, record.value());
+            // The partner named inside the entry decides, not the key, so a mis-keyed entry is still found under its partner.
+            byPartner.computeIfAbsent(value.getPartnerId(), k -> new ArrayList<>())
+                .add(new Entry(Instant.ofEpochMilli(record.timestamp()), record.offset(), value));
+        });
+        return byPartner;
+    }
+
+    /**
+     * The agreement each partner has in the agreements topic now (the latest record per partner id;
+     * a tombstone removes it). Agreements applied before the history existed are there only, and
+     * still bind the version rule.
+     */
+    Map<String, PartnerAgreement> inForce() {
+        Map<String, PartnerAgreement> current = new HashMap<>();
+        try (ConfluentAvroSerde<PartnerAgreement> agreements = ConfluentAvroSerde.specific(PartnerAgreement.class, registry,
+                clientProperties, false)) {
+            readToEnd(agreementsTopic, record -> {
+                if (record.value() == null) {
+                    current.remove(record.key());
+                } else {
+                    current.put(record.key(), agreements.deserializer().deserialize(agreementsTopic, record.value()));
+                }
+            });
+        }
+        return current;
+    }
+
+    /** Hands every record now in {@code name}, tombstones too, to {@code each}, in order, without a consumer group. */
+    private void readToEnd(String name, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<String, Object> props = new HashMap<>(AvroSerdeConfig.kafkaOnly(clientProperties));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-agreement-history-" + UUID.randomUUID());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // Reading must never create the topic with the broker's defaults (a week's retention): only apply and init create it.
+        // Reading must never create a topic with the broker's defaults (a week's retention): only apply and init create them.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        Map<String, List<Entry>> byPartner = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(name, TIMEOUT).stream()
+                .map(p -> new TopicPartition(name, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
             while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (record.value() == null) {
-                        continue;
-                    }
-                    AgreementHistoryEntry value = serde.deserializer().deserialize(topic, record.value());
-                    // The partner named inside the entry decides, not the key, so a mis-keyed entry is still found under its partner.
-                    byPartner.computeIfAbsent(value.getPartnerId(), k -> new ArrayList<>())
-                        .add(new Entry(Instant.ofEpochMilli(record.timestamp()), record.offset(), value));
+                    each.accept(record);
                 }
             }
         }
-        return byPartner;
     }
 
     /** A partner's entries, in order; empty when it has none. */

@@ -47,18 +47,21 @@ final class AgreementVersions {
      * history (two files for one partner in one apply are judged one after the other).
      *
      * @param history every partner's entries, by partner id
+     * @param inForce every partner's agreement in the agreements topic now; for a partner without
+     *                history (applied before the history existed) it stands for the latest version
      * @return one decision per agreement, in the same order
      * @throws RefusedException when any is refused, naming every refused one
      */
-    static List<Decision> decideAll(Map<String, List<AgreementHistory.Entry>> history, List<PartnerAgreement> agreements)
-            throws RefusedException {
+    static List<Decision> decideAll(Map<String, List<AgreementHistory.Entry>> history, Map<String, PartnerAgreement> inForce,
+                                    List<PartnerAgreement> agreements) throws RefusedException {
         Map<String, List<AgreementHistory.Entry>> seen = new HashMap<>();
         history.forEach((partner, entries) -> seen.put(partner, new ArrayList<>(entries)));
         List<Decision> decisions = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (PartnerAgreement a : agreements) {
             List<AgreementHistory.Entry> entries = seen.computeIfAbsent(a.getPartnerId(), k -> new ArrayList<>());
-            Decision d = decide(entries, a);
+            Decision d = entries.isEmpty() && inForce.containsKey(a.getPartnerId())
+                ? decideWithoutHistory(inForce.get(a.getPartnerId()), a) : decide(entries, a);
             decisions.add(d);
             if (d.outcome() == Outcome.REFUSED) {
                 refused.add(d.reason());
@@ -101,6 +104,22 @@ final class AgreementVersions {
                     + "terms: give the changed terms version %d", partner, version, latestVersion, latest.get().at(), latestVersion + 1));
         }
         return new Decision(endedSince ? Outcome.APPLY_AGAIN : Outcome.UNCHANGED, latest, "");
+    }
+
+    /**
+     * The rule for a partner whose agreement was applied before the history existed: the agreement
+     * in force binds it like a latest version would. The same version with the same terms is applied
+     * (recorded, so the history knows it from now on); an older one, or the same with other terms, is refused.
+     */
+    static Decision decideWithoutHistory(PartnerAgreement inForce, PartnerAgreement candidate) {
+        int version = candidate.getVersion();
+        int current = inForce.getVersion();
+        if (version > current || (version == current && sameTerms(inForce, candidate))) {
+            return new Decision(Outcome.APPLY, Optional.empty(), "");
+        }
+        return new Decision(Outcome.REFUSED, Optional.empty(), String.format("partner %s: version %d %s version %d, the one in force (applied "
+                + "before the history of agreements was kept); each change needs a greater version: give the changed terms version %d",
+            candidate.getPartnerId(), version, version < current ? "is older than" : "has other terms than", current, current + 1));
     }
 
     /**

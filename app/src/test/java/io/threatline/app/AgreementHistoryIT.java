@@ -142,6 +142,34 @@ class AgreementHistoryIT {
         }
     }
 
+    @Test
+    void shouldHoldAnAgreementAppliedBeforeTheHistoryExistedToTheVersionRule() throws Exception {
+        // Given acme-cert's version 2 (TLP:AMBER) in the agreements topic, written as before the history was kept
+        String prefix = "histold" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, 1, (short) 1);
+        assertThat(run("init", "--replication-factor", "1", "--partitions", "1", "--topic-prefix", prefix).exit()).isZero();
+        Path v2 = agreement("v2.yaml", 2, "TLP:AMBER", "[indicators]");
+        io.threatline.schemas.serde.ConfluentAvroSerializer<PartnerAgreement> serializer = new io.threatline.schemas.serde.ConfluentAvroSerializer<>();
+        serializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString()), false);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
+                SharedPlatform.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(), serializer)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.agreements(), "acme-cert",
+                io.threatline.streams.agreements.AgreementFiles.load(v2))).get();
+        }
+
+        // When version 2 is applied with TLP:RED, then as it is
+        Result changed = run("agreements", "apply", agreement("v2-red.yaml", 2, "TLP:RED", "[indicators]").toString(), "--topic-prefix", prefix,
+            "--partitions", "1");
+        Result same = run("agreements", "apply", v2.toString(), "--topic-prefix", prefix, "--partitions", "1", "--operator", "alice");
+
+        // Then the changed terms are refused, and the same terms are applied and from then on in the history
+        assertThat(changed.exit()).as(changed.toString()).isEqualTo(1);
+        assertThat(changed.err()).contains("partner acme-cert: version 2 has other terms than version 2, the one in force");
+        assertThat(same.exit()).as(same.toString()).isZero();
+        assertThat(run("agreements", "history", "acme-cert", "--topic-prefix", prefix).out())
+            .contains("v2  ACME-2026 (ACME CERT)  took effect", "by alice", "ceiling TLP:AMBER").doesNotContain("TLP:RED");
+    }
+
     private Path agreement(String file, int version, String ceiling, String kinds) throws Exception {
         Path path = work.resolve(file);
         Files.writeString(path, String.join("\n",

@@ -107,9 +107,25 @@ class AgreementVersionsTest {
         List<PartnerAgreement> growing = new ArrayList<>(List.of(agreement("acme", 1, Tlp.GREEN), agreement("acme", 2, Tlp.RED)));
 
         // Then the first is refused as a whole, naming the partner, and the second applies both
-        assertThatThrownBy(() -> AgreementVersions.decideAll(Map.of(), conflicting))
+        assertThatThrownBy(() -> AgreementVersions.decideAll(Map.of(), Map.of(), conflicting))
             .isInstanceOf(AgreementVersions.RefusedException.class).hasMessageContaining("partner acme: version 1 has other terms");
-        assertThat(AgreementVersions.decideAll(Map.of(), growing)).extracting(AgreementVersions.Decision::outcome)
+        assertThat(AgreementVersions.decideAll(Map.of(), Map.of(), growing)).extracting(AgreementVersions.Decision::outcome)
             .containsExactly(AgreementVersions.Outcome.APPLY, AgreementVersions.Outcome.APPLY);
+    }
+
+    @Test
+    void shouldHoldAnAgreementAppliedBeforeTheHistoryExistedToTheSameRule() throws Exception {
+        // Given no history, and acme's version 3 with ceiling AMBER in the agreements topic (applied before the history was kept)
+        Map<String, PartnerAgreement> inForce = Map.of("acme", agreement("acme", 3, Tlp.AMBER));
+
+        // When version 3 comes with ceiling RED, version 2, version 3 as it is, and version 4
+        // Then the first two are refused naming the partner and both versions; the same terms and a greater version are applied
+        assertThatThrownBy(() -> AgreementVersions.decideAll(Map.of(), inForce, List.of(agreement("acme", 3, Tlp.RED))))
+            .isInstanceOf(AgreementVersions.RefusedException.class)
+            .hasMessageContaining("partner acme: version 3 has other terms than version 3, the one in force");
+        assertThatThrownBy(() -> AgreementVersions.decideAll(Map.of(), inForce, List.of(agreement("acme", 2, Tlp.AMBER))))
+            .isInstanceOf(AgreementVersions.RefusedException.class).hasMessageContaining("version 2 is older than version 3");
+        assertThat(AgreementVersions.decideAll(Map.of(), inForce, List.of(agreement("acme", 3, Tlp.AMBER), agreement("acme", 4, Tlp.RED))))
+            .extracting(AgreementVersions.Decision::outcome).containsExactly(AgreementVersions.Outcome.APPLY, AgreementVersions.Outcome.APPLY);
     }
 }
