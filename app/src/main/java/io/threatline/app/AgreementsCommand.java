@@ -36,9 +36,9 @@ import picocli.CommandLine.Parameters;
 /** Manages partner agreements: files in, the compacted agreements topic out. */
 @Command(name = "agreements",
     mixinStandardHelpOptions = true,
-    description = "Partner agreements: check agreement files, apply them to the running hub, end one, replay a partner's feed.",
+    description = "Partner agreements: check agreement files, apply them to the running hub, end one, read their history, replay a partner's feed.",
     subcommands = {AgreementsCommand.Check.class, AgreementsCommand.Apply.class, AgreementsCommand.End.class,
-        AgreementsReplay.class})
+        AgreementHistoryCommand.class, AgreementsReplay.class})
 public final class AgreementsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -83,11 +83,16 @@ public final class AgreementsCommand implements Runnable {
         description = {"Applies agreement files to the hub: every file is checked first (nothing is applied if one",
             "is invalid), each partner's topics are created, then the agreements are written to the compacted",
             "agreements topic. The running hub applies a changed agreement to the very next record.",
+            "Each version applied is first added, with its full terms, to the history of agreements",
+            "(<prefix>agreements.history.v1, kept forever; see `threatline agreements history`). A version that is not",
+            "greater than the partner's latest in the history is refused unless its terms are the same (then it is",
+            "'unchanged'): each change needs a new version, so an agreement version names one set of terms.",
             "With --acls (on a cluster with an authorizer) each partner whose kafka channel names a principal",
             "(principal: User:interpol, the only principal a partner may have) may then read its feed topics (indicators,",
             "their JSON mirror, statistics; not its dead-letter topic) and its consumer groups (partner.<id>.*), nothing else.",
             "Every channel is checked as delivery checks it (on this host unless --delivery-elsewhere).",
-            "Exit codes: 0 applied; 1 an agreement is invalid or Kafka refused; 2 usage error."})
+            "Exit codes: 0 applied (or unchanged); 1 an agreement is invalid, a version is refused (nothing applied) or Kafka",
+            "refused; 2 usage error."})
     static final class Apply implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -120,8 +125,13 @@ public final class AgreementsCommand implements Runnable {
         @CommandLine.Mixin
         ChannelCheckOptions channelChecks;
 
+        @Option(names = "--operator", defaultValue = "${env:USER:-operator}",
+            description = "Who applies them, kept in the history of agreements (default: $USER).")
+        String operator;
+
         @Override
         public Integer call() throws Exception {
+            String who = checkOperator(spec, operator);
             List<PartnerAgreement> agreements;
             try {
                 agreements = channelChecks.checks().load(paths);
@@ -131,7 +141,12 @@ public final class AgreementsCommand implements Runnable {
             }
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
             PrintWriter out = spec.commandLine().getOut();
-            publish(connection.clientProperties(), connection.kafkaProperties(), topics, retention, agreements, out);
+            try {
+                publish(connection.clientProperties(), connection.kafkaProperties(), topics, retention, agreements, who, out);
+            } catch (AgreementVersions.RefusedException e) {
+                spec.commandLine().getErr().println("refused, nothing applied: " + e.getMessage());
+                return 1;
+            }
             if (acls) {
                 grantPartnerAcls(connection.kafkaProperties(), topics, agreements, out);
             }
@@ -140,10 +155,12 @@ public final class AgreementsCommand implements Runnable {
         }
     }
 
-    /** Ends a partner's agreement at once: a tombstone in the agreements topic. */
+    /** Ends a partner's agreement at once: a tombstone in the agreements topic, then an "ended" entry in its history. */
     @Command(name = "end", mixinStandardHelpOptions = true,
         description = {"Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.",
-            "Then removes the partner's Kafka ACLs and its Kafka (SCRAM) user User:<partner id>; a cluster without an",
+            "Then adds an 'ended' entry (when, --operator) to the history of agreements. The end comes first so that",
+            "stopping a partner never waits on the history; should the history write fail, run `end` again to record it.",
+            "Last it removes the partner's Kafka ACLs and its Kafka (SCRAM) user User:<partner id>; a cluster without an",
             "authorizer or without that user has none to remove, and the output says so."})
     static final class End implements Callable<Integer> {
         @CommandLine.Spec
@@ -159,6 +176,14 @@ public final class AgreementsCommand implements Runnable {
             description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
+        @Option(names = "--operator", defaultValue = "${env:USER:-operator}",
+            description = "Who ends it, kept in the history of agreements (default: $USER).")
+        String operator;
+
+        @Option(names = "--replication-factor", defaultValue = "1",
+            description = "Replication factor of the history topic, should it have to be created (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
         @Override
         public Integer call() throws Exception {
             try {
@@ -166,23 +191,54 @@ public final class AgreementsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, (short) 1);
+            String who = checkOperator(spec, operator);
+            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, replicationFactor);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(connection.kafkaProperties(),
                     new StringSerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null)).get(30, TimeUnit.SECONDS);
             }
             spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
+            try (AgreementHistory history = AgreementHistory.open(connection.clientProperties(), connection.kafkaProperties(), topics)) {
+                history.append(AgreementHistory.ended(partnerId, who));
+            }
+            spec.commandLine().getOut().println("history: the end is recorded in " + topics.agreementsHistory());
             PartnerAccessRemoval.remove(connection.kafkaProperties(), topics, partnerId, spec.commandLine().getOut());
             return 0;
         }
     }
 
+    /** The operator's name as given, checked: 1 to 256 characters, not blank. */
+    static String checkOperator(CommandLine.Model.CommandSpec spec, String operator) {
+        if (operator == null || operator.isBlank() || operator.strip().length() > io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--operator must be 1 to "
+                + io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH + " characters");
+        }
+        return operator.strip();
+    }
+
     /**
-     * Creates each partner's topics (its JSON mirror too when a Kafka channel asks for one), then
-     * writes the agreements to the agreements topic, acknowledged, printing one line per agreement.
+     * Checks every agreement's version against the history of agreements (nothing is written when
+     * one is refused), then publishes them, each one's history entry first.
+     *
+     * @param operator who applies them, kept in the history
+     * @throws AgreementVersions.RefusedException when a version is not greater than the partner's latest
+     *                                            and its terms differ (nothing is written)
      */
     static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
-                        Duration retention, List<PartnerAgreement> agreements, PrintWriter out) throws Exception {
+                        Duration retention, List<PartnerAgreement> agreements, String operator, PrintWriter out) throws Exception {
+        try (AgreementHistory history = AgreementHistory.open(clientProperties, kafkaProperties, topics)) {
+            publish(clientProperties, kafkaProperties, topics, retention, agreements, history.plan(agreements, operator), out);
+        }
+    }
+
+    /**
+     * Creates each partner's topics (its JSON mirror too when a Kafka channel asks for one), then
+     * writes the agreements to the agreements topic, acknowledged, each after its history entry,
+     * printing one line per agreement.
+     */
+    private static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
+                                Duration retention, List<PartnerAgreement> agreements, AgreementHistory.Plan history,
+                                PrintWriter out) throws Exception {
         try (Admin admin = Admin.create(kafkaProperties)) {
             for (PartnerAgreement a : agreements) {
                 // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
@@ -202,7 +258,13 @@ public final class AgreementsCommand implements Runnable {
         values.configure(props, false);
         try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
             for (PartnerAgreement a : agreements) {
-                producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS);
+                Optional<Instant> unchangedSince = history.recordThenWrite(a,
+                    () -> producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS));
+                if (unchangedSince.isPresent()) {
+                    out.printf("unchanged: %s (%s) agreement %s version %d, the same terms in force since %s%n", a.getPartnerId(),
+                        a.getPartnerName(), a.getAgreementId(), a.getVersion(), unchangedSince.get());
+                    continue;
+                }
                 out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
                     a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
                     Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),

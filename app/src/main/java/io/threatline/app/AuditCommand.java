@@ -50,7 +50,8 @@ public final class AuditCommand implements Runnable {
         mixinStandardHelpOptions = true,
         description = {
             "Verifies a partner's receipt chain (sequence, links, hashes) and answers what the partner received",
-            "between two times, per agreement version and channel.",
+            "between two times, per agreement version and channel. What an agreement version granted is kept in the",
+            "history of agreements: `threatline agreements history <partner> --version <N>` prints its terms.",
             "With --head, also checks the chain against a signed head kept from `threatline audit head`: its signature",
             "must verify with the deployment's public key, and the chain must still hold the head's sequence with the",
             "head's hash. A chain cut short or rewritten (even with every hash recomputed) fails this check.",

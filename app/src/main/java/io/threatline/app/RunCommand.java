@@ -140,7 +140,14 @@ public final class RunCommand implements Callable<Integer> {
                 local.add(withLocalChannels(a, outbox, secrets));
             }
             StringWriter applied = new StringWriter();
-            AgreementsCommand.publish(client, platform.clientProperties(), topics, Duration.ofDays(30), local, new PrintWriter(applied));
+            try {
+                // Through the same path as `agreements apply`, so the history of agreements fills here too.
+                AgreementsCommand.publish(client, platform.clientProperties(), topics, Duration.ofDays(30), local,
+                    "threatline run (" + System.getProperty("user.name", "operator") + ")", new PrintWriter(applied));
+            } catch (AgreementVersions.RefusedException e) {
+                spec.commandLine().getErr().println("threatline run: --agreements " + agreementsPath + " refused: " + e.getMessage());
+                return 1;
+            }
             if (admin.isPresent()) {
                 // Each partner authenticates as User:<partner id> and may read only its own topics and groups.
                 for (PartnerAgreement a : local) {

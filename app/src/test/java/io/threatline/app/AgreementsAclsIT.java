@@ -86,7 +86,7 @@ class AgreementsAclsIT {
         int exit = cli.execute("agreements", "apply", "../examples/agreements", "--delivery-elsewhere", "--acls", "--command-config", config.toString(),
             "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
 
-        // Then INTERPOL (User:interpol in its agreement) reads its own topic in its own group, and nobody else's
+        // Then INTERPOL (User:interpol in its agreement) reads its own topic in its own group, and nobody else's,
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("acls: User:interpol may read ti.partner.interpol.indicators.v1, ti.partner.interpol.indicators.json.v1, ti.partner.interpol.statistics.v1 and use groups partner.interpol.* only", "acls: User:europol-ec3 may read ti.partner.europol-ec3.indicators.v1");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
@@ -110,6 +110,18 @@ class AgreementsAclsIT {
                 consumer.assign(List.of(new TopicPartition(topics.partnerStatistics("europol-ec3"), 0)));
                 consumer.poll(Duration.ofSeconds(5));
             }).isInstanceOf(TopicAuthorizationException.class);
+        }
+        // nor the history of agreements, which holds every partner's terms
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(asInterpol, new StringDeserializer(), new StringDeserializer())) {
+            assertThatThrownBy(() -> {
+                consumer.assign(List.of(new TopicPartition(topics.agreementsHistory(), 0)));
+                consumer.poll(Duration.ofSeconds(5));
+            }).isInstanceOf(TopicAuthorizationException.class);
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            assertThat(admin.listOffsets(Map.of(new TopicPartition(topics.agreementsHistory(), 0),
+                org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().values())
+                .singleElement().satisfies(o -> assertThat(o.offset()).as("one history entry per scenario agreement").isEqualTo(3));
         }
     }
 }

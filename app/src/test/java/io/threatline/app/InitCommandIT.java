@@ -25,7 +25,7 @@ class InitCommandIT {
 
         StringWriter first = new StringWriter();
         assertThat(cli(first).execute(args)).isZero();
-        assertThat(first.toString()).contains("Topics: 9 created, 0 already there")
+        assertThat(first.toString()).contains("Topics: 10 created, 0 already there")
             .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix + "sensor-events.v1-value");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             assertThat(admin.describeTopics(java.util.List.of(prefix + "sensor-events.v1")).allTopicNames().get()
@@ -34,7 +34,7 @@ class InitCommandIT {
 
         StringWriter second = new StringWriter();
         assertThat(cli(second).execute(args)).isZero();
-        assertThat(second.toString()).contains("Topics: 0 created, 9 already there");
+        assertThat(second.toString()).contains("Topics: 0 created, 10 already there");
     }
 
     private static CommandLine cli(StringWriter out) {

@@ -86,6 +86,18 @@ class RunCommandIT {
             java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("threatline_hub_events_in_total", "threatline_hub_rejected_total{reason=",
             "threatline_hub_routed_total{partner=\"interpol\"}", "threatline_delivery_delivered_total{channel=\"files\",partner=\"interpol\"}");
+        // and the scenario's agreements, applied through the same path as `agreements apply`, are in the history of agreements
+        java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(out.toString());
+        assertThat(platformLine.find()).as(out.toString()).isTrue();
+        StringWriter history = new StringWriter();
+        CommandLine historyCli = ThreatlineCommand.commandLine();
+        historyCli.setOut(new PrintWriter(history, true));
+        historyCli.setErr(new PrintWriter(history, true));
+        int historyExit = historyCli.execute("agreements", "history", "interpol", "--bootstrap-servers", platformLine.group(1),
+            "--schema-registry-url", platformLine.group(2), "--command-config", dataDir.resolve("secrets/kafka/admin.properties").toString());
+        assertThat(historyExit).as(history.toString()).isZero();
+        assertThat(history.toString()).contains("v1  IGCI-THREATLINE-MOU-2026-01 (INTERPOL IGCI)  took effect", "by threatline run",
+            "ceiling TLP:GREEN", "in force until now (latest)");
         run.stop.countDown();
         assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
 

@@ -117,6 +117,27 @@ public final class ThreatlineTopics {
         return prefix + "agreements.v1";
     }
 
+    /**
+     * Every version of every agreement and every end, in order, kept forever: the compacted
+     * {@link #agreements()} topic keeps only each partner's latest, while a receipt's (agreement,
+     * version) must stay answerable for as long as the receipt is kept.
+     */
+    public String agreementsHistory() {
+        return prefix + "agreements.history.v1";
+    }
+
+    /**
+     * The history topic as {@link #coreTopics} creates it. Delete policy with retention -1 rather
+     * than compaction: the history is a log of events (an agreement can be ended and applied
+     * again), so no key names one entry for good, and entries are few. The broker stamps each
+     * entry (LogAppendTime), so when a version took effect is the broker's time, not the writer's.
+     */
+    public NewTopic agreementsHistoryTopic() {
+        return new NewTopic(agreementsHistory(), 1, replicationFactor)
+            .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1",
+                "message.timestamp.type", "LogAppendTime"));
+    }
+
     public String reference(ReferenceKind kind) {
         return prefix + "reference." + kind.topicPart() + ".v1";
     }
@@ -155,12 +176,13 @@ public final class ThreatlineTopics {
         return delete(partnerIndicatorsJson(partnerId), partitions, retention.toMillis());
     }
 
-    /** The topics that exist whatever the partners: events, state, agreements, reference data, dead letters, audit. */
+    /** The topics that exist whatever the partners: events, state, agreements and their history, reference data, dead letters, audit. */
     public List<NewTopic> coreTopics() {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(delete(sensorEvents(), partitions, 7 * DAY_MS));
         topics.add(compact(indicators(), partitions));
         topics.add(compact(agreements(), 1));
+        topics.add(agreementsHistoryTopic());
         for (ReferenceKind kind : ReferenceKind.values()) {
             topics.add(compact(reference(kind), 1));
         }

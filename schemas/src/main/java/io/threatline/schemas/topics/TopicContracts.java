@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.avro.Schema;
 
+import io.threatline.contract.AgreementHistoryEntry;
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.Indicator;
@@ -25,6 +26,7 @@ public final class TopicContracts {
         schemas.put(topics.sensorEvents(), ThreatEvent.getClassSchema());
         schemas.put(topics.indicators(), Indicator.getClassSchema());
         schemas.put(topics.agreements(), PartnerAgreement.getClassSchema());
+        schemas.put(topics.agreementsHistory(), AgreementHistoryEntry.getClassSchema());
         schemas.put(topics.deadLetter(), DeadLetter.getClassSchema());
         schemas.put(topics.deliveryAudit(), DeliveryReceipt.getClassSchema());
         return schemas;

@@ -15,15 +15,19 @@ class ThreatlineTopicsTest {
         var topics = ThreatlineTopics.defaults().coreTopics();
 
         assertThat(topics).extracting(NewTopic::name).containsExactly(
-            "ti.sensor-events.v1", "ti.indicators.v1", "ti.agreements.v1",
+            "ti.sensor-events.v1", "ti.indicators.v1", "ti.agreements.v1", "ti.agreements.history.v1",
             "ti.reference.family-aliases.v1", "ti.reference.ip-ranges.v1", "ti.reference.benign.v1",
             "ti.dead-letter.v1", "ti.delivery-audit.v1", "ti.operator.actions.v1");
         assertThat(topics).filteredOn(t -> t.name().equals("ti.sensor-events.v1")).singleElement()
             .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
-        assertThat(topics).filteredOn(t -> t.name().contains("indicators") || t.name().contains("agreements")
+        assertThat(topics).filteredOn(t -> t.name().contains("indicators") || t.name().equals("ti.agreements.v1")
                 || t.name().contains("reference"))
             .allSatisfy(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
+        // The history of agreements is a log kept forever, stamped by the broker: no entry is ever compacted away.
+        assertThat(topics).filteredOn(t -> t.name().equals("ti.agreements.history.v1")).singleElement()
+            .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1")
+                .containsEntry("retention.bytes", "-1").containsEntry("message.timestamp.type", "LogAppendTime"));
         assertThat(topics).filteredOn(t -> t.name().equals("ti.dead-letter.v1")).singleElement()
             .satisfies(t -> assertThat(t.configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis())));
     }
