@@ -40,8 +40,8 @@ import io.threatline.streams.agreements.PartnerRouter;
  *
  * <p>A partial count is forwarded with the latest timestamp it covers, which lies in the same hour
  * as every sighting it counts, so the downstream tumbling windows (hourly and daily, aligned to the
- * epoch, {@link StatisticWindows}) count each sighting in its own windows. The pending counts live in a logged store, so under
- * exactly-once a crash neither loses nor repeats them. The counting stage's stream time lags the
+ * epoch, {@link StatisticWindows}) count each sighting in its own windows. The pending counts live
+ * in a logged store, so under exactly-once a crash neither loses nor repeats them. The counting stage's stream time lags the
  * hub's by at most the flush interval, far inside the statistics grace (five minutes by default).
  *
  * <p>After the partial counts, each flush sends a {@value #TICK} record with the task's stream time
