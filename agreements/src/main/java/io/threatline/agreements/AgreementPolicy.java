@@ -75,10 +75,11 @@ import java.util.Locale;
  * an INDICATOR_TYPE value in {@code scope.indicatorTypes}, a COUNTRY value in
  * {@code scope.countries}, each when that list is non-empty ({@link #FAMILY_OUT_OF_SCOPE},
  * {@link #TYPE_OUT_OF_SCOPE}, {@link #COUNTRY_OUT_OF_SCOPE}); finally a count below
- * {@code statisticsMinimumCount} is {@link StatisticDecision.Suppressed} (k-anonymity). TLP and
- * embargo concern indicators and do not apply to counts. Only the dimension value is checked: a
- * caller that counts for a partner whose scope restricts other dimensions must count only in-scope
- * indicators.
+ * {@code statisticsMinimumCount} is {@link StatisticDecision.Suppressed} (k-anonymity). Only the
+ * dimension value is checked here: what a count includes is the caller's part, and the hub counts
+ * for a partner only the NEW indicators that {@link #inScope} allows under its agreement (TLP
+ * ceiling, types, families, campaigns, minimum confidence, countries). Embargo and the INDICATORS
+ * data kind concern sending an indicator and do not apply to counts.
  */
 public final class AgreementPolicy {
 
@@ -127,6 +128,36 @@ public final class AgreementPolicy {
         if (indicator.getAction() == null || indicator.getAction() == LifecycleAction.UNKNOWN) {
             return withhold(UNKNOWN_ACTION, () -> "lifecycle action " + indicator.getAction() + " is never delivered");
         }
+        Decision.Withhold outside = outsideScope(agreement, indicator);
+        if (outside != null) {
+            return outside;
+        }
+        Instant until = embargoStart(indicator).plusMillis(agreement.getEmbargoMillis());
+        if (now.isBefore(until)) {
+            Instant end = agreement.getValidUntil();
+            if (end != null && !until.isBefore(end)) {
+                return withhold(EMBARGO_OUTLASTS_AGREEMENT, () -> "embargo ends at " + until
+                        + ", when the agreement (until " + end + ") no longer applies");
+            }
+            return new Decision.Embargoed(until);
+        }
+        return new Decision.Deliver(redact(agreement, indicator, now));
+    }
+
+    /**
+     * Whether the agreement's TLP ceiling and scope allow {@code indicator}: the TLP, type, family,
+     * campaign, confidence and country checks of {@link #decide}, without the period, data kind,
+     * action and embargo. The one rule for "may this partner's data include this indicator", used by
+     * {@link #decide} and by the statistics, which count for a partner only indicators it passes.
+     * Reads only {@code tlpCeiling} and {@code scope} of the agreement (see {@link #scopeKey}).
+     */
+    public static boolean inScope(PartnerAgreement agreement, Indicator indicator) {
+        return agreement != null && indicator != null && agreement.getScope() != null
+                && outsideScope(agreement, indicator) == null;
+    }
+
+    /** Why the agreement's TLP ceiling and scope do not allow {@code indicator}, or null when they do. */
+    private static Decision.Withhold outsideScope(PartnerAgreement agreement, Indicator indicator) {
         Tlp tlp = indicator.getTlp();
         Tlp ceiling = agreement.getTlpCeiling();
         if (!Tlp2.isKnown(tlp)) {
@@ -169,16 +200,31 @@ public final class AgreementPolicy {
                 return withhold(COUNTRY_OUT_OF_SCOPE, () -> country + " is not among " + scope.getCountries());
             }
         }
-        Instant until = embargoStart(indicator).plusMillis(agreement.getEmbargoMillis());
-        if (now.isBefore(until)) {
-            Instant end = agreement.getValidUntil();
-            if (end != null && !until.isBefore(end)) {
-                return withhold(EMBARGO_OUTLASTS_AGREEMENT, () -> "embargo ends at " + until
-                        + ", when the agreement (until " + end + ") no longer applies");
-            }
-            return new Decision.Embargoed(until);
+        return null;
+    }
+
+    /**
+     * A canonical text of everything {@link #inScope} reads from an agreement (the TLP ceiling and
+     * the scope, each list sorted without repeats): two agreements with the same key allow exactly
+     * the same indicators. Case is kept, so two scopes differing only in case have two keys, which
+     * costs a second count but never mixes scopes.
+     */
+    public static String scopeKey(PartnerAgreement agreement) {
+        AgreementScope scope = agreement.getScope();
+        StringBuilder key = new StringBuilder().append("tlp=").append(agreement.getTlpCeiling());
+        if (scope == null) {
+            return key.append(";no scope").toString();
         }
-        return new Decision.Deliver(redact(agreement, indicator, now));
+        key.append(";types=").append(scope.getIndicatorTypes().stream().map(String::valueOf).sorted().distinct().toList())
+                .append(";families=").append(sorted(scope.getMalwareFamilies()))
+                .append(";campaigns=").append(sorted(scope.getCampaigns()))
+                .append(";min-confidence=").append(scope.getMinimumConfidence())
+                .append(";countries=").append(sorted(scope.getCountries()));
+        return key.toString();
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().filter(java.util.Objects::nonNull).sorted().distinct().toList();
     }
 
     /**
@@ -416,7 +462,7 @@ public final class AgreementPolicy {
     }
 
     /** A withhold whose explanation is only put together when someone reads it (the router never does). */
-    private static Decision withhold(String code, java.util.function.Supplier<String> reason) {
+    private static Decision.Withhold withhold(String code, java.util.function.Supplier<String> reason) {
         return new Decision.Withhold(code, reason);
     }
 

@@ -394,6 +394,61 @@ class AgreementPolicyTest {
     }
 
     @Nested
+    class InScope {
+
+        @Test
+        void shouldAllowWhatDecideWouldDeliverRegardlessOfDataKindPeriodAndEmbargo() {
+            // Given an agreement granting only statistics, already ended, with a long embargo
+            PartnerAgreement statisticsOnly = agreement().setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS)))
+                    .setValidUntil(FROM.plusSeconds(1)).setEmbargoMillis(Duration.ofDays(365).toMillis()).build();
+
+            // Then a GREEN indicator is in its scope, a RED one is not
+            assertThat(AgreementPolicy.inScope(statisticsOnly, indicator().build())).isTrue();
+            assertThat(AgreementPolicy.inScope(statisticsOnly, indicator().setTlp(Tlp.RED).build())).isFalse();
+        }
+
+        @Test
+        void shouldRefuseAnIndicatorOutsideTheScopesTypesFamiliesCampaignsConfidenceOrCountries() {
+            Indicator shylock = indicator().build();   // DOMAIN, Shylock, Tovar, confidence 80, DE
+
+            assertThat(AgreementPolicy.inScope(with(scope().setIndicatorTypes(List.of(IndicatorType.IPV4))), shylock)).isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setMalwareFamilies(List.of("Emotet"))), shylock)).isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setCampaigns(List.of("Other"))), shylock)).isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setMinimumConfidence(90)), shylock)).isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setCountries(List.of("FR"))), shylock)).isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setMalwareFamilies(List.of("shylock"))
+                    .setCampaigns(List.of("TOVAR")).setCountries(List.of("de")).setMinimumConfidence(80)), shylock)).isTrue();
+        }
+
+        @Test
+        void shouldAllowNothingUnderAnAgreementWithoutScope() {
+            PartnerAgreement noScope = agreement().build();
+            noScope.setScope(null);
+            assertThat(AgreementPolicy.inScope(noScope, indicator().build())).isFalse();
+        }
+
+        @Test
+        void shouldGiveTheSameScopeKeyOnlyToAgreementsThatAllowTheSameIndicators() {
+            PartnerAgreement a = with(scope().setMalwareFamilies(List.of("Shylock", "Emotet", "Shylock")));
+            PartnerAgreement b = with(scope().setMalwareFamilies(List.of("Emotet", "Shylock")));
+            b.setPartnerId("other-partner");
+            b.setStatisticsMinimumCount(50);
+
+            assertThat(AgreementPolicy.scopeKey(a)).as("order, repeats and terms other than scope do not matter")
+                    .isEqualTo(AgreementPolicy.scopeKey(b));
+            PartnerAgreement red = with(scope().setMalwareFamilies(List.of("Emotet", "Shylock")));
+            red.setTlpCeiling(Tlp.RED);
+            assertThat(AgreementPolicy.scopeKey(red)).isNotEqualTo(AgreementPolicy.scopeKey(a));
+            assertThat(AgreementPolicy.scopeKey(with(scope().setMinimumConfidence(1))))
+                    .isNotEqualTo(AgreementPolicy.scopeKey(with(scope())));
+        }
+
+        private PartnerAgreement with(io.threatline.contract.AgreementScope.Builder scope) {
+            return agreement().setScope(scope.build()).build();
+        }
+    }
+
+    @Nested
     class Statistics {
 
         private final Instant start = Instant.parse("2026-05-31T00:00:00Z");

@@ -66,10 +66,11 @@ public final class HubConfig extends AbstractConfig {
         .define(SCAN_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
             "Stream-time interval of the expiry and embargo scans.")
         .define(STATISTICS_GRACE, Type.STRING, "PT5M", DURATION, Importance.LOW,
-            "How long after its end a statistics window still accepts late indicators; its final count comes out then.")
+            "How long after its end (in stream time) a statistics window still accepts late indicators; its final count "
+                + "comes out then, once; a later indicator is not counted in it.")
         .define(STATISTICS_FLUSH_INTERVAL, Type.STRING, "PT1S", DURATION, Importance.LOW,
-            "How often (stream time, and wall-clock time) each task forwards its partial statistics counts to the windowed "
-                + "counts; keep it well below the grace.")
+            "How often (stream time, and wall-clock time) each task forwards its partial statistics counts, and its "
+                + "stream time, to the statistics windows; keep it well below the grace.")
         .define(REGISTRY_WAIT, Type.STRING, "PT3S", SHORT_WAIT, Importance.LOW,
             "How long validation keeps asking an unavailable schema registry (unreachable, HTTP 5xx) for a sensor event's "
                 + "schema before it fails the stream thread, which is then replaced and reads the record again from the last "

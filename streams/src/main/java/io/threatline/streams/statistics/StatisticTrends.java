@@ -15,10 +15,11 @@ import org.apache.kafka.streams.state.Stores;
 import io.threatline.agreements.StatisticInput;
 
 /**
- * Adds the trend to each final window count: remembers, per {@code WINDOW|DIMENSION|value}, the
- * start and final count of the last window that had one, and fills {@code previousCount} and
- * {@code changeRatio = (count - previous) / previous}. When the immediately preceding window had no
- * count (no NEW indicator for this value) while an earlier one did, the previous count is 0 and the
+ * Adds the trend to each final window count: remembers, per
+ * {@code WINDOW|<scope id>|DIMENSION|value}, the start and final count of the last window that had
+ * one, and fills {@code previousCount} and {@code changeRatio = (count - previous) / previous}, so
+ * a trend compares counts of the same scope. When the immediately preceding window had no count
+ * (no NEW indicator for this value in the scope) while an earlier one did, the previous count is 0 and the
  * ratio null; when nothing is known (the first window seen), both are null. A count arriving for a
  * window not after the remembered one is passed on without trend and does not replace it.
  */

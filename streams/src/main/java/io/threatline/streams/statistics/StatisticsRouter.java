@@ -6,9 +6,7 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.threatline.contract.AgreementScope;
 import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.streams.agreements.AgreementsSnapshot;
@@ -17,20 +15,22 @@ import io.threatline.agreements.StatisticDecision;
 import io.threatline.agreements.StatisticInput;
 
 /**
- * Offers each final window count to every partner's current agreement (global store
- * {@value PartnerRouter#AGREEMENTS_STORE}) and forwards what {@link AgreementPolicy#decideStatistic}
- * delivers, decided at the window's end, keyed {@code WINDOW|windowStart|DIMENSION|value}.
+ * Offers each final window count to the current agreements of the scope it was counted under
+ * ({@link StatisticScopes}; the scope id is the second part of the key) and forwards what
+ * {@link AgreementPolicy#decideStatistic} delivers, decided at the window's end, keyed
+ * {@code WINDOW|windowStart|DIMENSION|value}.
  *
- * <p>The counts are over all indicators, so a partner whose scope restricts anything other than the
- * statistic's own dimension (another dimension, campaigns, a minimum confidence) gets nothing: its
- * counts would include indicators it may not see (see the note in {@link AgreementPolicy}).
+ * <p>A count under a scope is of the NEW indicators that scope's TLP ceiling and scope allow, so an
+ * agreement gets only counts of indicators it could be sent. An agreement whose scope changed
+ * gets the counts of its new scope from the moment the hub counts under it: the first window of a
+ * new scope can be short.
  */
 public final class StatisticsRouter extends ContextualProcessor<String, StatisticInput, String, TrendStatistic> {
 
     public static final String NAME = "statistics-agreements";
 
     private final AgreementsSnapshot snapshot;
-    private AgreementsSnapshot.View agreements;
+    private StatisticScopes scopes;
 
     public StatisticsRouter(AgreementsSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -39,18 +39,21 @@ public final class StatisticsRouter extends ContextualProcessor<String, Statisti
     @Override
     public void init(ProcessorContext<String, TrendStatistic> context) {
         super.init(context);
-        agreements = snapshot.view(context.getStateStore(PartnerRouter.AGREEMENTS_STORE));
+        scopes = new StatisticScopes(snapshot.view(context.getStateStore(PartnerRouter.AGREEMENTS_STORE)));
     }
 
     @Override
     public void process(Record<String, StatisticInput> record) {
         StatisticInput input = record.value();
+        int first = record.key().indexOf('|');
+        int second = record.key().indexOf('|', first + 1);
+        if (first < 0 || second < 0) {
+            return;
+        }
+        String scopeId = record.key().substring(first + 1, second);
         String key = key(input);
         Instant now = input.windowEnd();
-        for (PartnerAgreement agreement : agreements.all()) {
-            if (!countsFitScope(agreement.getScope(), input.dimension())) {
-                continue;
-            }
+        for (PartnerAgreement agreement : scopes.agreementsOf(scopeId)) {
             if (AgreementPolicy.decideStatistic(agreement, input, now) instanceof StatisticDecision.Deliver deliver) {
                 context().forward(new Record<>(key, deliver.statistic(), record.timestamp()));
             }
@@ -60,22 +63,5 @@ public final class StatisticsRouter extends ContextualProcessor<String, Statisti
     /** The output key: {@code WINDOW|windowStart (ISO-8601)|DIMENSION|value}. */
     public static String key(StatisticInput input) {
         return input.window().name() + "|" + input.windowStart() + "|" + input.dimension().name() + "|" + input.dimensionValue();
-    }
-
-    /**
-     * Whether counts over all indicators, by {@code dimension}, are within the scope: it restricts
-     * nothing but (possibly) that dimension itself, whose value the policy checks. A missing scope
-     * is left to the policy (which refuses it).
-     */
-    static boolean countsFitScope(AgreementScope scope, StatisticDimension dimension) {
-        if (scope == null) {
-            return true;
-        }
-        if (!scope.getCampaigns().isEmpty() || scope.getMinimumConfidence() > 0) {
-            return false;
-        }
-        return (dimension == StatisticDimension.MALWARE_FAMILY || scope.getMalwareFamilies().isEmpty())
-            && (dimension == StatisticDimension.INDICATOR_TYPE || scope.getIndicatorTypes().isEmpty())
-            && (dimension == StatisticDimension.COUNTRY || scope.getCountries().isEmpty());
     }
 }

@@ -9,11 +9,9 @@ import java.util.Map;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
-import io.threatline.contract.AgreementScope;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.StatisticDimension;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.enrich.ReferenceEnrichment;
@@ -57,31 +55,9 @@ class StatisticsTopologyTest {
                 }
             }
         }
-        assertThat(sinks).filteredOn(t -> t.contains("statistics")).containsExactly("statistics-counts-by-dimension-repartition");
-        assertThat(processors).contains("statistics-precount",
-            "statistics-hourly-count", "statistics-hourly-final", "statistics-daily-count", "statistics-daily-final",
-            "statistics-trends", "statistics-agreements");
-        assertThat(stores).contains("statistics-pending-counts", "statistics-hourly-counts", "statistics-daily-counts",
-            "statistics-previous-counts");
-    }
-
-    @Test
-    void shouldOfferCountsOnlyToScopesThatRestrictNothingButTheCountedDimension() {
-        AgreementScope open = AgreementScope.newBuilder().build();
-        AgreementScope families = AgreementScope.newBuilder().setMalwareFamilies(List.of("Shylock")).build();
-        AgreementScope types = AgreementScope.newBuilder().setIndicatorTypes(List.of(IndicatorType.DOMAIN)).build();
-        AgreementScope countries = AgreementScope.newBuilder().setCountries(List.of("DE")).build();
-        AgreementScope campaigns = AgreementScope.newBuilder().setCampaigns(List.of("op-x")).build();
-        AgreementScope confidence = AgreementScope.newBuilder().setMinimumConfidence(50).build();
-
-        for (StatisticDimension d : List.of(StatisticDimension.MALWARE_FAMILY, StatisticDimension.INDICATOR_TYPE, StatisticDimension.COUNTRY)) {
-            assertThat(StatisticsRouter.countsFitScope(open, d)).isTrue();
-            assertThat(StatisticsRouter.countsFitScope(campaigns, d)).isFalse();
-            assertThat(StatisticsRouter.countsFitScope(confidence, d)).isFalse();
-            assertThat(StatisticsRouter.countsFitScope(families, d)).isEqualTo(d == StatisticDimension.MALWARE_FAMILY);
-            assertThat(StatisticsRouter.countsFitScope(types, d)).isEqualTo(d == StatisticDimension.INDICATOR_TYPE);
-            assertThat(StatisticsRouter.countsFitScope(countries, d)).isEqualTo(d == StatisticDimension.COUNTRY);
-        }
+        assertThat(sinks).filteredOn(t -> t.contains("statistics")).containsExactly("statistics-counts-by-scope-repartition");
+        assertThat(processors).contains("statistics-precount", "statistics-windows", "statistics-trends", "statistics-agreements");
+        assertThat(stores).contains("statistics-pending-counts", "statistics-window-counts", "statistics-previous-counts");
     }
 
     private static Indicator indicator(IndicatorType type, String country, String... families) {

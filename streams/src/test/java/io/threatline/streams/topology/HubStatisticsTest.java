@@ -20,6 +20,7 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
+import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.contract.TrendStatistic;
 
@@ -154,20 +155,121 @@ class HubStatisticsTest {
     }
 
     @Test
-    void shouldDeliverNoCountsToAPartnerWhoseScopeRestrictsAnotherDimension() {
+    void shouldNotCountAnIndicatorAboveThePartnersTlpCeiling() {
+        // Given a statistics partner up to TLP:GREEN
+        hub.agreements.pipeInput("europol-ec3", statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS), T0);
+        var europol = statistics("europol-ec3");
+
+        // When two GREEN and one RED Shylock domains are new in the hour, and the hour closes
+        domains(2, "Shylock", HOUR_1.plusSeconds(60));
+        domain("red.shylock-example.com", Tlp.RED, 80, HOUR_1.plusSeconds(120), "Shylock");
+        closeHour1();
+
+        // Then the RED one is in no count
+        assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimensionValue, TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple("Shylock", 2L), tuple("DOMAIN", 2L));
+    }
+
+    @Test
+    void shouldCountPerAgreementSoEachPartnerGetsTheCountOfWhatItsCeilingAllows() {
+        // Given one statistics partner up to GREEN and one up to AMBER
+        hub.agreements.pipeInput("europol-ec3", statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS), T0);
+        PartnerAgreement amber = statisticsAgreement("cert-eu", 1, DataKind.STATISTICS);
+        amber.setTlpCeiling(Tlp.AMBER);
+        hub.agreements.pipeInput("cert-eu", amber, T0);
+        var europol = statistics("europol-ec3");
+        var certEu = statistics("cert-eu");
+
+        // When one GREEN and two AMBER Shylock domains are new in the hour, and it closes
+        domains(1, "Shylock", HOUR_1.plusSeconds(60));
+        domain("amber-1.shylock-example.com", Tlp.AMBER, 80, HOUR_1.plusSeconds(120), "Shylock");
+        domain("amber-2.shylock-example.com", Tlp.AMBER, 80, HOUR_1.plusSeconds(121), "Shylock");
+        closeHour1();
+
+        // Then each gets the count its own ceiling allows
+        assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimensionValue, TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple("Shylock", 1L), tuple("DOMAIN", 1L));
+        assertThat(certEu.readValuesToList()).extracting(TrendStatistic::getDimensionValue, TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple("Shylock", 3L), tuple("DOMAIN", 3L));
+    }
+
+    @Test
+    void shouldCountInEveryDimensionOnlyIndicatorsOfTheScopesFamilies() {
+        // Given a statistics partner limited to Shylock
         PartnerAgreement onlyShylock = statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS);
         onlyShylock.getScope().setMalwareFamilies(List.of("Shylock"));
         hub.agreements.pipeInput("europol-ec3", onlyShylock, T0);
         var europol = statistics("europol-ec3");
 
+        // When two Shylock domains and one Emotet domain are new in the hour, and it closes
         domains(2, "Shylock", HOUR_1.plusSeconds(60));
         domains(1, "Emotet", HOUR_1.plusSeconds(120));
-        domains(1, "Shylock", HOUR_2.plus(GRACE).plusSeconds(1));
+        closeHour1();
 
+        // Then the DOMAIN count is of the Shylock domains only, and Emotet has no count
         assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimension, TrendStatistic::getDimensionValue,
                 TrendStatistic::getCount)
-            .as("the DOMAIN count includes Emotet, which it may not see; Emotet itself is out of scope")
-            .containsExactly(tuple(StatisticDimension.MALWARE_FAMILY, "Shylock", 2L));
+            .containsExactlyInAnyOrder(tuple(StatisticDimension.MALWARE_FAMILY, "Shylock", 2L),
+                tuple(StatisticDimension.INDICATOR_TYPE, "DOMAIN", 2L));
+    }
+
+    @Test
+    void shouldCountInEveryDimensionOnlyIndicatorsOfTheScopesTypes() {
+        // Given a statistics partner limited to IPv4 addresses
+        PartnerAgreement onlyIps = statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS);
+        onlyIps.getScope().setIndicatorTypes(List.of(IndicatorType.IPV4));
+        hub.agreements.pipeInput("europol-ec3", onlyIps, T0);
+        var europol = statistics("europol-ec3");
+
+        // When two Shylock domains and one Shylock IPv4 address are new in the hour, and it closes
+        domains(2, "Shylock", HOUR_1.plusSeconds(60));
+        hub.send("ipv4:198.51.100.7", event("ip", IndicatorType.IPV4, "198.51.100.7", Tlp.GREEN, 80, "acme", "Shylock"),
+            HOUR_1.plusSeconds(120));
+        closeHour1();
+
+        // Then the Shylock count is of the address only
+        assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimension, TrendStatistic::getDimensionValue,
+                TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple(StatisticDimension.MALWARE_FAMILY, "Shylock", 1L),
+                tuple(StatisticDimension.INDICATOR_TYPE, "IPV4", 1L));
+    }
+
+    @Test
+    void shouldNotCountAnIndicatorBelowTheScopesMinimumConfidence() {
+        // Given a statistics partner whose scope asks for a confidence of at least 70
+        PartnerAgreement confident = statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS);
+        confident.getScope().setMinimumConfidence(70);
+        hub.agreements.pipeInput("europol-ec3", confident, T0);
+        var europol = statistics("europol-ec3");
+
+        // When two domains of confidence 80 and one of 50 are new in the hour, and it closes
+        domains(2, "Shylock", HOUR_1.plusSeconds(60));
+        domain("unsure.shylock-example.com", Tlp.GREEN, 50, HOUR_1.plusSeconds(120), "Shylock");
+        closeHour1();
+
+        // Then the unsure one is in no count
+        assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimensionValue, TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple("Shylock", 2L), tuple("DOMAIN", 2L));
+    }
+
+    @Test
+    void shouldNotCountAnIndicatorOutsideTheScopesCampaigns() {
+        // Given a statistics partner limited to one campaign
+        PartnerAgreement operation = statisticsAgreement("europol-ec3", 1, DataKind.STATISTICS);
+        operation.getScope().setCampaigns(List.of("operation-tovar"));
+        hub.agreements.pipeInput("europol-ec3", operation, T0);
+        var europol = statistics("europol-ec3");
+
+        // When two Shylock domains without that campaign and one with it are new in the hour, and it closes
+        domains(2, "Shylock", HOUR_1.plusSeconds(60));
+        ThreatEvent tovar = event("tovar", IndicatorType.DOMAIN, "tovar.shylock-example.com", Tlp.GREEN, 80, "acme", "Shylock");
+        tovar.setCampaign("operation-tovar");
+        hub.send("domain:tovar.shylock-example.com", tovar, HOUR_1.plusSeconds(120));
+        closeHour1();
+
+        // Then only the one of the campaign is counted
+        assertThat(europol.readValuesToList()).extracting(TrendStatistic::getDimensionValue, TrendStatistic::getCount)
+            .containsExactlyInAnyOrder(tuple("Shylock", 1L), tuple("DOMAIN", 1L));
     }
 
     // ---- helpers
@@ -185,6 +287,16 @@ class HubStatisticsTest {
             hub.send("domain:" + domain, event("e" + e, IndicatorType.DOMAIN, domain, Tlp.GREEN, 80, "acme", family),
                 at.plusSeconds(i));
         }
+    }
+
+    private void domain(String domain, Tlp tlp, int confidence, Instant at, String... families) {
+        hub.send("domain:" + domain, event("e" + (++events), IndicatorType.DOMAIN, domain, tlp, confidence, "acme", families), at);
+    }
+
+    /** A new IPv4 address (no family, no country) after hour 1 and its grace: hour 1 closes. */
+    private void closeHour1() {
+        hub.send("ipv4:198.51.100.2", event("closer", IndicatorType.IPV4, "198.51.100.2", Tlp.GREEN, 80, "acme"),
+            HOUR_2.plus(GRACE).plusSeconds(1));
     }
 
     private static PartnerAgreement statisticsAgreement(String partnerId, int minimumCount, DataKind... kinds) {
