@@ -125,11 +125,18 @@ final class AgreementVersions {
     /**
      * Whether two agreements have the same terms, every field compared. The candidate is compared
      * as it will read back from the topics (through its Avro encoding), so that an instant finer than
-     * a millisecond, which the topic cannot hold, does not count as a change.
+     * a millisecond, which the topic cannot hold, does not count as a change. A replay request
+     * ({@code agreements replay}) is not a term: it asks for the same terms to be sent again.
      */
+    private static PartnerAgreement withoutReplay(PartnerAgreement agreement) throws java.io.IOException {
+        PartnerAgreement read = PartnerAgreement.fromByteBuffer(agreement.toByteBuffer());
+        read.setReplayRequest(null);
+        return read;
+    }
+
     static boolean sameTerms(PartnerAgreement stored, PartnerAgreement candidate) {
         try {
-            return PartnerAgreement.fromByteBuffer(candidate.toByteBuffer()).equals(PartnerAgreement.fromByteBuffer(stored.toByteBuffer()));
+            return withoutReplay(candidate).equals(withoutReplay(stored));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot encode agreement of partner " + candidate.getPartnerId(), e);
         }
