@@ -73,7 +73,9 @@ import java.util.stream.Stream;
  * partner_name: INTERPOL IGCI           # required. Free text
  * agreement_id: MOU-2026-INTERPOL-01    # required. Id of the memorandum this file implements
  * version: 1                            # required. Integer >= 1; increase it on every change.
- *                                       #   Every delivered record carries agreement_id and version
+ *                                       #   Every delivered record carries agreement_id and version.
+ *                                       #   `agreements apply` refuses the partner's latest version
+ *                                       #   (or an older one) with other terms (see History below)
  * valid_from: 2026-01-01                # required. ISO date (midnight UTC) or an instant with an
  *                                       #   offset, such as 2026-01-01T08:00:00Z or ...T09:00+01:00
  * valid_until: 2029-01-01               # optional, exclusive end, same forms. Absent: open-ended

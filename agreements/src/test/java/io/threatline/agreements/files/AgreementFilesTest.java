@@ -164,7 +164,7 @@ class AgreementFilesTest {
         String yaml = readme.substring(readme.indexOf("```yaml\n") + "```yaml\n".length());
         yaml = yaml.substring(0, yaml.indexOf("```"));
         String source = java.nio.file.Files.readString(
-                Path.of("src/main/java/io/threatline/streams/agreements/AgreementFiles.java"));
+                Path.of("src/main/java/io/threatline/agreements/files/AgreementFiles.java"));
         String javadoc = source.substring(source.indexOf("<pre>{@code\n") + "<pre>{@code\n".length());
         javadoc = javadoc.substring(0, javadoc.indexOf(" * }</pre>")).replaceAll("(?m)^ \\* ?", "");
 

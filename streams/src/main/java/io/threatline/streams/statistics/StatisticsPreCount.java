@@ -34,7 +34,7 @@ import io.threatline.streams.agreements.PartnerRouter;
  * repartition, and forwards each hour's partial count once a second (of stream time, and of
  * wall-clock time for a quiet stream) — a map-side combine. An indicator is counted under a scope
  * ({@link StatisticScopes}) only when that scope's TLP ceiling and scope allow it
- * ({@link io.threatline.streams.agreements.AgreementPolicy#inScope}), so a partner's count never
+ * ({@link io.threatline.agreements.AgreementPolicy#inScope}), so a partner's count never
  * includes an indicator it could not be sent; the keys it forwards are {@code scope id|DIMENSION|value}.
  * Without the combine every NEW indicator crossed the repartition topic two to four times per
  * scope (once per family, type and country), which was more traffic than the sensor input itself;
