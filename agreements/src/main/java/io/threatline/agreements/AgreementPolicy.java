@@ -1,7 +1,5 @@
 package io.threatline.agreements;
 
-import io.threatline.schemas.tlp.Tlp2;
-
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.Indicator;
@@ -14,6 +12,7 @@ import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.Tlp;
 import io.threatline.contract.TrendStatistic;
+import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,8 +102,7 @@ public final class AgreementPolicy {
     public static final List<String> AFFECTED_PARTY_TAG_PREFIXES =
             List.of("victim:", "affected:", "target-org:", "sector:", "misp-galaxy:sector=");
 
-    private AgreementPolicy() {
-    }
+    private AgreementPolicy() {}
 
     /** Whether {@code indicator} may go to the agreement's partner at {@code now}, and as what. */
     public static Decision decide(PartnerAgreement agreement, Indicator indicator, Instant now) {
@@ -123,7 +121,8 @@ public final class AgreementPolicy {
             return withhold(OUTSIDE_PERIOD, () -> period);
         }
         if (!agreement.getDataKinds().contains(DataKind.INDICATORS)) {
-            return withhold(KIND_NOT_GRANTED, () -> "agreement grants " + agreement.getDataKinds() + ", not INDICATORS");
+            return withhold(
+                    KIND_NOT_GRANTED, () -> "agreement grants " + agreement.getDataKinds() + ", not INDICATORS");
         }
         if (indicator.getAction() == null || indicator.getAction() == LifecycleAction.UNKNOWN) {
             return withhold(UNKNOWN_ACTION, () -> "lifecycle action " + indicator.getAction() + " is never delivered");
@@ -136,8 +135,10 @@ public final class AgreementPolicy {
         if (now.isBefore(until)) {
             Instant end = agreement.getValidUntil();
             if (end != null && !until.isBefore(end)) {
-                return withhold(EMBARGO_OUTLASTS_AGREEMENT, () -> "embargo ends at " + until
-                        + ", when the agreement (until " + end + ") no longer applies");
+                return withhold(
+                        EMBARGO_OUTLASTS_AGREEMENT,
+                        () -> "embargo ends at " + until + ", when the agreement (until " + end
+                                + ") no longer applies");
             }
             return new Decision.Embargoed(until);
         }
@@ -152,7 +153,9 @@ public final class AgreementPolicy {
      * Reads only {@code tlpCeiling} and {@code scope} of the agreement (see {@link #scopeKey}).
      */
     public static boolean inScope(PartnerAgreement agreement, Indicator indicator) {
-        return agreement != null && indicator != null && agreement.getScope() != null
+        return agreement != null
+                && indicator != null
+                && agreement.getScope() != null
                 && outsideScope(agreement, indicator) == null;
     }
 
@@ -179,22 +182,28 @@ public final class AgreementPolicy {
         }
         if (!scope.getMalwareFamilies().isEmpty()
                 && !anyIgnoringCase(indicator.getMalwareFamilies(), scope.getMalwareFamilies())) {
-            return withhold(FAMILY_OUT_OF_SCOPE, () -> "families " + indicator.getMalwareFamilies()
-                    + " include none of " + scope.getMalwareFamilies());
+            return withhold(
+                    FAMILY_OUT_OF_SCOPE,
+                    () -> "families " + indicator.getMalwareFamilies() + " include none of "
+                            + scope.getMalwareFamilies());
         }
         if (!scope.getCampaigns().isEmpty() && !anyIgnoringCase(indicator.getCampaigns(), scope.getCampaigns())) {
-            return withhold(CAMPAIGN_OUT_OF_SCOPE, () -> "campaigns " + indicator.getCampaigns()
-                    + " include none of " + scope.getCampaigns());
+            return withhold(
+                    CAMPAIGN_OUT_OF_SCOPE,
+                    () -> "campaigns " + indicator.getCampaigns() + " include none of " + scope.getCampaigns());
         }
         if (indicator.getConfidence() < scope.getMinimumConfidence()) {
-            return withhold(BELOW_MINIMUM_CONFIDENCE, () -> "confidence " + indicator.getConfidence()
-                    + " is below the minimum " + scope.getMinimumConfidence());
+            return withhold(
+                    BELOW_MINIMUM_CONFIDENCE,
+                    () -> "confidence " + indicator.getConfidence() + " is below the minimum "
+                            + scope.getMinimumConfidence());
         }
         if (!scope.getCountries().isEmpty()) {
             String country = indicator.getCountry();
             if (country == null) {
-                return withhold(COUNTRY_OUT_OF_SCOPE, () -> "indicator has no country; the agreement is limited to "
-                        + scope.getCountries());
+                return withhold(
+                        COUNTRY_OUT_OF_SCOPE,
+                        () -> "indicator has no country; the agreement is limited to " + scope.getCountries());
             }
             if (!containsIgnoringCase(scope.getCountries(), country)) {
                 return withhold(COUNTRY_OUT_OF_SCOPE, () -> country + " is not among " + scope.getCountries());
@@ -215,16 +224,29 @@ public final class AgreementPolicy {
         if (scope == null) {
             return key.append(";no scope").toString();
         }
-        key.append(";types=").append(scope.getIndicatorTypes().stream().map(String::valueOf).sorted().distinct().toList())
-                .append(";families=").append(sorted(scope.getMalwareFamilies()))
-                .append(";campaigns=").append(sorted(scope.getCampaigns()))
-                .append(";min-confidence=").append(scope.getMinimumConfidence())
-                .append(";countries=").append(sorted(scope.getCountries()));
+        key.append(";types=")
+                .append(scope.getIndicatorTypes().stream()
+                        .map(String::valueOf)
+                        .sorted()
+                        .distinct()
+                        .toList())
+                .append(";families=")
+                .append(sorted(scope.getMalwareFamilies()))
+                .append(";campaigns=")
+                .append(sorted(scope.getCampaigns()))
+                .append(";min-confidence=")
+                .append(scope.getMinimumConfidence())
+                .append(";countries=")
+                .append(sorted(scope.getCountries()));
         return key.toString();
     }
 
     private static List<String> sorted(List<String> values) {
-        return values.stream().filter(java.util.Objects::nonNull).sorted().distinct().toList();
+        return values.stream()
+                .filter(java.util.Objects::nonNull)
+                .sorted()
+                .distinct()
+                .toList();
     }
 
     /**
@@ -259,7 +281,8 @@ public final class AgreementPolicy {
                 .setKillChainPhases(new ArrayList<>(indicator.getKillChainPhases()))
                 .setCountry(indicator.getCountry())
                 .setAsn(indicator.getAsn())
-                .setVendors(r.getDropProviderAttribution() ? new ArrayList<>() : new ArrayList<>(indicator.getVendors()))
+                .setVendors(
+                        r.getDropProviderAttribution() ? new ArrayList<>() : new ArrayList<>(indicator.getVendors()))
                 .setSensors(r.getDropSensorIds() ? new ArrayList<>() : new ArrayList<>(indicator.getSensors()))
                 .setRedistributionAllowed(agreement.getRedistributionAllowed())
                 .setRedistributionScope(agreement.getRedistributionScope())
@@ -294,7 +317,8 @@ public final class AgreementPolicy {
      * country or score from the current state (which may be above the partner's ceiling or out of
      * its scope), the TLP marking of the partner's ceiling, and {@code validUntil = now}.
      */
-    public static PartnerIndicator retraction(PartnerAgreement terms, Indicator indicator, LifecycleAction action, Instant now) {
+    public static PartnerIndicator retraction(
+            PartnerAgreement terms, Indicator indicator, LifecycleAction action, Instant now) {
         Tlp marking = Tlp2.isKnown(terms.getTlpCeiling()) ? terms.getTlpCeiling() : Tlp.CLEAR;
         return PartnerIndicator.newBuilder()
                 .setPartnerId(terms.getPartnerId())
@@ -353,12 +377,15 @@ public final class AgreementPolicy {
             s = s.withoutTrend();
         }
         if (s.isTrend() ? !trends : !statistics) {
-            return statWithhold(KIND_NOT_GRANTED, "agreement grants " + agreement.getDataKinds() + ", not "
-                    + (input.isTrend() ? "TRENDS or STATISTICS" : "STATISTICS"));
+            return statWithhold(
+                    KIND_NOT_GRANTED,
+                    "agreement grants " + agreement.getDataKinds() + ", not "
+                            + (input.isTrend() ? "TRENDS or STATISTICS" : "STATISTICS"));
         }
         if (s.window() == StatisticWindow.UNKNOWN || s.dimension() == StatisticDimension.UNKNOWN) {
-            return statWithhold(UNKNOWN_DIMENSION, "window " + s.window() + ", dimension " + s.dimension()
-                    + ": unknown values are never delivered");
+            return statWithhold(
+                    UNKNOWN_DIMENSION,
+                    "window " + s.window() + ", dimension " + s.dimension() + ": unknown values are never delivered");
         }
         AgreementScope scope = agreement.getScope();
         String value = s.dimensionValue();
@@ -373,7 +400,8 @@ public final class AgreementPolicy {
                 if (type == null || type == IndicatorType.UNKNOWN) {
                     return statWithhold(TYPE_OUT_OF_SCOPE, "'" + value + "' is not an indicator type");
                 }
-                if (!scope.getIndicatorTypes().isEmpty() && !scope.getIndicatorTypes().contains(type)) {
+                if (!scope.getIndicatorTypes().isEmpty()
+                        && !scope.getIndicatorTypes().contains(type)) {
                     return statWithhold(TYPE_OUT_OF_SCOPE, type + " is not among " + scope.getIndicatorTypes());
                 }
             }
@@ -410,8 +438,12 @@ public final class AgreementPolicy {
         if (!ThreatlineTopics.isPartnerId(a.getPartnerId())) {
             return "partner id '" + a.getPartnerId() + "' is malformed";
         }
-        if (a.getAgreementId() == null || a.getVersion() < 1 || a.getValidFrom() == null
-                || a.getDataKinds() == null || a.getScope() == null || a.getRedaction() == null) {
+        if (a.getAgreementId() == null
+                || a.getVersion() < 1
+                || a.getValidFrom() == null
+                || a.getDataKinds() == null
+                || a.getScope() == null
+                || a.getRedaction() == null) {
             return "agreement " + a.getAgreementId() + " v" + a.getVersion() + " lacks required fields";
         }
         if (a.getEmbargoMillis() < 0) {

@@ -28,6 +28,5 @@ public sealed interface StatisticDecision
      * For this partner, but the count is below the agreement's {@code statisticsMinimumCount}
      * (k-anonymity): suppressed so that no single victim or sensor can be picked out.
      */
-    record Suppressed(long count, int minimumCount) implements StatisticDecision {
-    }
+    record Suppressed(long count, int minimumCount) implements StatisticDecision {}
 }

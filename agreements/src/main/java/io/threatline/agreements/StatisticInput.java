@@ -31,8 +31,13 @@ public record StatisticInput(
     }
 
     /** A plain count: no previous window. */
-    public static StatisticInput count(StatisticWindow window, Instant windowStart, Instant windowEnd,
-            StatisticDimension dimension, String dimensionValue, long count) {
+    public static StatisticInput count(
+            StatisticWindow window,
+            Instant windowStart,
+            Instant windowEnd,
+            StatisticDimension dimension,
+            String dimensionValue,
+            long count) {
         return new StatisticInput(window, windowStart, windowEnd, dimension, dimensionValue, count, null, null);
     }
 

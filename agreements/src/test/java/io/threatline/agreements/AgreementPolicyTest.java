@@ -1,7 +1,5 @@
 package io.threatline.agreements;
 
-import io.threatline.agreements.files.AgreementFiles;
-
 import static io.threatline.agreements.Fixtures.FROM;
 import static io.threatline.agreements.Fixtures.NOW;
 import static io.threatline.agreements.Fixtures.UNTIL;
@@ -10,6 +8,7 @@ import static io.threatline.agreements.Fixtures.indicator;
 import static io.threatline.agreements.Fixtures.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.agreements.files.AgreementFiles;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
@@ -55,7 +54,8 @@ class AgreementPolicyTest {
 
         @Test
         void shouldDeliverAnInScopeIndicatorStampedWithTheAgreement() {
-            PartnerIndicator r = delivered(decide(agreement().build(), indicator().build()));
+            PartnerIndicator r =
+                    delivered(decide(agreement().build(), indicator().build()));
 
             assertThat(r.getPartnerId()).isEqualTo("cert-example");
             assertThat(r.getAgreementId()).isEqualTo("CERT-EX-1");
@@ -89,17 +89,25 @@ class AgreementPolicyTest {
 
         @Test
         void shouldDeliverFromTheFirstMomentOfThePeriodAndUnderAnOpenEndedAgreement() {
-            assertThat(AgreementPolicy.decide(agreement().build(),
-                    indicator().setFirstSeen(FROM.minus(Duration.ofDays(3))).build(), FROM))
+            assertThat(AgreementPolicy.decide(
+                            agreement().build(),
+                            indicator()
+                                    .setFirstSeen(FROM.minus(Duration.ofDays(3)))
+                                    .build(),
+                            FROM))
                     .isInstanceOf(Decision.Deliver.class);
-            assertThat(AgreementPolicy.decide(agreement().setValidUntil(null).build(), indicator().build(),
-                    Instant.parse("2099-01-01T00:00:00Z"))).isInstanceOf(Decision.Deliver.class);
+            assertThat(AgreementPolicy.decide(
+                            agreement().setValidUntil(null).build(),
+                            indicator().build(),
+                            Instant.parse("2099-01-01T00:00:00Z")))
+                    .isInstanceOf(Decision.Deliver.class);
         }
 
         @Test
         void shouldWithholdIndicatorsFromAPartnerGrantedOnlyStatisticsAndTrends() {
             PartnerAgreement a = agreement()
-                    .setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS, DataKind.TRENDS))).build();
+                    .setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS, DataKind.TRENDS)))
+                    .build();
 
             assertWithheld(decide(a, indicator().build()), AgreementPolicy.KIND_NOT_GRANTED);
         }
@@ -117,7 +125,9 @@ class AgreementPolicyTest {
                 GREEN        | UNKNOWN      | UNKNOWN_TLP
                 """)
         void shouldDeliverOnlyAtOrBelowTheTlpCeiling(Tlp tlp, Tlp ceiling, String expected) {
-            Decision d = decide(agreement().setTlpCeiling(ceiling).build(), indicator().setTlp(tlp).build());
+            Decision d = decide(
+                    agreement().setTlpCeiling(ceiling).build(),
+                    indicator().setTlp(tlp).build());
 
             if (expected.equals("DELIVER")) {
                 assertThat(delivered(d).getTlp()).isEqualTo(tlp);
@@ -137,16 +147,27 @@ class AgreementPolicyTest {
         @Test
         void shouldWithholdTypesOutsideTheScope() {
             PartnerAgreement a = agreement()
-                    .setScope(scope().setIndicatorTypes(new ArrayList<>(List.of(IndicatorType.IPV4))).build()).build();
+                    .setScope(scope().setIndicatorTypes(new ArrayList<>(List.of(IndicatorType.IPV4)))
+                            .build())
+                    .build();
 
             assertWithheld(decide(a, indicator().build()), AgreementPolicy.TYPE_OUT_OF_SCOPE);
-            assertThat(decide(a, indicator().setType(IndicatorType.IPV4).setId("ipv4:192.0.2.1")
-                    .setValue("192.0.2.1").build())).isInstanceOf(Decision.Deliver.class);
+            assertThat(decide(
+                            a,
+                            indicator()
+                                    .setType(IndicatorType.IPV4)
+                                    .setId("ipv4:192.0.2.1")
+                                    .setValue("192.0.2.1")
+                                    .build()))
+                    .isInstanceOf(Decision.Deliver.class);
         }
 
         @Test
         void shouldNeverDeliverUnknownTypesEvenWithoutTypeScope() {
-            assertWithheld(decide(agreement().build(), indicator().setType(IndicatorType.UNKNOWN).build()),
+            assertWithheld(
+                    decide(
+                            agreement().build(),
+                            indicator().setType(IndicatorType.UNKNOWN).build()),
                     AgreementPolicy.TYPE_OUT_OF_SCOPE);
         }
 
@@ -160,9 +181,12 @@ class AgreementPolicyTest {
                 Zeus            | ''            | DELIVER
                 """)
         void shouldDeliverOnlyFamiliesInScopeIgnoringCase(String families, String scoped, String expected) {
-            PartnerAgreement a = agreement().setScope(scope().setMalwareFamilies(list(scoped)).build()).build();
+            PartnerAgreement a = agreement()
+                    .setScope(scope().setMalwareFamilies(list(scoped)).build())
+                    .build();
 
-            Decision d = decide(a, indicator().setMalwareFamilies(list(families)).build());
+            Decision d =
+                    decide(a, indicator().setMalwareFamilies(list(families)).build());
 
             if (expected.equals("DELIVER")) {
                 assertThat(d).isInstanceOf(Decision.Deliver.class);
@@ -173,19 +197,23 @@ class AgreementPolicyTest {
 
         @Test
         void shouldDeliverOnlyCampaignsInScope() {
-            PartnerAgreement a = agreement().setScope(scope().setCampaigns(list("tovar")).build()).build();
+            PartnerAgreement a = agreement()
+                    .setScope(scope().setCampaigns(list("tovar")).build())
+                    .build();
 
             assertThat(decide(a, indicator().build())).isInstanceOf(Decision.Deliver.class);
-            assertWithheld(decide(a, indicator().setCampaigns(list("Other")).build()),
-                    AgreementPolicy.CAMPAIGN_OUT_OF_SCOPE);
-            assertWithheld(decide(a, indicator().setCampaigns(list("")).build()),
-                    AgreementPolicy.CAMPAIGN_OUT_OF_SCOPE);
+            assertWithheld(
+                    decide(a, indicator().setCampaigns(list("Other")).build()), AgreementPolicy.CAMPAIGN_OUT_OF_SCOPE);
+            assertWithheld(
+                    decide(a, indicator().setCampaigns(list("")).build()), AgreementPolicy.CAMPAIGN_OUT_OF_SCOPE);
         }
 
         @ParameterizedTest(name = "confidence {0} with minimum 60: {1}")
         @CsvSource({"59, BELOW_MINIMUM_CONFIDENCE", "60, DELIVER", "100, DELIVER", "0, BELOW_MINIMUM_CONFIDENCE"})
         void shouldWithholdBelowTheMinimumConfidence(int confidence, String expected) {
-            PartnerAgreement a = agreement().setScope(scope().setMinimumConfidence(60).build()).build();
+            PartnerAgreement a = agreement()
+                    .setScope(scope().setMinimumConfidence(60).build())
+                    .build();
 
             Decision d = decide(a, indicator().setConfidence(confidence).build());
 
@@ -204,7 +232,9 @@ class AgreementPolicyTest {
                 -  | COUNTRY_OUT_OF_SCOPE
                 """)
         void shouldWithholdCountriesOutsideTheScopeAndIndicatorsWithoutCountry(String country, String expected) {
-            PartnerAgreement a = agreement().setScope(scope().setCountries(list("DE,FR")).build()).build();
+            PartnerAgreement a = agreement()
+                    .setScope(scope().setCountries(list("DE,FR")).build())
+                    .build();
 
             Decision d = decide(a, indicator().setCountry(country).build());
 
@@ -224,7 +254,8 @@ class AgreementPolicyTest {
         @Test
         void shouldEmbargoUntilFirstSeenPlusTheEmbargo() {
             Instant firstSeen = NOW.minus(Duration.ofHours(2));
-            PartnerAgreement a = agreement().setEmbargoMillis(Duration.ofHours(6).toMillis()).build();
+            PartnerAgreement a =
+                    agreement().setEmbargoMillis(Duration.ofHours(6).toMillis()).build();
             Indicator i = indicator().setFirstSeen(firstSeen).build();
 
             assertThat(decide(a, i)).isEqualTo(new Decision.Embargoed(firstSeen.plus(Duration.ofHours(6))));
@@ -236,45 +267,60 @@ class AgreementPolicyTest {
         void shouldHoldBackAFirstSightingStampedAfterNowEvenWithoutEmbargo() {
             Instant ahead = NOW.plus(Duration.ofMinutes(2));
 
-            assertThat(decide(agreement().build(), indicator().setFirstSeen(ahead).build()))
+            assertThat(decide(
+                            agreement().build(), indicator().setFirstSeen(ahead).build()))
                     .isEqualTo(new Decision.Embargoed(ahead));
         }
 
         @Test
         void shouldNotEmbargoWhatIsOutOfScopeAnyway() {
-            PartnerAgreement a = agreement().setEmbargoMillis(Duration.ofHours(6).toMillis())
-                    .setTlpCeiling(Tlp.CLEAR).build();
+            PartnerAgreement a = agreement()
+                    .setEmbargoMillis(Duration.ofHours(6).toMillis())
+                    .setTlpCeiling(Tlp.CLEAR)
+                    .build();
 
             assertWithheld(decide(a, indicator().setFirstSeen(NOW).build()), AgreementPolicy.ABOVE_TLP_CEILING);
         }
 
         @Test
         void shouldWithholdWhenTheEmbargoOutlastsTheAgreement() {
-            PartnerAgreement a = agreement().setValidUntil(NOW.plus(Duration.ofHours(1)))
-                    .setEmbargoMillis(Duration.ofHours(6).toMillis()).build();
+            PartnerAgreement a = agreement()
+                    .setValidUntil(NOW.plus(Duration.ofHours(1)))
+                    .setEmbargoMillis(Duration.ofHours(6).toMillis())
+                    .build();
 
-            assertWithheld(decide(a, indicator().setFirstSeen(NOW).build()),
-                    AgreementPolicy.EMBARGO_OUTLASTS_AGREEMENT);
+            assertWithheld(
+                    decide(a, indicator().setFirstSeen(NOW).build()), AgreementPolicy.EMBARGO_OUTLASTS_AGREEMENT);
         }
 
         @Test
         void shouldWithholdUnderAMalformedAgreement() {
-            assertWithheld(decide(agreement().setPartnerId("Not A Partner").build(), indicator().build()),
+            assertWithheld(
+                    decide(
+                            agreement().setPartnerId("Not A Partner").build(),
+                            indicator().build()),
                     AgreementPolicy.INVALID_AGREEMENT);
-            assertWithheld(decide(agreement().setEmbargoMillis(-1).build(), indicator().build()),
+            assertWithheld(
+                    decide(agreement().setEmbargoMillis(-1).build(), indicator().build()),
                     AgreementPolicy.INVALID_AGREEMENT);
         }
 
         @Test
         void shouldNeverDeliverAnUnknownLifecycleAction() {
-            assertWithheld(decide(agreement().build(), indicator().setAction(LifecycleAction.UNKNOWN).build()),
+            assertWithheld(
+                    decide(
+                            agreement().build(),
+                            indicator().setAction(LifecycleAction.UNKNOWN).build()),
                     AgreementPolicy.UNKNOWN_ACTION);
         }
 
         @ParameterizedTest(name = "{0} is passed on as {0}")
         @ValueSource(strings = {"NEW", "UPDATE", "EXPIRE", "REVOKE"})
         void shouldPassTheLifecycleActionOn(LifecycleAction action) {
-            assertThat(delivered(decide(agreement().build(), indicator().setAction(action).build())).getAction())
+            assertThat(delivered(decide(
+                                    agreement().build(),
+                                    indicator().setAction(action).build()))
+                            .getAction())
                     .isEqualTo(action);
         }
     }
@@ -284,7 +330,8 @@ class AgreementPolicyTest {
 
         @Test
         void shouldDropVendorsSensorsAndVictimTagsByDefault() {
-            PartnerIndicator r = delivered(decide(agreement().build(), indicator().build()));
+            PartnerIndicator r =
+                    delivered(decide(agreement().build(), indicator().build()));
 
             assertThat(r.getVendors()).isEmpty();
             assertThat(r.getSensors()).isEmpty();
@@ -293,8 +340,13 @@ class AgreementPolicyTest {
 
         @Test
         void shouldKeepAttributionSensorsAndTagsWhenTheAgreementAllows() {
-            PartnerAgreement a = agreement().setRedaction(Redaction.newBuilder().setDropProviderAttribution(false)
-                    .setDropSensorIds(false).setObfuscateAffectedParties(false).build()).build();
+            PartnerAgreement a = agreement()
+                    .setRedaction(Redaction.newBuilder()
+                            .setDropProviderAttribution(false)
+                            .setDropSensorIds(false)
+                            .setObfuscateAffectedParties(false)
+                            .build())
+                    .build();
 
             PartnerIndicator r = delivered(decide(a, indicator().build()));
 
@@ -305,8 +357,13 @@ class AgreementPolicyTest {
 
         @Test
         void shouldRedactEachAspectIndependently() {
-            PartnerAgreement a = agreement().setRedaction(Redaction.newBuilder().setDropProviderAttribution(false)
-                    .setDropSensorIds(true).setObfuscateAffectedParties(true).build()).build();
+            PartnerAgreement a = agreement()
+                    .setRedaction(Redaction.newBuilder()
+                            .setDropProviderAttribution(false)
+                            .setDropSensorIds(true)
+                            .setObfuscateAffectedParties(true)
+                            .build())
+                    .build();
 
             PartnerIndicator r = delivered(decide(a, indicator().build()));
 
@@ -334,8 +391,11 @@ class AgreementPolicyTest {
         @Test
         void shouldNotShareListsWithTheIndicator() {
             Indicator i = indicator().build();
-            PartnerAgreement a = agreement().setRedaction(Redaction.newBuilder().setDropProviderAttribution(false)
-                    .build()).build();
+            PartnerAgreement a = agreement()
+                    .setRedaction(Redaction.newBuilder()
+                            .setDropProviderAttribution(false)
+                            .build())
+                    .build();
 
             PartnerIndicator r = delivered(decide(a, i));
             r.getVendors().add("injected");
@@ -356,15 +416,23 @@ class AgreementPolicyTest {
             PartnerAgreement nca = AgreementFiles.load(examples.resolve("nca-operation-tovar.yaml"));
             Instant during = Instant.parse("2027-01-15T10:00:00Z");
 
-            PartnerIndicator r = delivered(AgreementPolicy.decide(nca,
-                    indicator().setTlp(Tlp.AMBER).setFirstSeen(during.minus(Duration.ofDays(1))).build(), during));
+            PartnerIndicator r = delivered(AgreementPolicy.decide(
+                    nca,
+                    indicator()
+                            .setTlp(Tlp.AMBER)
+                            .setFirstSeen(during.minus(Duration.ofDays(1)))
+                            .build(),
+                    during));
 
             assertThat(r.getAgreementId()).isEqualTo("NCA-TOVAR-2026-11");
             assertThat(r.getVendors()).isEmpty();
             assertThat(r.getSensors()).isEmpty();
-            assertWithheld(AgreementPolicy.decide(nca, indicator().setMalwareFamilies(list("Zeus")).build(), during),
+            assertWithheld(
+                    AgreementPolicy.decide(
+                            nca, indicator().setMalwareFamilies(list("Zeus")).build(), during),
                     AgreementPolicy.FAMILY_OUT_OF_SCOPE);
-            assertWithheld(AgreementPolicy.decide(nca, indicator().build(), Instant.parse("2027-05-01T00:00:00Z")),
+            assertWithheld(
+                    AgreementPolicy.decide(nca, indicator().build(), Instant.parse("2027-05-01T00:00:00Z")),
                     AgreementPolicy.OUTSIDE_PERIOD);
         }
 
@@ -372,11 +440,14 @@ class AgreementPolicyTest {
         void shouldGiveInterpolGreenIndicatorsWithItsRedistributionRight() {
             PartnerAgreement interpol = AgreementFiles.load(examples.resolve("interpol.yaml"));
 
-            PartnerIndicator r = delivered(AgreementPolicy.decide(interpol, indicator().build(), NOW));
+            PartnerIndicator r =
+                    delivered(AgreementPolicy.decide(interpol, indicator().build(), NOW));
 
             assertThat(r.getRedistributionAllowed()).isTrue();
             assertThat(r.getRedistributionScope()).isEqualTo("INTERPOL member countries");
-            assertWithheld(AgreementPolicy.decide(interpol, indicator().setTlp(Tlp.AMBER).build(), NOW),
+            assertWithheld(
+                    AgreementPolicy.decide(
+                            interpol, indicator().setTlp(Tlp.AMBER).build(), NOW),
                     AgreementPolicy.ABOVE_TLP_CEILING);
         }
 
@@ -384,7 +455,8 @@ class AgreementPolicyTest {
         void shouldGiveEuropolNoRawIndicatorsButCountsOfAtLeastFive() {
             PartnerAgreement ec3 = AgreementFiles.load(examples.resolve("europol-ec3.yaml"));
 
-            assertWithheld(AgreementPolicy.decide(ec3, indicator().setTlp(Tlp.CLEAR).build(), NOW),
+            assertWithheld(
+                    AgreementPolicy.decide(ec3, indicator().setTlp(Tlp.CLEAR).build(), NOW),
                     AgreementPolicy.KIND_NOT_GRANTED);
             assertThat(AgreementPolicy.decideStatistic(ec3, family("Shylock", 5), NOW))
                     .isInstanceOf(StatisticDecision.Deliver.class);
@@ -399,25 +471,41 @@ class AgreementPolicyTest {
         @Test
         void shouldAllowWhatDecideWouldDeliverRegardlessOfDataKindPeriodAndEmbargo() {
             // Given an agreement granting only statistics, already ended, with a long embargo
-            PartnerAgreement statisticsOnly = agreement().setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS)))
-                    .setValidUntil(FROM.plusSeconds(1)).setEmbargoMillis(Duration.ofDays(365).toMillis()).build();
+            PartnerAgreement statisticsOnly = agreement()
+                    .setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS)))
+                    .setValidUntil(FROM.plusSeconds(1))
+                    .setEmbargoMillis(Duration.ofDays(365).toMillis())
+                    .build();
 
             // Then a GREEN indicator is in its scope, a RED one is not
-            assertThat(AgreementPolicy.inScope(statisticsOnly, indicator().build())).isTrue();
-            assertThat(AgreementPolicy.inScope(statisticsOnly, indicator().setTlp(Tlp.RED).build())).isFalse();
+            assertThat(AgreementPolicy.inScope(statisticsOnly, indicator().build()))
+                    .isTrue();
+            assertThat(AgreementPolicy.inScope(
+                            statisticsOnly, indicator().setTlp(Tlp.RED).build()))
+                    .isFalse();
         }
 
         @Test
         void shouldRefuseAnIndicatorOutsideTheScopesTypesFamiliesCampaignsConfidenceOrCountries() {
-            Indicator shylock = indicator().build();   // DOMAIN, Shylock, Tovar, confidence 80, DE
+            Indicator shylock = indicator().build(); // DOMAIN, Shylock, Tovar, confidence 80, DE
 
-            assertThat(AgreementPolicy.inScope(with(scope().setIndicatorTypes(List.of(IndicatorType.IPV4))), shylock)).isFalse();
-            assertThat(AgreementPolicy.inScope(with(scope().setMalwareFamilies(List.of("Emotet"))), shylock)).isFalse();
-            assertThat(AgreementPolicy.inScope(with(scope().setCampaigns(List.of("Other"))), shylock)).isFalse();
-            assertThat(AgreementPolicy.inScope(with(scope().setMinimumConfidence(90)), shylock)).isFalse();
-            assertThat(AgreementPolicy.inScope(with(scope().setCountries(List.of("FR"))), shylock)).isFalse();
-            assertThat(AgreementPolicy.inScope(with(scope().setMalwareFamilies(List.of("shylock"))
-                    .setCampaigns(List.of("TOVAR")).setCountries(List.of("de")).setMinimumConfidence(80)), shylock)).isTrue();
+            assertThat(AgreementPolicy.inScope(with(scope().setIndicatorTypes(List.of(IndicatorType.IPV4))), shylock))
+                    .isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setMalwareFamilies(List.of("Emotet"))), shylock))
+                    .isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setCampaigns(List.of("Other"))), shylock))
+                    .isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setMinimumConfidence(90)), shylock))
+                    .isFalse();
+            assertThat(AgreementPolicy.inScope(with(scope().setCountries(List.of("FR"))), shylock))
+                    .isFalse();
+            assertThat(AgreementPolicy.inScope(
+                            with(scope().setMalwareFamilies(List.of("shylock"))
+                                    .setCampaigns(List.of("TOVAR"))
+                                    .setCountries(List.of("de"))
+                                    .setMinimumConfidence(80)),
+                            shylock))
+                    .isTrue();
         }
 
         @Test
@@ -434,7 +522,8 @@ class AgreementPolicyTest {
             b.setPartnerId("other-partner");
             b.setStatisticsMinimumCount(50);
 
-            assertThat(AgreementPolicy.scopeKey(a)).as("order, repeats and terms other than scope do not matter")
+            assertThat(AgreementPolicy.scopeKey(a))
+                    .as("order, repeats and terms other than scope do not matter")
                     .isEqualTo(AgreementPolicy.scopeKey(b));
             PartnerAgreement red = with(scope().setMalwareFamilies(List.of("Emotet", "Shylock")));
             red.setTlpCeiling(Tlp.RED);
@@ -455,18 +544,28 @@ class AgreementPolicyTest {
         private final Instant end = Instant.parse("2026-06-01T00:00:00Z");
 
         private PartnerAgreement granting(DataKind... kinds) {
-            return agreement().setDataKinds(new ArrayList<>(List.of(kinds))).setStatisticsMinimumCount(5).build();
+            return agreement()
+                    .setDataKinds(new ArrayList<>(List.of(kinds)))
+                    .setStatisticsMinimumCount(5)
+                    .build();
         }
 
         private StatisticInput trend(long count, long previous) {
-            return new StatisticInput(StatisticWindow.DAILY, start, end, StatisticDimension.MALWARE_FAMILY, "Shylock",
-                    count, previous, (count - previous) / (double) previous);
+            return new StatisticInput(
+                    StatisticWindow.DAILY,
+                    start,
+                    end,
+                    StatisticDimension.MALWARE_FAMILY,
+                    "Shylock",
+                    count,
+                    previous,
+                    (count - previous) / (double) previous);
         }
 
         @Test
         void shouldDeliverAPlainCountToAPartnerGrantedStatistics() {
-            StatisticDecision d = AgreementPolicy.decideStatistic(granting(DataKind.STATISTICS), family("Shylock", 7),
-                    NOW);
+            StatisticDecision d =
+                    AgreementPolicy.decideStatistic(granting(DataKind.STATISTICS), family("Shylock", 7), NOW);
 
             assertThat(d).isInstanceOfSatisfying(StatisticDecision.Deliver.class, s -> {
                 TrendStatistic t = s.statistic();
@@ -488,7 +587,8 @@ class AgreementPolicyTest {
         @Test
         void shouldWithholdStatisticsFromAPartnerGrantedOnlyIndicators() {
             assertThat(AgreementPolicy.decideStatistic(granting(DataKind.INDICATORS), family("Shylock", 50), NOW))
-                    .isInstanceOfSatisfying(StatisticDecision.Withhold.class,
+                    .isInstanceOfSatisfying(
+                            StatisticDecision.Withhold.class,
                             w -> assertThat(w.reasonCode()).isEqualTo(AgreementPolicy.KIND_NOT_GRANTED));
         }
 
@@ -505,7 +605,8 @@ class AgreementPolicyTest {
         @Test
         void shouldWithholdPlainCountsFromAPartnerGrantedOnlyTrends() {
             assertThat(AgreementPolicy.decideStatistic(granting(DataKind.TRENDS), family("Shylock", 50), NOW))
-                    .isInstanceOfSatisfying(StatisticDecision.Withhold.class,
+                    .isInstanceOfSatisfying(
+                            StatisticDecision.Withhold.class,
                             w -> assertThat(w.reasonCode()).isEqualTo(AgreementPolicy.KIND_NOT_GRANTED));
         }
 
@@ -522,8 +623,8 @@ class AgreementPolicyTest {
 
         @Test
         void shouldNotLeakAPreviousCountBelowTheMinimumThroughATrend() {
-            StatisticDecision d = AgreementPolicy.decideStatistic(
-                    granting(DataKind.STATISTICS, DataKind.TRENDS), trend(12, 2), NOW);
+            StatisticDecision d =
+                    AgreementPolicy.decideStatistic(granting(DataKind.STATISTICS, DataKind.TRENDS), trend(12, 2), NOW);
 
             assertThat(d).isInstanceOfSatisfying(StatisticDecision.Deliver.class, s -> {
                 assertThat(s.statistic().getPreviousCount()).isNull();
@@ -533,8 +634,10 @@ class AgreementPolicyTest {
 
         @Test
         void shouldWithholdStatisticsOutsideThePeriod() {
-            assertThat(AgreementPolicy.decideStatistic(granting(DataKind.STATISTICS), family("Shylock", 50),
-                    UNTIL.plusSeconds(1))).isInstanceOfSatisfying(StatisticDecision.Withhold.class,
+            assertThat(AgreementPolicy.decideStatistic(
+                            granting(DataKind.STATISTICS), family("Shylock", 50), UNTIL.plusSeconds(1)))
+                    .isInstanceOfSatisfying(
+                            StatisticDecision.Withhold.class,
                             w -> assertThat(w.reasonCode()).isEqualTo(AgreementPolicy.OUTSIDE_PERIOD));
         }
 
@@ -551,34 +654,44 @@ class AgreementPolicyTest {
                 UNKNOWN        | x       | UNKNOWN_DIMENSION
                 """)
         void shouldFilterDimensionValuesByScope(StatisticDimension dimension, String value, String expected) {
-            PartnerAgreement a = agreement().setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS)))
+            PartnerAgreement a = agreement()
+                    .setDataKinds(new ArrayList<>(List.of(DataKind.STATISTICS)))
                     .setScope(scope().setMalwareFamilies(list("Shylock"))
                             .setIndicatorTypes(new ArrayList<>(List.of(IndicatorType.URL)))
-                            .setCountries(list("DE")).build())
+                            .setCountries(list("DE"))
+                            .build())
                     .build();
 
-            StatisticDecision d = AgreementPolicy.decideStatistic(a,
-                    StatisticInput.count(StatisticWindow.HOURLY, start, end, dimension, value, 40), NOW);
+            StatisticDecision d = AgreementPolicy.decideStatistic(
+                    a, StatisticInput.count(StatisticWindow.HOURLY, start, end, dimension, value, 40), NOW);
 
             if (expected.equals("DELIVER")) {
                 assertThat(d).isInstanceOf(StatisticDecision.Deliver.class);
             } else {
-                assertThat(d).isInstanceOfSatisfying(StatisticDecision.Withhold.class,
-                        w -> assertThat(w.reasonCode()).isEqualTo(expected));
+                assertThat(d)
+                        .isInstanceOfSatisfying(
+                                StatisticDecision.Withhold.class,
+                                w -> assertThat(w.reasonCode()).isEqualTo(expected));
             }
         }
 
         @Test
         void shouldWithholdStatisticsWithoutAnAgreement() {
             assertThat(AgreementPolicy.decideStatistic(null, family("Shylock", 50), NOW))
-                    .isInstanceOfSatisfying(StatisticDecision.Withhold.class,
+                    .isInstanceOfSatisfying(
+                            StatisticDecision.Withhold.class,
                             w -> assertThat(w.reasonCode()).isEqualTo(AgreementPolicy.NO_AGREEMENT));
         }
     }
 
     private static StatisticInput family(String family, long count) {
-        return StatisticInput.count(StatisticWindow.DAILY, Instant.parse("2026-05-31T00:00:00Z"),
-                Instant.parse("2026-06-01T00:00:00Z"), StatisticDimension.MALWARE_FAMILY, family, count);
+        return StatisticInput.count(
+                StatisticWindow.DAILY,
+                Instant.parse("2026-05-31T00:00:00Z"),
+                Instant.parse("2026-06-01T00:00:00Z"),
+                StatisticDimension.MALWARE_FAMILY,
+                family,
+                count);
     }
 
     private static List<String> list(String csv) {

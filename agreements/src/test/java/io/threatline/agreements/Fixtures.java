@@ -21,8 +21,7 @@ final class Fixtures {
     static final Instant UNTIL = Instant.parse("2029-01-01T00:00:00Z");
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static PartnerAgreement.Builder agreement() {
         return PartnerAgreement.newBuilder()

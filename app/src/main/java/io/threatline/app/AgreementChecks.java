@@ -1,5 +1,11 @@
 package io.threatline.app;
 
+import io.threatline.agreements.files.AgreementFiles;
+import io.threatline.agreements.files.InvalidAgreementException;
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.Secrets;
+import io.threatline.consumer.delivery.StandardChannels;
+import io.threatline.contract.PartnerAgreement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.Secrets;
-import io.threatline.consumer.delivery.StandardChannels;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.agreements.files.AgreementFiles;
-import io.threatline.agreements.files.InvalidAgreementException;
 
 /**
  * What {@code agreements check} and {@code apply} check beyond the file format ({@link AgreementFiles},
@@ -51,8 +50,7 @@ final class AgreementChecks {
     }
 
     /** An agreement with the file it came from. */
-    record Loaded(PartnerAgreement agreement, Path file) {
-    }
+    record Loaded(PartnerAgreement agreement, Path file) {}
 
     /**
      * Loads the files (a directory means each agreement file directly in it, as {@link AgreementFiles#loadAll}),
@@ -82,26 +80,39 @@ final class AgreementChecks {
         for (int i = 0; i < channels.size(); i++) {
             io.threatline.contract.ChannelSettings channel = channels.get(i);
             ChannelSettings settings = onThisHost
-                .map(dir -> new ChannelSettings(a.getPartnerId(), channel.getChannel(), channel.getSettings(), Secrets.from(dir)))
-                .orElseGet(() -> ChannelSettings.elsewhere(a.getPartnerId(), channel.getChannel(), channel.getSettings()));
+                    .map(dir -> new ChannelSettings(
+                            a.getPartnerId(), channel.getChannel(), channel.getSettings(), Secrets.from(dir)))
+                    .orElseGet(() ->
+                            ChannelSettings.elsewhere(a.getPartnerId(), channel.getChannel(), channel.getSettings()));
             try {
                 StandardChannels.validate(settings);
             } catch (IllegalArgumentException e) {
-                throw new InvalidAgreementException(INVALID_CHANNEL_SETTING, loaded.file().toString(), 0,
-                    "channels[" + i + "] (" + channel.getChannel().name().toLowerCase(Locale.ROOT) + ")", e.getMessage());
+                throw new InvalidAgreementException(
+                        INVALID_CHANNEL_SETTING,
+                        loaded.file().toString(),
+                        0,
+                        "channels[" + i + "] (" + channel.getChannel().name().toLowerCase(Locale.ROOT) + ")",
+                        e.getMessage());
             }
         }
     }
 
     private static List<Path> agreementFiles(Path directory) {
         try (Stream<Path> s = Files.list(directory)) {
-            return s.filter(Files::isRegularFile).filter(p -> {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-            }).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new InvalidAgreementException(AgreementFiles.UNREADABLE, directory.toString(), 0, null,
-                "cannot list the directory: " + e.getMessage());
+            throw new InvalidAgreementException(
+                    AgreementFiles.UNREADABLE,
+                    directory.toString(),
+                    0,
+                    null,
+                    "cannot list the directory: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,13 @@
 package io.threatline.app;
 
+import io.threatline.contract.AgreementEvent;
+import io.threatline.contract.AgreementHistoryEntry;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroSerde;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,15 +30,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import io.threatline.contract.AgreementEvent;
-import io.threatline.contract.AgreementHistoryEntry;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroSerde;
-import io.threatline.schemas.serde.SchemaRegistryClient;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The history of agreements ({@code <prefix>agreements.history.v1}): appends an entry for each
@@ -73,14 +71,22 @@ final class AgreementHistory implements AutoCloseable {
 
     /** An entry saying {@code agreement} took effect, applied by {@code operator}. */
     static AgreementHistoryEntry applied(PartnerAgreement agreement, String operator) {
-        return AgreementHistoryEntry.newBuilder().setPartnerId(agreement.getPartnerId()).setEvent(AgreementEvent.APPLIED)
-            .setOperator(operator).setAgreement(agreement).build();
+        return AgreementHistoryEntry.newBuilder()
+                .setPartnerId(agreement.getPartnerId())
+                .setEvent(AgreementEvent.APPLIED)
+                .setOperator(operator)
+                .setAgreement(agreement)
+                .build();
     }
 
     /** An entry saying the partner's agreement was ended by {@code operator}. */
     static AgreementHistoryEntry ended(String partnerId, String operator) {
-        return AgreementHistoryEntry.newBuilder().setPartnerId(partnerId).setEvent(AgreementEvent.ENDED).setOperator(operator)
-            .setAgreement(null).build();
+        return AgreementHistoryEntry.newBuilder()
+                .setPartnerId(partnerId)
+                .setEvent(AgreementEvent.ENDED)
+                .setOperator(operator)
+                .setAgreement(null)
+                .build();
     }
 
     /**
@@ -97,8 +103,8 @@ final class AgreementHistory implements AutoCloseable {
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         byte[] value = serde.serializer().serialize(topic, entry);
-        RecordMetadata written = producer.send(new ProducerRecord<>(topic, entry.getPartnerId(), value)).get(TIMEOUT.toSeconds(),
-            TimeUnit.SECONDS);
+        RecordMetadata written = producer.send(new ProducerRecord<>(topic, entry.getPartnerId(), value))
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return Instant.ofEpochMilli(written.timestamp());
     }
 
@@ -112,7 +118,8 @@ final class AgreementHistory implements AutoCloseable {
      * Opens the history of {@code topics}, creating its topic first if it is missing (with the
      * configuration {@link ThreatlineTopics#agreementsHistoryTopic()} declares, never the broker's defaults).
      */
-    static AgreementHistory open(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics) {
+    static AgreementHistory open(
+            Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics) {
         try (Admin admin = Admin.create(kafkaProperties)) {
             TopicProvisioner.ensure(admin, List.of(topics.agreementsHistoryTopic()));
         }
@@ -125,7 +132,8 @@ final class AgreementHistory implements AutoCloseable {
      * @throws AgreementVersions.RefusedException when one is refused; nothing has been written
      */
     Plan plan(List<PartnerAgreement> agreements, String operator) throws AgreementVersions.RefusedException {
-        return new Plan(List.copyOf(agreements), AgreementVersions.decideAll(readAll(), inForce(), agreements), operator);
+        return new Plan(
+                List.copyOf(agreements), AgreementVersions.decideAll(readAll(), inForce(), agreements), operator);
     }
 
     /** The decided agreements of one apply, written in their order, each after its history entry. */
@@ -153,7 +161,9 @@ final class AgreementHistory implements AutoCloseable {
             }
             AgreementVersions.Decision decision = decisions.get(next++);
             AgreementHistory.this.recordThenWrite(decision, agreement, operator, write);
-            return decision.outcome() == AgreementVersions.Outcome.UNCHANGED ? decision.latest().map(Entry::at) : Optional.empty();
+            return decision.outcome() == AgreementVersions.Outcome.UNCHANGED
+                    ? decision.latest().map(Entry::at)
+                    : Optional.empty();
         }
     }
 
@@ -165,21 +175,26 @@ final class AgreementHistory implements AutoCloseable {
      * add no second entry). An unchanged agreement is written again for that reason: it repairs such
      * a failure and changes nothing otherwise.
      */
-    void recordThenWrite(AgreementVersions.Decision decision, PartnerAgreement agreement, String operator, AgreementWrite write)
+    void recordThenWrite(
+            AgreementVersions.Decision decision, PartnerAgreement agreement, String operator, AgreementWrite write)
             throws Exception {
         Instant recorded = null;
-        if (decision.outcome() == AgreementVersions.Outcome.APPLY || decision.outcome() == AgreementVersions.Outcome.APPLY_AGAIN) {
+        if (decision.outcome() == AgreementVersions.Outcome.APPLY
+                || decision.outcome() == AgreementVersions.Outcome.APPLY_AGAIN) {
             recorded = append(applied(agreement, operator));
         } else if (decision.outcome() != AgreementVersions.Outcome.UNCHANGED) {
-            throw new IllegalArgumentException("agreement of partner " + agreement.getPartnerId() + " was refused: " + decision.reason());
+            throw new IllegalArgumentException(
+                    "agreement of partner " + agreement.getPartnerId() + " was refused: " + decision.reason());
         }
         try {
             write.write();
         } catch (Exception e) {
-            throw new IllegalStateException("partner " + agreement.getPartnerId() + ": version " + agreement.getVersion()
-                + (recorded == null ? " is" : " was added to the history at " + recorded + " and is")
-                + " in " + topic + ", but writing it to " + agreementsTopic + " failed (" + e.getMessage()
-                + "); apply the same file again: the same terms are written again without a second history entry", e);
+            throw new IllegalStateException(
+                    "partner " + agreement.getPartnerId() + ": version " + agreement.getVersion()
+                            + (recorded == null ? " is" : " was added to the history at " + recorded + " and is")
+                            + " in " + topic + ", but writing it to " + agreementsTopic + " failed (" + e.getMessage()
+                            + "); apply the same file again: the same terms are written again without a second history entry",
+                    e);
         }
     }
 
@@ -191,9 +206,11 @@ final class AgreementHistory implements AutoCloseable {
                 return;
             }
             AgreementHistoryEntry value = serde.deserializer().deserialize(topic, record.value());
-            // The partner named inside the entry decides, not the key, so a mis-keyed entry is still found under its partner.
-            byPartner.computeIfAbsent(value.getPartnerId(), k -> new ArrayList<>())
-                .add(new Entry(Instant.ofEpochMilli(record.timestamp()), record.offset(), value));
+            // The partner named inside the entry decides, not the key, so a mis-keyed entry is still found under its
+            // partner.
+            byPartner
+                    .computeIfAbsent(value.getPartnerId(), k -> new ArrayList<>())
+                    .add(new Entry(Instant.ofEpochMilli(record.timestamp()), record.offset(), value));
         });
         return byPartner;
     }
@@ -205,8 +222,8 @@ final class AgreementHistory implements AutoCloseable {
      */
     Map<String, PartnerAgreement> inForce() {
         Map<String, PartnerAgreement> current = new HashMap<>();
-        try (ConfluentAvroSerde<PartnerAgreement> agreements = ConfluentAvroSerde.specific(PartnerAgreement.class, registry,
-                clientProperties, false)) {
+        try (ConfluentAvroSerde<PartnerAgreement> agreements =
+                ConfluentAvroSerde.specific(PartnerAgreement.class, registry, clientProperties, false)) {
             readToEnd(agreementsTopic, record -> {
                 if (record.value() == null) {
                     current.remove(record.key());
@@ -225,11 +242,14 @@ final class AgreementHistory implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-agreement-history-" + UUID.randomUUID());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // Reading must never create a topic with the broker's defaults (a week's retention): only apply and init create them.
+        // Reading must never create a topic with the broker's defaults (a week's retention): only apply and init create
+        // them.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(name, TIMEOUT).stream()
-                .map(p -> new TopicPartition(name, p.partition())).toList();
+                    .map(p -> new TopicPartition(name, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);

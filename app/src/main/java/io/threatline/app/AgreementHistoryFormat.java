@@ -1,5 +1,13 @@
 package io.threatline.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.Redaction;
+import io.threatline.contract.Tlp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,16 +19,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
-import io.threatline.contract.AgreementScope;
-import io.threatline.contract.ChannelSettings;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.Redaction;
-import io.threatline.contract.Tlp;
-
 /**
  * How {@code threatline agreements history} shows a partner's history: a list of entries with
  * each version's terms and when it took effect and stopped, one version's full terms, or either
@@ -29,35 +27,45 @@ import io.threatline.contract.Tlp;
  */
 final class AgreementHistoryFormat {
 
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passphrase|secret|token|key|credential).*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|passphrase|secret|token|key|credential).*");
     private static final Pattern SECRET_REFERENCE = Pattern.compile("secret:\\S+|\\$\\{THREATLINE_SECRET_[A-Z0-9_]+}");
     static final String HIDDEN = "(hidden)";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private AgreementHistoryFormat() {
-    }
+    private AgreementHistoryFormat() {}
 
     /** One entry and what followed it: the next entry's time and what it was, if any. */
     private record Span(AgreementHistory.Entry entry, Optional<AgreementHistory.Entry> next) {
         String until() {
-            return next.map(n -> n.at() + (n.applied() ? " (replaced by v" + n.value().getAgreement().getVersion() + ")" : " (ended)"))
-                .orElse("now (latest)");
+            return next.map(n -> n.at()
+                            + (n.applied()
+                                    ? " (replaced by v"
+                                            + n.value().getAgreement().getVersion() + ")"
+                                    : " (ended)"))
+                    .orElse("now (latest)");
         }
     }
 
     /** Every entry of a partner, oldest first, each applied version with its terms. */
     static String list(String partnerId, String topic, List<AgreementHistory.Entry> entries) {
         StringBuilder out = new StringBuilder();
-        long versions = entries.stream().filter(AgreementHistory.Entry::applied).map(e -> e.value().getAgreement().getVersion()).distinct().count();
-        out.append(String.format("History of %s's agreement: %d version(s), %d entr%s in %s%n", partnerId, versions, entries.size(),
-            entries.size() == 1 ? "y" : "ies", topic));
+        long versions = entries.stream()
+                .filter(AgreementHistory.Entry::applied)
+                .map(e -> e.value().getAgreement().getVersion())
+                .distinct()
+                .count();
+        out.append(String.format(
+                "History of %s's agreement: %d version(s), %d entr%s in %s%n",
+                partnerId, versions, entries.size(), entries.size() == 1 ? "y" : "ies", topic));
         for (Span span : spans(entries)) {
             AgreementHistory.Entry e = span.entry();
             if (e.applied()) {
                 PartnerAgreement a = e.value().getAgreement();
-                out.append(String.format("  v%d  %s (%s)  took effect %s%s, in force until %s%n", a.getVersion(), a.getAgreementId(),
-                    a.getPartnerName(), e.at(), by(e), span.until()));
+                out.append(String.format(
+                        "  v%d  %s (%s)  took effect %s%s, in force until %s%n",
+                        a.getVersion(), a.getAgreementId(), a.getPartnerName(), e.at(), by(e), span.until()));
                 out.append("      ").append(summary(a)).append(System.lineSeparator());
             } else {
                 out.append(String.format("  ended  %s%s%n", e.at(), by(e)));
@@ -68,16 +76,21 @@ final class AgreementHistoryFormat {
 
     /** The full terms of one version and when it was in force; empty when the history has no such version. */
     static Optional<String> version(String partnerId, List<AgreementHistory.Entry> entries, int version) {
-        List<Span> spans = spans(entries).stream().filter(s -> s.entry().applied()
-            && s.entry().value().getAgreement().getVersion() == version).toList();
+        List<Span> spans = spans(entries).stream()
+                .filter(s ->
+                        s.entry().applied() && s.entry().value().getAgreement().getVersion() == version)
+                .toList();
         if (spans.isEmpty()) {
             return Optional.empty();
         }
         PartnerAgreement a = spans.get(spans.size() - 1).entry().value().getAgreement();
         StringBuilder out = new StringBuilder();
-        out.append(String.format("Partner %s (%s), agreement %s version %d%n", partnerId, a.getPartnerName(), a.getAgreementId(), version));
+        out.append(String.format(
+                "Partner %s (%s), agreement %s version %d%n",
+                partnerId, a.getPartnerName(), a.getAgreementId(), version));
         for (Span s : spans) {
-            out.append(String.format("  %-26s from %s%s until %s%n", "in force:", s.entry().at(), by(s.entry()), s.until()));
+            out.append(String.format(
+                    "  %-26s from %s%s until %s%n", "in force:", s.entry().at(), by(s.entry()), s.until()));
         }
         Map<String, Object> terms = terms(a);
         if (terms.get("validUntil") == null) {
@@ -92,27 +105,37 @@ final class AgreementHistoryFormat {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("partnerId", partnerId);
         doc.put("topic", topic);
-        doc.put("entries", spans(entries).stream().map(AgreementHistoryFormat::jsonEntry).toList());
+        doc.put(
+                "entries",
+                spans(entries).stream().map(AgreementHistoryFormat::jsonEntry).toList());
         return write(doc);
     }
 
     /** One version as JSON: its terms and every period it was in force; empty when there is no such version. */
     static Optional<String> versionJson(String partnerId, List<AgreementHistory.Entry> entries, int version) {
-        List<Span> spans = spans(entries).stream().filter(s -> s.entry().applied()
-            && s.entry().value().getAgreement().getVersion() == version).toList();
+        List<Span> spans = spans(entries).stream()
+                .filter(s ->
+                        s.entry().applied() && s.entry().value().getAgreement().getVersion() == version)
+                .toList();
         if (spans.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("partnerId", partnerId);
         doc.put("version", version);
-        doc.put("inForce", spans.stream().map(s -> {
-            Map<String, Object> period = new LinkedHashMap<>();
-            period.put("from", s.entry().at().toString());
-            period.put("operator", s.entry().value().getOperator());
-            period.put("until", s.next().map(n -> n.at().toString()).orElse(null));
-            return period;
-        }).toList());
+        doc.put(
+                "inForce",
+                spans.stream()
+                        .map(s -> {
+                            Map<String, Object> period = new LinkedHashMap<>();
+                            period.put("from", s.entry().at().toString());
+                            period.put("operator", s.entry().value().getOperator());
+                            period.put(
+                                    "until",
+                                    s.next().map(n -> n.at().toString()).orElse(null));
+                            return period;
+                        })
+                        .toList());
         doc.put("terms", terms(spans.get(spans.size() - 1).entry().value().getAgreement()));
         return Optional.of(write(doc));
     }
@@ -120,11 +143,20 @@ final class AgreementHistoryFormat {
     /** One line of the terms that decide what a partner receives and how. */
     static String summary(PartnerAgreement a) {
         AgreementScope s = a.getScope();
-        return String.format("ceiling %s; kinds %s; scope: types %s, families %s, campaigns %s, countries %s, minimum confidence %d; "
-                + "embargo %s; period %s to %s; channels %s",
-            tlp(a.getTlpCeiling()), a.getDataKinds(), anyIfEmpty(s.getIndicatorTypes()), anyIfEmpty(s.getMalwareFamilies()),
-            anyIfEmpty(s.getCampaigns()), anyIfEmpty(s.getCountries()), s.getMinimumConfidence(), embargo(a.getEmbargoMillis()),
-            a.getValidFrom(), until(a), channels(a.getChannels()));
+        return String.format(
+                "ceiling %s; kinds %s; scope: types %s, families %s, campaigns %s, countries %s, minimum confidence %d; "
+                        + "embargo %s; period %s to %s; channels %s",
+                tlp(a.getTlpCeiling()),
+                a.getDataKinds(),
+                anyIfEmpty(s.getIndicatorTypes()),
+                anyIfEmpty(s.getMalwareFamilies()),
+                anyIfEmpty(s.getCampaigns()),
+                anyIfEmpty(s.getCountries()),
+                s.getMinimumConfidence(),
+                embargo(a.getEmbargoMillis()),
+                a.getValidFrom(),
+                until(a),
+                channels(a.getChannels()));
     }
 
     /** Every term of an agreement, named, in the order of the agreement file; channel settings without secrets. */
@@ -135,12 +167,15 @@ final class AgreementHistoryFormat {
         t.put("agreementId", a.getAgreementId());
         t.put("version", a.getVersion());
         t.put("validFrom", a.getValidFrom().toString());
-        t.put("validUntil", Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse(null));
+        t.put(
+                "validUntil",
+                Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse(null));
         t.put("dataKinds", a.getDataKinds().stream().map(Enum::name).toList());
         t.put("tlpCeiling", tlp(a.getTlpCeiling()));
         AgreementScope s = a.getScope();
         Map<String, Object> scope = new LinkedHashMap<>();
-        scope.put("indicatorTypes", s.getIndicatorTypes().stream().map(Enum::name).toList());
+        scope.put(
+                "indicatorTypes", s.getIndicatorTypes().stream().map(Enum::name).toList());
         scope.put("malwareFamilies", List.copyOf(s.getMalwareFamilies()));
         scope.put("campaigns", List.copyOf(s.getCampaigns()));
         scope.put("minimumConfidence", s.getMinimumConfidence());
@@ -174,7 +209,9 @@ final class AgreementHistoryFormat {
      */
     static Map<String, String> withoutSecrets(Map<String, String> settings) {
         Map<String, String> shown = new TreeMap<>();
-        settings.forEach((k, v) -> shown.put(k, SECRET_NAME.matcher(k).matches() && !SECRET_REFERENCE.matcher(v).matches() ? HIDDEN : v));
+        settings.forEach((k, v) -> shown.put(
+                k,
+                SECRET_NAME.matcher(k).matches() && !SECRET_REFERENCE.matcher(v).matches() ? HIDDEN : v));
         return shown;
     }
 
@@ -196,7 +233,8 @@ final class AgreementHistoryFormat {
     private static List<Span> spans(List<AgreementHistory.Entry> entries) {
         List<Span> spans = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            spans.add(new Span(entries.get(i), i + 1 < entries.size() ? Optional.of(entries.get(i + 1)) : Optional.empty()));
+            spans.add(new Span(
+                    entries.get(i), i + 1 < entries.size() ? Optional.of(entries.get(i + 1)) : Optional.empty()));
         }
         return spans;
     }

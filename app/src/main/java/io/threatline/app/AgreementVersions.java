@@ -1,12 +1,11 @@
 package io.threatline.app;
 
+import io.threatline.contract.PartnerAgreement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.threatline.contract.PartnerAgreement;
 
 /**
  * The rule that keeps "each change increments the version" true, so that a receipt's (agreement
@@ -29,8 +28,7 @@ final class AgreementVersions {
     }
 
     /** The outcome, the partner's latest applied entry when there is one, and for REFUSED why. */
-    record Decision(Outcome outcome, Optional<AgreementHistory.Entry> latest, String reason) {
-    }
+    record Decision(Outcome outcome, Optional<AgreementHistory.Entry> latest, String reason) {}
 
     /** Thrown before anything is written when at least one agreement is refused; the message names each. */
     static final class RefusedException extends Exception {
@@ -39,8 +37,7 @@ final class AgreementVersions {
         }
     }
 
-    private AgreementVersions() {
-    }
+    private AgreementVersions() {}
 
     /**
      * Decides every agreement of one apply, in order, as if the ones before it were already in the
@@ -52,8 +49,11 @@ final class AgreementVersions {
      * @return one decision per agreement, in the same order
      * @throws RefusedException when any is refused, naming every refused one
      */
-    static List<Decision> decideAll(Map<String, List<AgreementHistory.Entry>> history, Map<String, PartnerAgreement> inForce,
-                                    List<PartnerAgreement> agreements) throws RefusedException {
+    static List<Decision> decideAll(
+            Map<String, List<AgreementHistory.Entry>> history,
+            Map<String, PartnerAgreement> inForce,
+            List<PartnerAgreement> agreements)
+            throws RefusedException {
         Map<String, List<AgreementHistory.Entry>> seen = new HashMap<>();
         history.forEach((partner, entries) -> seen.put(partner, new ArrayList<>(entries)));
         List<Decision> decisions = new ArrayList<>();
@@ -61,7 +61,8 @@ final class AgreementVersions {
         for (PartnerAgreement a : agreements) {
             List<AgreementHistory.Entry> entries = seen.computeIfAbsent(a.getPartnerId(), k -> new ArrayList<>());
             Decision d = entries.isEmpty() && inForce.containsKey(a.getPartnerId())
-                ? decideWithoutHistory(inForce.get(a.getPartnerId()), a) : decide(entries, a);
+                    ? decideWithoutHistory(inForce.get(a.getPartnerId()), a)
+                    : decide(entries, a);
             decisions.add(d);
             if (d.outcome() == Outcome.REFUSED) {
                 refused.add(d.reason());
@@ -81,7 +82,8 @@ final class AgreementVersions {
      * @param candidate the agreement about to be applied
      */
     static Decision decide(List<AgreementHistory.Entry> history, PartnerAgreement candidate) {
-        Optional<AgreementHistory.Entry> latest = history.stream().filter(AgreementHistory.Entry::applied).reduce((a, b) -> b);
+        Optional<AgreementHistory.Entry> latest =
+                history.stream().filter(AgreementHistory.Entry::applied).reduce((a, b) -> b);
         if (latest.isEmpty()) {
             return new Decision(Outcome.APPLY, latest, "");
         }
@@ -94,14 +96,24 @@ final class AgreementVersions {
         }
         String partner = candidate.getPartnerId();
         if (version < latestVersion) {
-            return new Decision(Outcome.REFUSED, latest, String.format("partner %s: version %d is older than version %d, the latest in its "
-                    + "history (applied %s); applying older terms again would change what is in force without a new version: give them "
-                    + "version %d", partner, version, latestVersion, latest.get().at(), latestVersion + 1));
+            return new Decision(
+                    Outcome.REFUSED,
+                    latest,
+                    String.format(
+                            "partner %s: version %d is older than version %d, the latest in its "
+                                    + "history (applied %s); applying older terms again would change what is in force without a new version: give them "
+                                    + "version %d",
+                            partner, version, latestVersion, latest.get().at(), latestVersion + 1));
         }
         if (!sameTerms(previous, candidate)) {
-            return new Decision(Outcome.REFUSED, latest, String.format("partner %s: version %d has other terms than version %d, the latest "
-                    + "in its history (applied %s); each change needs a greater version, so that an agreement version names one set of "
-                    + "terms: give the changed terms version %d", partner, version, latestVersion, latest.get().at(), latestVersion + 1));
+            return new Decision(
+                    Outcome.REFUSED,
+                    latest,
+                    String.format(
+                            "partner %s: version %d has other terms than version %d, the latest "
+                                    + "in its history (applied %s); each change needs a greater version, so that an agreement version names one set of "
+                                    + "terms: give the changed terms version %d",
+                            partner, version, latestVersion, latest.get().at(), latestVersion + 1));
         }
         return new Decision(endedSince ? Outcome.APPLY_AGAIN : Outcome.UNCHANGED, latest, "");
     }
@@ -117,9 +129,17 @@ final class AgreementVersions {
         if (version > current || (version == current && sameTerms(inForce, candidate))) {
             return new Decision(Outcome.APPLY, Optional.empty(), "");
         }
-        return new Decision(Outcome.REFUSED, Optional.empty(), String.format("partner %s: version %d %s version %d, the one in force (applied "
-                + "before the history of agreements was kept); each change needs a greater version: give the changed terms version %d",
-            candidate.getPartnerId(), version, version < current ? "is older than" : "has other terms than", current, current + 1));
+        return new Decision(
+                Outcome.REFUSED,
+                Optional.empty(),
+                String.format(
+                        "partner %s: version %d %s version %d, the one in force (applied "
+                                + "before the history of agreements was kept); each change needs a greater version: give the changed terms version %d",
+                        candidate.getPartnerId(),
+                        version,
+                        version < current ? "is older than" : "has other terms than",
+                        current,
+                        current + 1));
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.threatline.app;
 
-import org.apache.kafka.clients.admin.NewTopic;
+import io.threatline.agreements.files.InvalidAgreementException;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.PartnerAcls;
-import java.util.ArrayList;
-
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,30 +17,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.agreements.files.InvalidAgreementException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Manages partner agreements: files in, the compacted agreements topic out. */
-@Command(name = "agreements",
-    mixinStandardHelpOptions = true,
-    description = "Partner agreements: check agreement files, apply them to the running hub, end one, read their history, replay a partner's feed.",
-    subcommands = {AgreementsCommand.Check.class, AgreementsCommand.Apply.class, AgreementsCommand.End.class,
-        AgreementHistoryCommand.class, AgreementsReplay.class})
+@Command(
+        name = "agreements",
+        mixinStandardHelpOptions = true,
+        description =
+                "Partner agreements: check agreement files, apply them to the running hub, end one, read their history, replay a partner's feed.",
+        subcommands = {
+            AgreementsCommand.Check.class,
+            AgreementsCommand.Apply.class,
+            AgreementsCommand.End.class,
+            AgreementHistoryCommand.class,
+            AgreementsReplay.class
+        })
 public final class AgreementsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -50,9 +53,13 @@ public final class AgreementsCommand implements Runnable {
     }
 
     /** Validates agreement files without applying them. */
-    @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Checks agreement files (YAML or JSON; a directory means every file in it).",
-            "An invalid file is refused with a message naming the file, line and field. Exit 1 if any is invalid."})
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Checks agreement files (YAML or JSON; a directory means every file in it).",
+                "An invalid file is refused with a message naming the file, line and field. Exit 1 if any is invalid."
+            })
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -67,8 +74,11 @@ public final class AgreementsCommand implements Runnable {
         public Integer call() {
             try {
                 for (PartnerAgreement a : channelChecks.checks().load(paths)) {
-                    spec.commandLine().getOut().printf("ok: %s (%s) agreement %s version %d%n", a.getPartnerId(),
-                        a.getPartnerName(), a.getAgreementId(), a.getVersion());
+                    spec.commandLine()
+                            .getOut()
+                            .printf(
+                                    "ok: %s (%s) agreement %s version %d%n",
+                                    a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion());
                 }
                 return 0;
             } catch (InvalidAgreementException e) {
@@ -79,20 +89,24 @@ public final class AgreementsCommand implements Runnable {
     }
 
     /** Applies agreements: creates the partners' topics, then writes the agreements to the compacted topic. */
-    @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Applies agreement files to the hub: every file is checked first (nothing is applied if one",
-            "is invalid), each partner's topics are created, then the agreements are written to the compacted",
-            "agreements topic. The running hub applies a changed agreement to the very next record.",
-            "Each version applied is first added, with its full terms, to the history of agreements",
-            "(<prefix>agreements.history.v1, kept forever; see `threatline agreements history`). A version that is not",
-            "greater than the partner's latest in the history is refused unless its terms are the same (then it is",
-            "'unchanged'): each change needs a new version, so an agreement version names one set of terms.",
-            "With --acls (on a cluster with an authorizer) each partner whose kafka channel names a principal",
-            "(principal: User:interpol, the only principal a partner may have) may then read its feed topics (indicators,",
-            "their JSON mirror, statistics; not its dead-letter topic) and its consumer groups (partner.<id>.*), nothing else.",
-            "Every channel is checked as delivery checks it (on this host unless --delivery-elsewhere).",
-            "Exit codes: 0 applied (or unchanged); 1 an agreement is invalid, a version is refused (nothing applied) or Kafka",
-            "refused; 2 usage error."})
+    @Command(
+            name = "apply",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Applies agreement files to the hub: every file is checked first (nothing is applied if one",
+                "is invalid), each partner's topics are created, then the agreements are written to the compacted",
+                "agreements topic. The running hub applies a changed agreement to the very next record.",
+                "Each version applied is first added, with its full terms, to the history of agreements",
+                "(<prefix>agreements.history.v1, kept forever; see `threatline agreements history`). A version that is not",
+                "greater than the partner's latest in the history is refused unless its terms are the same (then it is",
+                "'unchanged'): each change needs a new version, so an agreement version names one set of terms.",
+                "With --acls (on a cluster with an authorizer) each partner whose kafka channel names a principal",
+                "(principal: User:interpol, the only principal a partner may have) may then read its feed topics (indicators,",
+                "their JSON mirror, statistics; not its dead-letter topic) and its consumer groups (partner.<id>.*), nothing else.",
+                "Every channel is checked as delivery checks it (on this host unless --delivery-elsewhere).",
+                "Exit codes: 0 applied (or unchanged); 1 an agreement is invalid, a version is refused (nothing applied) or Kafka",
+                "refused; 2 usage error."
+            })
     static final class Apply implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -103,30 +117,43 @@ public final class AgreementsCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
         List<Path> paths;
 
-        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+                description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
-        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of new partner topics (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--partitions",
+                defaultValue = "6",
+                description = "Partitions of new partner topics (default: ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of new partner topics (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--replication-factor",
+                defaultValue = "1",
+                description = "Replication factor of new partner topics (default: ${DEFAULT-VALUE}).")
         short replicationFactor;
 
-        @Option(names = "--retention", defaultValue = "P30D",
-            description = "Retention of new partner topics, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--retention",
+                defaultValue = "P30D",
+                description = "Retention of new partner topics, ISO-8601 (default: ${DEFAULT-VALUE}).")
         Duration retention;
 
-        @Option(names = "--acls",
-            description = "Also grant each partner's Kafka principal (its kafka channel's principal setting) read access to its own topics and groups only.")
+        @Option(
+                names = "--acls",
+                description =
+                        "Also grant each partner's Kafka principal (its kafka channel's principal setting) read access to its own topics and groups only.")
         boolean acls;
 
         @CommandLine.Mixin
         ChannelCheckOptions channelChecks;
 
-        @Option(names = "--operator", defaultValue = "${env:USER:-operator}",
-            description = "Who applies them, kept in the history of agreements (default: $USER).")
+        @Option(
+                names = "--operator",
+                defaultValue = "${env:USER:-operator}",
+                description = "Who applies them, kept in the history of agreements (default: $USER).")
         String operator;
 
         @Override
@@ -142,7 +169,14 @@ public final class AgreementsCommand implements Runnable {
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, partitions, replicationFactor);
             PrintWriter out = spec.commandLine().getOut();
             try {
-                publish(connection.clientProperties(), connection.kafkaProperties(), topics, retention, agreements, who, out);
+                publish(
+                        connection.clientProperties(),
+                        connection.kafkaProperties(),
+                        topics,
+                        retention,
+                        agreements,
+                        who,
+                        out);
             } catch (AgreementVersions.RefusedException e) {
                 spec.commandLine().getErr().println("refused, nothing applied: " + e.getMessage());
                 return 1;
@@ -156,12 +190,16 @@ public final class AgreementsCommand implements Runnable {
     }
 
     /** Ends a partner's agreement at once: a tombstone in the agreements topic, then an "ended" entry in its history. */
-    @Command(name = "end", mixinStandardHelpOptions = true,
-        description = {"Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.",
-            "Then adds an 'ended' entry (when, --operator) to the history of agreements. The end comes first so that",
-            "stopping a partner never waits on the history; should the history write fail, run `end` again to record it.",
-            "Last it removes the partner's Kafka ACLs and its Kafka (SCRAM) user User:<partner id>; a cluster without an",
-            "authorizer or without that user has none to remove, and the output says so."})
+    @Command(
+            name = "end",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Ends a partner's agreement at once (a tombstone in the agreements topic); nothing more is delivered to it.",
+                "Then adds an 'ended' entry (when, --operator) to the history of agreements. The end comes first so that",
+                "stopping a partner never waits on the history; should the history write fail, run `end` again to record it.",
+                "Last it removes the partner's Kafka ACLs and its Kafka (SCRAM) user User:<partner id>; a cluster without an",
+                "authorizer or without that user has none to remove, and the output says so."
+            })
     static final class End implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -172,16 +210,23 @@ public final class AgreementsCommand implements Runnable {
         @Parameters(paramLabel = "PARTNER_ID")
         String partnerId;
 
-        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+                description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
-        @Option(names = "--operator", defaultValue = "${env:USER:-operator}",
-            description = "Who ends it, kept in the history of agreements (default: $USER).")
+        @Option(
+                names = "--operator",
+                defaultValue = "${env:USER:-operator}",
+                description = "Who ends it, kept in the history of agreements (default: $USER).")
         String operator;
 
-        @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replication factor of the history topic, should it have to be created (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--replication-factor",
+                defaultValue = "1",
+                description =
+                        "Replication factor of the history topic, should it have to be created (default: ${DEFAULT-VALUE}).")
         short replicationFactor;
 
         @Override
@@ -193,25 +238,35 @@ public final class AgreementsCommand implements Runnable {
             }
             String who = checkOperator(spec, operator);
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, replicationFactor);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(connection.kafkaProperties(),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null)).get(30, TimeUnit.SECONDS);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                    connection.kafkaProperties(), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topics.agreements(), partnerId, null))
+                        .get(30, TimeUnit.SECONDS);
             }
             spec.commandLine().getOut().println("ended: " + partnerId + " (nothing more is delivered to it)");
-            try (AgreementHistory history = AgreementHistory.open(connection.clientProperties(), connection.kafkaProperties(), topics)) {
+            try (AgreementHistory history =
+                    AgreementHistory.open(connection.clientProperties(), connection.kafkaProperties(), topics)) {
                 history.append(AgreementHistory.ended(partnerId, who));
             }
             spec.commandLine().getOut().println("history: the end is recorded in " + topics.agreementsHistory());
-            PartnerAccessRemoval.remove(connection.kafkaProperties(), topics, partnerId, spec.commandLine().getOut());
+            PartnerAccessRemoval.remove(
+                    connection.kafkaProperties(),
+                    topics,
+                    partnerId,
+                    spec.commandLine().getOut());
             return 0;
         }
     }
 
     /** The operator's name as given, checked: 1 to 256 characters, not blank. */
     static String checkOperator(CommandLine.Model.CommandSpec spec, String operator) {
-        if (operator == null || operator.isBlank() || operator.strip().length() > io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--operator must be 1 to "
-                + io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH + " characters");
+        if (operator == null
+                || operator.isBlank()
+                || operator.strip().length() > io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--operator must be 1 to " + io.threatline.schemas.validation.ContractLimits.MAX_LABEL_LENGTH
+                            + " characters");
         }
         return operator.strip();
     }
@@ -224,10 +279,24 @@ public final class AgreementsCommand implements Runnable {
      * @throws AgreementVersions.RefusedException when a version is not greater than the partner's latest
      *                                            and its terms differ (nothing is written)
      */
-    static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
-                        Duration retention, List<PartnerAgreement> agreements, String operator, PrintWriter out) throws Exception {
+    static void publish(
+            Map<String, Object> clientProperties,
+            Map<String, Object> kafkaProperties,
+            ThreatlineTopics topics,
+            Duration retention,
+            List<PartnerAgreement> agreements,
+            String operator,
+            PrintWriter out)
+            throws Exception {
         try (AgreementHistory history = AgreementHistory.open(clientProperties, kafkaProperties, topics)) {
-            publish(clientProperties, kafkaProperties, topics, retention, agreements, history.plan(agreements, operator), out);
+            publish(
+                    clientProperties,
+                    kafkaProperties,
+                    topics,
+                    retention,
+                    agreements,
+                    history.plan(agreements, operator),
+                    out);
         }
     }
 
@@ -236,15 +305,25 @@ public final class AgreementsCommand implements Runnable {
      * writes the agreements to the agreements topic, acknowledged, each after its history entry,
      * printing one line per agreement.
      */
-    private static void publish(Map<String, Object> clientProperties, Map<String, Object> kafkaProperties, ThreatlineTopics topics,
-                                Duration retention, List<PartnerAgreement> agreements, AgreementHistory.Plan history,
-                                PrintWriter out) throws Exception {
+    private static void publish(
+            Map<String, Object> clientProperties,
+            Map<String, Object> kafkaProperties,
+            ThreatlineTopics topics,
+            Duration retention,
+            List<PartnerAgreement> agreements,
+            AgreementHistory.Plan history,
+            PrintWriter out)
+            throws Exception {
         try (Admin admin = Admin.create(kafkaProperties)) {
             for (PartnerAgreement a : agreements) {
                 // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
                 List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
-                boolean jsonMirror = a.getChannels().stream().anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
-                    && "json".equalsIgnoreCase(c.getSettings().getOrDefault("format", "avro").strip()));
+                boolean jsonMirror = a.getChannels().stream()
+                        .anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
+                                && "json"
+                                        .equalsIgnoreCase(c.getSettings()
+                                                .getOrDefault("format", "avro")
+                                                .strip()));
                 if (jsonMirror) {
                     partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
                 }
@@ -256,19 +335,36 @@ public final class AgreementsCommand implements Runnable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
         values.configure(props, false);
-        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+        try (KafkaProducer<String, PartnerAgreement> producer =
+                new KafkaProducer<>(props, new StringSerializer(), values)) {
             for (PartnerAgreement a : agreements) {
-                Optional<Instant> unchangedSince = history.recordThenWrite(a,
-                    () -> producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a)).get(30, TimeUnit.SECONDS));
+                Optional<Instant> unchangedSince = history.recordThenWrite(
+                        a,
+                        () -> producer.send(new ProducerRecord<>(topics.agreements(), a.getPartnerId(), a))
+                                .get(30, TimeUnit.SECONDS));
                 if (unchangedSince.isPresent()) {
-                    out.printf("unchanged: %s (%s) agreement %s version %d, the same terms in force since %s%n", a.getPartnerId(),
-                        a.getPartnerName(), a.getAgreementId(), a.getVersion(), unchangedSince.get());
+                    out.printf(
+                            "unchanged: %s (%s) agreement %s version %d, the same terms in force since %s%n",
+                            a.getPartnerId(),
+                            a.getPartnerName(),
+                            a.getAgreementId(),
+                            a.getVersion(),
+                            unchangedSince.get());
                     continue;
                 }
-                out.printf("applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
-                    a.getPartnerId(), a.getPartnerName(), a.getAgreementId(), a.getVersion(), a.getValidFrom(),
-                    Optional.ofNullable(a.getValidUntil()).map(Instant::toString).orElse("open-ended"), a.getTlpCeiling(),
-                    a.getDataKinds(), topics.partnerIndicators(a.getPartnerId()));
+                out.printf(
+                        "applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
+                        a.getPartnerId(),
+                        a.getPartnerName(),
+                        a.getAgreementId(),
+                        a.getVersion(),
+                        a.getValidFrom(),
+                        Optional.ofNullable(a.getValidUntil())
+                                .map(Instant::toString)
+                                .orElse("open-ended"),
+                        a.getTlpCeiling(),
+                        a.getDataKinds(),
+                        topics.partnerIndicators(a.getPartnerId()));
             }
         }
         out.flush();
@@ -278,29 +374,45 @@ public final class AgreementsCommand implements Runnable {
      * Grants each partner whose Kafka channel names a principal read on its own topics and groups
      * ({@link PartnerAcls}); Kafka denies everything else to it.
      */
-    static void grantPartnerAcls(Map<String, Object> kafkaProperties, ThreatlineTopics topics, List<PartnerAgreement> agreements,
-                                 PrintWriter out) throws Exception {
+    static void grantPartnerAcls(
+            Map<String, Object> kafkaProperties,
+            ThreatlineTopics topics,
+            List<PartnerAgreement> agreements,
+            PrintWriter out)
+            throws Exception {
         PartnerAcls partnerAcls = new PartnerAcls(topics);
         try (Admin admin = Admin.create(kafkaProperties)) {
             for (PartnerAgreement a : agreements) {
-                Optional<String> principal = a.getChannels().stream().filter(c -> c.getChannel() == DeliveryChannel.KAFKA)
-                    .map(c -> c.getSettings().get("principal")).filter(p -> p != null && !p.isBlank()).findFirst();
+                Optional<String> principal = a.getChannels().stream()
+                        .filter(c -> c.getChannel() == DeliveryChannel.KAFKA)
+                        .map(c -> c.getSettings().get("principal"))
+                        .filter(p -> p != null && !p.isBlank())
+                        .findFirst();
                 if (principal.isEmpty()) {
                     continue;
                 }
-                // Checked again here (apply checked the files): only User:<partner id>, never a wildcard or another user.
+                // Checked again here (apply checked the files): only User:<partner id>, never a wildcard or another
+                // user.
                 PartnerAcls.checkPrincipal(a.getPartnerId(), principal.get());
                 try {
-                    admin.createAcls(partnerAcls.partnerReader(a.getPartnerId(), principal.get().strip())).all().get(30, TimeUnit.SECONDS);
+                    admin.createAcls(partnerAcls.partnerReader(
+                                    a.getPartnerId(), principal.get().strip()))
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof org.apache.kafka.common.errors.SecurityDisabledException) {
-                        throw new IllegalStateException("--acls: the cluster has no authorizer, so ACLs cannot keep partners apart; "
-                            + "enable one (authorizer.class.name) or leave out --acls", e);
+                        throw new IllegalStateException(
+                                "--acls: the cluster has no authorizer, so ACLs cannot keep partners apart; "
+                                        + "enable one (authorizer.class.name) or leave out --acls",
+                                e);
                     }
                     throw e;
                 }
-                out.printf("acls: %s may read %s and use groups %s* only%n", principal.get().strip(),
-                    String.join(", ", partnerAcls.partnerReadableTopics(a.getPartnerId())), PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
+                out.printf(
+                        "acls: %s may read %s and use groups %s* only%n",
+                        principal.get().strip(),
+                        String.join(", ", partnerAcls.partnerReadableTopics(a.getPartnerId())),
+                        PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
             }
         }
         out.flush();

@@ -1,5 +1,10 @@
 package io.threatline.app;
 
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,12 +24,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,11 +35,15 @@ import picocli.CommandLine.Parameters;
  * new {@code replayRequest}; the hub's reconciler then sends every live indicator the terms grant as
  * NEW, through the same path as a backfill and at the same bounded rate (docs/agreements.md).
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-    description = {"Re-sends a partner's whole current entitlement (every live indicator its agreement grants) as NEW,",
-        "for a partner whose SIEM lost its data. The terms do not change; the running hub does the work at its",
-        "backfill rate (threatline.hub.backfill.rate), with progress in the metrics.",
-        "Exit codes: 0 requested; 1 Kafka refused; 2 usage error; 3 the partner has no current agreement."})
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Re-sends a partner's whole current entitlement (every live indicator its agreement grants) as NEW,",
+            "for a partner whose SIEM lost its data. The terms do not change; the running hub does the work at its",
+            "backfill rate (threatline.hub.backfill.rate), with progress in the metrics.",
+            "Exit codes: 0 requested; 1 Kafka refused; 2 usage error; 3 the partner has no current agreement."
+        })
 final class AgreementsReplay implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -53,11 +55,15 @@ final class AgreementsReplay implements Callable<Integer> {
     @Parameters(paramLabel = "PARTNER_ID")
     String partnerId;
 
-    @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-        description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-prefix",
+            defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--operator", description = "Who asks for the replay, recorded in the request (default: the OS user).")
+    @Option(
+            names = "--operator",
+            description = "Who asks for the replay, recorded in the request (default: the OS user).")
     String operator;
 
     @Override
@@ -71,29 +77,38 @@ final class AgreementsReplay implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<PartnerAgreement> current = current(connection.clientProperties(), topics, partnerId);
         if (current.isEmpty()) {
-            spec.commandLine().getErr().println("no current agreement for partner '" + partnerId + "': nothing to replay");
+            spec.commandLine()
+                    .getErr()
+                    .println("no current agreement for partner '" + partnerId + "': nothing to replay");
             return 3;
         }
-        String who = operator != null && !operator.isBlank() ? operator.strip() : System.getProperty("user.name", "operator");
+        String who = operator != null && !operator.isBlank()
+                ? operator.strip()
+                : System.getProperty("user.name", "operator");
         String request = Instant.now() + " " + who + " " + UUID.randomUUID();
-        PartnerAgreement replay = PartnerAgreement.newBuilder(current.get()).setReplayRequest(request).build();
+        PartnerAgreement replay = PartnerAgreement.newBuilder(current.get())
+                .setReplayRequest(request)
+                .build();
         Map<String, Object> props = new HashMap<>(connection.clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         ConfluentAvroSerializer<PartnerAgreement> values = new ConfluentAvroSerializer<>();
         values.configure(props, false);
-        try (KafkaProducer<String, PartnerAgreement> producer = new KafkaProducer<>(AvroSerdeConfig.kafkaOnly(props),
-                new StringSerializer(), values)) {
-            producer.send(new ProducerRecord<>(topics.agreements(), partnerId, replay)).get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<String, PartnerAgreement> producer =
+                new KafkaProducer<>(AvroSerdeConfig.kafkaOnly(props), new StringSerializer(), values)) {
+            producer.send(new ProducerRecord<>(topics.agreements(), partnerId, replay))
+                    .get(30, TimeUnit.SECONDS);
         }
-        out.printf("replay requested: %s, agreement %s version %d (request '%s'); the hub re-sends its entitlement as NEW%n",
-            partnerId, replay.getAgreementId(), replay.getVersion(), request);
+        out.printf(
+                "replay requested: %s, agreement %s version %d (request '%s'); the hub re-sends its entitlement as NEW%n",
+                partnerId, replay.getAgreementId(), replay.getVersion(), request);
         out.flush();
         return 0;
     }
 
     /** The partner's current agreement: the last record of its key in the compacted agreements topic, if not a tombstone. */
-    static Optional<PartnerAgreement> current(Map<String, Object> clientProperties, ThreatlineTopics topics, String partnerId) {
+    static Optional<PartnerAgreement> current(
+            Map<String, Object> clientProperties, ThreatlineTopics topics, String partnerId) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -101,17 +116,20 @@ final class AgreementsReplay implements Callable<Integer> {
         ConfluentAvroDeserializer<PartnerAgreement> values = new ConfluentAvroDeserializer<>();
         values.configure(props, false);
         PartnerAgreement latest = null;
-        try (KafkaConsumer<String, PartnerAgreement> consumer = new KafkaConsumer<>(AvroSerdeConfig.kafkaOnly(props),
-                new StringDeserializer(), values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.agreements(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        try (KafkaConsumer<String, PartnerAgreement> consumer =
+                new KafkaConsumer<>(AvroSerdeConfig.kafkaOnly(props), new StringDeserializer(), values)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topics.agreements(), Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the agreements topic " + topics.agreements() + " was not read to its end within 60 s");
+                    throw new IllegalStateException(
+                            "the agreements topic " + topics.agreements() + " was not read to its end within 60 s");
                 }
                 for (ConsumerRecord<String, PartnerAgreement> r : consumer.poll(Duration.ofMillis(500))) {
                     if (partnerId.equals(r.key())) {

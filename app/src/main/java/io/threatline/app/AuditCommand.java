@@ -1,5 +1,11 @@
 package io.threatline.app;
 
+import io.threatline.consumer.audit.AuditFiles;
+import io.threatline.consumer.audit.AuditReader;
+import io.threatline.consumer.audit.AuditVerifier;
+import io.threatline.consumer.audit.SignedHead;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-
-import io.threatline.consumer.audit.AuditFiles;
-import io.threatline.consumer.audit.AuditReader;
-import io.threatline.consumer.audit.AuditVerifier;
-import io.threatline.consumer.audit.SignedHead;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,10 +28,12 @@ import picocli.CommandLine.Option;
  * which agreement; export a signed head of the chain that a partner keeps, and check the chain
  * against such a head so that cutting or rewriting it shows.
  */
-@Command(name = "audit",
-    mixinStandardHelpOptions = true,
-    description = "Delivery audit: every delivered batch has a receipt in ti.delivery-audit.v1, hash-chained per partner.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description =
+                "Delivery audit: every delivered batch has a receipt in ti.delivery-audit.v1, hash-chained per partner.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class})
 public final class AuditCommand implements Runnable {
 
     /** Where `run` keeps the generated secrets, the audit signing key among them. */
@@ -46,19 +47,21 @@ public final class AuditCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "verify",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Verifies a partner's receipt chain (sequence, links, hashes) and answers what the partner received",
-            "between two times, per agreement version and channel. What an agreement version granted is kept in the",
-            "history of agreements: `threatline agreements history <partner> --version <N>` prints its terms.",
-            "With --head, also checks the chain against a signed head kept from `threatline audit head`: its signature",
-            "must verify with the deployment's public key, and the chain must still hold the head's sequence with the",
-            "head's hash. A chain cut short or rewritten (even with every hash recomputed) fails this check.",
-            "An exact copy of a receipt (a retried write) is skipped and counted, not a break.",
-            "",
-            "Exit codes: 0 the chain is intact (and matches the head); 3 the chain is broken, does not reach or match",
-            "the head, or the head's signature does not verify (each problem is listed); 1 failure; 2 usage error."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Verifies a partner's receipt chain (sequence, links, hashes) and answers what the partner received",
+                "between two times, per agreement version and channel. What an agreement version granted is kept in the",
+                "history of agreements: `threatline agreements history <partner> --version <N>` prints its terms.",
+                "With --head, also checks the chain against a signed head kept from `threatline audit head`: its signature",
+                "must verify with the deployment's public key, and the chain must still hold the head's sequence with the",
+                "head's hash. A chain cut short or rewritten (even with every hash recomputed) fails this check.",
+                "An exact copy of a receipt (a retried write) is skipped and counted, not a break.",
+                "",
+                "Exit codes: 0 the chain is intact (and matches the head); 3 the chain is broken, does not reach or match",
+                "the head, or the head's signature does not verify (each problem is listed); 1 failure; 2 usage error."
+            })
     static final class Verify implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -67,30 +70,56 @@ public final class AuditCommand implements Runnable {
         @CommandLine.Mixin
         ConnectionOptions connection;
 
-        @Option(names = "--partner", required = true, paramLabel = "ID", description = "The partner whose chain to verify.")
+        @Option(
+                names = "--partner",
+                required = true,
+                paramLabel = "ID",
+                description = "The partner whose chain to verify.")
         String partner;
 
-        @Option(names = "--from", paramLabel = "INSTANT", description = "Start of the period asked about, inclusive (ISO-8601, e.g. 2026-11-01T00:00:00Z; default: the beginning).")
+        @Option(
+                names = "--from",
+                paramLabel = "INSTANT",
+                description =
+                        "Start of the period asked about, inclusive (ISO-8601, e.g. 2026-11-01T00:00:00Z; default: the beginning).")
         String from;
 
-        @Option(names = "--until", paramLabel = "INSTANT", description = "End of the period, exclusive (ISO-8601; default: now).")
+        @Option(
+                names = "--until",
+                paramLabel = "INSTANT",
+                description = "End of the period, exclusive (ISO-8601; default: now).")
         String until;
 
         @Option(names = "--records", description = "Also list the id of every record delivered in the period.")
         boolean listRecords;
 
-        @Option(names = "--topic-prefix", defaultValue = "ti.", description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = "ti.",
+                description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
-        @Option(names = "--head", paramLabel = "FILE", description = "A signed head kept from `threatline audit head`: the chain must still reach it and match it.")
+        @Option(
+                names = "--head",
+                paramLabel = "FILE",
+                description =
+                        "A signed head kept from `threatline audit head`: the chain must still reach it and match it.")
         Path headFile;
 
-        @Option(names = "--public-key", paramLabel = "FILE",
-            description = "The deployment's audit public key (X.509 PEM) to check --head with (default: <secrets-dir>/" + AuditKeys.PUBLIC_FILE + ").")
+        @Option(
+                names = "--public-key",
+                paramLabel = "FILE",
+                description =
+                        "The deployment's audit public key (X.509 PEM) to check --head with (default: <secrets-dir>/"
+                                + AuditKeys.PUBLIC_FILE + ").")
         Path publicKeyFile;
 
-        @Option(names = "--secrets-dir", paramLabel = "DIR", defaultValue = DEFAULT_SECRETS_DIR,
-            description = "Where the deployment's audit key is kept (default: ${DEFAULT-VALUE}); only read for the public key.")
+        @Option(
+                names = "--secrets-dir",
+                paramLabel = "DIR",
+                defaultValue = DEFAULT_SECRETS_DIR,
+                description =
+                        "Where the deployment's audit key is kept (default: ${DEFAULT-VALUE}); only read for the public key.")
         Path secretsDir;
 
         @Override
@@ -106,17 +135,48 @@ public final class AuditCommand implements Runnable {
             // A head whose signature fails proves nothing: the chain is then checked on its own.
             SignedHead trusted = headProblem.isEmpty() ? kept.orElse(null) : null;
             AuditVerifier.Report report = AuditVerifier.verify(partner, receipts, start, end, trusted);
-            out.printf("Partner %s: %,d receipt(s) in %s%s; chain %s%n", partner, report.receipts(), topic,
-                report.duplicates() == 0 ? "" : String.format(" (and %,d exact copy(ies) of retried writes, skipped)", report.duplicates()),
-                report.intact() ? "INTACT" : "BROKEN at " + report.breaks().size() + " place(s)");
-            kept.ifPresent(h -> out.printf("Kept head %s: partner %s, sequence %,d, hash %s, signed %s by key %s: %s%n", headFile, h.partnerId(),
-                h.sequence(), h.hash(), h.issuedAt(), h.keyId(), headProblem.map(p -> "SIGNATURE INVALID (" + p + ")")
-                    .orElse(report.intact() ? "signature valid, the chain reaches and matches it" : "signature valid")));
-            report.breaks().forEach(b -> out.printf("  BREAK at sequence %d (receipt %s): %s%n", b.sequence(),
-                b.receiptId().isEmpty() ? "-" : b.receiptId(), b.problem()));
-            out.printf("Delivered from %s until %s: %,d record(s)%n", start, end, report.recordIds().size());
-            report.delivered().forEach(d -> out.printf("  agreement %s v%d via %s (%s): %,d record(s) in %,d batch(es), %s .. %s%n",
-                d.agreementId(), d.agreementVersion(), d.channel(), d.target(), d.records(), d.receipts(), d.first(), d.last()));
+            out.printf(
+                    "Partner %s: %,d receipt(s) in %s%s; chain %s%n",
+                    partner,
+                    report.receipts(),
+                    topic,
+                    report.duplicates() == 0
+                            ? ""
+                            : String.format(
+                                    " (and %,d exact copy(ies) of retried writes, skipped)", report.duplicates()),
+                    report.intact() ? "INTACT" : "BROKEN at " + report.breaks().size() + " place(s)");
+            kept.ifPresent(h -> out.printf(
+                    "Kept head %s: partner %s, sequence %,d, hash %s, signed %s by key %s: %s%n",
+                    headFile,
+                    h.partnerId(),
+                    h.sequence(),
+                    h.hash(),
+                    h.issuedAt(),
+                    h.keyId(),
+                    headProblem
+                            .map(p -> "SIGNATURE INVALID (" + p + ")")
+                            .orElse(
+                                    report.intact()
+                                            ? "signature valid, the chain reaches and matches it"
+                                            : "signature valid")));
+            report.breaks()
+                    .forEach(b -> out.printf(
+                            "  BREAK at sequence %d (receipt %s): %s%n",
+                            b.sequence(), b.receiptId().isEmpty() ? "-" : b.receiptId(), b.problem()));
+            out.printf(
+                    "Delivered from %s until %s: %,d record(s)%n",
+                    start, end, report.recordIds().size());
+            report.delivered()
+                    .forEach(d -> out.printf(
+                            "  agreement %s v%d via %s (%s): %,d record(s) in %,d batch(es), %s .. %s%n",
+                            d.agreementId(),
+                            d.agreementVersion(),
+                            d.channel(),
+                            d.target(),
+                            d.records(),
+                            d.receipts(),
+                            d.first(),
+                            d.last()));
             if (listRecords) {
                 report.recordIds().forEach(id -> out.println("  " + id));
             }
@@ -132,13 +192,17 @@ public final class AuditCommand implements Runnable {
             try {
                 head = SignedHead.fromJson(AuditFiles.read(headFile));
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--head " + headFile + " cannot be read: " + e);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--head " + headFile + " cannot be read: " + e);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--head " + headFile + " is not a signed head: " + e.getMessage());
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--head " + headFile + " is not a signed head: " + e.getMessage());
             }
             if (!head.partnerId().equals(partner)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--head " + headFile + " is a head of partner " + head.partnerId() + "'s chain, not of " + partner + "'s");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--head " + headFile + " is a head of partner " + head.partnerId() + "'s chain, not of "
+                                + partner + "'s");
             }
             return Optional.of(head);
         }
@@ -146,14 +210,17 @@ public final class AuditCommand implements Runnable {
         private PublicKey trustedKey() {
             Path file = publicKeyFile != null ? publicKeyFile : secretsDir.resolve(AuditKeys.PUBLIC_FILE);
             if (!Files.isRegularFile(file)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), publicKeyFile != null
-                    ? "--public-key " + file + " does not exist"
-                    : "--head needs the deployment's public key: give --public-key (no " + file + ")");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        publicKeyFile != null
+                                ? "--public-key " + file + " does not exist"
+                                : "--head needs the deployment's public key: give --public-key (no " + file + ")");
             }
             try {
                 return AuditKeys.publicKey(file);
             } catch (IOException | IllegalStateException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--public-key " + file + ": " + e.getMessage());
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--public-key " + file + ": " + e.getMessage());
             }
         }
 
@@ -164,21 +231,25 @@ public final class AuditCommand implements Runnable {
             try {
                 return Instant.parse(value);
             } catch (DateTimeParseException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), option + " '" + value + "' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        option + " '" + value + "' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z");
             }
         }
     }
 
-    @Command(name = "head",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Exports a signed head of a partner's receipt chain: its last sequence and hash, signed with the",
-            "deployment's Ed25519 audit key (made on first use under <secrets-dir>/audit/; give partners the",
-            ".pub.pem file). Whoever keeps the head can later run `threatline audit verify --head` to show that the",
-            "chain was not cut short or rewritten since. No head is signed over a broken chain.",
-            "",
-            "Exit codes: 0 head written; 3 the chain is broken (nothing signed); 1 failure (no receipts, key unusable);",
-            "2 usage error."})
+    @Command(
+            name = "head",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Exports a signed head of a partner's receipt chain: its last sequence and hash, signed with the",
+                "deployment's Ed25519 audit key (made on first use under <secrets-dir>/audit/; give partners the",
+                ".pub.pem file). Whoever keeps the head can later run `threatline audit verify --head` to show that the",
+                "chain was not cut short or rewritten since. No head is signed over a broken chain.",
+                "",
+                "Exit codes: 0 head written; 3 the chain is broken (nothing signed); 1 failure (no receipts, key unusable);",
+                "2 usage error."
+            })
     static final class Head implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -187,17 +258,31 @@ public final class AuditCommand implements Runnable {
         @CommandLine.Mixin
         ConnectionOptions connection;
 
-        @Option(names = "--partner", required = true, paramLabel = "ID", description = "The partner whose chain head to sign.")
+        @Option(
+                names = "--partner",
+                required = true,
+                paramLabel = "ID",
+                description = "The partner whose chain head to sign.")
         String partner;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the signed head (JSON) here instead of to standard output.")
+        @Option(
+                names = "--out",
+                paramLabel = "FILE",
+                description = "Write the signed head (JSON) here instead of to standard output.")
         Path outFile;
 
-        @Option(names = "--secrets-dir", paramLabel = "DIR", defaultValue = DEFAULT_SECRETS_DIR,
-            description = "Where the deployment's audit key is kept, and made when missing (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--secrets-dir",
+                paramLabel = "DIR",
+                defaultValue = DEFAULT_SECRETS_DIR,
+                description =
+                        "Where the deployment's audit key is kept, and made when missing (default: ${DEFAULT-VALUE}).")
         Path secretsDir;
 
-        @Option(names = "--topic-prefix", defaultValue = "ti.", description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = "ti.",
+                description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
         @Override
@@ -206,33 +291,45 @@ public final class AuditCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             String topic = topic(topicPrefix);
-            AuditVerifier.Report report = AuditVerifier.verify(partner, chain(connection.clientProperties(), topic, partner), Instant.EPOCH, Instant.MAX);
+            AuditVerifier.Report report = AuditVerifier.verify(
+                    partner, chain(connection.clientProperties(), topic, partner), Instant.EPOCH, Instant.MAX);
             if (!report.intact()) {
-                err.printf("threatline audit head: partner %s's chain in %s is BROKEN at %d place(s); no head signed (see threatline audit verify)%n",
-                    partner, topic, report.breaks().size());
+                err.printf(
+                        "threatline audit head: partner %s's chain in %s is BROKEN at %d place(s); no head signed (see threatline audit verify)%n",
+                        partner, topic, report.breaks().size());
                 err.flush();
                 return 3;
             }
             if (report.receipts() == 0) {
-                err.printf("threatline audit head: partner %s has no receipt in %s; there is no head to sign%n", partner, topic);
+                err.printf(
+                        "threatline audit head: partner %s has no receipt in %s; there is no head to sign%n",
+                        partner, topic);
                 err.flush();
                 return 1;
             }
             AuditKeys.Loaded keys = AuditKeys.ensure(secretsDir);
             if (keys.generated()) {
-                err.printf("Generated the deployment's audit signing key %s (private, mode 600); give partners its public key %s%n",
-                    keys.privateFile(), keys.publicFile());
+                err.printf(
+                        "Generated the deployment's audit signing key %s (private, mode 600); give partners its public key %s%n",
+                        keys.privateFile(), keys.publicFile());
             }
-            SignedHead head = SignedHead.sign(partner, report.head(), Instant.now(), keys.pair().getPrivate(), keys.pair().getPublic());
+            SignedHead head = SignedHead.sign(
+                    partner,
+                    report.head(),
+                    Instant.now(),
+                    keys.pair().getPrivate(),
+                    keys.pair().getPublic());
             if (head.signatureProblem(keys.pair().getPublic()).isPresent()) {
-                throw new IllegalStateException(keys.privateFile() + " and " + keys.publicFile() + " are not one key pair: " + "a head signed with them would not verify");
+                throw new IllegalStateException(keys.privateFile() + " and " + keys.publicFile()
+                        + " are not one key pair: " + "a head signed with them would not verify");
             }
             if (outFile == null) {
                 out.print(head.toJson());
             } else {
                 Files.writeString(outFile, head.toJson(), StandardCharsets.UTF_8);
-                out.printf("Signed head of partner %s: sequence %,d, hash %s, key %s, written to %s (public key: %s)%n",
-                    partner, head.sequence(), head.hash(), head.keyId(), outFile, keys.publicFile());
+                out.printf(
+                        "Signed head of partner %s: sequence %,d, hash %s, key %s, written to %s (public key: %s)%n",
+                        partner, head.sequence(), head.hash(), head.keyId(), outFile, keys.publicFile());
             }
             out.flush();
             err.flush();

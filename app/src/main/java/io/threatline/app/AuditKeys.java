@@ -1,14 +1,13 @@
 package io.threatline.app;
 
+import io.threatline.consumer.audit.AuditFiles;
+import io.threatline.consumer.audit.AuditSigningKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
-
-import io.threatline.consumer.audit.AuditFiles;
-import io.threatline.consumer.audit.AuditSigningKeys;
 
 /**
  * The deployment's audit signing key, made on first use and kept under the secrets folder like the
@@ -21,12 +20,10 @@ final class AuditKeys {
     static final String PRIVATE_FILE = "audit/head-signing-key.pem";
     static final String PUBLIC_FILE = "audit/head-signing-key.pub.pem";
 
-    private AuditKeys() {
-    }
+    private AuditKeys() {}
 
     /** The key pair and whether it was made just now. */
-    record Loaded(KeyPair pair, boolean generated, Path privateFile, Path publicFile) {
-    }
+    record Loaded(KeyPair pair, boolean generated, Path privateFile, Path publicFile) {}
 
     /** Reads the key pair under {@code secrets}, generating it when neither file exists. */
     static Loaded ensure(Path secrets) throws IOException {
@@ -40,8 +37,9 @@ final class AuditKeys {
         }
         if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
             // Half a key pair: making a new one would silently orphan every head signed with the old.
-            throw new IllegalStateException("the audit signing key is incomplete: " + (Files.exists(privateFile) ? publicFile : privateFile)
-                + " is missing (restore it from a backup; heads already handed out were signed with the old key)");
+            throw new IllegalStateException(
+                    "the audit signing key is incomplete: " + (Files.exists(privateFile) ? publicFile : privateFile)
+                            + " is missing (restore it from a backup; heads already handed out were signed with the old key)");
         }
         PublicKey publicKey = publicKey(publicFile);
         try {

@@ -1,5 +1,6 @@
 package io.threatline.app;
 
+import io.threatline.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,10 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.CommonClientConfigs;
-
-import io.threatline.schemas.serde.AvroSerdeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -25,16 +23,24 @@ public final class ConnectionOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-        description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or the local platform's localhost:9092).")
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description =
+                    "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or the local platform's localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-        description = "Confluent-compatible schema registry URL (default: $SCHEMA_REGISTRY_URL or the local platform's http://localhost:8081).")
+    @Option(
+            names = "--schema-registry-url",
+            defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description =
+                    "Confluent-compatible schema registry URL (default: $SCHEMA_REGISTRY_URL or the local platform's http://localhost:8081).")
     URI registryUrl;
 
-    @Option(names = "--command-config",
-        description = "Properties file with further Kafka client settings (security.protocol, sasl.*, ssl.*) and serde settings (basic.auth.user.info).")
+    @Option(
+            names = "--command-config",
+            description =
+                    "Properties file with further Kafka client settings (security.protocol, sasl.*, ssl.*) and serde settings (basic.auth.user.info).")
     Path commandConfig;
 
     /** Client settings for producers, consumers and admin clients, serde settings included. */
@@ -45,8 +51,8 @@ public final class ConnectionOptions {
             try (InputStream in = Files.newInputStream(commandConfig)) {
                 file.load(in);
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Cannot read --command-config " + commandConfig + ": " + e.getMessage());
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "Cannot read --command-config " + commandConfig + ": " + e.getMessage());
             }
             file.forEach((k, v) -> props.put(k.toString(), v));
         }

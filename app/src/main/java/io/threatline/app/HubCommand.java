@@ -1,28 +1,28 @@
 package io.threatline.app;
 
+import io.threatline.app.ops.OpsServer;
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-
-import io.threatline.streams.HubApp;
-import io.threatline.streams.HubConfig;
-import io.threatline.app.ops.OpsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the hub: the Kafka Streams application that validates, dedupes, enriches and applies agreements. */
-@Command(name = "hub",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Runs the hub: validation, dedup, enrichment and partner agreements (Kafka Streams, exactly-once). It validates sensor events (invalid ones to the dead-letter topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
-        "",
-        "Exit codes: 1 the hub failed; 2 usage error. Ctrl-C or SIGTERM stops it cleanly (the transaction in flight committed or aborted, the consumer group left); the exit code is then the signal's, 130 or 143, as for any JVM."})
+@Command(
+        name = "hub",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the hub: validation, dedup, enrichment and partner agreements (Kafka Streams, exactly-once). It validates sensor events (invalid ones to the dead-letter topic), dedupes them into indicators (NEW, UPDATE, EXPIRE, REVOKE) and applies each partner's agreement to fill ti.partner.<partner>.indicators.v1. Runs until Ctrl-C; a restart resumes where it stopped.",
+            "",
+            "Exit codes: 1 the hub failed; 2 usage error. Ctrl-C or SIGTERM stops it cleanly (the transaction in flight committed or aborted, the consumer group left); the exit code is then the signal's, 130 or 143, as for any JVM."
+        })
 public final class HubCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -31,30 +31,47 @@ public final class HubCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--state-dir", defaultValue = ".threatline/hub-state",
-        description = "Directory of the hub's local state (RocksDB); kept across runs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--state-dir",
+            defaultValue = ".threatline/hub-state",
+            description = "Directory of the hub's local state (RocksDB); kept across runs (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--application-id", defaultValue = HubApp.DEFAULT_APPLICATION_ID,
-        description = "Kafka Streams application id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--application-id",
+            defaultValue = HubApp.DEFAULT_APPLICATION_ID,
+            description =
+                    "Kafka Streams application id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--topic-prefix", defaultValue = "ti.", description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-prefix",
+            defaultValue = "ti.",
+            description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting.")
     Map<String, String> extra = Map.of();
 
-    @Option(names = "--ops-port", defaultValue = "9401",
-        description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+    @Option(
+            names = "--ops-port",
+            defaultValue = "9401",
+            description =
+                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
-    @Option(names = "--ops-host", defaultValue = OpsServer.DEFAULT_HOST,
-        description = "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    @Option(
+            names = "--ops-host",
+            defaultValue = OpsServer.DEFAULT_HOST,
+            description =
+                    "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
     String opsHost;
 
     /** Released to stop the hub; Ctrl-C does the same. */
@@ -77,17 +94,33 @@ public final class HubCommand implements Callable<Integer> {
                 }
             });
             hub.start();
-            out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath() + "). Ctrl-C stops it.");
+            out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath()
+                    + "). Ctrl-C stops it.");
             var c = hub.counters();
-            try (OpsServer ops = Ops.start(opsHost, opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
-                 Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
-                    () -> String.format("rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
-                        c.rejectedCount(), c.duplicates.sum(), c.suppressed.sum(), c.indicatorChanges.sum(), c.deliveredByPartner()))) {
+            try (OpsServer ops = Ops.start(
+                            opsHost, opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
+                    Progress progress = new Progress(
+                            spec.commandLine().getErr(),
+                            -1,
+                            c.eventsIn::sum,
+                            () -> String.format(
+                                    "rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
+                                    c.rejectedCount(),
+                                    c.duplicates.sum(),
+                                    c.suppressed.sum(),
+                                    c.indicatorChanges.sum(),
+                                    c.deliveredByPartner()))) {
                 signal.await();
             }
             failed = hub.state() == KafkaStreams.State.ERROR || hub.state() == KafkaStreams.State.PENDING_ERROR;
-            out.printf("Hub stopping: %,d events in, %,d rejected %s, %,d duplicates, %,d indicator changes, delivered %s%n",
-                c.eventsIn.sum(), c.rejectedCount(), c.rejectedByReason(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner());
+            out.printf(
+                    "Hub stopping: %,d events in, %,d rejected %s, %,d duplicates, %,d indicator changes, delivered %s%n",
+                    c.eventsIn.sum(),
+                    c.rejectedCount(),
+                    c.rejectedByReason(),
+                    c.duplicates.sum(),
+                    c.indicatorChanges.sum(),
+                    c.deliveredByPartner());
             out.flush();
         } finally {
             signal.close();

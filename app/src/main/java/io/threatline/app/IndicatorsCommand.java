@@ -1,13 +1,5 @@
 package io.threatline.app;
 
-import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
@@ -20,15 +12,24 @@ import io.threatline.schemas.identity.IndicatorIdentity;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ContractLimits;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What an operator does to one indicator, whatever the vendors say. */
-@Command(name = "indicators", mixinStandardHelpOptions = true,
-    description = "Operator actions on indicators.",
-    subcommands = {IndicatorsCommand.Revoke.class})
+@Command(
+        name = "indicators",
+        mixinStandardHelpOptions = true,
+        description = "Operator actions on indicators.",
+        subcommands = {IndicatorsCommand.Revoke.class})
 public final class IndicatorsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,14 +40,17 @@ public final class IndicatorsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = {
-            "Revokes an indicator for every partner that holds it, whatever the vendors still report (a vendor's own retraction "
-                + "only withdraws its sightings). The action goes to <prefix>operator.actions.v1, which only Threatline's own user "
-                + "may write and which keeps it five years: who (--operator), when, why (--reason). The hub then sends REVOKE.",
-            "The value may be pasted as an analyst has it, defanged or not; its type is detected unless --type says it.",
-            "",
-            "Exit codes: 0 recorded; 1 failure (nothing recorded); 2 usage error (an unreadable value, no reason)."})
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Revokes an indicator for every partner that holds it, whatever the vendors still report (a vendor's own retraction "
+                        + "only withdraws its sightings). The action goes to <prefix>operator.actions.v1, which only Threatline's own user "
+                        + "may write and which keeps it five years: who (--operator), when, why (--reason). The hub then sends REVOKE.",
+                "The value may be pasted as an analyst has it, defanged or not; its type is detected unless --type says it.",
+                "",
+                "Exit codes: 0 recorded; 1 failure (nothing recorded); 2 usage error (an unreadable value, no reason)."
+            })
     static final class Revoke implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -60,48 +64,76 @@ public final class IndicatorsCommand implements Runnable {
         @Option(names = "--reason", required = true, description = "Why, e.g. a ticket or request reference.")
         String reason;
 
-        @Option(names = "--type", description = "Indicator type: ${COMPLETION-CANDIDATES} (default: detected from the value).")
+        @Option(
+                names = "--type",
+                description = "Indicator type: ${COMPLETION-CANDIDATES} (default: detected from the value).")
         IndicatorType type;
 
-        @Option(names = "--operator", defaultValue = "${env:USER:-operator}", description = "Who revokes (default: $USER).")
+        @Option(
+                names = "--operator",
+                defaultValue = "${env:USER:-operator}",
+                description = "Who revokes (default: $USER).")
         String operator;
 
-        @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+                description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
         @Override
         public Integer call() throws Exception {
             if (reason.isBlank() || reason.length() > ContractLimits.MAX_REASON_LENGTH) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--reason must be 1 to "
-                    + ContractLimits.MAX_REASON_LENGTH + " characters");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--reason must be 1 to " + ContractLimits.MAX_REASON_LENGTH + " characters");
             }
-            IndicatorType indicatorType = Optional.ofNullable(type).or(() -> IndicatorIdentity.detectType(value))
-                .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "cannot tell what kind of indicator '" + value + "' is; give --type"));
+            IndicatorType indicatorType = Optional.ofNullable(type)
+                    .or(() -> IndicatorIdentity.detectType(value))
+                    .orElseThrow(() -> new CommandLine.ParameterException(
+                            spec.commandLine(), "cannot tell what kind of indicator '" + value + "' is; give --type"));
             Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
             if (!canonical.isOk()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "not a valid " + indicatorType + ": "
-                    + canonical.rejection().message());
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "not a valid " + indicatorType + ": "
+                                + canonical.rejection().message());
             }
             String who = SensorSources.OPERATOR_PREFIX + operator.strip();
             if (who.length() > ContractLimits.MAX_LABEL_LENGTH || operator.isBlank()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--operator must be 1 to "
-                    + (ContractLimits.MAX_LABEL_LENGTH - SensorSources.OPERATOR_PREFIX.length()) + " characters");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--operator must be 1 to "
+                                + (ContractLimits.MAX_LABEL_LENGTH - SensorSources.OPERATOR_PREFIX.length())
+                                + " characters");
             }
             ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, (short) 1);
             Map<String, Object> config = connection.clientProperties();
             config.put(PublisherConfig.TOPIC, topics.operatorActions());
-            ThreatEvent action = ThreatEvent.newBuilder().setEventId("operator-" + UUID.randomUUID())
-                .setIndicatorType(indicatorType).setIndicatorValue(canonical.value().value()).setObservedAt(Instant.now())
-                .setVendor(who).setSensorId("threatline-indicators-revoke").setConfidence(100).setTlp(Tlp.CLEAR)
-                .setRetraction(true).setRetractionReason(reason.strip()).build();
+            ThreatEvent action = ThreatEvent.newBuilder()
+                    .setEventId("operator-" + UUID.randomUUID())
+                    .setIndicatorType(indicatorType)
+                    .setIndicatorValue(canonical.value().value())
+                    .setObservedAt(Instant.now())
+                    .setVendor(who)
+                    .setSensorId("threatline-indicators-revoke")
+                    .setConfidence(100)
+                    .setTlp(Tlp.CLEAR)
+                    .setRetraction(true)
+                    .setRetractionReason(reason.strip())
+                    .build();
             PrintWriter out = spec.commandLine().getOut();
             try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
                 PublishResult result = publisher.publish(action).get(2, TimeUnit.MINUTES);
                 if (result instanceof PublishResult.Accepted accepted) {
-                    out.printf("revoked: %s by %s (%s), recorded at %s-%d@%d; partners that hold it get REVOKE%n",
-                        canonical.value().id(), who, reason.strip(), topics.operatorActions(), accepted.partition(), accepted.offset());
+                    out.printf(
+                            "revoked: %s by %s (%s), recorded at %s-%d@%d; partners that hold it get REVOKE%n",
+                            canonical.value().id(),
+                            who,
+                            reason.strip(),
+                            topics.operatorActions(),
+                            accepted.partition(),
+                            accepted.offset());
                     out.flush();
                     return 0;
                 }

@@ -1,5 +1,7 @@
 package io.threatline.app;
 
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,14 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-
-import io.threatline.platform.kafka.EmbeddedKafka;
-import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
 
 /**
  * The Kafka users of the local run: a super user for Threatline's own services and one user per
@@ -39,7 +37,7 @@ final class KafkaUsers {
         Path password = dir.resolve("admin.password");
         if (!Files.exists(password) && Files.exists(kafkaDir.resolve("log").resolve("meta.properties"))) {
             throw new IllegalStateException("the broker data in " + kafkaDir + " was created without authentication; "
-                + "use another --data-dir, remove that one, or run with --no-auth");
+                    + "use another --data-dir, remove that one, or run with --no-auth");
         }
         return new Credentials("admin", passwordOf("admin"));
     }
@@ -57,14 +55,19 @@ final class KafkaUsers {
      *
      * @return the client settings written (SASL included)
      */
-    Map<String, Object> ensureUser(String user, Map<String, Object> adminClient, Map<String, Object> extraSettings) throws Exception {
+    Map<String, Object> ensureUser(String user, Map<String, Object> adminClient, Map<String, Object> extraSettings)
+            throws Exception {
         Credentials credentials = new Credentials(user, passwordOf(user));
         try (Admin admin = Admin.create(adminClient)) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(credentials.username(),
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), credentials.password()))).all().get();
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            credentials.username(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                            credentials.password())))
+                    .all()
+                    .get();
         }
         Map<String, Object> settings = new java.util.HashMap<>(EmbeddedKafka.clientProperties(
-            adminClient.get("bootstrap.servers").toString(), java.util.Optional.of(credentials)));
+                adminClient.get("bootstrap.servers").toString(), java.util.Optional.of(credentials)));
         settings.putAll(extraSettings);
         writeClientConfig(user, settings);
         return settings;
@@ -76,9 +79,13 @@ final class KafkaUsers {
 
     /** Writes the user's client settings (SASL included) as a properties file, mode 600. */
     void writeClientConfig(String user, Map<String, Object> clientProperties) throws IOException {
-        StringBuilder text = new StringBuilder("# Kafka client settings of ").append(user).append(", written by threatline run\n");
-        new TreeMap<>(clientProperties).forEach((k, v) -> text.append(k).append('=')
-            .append(v.toString().replace("\\", "\\\\")).append('\n'));
+        StringBuilder text =
+                new StringBuilder("# Kafka client settings of ").append(user).append(", written by threatline run\n");
+        new TreeMap<>(clientProperties)
+                .forEach((k, v) -> text.append(k)
+                        .append('=')
+                        .append(v.toString().replace("\\", "\\\\"))
+                        .append('\n'));
         PrivateFiles.write(configFile(user), text.toString());
     }
 

@@ -1,5 +1,7 @@
 package io.threatline.app;
 
+import io.threatline.schemas.topics.PartnerAcls;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.util.Collection;
 import java.util.List;
@@ -8,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
@@ -19,9 +20,6 @@ import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
-import io.threatline.schemas.topics.PartnerAcls;
-import io.threatline.schemas.topics.ThreatlineTopics;
-
 /**
  * Takes away what {@code agreements apply --acls} and {@code run} gave a partner once its agreement
  * ends: every ACL of {@code User:<partner id>} on the partner's topics and groups
@@ -31,10 +29,10 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  */
 final class PartnerAccessRemoval {
 
-    private PartnerAccessRemoval() {
-    }
+    private PartnerAccessRemoval() {}
 
-    static void remove(Map<String, Object> kafkaProperties, ThreatlineTopics topics, String partnerId, PrintWriter out) throws Exception {
+    static void remove(Map<String, Object> kafkaProperties, ThreatlineTopics topics, String partnerId, PrintWriter out)
+            throws Exception {
         String principal = "User:" + ThreatlineTopics.checkAgreementPartnerId(partnerId);
         try (Admin admin = Admin.create(kafkaProperties)) {
             removeAcls(admin, topics, partnerId, principal, out);
@@ -43,10 +41,14 @@ final class PartnerAccessRemoval {
         out.flush();
     }
 
-    private static void removeAcls(Admin admin, ThreatlineTopics topics, String partnerId, String principal, PrintWriter out) throws Exception {
+    private static void removeAcls(
+            Admin admin, ThreatlineTopics topics, String partnerId, String principal, PrintWriter out)
+            throws Exception {
         try {
-            Collection<AclBinding> deleted = admin.deleteAcls(new PartnerAcls(topics).partnerFilters(partnerId, principal))
-                .all().get(30, TimeUnit.SECONDS);
+            Collection<AclBinding> deleted = admin.deleteAcls(
+                            new PartnerAcls(topics).partnerFilters(partnerId, principal))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             out.printf("acls: removed %d ACL(s) of %s%n", deleted.size(), principal);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SecurityDisabledException) {
@@ -60,15 +62,19 @@ final class PartnerAccessRemoval {
     private static void removeUser(Admin admin, String user, PrintWriter out) throws Exception {
         Set<ScramMechanism> mechanisms;
         try {
-            Map<String, UserScramCredentialsDescription> described = admin.describeUserScramCredentials(List.of(user))
-                .all().get(30, TimeUnit.SECONDS);
+            Map<String, UserScramCredentialsDescription> described =
+                    admin.describeUserScramCredentials(List.of(user)).all().get(30, TimeUnit.SECONDS);
             UserScramCredentialsDescription description = described.get(user);
-            mechanisms = description == null ? Set.of() : description.credentialInfos().stream()
-                .map(info -> info.mechanism()).collect(Collectors.toSet());
+            mechanisms = description == null
+                    ? Set.of()
+                    : description.credentialInfos().stream()
+                            .map(info -> info.mechanism())
+                            .collect(Collectors.toSet());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ResourceNotFoundException) {
                 mechanisms = Set.of();
-            } else if (e.getCause() instanceof UnsupportedVersionException || e.getCause() instanceof SecurityDisabledException) {
+            } else if (e.getCause() instanceof UnsupportedVersionException
+                    || e.getCause() instanceof SecurityDisabledException) {
                 out.printf("user: the cluster keeps no SCRAM users, so there is no Kafka user %s to remove%n", user);
                 return;
             } else {
@@ -80,9 +86,12 @@ final class PartnerAccessRemoval {
             return;
         }
         List<UserScramCredentialAlteration> deletions = mechanisms.stream()
-            .map(m -> (UserScramCredentialAlteration) new UserScramCredentialDeletion(user, m)).toList();
+                .map(m -> (UserScramCredentialAlteration) new UserScramCredentialDeletion(user, m))
+                .toList();
         admin.alterUserScramCredentials(deletions).all().get(30, TimeUnit.SECONDS);
-        out.printf("user: removed Kafka user %s (%s)%n", user,
-            mechanisms.stream().map(ScramMechanism::mechanismName).sorted().collect(Collectors.joining(", ")));
+        out.printf(
+                "user: removed Kafka user %s (%s)%n",
+                user,
+                mechanisms.stream().map(ScramMechanism::mechanismName).sorted().collect(Collectors.joining(", ")));
     }
 }

@@ -1,48 +1,65 @@
 package io.threatline.app;
 
+import io.threatline.platform.runtime.LocalPlatform;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-
-import io.threatline.platform.runtime.LocalPlatform;
-import io.threatline.schemas.topics.ThreatlineTopics;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the local platform: a Kafka broker (KRaft) and a schema registry, with Threatline's topics. */
-@Command(name = "platform",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Starts the local platform: a Kafka broker (KRaft) and a schema registry.",
-        "A real Apache Kafka broker (one node, data on disk) and a Confluent-compatible schema registry",
-        "keeping its schemas in Kafka; Threatline's topics are created.",
-        "Prints where they listen and runs until Ctrl-C. A second run resumes from the data directory."})
+@Command(
+        name = "platform",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts the local platform: a Kafka broker (KRaft) and a schema registry.",
+            "A real Apache Kafka broker (one node, data on disk) and a Confluent-compatible schema registry",
+            "keeping its schemas in Kafka; Threatline's topics are created.",
+            "Prints where they listen and runs until Ctrl-C. A second run resumes from the data directory."
+        })
 public final class PlatformCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", defaultValue = ".threatline/data",
-        description = "Directory for the broker's data; kept across runs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".threatline/data",
+            description = "Directory for the broker's data; kept across runs (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--host", defaultValue = "localhost", description = "Interface to listen on and advertise (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            defaultValue = "localhost",
+            description = "Interface to listen on and advertise (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Kafka client port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--topic-prefix", defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-        description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic-prefix",
+            defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+            description = "Prefix of Threatline's topic names (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the high-volume topics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "6",
+            description = "Partitions of the high-volume topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
     /** Released to stop a running platform; tests use it instead of Ctrl-C. */
@@ -56,22 +73,28 @@ public final class PlatformCommand implements Callable<Integer> {
         try {
             topics = new ThreatlineTopics(topicPrefix, partitions, (short) 1);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --topic-prefix or --partitions: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Invalid --topic-prefix or --partitions: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("Starting the local platform (data in " + dataDir.toAbsolutePath() + ") ...");
         out.flush();
         LocalPlatform platform = LocalPlatform.start(
-            new LocalPlatform.Settings(dataDir, host, kafkaPort, registryPort, "_schemas"), topics.coreTopics());
+                new LocalPlatform.Settings(dataDir, host, kafkaPort, registryPort, "_schemas"), topics.coreTopics());
         StopSignal signal = new StopSignal("threatline", stop);
         try (platform) {
             Runtime rt = Runtime.getRuntime();
-            out.printf("Threatline platform ready in %.1f s (heap used %d MiB)%n",
-                platform.startupTime().toMillis() / 1000.0, (rt.totalMemory() - rt.freeMemory()) >> 20);
+            out.printf(
+                    "Threatline platform ready in %.1f s (heap used %d MiB)%n",
+                    platform.startupTime().toMillis() / 1000.0, (rt.totalMemory() - rt.freeMemory()) >> 20);
             out.println("  Kafka bootstrap servers : " + platform.bootstrapServers());
             out.println("  Schema registry         : " + platform.registryUrl());
-            out.println("  Topics                  : " + String.join(", ", topics.coreTopics().stream().map(t -> t.name()).toList()));
-            out.println("  PID                     : " + ManagementFactory.getRuntimeMXBean().getPid());
+            out.println("  Topics                  : "
+                    + String.join(
+                            ", ",
+                            topics.coreTopics().stream().map(t -> t.name()).toList()));
+            out.println("  PID                     : "
+                    + ManagementFactory.getRuntimeMXBean().getPid());
             out.println("Press Ctrl-C to stop.");
             out.flush();
             signal.await();
@@ -87,8 +110,10 @@ public final class PlatformCommand implements Callable<Integer> {
 
     private void checkPort(String option, int port) {
         if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "Invalid value for option '" + option + "': " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '" + option + "': " + port
+                            + " is not a TCP port (0-65535; 0 picks a free one)");
         }
     }
 }

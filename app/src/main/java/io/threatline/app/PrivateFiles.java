@@ -13,8 +13,7 @@ final class PrivateFiles {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Writes {@code content} to {@code file}, created anew with mode 600. */
     static void write(Path file, String content) throws IOException {

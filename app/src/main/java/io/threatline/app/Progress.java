@@ -53,7 +53,9 @@ final class Progress implements AutoCloseable {
         }
         lastDone = d;
         lastTime = now;
-        String line = bar(d) + String.format(" %,d%s  %,.0f/s  %s", d, total >= 0 ? String.format("/%,d", total) : "", rate, detail.get());
+        String line = bar(d)
+                + String.format(
+                        " %,d%s  %,.0f/s  %s", d, total >= 0 ? String.format("/%,d", total) : "", rate, detail.get());
         if (terminal) {
             out.print("\r" + line + "\u001b[K");
         } else {

@@ -1,22 +1,7 @@
 package io.threatline.app;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
+import io.threatline.agreements.files.AgreementFiles;
+import io.threatline.app.ops.OpsServer;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
 import io.threatline.consumer.delivery.StandardChannels;
@@ -37,8 +22,22 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
-import io.threatline.agreements.files.AgreementFiles;
-import io.threatline.app.ops.OpsServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,52 +47,88 @@ import picocli.CommandLine.Option;
  * registry, reference data, the scenario's agreements with local delivery channels, the hub, the
  * delivery service with its TAXII server, and a simulated sensor fleet, with live counts.
  */
-@Command(name = "run",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Runs the whole sharing pipeline on the embedded platform: a Kafka broker and schema registry, the reference data (malware aliases), the scenario's agreements (Europol EC3, INTERPOL, a national agency's operation) with their channels pointed at this machine (files under <data-dir>/outbox/<partner>/, TAXII over HTTPS on localhost, each partner's Kafka topic), the hub, the delivery service and a simulated sensor fleet. Shows live counts; Ctrl-C stops everything cleanly and a second run resumes from the data directory.",
-        "",
-        "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; records carry the events' time, so hourly statistics windows close within a minute.",
-        "",
-        "Exit codes: 1 a part failed; 2 usage error. Ctrl-C or SIGTERM stops every part cleanly; the exit code is then the signal's, 130 or 143, as for any JVM."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole sharing pipeline on the embedded platform: a Kafka broker and schema registry, the reference data (malware aliases), the scenario's agreements (Europol EC3, INTERPOL, a national agency's operation) with their channels pointed at this machine (files under <data-dir>/outbox/<partner>/, TAXII over HTTPS on localhost, each partner's Kafka topic), the hub, the delivery service and a simulated sensor fleet. Shows live counts; Ctrl-C stops everything cleanly and a second run resumes from the data directory.",
+            "",
+            "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; records carry the events' time, so hourly statistics windows close within a minute.",
+            "",
+            "Exit codes: 1 a part failed; 2 usage error. Ctrl-C or SIGTERM stops every part cleanly; the exit code is then the signal's, 130 or 143, as for any JVM."
+        })
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data-dir", defaultValue = ".threatline", description = "Where everything is kept across runs: broker data, hub state, secrets, partner outboxes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".threatline",
+            description =
+                    "Where everything is kept across runs: broker data, hub state, secrets, partner outboxes (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--agreements", defaultValue = "examples/agreements", description = "Agreement files or folder to apply (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--agreements",
+            defaultValue = "examples/agreements",
+            description = "Agreement files or folder to apply (default: ${DEFAULT-VALUE}).")
     Path agreementsPath;
 
-    @Option(names = "--aliases", defaultValue = "examples/reference/malware-aliases.json", description = "Malware aliases (MISP galaxy clusters) to load (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--aliases",
+            defaultValue = "examples/reference/malware-aliases.json",
+            description = "Malware aliases (MISP galaxy clusters) to load (default: ${DEFAULT-VALUE}).")
     Path aliases;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Simulated sensor events per second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "1000",
+            description = "Simulated sensor events per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--time-scale", defaultValue = "120", description = "How much faster the simulated clock runs than the wall clock (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            defaultValue = "120",
+            description = "How much faster the simulated clock runs than the wall clock (default: ${DEFAULT-VALUE}).")
     int timeScale;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            description = "Schema registry port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int registryPort;
 
-    @Option(names = "--taxii-port", defaultValue = "9443", description = "TAXII server port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--taxii-port",
+            defaultValue = "9443",
+            description = "TAXII server port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int taxiiPort;
 
-    @Option(names = "--ops-port", defaultValue = "9400",
-        description = "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+    @Option(
+            names = "--ops-port",
+            defaultValue = "9400",
+            description =
+                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
-    @Option(names = "--ops-host", defaultValue = OpsServer.DEFAULT_HOST,
-        description = "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    @Option(
+            names = "--ops-host",
+            defaultValue = OpsServer.DEFAULT_HOST,
+            description =
+                    "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
     String opsHost;
 
-    @Option(names = "--no-auth", description = "Run the broker without authentication and ACLs (by default every client authenticates with SASL/SCRAM and each partner may read only its own topics).")
+    @Option(
+            names = "--no-auth",
+            description =
+                    "Run the broker without authentication and ACLs (by default every client authenticates with SASL/SCRAM and each partner may read only its own topics).")
     boolean noAuth;
 
     /** Released to stop the run; Ctrl-C does the same. */
@@ -112,7 +147,9 @@ public final class RunCommand implements Callable<Integer> {
         KafkaUsers users = new KafkaUsers(secrets.resolve("kafka"));
         Optional<Credentials> admin;
         try {
-            admin = noAuth ? Optional.empty() : Optional.of(users.admin(dataDir.resolve("data").resolve("kafka")));
+            admin = noAuth
+                    ? Optional.empty()
+                    : Optional.of(users.admin(dataDir.resolve("data").resolve("kafka")));
         } catch (IllegalStateException e) {
             spec.commandLine().getErr().println("threatline run: " + e.getMessage());
             return 1;
@@ -120,8 +157,11 @@ public final class RunCommand implements Callable<Integer> {
         out.println("Starting Threatline (everything kept in " + dataDir.toAbsolutePath() + ") ...");
         out.flush();
         try (StopSignal signal = new StopSignal("run", stop);
-             LocalPlatform platform = LocalPlatform.start(new LocalPlatform.Settings(dataDir.resolve("data"), "localhost", kafkaPort, registryPort,
-                 "_schemas"), topics.coreTopics(), admin)) {
+                LocalPlatform platform = LocalPlatform.start(
+                        new LocalPlatform.Settings(
+                                dataDir.resolve("data"), "localhost", kafkaPort, registryPort, "_schemas"),
+                        topics.coreTopics(),
+                        admin)) {
             Map<String, Object> client = new HashMap<>(platform.clientProperties());
             // With authentication on, the registry accepts schemas only from the admin: the services register as it.
             client.putAll(platform.registryClientProperties());
@@ -131,8 +171,8 @@ public final class RunCommand implements Callable<Integer> {
                 operator.putAll(platform.registryClientProperties());
                 operator.remove(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
                 users.writeClientConfig("admin", operator);
-                out.println("  Kafka requires SASL/SCRAM-SHA-512 and ACLs; operator settings in " + users.configFile("admin")
-                    + " (use --command-config)");
+                out.println("  Kafka requires SASL/SCRAM-SHA-512 and ACLs; operator settings in "
+                        + users.configFile("admin") + " (use --command-config)");
             }
 
             List<PartnerAgreement> local = new ArrayList<>();
@@ -142,10 +182,18 @@ public final class RunCommand implements Callable<Integer> {
             StringWriter applied = new StringWriter();
             try {
                 // Through the same path as `agreements apply`, so the history of agreements fills here too.
-                AgreementsCommand.publish(client, platform.clientProperties(), topics, Duration.ofDays(30), local,
-                    "threatline run (" + System.getProperty("user.name", "operator") + ")", new PrintWriter(applied));
+                AgreementsCommand.publish(
+                        client,
+                        platform.clientProperties(),
+                        topics,
+                        Duration.ofDays(30),
+                        local,
+                        "threatline run (" + System.getProperty("user.name", "operator") + ")",
+                        new PrintWriter(applied));
             } catch (AgreementVersions.RefusedException e) {
-                spec.commandLine().getErr().println("threatline run: --agreements " + agreementsPath + " refused: " + e.getMessage());
+                spec.commandLine()
+                        .getErr()
+                        .println("threatline run: --agreements " + agreementsPath + " refused: " + e.getMessage());
                 return 1;
             }
             if (admin.isPresent()) {
@@ -153,10 +201,12 @@ public final class RunCommand implements Callable<Integer> {
                 for (PartnerAgreement a : local) {
                     users.ensureUser(a.getPartnerId(), platform.clientProperties());
                 }
-                AgreementsCommand.grantPartnerAcls(platform.clientProperties(), topics, local, new PrintWriter(applied));
+                AgreementsCommand.grantPartnerAcls(
+                        platform.clientProperties(), topics, local, new PrintWriter(applied));
             }
             loadAliases(client, admin.isPresent() ? Optional.of(users.configFile("admin")) : Optional.empty(), out);
-            Map<String, Map<String, Object>> sensorClients = vendorClients(platform, client, topics, users, admin.isPresent());
+            Map<String, Map<String, Object>> sensorClients =
+                    vendorClients(platform, client, topics, users, admin.isPresent());
 
             Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
             try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"))) {
@@ -164,32 +214,60 @@ public final class RunCommand implements Callable<Integer> {
                 Map<String, Object> deliverySettings = new HashMap<>(client);
                 deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
                 deliverySettings.put(DeliveryConfig.RECHECK_INTERVAL, "PT10S");
-                try (DeliveryService delivery = new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
+                try (DeliveryService delivery =
+                        new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
                     delivery.start();
-                    try (TaxiiServer taxii = DeliveryTaxii.start(delivery, deliverySettings, "localhost", taxiiPort, Optional.of(keystore),
-                        TaxiiKeys.password(secrets))) {
+                    try (TaxiiServer taxii = DeliveryTaxii.start(
+                            delivery,
+                            deliverySettings,
+                            "localhost",
+                            taxiiPort,
+                            Optional.of(keystore),
+                            TaxiiKeys.password(secrets))) {
                         printPartners(out, local, outbox, secrets, taxii, topics);
-                        out.println("Sensors: each vendor writes only its own topic, " + topics.prefix() + "vendor.<vendor>.events.v1"
-                            + (admin.isPresent() ? ", as User:vendor.<vendor> (settings in " + users.configFile("vendor.<vendor>") + ")" : "")
-                            + ": " + String.join(", ", sensorClients.keySet()));
+                        out.println("Sensors: each vendor writes only its own topic, " + topics.prefix()
+                                + "vendor.<vendor>.events.v1"
+                                + (admin.isPresent()
+                                        ? ", as User:vendor.<vendor> (settings in "
+                                                + users.configFile("vendor.<vendor>") + ")"
+                                        : "")
+                                + ": " + String.join(", ", sensorClients.keySet()));
                         Simulation simulation = new Simulation(sensorClients, topics);
                         simulation.start();
                         var c = hub.counters();
-                        try (OpsServer ops = Ops.start(opsHost, opsPort, out, s -> s
-                                .withHub(c, () -> hub.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
-                                .withDelivery(delivery.counters(), () -> true));
-                             Progress progress = new Progress(spec.commandLine().getErr(), -1, c.eventsIn::sum,
-                                () -> String.format("rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
-                                    c.rejectedCount(), c.duplicates.sum(), c.indicatorChanges.sum(), c.deliveredByPartner(),
-                                    delivery.counters().summary()))) {
+                        try (OpsServer ops = Ops.start(
+                                        opsHost,
+                                        opsPort,
+                                        out,
+                                        s -> s.withHub(
+                                                        c,
+                                                        () -> hub.state()
+                                                                == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
+                                                .withDelivery(delivery.counters(), () -> true));
+                                Progress progress = new Progress(
+                                        spec.commandLine().getErr(),
+                                        -1,
+                                        c.eventsIn::sum,
+                                        () -> String.format(
+                                                "rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
+                                                c.rejectedCount(),
+                                                c.duplicates.sum(),
+                                                c.indicatorChanges.sum(),
+                                                c.deliveredByPartner(),
+                                                delivery.counters().summary()))) {
                             signal.await();
                         }
                         out.println("Stopping ...");
                         out.flush();
                         simulation.stop();
-                        out.printf("Simulated %,d events; hub: %,d in, %,d rejected, %,d duplicates, %,d indicator changes; delivered %s%n",
-                            simulation.emitted(), c.eventsIn.sum(), c.rejectedCount(), c.duplicates.sum(), c.indicatorChanges.sum(),
-                            delivery.counters().summary());
+                        out.printf(
+                                "Simulated %,d events; hub: %,d in, %,d rejected, %,d duplicates, %,d indicator changes; delivered %s%n",
+                                simulation.emitted(),
+                                c.eventsIn.sum(),
+                                c.rejectedCount(),
+                                c.duplicates.sum(),
+                                c.indicatorChanges.sum(),
+                                delivery.counters().summary());
                     }
                 }
             }
@@ -201,9 +279,12 @@ public final class RunCommand implements Callable<Integer> {
 
     private List<PartnerAgreement> loadAgreements() {
         try {
-            return Files.isDirectory(agreementsPath) ? AgreementFiles.loadAll(agreementsPath) : List.of(AgreementFiles.load(agreementsPath));
+            return Files.isDirectory(agreementsPath)
+                    ? AgreementFiles.loadAll(agreementsPath)
+                    : List.of(AgreementFiles.load(agreementsPath));
         } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--agreements " + agreementsPath + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--agreements " + agreementsPath + ": " + e.getMessage());
         }
     }
 
@@ -211,19 +292,27 @@ public final class RunCommand implements Callable<Integer> {
      * The agreement as granted, with its channels replaced by ones on this machine: files (JSON
      * Lines) in the partner's outbox, TAXII with a generated password, and its Kafka topic.
      */
-    static PartnerAgreement withLocalChannels(PartnerAgreement agreement, Path outbox, Path secrets) throws IOException {
+    static PartnerAgreement withLocalChannels(PartnerAgreement agreement, Path outbox, Path secrets)
+            throws IOException {
         String partner = agreement.getPartnerId();
         Path passwordFile = secrets.resolve("local").resolve(partner + "-taxii");
         if (!Files.exists(passwordFile)) {
             PrivateFiles.write(passwordFile, PrivateFiles.randomHex(12));
         }
         List<ChannelSettings> channels = List.of(
-            ChannelSettings.newBuilder().setChannel(DeliveryChannel.FILES)
-                .setSettings(Map.of("directory", outbox.resolve(partner).toString(), "format", "jsonl", "rotate", "PT1M")).build(),
-            ChannelSettings.newBuilder().setChannel(DeliveryChannel.TAXII)
-                .setSettings(Map.of("password", "secret:local/" + partner + "-taxii")).build(),
-            ChannelSettings.newBuilder().setChannel(DeliveryChannel.KAFKA)
-                .setSettings(Map.of("format", "avro", "principal", "User:" + partner)).build());
+                ChannelSettings.newBuilder()
+                        .setChannel(DeliveryChannel.FILES)
+                        .setSettings(Map.of(
+                                "directory", outbox.resolve(partner).toString(), "format", "jsonl", "rotate", "PT1M"))
+                        .build(),
+                ChannelSettings.newBuilder()
+                        .setChannel(DeliveryChannel.TAXII)
+                        .setSettings(Map.of("password", "secret:local/" + partner + "-taxii"))
+                        .build(),
+                ChannelSettings.newBuilder()
+                        .setChannel(DeliveryChannel.KAFKA)
+                        .setSettings(Map.of("format", "avro", "principal", "User:" + partner))
+                        .build());
         return PartnerAgreement.newBuilder(agreement).setChannels(channels).build();
     }
 
@@ -232,13 +321,22 @@ public final class RunCommand implements Callable<Integer> {
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(text, true));
         cli.setErr(new PrintWriter(text, true));
-        List<String> args = new ArrayList<>(List.of("reference", "load", "--kind", "aliases", aliases.toString(),
-            "--bootstrap-servers", client.get("bootstrap.servers").toString(),
-            "--schema-registry-url", client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "reference",
+                "load",
+                "--kind",
+                "aliases",
+                aliases.toString(),
+                "--bootstrap-servers",
+                client.get("bootstrap.servers").toString(),
+                "--schema-registry-url",
+                client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString()));
         commandConfig.ifPresent(c -> args.addAll(List.of("--command-config", c.toString())));
         int exit = cli.execute(args.toArray(String[]::new));
         if (exit != 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--aliases " + aliases + ": " + text.toString().strip());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--aliases " + aliases + ": " + text.toString().strip());
         }
         out.println("  Reference data: malware aliases from " + aliases);
     }
@@ -252,25 +350,49 @@ public final class RunCommand implements Callable<Integer> {
         return settings;
     }
 
-    private void printPartners(PrintWriter out, List<PartnerAgreement> agreements, Path outbox, Path secrets, TaxiiServer taxii,
-                               ThreatlineTopics topics) {
+    private void printPartners(
+            PrintWriter out,
+            List<PartnerAgreement> agreements,
+            Path outbox,
+            Path secrets,
+            TaxiiServer taxii,
+            ThreatlineTopics topics) {
         out.println("  Hub running (exactly-once), delivery running, TAXII 2.1 at " + taxii.baseUrl() + "/taxii2/");
         out.println();
         out.println("Partners and where their feeds are:");
         for (PartnerAgreement a : agreements) {
             boolean indicators = a.getDataKinds().contains(DataKind.INDICATORS);
-            out.printf("  %-20s %s v%d, %s up to %s%n", a.getPartnerId(), a.getAgreementId(), a.getVersion(), a.getDataKinds(), a.getTlpCeiling());
+            out.printf(
+                    "  %-20s %s v%d, %s up to %s%n",
+                    a.getPartnerId(), a.getAgreementId(), a.getVersion(), a.getDataKinds(), a.getTlpCeiling());
             out.printf("  %-20s files  %s%n", "", outbox.resolve(a.getPartnerId()));
-            out.printf("  %-20s TAXII  %s/%s/collections/%s/objects/  (user %s, password in %s)%n", "", taxii.baseUrl(), a.getPartnerId(),
-                indicators ? "indicators" : "statistics", a.getPartnerId(), secrets.resolve("local").resolve(a.getPartnerId() + "-taxii"));
-            out.printf("  %-20s Kafka  %s%s%n", "", indicators ? topics.partnerIndicators(a.getPartnerId()) : topics.partnerStatistics(a.getPartnerId()),
-                noAuth ? "" : "  (as User:" + a.getPartnerId() + ", settings in " + secrets.resolve("kafka").resolve(a.getPartnerId() + ".properties")
-                    + ", groups " + io.threatline.schemas.topics.PartnerAcls.partnerGroupPrefix(a.getPartnerId()) + "*)");
+            out.printf(
+                    "  %-20s TAXII  %s/%s/collections/%s/objects/  (user %s, password in %s)%n",
+                    "",
+                    taxii.baseUrl(),
+                    a.getPartnerId(),
+                    indicators ? "indicators" : "statistics",
+                    a.getPartnerId(),
+                    secrets.resolve("local").resolve(a.getPartnerId() + "-taxii"));
+            out.printf(
+                    "  %-20s Kafka  %s%s%n",
+                    "",
+                    indicators
+                            ? topics.partnerIndicators(a.getPartnerId())
+                            : topics.partnerStatistics(a.getPartnerId()),
+                    noAuth
+                            ? ""
+                            : "  (as User:" + a.getPartnerId() + ", settings in "
+                                    + secrets.resolve("kafka").resolve(a.getPartnerId() + ".properties") + ", groups "
+                                    + io.threatline.schemas.topics.PartnerAcls.partnerGroupPrefix(a.getPartnerId())
+                                    + "*)");
         }
         out.println();
-        out.println("Try: curl -s --cacert " + dataDir.resolve("taxii").resolve("taxii-cert.pem").toAbsolutePath() + " -u interpol:$(cat "
-            + secrets.resolve("local").resolve("interpol-taxii") + ") -H 'Accept: application/taxii+json;version=2.1' "
-            + taxii.baseUrl() + "/interpol/collections/indicators/objects/?limit=5");
+        out.println("Try: curl -s --cacert "
+                + dataDir.resolve("taxii").resolve("taxii-cert.pem").toAbsolutePath() + " -u interpol:$(cat "
+                + secrets.resolve("local").resolve("interpol-taxii")
+                + ") -H 'Accept: application/taxii+json;version=2.1' "
+                + taxii.baseUrl() + "/interpol/collections/indicators/objects/?limit=5");
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -285,14 +407,24 @@ public final class RunCommand implements Callable<Integer> {
      * vendor's sensors publish with their own credentials to their own topic (docs/security.md).
      * Returns each vendor's client settings.
      */
-    private static Map<String, Map<String, Object>> vendorClients(LocalPlatform platform, Map<String, Object> client,
-                                                                  ThreatlineTopics topics, KafkaUsers users, boolean auth) throws Exception {
+    private static Map<String, Map<String, Object>> vendorClients(
+            LocalPlatform platform, Map<String, Object> client, ThreatlineTopics topics, KafkaUsers users, boolean auth)
+            throws Exception {
         // One home for what a vendor needs: VendorsCommand.provision.
         List<String> vendors = new SensorSimulator(SimulatorSettings.defaults()).vendors();
         Map<String, Map<String, Object>> clients = new java.util.LinkedHashMap<>();
-        try (org.apache.kafka.clients.admin.Admin kafkaAdmin = org.apache.kafka.clients.admin.Admin.create(platform.clientProperties())) {
+        try (org.apache.kafka.clients.admin.Admin kafkaAdmin =
+                org.apache.kafka.clients.admin.Admin.create(platform.clientProperties())) {
             for (String vendor : vendors) {
-                clients.put(vendor, VendorsCommand.provision(kafkaAdmin, topics, vendor, client, auth ? Optional.of(users) : Optional.empty(), auth));
+                clients.put(
+                        vendor,
+                        VendorsCommand.provision(
+                                kafkaAdmin,
+                                topics,
+                                vendor,
+                                client,
+                                auth ? Optional.of(users) : Optional.empty(),
+                                auth));
             }
         }
         return clients;
@@ -319,28 +451,37 @@ public final class RunCommand implements Callable<Integer> {
             long seed = System.nanoTime();
             Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
             Duration fast = Duration.ofNanos(1_000_000_000L * timeScale / rate);
-            this.thread = new Thread(() -> {
-                SensorSimulator simulator = simulator(seed, start, fast);
-                boolean caughtUp = false;
-                EventPacer pacer = new EventPacer(rate);
-                while (running) {
-                    pacer.awaitNext();
-                    if (!caughtUp && !start.plus(fast.multipliedBy(simulator.emitted())).isBefore(Instant.now())) {
-                        // The simulated day has been replayed; from now on events happen now.
-                        simulator = simulator(seed + 1, Instant.now(), Duration.ofNanos(1_000_000_000L / rate));
-                        caughtUp = true;
-                    }
-                    var event = simulator.next();
-                    publishers.getOrDefault(event.getVendor(), anyVendor).publish(event);
-                    emitted.incrementAndGet();
-                }
-            }, "run-simulator");
+            this.thread = new Thread(
+                    () -> {
+                        SensorSimulator simulator = simulator(seed, start, fast);
+                        boolean caughtUp = false;
+                        EventPacer pacer = new EventPacer(rate);
+                        while (running) {
+                            pacer.awaitNext();
+                            if (!caughtUp
+                                    && !start.plus(fast.multipliedBy(simulator.emitted()))
+                                            .isBefore(Instant.now())) {
+                                // The simulated day has been replayed; from now on events happen now.
+                                simulator = simulator(seed + 1, Instant.now(), Duration.ofNanos(1_000_000_000L / rate));
+                                caughtUp = true;
+                            }
+                            var event = simulator.next();
+                            publishers
+                                    .getOrDefault(event.getVendor(), anyVendor)
+                                    .publish(event);
+                            emitted.incrementAndGet();
+                        }
+                    },
+                    "run-simulator");
             this.thread.setDaemon(true);
         }
 
         private SensorSimulator simulator(long seed, Instant start, Duration spacing) {
-            return new SensorSimulator(SimulatorSettings.defaults().withSeed(seed).withMalformedShare(0.002)
-                .withStartTime(start).withEventSpacing(spacing));
+            return new SensorSimulator(SimulatorSettings.defaults()
+                    .withSeed(seed)
+                    .withMalformedShare(0.002)
+                    .withStartTime(start)
+                    .withEventSpacing(spacing));
         }
 
         void start() {

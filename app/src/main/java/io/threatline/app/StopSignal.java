@@ -16,14 +16,16 @@ final class StopSignal implements AutoCloseable {
 
     StopSignal(String name, CountDownLatch stop) {
         this.stop = stop;
-        this.hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name + "-shutdown");
+        this.hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        stopped.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -26,8 +26,7 @@ final class TaxiiKeys {
         void run(List<String> args) throws IOException, InterruptedException;
     }
 
-    private TaxiiKeys() {
-    }
+    private TaxiiKeys() {}
 
     static Path ensure(Path dir, Path secrets) throws IOException, InterruptedException {
         return ensure(dir, secrets, TaxiiKeys::keytool);
@@ -41,16 +40,45 @@ final class TaxiiKeys {
         Files.createDirectories(dir);
         Path passwordFile = secrets.resolve(PASSWORD_FILE).toAbsolutePath();
         PrivateFiles.write(passwordFile, PrivateFiles.randomHex(16));
-        keytool.run(List.of("-genkeypair", "-alias", "taxii", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "825",
-            "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-            "-keystore", keystore.toString(), "-storepass:file", passwordFile.toString(), "-keypass:file", passwordFile.toString()));
-        keytool.run(List.of("-exportcert", "-rfc", "-alias", "taxii", "-keystore", keystore.toString(),
-            "-storepass:file", passwordFile.toString(), "-file", dir.resolve("taxii-cert.pem").toAbsolutePath().toString()));
+        keytool.run(List.of(
+                "-genkeypair",
+                "-alias",
+                "taxii",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "825",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass:file",
+                passwordFile.toString(),
+                "-keypass:file",
+                passwordFile.toString()));
+        keytool.run(List.of(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "taxii",
+                "-keystore",
+                keystore.toString(),
+                "-storepass:file",
+                passwordFile.toString(),
+                "-file",
+                dir.resolve("taxii-cert.pem").toAbsolutePath().toString()));
         return keystore;
     }
 
     static String password(Path secrets) throws IOException {
-        return Files.readString(secrets.resolve(PASSWORD_FILE), StandardCharsets.UTF_8).strip();
+        return Files.readString(secrets.resolve(PASSWORD_FILE), StandardCharsets.UTF_8)
+                .strip();
     }
 
     /** Runs the JDK's keytool. */

@@ -7,11 +7,26 @@ import picocli.CommandLine.Command;
  * The {@code threatline} command: one entry point for every part of the pipeline. Exit codes:
  * 0 success, 1 failure, 2 usage error.
  */
-@Command(name = "threatline",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = "Threat-indicator sharing pipeline on Apache Kafka.",
-    subcommands = {RunCommand.class, PlatformCommand.class, InitCommand.class, PublishCommand.class, SimulateCommand.class, HubCommand.class, DeliverCommand.class, AgreementsCommand.class, VendorsCommand.class, IndicatorsCommand.class, ReferenceCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+@Command(
+        name = "threatline",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Threat-indicator sharing pipeline on Apache Kafka.",
+        subcommands = {
+            RunCommand.class,
+            PlatformCommand.class,
+            InitCommand.class,
+            PublishCommand.class,
+            SimulateCommand.class,
+            HubCommand.class,
+            DeliverCommand.class,
+            AgreementsCommand.class,
+            VendorsCommand.class,
+            IndicatorsCommand.class,
+            ReferenceCommand.class,
+            AuditCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class ThreatlineCommand implements Runnable {
 
     @CommandLine.Spec
@@ -24,11 +39,11 @@ public final class ThreatlineCommand implements Runnable {
 
     public static CommandLine commandLine() {
         return new CommandLine(new ThreatlineCommand())
-            .setCaseInsensitiveEnumValuesAllowed(true)
-            .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                cmd.getErr().println(cmd.getColorScheme().errorText("threatline: " + describe(e)));
-                return 1;
-            });
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println(cmd.getColorScheme().errorText("threatline: " + describe(e)));
+                    return 1;
+                });
     }
 
     /** The message of the failure and of each cause, without a stack trace. */

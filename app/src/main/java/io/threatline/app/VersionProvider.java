@@ -1,7 +1,6 @@
 package io.threatline.app;
 
 import org.apache.kafka.common.utils.AppInfoParser;
-
 import picocli.CommandLine;
 
 /** Prints Threatline's and Kafka's versions. */
@@ -9,6 +8,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String own = ThreatlineCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"threatline " + (own == null ? "dev" : own), "Apache Kafka clients " + AppInfoParser.getVersion()};
+        return new String[] {
+            "threatline " + (own == null ? "dev" : own), "Apache Kafka clients " + AppInfoParser.getVersion()
+        };
     }
 }

@@ -9,13 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import picocli.CommandLine;
 
 /**
@@ -27,15 +25,15 @@ class AgreementsCheckCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out) {
-    }
+    private record Result(int exit, String out) {}
 
     private Result check(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
-        List<String> all = new ArrayList<>(List.of("agreements", "check", "--secrets-dir", dir.resolve("secrets").toString()));
+        List<String> all = new ArrayList<>(List.of(
+                "agreements", "check", "--secrets-dir", dir.resolve("secrets").toString()));
         all.addAll(List.of(args));
         int exit = cli.execute(all.toArray(String[]::new));
         return new Result(exit, out.toString());
@@ -59,40 +57,60 @@ class AgreementsCheckCommandTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-            Arguments.of("partner id admin", "admin", """
+                Arguments.of("partner id admin", "admin", """
                 - channel: kafka
                   settings:
                     principal: User:admin""", List.of("partner_id", "'admin' is reserved")),
-            Arguments.of("principal: User:*", "interpol", """
+                Arguments.of(
+                        "principal: User:*",
+                        "interpol",
+                        """
                 - channel: kafka
                   settings:
-                    principal: User:*""", List.of("partner 'interpol'", "channel KAFKA", "setting 'principal'", "'User:*'", "wildcard")),
-            Arguments.of("another partner's user", "interpol", """
+                    principal: User:*""",
+                        List.of("partner 'interpol'", "channel KAFKA", "setting 'principal'", "'User:*'", "wildcard")),
+                Arguments.of(
+                        "another partner's user",
+                        "interpol",
+                        """
                 - channel: kafka
                   settings:
-                    principal: User:europol-ec3""", List.of("partner 'interpol'", "setting 'principal'", "'User:europol-ec3'", "User:interpol")),
-            Arguments.of("rotate: P200000000000D", "nca", """
+                    principal: User:europol-ec3""",
+                        List.of("partner 'interpol'", "setting 'principal'", "'User:europol-ec3'", "User:interpol")),
+                Arguments.of(
+                        "rotate: P200000000000D",
+                        "nca",
+                        """
                 - channel: files
                   settings:
                     directory: /srv/threatline/outbox/nca
-                    rotate: P200000000000D""", List.of("partner 'nca'", "channel FILES", "setting 'rotate'", "P200000000000D")),
-            Arguments.of("a bad port", "nca", """
+                    rotate: P200000000000D""",
+                        List.of("partner 'nca'", "channel FILES", "setting 'rotate'", "P200000000000D")),
+                Arguments.of(
+                        "a bad port",
+                        "nca",
+                        """
                 - channel: syslog
                   settings:
                     host: siem.nca.example
-                    port: 70000""", List.of("partner 'nca'", "channel SYSLOG", "setting 'port'", "between 1 and 65535")),
-            Arguments.of("an unreadable CA file", "nca", """
+                    port: 70000""",
+                        List.of("partner 'nca'", "channel SYSLOG", "setting 'port'", "between 1 and 65535")),
+                Arguments.of(
+                        "an unreadable CA file",
+                        "nca",
+                        """
                 - channel: syslog
                   settings:
                     host: siem.nca.example
                     transport: tls
-                    ca_file: /nonexistent/threatline/ca.pem""", List.of("partner 'nca'", "setting 'ca_file'", "not a readable file")));
+                    ca_file: /nonexistent/threatline/ca.pem""",
+                        List.of("partner 'nca'", "setting 'ca_file'", "not a readable file")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
-    void shouldRefuseTheAgreementWithExit1NamingTheFileAndWhatIsWrong(String description, String partnerId, String channels,
-                                                                      List<String> named) throws Exception {
+    void shouldRefuseTheAgreementWithExit1NamingTheFileAndWhatIsWrong(
+            String description, String partnerId, String channels, List<String> named) throws Exception {
         // Given an agreement file with one such mistake
         Path file = agreement(partnerId, channels);
 

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -39,13 +44,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.platform.kafka.EmbeddedKafka;
-import io.threatline.platform.kafka.EmbeddedKafkaSettings;
-import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.testing.SharedPlatform;
-import io.threatline.schemas.topics.ThreatlineTopics;
 import picocli.CommandLine;
 
 /**
@@ -66,28 +64,49 @@ class AgreementsEndIT {
     @BeforeAll
     static void startSecuredBrokerAndApplyWithAcls() throws Exception {
         kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(work.resolve("kafka"))
-            .withAuthentication(new Credentials("admin", "admin-" + UUID.randomUUID())));
+                .withAuthentication(new Credentials("admin", "admin-" + UUID.randomUUID())));
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(INTERPOL.username(),
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), INTERPOL.password()))).all().get();
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            INTERPOL.username(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                            INTERPOL.password())))
+                    .all()
+                    .get();
             TopicProvisioner.ensure(admin, TOPICS.coreTopics());
         }
         config = work.resolve("admin.properties");
         StringBuilder properties = new StringBuilder();
         kafka.clientProperties().forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) {
-                properties.append(k).append('=').append(v.toString().replace("\\", "\\\\")).append('\n');
+                properties
+                        .append(k)
+                        .append('=')
+                        .append(v.toString().replace("\\", "\\\\"))
+                        .append('\n');
             }
         });
         Files.writeString(config, properties);
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("agreements", "apply", "../examples/agreements/interpol.yaml", "--delivery-elsewhere", "--acls",
-            "--command-config", config.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-            "--schema-registry-url", SharedPlatform.registryUrl().toString());
+        int exit = cli(out).execute(
+                        "agreements",
+                        "apply",
+                        "../examples/agreements/interpol.yaml",
+                        "--delivery-elsewhere",
+                        "--acls",
+                        "--command-config",
+                        config.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--schema-registry-url",
+                        SharedPlatform.registryUrl().toString());
         assertThat(exit).as(out.toString()).isZero();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(TOPICS.partnerIndicators("interpol"), "k", "for-interpol")).get();
-            producer.send(new ProducerRecord<>(TOPICS.partnerDeadLetter("interpol"), "k", "HTTP 503 from siem-gw.internal.example")).get();
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(TOPICS.partnerIndicators("interpol"), "k", "for-interpol"))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            TOPICS.partnerDeadLetter("interpol"), "k", "HTTP 503 from siem-gw.internal.example"))
+                    .get();
         }
     }
 
@@ -106,26 +125,40 @@ class AgreementsEndIT {
     }
 
     @Test
-    void shouldDenyAPartnerItsDeadLetterTopicWhileItReadsItsIndicatorsAndThenEndRemovesItsAclsAndUser() throws Exception {
+    void shouldDenyAPartnerItsDeadLetterTopicWhileItReadsItsIndicatorsAndThenEndRemovesItsAclsAndUser()
+            throws Exception {
         // Given INTERPOL granted by apply --acls: it reads its indicators, and is denied its dead-letter topic
         assertThat(read(TOPICS.partnerIndicators("interpol"))).containsExactly("for-interpol");
         assertThatThrownBy(() -> read(TOPICS.partnerDeadLetter("interpol")))
-            .isInstanceOf(TopicAuthorizationException.class).hasMessageContaining(TOPICS.partnerDeadLetter("interpol"));
+                .isInstanceOf(TopicAuthorizationException.class)
+                .hasMessageContaining(TOPICS.partnerDeadLetter("interpol"));
         assertThat(aclsOf("User:interpol")).isNotZero();
 
         // When its agreement ends
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("agreements", "end", "interpol", "--command-config", config.toString(),
-            "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
+        int exit = cli(out).execute(
+                        "agreements",
+                        "end",
+                        "interpol",
+                        "--command-config",
+                        config.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--schema-registry-url",
+                        SharedPlatform.registryUrl().toString());
 
         // Then its ACLs and its Kafka user are gone, and it can no longer log in
         assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains("ended: interpol", "acls: removed 7 ACL(s) of User:interpol",
-            "user: removed Kafka user interpol (SCRAM-SHA-512)");
+        assertThat(out.toString())
+                .contains(
+                        "ended: interpol",
+                        "acls: removed 7 ACL(s) of User:interpol",
+                        "user: removed Kafka user interpol (SCRAM-SHA-512)");
         assertThat(aclsOf("User:interpol")).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> scramCredentials("interpol") == 0);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-            assertThatThrownBy(() -> read(TOPICS.partnerIndicators("interpol"))).isInstanceOf(SaslAuthenticationException.class));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThatThrownBy(() -> read(TOPICS.partnerIndicators("interpol")))
+                        .isInstanceOf(SaslAuthenticationException.class));
     }
 
     @Test
@@ -133,33 +166,58 @@ class AgreementsEndIT {
         // Given a partner that never had a Kafka user or ACLs
         // When its agreement ends, Then that is not an error, and the output says so
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("agreements", "end", "bka", "--command-config", config.toString(),
-            "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
+        int exit = cli(out).execute(
+                        "agreements",
+                        "end",
+                        "bka",
+                        "--command-config",
+                        config.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--schema-registry-url",
+                        SharedPlatform.registryUrl().toString());
         assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains("acls: removed 0 ACL(s) of User:bka", "user: no Kafka user bka exists, nothing to remove");
+        assertThat(out.toString())
+                .contains("acls: removed 0 ACL(s) of User:bka", "user: no Kafka user bka exists, nothing to remove");
     }
 
     @Test
     void shouldSayTheClusterHasNoAuthorizerWhenEndingOnOneWithout() throws Exception {
         // Given the shared test broker, which runs without authentication or an authorizer
-        ThreatlineTopics topics = new ThreatlineTopics("t" + UUID.randomUUID().toString().substring(0, 8) + ".", 1, (short) 1);
+        ThreatlineTopics topics =
+                new ThreatlineTopics("t" + UUID.randomUUID().toString().substring(0, 8) + ".", 1, (short) 1);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, topics.coreTopics());
         }
 
         // When an agreement ends there, Then end succeeds and says there were no ACLs to remove
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("agreements", "end", "interpol", "--topic-prefix", topics.prefix(),
-            "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
+        int exit = cli(out).execute(
+                        "agreements",
+                        "end",
+                        "interpol",
+                        "--topic-prefix",
+                        topics.prefix(),
+                        "--bootstrap-servers",
+                        SharedPlatform.bootstrapServers(),
+                        "--schema-registry-url",
+                        SharedPlatform.registryUrl().toString());
         assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains("ended: interpol", "the cluster has no authorizer, so User:interpol has no ACLs to remove");
+        assertThat(out.toString())
+                .contains("ended: interpol", "the cluster has no authorizer, so User:interpol has no ACLs to remove");
     }
 
     @Test
     void shouldRefuseToEndAReservedPartnerIdSuchAsTheSuperUser() {
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("agreements", "end", "admin", "--command-config", config.toString(),
-            "--bootstrap-servers", kafka.bootstrapServers());
+        int exit = cli(out).execute(
+                        "agreements",
+                        "end",
+                        "admin",
+                        "--command-config",
+                        config.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers());
         assertThat(exit).as(out.toString()).isEqualTo(2);
         assertThat(out.toString()).contains("'admin' is reserved");
     }
@@ -167,8 +225,11 @@ class AgreementsEndIT {
     /** How many SCRAM credentials the user has; none when the broker knows no such user. */
     private static int scramCredentials(String user) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            var described = admin.describeUserScramCredentials(List.of(user)).all().get();
-            return described.containsKey(user) ? described.get(user).credentialInfos().size() : 0;
+            var described =
+                    admin.describeUserScramCredentials(List.of(user)).all().get();
+            return described.containsKey(user)
+                    ? described.get(user).credentialInfos().size()
+                    : 0;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ResourceNotFoundException) {
                 return 0;
@@ -179,18 +240,26 @@ class AgreementsEndIT {
 
     private static long aclsOf(String principal) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            return admin.describeAcls(new AclBindingFilter(ResourcePatternFilter.ANY,
-                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY))).values().get().size();
+            return admin.describeAcls(new AclBindingFilter(
+                            ResourcePatternFilter.ANY,
+                            new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY)))
+                    .values()
+                    .get()
+                    .size();
         }
     }
 
     private static List<String> read(String topic) {
-        Map<String, Object> props = new HashMap<>(EmbeddedKafka.clientProperties(kafka.bootstrapServers(), Optional.of(INTERPOL)));
+        Map<String, Object> props =
+                new HashMap<>(EmbeddedKafka.clientProperties(kafka.bootstrapServers(), Optional.of(INTERPOL)));
         props.put("enable.auto.commit", false);
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions.isEmpty() ? List.of(partition) : partitions);
             consumer.seekToBeginning(consumer.assignment());
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

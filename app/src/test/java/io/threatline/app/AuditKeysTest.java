@@ -3,14 +3,12 @@ package io.threatline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.threatline.consumer.audit.AuditSigningKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.consumer.audit.AuditSigningKeys;
 
 class AuditKeysTest {
 
@@ -26,9 +24,12 @@ class AuditKeysTest {
         // Then it was made once, mode 600, and read back as the same pair
         assertThat(first.generated()).isTrue();
         assertThat(second.generated()).isFalse();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(AuditKeys.PRIVATE_FILE)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(secrets.resolve(AuditKeys.PRIVATE_FILE))))
+                .isEqualTo("rw-------");
         assertThat(second.pair().getPublic()).isEqualTo(first.pair().getPublic());
-        assertThat(second.pair().getPrivate().getEncoded()).isEqualTo(first.pair().getPrivate().getEncoded());
+        assertThat(second.pair().getPrivate().getEncoded())
+                .isEqualTo(first.pair().getPrivate().getEncoded());
         assertThat(Files.readString(secrets.resolve(AuditKeys.PUBLIC_FILE))).startsWith("-----BEGIN PUBLIC KEY-----");
     }
 
@@ -39,7 +40,9 @@ class AuditKeysTest {
         Files.delete(secrets.resolve(AuditKeys.PUBLIC_FILE));
 
         // When the key is asked for, Then it refuses, naming the missing file, and makes no new key
-        assertThatThrownBy(() -> AuditKeys.ensure(secrets)).hasMessageContaining(AuditKeys.PUBLIC_FILE).hasMessageContaining("missing");
+        assertThatThrownBy(() -> AuditKeys.ensure(secrets))
+                .hasMessageContaining(AuditKeys.PUBLIC_FILE)
+                .hasMessageContaining("missing");
         assertThat(secrets.resolve(AuditKeys.PUBLIC_FILE)).doesNotExist();
     }
 
@@ -47,10 +50,14 @@ class AuditKeysTest {
     void shouldNameTheFileThatIsNotAKey() throws Exception {
         // Given a private key file that holds something else
         AuditKeys.ensure(secrets);
-        Files.writeString(secrets.resolve(AuditKeys.PRIVATE_FILE), AuditSigningKeys.publicPem(AuditSigningKeys.generate().getPublic()));
+        Files.writeString(
+                secrets.resolve(AuditKeys.PRIVATE_FILE),
+                AuditSigningKeys.publicPem(AuditSigningKeys.generate().getPublic()));
 
         // When the key is read, Then the error names the file
-        assertThatThrownBy(() -> AuditKeys.ensure(secrets)).hasMessageContaining(AuditKeys.PRIVATE_FILE).hasMessageContaining("Ed25519 private key");
+        assertThatThrownBy(() -> AuditKeys.ensure(secrets))
+                .hasMessageContaining(AuditKeys.PRIVATE_FILE)
+                .hasMessageContaining("Ed25519 private key");
     }
 
     @Test
@@ -62,7 +69,8 @@ class AuditKeysTest {
         }
 
         // Then reading it is refused, naming the file and the bound
-        assertThatThrownBy(() -> AuditKeys.publicKey(huge)).hasMessageContaining(huge.toString())
-            .hasMessageContaining("more than 65536 bytes");
+        assertThatThrownBy(() -> AuditKeys.publicKey(huge))
+                .hasMessageContaining(huge.toString())
+                .hasMessageContaining("more than 65536 bytes");
     }
 }

@@ -2,15 +2,13 @@ package io.threatline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.platform.testing.SharedPlatform;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.UUID;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.platform.testing.SharedPlatform;
 import picocli.CommandLine;
 
 /** {@code threatline init} against an existing cluster and registry (here the shared test platform). */
@@ -19,17 +17,34 @@ class InitCommandIT {
     @Test
     void shouldCreateTopicsAndRegisterTheContractOnceAndBeSafeToRunAgain() throws Exception {
         String prefix = "init-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        String[] args = {"init", "--bootstrap-servers", SharedPlatform.bootstrapServers(),
-            "--schema-registry-url", SharedPlatform.registryUrl().toString(), "--topic-prefix", prefix,
-            "--replication-factor", "1", "--partitions", "2"};
+        String[] args = {
+            "init",
+            "--bootstrap-servers",
+            SharedPlatform.bootstrapServers(),
+            "--schema-registry-url",
+            SharedPlatform.registryUrl().toString(),
+            "--topic-prefix",
+            prefix,
+            "--replication-factor",
+            "1",
+            "--partitions",
+            "2"
+        };
 
         StringWriter first = new StringWriter();
         assertThat(cli(first).execute(args)).isZero();
-        assertThat(first.toString()).contains("Topics: 10 created, 0 already there")
-            .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix + "sensor-events.v1-value");
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            assertThat(admin.describeTopics(java.util.List.of(prefix + "sensor-events.v1")).allTopicNames().get()
-                .get(prefix + "sensor-events.v1").partitions()).hasSize(2);
+        assertThat(first.toString())
+                .contains("Topics: 10 created, 0 already there")
+                .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix
+                        + "sensor-events.v1-value");
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+            assertThat(admin.describeTopics(java.util.List.of(prefix + "sensor-events.v1"))
+                            .allTopicNames()
+                            .get()
+                            .get(prefix + "sensor-events.v1")
+                            .partitions())
+                    .hasSize(2);
         }
 
         StringWriter second = new StringWriter();

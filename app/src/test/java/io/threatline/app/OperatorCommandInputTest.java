@@ -6,10 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
 import picocli.CommandLine;
 
 /**
@@ -30,7 +28,8 @@ class OperatorCommandInputTest {
         """)
     void shouldRefuseBadInputAsAUsageErrorNamingIt(String what, String args, String message) {
         List<String> argv = new ArrayList<>();
-        java.util.regex.Matcher word = java.util.regex.Pattern.compile("'([^']*)'|(\\S+)").matcher(args);
+        java.util.regex.Matcher word =
+                java.util.regex.Pattern.compile("'([^']*)'|(\\S+)").matcher(args);
         while (word.find()) {
             String a = word.group(1) != null ? word.group(1) : word.group(2);
             argv.add(a.replace("LONG_REASON", "r".repeat(1025)).replace("LONG_OP", "o".repeat(300)));

@@ -2,14 +2,12 @@ package io.threatline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.app.ops.OpsServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import io.threatline.app.ops.OpsServer;
 
 /** The operations endpoint listens on this machine only unless a command is told otherwise. */
 class OpsHostTest {
@@ -20,12 +18,15 @@ class OpsHostTest {
         List<Object> commands = List.of(new RunCommand(), new HubCommand(), new DeliverCommand());
         for (Object command : commands) {
             new CommandLine(command).parseArgs();
-            String host = (String) command.getClass().getDeclaredField("opsHost").get(command);
+            String host =
+                    (String) command.getClass().getDeclaredField("opsHost").get(command);
 
             // When the endpoint starts as the command would start it
             try (OpsServer ops = Ops.start(host, 0, new PrintWriter(new StringWriter()), s -> s)) {
                 // Then it is bound to the loopback address, not every interface
-                assertThat(ops.address().getAddress().isLoopbackAddress()).as(command.getClass().getSimpleName()).isTrue();
+                assertThat(ops.address().getAddress().isLoopbackAddress())
+                        .as(command.getClass().getSimpleName())
+                        .isTrue();
             }
         }
     }

@@ -15,11 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import picocli.CommandLine;
 
 class PlatformCommandIT {
@@ -34,12 +32,22 @@ class PlatformCommandIT {
         String bootstrap = first.find("Kafka bootstrap servers : (\\S+)");
         URI registry = URI.create(first.find("Schema registry         : (\\S+)"));
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            assertThat(admin.listTopics().names().get()).contains("ti.sensor-events.v1", "ti.indicators.v1",
-                "ti.agreements.v1", "ti.dead-letter.v1", "ti.delivery-audit.v1", "_schemas");
+            assertThat(admin.listTopics().names().get())
+                    .contains(
+                            "ti.sensor-events.v1",
+                            "ti.indicators.v1",
+                            "ti.agreements.v1",
+                            "ti.dead-letter.v1",
+                            "ti.delivery-audit.v1",
+                            "_schemas");
         }
-        HttpResponse<String> registered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(registry.resolve("/subjects/kept-value/versions"))
-            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"\\\"string\\\"\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> registered = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(registry.resolve("/subjects/kept-value/versions"))
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"\\\"string\\\"\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(registered.statusCode()).isEqualTo(200);
         first.stop();
         assertThat(first.output()).contains("Stopped.");
@@ -49,8 +57,11 @@ class PlatformCommandIT {
         URI registryAgain = URI.create(second.find("Schema registry         : (\\S+)"));
 
         // Then the schema registered before is still there
-        HttpResponse<String> subjects = HttpClient.newHttpClient().send(HttpRequest.newBuilder(registryAgain.resolve("/subjects")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> subjects = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(registryAgain.resolve("/subjects"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(subjects.body()).isEqualTo("[\"kept-value\"]");
         second.stop();
     }
@@ -72,9 +83,10 @@ class PlatformCommandIT {
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         PlatformCommand command = cli.getSubcommands().get("platform").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("platform",
-            "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> out.toString().contains("Press Ctrl-C to stop.") || exit.isDone());
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+                cli.execute("platform", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> out.toString().contains("Press Ctrl-C to stop.") || exit.isDone());
         assertThat(exit).as("the platform is still running; output:%n%s", out).isNotDone();
         return new Run(out, command, exit);
     }
@@ -95,5 +107,4 @@ class PlatformCommandIT {
             assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
         }
     }
-
 }

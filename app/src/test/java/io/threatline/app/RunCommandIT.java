@@ -3,6 +3,8 @@ package io.threatline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,13 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import picocli.CommandLine;
 
 /**
@@ -42,62 +39,113 @@ class RunCommandIT {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(new StringWriter(), true));
         RunCommand run = cli.getSubcommands().get("run").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--data-dir", dataDir.toString(),
-            "--agreements", "../examples/agreements", "--aliases", "../examples/reference/malware-aliases.json",
-            "--kafka-port", "0", "--registry-port", "0", "--taxii-port", "0", "--ops-port", "0", "--rate", "1000"));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+                "run",
+                "--data-dir",
+                dataDir.toString(),
+                "--agreements",
+                "../examples/agreements",
+                "--aliases",
+                "../examples/reference/malware-aliases.json",
+                "--kafka-port",
+                "0",
+                "--registry-port",
+                "0",
+                "--taxii-port",
+                "0",
+                "--ops-port",
+                "0",
+                "--rate",
+                "1000"));
 
         // When it runs until each partner's outbox has records
         Path outbox = dataDir.resolve("outbox");
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).until(() ->
-            lines(outbox.resolve("interpol")).size() > 100 && lines(outbox.resolve("nca-operation-tovar")).size() > 20
-                && !lines(outbox.resolve("europol-ec3")).isEmpty());
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> lines(outbox.resolve("interpol")).size() > 100
+                        && lines(outbox.resolve("nca-operation-tovar")).size() > 20
+                        && !lines(outbox.resolve("europol-ec3")).isEmpty());
         // and inside Kafka each partner, with the credentials the launcher made for it, reads its own topic only
         java.util.Properties interpol = new java.util.Properties();
         try (var in = Files.newInputStream(dataDir.resolve("secrets/kafka/interpol.properties"))) {
             interpol.load(in);
         }
         assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/kafka/interpol.properties")))
-            .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         Map<String, Object> asInterpol = new java.util.HashMap<>();
         interpol.forEach((k, v) -> asInterpol.put(k.toString(), v));
         asInterpol.put("group.id", "partner.interpol.siem");
         asInterpol.put("auto.offset.reset", "earliest");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(asInterpol,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                asInterpol,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of("ti.partner.interpol.indicators.v1"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
         }
         asInterpol.remove("group.id");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(asInterpol,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("ti.partner.nca-operation-tovar.indicators.v1", 0)));
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                asInterpol,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.assign(List.of(
+                    new org.apache.kafka.common.TopicPartition("ti.partner.nca-operation-tovar.indicators.v1", 0)));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(5)))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+                    .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         }
-        assertThat(out.toString()).doesNotContain(Files.readString(dataDir.resolve("secrets/kafka/interpol.password")).strip());
+        assertThat(out.toString())
+                .doesNotContain(Files.readString(dataDir.resolve("secrets/kafka/interpol.password"))
+                        .strip());
 
-        java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics").matcher(out.toString());
+        java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
+                .matcher(out.toString());
         assertThat(ops.find()).as(out.toString()).isTrue();
         var http = java.net.http.HttpClient.newHttpClient();
-        var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/health/ready")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+        var ready = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/health/ready"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/metrics")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("threatline_hub_events_in_total", "threatline_hub_rejected_total{reason=",
-            "threatline_hub_routed_total{partner=\"interpol\"}", "threatline_delivery_delivered_total{channel=\"files\",partner=\"interpol\"}");
-        // and the scenario's agreements, applied through the same path as `agreements apply`, are in the history of agreements
-        java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(out.toString());
+        String metrics = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains(
+                        "threatline_hub_events_in_total",
+                        "threatline_hub_rejected_total{reason=",
+                        "threatline_hub_routed_total{partner=\"interpol\"}",
+                        "threatline_delivery_delivered_total{channel=\"files\",partner=\"interpol\"}");
+        // and the scenario's agreements, applied through the same path as `agreements apply`, are in the history of
+        // agreements
+        java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)")
+                .matcher(out.toString());
         assertThat(platformLine.find()).as(out.toString()).isTrue();
         StringWriter history = new StringWriter();
         CommandLine historyCli = ThreatlineCommand.commandLine();
         historyCli.setOut(new PrintWriter(history, true));
         historyCli.setErr(new PrintWriter(history, true));
-        int historyExit = historyCli.execute("agreements", "history", "interpol", "--bootstrap-servers", platformLine.group(1),
-            "--schema-registry-url", platformLine.group(2), "--command-config", dataDir.resolve("secrets/kafka/admin.properties").toString());
+        int historyExit = historyCli.execute(
+                "agreements",
+                "history",
+                "interpol",
+                "--bootstrap-servers",
+                platformLine.group(1),
+                "--schema-registry-url",
+                platformLine.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString());
         assertThat(historyExit).as(history.toString()).isZero();
-        assertThat(history.toString()).contains("v1  IGCI-THREATLINE-MOU-2026-01 (INTERPOL IGCI)  took effect", "by threatline run",
-            "ceiling TLP:GREEN", "in force until now (latest)");
+        assertThat(history.toString())
+                .contains(
+                        "v1  IGCI-THREATLINE-MOU-2026-01 (INTERPOL IGCI)  took effect",
+                        "by threatline run",
+                        "ceiling TLP:GREEN",
+                        "in force until now (latest)");
         run.stop.countDown();
         assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
 
@@ -120,7 +168,9 @@ class RunCommandIT {
         });
         assertThat(out.toString()).contains("Partners and where their feeds are:", "TAXII 2.1 at https://", "Stopped.");
         assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/local/interpol-taxii")))
-            .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
     private static List<JsonNode> lines(Path folder) throws Exception {
@@ -129,7 +179,8 @@ class RunCommandIT {
             return records;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl"))
+                    .toList()) {
                 for (String line : Files.readAllLines(file)) {
                     if (line.endsWith("}")) {
                         records.add(JSON.readTree(line));

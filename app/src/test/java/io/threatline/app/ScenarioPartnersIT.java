@@ -3,6 +3,15 @@ package io.threatline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,16 +31,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.Tlp;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.testing.SharedPlatform;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.streams.HubApp;
-import io.threatline.streams.HubConfig;
 import picocli.CommandLine;
 
 /**
@@ -49,32 +47,80 @@ class ScenarioPartnersIT {
     void shouldGiveEachScenarioPartnerExactlyWhatItsAgreementGrants() throws Exception {
         String prefix = "scenario-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, topics.coreTopics());
         }
-        String[] connection = {"--bootstrap-servers", SharedPlatform.bootstrapServers(),
-            "--schema-registry-url", SharedPlatform.registryUrl().toString()};
+        String[] connection = {
+            "--bootstrap-servers",
+            SharedPlatform.bootstrapServers(),
+            "--schema-registry-url",
+            SharedPlatform.registryUrl().toString()
+        };
 
         // Given the scenario's agreements and the alias Caphaw -> Shylock
-        assertThat(run("agreements", "apply", "../examples/agreements", "--delivery-elsewhere", "--topic-prefix", prefix, "--partitions", "3", connection[0],
-            connection[1], connection[2], connection[3])).isZero();
-        Path galaxy = Files.writeString(work.resolve("galaxy.json"), "{\"name\": \"Malpedia\", \"type\": \"malpedia\", \"values\": ["
-            + "{\"value\": \"Shylock\", \"uuid\": \"0b3b0a00-0000-4000-8000-000000000001\", \"meta\": {\"synonyms\": [\"Caphaw\"]}}]}");
-        assertThat(run("reference", "load", "--kind", "aliases", galaxy.toString(), "--topic-prefix", prefix, connection[0],
-            connection[1], connection[2], connection[3])).isZero();
+        assertThat(run(
+                        "agreements",
+                        "apply",
+                        "../examples/agreements",
+                        "--delivery-elsewhere",
+                        "--topic-prefix",
+                        prefix,
+                        "--partitions",
+                        "3",
+                        connection[0],
+                        connection[1],
+                        connection[2],
+                        connection[3]))
+                .isZero();
+        Path galaxy = Files.writeString(
+                work.resolve("galaxy.json"),
+                "{\"name\": \"Malpedia\", \"type\": \"malpedia\", \"values\": ["
+                        + "{\"value\": \"Shylock\", \"uuid\": \"0b3b0a00-0000-4000-8000-000000000001\", \"meta\": {\"synonyms\": [\"Caphaw\"]}}]}");
+        assertThat(run(
+                        "reference",
+                        "load",
+                        "--kind",
+                        "aliases",
+                        galaxy.toString(),
+                        "--topic-prefix",
+                        prefix,
+                        connection[0],
+                        connection[1],
+                        connection[2],
+                        connection[3]))
+                .isZero();
 
         // When the hub runs over a simulated fleet's events
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        settings.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        settings.put(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
         settings.put(HubConfig.TOPIC_PREFIX, prefix);
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "hub");
         int events = 20_000;
         try (HubApp hub = new HubApp(settings, work.resolve("hub-state"))) {
             hub.start();
-            assertThat(run("simulate", "--count", Integer.toString(events), "--rate", "0", "--seed", "3", "--malformed-share", "0.01",
-                "--topic", topics.sensorEvents(), connection[0], connection[1], connection[2], connection[3])).isZero();
-            await().atMost(Duration.ofSeconds(120)).until(() -> hub.counters().eventsIn.sum() >= events);
+            assertThat(run(
+                            "simulate",
+                            "--count",
+                            Integer.toString(events),
+                            "--rate",
+                            "0",
+                            "--seed",
+                            "3",
+                            "--malformed-share",
+                            "0.01",
+                            "--topic",
+                            topics.sensorEvents(),
+                            connection[0],
+                            connection[1],
+                            connection[2],
+                            connection[3]))
+                    .isZero();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> hub.counters().eventsIn.sum() >= events);
             await().atMost(Duration.ofSeconds(30)).until(() -> hub.counters().rejectedCount() > 0);
         }
 
@@ -116,10 +162,16 @@ class ScenarioPartnersIT {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         ConfluentAvroDeserializer<PartnerIndicator> values = new ConfluentAvroDeserializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        values.configure(
+                Map.of(
+                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                        SharedPlatform.registryUrl().toString(),
+                        AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                        true),
+                false);
         List<PartnerIndicator> records = new ArrayList<>();
-        try (KafkaConsumer<String, PartnerIndicator> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, PartnerIndicator> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), values)) {
             consumer.subscribe(List.of(topic));
             long quietSince = System.nanoTime();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -4,35 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.threatline.app.faults.TestCluster;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.IndicatorType;
@@ -52,6 +23,33 @@ import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -82,7 +80,7 @@ class SensorIdentityIT {
     void shouldLetAVendorsUserWriteItsOwnTopicAndNoOtherSensorInput() throws Exception {
         // Given a cluster with authentication and ACLs, and an operator's client config
         kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(work.resolve("kafka"))
-            .withAuthentication(new Credentials("admin", "admin-" + UUID.randomUUID())));
+                .withAuthentication(new Credentials("admin", "admin-" + UUID.randomUUID())));
         ThreatlineTopics topics = ThreatlineTopics.defaults();
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicProvisioner.ensure(admin, topics.coreTopics());
@@ -93,23 +91,45 @@ class SensorIdentityIT {
 
         // When two vendors are added with their users and ACLs
         StringWriter out = new StringWriter();
-        int exit = cli(out).execute("vendors", "add", "acme", "northwind", "--acls", "--user", "--secrets-dir", work.resolve("secrets").toString(),
-            "--command-config", config.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-            "--schema-registry-url", SharedPlatform.registryUrl().toString());
+        int exit = cli(out).execute(
+                        "vendors",
+                        "add",
+                        "acme",
+                        "northwind",
+                        "--acls",
+                        "--user",
+                        "--secrets-dir",
+                        work.resolve("secrets").toString(),
+                        "--command-config",
+                        config.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--schema-registry-url",
+                        SharedPlatform.registryUrl().toString());
 
         // Then acme's client settings write acme's topic, and are refused every other sensor input
         assertThat(exit).as(out.toString()).isZero();
-        assertThat(out.toString()).contains("vendor acme: topic ti.vendor.acme.events.v1, User:vendor.acme may write ti.vendor.acme.* only");
+        assertThat(out.toString())
+                .contains(
+                        "vendor acme: topic ti.vendor.acme.events.v1, User:vendor.acme may write ti.vendor.acme.* only");
         Path acmeConfig = work.resolve("secrets/kafka/vendor.acme.properties");
-        assertThat(Files.getPosixFilePermissions(acmeConfig)).extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        assertThat(Files.getPosixFilePermissions(acmeConfig))
+                .extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
         Map<String, Object> asAcme = load(acmeConfig);
         asAcme.put("max.block.ms", 10_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(asAcme, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topics.vendorEvents("acme"), "k", "acme's own")).get(30, TimeUnit.SECONDS);
-            for (String other : List.of(topics.vendorEvents("northwind"), topics.sensorEvents(), topics.operatorActions())) {
-                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(other, "k", "posing")).get(30, TimeUnit.SECONDS))
-                    .as("acme writing %s", other)
-                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(asAcme, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topics.vendorEvents("acme"), "k", "acme's own"))
+                    .get(30, TimeUnit.SECONDS);
+            for (String other :
+                    List.of(topics.vendorEvents("northwind"), topics.sensorEvents(), topics.operatorActions())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(other, "k", "posing"))
+                                .get(30, TimeUnit.SECONDS))
+                        .as("acme writing %s", other)
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(TopicAuthorizationException.class);
             }
         }
     }
@@ -125,19 +145,53 @@ class SensorIdentityIT {
             TopicProvisioner.ensure(admin, all);
         }
         StringWriter out = new StringWriter();
-        assertThat(cli(out).execute("vendors", "add", "acme", "northwind", "--partitions", "3", "--topic-prefix", prefix,
-            "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString()))
-            .as(out.toString()).isZero();
+        assertThat(cli(out).execute(
+                                "vendors",
+                                "add",
+                                "acme",
+                                "northwind",
+                                "--partitions",
+                                "3",
+                                "--topic-prefix",
+                                prefix,
+                                "--bootstrap-servers",
+                                SharedPlatform.bootstrapServers(),
+                                "--schema-registry-url",
+                                SharedPlatform.registryUrl().toString()))
+                .as(out.toString())
+                .isZero();
         // (a vendor topic with other partitions than the sensor-events topic is refused, naming both)
         StringWriter refused = new StringWriter();
-        assertThat(cli(refused).execute("vendors", "add", "mallory", "--partitions", "5", "--topic-prefix", prefix,
-            "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString()))
-            .as(refused.toString()).isEqualTo(2);
-        assertThat(refused.toString()).contains("--partitions 5 differs from the 3 partitions of " + topics.sensorEvents());
-        TestCluster.shared().putAgreements(topics, List.of(TestCluster.agreement("interpol", Tlp.GREEN, AgreementScope.newBuilder().build(), List.of())));
+        assertThat(cli(refused)
+                        .execute(
+                                "vendors",
+                                "add",
+                                "mallory",
+                                "--partitions",
+                                "5",
+                                "--topic-prefix",
+                                prefix,
+                                "--bootstrap-servers",
+                                SharedPlatform.bootstrapServers(),
+                                "--schema-registry-url",
+                                SharedPlatform.registryUrl().toString()))
+                .as(refused.toString())
+                .isEqualTo(2);
+        assertThat(refused.toString())
+                .contains("--partitions 5 differs from the 3 partitions of " + topics.sensorEvents());
+        TestCluster.shared()
+                .putAgreements(
+                        topics,
+                        List.of(TestCluster.agreement(
+                                "interpol",
+                                Tlp.GREEN,
+                                AgreementScope.newBuilder().build(),
+                                List.of())));
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        settings.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        settings.put(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
         settings.put(HubConfig.TOPIC_PREFIX, prefix);
         settings.put("application.id", prefix + "hub");
         settings.put("commit.interval.ms", 100);
@@ -156,14 +210,27 @@ class SensorIdentityIT {
 
             // and the operator revokes it, defanged as an analyst pastes it
             out = new StringWriter();
-            int exit = cli(out).execute("indicators", "revoke", "c2-shylock[.]example[.]com", "--reason", "false positive, ticket 4711",
-                "--operator", "alice", "--topic-prefix", prefix,
-                "--bootstrap-servers", SharedPlatform.bootstrapServers(), "--schema-registry-url", SharedPlatform.registryUrl().toString());
+            int exit = cli(out).execute(
+                            "indicators",
+                            "revoke",
+                            "c2-shylock[.]example[.]com",
+                            "--reason",
+                            "false positive, ticket 4711",
+                            "--operator",
+                            "alice",
+                            "--topic-prefix",
+                            prefix,
+                            "--bootstrap-servers",
+                            SharedPlatform.bootstrapServers(),
+                            "--schema-registry-url",
+                            SharedPlatform.registryUrl().toString());
 
             // Then the action is recorded and the partner is told to revoke it
             assertThat(exit).as(out.toString()).isZero();
-            assertThat(out.toString()).contains("revoked: domain:c2-shylock.example.com by operator:alice (false positive, ticket 4711), recorded at "
-                + topics.operatorActions());
+            assertThat(out.toString())
+                    .contains(
+                            "revoked: domain:c2-shylock.example.com by operator:alice (false positive, ticket 4711), recorded at "
+                                    + topics.operatorActions());
             assertThat(actions(partner, 1)).containsExactly("REVOKE");
         }
     }
@@ -176,15 +243,25 @@ class SensorIdentityIT {
     }
 
     private static ThreatEvent event(String vendor, boolean retraction) {
-        return ThreatEvent.newBuilder().setEventId(vendor + "-" + retraction).setIndicatorType(IndicatorType.DOMAIN)
-            .setIndicatorValue("c2-shylock.example.com").setObservedAt(Instant.now()).setVendor(vendor).setSensorId(vendor + "-1")
-            .setConfidence(80).setTlp(Tlp.GREEN).setRetraction(retraction).build();
+        return ThreatEvent.newBuilder()
+                .setEventId(vendor + "-" + retraction)
+                .setIndicatorType(IndicatorType.DOMAIN)
+                .setIndicatorValue("c2-shylock.example.com")
+                .setObservedAt(Instant.now())
+                .setVendor(vendor)
+                .setSensorId(vendor + "-1")
+                .setConfidence(80)
+                .setTlp(Tlp.GREEN)
+                .setRetraction(retraction)
+                .build();
     }
 
     private static void publish(ThreatlineTopics topics, String vendor, ThreatEvent event) throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        config.put(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
         config.put(PublisherConfig.TOPIC, topics.vendorEvents(vendor));
         try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
             assertThat(publisher.publish(event).get(60, TimeUnit.SECONDS)).isInstanceOf(PublishResult.Accepted.class);
@@ -196,11 +273,18 @@ class SensorIdentityIT {
         config.put("bootstrap.servers", SharedPlatform.bootstrapServers());
         config.put("isolation.level", "read_committed");
         ConfluentAvroDeserializer<PartnerIndicator> values = new ConfluentAvroDeserializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
-        KafkaConsumer<String, PartnerIndicator> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values);
+        values.configure(
+                Map.of(
+                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                        SharedPlatform.registryUrl().toString(),
+                        AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                        true),
+                false);
+        KafkaConsumer<String, PartnerIndicator> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), values);
         List<TopicPartition> partitions = consumer.partitionsFor(topics.partnerIndicators("interpol")).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
@@ -217,7 +301,8 @@ class SensorIdentityIT {
         });
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (System.nanoTime() < until) {
-            partner.poll(Duration.ofMillis(200)).forEach(r -> actions.add(r.value().getAction().toString()));
+            partner.poll(Duration.ofMillis(200))
+                    .forEach(r -> actions.add(r.value().getAction().toString()));
         }
         return actions;
     }
@@ -231,5 +316,4 @@ class SensorIdentityIT {
         p.forEach((k, v) -> map.put(k.toString(), v));
         return map;
     }
-
 }

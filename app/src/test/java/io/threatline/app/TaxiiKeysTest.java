@@ -11,7 +11,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +31,20 @@ class TaxiiKeysTest {
             TaxiiKeys.keytool(args);
         });
 
-        // Then no argument holds the password (others would see it in the process list); it is read from its private file
+        // Then no argument holds the password (others would see it in the process list); it is read from its private
+        // file
         String password = TaxiiKeys.password(secrets);
         assertThat(password).hasSize(32);
         assertThat(runs).hasSize(2);
         for (List<String> args : runs) {
-            assertThat(args).noneMatch(a -> a.contains(password)).doesNotContain("-storepass", "-keypass").contains("-storepass:file");
+            assertThat(args)
+                    .noneMatch(a -> a.contains(password))
+                    .doesNotContain("-storepass", "-keypass")
+                    .contains("-storepass:file");
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("local/taxii-keystore-password"))))
-            .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(secrets.resolve("local/taxii-keystore-password"))))
+                .isEqualTo("rw-------");
 
         // And the key store opens with that password and holds the localhost key, whose certificate was exported
         KeyStore store = KeyStore.getInstance("PKCS12");

@@ -1,9 +1,12 @@
 package io.threatline.bench;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerAgreement;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,11 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-
-import io.threatline.contract.Indicator;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.agreements.Decision;
 
 /**
  * Agreement matching as the hub's agreement step does it for each indicator change: every

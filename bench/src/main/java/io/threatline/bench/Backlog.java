@@ -1,19 +1,17 @@
 package io.threatline.bench;
 
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.producer.publish.PublisherConfig;
+import io.threatline.producer.publish.ThreatPublisher;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
-
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.producer.publish.PublisherConfig;
-import io.threatline.producer.publish.ThreatPublisher;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * A pre-loaded backlog for the hub benchmarks: Threatline's topics under their own prefix, the
@@ -30,11 +28,9 @@ public final class Backlog {
     public static final double DEFAULT_DUPLICATES = 0.6;
 
     /** What was loaded. */
-    public record Loaded(String prefix, long events, long distinctIndicators, double seconds) {
-    }
+    public record Loaded(String prefix, long events, long distinctIndicators, double seconds) {}
 
-    private Backlog() {
-    }
+    private Backlog() {}
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = BenchArgs.parse(argv);
@@ -44,9 +40,15 @@ public final class Backlog {
             return;
         }
         args.checkNoOtherOptions("duplicates", "partitions", "seed");
-        load(args.positional(0, "bootstrap servers"), args.positional(1, "registry URL"), args.positional(2, "prefix"),
-            Long.parseLong(args.positional(3, "events")), args.option("duplicates", DEFAULT_DUPLICATES),
-            (int) args.option("partitions", DEFAULT_PARTITIONS), args.option("seed", 11L), System.out);
+        load(
+                args.positional(0, "bootstrap servers"),
+                args.positional(1, "registry URL"),
+                args.positional(2, "prefix"),
+                Long.parseLong(args.positional(3, "events")),
+                args.option("duplicates", DEFAULT_DUPLICATES),
+                (int) args.option("partitions", DEFAULT_PARTITIONS),
+                args.option("seed", 11L),
+                System.out);
     }
 
     /** The topics of a backlog under {@code prefix}. */
@@ -55,7 +57,8 @@ public final class Backlog {
     }
 
     /** Creates the core topics and the standard agreements' topics under {@code prefix}, and writes those agreements. */
-    public static ThreatlineTopics prepare(String bootstrap, String registry, String prefix, int partitions) throws Exception {
+    public static ThreatlineTopics prepare(String bootstrap, String registry, String prefix, int partitions)
+            throws Exception {
         ThreatlineTopics topics = topics(prefix, partitions);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             // Waits until every new partition takes writes (KAFKA-15591), before the idempotent publisher writes.
@@ -65,8 +68,16 @@ public final class Backlog {
         return topics;
     }
 
-    public static Loaded load(String bootstrap, String registry, String prefix, long events, double duplicateShare,
-                              int partitions, long seed, PrintStream out) throws Exception {
+    public static Loaded load(
+            String bootstrap,
+            String registry,
+            String prefix,
+            long events,
+            double duplicateShare,
+            int partitions,
+            long seed,
+            PrintStream out)
+            throws Exception {
         return load(bootstrap, registry, prefix, events, duplicateShare, partitions, seed, false, out);
     }
 
@@ -74,8 +85,17 @@ public final class Backlog {
      * @param vendorTopics each event to its vendor's own topic ({@code <prefix>vendor.<vendor>.events.v1}),
      *                     as authenticated sensors publish, instead of the shared sensor-events topic
      */
-    public static Loaded load(String bootstrap, String registry, String prefix, long events, double duplicateShare,
-                              int partitions, long seed, boolean vendorTopics, PrintStream out) throws Exception {
+    public static Loaded load(
+            String bootstrap,
+            String registry,
+            String prefix,
+            long events,
+            double duplicateShare,
+            int partitions,
+            long seed,
+            boolean vendorTopics,
+            PrintStream out)
+            throws Exception {
         ThreatlineTopics topics = prepare(bootstrap, registry, prefix, partitions);
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
@@ -112,9 +132,11 @@ public final class Backlog {
         } finally {
             publishers.values().forEach(ThreatPublisher::close);
         }
-        Loaded loaded = new Loaded(prefix, events, simulator.distinctIndicatorsEmitted(), (System.nanoTime() - start) / 1e9);
-        out.printf("pre-loaded %,d events (%,d distinct indicators, %d shard(s)) under %s in %.1f s%n", events,
-            loaded.distinctIndicators(), simulator.shards(), prefix, loaded.seconds());
+        Loaded loaded =
+                new Loaded(prefix, events, simulator.distinctIndicatorsEmitted(), (System.nanoTime() - start) / 1e9);
+        out.printf(
+                "pre-loaded %,d events (%,d distinct indicators, %d shard(s)) under %s in %.1f s%n",
+                events, loaded.distinctIndicators(), simulator.shards(), prefix, loaded.seconds());
         return loaded;
     }
 

@@ -1,17 +1,5 @@
 package io.threatline.bench;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.IndicatorType;
@@ -22,6 +10,16 @@ import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The agreements the hub benchmarks run with. {@link #standard()} is the scenario's three
@@ -33,21 +31,29 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 public final class BenchAgreements {
 
     /** The simulator's families (SimulatedFamily), as the hub sees them without the alias table. */
-    static final List<String> FAMILIES = List.of("Shylock", "Emotet", "QakBot", "Dridex", "TrickBot", "ZeuS", "IcedID", "AgentTesla");
-    static final List<IndicatorType> TYPES = List.of(IndicatorType.IPV4, IndicatorType.DOMAIN, IndicatorType.URL,
-        IndicatorType.SHA256, IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.IPV6, IndicatorType.EMAIL);
+    static final List<String> FAMILIES =
+            List.of("Shylock", "Emotet", "QakBot", "Dridex", "TrickBot", "ZeuS", "IcedID", "AgentTesla");
+
+    static final List<IndicatorType> TYPES = List.of(
+            IndicatorType.IPV4,
+            IndicatorType.DOMAIN,
+            IndicatorType.URL,
+            IndicatorType.SHA256,
+            IndicatorType.MD5,
+            IndicatorType.SHA1,
+            IndicatorType.IPV6,
+            IndicatorType.EMAIL);
     static final List<Tlp> CEILINGS = List.of(Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED, Tlp.AMBER);
     static final Instant VALID_FROM = Instant.parse("2026-01-01T00:00:00Z");
 
-    private BenchAgreements() {
-    }
+    private BenchAgreements() {}
 
     /** Europol EC3 (statistics only), INTERPOL (indicators up to GREEN), an NCA (Shylock up to AMBER). */
     public static List<PartnerAgreement> standard() {
         return List.of(
-            agreement("europol-ec3", DataKind.STATISTICS, Tlp.GREEN, List.of(), List.of()),
-            agreement("interpol", DataKind.INDICATORS, Tlp.GREEN, List.of(), List.of()),
-            agreement("nca", DataKind.INDICATORS, Tlp.AMBER, List.of(), List.of("Shylock")));
+                agreement("europol-ec3", DataKind.STATISTICS, Tlp.GREEN, List.of(), List.of()),
+                agreement("interpol", DataKind.INDICATORS, Tlp.GREEN, List.of(), List.of()),
+                agreement("nca", DataKind.INDICATORS, Tlp.AMBER, List.of(), List.of("Shylock")));
     }
 
     /**
@@ -58,14 +64,19 @@ public final class BenchAgreements {
      */
     public static List<PartnerAgreement> scoped(int count) {
         if (count < 3) {
-            throw new IllegalArgumentException("the scoped set includes the standard three, so at least 3; was " + count);
+            throw new IllegalArgumentException(
+                    "the scoped set includes the standard three, so at least 3; was " + count);
         }
         List<PartnerAgreement> all = new ArrayList<>(standard());
         for (int j = 0; j < count - 3; j++) {
             int round = j / FAMILIES.size();
             List<IndicatorType> types = List.of(TYPES.get(round % TYPES.size()), TYPES.get((round + 1) % TYPES.size()));
-            all.add(agreement(String.format("partner-%03d", j), DataKind.INDICATORS, CEILINGS.get(j % CEILINGS.size()),
-                types, List.of(FAMILIES.get(j % FAMILIES.size()))));
+            all.add(agreement(
+                    String.format("partner-%03d", j),
+                    DataKind.INDICATORS,
+                    CEILINGS.get(j % CEILINGS.size()),
+                    types,
+                    List.of(FAMILIES.get(j % FAMILIES.size()))));
         }
         return all;
     }
@@ -79,17 +90,21 @@ public final class BenchAgreements {
      * Creates each partner's indicators topic (and, where it is granted statistics, the statistics
      * topic) and writes the agreements; the hub reads them at start-up from the compacted topic.
      */
-    public static void apply(String bootstrap, String registry, ThreatlineTopics topics, List<PartnerAgreement> agreements) throws Exception {
+    public static void apply(
+            String bootstrap, String registry, ThreatlineTopics topics, List<PartnerAgreement> agreements)
+            throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             List<NewTopic> partnerTopics = new ArrayList<>();
             for (PartnerAgreement a : agreements) {
                 // Only the topics the hub writes: 200 partners' dead-letter topics would be 200 idle topics more.
-                boolean statistics = a.getDataKinds().contains(DataKind.STATISTICS) || a.getDataKinds().contains(DataKind.TRENDS);
+                boolean statistics = a.getDataKinds().contains(DataKind.STATISTICS)
+                        || a.getDataKinds().contains(DataKind.TRENDS);
                 String indicatorsTopic = topics.partnerIndicators(a.getPartnerId());
                 String statisticsTopic = topics.partnerStatistics(a.getPartnerId());
                 topics.partnerTopics(a.getPartnerId(), Duration.ofDays(7)).stream()
-                    .filter(t -> t.name().equals(indicatorsTopic) || statistics && t.name().equals(statisticsTopic))
-                    .forEach(partnerTopics::add);
+                        .filter(t -> t.name().equals(indicatorsTopic)
+                                || statistics && t.name().equals(statisticsTopic))
+                        .forEach(partnerTopics::add);
             }
             TopicProvisioner.ensure(admin, partnerTopics);
         }
@@ -107,10 +122,21 @@ public final class BenchAgreements {
         }
     }
 
-    private static PartnerAgreement agreement(String partner, DataKind kind, Tlp ceiling, List<IndicatorType> types, List<String> families) {
-        return PartnerAgreement.newBuilder().setPartnerId(partner).setPartnerName(partner).setAgreementId("mou-" + partner)
-            .setVersion(1).setValidFrom(VALID_FROM).setDataKinds(List.of(kind)).setTlpCeiling(ceiling)
-            .setScope(AgreementScope.newBuilder().setIndicatorTypes(types).setMalwareFamilies(families).build())
-            .setRedaction(Redaction.newBuilder().build()).build();
+    private static PartnerAgreement agreement(
+            String partner, DataKind kind, Tlp ceiling, List<IndicatorType> types, List<String> families) {
+        return PartnerAgreement.newBuilder()
+                .setPartnerId(partner)
+                .setPartnerName(partner)
+                .setAgreementId("mou-" + partner)
+                .setVersion(1)
+                .setValidFrom(VALID_FROM)
+                .setDataKinds(List.of(kind))
+                .setTlpCeiling(ceiling)
+                .setScope(AgreementScope.newBuilder()
+                        .setIndicatorTypes(types)
+                        .setMalwareFamilies(families)
+                        .build())
+                .setRedaction(Redaction.newBuilder().build())
+                .build();
     }
 }

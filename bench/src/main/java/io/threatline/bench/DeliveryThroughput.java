@@ -1,31 +1,6 @@
 package io.threatline.bench;
 
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import com.sun.net.httpserver.HttpServer;
-
 import io.threatline.bench.report.ResultLine;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
@@ -40,10 +15,31 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Delivery throughput per channel: N partner indicators are pre-loaded on one partner topic per
@@ -57,8 +53,16 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  */
 public final class DeliveryThroughput {
 
-    private static final List<String> ALL = List.of("syslog-cef", "syslog-leef", "webhook-stix", "webhook-ecs",
-        "files-jsonl", "files-csv", "files-stix", "files-misp", "kafka-json");
+    private static final List<String> ALL = List.of(
+            "syslog-cef",
+            "syslog-leef",
+            "webhook-stix",
+            "webhook-ecs",
+            "files-jsonl",
+            "files-csv",
+            "files-stix",
+            "files-misp",
+            "kafka-json");
 
     public static void main(String[] args) throws Exception {
         run(args, System.out);
@@ -99,7 +103,8 @@ public final class DeliveryThroughput {
                 all.add(topics.partnerIndicatorsJsonTopic(partner, Duration.ofDays(1)));
                 TopicProvisioner.ensure(admin, all);
             }
-            Map<String, String> settings = settings(channel, work, syslog.getLocalPort(), webhook.getAddress().getPort());
+            Map<String, String> settings = settings(
+                    channel, work, syslog.getLocalPort(), webhook.getAddress().getPort());
             preload(client, topics, partner, records, agreement(partner, channel, settings));
         }
         for (String channel : channels) {
@@ -108,9 +113,11 @@ public final class DeliveryThroughput {
             deliverySettings.put(DeliveryConfig.TOPIC_PREFIX, prefix);
             deliverySettings.put(DeliveryConfig.PARTNERS, partner);
             deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
-            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("threatline.delivery."))
-                .forEach(k -> deliverySettings.put(k, System.getProperty(k)));
-            try (DeliveryService service = new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("threatline.delivery."))
+                    .forEach(k -> deliverySettings.put(k, System.getProperty(k)));
+            try (DeliveryService service =
+                    new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
                 long start = System.nanoTime();
                 service.start();
                 if (service.runningWorkers().isEmpty()) {
@@ -118,7 +125,10 @@ public final class DeliveryThroughput {
                 }
                 var counters = service.counters().all().values();
                 long lastReport = System.nanoTime();
-                while (counters.stream().mapToLong(c -> c.delivered.sum() + c.deadLettered.sum()).sum() < records) {
+                while (counters.stream()
+                                .mapToLong(c -> c.delivered.sum() + c.deadLettered.sum())
+                                .sum()
+                        < records) {
                     Thread.sleep(20);
                     if (System.nanoTime() - lastReport > 10_000_000_000L) {
                         System.err.println(channel + ": " + service.counters().summary());
@@ -127,15 +137,21 @@ public final class DeliveryThroughput {
                     counters = service.counters().all().values();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                long dead = counters.stream().mapToLong(c -> c.deadLettered.sum()).sum();
+                long dead =
+                        counters.stream().mapToLong(c -> c.deadLettered.sum()).sum();
                 out.printf("| %s | %,d | %,d | %.1f | %,.0f |%n", channel, records, dead, seconds, records / seconds);
-                results.add(ResultLine.of("delivery-" + channel, records / seconds, "records/s",
-                    String.format(java.util.Locale.ROOT, "delivery, %s, %,d records", channel, records)));
+                results.add(ResultLine.of(
+                        "delivery-" + channel,
+                        records / seconds,
+                        "records/s",
+                        String.format(java.util.Locale.ROOT, "delivery, %s, %,d records", channel, records)));
             }
         }
         syslog.close();
         webhook.stop(0);
-        System.err.printf("syslog receiver read %,d bytes; webhook receiver took %,d POSTs%n", syslogBytes.get(), webhookPosts.get());
+        System.err.printf(
+                "syslog receiver read %,d bytes; webhook receiver took %,d POSTs%n",
+                syslogBytes.get(), webhookPosts.get());
         results.forEach(r -> out.println(r.format()));
         ProcessMemory.deleteRecursively(work);
     }
@@ -165,17 +181,30 @@ public final class DeliveryThroughput {
     }
 
     private static PartnerAgreement agreement(String partner, String channel, Map<String, String> settings) {
-        return PartnerAgreement.newBuilder().setPartnerId(partner).setPartnerName(partner).setAgreementId("mou-" + partner)
-            .setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z")).setDataKinds(List.of(DataKind.INDICATORS))
-            .setTlpCeiling(Tlp.AMBER).setScope(AgreementScope.newBuilder().build()).setRedaction(Redaction.newBuilder().build())
-            .setChannels(List.of(ChannelSettings.newBuilder()
-                .setChannel(DeliveryChannel.valueOf(channel.split("-")[0].toUpperCase(java.util.Locale.ROOT)))
-                .setSettings(settings).build()))
-            .build();
+        return PartnerAgreement.newBuilder()
+                .setPartnerId(partner)
+                .setPartnerName(partner)
+                .setAgreementId("mou-" + partner)
+                .setVersion(1)
+                .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+                .setDataKinds(List.of(DataKind.INDICATORS))
+                .setTlpCeiling(Tlp.AMBER)
+                .setScope(AgreementScope.newBuilder().build())
+                .setRedaction(Redaction.newBuilder().build())
+                .setChannels(List.of(ChannelSettings.newBuilder()
+                        .setChannel(DeliveryChannel.valueOf(channel.split("-")[0].toUpperCase(java.util.Locale.ROOT)))
+                        .setSettings(settings)
+                        .build()))
+                .build();
     }
 
-    private static void preload(Map<String, Object> client, ThreatlineTopics topics, String partner, int records,
-                                PartnerAgreement agreement) throws Exception {
+    private static void preload(
+            Map<String, Object> client,
+            ThreatlineTopics topics,
+            String partner,
+            int records,
+            PartnerAgreement agreement)
+            throws Exception {
         Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
@@ -198,17 +227,31 @@ public final class DeliveryThroughput {
                     case URL -> "http://host" + i + ".example.com/login.php?id=" + i;
                     default -> String.format("%064x", i);
                 };
-                PartnerIndicator indicator = PartnerIndicator.newBuilder().setPartnerId(partner).setAgreementId("mou-" + partner)
-                    .setAgreementVersion(1).setIndicatorId(type.name().toLowerCase(java.util.Locale.ROOT) + ":" + value).setType(type)
-                    .setValue(value).setAction(LifecycleAction.NEW).setFirstSeen(t0.plusSeconds(i)).setLastSeen(t0.plusSeconds(i))
-                    .setValidUntil(t0.plus(Duration.ofDays(90))).setConfidence(70 + i % 30).setScore(60).setTlp(Tlp.GREEN)
-                    .setMalwareFamilies(List.of("Shylock")).setTags(List.of("banking")).setSharedAt(t0.plusSeconds(i + 1)).build();
+                PartnerIndicator indicator = PartnerIndicator.newBuilder()
+                        .setPartnerId(partner)
+                        .setAgreementId("mou-" + partner)
+                        .setAgreementVersion(1)
+                        .setIndicatorId(type.name().toLowerCase(java.util.Locale.ROOT) + ":" + value)
+                        .setType(type)
+                        .setValue(value)
+                        .setAction(LifecycleAction.NEW)
+                        .setFirstSeen(t0.plusSeconds(i))
+                        .setLastSeen(t0.plusSeconds(i))
+                        .setValidUntil(t0.plus(Duration.ofDays(90)))
+                        .setConfidence(70 + i % 30)
+                        .setScore(60)
+                        .setTlp(Tlp.GREEN)
+                        .setMalwareFamilies(List.of("Shylock"))
+                        .setTags(List.of("banking"))
+                        .setSharedAt(t0.plusSeconds(i + 1))
+                        .build();
                 sends.add(producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), indicator)));
             }
             for (java.util.concurrent.Future<?> send : sends) {
                 send.get(); // every pre-loaded record acknowledged, or the run fails naming why
             }
-            producer.send(new ProducerRecord<>(topics.agreements(), partner, agreement)).get();
+            producer.send(new ProducerRecord<>(topics.agreements(), partner, agreement))
+                    .get();
         }
     }
 

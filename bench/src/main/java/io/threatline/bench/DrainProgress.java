@@ -2,7 +2,6 @@ package io.threatline.bench;
 
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -14,10 +13,10 @@ final class DrainProgress {
 
     /** How long an application may take in nothing before the run is declared stuck. */
     static final long STALL_NANOS = 180_000_000_000L;
+
     private static final long REPORT_NANOS = 30_000_000_000L;
 
-    private DrainProgress() {
-    }
+    private DrainProgress() {}
 
     /**
      * @param what   the application's name, for messages
@@ -38,15 +37,18 @@ final class DrainProgress {
             }
             long now = System.nanoTime();
             KafkaStreams.State s = state.get();
-            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR || s == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException(what + " stopped (" + s + ") after " + in + " of " + target + " events");
+            if (s == KafkaStreams.State.ERROR
+                    || s == KafkaStreams.State.PENDING_ERROR
+                    || s == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException(
+                        what + " stopped (" + s + ") after " + in + " of " + target + " events");
             }
             if (in != last) {
                 last = in;
                 lastChange = now;
             } else if (now - lastChange > STALL_NANOS) {
                 throw new IllegalStateException(what + " took in nothing for " + STALL_NANOS / 1_000_000_000 + " s, at "
-                    + in + " of " + target + " events (" + s + ")");
+                        + in + " of " + target + " events (" + s + ")");
             }
             if (now - lastReport > REPORT_NANOS) {
                 System.err.printf("  %s: %,d of %,d events in after %.0f s%n", what, in, target, (now - start) / 1e9);

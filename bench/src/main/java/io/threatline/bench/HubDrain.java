@@ -1,10 +1,9 @@
 package io.threatline.bench;
 
-import java.io.PrintStream;
-import java.util.Locale;
-
 import io.threatline.bench.report.ResultLine;
 import io.threatline.bench.report.Target;
+import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * The hub's drain rate on a pre-loaded backlog (DESIGN §10: 100,000 events/s on 2 cores, broker on
@@ -24,16 +23,15 @@ import io.threatline.bench.report.Target;
  */
 public final class HubDrain {
 
-    private HubDrain() {
-    }
+    private HubDrain() {}
 
     public static void main(String[] argv) throws Exception {
         run(argv, System.out);
     }
 
     public static void run(String[] argv, PrintStream out) throws Exception {
-        BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions",
-            "vendor-topics");
+        BenchArgs args = BenchArgs.parse(argv)
+                .checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions", "vendor-topics");
         String bootstrap = args.positional(0, "bootstrap servers");
         String registry = args.positional(1, "registry URL");
         long events = Long.parseLong(args.positional(2, "events"));
@@ -42,8 +40,16 @@ public final class HubDrain {
         String prefix = args.option("backlog", "");
         if (prefix.isEmpty()) {
             prefix = "drain-" + System.currentTimeMillis() + ".";
-            Backlog.load(bootstrap, registry, prefix, events, Backlog.DEFAULT_DUPLICATES,
-                (int) args.option("partitions", (long) Backlog.DEFAULT_PARTITIONS), 11, args.flag("vendor-topics"), System.err);
+            Backlog.load(
+                    bootstrap,
+                    registry,
+                    prefix,
+                    events,
+                    Backlog.DEFAULT_DUPLICATES,
+                    (int) args.option("partitions", (long) Backlog.DEFAULT_PARTITIONS),
+                    11,
+                    args.flag("vendor-topics"),
+                    System.err);
         }
         String size = String.format(Locale.ROOT, "%,d events", events);
 
@@ -51,47 +57,88 @@ public final class HubDrain {
         if (args.flag("passthrough")) {
             passThrough = events / PassThroughDrain.run(bootstrap, prefix, events, threads);
         }
-        HubRun.Outcome hub = HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-3", threads), events, h -> { });
+        HubRun.Outcome hub =
+                HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-3", threads), events, h -> {});
         HubRun.Outcome many = null;
         if (scaled != 3) {
             BenchAgreements.apply(bootstrap, registry, Backlog.topics(prefix, 1), BenchAgreements.scoped(scaled));
-            many = HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-" + scaled, threads), events, h -> { });
+            many = HubRun.drain(
+                    HubRun.settings(bootstrap, registry, prefix, prefix + "hub-" + scaled, threads), events, h -> {});
         }
 
-        out.println("| events | agreements | threads | seconds (incl. start-up) | events/s | duplicates | indicator changes "
-            + "| partner records | heap used / live after GC | resident now / peak |");
+        out.println(
+                "| events | agreements | threads | seconds (incl. start-up) | events/s | duplicates | indicator changes "
+                        + "| partner records | heap used / live after GC | resident now / peak |");
         out.println("|---|---|---|---|---|---|---|---|---|---|");
         row(out, events, 3, threads, hub);
         if (many != null) {
             row(out, events, scaled, threads, many);
         }
         if (passThrough > 0) {
-            out.printf("%npass-through copy of the same backlog: %,.0f events/s; hub ÷ pass-through = %.3f%n",
-                passThrough, hub.eventsPerSecond() / passThrough);
+            out.printf(
+                    "%npass-through copy of the same backlog: %,.0f events/s; hub ÷ pass-through = %.3f%n",
+                    passThrough, hub.eventsPerSecond() / passThrough);
         }
 
-        out.println(ResultLine.of("hub-drain-" + events, hub.eventsPerSecond(), "events/s", Target.atLeast(100_000),
-            "hub drain (EOS v2, 3 agreements), " + size).format());
+        out.println(ResultLine.of(
+                        "hub-drain-" + events,
+                        hub.eventsPerSecond(),
+                        "events/s",
+                        Target.atLeast(100_000),
+                        "hub drain (EOS v2, 3 agreements), " + size)
+                .format());
         if (passThrough > 0) {
-            out.println(ResultLine.of("passthrough-drain-" + events, passThrough, "events/s",
-                "pass-through Kafka Streams copy (EOS v2), " + size).format());
-            out.println(ResultLine.of("hub-vs-passthrough-" + events, hub.eventsPerSecond() / passThrough, "ratio",
-                "hub drain ÷ pass-through, " + size).format());
+            out.println(ResultLine.of(
+                            "passthrough-drain-" + events,
+                            passThrough,
+                            "events/s",
+                            "pass-through Kafka Streams copy (EOS v2), " + size)
+                    .format());
+            out.println(ResultLine.of(
+                            "hub-vs-passthrough-" + events,
+                            hub.eventsPerSecond() / passThrough,
+                            "ratio",
+                            "hub drain ÷ pass-through, " + size)
+                    .format());
         }
         if (many != null) {
-            out.println(ResultLine.of("hub-drain-" + events + "-agreements-" + scaled, many.eventsPerSecond(), "events/s",
-                "hub drain with " + scaled + " agreements, " + size).format());
-            out.println(ResultLine.of("agreements-" + scaled + "-vs-3", many.eventsPerSecond() / hub.eventsPerSecond(), "ratio",
-                Target.atLeast(0.5), "drain rate with " + scaled + " agreements ÷ with 3").format());
-            out.println(ResultLine.of("partner-records-per-change-" + scaled, (double) many.deliveredTotal() / many.indicatorChanges(),
-                "records", "partner records per indicator change, " + scaled + " agreements").format());
+            out.println(ResultLine.of(
+                            "hub-drain-" + events + "-agreements-" + scaled,
+                            many.eventsPerSecond(),
+                            "events/s",
+                            "hub drain with " + scaled + " agreements, " + size)
+                    .format());
+            out.println(ResultLine.of(
+                            "agreements-" + scaled + "-vs-3",
+                            many.eventsPerSecond() / hub.eventsPerSecond(),
+                            "ratio",
+                            Target.atLeast(0.5),
+                            "drain rate with " + scaled + " agreements ÷ with 3")
+                    .format());
+            out.println(ResultLine.of(
+                            "partner-records-per-change-" + scaled,
+                            (double) many.deliveredTotal() / many.indicatorChanges(),
+                            "records",
+                            "partner records per indicator change, " + scaled + " agreements")
+                    .format());
         }
     }
 
     private static void row(PrintStream out, long events, int agreements, int threads, HubRun.Outcome o) {
-        out.printf(Locale.ROOT, "| %,d | %d | %d | %.1f | %,.0f | %,d | %,d | %,d | %,d / %,d MiB | %,d / %,d MiB |%n",
-            events, agreements, threads, o.seconds(), o.eventsPerSecond(), o.duplicates(), o.indicatorChanges(), o.deliveredTotal(),
-            ProcessMemory.mib(o.heapUsed()), ProcessMemory.mib(o.heapLive()), ProcessMemory.mib(o.resident()),
-            ProcessMemory.mib(o.peakResident()));
+        out.printf(
+                Locale.ROOT,
+                "| %,d | %d | %d | %.1f | %,.0f | %,d | %,d | %,d | %,d / %,d MiB | %,d / %,d MiB |%n",
+                events,
+                agreements,
+                threads,
+                o.seconds(),
+                o.eventsPerSecond(),
+                o.duplicates(),
+                o.indicatorChanges(),
+                o.deliveredTotal(),
+                ProcessMemory.mib(o.heapUsed()),
+                ProcessMemory.mib(o.heapLive()),
+                ProcessMemory.mib(o.resident()),
+                ProcessMemory.mib(o.peakResident()));
     }
 }

@@ -1,27 +1,5 @@
 package io.threatline.bench;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import io.threatline.bench.report.ResultLine;
 import io.threatline.bench.report.Target;
 import io.threatline.contract.LifecycleAction;
@@ -38,6 +16,26 @@ import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ThreatEventValidator;
 import io.threatline.streams.HubApp;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Steady-state latency from sensor publish to partner topic (DESIGN §10: p99 under 250 ms at a
@@ -57,8 +55,7 @@ import io.threatline.streams.HubApp;
  */
 public final class HubLatency {
 
-    private HubLatency() {
-    }
+    private HubLatency() {}
 
     public static void main(String[] argv) throws Exception {
         run(argv, System.out);
@@ -74,8 +71,10 @@ public final class HubLatency {
         String prefix = "latency-" + System.currentTimeMillis() + ".";
         ThreatlineTopics topics = Backlog.prepare(bootstrap, registry, prefix, Backlog.DEFAULT_PARTITIONS);
         List<String> partnerTopics = BenchAgreements.standard().stream()
-            .filter(a -> a.getDataKinds().contains(io.threatline.contract.DataKind.INDICATORS))
-            .map(PartnerAgreement::getPartnerId).map(topics::partnerIndicators).toList();
+                .filter(a -> a.getDataKinds().contains(io.threatline.contract.DataKind.INDICATORS))
+                .map(PartnerAgreement::getPartnerId)
+                .map(topics::partnerIndicators)
+                .toList();
 
         Map<String, Long> firstPublished = new ConcurrentHashMap<>();
         Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -86,29 +85,33 @@ public final class HubLatency {
         long[] window = new long[2];
         List<TopicPartition> partitions = partitions(bootstrap, partnerTopics);
         // The reader thread owns its consumer from start to close; it only sees the window once set before its start.
-        Thread reader = new Thread(() -> {
-            try (KafkaConsumer<String, PartnerIndicator> consumer = consumer(bootstrap, registry)) {
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (!stop.get()) {
-                    for (ConsumerRecord<String, PartnerIndicator> r : consumer.poll(Duration.ofMillis(100))) {
-                        long now = System.nanoTime();
-                        if (r.value() == null || r.value().getAction() != LifecycleAction.NEW) {
-                            continue;
+        Thread reader = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, PartnerIndicator> consumer = consumer(bootstrap, registry)) {
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        while (!stop.get()) {
+                            for (ConsumerRecord<String, PartnerIndicator> r : consumer.poll(Duration.ofMillis(100))) {
+                                long now = System.nanoTime();
+                                if (r.value() == null || r.value().getAction() != LifecycleAction.NEW) {
+                                    continue;
+                                }
+                                Long published = firstPublished.get(r.key());
+                                if (published == null) {
+                                    unmatched.incrementAndGet(); // should not happen: an indicator is published before
+                                    // it is read
+                                } else if (published >= window[0] && published < window[1]) {
+                                    micros.recordValue(
+                                            Math.min((now - published) / 1000, micros.getHighestTrackableValue()));
+                                    lastSampleNanos.set(now);
+                                }
+                            }
                         }
-                        Long published = firstPublished.get(r.key());
-                        if (published == null) {
-                            unmatched.incrementAndGet(); // should not happen: an indicator is published before it is read
-                        } else if (published >= window[0] && published < window[1]) {
-                            micros.recordValue(Math.min((now - published) / 1000, micros.getHighestTrackableValue()));
-                            lastSampleNanos.set(now);
-                        }
+                    } catch (Exception e) {
+                        readerFailure.set(e);
                     }
-                }
-            } catch (Exception e) {
-                readerFailure.set(e);
-            }
-        }, "partner-reader");
+                },
+                "partner-reader");
 
         Path state = Files.createTempDirectory("hub-latency-state");
         Map<String, Object> hubSettings = HubRun.settings(bootstrap, registry, prefix, prefix + "hub", 1);
@@ -146,7 +149,8 @@ public final class HubLatency {
             }
             // The last NEW records arrive within a commit interval or two; wait until none has come for 5 s.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() - lastSampleNanos.get() < TimeUnit.SECONDS.toNanos(5) && System.nanoTime() < deadline) {
+            while (System.nanoTime() - lastSampleNanos.get() < TimeUnit.SECONDS.toNanos(5)
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             stop.set(true);
@@ -158,26 +162,52 @@ public final class HubLatency {
 
             out.println("| rate asked | rate achieved | samples | p50 | p99 | p99.9 | max |");
             out.println("|---|---|---|---|---|---|---|");
-            out.printf(Locale.ROOT, "| %,d/s | %,.0f/s | %,d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n", rate, achieved,
-                micros.getTotalCount(), ms(micros, 50), ms(micros, 99), ms(micros, 99.9), micros.getMaxValue() / 1000.0);
+            out.printf(
+                    Locale.ROOT,
+                    "| %,d/s | %,.0f/s | %,d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
+                    rate,
+                    achieved,
+                    micros.getTotalCount(),
+                    ms(micros, 50),
+                    ms(micros, 99),
+                    ms(micros, 99.9),
+                    micros.getMaxValue() / 1000.0);
             if (unmatched.get() > 0) {
                 out.printf("%,d NEW partner records had no publish time%n", unmatched.get());
             }
             if (micros.getTotalCount() == 0) {
-                throw new IllegalStateException("no partner record arrived for an indicator first published in the measured window");
+                throw new IllegalStateException(
+                        "no partner record arrived for an indicator first published in the measured window");
             }
             String at = String.format(Locale.ROOT, "at %,d events/s", rate);
             boolean atTargetRate = rate >= 10_000;
-            out.println(ResultLine.of("latency-rate", achieved, "events/s", Target.atLeast(rate * 0.99),
-                "latency run: publish rate achieved (asked " + String.format(Locale.ROOT, "%,d", rate) + "/s)").format());
-            out.println(ResultLine.of("latency-p50", ms(micros, 50), "ms", "publish → partner topic, p50, " + at).format());
+            out.println(ResultLine.of(
+                            "latency-rate",
+                            achieved,
+                            "events/s",
+                            Target.atLeast(rate * 0.99),
+                            "latency run: publish rate achieved (asked " + String.format(Locale.ROOT, "%,d", rate)
+                                    + "/s)")
+                    .format());
+            out.println(ResultLine.of("latency-p50", ms(micros, 50), "ms", "publish → partner topic, p50, " + at)
+                    .format());
             String p99Label = "publish → partner topic, p99, " + at;
-            out.println((atTargetRate ? ResultLine.of("latency-p99", ms(micros, 99), "ms", Target.lessThan(250), p99Label)
-                : ResultLine.of("latency-p99", ms(micros, 99), "ms", p99Label + " (target judged at 10,000/s)")).format());
-            out.println(ResultLine.of("latency-p99.9", ms(micros, 99.9), "ms", "publish → partner topic, p99.9, " + at).format());
-            out.println(ResultLine.of("latency-max", micros.getMaxValue() / 1000.0, "ms", "publish → partner topic, max, " + at).format());
-            out.println(ResultLine.of("latency-samples", micros.getTotalCount(), "records",
-                "latency samples (NEW partner records of indicators first published in the window)").format());
+            out.println((atTargetRate
+                            ? ResultLine.of("latency-p99", ms(micros, 99), "ms", Target.lessThan(250), p99Label)
+                            : ResultLine.of(
+                                    "latency-p99", ms(micros, 99), "ms", p99Label + " (target judged at 10,000/s)"))
+                    .format());
+            out.println(ResultLine.of("latency-p99.9", ms(micros, 99.9), "ms", "publish → partner topic, p99.9, " + at)
+                    .format());
+            out.println(ResultLine.of(
+                            "latency-max", micros.getMaxValue() / 1000.0, "ms", "publish → partner topic, max, " + at)
+                    .format());
+            out.println(ResultLine.of(
+                            "latency-samples",
+                            micros.getTotalCount(),
+                            "records",
+                            "latency samples (NEW partner records of indicators first published in the window)")
+                    .format());
         } finally {
             stop.set(true);
             reader.join(10_000);
@@ -215,8 +245,11 @@ public final class HubLatency {
     private static List<TopicPartition> partitions(String bootstrap, List<String> topicNames) throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             List<TopicPartition> all = new ArrayList<>();
-            admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
-                d.partitions().forEach(p -> all.add(new TopicPartition(name, p.partition()))));
+            admin.describeTopics(topicNames)
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((name, d) ->
+                            d.partitions().forEach(p -> all.add(new TopicPartition(name, p.partition()))));
             return all;
         }
     }

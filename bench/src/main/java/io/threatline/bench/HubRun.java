@@ -1,17 +1,15 @@
 package io.threatline.bench;
 
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
+import io.threatline.streams.topology.HubCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.apache.kafka.streams.StreamsConfig;
-
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.streams.HubApp;
-import io.threatline.streams.HubConfig;
-import io.threatline.streams.topology.HubCounters;
 
 /**
  * Runs the real hub ({@link HubApp}, exactly-once v2, its default settings) on a pre-loaded
@@ -25,24 +23,35 @@ import io.threatline.streams.topology.HubCounters;
 final class HubRun {
 
     /** What one drain measured. Memory figures in bytes; -1 where unknown. */
-    record Outcome(double seconds, long eventsIn, long duplicates, long indicatorChanges, long rejected,
-                   Map<String, Long> deliveredByPartner, long heapUsed, long heapLive, long resident, long peakResident,
-                   long stateDirBytes) {
+    record Outcome(
+            double seconds,
+            long eventsIn,
+            long duplicates,
+            long indicatorChanges,
+            long rejected,
+            Map<String, Long> deliveredByPartner,
+            long heapUsed,
+            long heapLive,
+            long resident,
+            long peakResident,
+            long stateDirBytes) {
 
         double eventsPerSecond() {
             return eventsIn / seconds;
         }
 
         long deliveredTotal() {
-            return deliveredByPartner.values().stream().mapToLong(Long::longValue).sum();
+            return deliveredByPartner.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
-    private HubRun() {
-    }
+    private HubRun() {}
 
     /** The settings the hub runs with, for a backlog under {@code prefix}, as application {@code applicationId}. */
-    static Map<String, Object> settings(String bootstrap, String registry, String prefix, String applicationId, int threads) {
+    static Map<String, Object> settings(
+            String bootstrap, String registry, String prefix, String applicationId, int threads) {
         Map<String, Object> s = new HashMap<>();
         s.put("bootstrap.servers", bootstrap);
         s.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
@@ -50,8 +59,9 @@ final class HubRun {
         s.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         s.put("auto.offset.reset", "earliest");
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("hub."))
-            .forEach(k -> s.put(k.substring(4), System.getProperty(k)));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("hub."))
+                .forEach(k -> s.put(k.substring(4), System.getProperty(k)));
         return s;
     }
 
@@ -79,8 +89,12 @@ final class HubRun {
                 c = hub.counters();
                 // Done when every event has been through dedup (or was rejected before it): an event from a
                 // vendor's topic is counted in by validation before the repartition brings it to dedup.
-                DrainProgress.await("hub", () -> c.rejectedCount() + c.suppressed.sum() + c.duplicates.sum() + c.indicatorChanges.sum(),
-                    hub::state, events, start);
+                DrainProgress.await(
+                        "hub",
+                        () -> c.rejectedCount() + c.suppressed.sum() + c.duplicates.sum() + c.indicatorChanges.sum(),
+                        hub::state,
+                        events,
+                        start);
                 seconds = (System.nanoTime() - start) / 1e9;
                 if (recording != null) {
                     recording.stop();
@@ -91,8 +105,18 @@ final class HubRun {
                 resident = ProcessMemory.residentBytes();
             }
             // Closed: the stores are flushed, so the directory holds the whole state.
-            return new Outcome(seconds, c.eventsIn.sum(), c.duplicates.sum(), c.indicatorChanges.sum(), c.rejectedCount(),
-                c.deliveredByPartner(), heapUsed, heapLive, resident, ProcessMemory.peakResidentBytes(), ProcessMemory.diskBytes(state));
+            return new Outcome(
+                    seconds,
+                    c.eventsIn.sum(),
+                    c.duplicates.sum(),
+                    c.indicatorChanges.sum(),
+                    c.rejectedCount(),
+                    c.deliveredByPartner(),
+                    heapUsed,
+                    heapLive,
+                    resident,
+                    ProcessMemory.peakResidentBytes(),
+                    ProcessMemory.diskBytes(state));
         } finally {
             if (recording != null) {
                 recording.close();

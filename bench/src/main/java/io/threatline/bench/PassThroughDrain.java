@@ -1,5 +1,7 @@
 package io.threatline.bench;
 
+import io.threatline.bench.report.ResultLine;
+import io.threatline.platform.kafka.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -8,7 +10,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,9 +19,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
-
-import io.threatline.bench.report.ResultLine;
-import io.threatline.platform.kafka.TopicProvisioner;
 
 /**
  * The floor under the hub's drain rate: a Kafka Streams application that does nothing but copy
@@ -34,24 +32,27 @@ import io.threatline.platform.kafka.TopicProvisioner;
  */
 public final class PassThroughDrain {
 
-    private PassThroughDrain() {
-    }
+    private PassThroughDrain() {}
 
     public static void main(String[] argv) throws Exception {
         BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("threads");
         String prefix = args.positional(1, "backlog prefix");
         long events = Long.parseLong(args.positional(2, "events"));
         double seconds = run(args.positional(0, "bootstrap servers"), prefix, events, (int) args.option("threads", 1L));
-        System.out.println(ResultLine.of("passthrough-drain-" + events, events / seconds, "events/s",
-            String.format("pass-through Kafka Streams copy (EOS v2), %,d events", events)).format());
+        System.out.println(ResultLine.of(
+                        "passthrough-drain-" + events,
+                        events / seconds,
+                        "events/s",
+                        String.format("pass-through Kafka Streams copy (EOS v2), %,d events", events))
+                .format());
     }
 
     /** The copy: sensor events in, the same bytes out. */
     static Topology topology(String input, String output, LongAdder copied) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-            .peek((k, v) -> copied.increment())
-            .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+                .peek((k, v) -> copied.increment())
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();
     }
 
@@ -60,12 +61,18 @@ public final class PassThroughDrain {
         String input = Backlog.topics(prefix, 1).sensorEvents();
         String output = prefix + "passthrough.v1";
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            int partitions = admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input).partitions().size();
+            int partitions = admin.describeTopics(List.of(input))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(input)
+                    .partitions()
+                    .size();
             TopicProvisioner.ensure(admin, List.of(new NewTopic(output, partitions, (short) 1)));
         }
         Path state = Files.createTempDirectory("passthrough-state");
         LongAdder copied = new LongAdder();
-        try (KafkaStreams streams = new KafkaStreams(topology(input, output, copied), properties(bootstrap, prefix + "passthrough", threads, state))) {
+        try (KafkaStreams streams = new KafkaStreams(
+                topology(input, output, copied), properties(bootstrap, prefix + "passthrough", threads, state))) {
             long start = System.nanoTime();
             streams.start();
             DrainProgress.await("pass-through copy", copied::sum, streams::state, events, start);
@@ -90,8 +97,9 @@ public final class PassThroughDrain {
         p.put(StreamsConfig.producerPrefix("batch.size"), 262_144);
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2_000);
         p.put("auto.offset.reset", "earliest");
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("hub.") && !k.startsWith("hub.threatline."))
-            .forEach(k -> p.put(k.substring(4), System.getProperty(k)));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("hub.") && !k.startsWith("hub.threatline."))
+                .forEach(k -> p.put(k.substring(4), System.getProperty(k)));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, state.toAbsolutePath().toString());
         Properties props = new Properties();

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 /** This JVM's memory as the operating system and the heap see it, and the size of a directory on disk. */
 public final class ProcessMemory {
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Resident memory now ({@code VmRSS} of {@code /proc/self/status}), in bytes; -1 where there is no /proc. */
     public static long residentBytes() {
@@ -37,13 +36,15 @@ public final class ProcessMemory {
     /** Bytes of all regular files under {@code dir}. */
     public static long diskBytes(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // a RocksDB file that went away while we walked
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0; // a RocksDB file that went away while we walked
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

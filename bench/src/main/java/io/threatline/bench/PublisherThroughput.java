@@ -1,7 +1,12 @@
 package io.threatline.bench;
 
-import java.lang.management.ManagementFactory;
+import io.threatline.bench.report.ResultLine;
+import io.threatline.producer.publish.PublisherConfig;
+import io.threatline.producer.publish.ThreatPublisher;
+import io.threatline.producer.simulator.SensorSimulator;
+import io.threatline.producer.simulator.SimulatorSettings;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.HashMap;
 import java.util.Locale;
@@ -10,12 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.threatline.bench.report.ResultLine;
-import io.threatline.producer.publish.PublisherConfig;
-import io.threatline.producer.publish.ThreatPublisher;
-import io.threatline.producer.simulator.SensorSimulator;
-import io.threatline.producer.simulator.SimulatorSettings;
 
 /**
  * Publisher throughput to a running broker: simulated events published as fast as the publisher
@@ -46,8 +45,10 @@ public final class PublisherThroughput {
         config.put("schema.registry.url", registry);
         config.put(PublisherConfig.TOPIC, topic);
         config.put(PublisherConfig.MAX_PENDING_EVENTS, maxPending);
-        SimulatorSettings settings = SimulatorSettings.defaults().withSeed(7)
-            .withDistinctIndicators((int) Math.min(SimulatorSettings.MAX_DISTINCT_INDICATORS, events)).withDuplicateShare(0.6);
+        SimulatorSettings settings = SimulatorSettings.defaults()
+                .withSeed(7)
+                .withDistinctIndicators((int) Math.min(SimulatorSettings.MAX_DISTINCT_INDICATORS, events))
+                .withDuplicateShare(0.6);
         SensorSimulator simulator = new SensorSimulator(settings);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong maxPendingSeen = new AtomicLong();
@@ -63,16 +64,20 @@ public final class PublisherThroughput {
             final long heapAfterWarmup = memory.getHeapMemoryUsage().getUsed();
 
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(() -> {
-                int pendingNow = publisher.pendingEvents();
-                maxPendingSeen.accumulateAndGet(pendingNow, Math::max);
-                maxHeapUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                if (pendingNow >= maxPending && liveWhenSaturated.get() < 0) {
-                    // The publisher is pushing back (the broker is not acknowledging): what does it hold now?
-                    System.gc();
-                    liveWhenSaturated.set(memory.getHeapMemoryUsage().getUsed() - heapAfterWarmup);
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> {
+                        int pendingNow = publisher.pendingEvents();
+                        maxPendingSeen.accumulateAndGet(pendingNow, Math::max);
+                        maxHeapUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        if (pendingNow >= maxPending && liveWhenSaturated.get() < 0) {
+                            // The publisher is pushing back (the broker is not acknowledging): what does it hold now?
+                            System.gc();
+                            liveWhenSaturated.set(memory.getHeapMemoryUsage().getUsed() - heapAfterWarmup);
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
             long sentBefore = publisher.metrics().sentCount();
             long start = System.nanoTime();
             long half = events / 2;
@@ -96,36 +101,62 @@ public final class PublisherThroughput {
             long acked = publisher.metrics().sentCount() - sentBefore;
             if (acked != events || publisher.metrics().failedCount() > 0) {
                 throw new IllegalStateException("only " + acked + " of " + events + " acknowledged, "
-                    + publisher.metrics().failedCount() + " failed");
+                        + publisher.metrics().failedCount() + " failed");
             }
-            out.printf("| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) "
-                + "| live heap held at the limit | max heap used | resident memory |%n", maxPending);
+            out.printf(
+                    "| events | seconds | events/s | max pending (limit %,d) | live heap held mid-run (pending then) "
+                            + "| live heap held at the limit | max heap used | resident memory |%n",
+                    maxPending);
             out.println("|---|---|---|---|---|---|---|---|");
-            out.printf("| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %s | %,d MiB | %,d MiB |%n", events, seconds, events / seconds,
-                maxPendingSeen.get(), (liveAtHalf - heapAfterWarmup) >> 20, pendingAtHalf,
-                liveWhenSaturated.get() < 0 ? "limit not reached" : String.format("%,d MiB", liveWhenSaturated.get() >> 20),
-                maxHeapUsed.get() >> 20, ProcessMemory.mib(ProcessMemory.peakResidentBytes()));
-            out.println(ResultLine.of("publisher" + (stallBrokerPid > 0 ? "-stalled-" : "-") + events, events / seconds, "events/s",
-                String.format(Locale.ROOT, "publisher (validate, key, Avro, idempotent acks=all), %,d events%s", events,
-                    stallBrokerPid > 0 ? ", broker stalled 5 s" : "")).format());
+            out.printf(
+                    "| %,d | %.2f | %,.0f | %,d | %,d MiB (%,d) | %s | %,d MiB | %,d MiB |%n",
+                    events,
+                    seconds,
+                    events / seconds,
+                    maxPendingSeen.get(),
+                    (liveAtHalf - heapAfterWarmup) >> 20,
+                    pendingAtHalf,
+                    liveWhenSaturated.get() < 0
+                            ? "limit not reached"
+                            : String.format("%,d MiB", liveWhenSaturated.get() >> 20),
+                    maxHeapUsed.get() >> 20,
+                    ProcessMemory.mib(ProcessMemory.peakResidentBytes()));
+            out.println(ResultLine.of(
+                            "publisher" + (stallBrokerPid > 0 ? "-stalled-" : "-") + events,
+                            events / seconds,
+                            "events/s",
+                            String.format(
+                                    Locale.ROOT,
+                                    "publisher (validate, key, Avro, idempotent acks=all), %,d events%s",
+                                    events,
+                                    stallBrokerPid > 0 ? ", broker stalled 5 s" : ""))
+                    .format());
         }
     }
 
     private static void stallBroker(long pid) {
-        Thread stall = new Thread(() -> {
-            try {
-                new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start().waitFor();
-                Thread.sleep(5000);
-            } catch (Exception e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                try {
-                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).inheritIO().start().waitFor();
-                } catch (Exception e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "broker-stall");
+        Thread stall = new Thread(
+                () -> {
+                    try {
+                        new ProcessBuilder("kill", "-STOP", Long.toString(pid))
+                                .inheritIO()
+                                .start()
+                                .waitFor();
+                        Thread.sleep(5000);
+                    } catch (Exception e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        try {
+                            new ProcessBuilder("kill", "-CONT", Long.toString(pid))
+                                    .inheritIO()
+                                    .start()
+                                    .waitFor();
+                        } catch (Exception e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "broker-stall");
         stall.start();
     }
 }

@@ -1,12 +1,11 @@
 package io.threatline.bench;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Supplier;
-
 import io.threatline.contract.ThreatEvent;
 import io.threatline.producer.simulator.SensorSimulator;
 import io.threatline.producer.simulator.SimulatorSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Simulated sensor events for backlogs larger than one simulator's universe (at most
@@ -37,8 +36,10 @@ public final class ShardedSimulator implements Supplier<ThreatEvent> {
     private long distinctBefore;
 
     public ShardedSimulator(long seed, long events, double duplicateShare) {
-        this(SimulatorSettings.defaults().withSeed(seed).withDuplicateShare(duplicateShare), events,
-            Instant.now().minus(SPACING.multipliedBy(events)).minus(Duration.ofHours(1)));
+        this(
+                SimulatorSettings.defaults().withSeed(seed).withDuplicateShare(duplicateShare),
+                events,
+                Instant.now().minus(SPACING.multipliedBy(events)).minus(Duration.ofHours(1)));
     }
 
     ShardedSimulator(SimulatorSettings base, long events, Instant start) {
@@ -50,8 +51,11 @@ public final class ShardedSimulator implements Supplier<ThreatEvent> {
         double fresh = Math.ceil(events * (1 - base.duplicateShare()) * UNIVERSE_MARGIN);
         int shards = (int) Math.max(1, Math.ceil(fresh / SimulatorSettings.MAX_DISTINCT_INDICATORS));
         this.perShard = (events + shards - 1) / shards;
-        this.distinctPerShard = (int) Math.max(1, Math.min(SimulatorSettings.MAX_DISTINCT_INDICATORS,
-            Math.ceil(perShard * (1 - base.duplicateShare()) * UNIVERSE_MARGIN)));
+        this.distinctPerShard = (int) Math.max(
+                1,
+                Math.min(
+                        SimulatorSettings.MAX_DISTINCT_INDICATORS,
+                        Math.ceil(perShard * (1 - base.duplicateShare()) * UNIVERSE_MARGIN)));
         this.start = start;
     }
 
@@ -73,8 +77,10 @@ public final class ShardedSimulator implements Supplier<ThreatEvent> {
         }
         shard++;
         current = null; // let the previous universe go before building the next
-        current = new SensorSimulator(base.withSeed(base.seed() + 1_000_003L * shard).withDistinctIndicators(distinctPerShard)
-            .withEventSpacing(SPACING).withStartTime(start.plus(SPACING.multipliedBy(perShard * shard))));
+        current = new SensorSimulator(base.withSeed(base.seed() + 1_000_003L * shard)
+                .withDistinctIndicators(distinctPerShard)
+                .withEventSpacing(SPACING)
+                .withStartTime(start.plus(SPACING.multipliedBy(perShard * shard))));
     }
 
     public int shards() {

@@ -1,5 +1,21 @@
 package io.threatline.bench;
 
+import io.threatline.bench.report.ResultLine;
+import io.threatline.consumer.taxii.PasswordVerifier;
+import io.threatline.consumer.taxii.StaticTaxiiPartners;
+import io.threatline.consumer.taxii.TaxiiCollection;
+import io.threatline.consumer.taxii.TaxiiDeliveryListener;
+import io.threatline.consumer.taxii.TaxiiPartner;
+import io.threatline.consumer.taxii.TaxiiServer;
+import io.threatline.consumer.taxii.TaxiiServerConfig;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,10 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,23 +51,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import io.threatline.bench.report.ResultLine;
-import io.threatline.consumer.taxii.PasswordVerifier;
-import io.threatline.consumer.taxii.StaticTaxiiPartners;
-import io.threatline.consumer.taxii.TaxiiCollection;
-import io.threatline.consumer.taxii.TaxiiDeliveryListener;
-import io.threatline.consumer.taxii.TaxiiPartner;
-import io.threatline.consumer.taxii.TaxiiServer;
-import io.threatline.consumer.taxii.TaxiiServerConfig;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.Tlp;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The TAXII server under hostile load on loopback, bounded in time: well-behaved partners page
@@ -69,10 +66,19 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 public final class TaxiiLoad {
 
     /** What the run measured; the IT checks the server stayed up and every good partner was answered. */
-    public record Report(int partners, long[] answeredPerPartner, long goodErrors, long good429, Histogram latencyMicros,
-                         long guesses, long guesses401, long guesses429, long slowConnections, long slowCut, boolean upAfter,
-                         double seconds) {
-    }
+    public record Report(
+            int partners,
+            long[] answeredPerPartner,
+            long goodErrors,
+            long good429,
+            Histogram latencyMicros,
+            long guesses,
+            long guesses401,
+            long guesses429,
+            long slowConnections,
+            long slowCut,
+            boolean upAfter,
+            double seconds) {}
 
     private static final char[] STORE_PASSWORD = "bench-keystore-pw".toCharArray();
     private static final Pattern NEXT = Pattern.compile("\"next\":\"([^\"]+)\"");
@@ -105,7 +111,8 @@ public final class TaxiiLoad {
         Path keystore = keystore();
         List<TaxiiPartner> known = new ArrayList<>();
         for (String id : ids) {
-            known.add(new TaxiiPartner(id, id, java.util.Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of(password(id))));
+            known.add(new TaxiiPartner(
+                    id, id, java.util.Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of(password(id))));
         }
         Map<String, Object> config = new HashMap<>();
         config.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, bootstrap);
@@ -118,7 +125,8 @@ public final class TaxiiLoad {
         config.put(TaxiiServerConfig.REQUEST_TIMEOUT_MS, 3_000L);
         config.put(TaxiiServerConfig.IDLE_TIMEOUT_MS, 10_000L);
         config.put(TaxiiServerConfig.MAX_CONNECTIONS, Math.max(64, partners * 2 + guessers * 2 + slow + 16));
-        try (TaxiiServer server = TaxiiServer.start(new TaxiiServerConfig(config), new StaticTaxiiPartners(known), TaxiiDeliveryListener.NONE)) {
+        try (TaxiiServer server = TaxiiServer.start(
+                new TaxiiServerConfig(config), new StaticTaxiiPartners(known), TaxiiDeliveryListener.NONE)) {
             SSLContext ssl = trusting(keystore);
             URI base = server.baseUrl();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -137,22 +145,39 @@ public final class TaxiiLoad {
             // the guessers below throttle the loopback address for anyone not yet verified.
             List<HttpClient> clients = new ArrayList<>();
             for (int p = 0; p < partners; p++) {
-                HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .sslContext(ssl)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
                 clients.add(client);
                 get(client, base.resolve("/" + ids.get(p) + "/collections/"), ids.get(p), password(ids.get(p)));
             }
             long start = System.nanoTime();
             for (int p = 0; p < partners; p++) {
                 int n = p;
-                threads.add(thread("good-" + p, () -> goodPartner(clients.get(n), base, ids.get(n), deadline, latency,
-                    answered, n, goodErrors, good429)));
+                threads.add(thread(
+                        "good-" + p,
+                        () -> goodPartner(
+                                clients.get(n),
+                                base,
+                                ids.get(n),
+                                deadline,
+                                latency,
+                                answered,
+                                n,
+                                goodErrors,
+                                good429)));
             }
             for (int g = 0; g < guessers; g++) {
-                HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .sslContext(ssl)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
                 String victim = ids.get(g % ids.size());
-                threads.add(thread("guess-" + g, () -> guesser(client, base, victim, deadline, guesses, guesses401, guesses429)));
+                threads.add(thread(
+                        "guess-" + g, () -> guesser(client, base, victim, deadline, guesses, guesses401, guesses429)));
             }
             for (int s = 0; s < slow; s++) {
                 threads.add(thread("slow-" + s, () -> slowClient(server.port(), deadline, slowConnections, slowCut)));
@@ -164,25 +189,50 @@ public final class TaxiiLoad {
             double took = (System.nanoTime() - start) / 1e9;
 
             // After the storm, a partner not seen before still gets its answer once the guessers' window ends.
-            HttpClient after = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-            boolean up = get(after, base.resolve("/" + ids.get(0) + "/collections/"), ids.get(0), password(ids.get(0))).statusCode() == 200;
+            HttpClient after = HttpClient.newBuilder()
+                    .sslContext(ssl)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            boolean up = get(after, base.resolve("/" + ids.get(0) + "/collections/"), ids.get(0), password(ids.get(0)))
+                            .statusCode()
+                    == 200;
 
-            Report report = new Report(partners, toArray(answered), goodErrors.get(), good429.get(), latency, guesses.get(),
-                guesses401.get(), guesses429.get(), slowConnections.get(), slowCut.get(), up, took);
+            Report report = new Report(
+                    partners,
+                    toArray(answered),
+                    goodErrors.get(),
+                    good429.get(),
+                    latency,
+                    guesses.get(),
+                    guesses401.get(),
+                    guesses429.get(),
+                    slowConnections.get(),
+                    slowCut.get(),
+                    up,
+                    took);
             print(report, out);
             return report;
         }
     }
 
-    private static void goodPartner(HttpClient client, URI base, String id, long deadline, Histogram latency, AtomicLongArray answered,
-                                    int index, AtomicLong errors, AtomicLong limited) {
+    private static void goodPartner(
+            HttpClient client,
+            URI base,
+            String id,
+            long deadline,
+            Histogram latency,
+            AtomicLongArray answered,
+            int index,
+            AtomicLong errors,
+            AtomicLong limited) {
         String next = null;
         while (System.nanoTime() < deadline) {
             String query = "?limit=100" + (next == null ? "" : "&next=" + next);
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> r = get(client, base.resolve("/" + id + "/collections/indicators/objects/" + query), id, password(id));
+                HttpResponse<String> r = get(
+                        client, base.resolve("/" + id + "/collections/indicators/objects/" + query), id, password(id));
                 long micros = (System.nanoTime() - t0) / 1000;
                 if (r.statusCode() == 200) {
                     synchronized (latency) {
@@ -193,7 +243,10 @@ public final class TaxiiLoad {
                     next = r.body().contains("\"more\":true") && m.find() ? m.group(1) : null;
                 } else if (r.statusCode() == 429) {
                     limited.incrementAndGet();
-                    long wait = r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+                    long wait = r.headers()
+                            .firstValue("Retry-After")
+                            .map(Long::parseLong)
+                            .orElse(1L);
                     sleepUntil(Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(wait)));
                 } else {
                     errors.incrementAndGet();
@@ -204,12 +257,19 @@ public final class TaxiiLoad {
         }
     }
 
-    private static void guesser(HttpClient client, URI base, String victim, long deadline, AtomicLong guesses, AtomicLong got401,
-                                AtomicLong got429) {
+    private static void guesser(
+            HttpClient client,
+            URI base,
+            String victim,
+            long deadline,
+            AtomicLong guesses,
+            AtomicLong got401,
+            AtomicLong got429) {
         long n = 0;
         while (System.nanoTime() < deadline) {
             try {
-                int status = get(client, base.resolve("/taxii2/"), victim, "guess-" + n++).statusCode();
+                int status = get(client, base.resolve("/taxii2/"), victim, "guess-" + n++)
+                        .statusCode();
                 guesses.incrementAndGet();
                 if (status == 401) {
                     got401.incrementAndGet();
@@ -249,10 +309,16 @@ public final class TaxiiLoad {
     }
 
     private static HttpResponse<String> get(HttpClient client, URI uri, String user, String password) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-            .header("Accept", "application/taxii+json;version=2.1")
-            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-            .GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/taxii+json;version=2.1")
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .GET()
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -264,22 +330,55 @@ public final class TaxiiLoad {
             least = Math.min(least, n);
         }
         Histogram h = r.latencyMicros();
-        String load = r.partners() + " partners, " + r.slowConnections() + " slow connections, " + r.guesses() + " wrong passwords";
+        String load = r.partners() + " partners, " + r.slowConnections() + " slow connections, " + r.guesses()
+                + " wrong passwords";
         out.printf("TAXII under load for %.1f s: %s%n", r.seconds(), load);
-        out.println(ResultLine.of("taxii-load-good-p50", h.getValueAtPercentile(50) / 1000.0, "ms", "TAXII page latency p50 of well-behaved partners under attack"));
-        out.println(ResultLine.of("taxii-load-good-p99", h.getValueAtPercentile(99) / 1000.0, "ms", "TAXII page latency p99 of well-behaved partners under attack"));
-        out.println(ResultLine.of("taxii-load-good-max", h.getMaxValue() / 1000.0, "ms", "TAXII page latency max of well-behaved partners under attack"));
-        out.println(ResultLine.of("taxii-load-good-rate", answered / r.seconds(), "pages/s", "TAXII pages answered to well-behaved partners under attack"));
-        out.println(ResultLine.of("taxii-load-good-least", least, "pages", "TAXII pages answered to the least-served partner"));
-        out.println(ResultLine.of("taxii-load-good-errors", r.goodErrors(), "requests", "TAXII requests of well-behaved partners that failed"));
-        out.println(ResultLine.of("taxii-load-good-429", r.good429(), "requests", "TAXII requests of well-behaved partners over their rate (429)"));
-        out.println(ResultLine.of("taxii-load-guesses-429", r.guesses() == 0 ? 0 : 100.0 * r.guesses429() / r.guesses(), "%",
-            "TAXII wrong passwords answered 429 without a password check"));
-        out.println(ResultLine.of("taxii-load-slow-cut", r.slowCut(), "connections", "TAXII slow connections cut by the server"));
-        out.println(ResultLine.of("taxii-load-up", r.upAfter() ? 1 : 0, "bool", "TAXII server answering after the load"));
+        out.println(ResultLine.of(
+                "taxii-load-good-p50",
+                h.getValueAtPercentile(50) / 1000.0,
+                "ms",
+                "TAXII page latency p50 of well-behaved partners under attack"));
+        out.println(ResultLine.of(
+                "taxii-load-good-p99",
+                h.getValueAtPercentile(99) / 1000.0,
+                "ms",
+                "TAXII page latency p99 of well-behaved partners under attack"));
+        out.println(ResultLine.of(
+                "taxii-load-good-max",
+                h.getMaxValue() / 1000.0,
+                "ms",
+                "TAXII page latency max of well-behaved partners under attack"));
+        out.println(ResultLine.of(
+                "taxii-load-good-rate",
+                answered / r.seconds(),
+                "pages/s",
+                "TAXII pages answered to well-behaved partners under attack"));
+        out.println(ResultLine.of(
+                "taxii-load-good-least", least, "pages", "TAXII pages answered to the least-served partner"));
+        out.println(ResultLine.of(
+                "taxii-load-good-errors",
+                r.goodErrors(),
+                "requests",
+                "TAXII requests of well-behaved partners that failed"));
+        out.println(ResultLine.of(
+                "taxii-load-good-429",
+                r.good429(),
+                "requests",
+                "TAXII requests of well-behaved partners over their rate (429)"));
+        out.println(ResultLine.of(
+                "taxii-load-guesses-429",
+                r.guesses() == 0 ? 0 : 100.0 * r.guesses429() / r.guesses(),
+                "%",
+                "TAXII wrong passwords answered 429 without a password check"));
+        out.println(ResultLine.of(
+                "taxii-load-slow-cut", r.slowCut(), "connections", "TAXII slow connections cut by the server"));
+        out.println(
+                ResultLine.of("taxii-load-up", r.upAfter() ? 1 : 0, "bool", "TAXII server answering after the load"));
     }
 
-    private static void load(String bootstrap, String registry, ThreatlineTopics topics, List<String> partners, int records) throws Exception {
+    private static void load(
+            String bootstrap, String registry, ThreatlineTopics topics, List<String> partners, int records)
+            throws Exception {
         List<NewTopic> all = new ArrayList<>();
         partners.forEach(p -> all.addAll(topics.partnerTopics(p, Duration.ofDays(1))));
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
@@ -290,20 +389,33 @@ public final class TaxiiLoad {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         try (var client = new AvroSerdeConfig(serde).newClient();
-             KafkaProducer<String, PartnerIndicator> producer = new KafkaProducer<>(p, new StringSerializer(),
-                 new ConfluentAvroSerializer<>(client, serde, false))) {
+                KafkaProducer<String, PartnerIndicator> producer = new KafkaProducer<>(
+                        p, new StringSerializer(), new ConfluentAvroSerializer<>(client, serde, false))) {
             Instant t0 = Instant.now().minus(Duration.ofHours(1));
             List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
             for (String partner : partners) {
                 for (int i = 0; i < records; i++) {
                     String value = "h" + i + "." + partner + ".example";
-                    PartnerIndicator in = PartnerIndicator.newBuilder().setPartnerId(partner).setAgreementId("mou-" + partner)
-                        .setAgreementVersion(1).setIndicatorId("domain:" + value).setType(IndicatorType.DOMAIN)
-                        .setValue(value).setAction(LifecycleAction.NEW).setFirstSeen(t0.plusSeconds(i)).setLastSeen(t0.plusSeconds(i))
-                        .setValidUntil(t0.plus(Duration.ofDays(90))).setConfidence(70).setScore(60).setTlp(Tlp.GREEN)
-                        .setMalwareFamilies(List.of("Shylock")).setTags(List.of("banking")).setSharedAt(t0.plusSeconds(i + 1)).build();
-                    sends.add(producer.send(new ProducerRecord<>(topics.partnerIndicators(partner), null, t0.toEpochMilli() + i,
-                        in.getIndicatorId(), in)));
+                    PartnerIndicator in = PartnerIndicator.newBuilder()
+                            .setPartnerId(partner)
+                            .setAgreementId("mou-" + partner)
+                            .setAgreementVersion(1)
+                            .setIndicatorId("domain:" + value)
+                            .setType(IndicatorType.DOMAIN)
+                            .setValue(value)
+                            .setAction(LifecycleAction.NEW)
+                            .setFirstSeen(t0.plusSeconds(i))
+                            .setLastSeen(t0.plusSeconds(i))
+                            .setValidUntil(t0.plus(Duration.ofDays(90)))
+                            .setConfidence(70)
+                            .setScore(60)
+                            .setTlp(Tlp.GREEN)
+                            .setMalwareFamilies(List.of("Shylock"))
+                            .setTags(List.of("banking"))
+                            .setSharedAt(t0.plusSeconds(i + 1))
+                            .build();
+                    sends.add(producer.send(new ProducerRecord<>(
+                            topics.partnerIndicators(partner), null, t0.toEpochMilli() + i, in.getIndicatorId(), in)));
                 }
             }
             for (java.util.concurrent.Future<?> send : sends) {
@@ -318,10 +430,32 @@ public final class TaxiiLoad {
 
     private static Path keystore() throws Exception {
         Path store = Files.createTempDirectory("taxii-load").resolve("taxii.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-            "-genkeypair", "-alias", "taxii", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-            "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", store.toString(),
-            "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD)).redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "taxii",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        new String(STORE_PASSWORD),
+                        "-keypass",
+                        new String(STORE_PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + output);

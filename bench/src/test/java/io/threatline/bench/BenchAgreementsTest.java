@@ -2,17 +2,15 @@ package io.threatline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerAgreement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.Indicator;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.agreements.Decision;
 
 class BenchAgreementsTest {
 
@@ -25,8 +23,12 @@ class BenchAgreementsTest {
         List<Indicator> sightings = SimulatedIndicators.firstSightings(3, 5_000, NOW);
 
         // When
-        double mean = sightings.stream().mapToInt(i -> delivered(agreements, i)).average().orElseThrow();
-        int most = sightings.stream().mapToInt(i -> delivered(agreements, i)).max().orElseThrow();
+        double mean = sightings.stream()
+                .mapToInt(i -> delivered(agreements, i))
+                .average()
+                .orElseThrow();
+        int most =
+                sightings.stream().mapToInt(i -> delivered(agreements, i)).max().orElseThrow();
 
         // Then: a handful on average, never a large share of the partners
         assertThat(mean).isBetween(2.5, 6.0);
@@ -38,7 +40,8 @@ class BenchAgreementsTest {
         List<PartnerAgreement> scoped = BenchAgreements.scoped(200);
 
         assertThat(scoped).hasSize(200).startsWith(BenchAgreements.standard().toArray(PartnerAgreement[]::new));
-        Set<String> partners = scoped.stream().map(PartnerAgreement::getPartnerId).collect(Collectors.toSet());
+        Set<String> partners =
+                scoped.stream().map(PartnerAgreement::getPartnerId).collect(Collectors.toSet());
         assertThat(partners).hasSize(200);
         assertThat(BenchAgreements.ofSize(3)).isEqualTo(BenchAgreements.standard());
     }

@@ -2,6 +2,10 @@ package io.threatline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.bench.report.BenchReport;
+import io.threatline.bench.report.Machine;
+import io.threatline.bench.report.ResultLine;
+import io.threatline.platform.testing.SharedPlatform;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.bench.report.BenchReport;
-import io.threatline.bench.report.Machine;
-import io.threatline.bench.report.ResultLine;
-import io.threatline.platform.testing.SharedPlatform;
 
 /**
  * Keeps {@code bench/run-all.sh} from rotting: every harness it runs, at a tiny size, with the
@@ -28,8 +26,16 @@ import io.threatline.platform.testing.SharedPlatform;
 class BenchSmokeIT {
 
     private static final long EVENTS = 3_000;
-    private static final List<String> CHANNELS = List.of("syslog-cef", "syslog-leef", "webhook-stix", "webhook-ecs",
-        "files-jsonl", "files-csv", "files-stix", "files-misp", "kafka-json");
+    private static final List<String> CHANNELS = List.of(
+            "syslog-cef",
+            "syslog-leef",
+            "webhook-stix",
+            "webhook-ecs",
+            "files-jsonl",
+            "files-csv",
+            "files-stix",
+            "files-misp",
+            "kafka-json");
 
     @Test
     void shouldRunEveryHarnessAndReportAllItsFigures(@TempDir Path dir) throws Exception {
@@ -40,45 +46,85 @@ class BenchSmokeIT {
         List<String> output = new ArrayList<>();
 
         // When: the harnesses, as bench/run-all.sh runs them
-        String publishTo = Backlog.prepare(bootstrap, registry, run + "-publish.", 3).sensorEvents();
+        String publishTo =
+                Backlog.prepare(bootstrap, registry, run + "-publish.", 3).sensorEvents();
         output.addAll(capture(out -> PublisherThroughput.run(
-            new String[] {bootstrap, registry, Long.toString(EVENTS), publishTo, "20000"}, out)));
+                new String[] {bootstrap, registry, Long.toString(EVENTS), publishTo, "20000"}, out)));
 
         String drain = run + "-drain.";
-        Backlog.main(new String[] {bootstrap, registry, drain, Long.toString(EVENTS), "--duplicates=0.6", "--partitions=3"});
-        output.addAll(capture(out -> HubDrain.run(new String[] {bootstrap, registry, Long.toString(EVENTS), "1",
-            "--backlog=" + drain, "--passthrough", "--agreements=20"}, out)));
+        Backlog.main(
+                new String[] {bootstrap, registry, drain, Long.toString(EVENTS), "--duplicates=0.6", "--partitions=3"});
+        output.addAll(capture(out -> HubDrain.run(
+                new String[] {
+                    bootstrap,
+                    registry,
+                    Long.toString(EVENTS),
+                    "1",
+                    "--backlog=" + drain,
+                    "--passthrough",
+                    "--agreements=20"
+                },
+                out)));
         Backlog.main(new String[] {bootstrap, "delete", drain});
 
-        output.addAll(capture(out -> HubLatency.run(new String[] {bootstrap, registry, "--rate=500", "--warmup=2", "--seconds=3"}, out)));
+        output.addAll(capture(out ->
+                HubLatency.run(new String[] {bootstrap, registry, "--rate=500", "--warmup=2", "--seconds=3"}, out)));
 
         String distinct = run + "-dedup.";
-        Backlog.main(new String[] {bootstrap, registry, distinct, Long.toString(EVENTS), "--duplicates=0", "--partitions=3"});
-        output.addAll(capture(out -> DedupState.run(new String[] {bootstrap, registry, distinct, Long.toString(EVENTS)}, out)));
+        Backlog.main(
+                new String[] {bootstrap, registry, distinct, Long.toString(EVENTS), "--duplicates=0", "--partitions=3"
+                });
+        output.addAll(capture(
+                out -> DedupState.run(new String[] {bootstrap, registry, distinct, Long.toString(EVENTS)}, out)));
         Backlog.main(new String[] {bootstrap, "delete", distinct});
 
         output.addAll(capture(out -> DeliveryThroughput.run(new String[] {bootstrap, registry, "300"}, out)));
-        output.addAll(capture(out -> MicroBenchmarks.run(
-            new String[] {"--forks=0", "--warmups=0", "--iterations=1", "--millis=100"}, out)));
+        output.addAll(capture(out ->
+                MicroBenchmarks.run(new String[] {"--forks=0", "--warmups=0", "--iterations=1", "--millis=100"}, out)));
 
         List<ResultLine> rows = BenchReport.parse(output);
-        BenchReport.write(dir, rows, new BenchReport.RunInfo("quick", "test", "now", "n/a", List.of()), Machine.describe());
+        BenchReport.write(
+                dir, rows, new BenchReport.RunInfo("quick", "test", "now", "n/a", List.of()), Machine.describe());
 
         // Then: every figure of every item, in all three files
-        List<String> expected = new ArrayList<>(List.of("publisher-3000",
-            "hub-drain-3000", "passthrough-drain-3000", "hub-vs-passthrough-3000",
-            "hub-drain-3000-agreements-20", "agreements-20-vs-3", "partner-records-per-change-20",
-            "latency-rate", "latency-p50", "latency-p99", "latency-p99.9", "latency-max", "latency-samples",
-            "dedup-3000-indicators", "dedup-3000-heap", "dedup-3000-resident", "dedup-3000-disk", "dedup-3000-changelog",
-            "dedup-3000-drain",
-            "jmh-agreementmatchingbenchmark.routeonechange-3", "jmh-agreementmatchingbenchmark.routeonechange-200",
-            "jmh-hotpathbenchmark.agreementdecision", "jmh-hotpathbenchmark.canonicalizedefangedurl",
-            "jmh-hotpathbenchmark.canonicalizedomain", "jmh-hotpathbenchmark.canonicalizeipv4",
-            "jmh-hotpathbenchmark.canonicalizesha256", "jmh-serdebenchmark.serialize", "jmh-serdebenchmark.deserialize"));
+        List<String> expected = new ArrayList<>(List.of(
+                "publisher-3000",
+                "hub-drain-3000",
+                "passthrough-drain-3000",
+                "hub-vs-passthrough-3000",
+                "hub-drain-3000-agreements-20",
+                "agreements-20-vs-3",
+                "partner-records-per-change-20",
+                "latency-rate",
+                "latency-p50",
+                "latency-p99",
+                "latency-p99.9",
+                "latency-max",
+                "latency-samples",
+                "dedup-3000-indicators",
+                "dedup-3000-heap",
+                "dedup-3000-resident",
+                "dedup-3000-disk",
+                "dedup-3000-changelog",
+                "dedup-3000-drain",
+                "jmh-agreementmatchingbenchmark.routeonechange-3",
+                "jmh-agreementmatchingbenchmark.routeonechange-200",
+                "jmh-hotpathbenchmark.agreementdecision",
+                "jmh-hotpathbenchmark.canonicalizedefangedurl",
+                "jmh-hotpathbenchmark.canonicalizedomain",
+                "jmh-hotpathbenchmark.canonicalizeipv4",
+                "jmh-hotpathbenchmark.canonicalizesha256",
+                "jmh-serdebenchmark.serialize",
+                "jmh-serdebenchmark.deserialize"));
         CHANNELS.forEach(c -> expected.add("delivery-" + c));
         assertThat(rows).extracting(ResultLine::id).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(rows).filteredOn(r -> r.id().equals("dedup-3000-indicators")).extracting(ResultLine::value).containsExactly(3000.0);
-        assertThat(rows).filteredOn(r -> r.id().startsWith("hub-drain-")).allSatisfy(r -> assertThat(r.value()).isPositive());
+        assertThat(rows)
+                .filteredOn(r -> r.id().equals("dedup-3000-indicators"))
+                .extracting(ResultLine::value)
+                .containsExactly(3000.0);
+        assertThat(rows)
+                .filteredOn(r -> r.id().startsWith("hub-drain-"))
+                .allSatisfy(r -> assertThat(r.value()).isPositive());
 
         String md = Files.readString(dir.resolve("results.md"));
         rows.forEach(r -> assertThat(md).contains("| " + r.label().replace("|", "\\|") + " |"));

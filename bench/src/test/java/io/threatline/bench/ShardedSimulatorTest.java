@@ -2,15 +2,13 @@ package io.threatline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.threatline.contract.ThreatEvent;
 import io.threatline.producer.simulator.SimulatorSettings;
 import io.threatline.schemas.validation.ThreatEventValidator;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ShardedSimulatorTest {
 
@@ -27,14 +25,16 @@ class ShardedSimulatorTest {
 
         // Then
         assertThat(simulator.shards()).isEqualTo(1);
-        assertThat(ids.size()).isEqualTo((int) simulator.distinctIndicatorsEmitted()).isBetween(7_600, 8_400);
+        assertThat(ids.size())
+                .isEqualTo((int) simulator.distinctIndicatorsEmitted())
+                .isBetween(7_600, 8_400);
     }
 
     @Test
     void shouldSplitIntoShardsWhenOneUniverseIsTooSmall() {
         // Given: a universe of at most 2 M indicators, and 5 M distinct asked for
-        ShardedSimulator simulator = new ShardedSimulator(SimulatorSettings.defaults().withDuplicateShare(0), 5_000_000,
-            Instant.parse("2026-01-01T00:00:00Z"));
+        ShardedSimulator simulator = new ShardedSimulator(
+                SimulatorSettings.defaults().withDuplicateShare(0), 5_000_000, Instant.parse("2026-01-01T00:00:00Z"));
 
         // Then
         assertThat(simulator.shards()).isEqualTo(3);

@@ -1,9 +1,5 @@
 package io.threatline.consumer;
 
-import java.util.Map;
-
-import org.apache.avro.specific.SpecificRecord;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.PartnerAgreement;
@@ -12,6 +8,8 @@ import io.threatline.contract.TrendStatistic;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.SchemaRegistryClient;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The partner side's value serdes, declared once and sharing one caching registry client. Keys are
@@ -37,8 +35,8 @@ public final class ConsumerSerdes implements AutoCloseable {
         return new ConsumerSerdes(new AvroSerdeConfig(clientProperties).newClient(), clientProperties);
     }
 
-    private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(Class<T> type, SchemaRegistryClient registry,
-                                                                           Map<String, ?> config) {
+    private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(
+            Class<T> type, SchemaRegistryClient registry, Map<String, ?> config) {
         return ConfluentAvroSerde.specific(type, registry, config, false);
     }
 

@@ -1,11 +1,9 @@
 package io.threatline.consumer;
 
+import io.threatline.schemas.serde.AvroSerdeConfig;
 import java.util.Map;
 import java.util.UUID;
-
 import org.apache.kafka.clients.producer.ProducerConfig;
-
-import io.threatline.schemas.serde.AvroSerdeConfig;
 
 /**
  * Producer settings for what the partner side writes and must not lose — receipts, partner dead
@@ -13,15 +11,16 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
  */
 public final class ReliableProducers {
 
-    private ReliableProducers() {
-    }
+    private ReliableProducers() {}
 
     /** {@code clientProperties} (serde settings dropped) made reliable, with client id {@code <name>-<random>}. */
     public static Map<String, Object> settings(Map<String, ?> clientProperties, String name) {
         Map<String, Object> props = AvroSerdeConfig.kafkaOnly(clientProperties);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(
+                ProducerConfig.CLIENT_ID_CONFIG,
+                name + "-" + UUID.randomUUID().toString().substring(0, 8));
         return props;
     }
 }

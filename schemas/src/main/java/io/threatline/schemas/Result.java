@@ -93,8 +93,7 @@ public sealed interface Result<T> permits Result.Ok, Result.Rejected {
 
         @Override
         public T value() {
-            throw new IllegalStateException(
-                    "result was rejected: " + rejection.code() + ": " + rejection.message());
+            throw new IllegalStateException("result was rejected: " + rejection.code() + ": " + rejection.message());
         }
 
         // A rejection holds no T, so it can stand for any Result<U> without copying.

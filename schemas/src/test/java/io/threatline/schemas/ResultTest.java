@@ -37,7 +37,8 @@ class ResultTest {
     @Test
     void shouldMapOkAndPassRejectionThrough() {
         Result<Integer> ok = Result.ok("abc").map(String::length);
-        Result<Integer> rejected = Result.<String>rejected("BAD_HASH_LENGTH", "too short").map(String::length);
+        Result<Integer> rejected =
+                Result.<String>rejected("BAD_HASH_LENGTH", "too short").map(String::length);
 
         assertThat(ok.value()).isEqualTo(3);
         assertThat(rejected.rejection().code()).isEqualTo("BAD_HASH_LENGTH");

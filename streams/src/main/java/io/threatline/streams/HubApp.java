@@ -1,14 +1,5 @@
 package io.threatline.streams;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
-
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.streams.enrich.ReferenceEnrichment;
@@ -19,6 +10,13 @@ import io.threatline.streams.errors.SensorInput;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.HubSerdes;
 import io.threatline.streams.topology.HubTopology;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /**
  * The hub as a running Kafka Streams application: exactly-once (v2), the topology of
@@ -89,8 +87,13 @@ public final class HubApp implements AutoCloseable {
     public static void errorHandlers(Properties properties, HubConfig config, HubSerdes serdes, HubCounters counters) {
         properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, HubProcessingErrors.class);
         properties.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, HubProductionErrors.class);
-        properties.put(HubDeadLetters.CONFIG, new HubDeadLetters(config.topics().deadLetter(), serdes.deadLetter.serializer(), counters,
-            new SensorInput(config.topics().sensorInputPattern())));
+        properties.put(
+                HubDeadLetters.CONFIG,
+                new HubDeadLetters(
+                        config.topics().deadLetter(),
+                        serdes.deadLetter.serializer(),
+                        counters,
+                        new SensorInput(config.topics().sensorInputPattern())));
     }
 
     public void start() {
@@ -113,9 +116,9 @@ public final class HubApp implements AutoCloseable {
     public void close() {
         // A clean stop leaves the consumer group, so a restart (or the other instances) take the
         // tasks over at once instead of waiting out the session timeout of a member that is gone.
-        streams.close(org.apache.kafka.streams.CloseOptions
-            .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(java.time.Duration.ofSeconds(30)));
+        streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                        org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(java.time.Duration.ofSeconds(30)));
         registry.close();
     }
 }

@@ -1,19 +1,16 @@
 package io.threatline.streams;
 
+import io.threatline.schemas.config.PositiveDuration;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.validation.ContractLimits;
+import io.threatline.streams.dedup.Lifetimes;
 import java.time.Duration;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-
-import io.threatline.schemas.config.PositiveDuration;
-
-import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.schemas.validation.ContractLimits;
-import io.threatline.streams.dedup.Lifetimes;
 
 /**
  * The hub's own settings ({@code threatline.hub.*}), each declared once with type, default,
@@ -49,41 +46,113 @@ public final class HubConfig extends AbstractConfig {
             throw new ConfigException(name, value, "is not an ISO-8601 duration; use e.g. PT3S or PT0.5S");
         }
         if (wait.isNegative() || wait.compareTo(MAX_REGISTRY_WAIT) > 0) {
-            throw new ConfigException(name, value, "must be between PT0S and " + MAX_REGISTRY_WAIT
-                + ": a stream thread that blocks longer outlives its exactly-once transaction");
+            throw new ConfigException(
+                    name,
+                    value,
+                    "must be between PT0S and " + MAX_REGISTRY_WAIT
+                            + ": a stream thread that blocks longer outlives its exactly-once transaction");
         }
     };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-        .define(TOPIC_PREFIX, Type.STRING, ThreatlineTopics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of Threatline's topic names.")
-        .define(LIFETIME_IP, Type.STRING, "P30D", DURATION, Importance.MEDIUM, "IPv4/IPv6 indicators expire after this long unseen.")
-        .define(LIFETIME_DOMAIN, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "Domain indicators expire after this long unseen.")
-        .define(LIFETIME_URL, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "URL indicators expire after this long unseen.")
-        .define(LIFETIME_HASH, Type.STRING, "P365D", DURATION, Importance.MEDIUM, "File hash indicators expire after this long unseen.")
-        .define(LIFETIME_EMAIL, Type.STRING, "P90D", DURATION, Importance.MEDIUM, "E-mail indicators expire after this long unseen.")
-        .define(MAX_SOURCES, Type.INT, 16, ConfigDef.Range.between(1, 1000), Importance.LOW,
-            "Most vendors and sensors kept per indicator (the first ones); bounds the state per indicator.")
-        .define(SCAN_INTERVAL, Type.STRING, "PT1M", DURATION, Importance.LOW,
-            "Stream-time interval of the expiry and embargo scans.")
-        .define(STATISTICS_GRACE, Type.STRING, "PT5M", DURATION, Importance.LOW,
-            "How long after its end (in stream time) a statistics window still accepts late indicators; its final count "
-                + "comes out then, once; a later indicator is not counted in it.")
-        .define(STATISTICS_FLUSH_INTERVAL, Type.STRING, "PT1S", DURATION, Importance.LOW,
-            "How often (stream time, and wall-clock time) each task forwards its partial statistics counts, and its "
-                + "stream time, to the statistics windows; keep it well below the grace.")
-        .define(REGISTRY_WAIT, Type.STRING, "PT3S", SHORT_WAIT, Importance.LOW,
-            "How long validation keeps asking an unavailable schema registry (unreachable, HTTP 5xx) for a sensor event's "
-                + "schema before it fails the stream thread, which is then replaced and reads the record again from the last "
-                + "commit. A valid event is never dead-lettered for a registry outage. At most PT5S.")
-        .define(MAX_RECORD_BYTES, Type.INT, ContractLimits.DEFAULT_MAX_RECORD_BYTES,
-            ConfigDef.Range.between(1024, ContractLimits.MAX_MAX_RECORD_BYTES), Importance.LOW,
-            "Largest sensor-event record (key and value, uncompressed) the hub reads; a larger one is dead-lettered as "
-                + "RECORD_TOO_LARGE with its first bytes, size and SHA-256. Compression lets a record far larger than the "
-                + "broker's limit through, so this is the hub's own bound.")
-        .define(BACKFILL_RATE, Type.INT, 2000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
-            "Most live indicators per second each stream task examines when it brings a partner's holdings in line with "
-                + "a new, changed, ended or replayed agreement (backfill and retraction, docs/agreements.md). The work runs "
-                + "between batches of live records on the same thread, so this bounds the share of the hub it takes.");
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    ThreatlineTopics.DEFAULT_PREFIX,
+                    Importance.MEDIUM,
+                    "Prefix of Threatline's topic names.")
+            .define(
+                    LIFETIME_IP,
+                    Type.STRING,
+                    "P30D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "IPv4/IPv6 indicators expire after this long unseen.")
+            .define(
+                    LIFETIME_DOMAIN,
+                    Type.STRING,
+                    "P90D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "Domain indicators expire after this long unseen.")
+            .define(
+                    LIFETIME_URL,
+                    Type.STRING,
+                    "P90D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "URL indicators expire after this long unseen.")
+            .define(
+                    LIFETIME_HASH,
+                    Type.STRING,
+                    "P365D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "File hash indicators expire after this long unseen.")
+            .define(
+                    LIFETIME_EMAIL,
+                    Type.STRING,
+                    "P90D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "E-mail indicators expire after this long unseen.")
+            .define(
+                    MAX_SOURCES,
+                    Type.INT,
+                    16,
+                    ConfigDef.Range.between(1, 1000),
+                    Importance.LOW,
+                    "Most vendors and sensors kept per indicator (the first ones); bounds the state per indicator.")
+            .define(
+                    SCAN_INTERVAL,
+                    Type.STRING,
+                    "PT1M",
+                    DURATION,
+                    Importance.LOW,
+                    "Stream-time interval of the expiry and embargo scans.")
+            .define(
+                    STATISTICS_GRACE,
+                    Type.STRING,
+                    "PT5M",
+                    DURATION,
+                    Importance.LOW,
+                    "How long after its end (in stream time) a statistics window still accepts late indicators; its final count "
+                            + "comes out then, once; a later indicator is not counted in it.")
+            .define(
+                    STATISTICS_FLUSH_INTERVAL,
+                    Type.STRING,
+                    "PT1S",
+                    DURATION,
+                    Importance.LOW,
+                    "How often (stream time, and wall-clock time) each task forwards its partial statistics counts, and its "
+                            + "stream time, to the statistics windows; keep it well below the grace.")
+            .define(
+                    REGISTRY_WAIT,
+                    Type.STRING,
+                    "PT3S",
+                    SHORT_WAIT,
+                    Importance.LOW,
+                    "How long validation keeps asking an unavailable schema registry (unreachable, HTTP 5xx) for a sensor event's "
+                            + "schema before it fails the stream thread, which is then replaced and reads the record again from the last "
+                            + "commit. A valid event is never dead-lettered for a registry outage. At most PT5S.")
+            .define(
+                    MAX_RECORD_BYTES,
+                    Type.INT,
+                    ContractLimits.DEFAULT_MAX_RECORD_BYTES,
+                    ConfigDef.Range.between(1024, ContractLimits.MAX_MAX_RECORD_BYTES),
+                    Importance.LOW,
+                    "Largest sensor-event record (key and value, uncompressed) the hub reads; a larger one is dead-lettered as "
+                            + "RECORD_TOO_LARGE with its first bytes, size and SHA-256. Compression lets a record far larger than the "
+                            + "broker's limit through, so this is the hub's own bound.")
+            .define(
+                    BACKFILL_RATE,
+                    Type.INT,
+                    2000,
+                    ConfigDef.Range.between(1, 1_000_000),
+                    Importance.LOW,
+                    "Most live indicators per second each stream task examines when it brings a partner's holdings in line with "
+                            + "a new, changed, ended or replayed agreement (backfill and retraction, docs/agreements.md). The work runs "
+                            + "between batches of live records on the same thread, so this bounds the share of the hub it takes.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -94,8 +163,12 @@ public final class HubConfig extends AbstractConfig {
     }
 
     public Lifetimes lifetimes() {
-        return new Lifetimes(duration(LIFETIME_IP), duration(LIFETIME_DOMAIN), duration(LIFETIME_URL),
-            duration(LIFETIME_HASH), duration(LIFETIME_EMAIL));
+        return new Lifetimes(
+                duration(LIFETIME_IP),
+                duration(LIFETIME_DOMAIN),
+                duration(LIFETIME_URL),
+                duration(LIFETIME_HASH),
+                duration(LIFETIME_EMAIL));
     }
 
     public int maxSources() {

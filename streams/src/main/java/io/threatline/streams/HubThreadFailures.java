@@ -1,13 +1,11 @@
 package io.threatline.streams;
 
+import io.threatline.schemas.serde.SchemaRegistryException;
+import io.threatline.streams.topology.HubCounters;
 import java.util.Optional;
-
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.schemas.serde.SchemaRegistryException;
-import io.threatline.streams.topology.HubCounters;
 
 /**
  * What the hub does when a stream thread dies. A schema registry outage (see
@@ -34,8 +32,10 @@ final class HubThreadFailures implements StreamsUncaughtExceptionHandler {
         Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(failure);
         if (outage.isPresent()) {
             counters.threadsReplaced.increment();
-            LOGGER.warn("Hub stream thread failed because the schema registry is unavailable; replacing it, it resumes "
-                + "from the last commit: {}", outage.get().getMessage());
+            LOGGER.warn(
+                    "Hub stream thread failed because the schema registry is unavailable; replacing it, it resumes "
+                            + "from the last commit: {}",
+                    outage.get().getMessage());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         LOGGER.error("Hub stream thread failed; shutting the hub down: {}", failure.toString());

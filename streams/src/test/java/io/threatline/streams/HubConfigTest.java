@@ -3,13 +3,11 @@ package io.threatline.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.threatline.contract.IndicatorType;
 import java.time.Duration;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.IndicatorType;
 
 class HubConfigTest {
 
@@ -28,18 +26,18 @@ class HubConfigTest {
     @Test
     void shouldStopStartUpNamingABadSetting() {
         assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.LIFETIME_IP, "30 days")))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining("threatline.hub.lifetime.ip")
-            .hasMessageContaining("ISO-8601 duration");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("threatline.hub.lifetime.ip")
+                .hasMessageContaining("ISO-8601 duration");
         assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.MAX_SOURCES, "0")))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining("threatline.hub.max.sources");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("threatline.hub.max.sources");
         assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.SCAN_INTERVAL, "-PT1M")))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining("threatline.hub.scan.interval");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("threatline.hub.scan.interval");
         assertThatThrownBy(() -> new HubConfig(Map.of(HubConfig.REGISTRY_WAIT, "PT30S")))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining("threatline.hub.registry.wait")
-            .hasMessageContaining("between PT0S and PT5S");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("threatline.hub.registry.wait")
+                .hasMessageContaining("between PT0S and PT5S");
     }
 }

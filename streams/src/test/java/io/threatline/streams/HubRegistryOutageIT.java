@@ -3,6 +3,24 @@ package io.threatline.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Redaction;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.RestartableRegistry;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -43,25 +60,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.threatline.contract.AgreementScope;
-import io.threatline.contract.DataKind;
-import io.threatline.contract.Indicator;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.Redaction;
-import io.threatline.contract.ThreatEvent;
-import io.threatline.contract.Tlp;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.testing.RestartableRegistry;
-import io.threatline.platform.testing.SharedPlatform;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.serde.SchemaRegistryClient;
-import io.threatline.schemas.topics.ThreatlineTopics;
-
 /**
  * The hub on the shared broker with a real schema registry over HTTP that goes away and comes back:
  * sensor events written with a schema id the hub has not read yet arrive while the registry is
@@ -72,6 +70,7 @@ class HubRegistryOutageIT {
 
     /** Kafka Streams rethrows a replaced thread's failure on that thread; Awaitility must not take it for the test's. */
     private static final Duration WAIT = Duration.ofSeconds(180);
+
     private static final String PARTNER = "p1";
 
     @TempDir
@@ -100,14 +99,22 @@ class HubRegistryOutageIT {
         registry = RestartableRegistry.start();
         String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         ThreatlineTopics topics = new ThreatlineTopics(prefix, 2, (short) 1);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             List<NewTopic> all = new ArrayList<>(topics.coreTopics());
             all.addAll(topics.partnerTopics(PARTNER, Duration.ofDays(7)));
             TopicProvisioner.ensure(admin, all);
         }
-        Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url().toString());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedPlatform.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> serde =
+                Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url().toString());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedPlatform.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
         ConfluentAvroSerializer<Object> values = new ConfluentAvroSerializer<>();
         values.configure(serde, false);
         send(topics.agreements(), PARTNER, values.serialize(topics.agreements(), agreement()));
@@ -115,17 +122,23 @@ class HubRegistryOutageIT {
         for (int i = 0; i < 20; i++) {
             ThreatEvent event = event("before-" + i);
             before.add("domain:" + event.getIndicatorValue());
-            send(topics.sensorEvents(), "domain:" + event.getIndicatorValue(), values.serialize(topics.sensorEvents(), event));
+            send(
+                    topics.sensorEvents(),
+                    "domain:" + event.getIndicatorValue(),
+                    values.serialize(topics.sensorEvents(), event));
         }
         // (and one record that is not Avro at all, so the hub has written a dead letter, as a running hub has)
         send(topics.sensorEvents(), "garbage", "{\"not\": \"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         hub = new HubApp(hubSettings(prefix), stateDir);
         hub.start();
         try (OutputReader out = new OutputReader(topics, serde)) {
-            await().dontCatchUncaughtExceptions().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                .until(() -> out.poll().newIndicators.size() >= 20 && out.deadLetters == 1);
+            await().dontCatchUncaughtExceptions()
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> out.poll().newIndicators.size() >= 20 && out.deadLetters == 1);
 
-            // and 30 more events written by a newer sensor release, whose schema (a compatible v2) the hub has never read
+            // and 30 more events written by a newer sensor release, whose schema (a compatible v2) the hub has never
+            // read
             Schema v2 = withSensorBuild(ThreatEvent.getClassSchema());
             List<byte[]> newer = new ArrayList<>();
             List<String> after = new ArrayList<>();
@@ -134,9 +147,14 @@ class HubRegistryOutageIT {
                 after.add("domain:" + event.getIndicatorValue());
                 newer.add(values.serialize(topics.sensorEvents(), asV2(event, v2)));
             }
-            Set<Integer> newIds = newer.stream().map(b -> java.nio.ByteBuffer.wrap(b, 1, 4).getInt()).collect(Collectors.toSet());
-            assertThat(newIds).as("the newer events carry a schema id the hub has not seen").hasSize(1)
-                .doesNotContain(java.nio.ByteBuffer.wrap(values.serialize(topics.sensorEvents(), event("x")), 1, 4).getInt());
+            Set<Integer> newIds = newer.stream()
+                    .map(b -> java.nio.ByteBuffer.wrap(b, 1, 4).getInt())
+                    .collect(Collectors.toSet());
+            assertThat(newIds)
+                    .as("the newer events carry a schema id the hub has not seen")
+                    .hasSize(1)
+                    .doesNotContain(java.nio.ByteBuffer.wrap(values.serialize(topics.sensorEvents(), event("x")), 1, 4)
+                            .getInt());
 
             // When the registry goes away and those events arrive
             registry.stop();
@@ -144,22 +162,33 @@ class HubRegistryOutageIT {
                 send(topics.sensorEvents(), after.get(i), newer.get(i));
             }
 
-            // Then the hub waits and fails its stream thread, which is replaced (twice at least), instead of rejecting them
-            await().dontCatchUncaughtExceptions().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                assertThat(out.poll().deadLetters).as("nothing more dead-lettered while the registry is down").isEqualTo(1);
-                return hub.counters().threadsReplaced.sum() >= 2;
-            });
+            // Then the hub waits and fails its stream thread, which is replaced (twice at least), instead of rejecting
+            // them
+            await().dontCatchUncaughtExceptions()
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        assertThat(out.poll().deadLetters)
+                                .as("nothing more dead-lettered while the registry is down")
+                                .isEqualTo(1);
+                        return hub.counters().threadsReplaced.sum() >= 2;
+                    });
             assertThat(hub.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
-            assertThat(out.poll().deadLetters).as("nothing more dead-lettered while the registry is down").isEqualTo(1);
+            assertThat(out.poll().deadLetters)
+                    .as("nothing more dead-lettered while the registry is down")
+                    .isEqualTo(1);
             assertThat(out.newIndicators).hasSize(20);
             assertThat(hub.counters().rejectedCount()).isEqualTo(1);
 
             // When the registry comes back
             registry.restart();
 
-            // Then every event becomes exactly one NEW indicator and partner record, none is dead-lettered, and the hub runs on
-            await().dontCatchUncaughtExceptions().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> out.poll().partnerNew.size() >= 50
-                && out.newIndicators.size() >= 50);
+            // Then every event becomes exactly one NEW indicator and partner record, none is dead-lettered, and the hub
+            // runs on
+            await().dontCatchUncaughtExceptions()
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> out.poll().partnerNew.size() >= 50 && out.newIndicators.size() >= 50);
             long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < settle) {
                 out.poll();
@@ -196,16 +225,30 @@ class HubRegistryOutageIT {
     }
 
     private static ThreatEvent event(String n) {
-        return ThreatEvent.newBuilder().setEventId(n).setIndicatorType(IndicatorType.DOMAIN)
-            .setIndicatorValue("c2-" + n + ".outage-test.com").setObservedAt(Instant.now().minusSeconds(60))
-            .setVendor("acme").setSensorId("s-1").setConfidence(80).setTlp(Tlp.GREEN).build();
+        return ThreatEvent.newBuilder()
+                .setEventId(n)
+                .setIndicatorType(IndicatorType.DOMAIN)
+                .setIndicatorValue("c2-" + n + ".outage-test.com")
+                .setObservedAt(Instant.now().minusSeconds(60))
+                .setVendor("acme")
+                .setSensorId("s-1")
+                .setConfidence(80)
+                .setTlp(Tlp.GREEN)
+                .build();
     }
 
     private static PartnerAgreement agreement() {
-        return PartnerAgreement.newBuilder().setPartnerId(PARTNER).setPartnerName("Partner One")
-            .setAgreementId("mou-p1").setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
-            .setDataKinds(List.of(DataKind.INDICATORS)).setTlpCeiling(Tlp.RED)
-            .setScope(AgreementScope.newBuilder().build()).setRedaction(Redaction.newBuilder().build()).build();
+        return PartnerAgreement.newBuilder()
+                .setPartnerId(PARTNER)
+                .setPartnerName("Partner One")
+                .setAgreementId("mou-p1")
+                .setVersion(1)
+                .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+                .setDataKinds(List.of(DataKind.INDICATORS))
+                .setTlpCeiling(Tlp.RED)
+                .setScope(AgreementScope.newBuilder().build())
+                .setRedaction(Redaction.newBuilder().build())
+                .build();
     }
 
     /** ThreatEvent as a newer sensor release writes it: one optional field more (BACKWARD compatible). */
@@ -214,8 +257,11 @@ class HubRegistryOutageIT {
         for (Schema.Field f : v1.getFields()) {
             fields.add(new Schema.Field(f, f.schema()));
         }
-        fields.add(new Schema.Field("sensorBuild", Schema.createUnion(Schema.create(Schema.Type.NULL),
-            Schema.create(Schema.Type.STRING)), "Sensor software build, added in v2", Schema.Field.NULL_DEFAULT_VALUE));
+        fields.add(new Schema.Field(
+                "sensorBuild",
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "Sensor software build, added in v2",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(v1.getName(), v1.getDoc(), v1.getNamespace(), false, fields);
     }
 
@@ -226,7 +272,7 @@ class HubRegistryOutageIT {
             new SpecificDatumWriter<ThreatEvent>(ThreatEvent.getClassSchema()).write(event, encoder);
             encoder.flush();
             GenericRecord record = new GenericDatumReader<GenericRecord>(ThreatEvent.getClassSchema(), v2)
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
             record.put("sensorBuild", "7.2.0");
             return record;
         } catch (IOException e) {

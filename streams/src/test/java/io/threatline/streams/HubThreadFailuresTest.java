@@ -2,13 +2,12 @@ package io.threatline.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.validate.RegistryUnavailableException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.junit.jupiter.api.Test;
 
 class HubThreadFailuresTest {
 
@@ -17,25 +16,28 @@ class HubThreadFailuresTest {
 
     @Test
     void shouldReplaceAThreadThatFailedBecauseTheRegistryWasUnavailable() {
-        SchemaRegistryException refused = new SchemaRegistryException("unreachable", SchemaRegistryException.UNREACHABLE, 0, null);
+        SchemaRegistryException refused =
+                new SchemaRegistryException("unreachable", SchemaRegistryException.UNREACHABLE, 0, null);
         SchemaRegistryException serverError = new SchemaRegistryException("backend", 50001, 503, null);
 
-        assertThat(handler.handle(new StreamsException("Exception caught in process",
-            new RegistryUnavailableException("waited", refused)))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        assertThat(handler.handle(new StreamsException(
+                        "Exception caught in process", new RegistryUnavailableException("waited", refused))))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         assertThat(handler.handle(new StreamsException("Error encountered sending record", serverError)))
-            .as("a serializer that could not register an output schema")
-            .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+                .as("a serializer that could not register an output schema")
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         assertThat(counters.threadsReplaced.sum()).isEqualTo(2);
     }
 
     @Test
     void shouldShutTheHubDownForAnythingElse() {
-        SchemaRegistryException incompatible = new SchemaRegistryException("Incompatible schema", SchemaRegistryException.INCOMPATIBLE, 409, null);
+        SchemaRegistryException incompatible =
+                new SchemaRegistryException("Incompatible schema", SchemaRegistryException.INCOMPATIBLE, 409, null);
 
         assertThat(handler.handle(new StreamsException("bug", new IllegalStateException("no"))))
-            .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         assertThat(handler.handle(new StreamsException("Error encountered sending record", incompatible)))
-            .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         assertThat(counters.threadsReplaced.sum()).isZero();
     }
 }

@@ -4,34 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.IndicatorType;
@@ -49,6 +21,32 @@ import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The hub on the shared broker, stopped and started again after it delivered an hourly window: a
@@ -84,14 +82,23 @@ class StatisticsDeliveredOnceIT {
         // with a statistics partner, that has delivered the Shylock count of an hour a few hours ago
         String prefix = "stats-once-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         ThreatlineTopics topics = new ThreatlineTopics(prefix, 1, (short) 1);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             List<NewTopic> all = new ArrayList<>(topics.coreTopics());
             all.addAll(topics.partnerTopics(PARTNER, Duration.ofDays(7)));
             TopicProvisioner.ensure(admin, all);
         }
-        Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedPlatform.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> serde = Map.of(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedPlatform.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
         ConfluentAvroSerializer<Object> values = new ConfluentAvroSerializer<>();
         values.configure(serde, false);
         send(topics.agreements(), PARTNER, values.serialize(topics.agreements(), agreement()), Instant.now());
@@ -101,11 +108,13 @@ class StatisticsDeliveredOnceIT {
         for (int i = 0; i < 3; i++) {
             shylockDomain(topics, values, hour.plus(Duration.ofMinutes(10 + i)));
         }
-        shylockDomain(topics, values, hourEnd.plus(GRACE).plusSeconds(1));       // closes the hour
+        shylockDomain(topics, values, hourEnd.plus(GRACE).plusSeconds(1)); // closes the hour
         hub = new HubApp(hubSettings(prefix), stateDir);
         hub.start();
         try (StatisticsReader out = new StatisticsReader(topics.partnerStatistics(PARTNER), serde)) {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !out.poll().of(hour).isEmpty());
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !out.poll().of(hour).isEmpty());
             assertThat(out.of(hour)).extracting(TrendStatistic::getCount).containsExactly(3L);
 
             // When the hub is stopped and started again, and then a sighting of that hour arrives late
@@ -114,33 +123,50 @@ class StatisticsDeliveredOnceIT {
             hub = new HubApp(hubSettings(prefix), stateDir);
             hub.start();
             shylockDomain(topics, values, hour.plus(Duration.ofMinutes(30)));
-            shylockDomain(topics, values, hourEnd.plus(Duration.ofHours(1)).plus(GRACE).plusSeconds(1));
+            shylockDomain(
+                    topics,
+                    values,
+                    hourEnd.plus(Duration.ofHours(1)).plus(GRACE).plusSeconds(1));
 
             // Then the next hour is delivered (with the count of the first closer) and the first hour not again
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !out.poll().of(hourEnd).isEmpty());
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !out.poll().of(hourEnd).isEmpty());
             long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < settle) {
                 out.poll();
             }
             assertThat(out.of(hourEnd)).extracting(TrendStatistic::getCount).containsExactly(1L);
-            assertThat(out.of(hour)).as("the hour delivered before the restart, once, with its final count")
-                .extracting(TrendStatistic::getWindowStart, TrendStatistic::getCount)
-                .containsExactly(tuple(hour, 3L));
+            assertThat(out.of(hour))
+                    .as("the hour delivered before the restart, once, with its final count")
+                    .extracting(TrendStatistic::getWindowStart, TrendStatistic::getCount)
+                    .containsExactly(tuple(hour, 3L));
         }
     }
 
-    private void shylockDomain(ThreatlineTopics topics, ConfluentAvroSerializer<Object> values, Instant at) throws Exception {
+    private void shylockDomain(ThreatlineTopics topics, ConfluentAvroSerializer<Object> values, Instant at)
+            throws Exception {
         String domain = "c2-" + (++events) + ".shylock-example.com";
-        ThreatEvent event = ThreatEvent.newBuilder().setEventId("e" + events).setIndicatorType(IndicatorType.DOMAIN)
-            .setIndicatorValue(domain).setObservedAt(at).setVendor("acme").setSensorId("s-1").setConfidence(80)
-            .setTlp(Tlp.GREEN).setMalwareFamilies(List.of("Shylock")).build();
+        ThreatEvent event = ThreatEvent.newBuilder()
+                .setEventId("e" + events)
+                .setIndicatorType(IndicatorType.DOMAIN)
+                .setIndicatorValue(domain)
+                .setObservedAt(at)
+                .setVendor("acme")
+                .setSensorId("s-1")
+                .setConfidence(80)
+                .setTlp(Tlp.GREEN)
+                .setMalwareFamilies(List.of("Shylock"))
+                .build();
         send(topics.sensorEvents(), "domain:" + domain, values.serialize(topics.sensorEvents(), event), at);
     }
 
     private Map<String, Object> hubSettings(String prefix) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        settings.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        settings.put(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
         settings.put(HubConfig.TOPIC_PREFIX, prefix);
         settings.put("application.id", prefix + "hub");
         settings.put("commit.interval.ms", 200);
@@ -148,14 +174,23 @@ class StatisticsDeliveredOnceIT {
     }
 
     private void send(String topic, String key, byte[] value, Instant at) throws Exception {
-        producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), key, value)).get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), key, value))
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static PartnerAgreement agreement() {
-        return PartnerAgreement.newBuilder().setPartnerId(PARTNER).setPartnerName("Europol EC3")
-            .setAgreementId("mou-ec3").setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
-            .setDataKinds(List.of(DataKind.STATISTICS)).setTlpCeiling(Tlp.GREEN).setStatisticsMinimumCount(1)
-            .setScope(AgreementScope.newBuilder().build()).setRedaction(Redaction.newBuilder().build()).build();
+        return PartnerAgreement.newBuilder()
+                .setPartnerId(PARTNER)
+                .setPartnerName("Europol EC3")
+                .setAgreementId("mou-ec3")
+                .setVersion(1)
+                .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+                .setDataKinds(List.of(DataKind.STATISTICS))
+                .setTlpCeiling(Tlp.GREEN)
+                .setStatisticsMinimumCount(1)
+                .setScope(AgreementScope.newBuilder().build())
+                .setRedaction(Redaction.newBuilder().build())
+                .build();
     }
 
     /** The partner's hourly Shylock counts as it reads them (read_committed), by window start. */
@@ -181,9 +216,11 @@ class StatisticsDeliveredOnceIT {
         StatisticsReader poll() {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 TrendStatistic s = statistics.deserialize(r.topic(), r.value());
-                if (s.getWindow() == StatisticWindow.HOURLY && s.getDimension() == StatisticDimension.MALWARE_FAMILY
+                if (s.getWindow() == StatisticWindow.HOURLY
+                        && s.getDimension() == StatisticDimension.MALWARE_FAMILY
                         && s.getDimensionValue().equals("Shylock")) {
-                    hourly.computeIfAbsent(s.getWindowStart(), k -> new ArrayList<>()).add(s);
+                    hourly.computeIfAbsent(s.getWindowStart(), k -> new ArrayList<>())
+                            .add(s);
                 }
             }
             return this;

@@ -1,8 +1,5 @@
 package io.threatline.agreements.files;
 
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.schemas.tlp.Tlp2;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,21 +8,8 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.threatline.contract.AgreementEnd;
-import io.threatline.contract.AgreementScope;
-import io.threatline.contract.ChannelSettings;
-import io.threatline.contract.DataKind;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.Redaction;
-import io.threatline.contract.Tlp;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.IOException;
@@ -33,27 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.Period;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -151,7 +119,10 @@ import java.util.stream.Stream;
 public final class AgreementFiles {
 
     /** The two file formats. */
-    public enum Format { YAML, JSON }
+    public enum Format {
+        YAML,
+        JSON
+    }
 
     // Codes of InvalidAgreementException / Result rejections. Stable: CLI output and tests key on them.
     public static final String UNREADABLE = "UNREADABLE";
@@ -188,8 +159,7 @@ public final class AgreementFiles {
     private static final ObjectMapper JSON_MAPPER = new ObjectMapper(JSON);
     private static final ObjectMapper YAML_MAPPER = new ObjectMapper(YAML);
 
-    private AgreementFiles() {
-    }
+    private AgreementFiles() {}
 
     /**
      * Reads and validates one agreement file.
@@ -201,8 +171,8 @@ public final class AgreementFiles {
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
-            throw new InvalidAgreementException(UNREADABLE, file.toString(), 0, null,
-                    "cannot read the file: " + e.getMessage());
+            throw new InvalidAgreementException(
+                    UNREADABLE, file.toString(), 0, null, "cannot read the file: " + e.getMessage());
         }
         return parse(content, file.toString());
     }
@@ -221,8 +191,8 @@ public final class AgreementFiles {
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
-            throw new InvalidAgreementException(UNREADABLE, directory.toString(), 0, null,
-                    "cannot list the directory: " + e.getMessage());
+            throw new InvalidAgreementException(
+                    UNREADABLE, directory.toString(), 0, null, "cannot list the directory: " + e.getMessage());
         }
         Map<String, Path> seen = new HashMap<>();
         List<PartnerAgreement> agreements = new ArrayList<>();
@@ -230,7 +200,11 @@ public final class AgreementFiles {
             PartnerAgreement a = load(file);
             Path earlier = seen.putIfAbsent(a.getPartnerId(), file);
             if (earlier != null) {
-                throw new InvalidAgreementException(DUPLICATE_PARTNER, file.toString(), 0, "partner_id",
+                throw new InvalidAgreementException(
+                        DUPLICATE_PARTNER,
+                        file.toString(),
+                        0,
+                        "partner_id",
                         "partner '" + a.getPartnerId() + "' already has an agreement in " + earlier
                                 + "; one file per partner");
             }
@@ -326,15 +300,21 @@ public final class AgreementFiles {
             boolean rootDone = false;
             while ((t = p.nextToken()) != null) {
                 if (rootDone) {
-                    throw new InvalidAgreementException(MULTIPLE_DOCUMENTS, source, p.currentTokenLocation().getLineNr(),
-                            null, "more than one document; one agreement per file");
+                    throw new InvalidAgreementException(
+                            MULTIPLE_DOCUMENTS,
+                            source,
+                            p.currentTokenLocation().getLineNr(),
+                            null,
+                            "more than one document; one agreement per file");
                 }
                 JsonStreamContext ctx = p.getParsingContext();
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     ctx = ctx.getParent();
                 }
                 if (ctx != null && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
-                    lines.putIfAbsent(ctx.pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
+                    lines.putIfAbsent(
+                            ctx.pathAsPointer().toString(),
+                            p.currentTokenLocation().getLineNr());
                 }
                 if (t.isStructStart()) {
                     depth++;
@@ -355,12 +335,12 @@ public final class AgreementFiles {
         if (msg != null && msg.startsWith("Duplicate field '")) {
             int end = msg.indexOf('\'', 17);
             String name = end > 17 ? msg.substring(17, end) : null;
-            return new InvalidAgreementException(DUPLICATE_FIELD, source, line, name,
-                    "given more than once");
+            return new InvalidAgreementException(DUPLICATE_FIELD, source, line, name, "given more than once");
         }
-        String first = msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg);
-        return new InvalidAgreementException(NOT_PARSEABLE, source, line, null,
-                "not valid " + format + ": " + first);
+        String first = msg == null
+                ? e.getClass().getSimpleName()
+                : msg.lines().findFirst().orElse(msg);
+        return new InvalidAgreementException(NOT_PARSEABLE, source, line, null, "not valid " + format + ": " + first);
     }
 
     // ---- writing

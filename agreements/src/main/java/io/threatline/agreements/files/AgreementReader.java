@@ -19,22 +19,7 @@ import static io.threatline.agreements.files.AgreementFiles.UNKNOWN_FIELD;
 import static io.threatline.agreements.files.AgreementFiles.UNKNOWN_INDICATOR_TYPE;
 import static io.threatline.agreements.files.AgreementFiles.WRONG_TYPE;
 
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.schemas.tlp.Tlp2;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.threatline.contract.AgreementEnd;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
@@ -44,26 +29,18 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.Tlp;
-import io.threatline.schemas.Result;
+import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -72,8 +49,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Reads one agreement document, already parsed into a tree, into a {@link PartnerAgreement},
@@ -83,13 +58,27 @@ import java.util.stream.Stream;
  */
 final class AgreementReader {
 
-    private static final Set<String> TOP_FIELDS = FieldNames.orderedSet("partner_id", "partner_name", "agreement_id",
-            "version", "valid_from", "valid_until", "term", "data_kinds", "tlp_ceiling", "scope", "redaction",
-            "embargo", "redistribution", "statistics_minimum_count", "on_end", "channels");
-    private static final Set<String> SCOPE_FIELDS = FieldNames.orderedSet("indicator_types", "malware_families", "campaigns",
-            "minimum_confidence", "countries");
-    private static final Set<String> REDACTION_FIELDS = FieldNames.orderedSet("drop_provider_attribution", "drop_sensor_ids",
-            "obfuscate_affected_parties");
+    private static final Set<String> TOP_FIELDS = FieldNames.orderedSet(
+            "partner_id",
+            "partner_name",
+            "agreement_id",
+            "version",
+            "valid_from",
+            "valid_until",
+            "term",
+            "data_kinds",
+            "tlp_ceiling",
+            "scope",
+            "redaction",
+            "embargo",
+            "redistribution",
+            "statistics_minimum_count",
+            "on_end",
+            "channels");
+    private static final Set<String> SCOPE_FIELDS = FieldNames.orderedSet(
+            "indicator_types", "malware_families", "campaigns", "minimum_confidence", "countries");
+    private static final Set<String> REDACTION_FIELDS =
+            FieldNames.orderedSet("drop_provider_attribution", "drop_sensor_ids", "obfuscate_affected_parties");
     private static final Set<String> REDISTRIBUTION_FIELDS = FieldNames.orderedSet("allowed", "scope");
     private static final Set<String> CHANNEL_FIELDS = FieldNames.orderedSet("channel", "settings");
 
@@ -97,6 +86,7 @@ final class AgreementReader {
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     /** Only variables meant for agreements may be referenced, not any of the process's (docs/security.md). */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{THREATLINE_SECRET_[A-Z0-9_]+}");
+
     private static final Pattern ANY_ENV_REFERENCE = Pattern.compile("\\$\\{[^}]*}");
     private static final Pattern SECRET_REFERENCE = Pattern.compile("secret:\\S+");
     /**
@@ -106,16 +96,16 @@ final class AgreementReader {
      */
     private static final Pattern SECRET_WORD =
             Pattern.compile("(?i)(password|passphrase|secret|token|key|credential)s?");
+
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^/@\\s:]*:[^/@\\s]+@.*");
-
-
-
 
     /** A node with its display path ({@code channels[1].settings.url}) and JSON pointer. */
     record Field(String path, String pointer, JsonNode node) {
         Field child(String name) {
-            return new Field(path.isEmpty() ? name : path + "." + name,
-                    pointer + "/" + name.replace("~", "~0").replace("/", "~1"), node.get(name));
+            return new Field(
+                    path.isEmpty() ? name : path + "." + name,
+                    pointer + "/" + name.replace("~", "~0").replace("/", "~1"),
+                    node.get(name));
         }
 
         Field element(int i) {
@@ -137,14 +127,16 @@ final class AgreementReader {
 
     InvalidAgreementException error(String code, Field f, String detail) {
         Integer line = lines.get(f.pointer());
-        return new InvalidAgreementException(code, source, line == null ? 0 : line,
-                f.path().isEmpty() ? null : f.path(), detail);
+        return new InvalidAgreementException(
+                code, source, line == null ? 0 : line, f.path().isEmpty() ? null : f.path(), detail);
     }
 
     PartnerAgreement agreement(Field root) {
         if (!root.node().isObject()) {
-            throw error(WRONG_TYPE, root, "an agreement file holds one object (field: value pairs), found "
-                    + describe(root.node()));
+            throw error(
+                    WRONG_TYPE,
+                    root,
+                    "an agreement file holds one object (field: value pairs), found " + describe(root.node()));
         }
         knownFields(root, TOP_FIELDS);
 
@@ -153,13 +145,21 @@ final class AgreementReader {
         Field partnerId = root.child("partner_id");
         String id = text(partnerId, true);
         if (!ThreatlineTopics.PARTNER_ID.matcher(id).matches()) {
-            throw error(INVALID_PARTNER_ID, partnerId, "'" + id + "' must be 1-63 lower-case letters, digits"
-                    + " or '-', starting with a letter or digit (it is used in topic names)");
+            throw error(
+                    INVALID_PARTNER_ID,
+                    partnerId,
+                    "'" + id + "' must be 1-63 lower-case letters, digits"
+                            + " or '-', starting with a letter or digit (it is used in topic names)");
         }
         if (ThreatlineTopics.RESERVED_PARTNER_IDS.contains(id)) {
             // The partner id is also its Kafka user: "admin" would take over the super user.
-            throw error(INVALID_PARTNER_ID, partnerId, "'" + id + "' is reserved: Threatline uses it for itself (reserved: "
-                    + ThreatlineTopics.RESERVED_PARTNER_IDS.stream().sorted().toList() + ")");
+            throw error(
+                    INVALID_PARTNER_ID,
+                    partnerId,
+                    "'" + id + "' is reserved: Threatline uses it for itself (reserved: "
+                            + ThreatlineTopics.RESERVED_PARTNER_IDS.stream()
+                                    .sorted()
+                                    .toList() + ")");
         }
         b.setPartnerId(id);
         b.setPartnerName(text(root.child("partner_name"), true));
@@ -195,9 +195,15 @@ final class AgreementReader {
 
         Field ceiling = root.child("tlp_ceiling");
         String tlpText = text(ceiling, true);
-        Tlp tlp = Tlp2.parse(tlpText).orElseThrow(() -> error(INVALID_TLP, ceiling, "'" + tlpText
-                + "' is not a TLP 2.0 marking; use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED"
-                + (tlpText.toUpperCase(Locale.ROOT).contains("WHITE") ? " (TLP 1.0 WHITE is TLP:CLEAR)" : "")));
+        Tlp tlp = Tlp2.parse(tlpText)
+                .orElseThrow(() -> error(
+                        INVALID_TLP,
+                        ceiling,
+                        "'" + tlpText
+                                + "' is not a TLP 2.0 marking; use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED"
+                                + (tlpText.toUpperCase(Locale.ROOT).contains("WHITE")
+                                        ? " (TLP 1.0 WHITE is TLP:CLEAR)"
+                                        : "")));
         b.setTlpCeiling(tlp);
 
         b.setScope(scope(root.child("scope")));
@@ -266,7 +272,8 @@ final class AgreementReader {
                 until = d.isNegative() || d.isZero() ? null : from.plus(d);
             } else {
                 Period p = Period.parse(t);
-                until = p.isNegative() || p.isZero() ? null
+                until = p.isNegative() || p.isZero()
+                        ? null
                         : from.atOffset(ZoneOffset.UTC).plus(p).toInstant();
             }
             if (until == null) {
@@ -274,8 +281,10 @@ final class AgreementReader {
             }
             return until;
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw error(INVALID_DURATION, term, "'" + t + "' is not an ISO-8601 period or duration such as P3Y,"
-                    + " P18M or PT72H");
+            throw error(
+                    INVALID_DURATION,
+                    term,
+                    "'" + t + "' is not an ISO-8601 period or duration such as P3Y," + " P18M or PT72H");
         }
     }
 
@@ -289,8 +298,10 @@ final class AgreementReader {
             String n = names.get(i);
             DataKind kind = enumValue(DataKind.class, n);
             if (kind == null || kind == DataKind.UNKNOWN) {
-                throw error(UNKNOWN_DATA_KIND, f.element(i), "'" + n
-                        + "' is not a data kind; use indicators, statistics or trends");
+                throw error(
+                        UNKNOWN_DATA_KIND,
+                        f.element(i),
+                        "'" + n + "' is not a data kind; use indicators, statistics or trends");
             }
             kinds.add(kind);
         }
@@ -311,8 +322,11 @@ final class AgreementReader {
             String n = typeNames.get(i);
             IndicatorType type = enumValue(IndicatorType.class, n);
             if (type == null || type == IndicatorType.UNKNOWN) {
-                throw error(UNKNOWN_INDICATOR_TYPE, types.element(i), "'" + n
-                        + "' is not an indicator type; use ipv4, ipv6, domain, url, md5, sha1, sha256 or email");
+                throw error(
+                        UNKNOWN_INDICATOR_TYPE,
+                        types.element(i),
+                        "'" + n
+                                + "' is not an indicator type; use ipv4, ipv6, domain, url, md5, sha1, sha256 or email");
             }
             ts.add(type);
         }
@@ -329,8 +343,10 @@ final class AgreementReader {
         List<String> cs = strings(countries, false);
         for (int i = 0; i < cs.size(); i++) {
             if (!COUNTRY.matcher(cs.get(i)).matches()) {
-                throw error(INVALID_COUNTRY, countries.element(i), "'" + cs.get(i)
-                        + "' is not an ISO 3166-1 alpha-2 code in two upper-case letters, such as DE");
+                throw error(
+                        INVALID_COUNTRY,
+                        countries.element(i),
+                        "'" + cs.get(i) + "' is not an ISO 3166-1 alpha-2 code in two upper-case letters, such as DE");
             }
         }
         s.setCountries(distinct(cs));
@@ -366,10 +382,14 @@ final class AgreementReader {
             String name = text(ch, true);
             DeliveryChannel channel = enumValue(DeliveryChannel.class, name);
             if (channel == null || channel == DeliveryChannel.UNKNOWN) {
-                throw error(UNKNOWN_CHANNEL, ch, "'" + name
-                        + "' is not a delivery channel; use kafka, taxii, syslog, webhook or files");
+                throw error(
+                        UNKNOWN_CHANNEL,
+                        ch,
+                        "'" + name + "' is not a delivery channel; use kafka, taxii, syslog, webhook or files");
             }
-            result.add(ChannelSettings.newBuilder().setChannel(channel).setSettings(settings(c.child("settings")))
+            result.add(ChannelSettings.newBuilder()
+                    .setChannel(channel)
+                    .setSettings(settings(c.child("settings")))
                     .build());
         }
         return result;
@@ -386,23 +406,37 @@ final class AgreementReader {
             String key = it.next().getKey();
             Field s = f.child(key);
             if (s.absent() || !s.node().isValueNode()) {
-                throw error(WRONG_TYPE, s, "a setting must be a single value (text, number or boolean), found "
-                        + describe(s.node()));
+                throw error(
+                        WRONG_TYPE,
+                        s,
+                        "a setting must be a single value (text, number or boolean), found " + describe(s.node()));
             }
             String value = s.node().asText();
-            boolean reference = ENV_REFERENCE.matcher(value).matches() || SECRET_REFERENCE.matcher(value).matches();
-            if (ANY_ENV_REFERENCE.matcher(value).find() && !ENV_REFERENCE.matcher(value).matches()) {
-                throw error(LITERAL_SECRET, s, "an agreement may refer only to variables meant for agreements, "
-                        + "${THREATLINE_SECRET_<NAME>}, as the whole value; give ${THREATLINE_SECRET_" + envName(key)
-                        + "} or secret:<name>");
+            boolean reference = ENV_REFERENCE.matcher(value).matches()
+                    || SECRET_REFERENCE.matcher(value).matches();
+            if (ANY_ENV_REFERENCE.matcher(value).find()
+                    && !ENV_REFERENCE.matcher(value).matches()) {
+                throw error(
+                        LITERAL_SECRET,
+                        s,
+                        "an agreement may refer only to variables meant for agreements, "
+                                + "${THREATLINE_SECRET_<NAME>}, as the whole value; give ${THREATLINE_SECRET_"
+                                + envName(key)
+                                + "} or secret:<name>");
             }
             if (namesSecret(key) && !reference) {
-                throw error(LITERAL_SECRET, s, "secrets live elsewhere: give a reference such as ${THREATLINE_SECRET_"
-                        + envName(key) + "} or secret:<name> instead of a literal value");
+                throw error(
+                        LITERAL_SECRET,
+                        s,
+                        "secrets live elsewhere: give a reference such as ${THREATLINE_SECRET_" + envName(key)
+                                + "} or secret:<name> instead of a literal value");
             }
             if (URL_WITH_PASSWORD.matcher(value).matches()) {
-                throw error(LITERAL_SECRET, s, "secrets live elsewhere: the URL carries a password;"
-                        + " put it in a separate setting as ${THREATLINE_SECRET_<NAME>} or secret:<name>");
+                throw error(
+                        LITERAL_SECRET,
+                        s,
+                        "secrets live elsewhere: the URL carries a password;"
+                                + " put it in a separate setting as ${THREATLINE_SECRET_<NAME>} or secret:<name>");
             }
             settings.put(key, value);
         }
@@ -432,9 +466,12 @@ final class AgreementReader {
             String name = names.next();
             if (!known.contains(name)) {
                 String suggestion = FieldNames.closest(name, known);
-                throw error(UNKNOWN_FIELD, f.child(name), "unknown field"
-                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
-                        + "; known here: " + String.join(", ", known));
+                throw error(
+                        UNKNOWN_FIELD,
+                        f.child(name),
+                        "unknown field"
+                                + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
+                                + "; known here: " + String.join(", ", known));
             }
         }
     }
@@ -509,11 +546,15 @@ final class AgreementReader {
             if (DATE.matcher(s).matches()) {
                 return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
-            Instant i = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            Instant i = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
             return Instant.ofEpochMilli(i.toEpochMilli());
         } catch (DateTimeException | ArithmeticException e) {
-            throw error(INVALID_DATE, f, "'" + s + "' is not an ISO date (2026-01-01) or an instant with an"
-                    + " offset (2026-01-01T08:00:00Z)");
+            throw error(
+                    INVALID_DATE,
+                    f,
+                    "'" + s + "' is not an ISO date (2026-01-01) or an instant with an"
+                            + " offset (2026-01-01T08:00:00Z)");
         }
     }
 
@@ -564,5 +605,4 @@ final class AgreementReader {
         String t = n.asText();
         return "text ('" + (t.length() > 40 ? t.substring(0, 40) + "...'" : t + "'") + ")";
     }
-
 }

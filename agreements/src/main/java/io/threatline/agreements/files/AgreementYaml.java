@@ -1,60 +1,21 @@
 package io.threatline.agreements.files;
 
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.schemas.tlp.Tlp2;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.threatline.contract.AgreementEnd;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
-import io.threatline.contract.DataKind;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.Redaction;
-import io.threatline.contract.Tlp;
-import io.threatline.schemas.Result;
-import io.threatline.schemas.topics.ThreatlineTopics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
+import io.threatline.schemas.tlp.Tlp2;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.Period;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** Writes an agreement in the file format, as YAML ({@link AgreementFiles#toYaml}). */
 final class AgreementYaml {
@@ -66,9 +27,7 @@ final class AgreementYaml {
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build();
 
-    private AgreementYaml() {
-    }
-
+    private AgreementYaml() {}
 
     /**
      * The agreement in this file format, as YAML, every field spelled out (defaults included) so

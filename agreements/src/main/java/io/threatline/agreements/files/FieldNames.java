@@ -8,8 +8,7 @@ import java.util.Set;
 /** The agreement format's field names as ordered sets, and the nearest known name to a misspelt one (for "did you mean"). */
 final class FieldNames {
 
-    private FieldNames() {
-    }
+    private FieldNames() {}
 
     static String closest(String name, Set<String> known) {
         String best = null;
@@ -46,5 +45,4 @@ final class FieldNames {
     static Set<String> orderedSet(String... names) {
         return new LinkedHashSet<>(Arrays.asList(names));
     }
-
 }

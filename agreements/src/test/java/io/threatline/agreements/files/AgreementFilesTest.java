@@ -1,7 +1,5 @@
 package io.threatline.agreements.files;
 
-import io.threatline.agreements.AgreementPolicy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -58,10 +56,10 @@ class AgreementFilesTest {
         assertThat(a.getRedistributionScope()).isEqualTo("INTERPOL member countries");
         assertThat(a.getRedaction().getDropProviderAttribution()).isTrue();
         assertThat(a.getRedaction().getDropSensorIds()).isTrue();
-        assertThat(a.getChannels()).extracting(ChannelSettings::getChannel)
+        assertThat(a.getChannels())
+                .extracting(ChannelSettings::getChannel)
                 .containsExactly(DeliveryChannel.TAXII, DeliveryChannel.KAFKA);
-        assertThat(a.getChannels().get(0).getSettings())
-                .containsEntry("password", "secret:interpol/taxii-password");
+        assertThat(a.getChannels().get(0).getSettings()).containsEntry("password", "secret:interpol/taxii-password");
     }
 
     @Test
@@ -69,15 +67,22 @@ class AgreementFilesTest {
         String head = "partner_id: p\npartner_name: P\nagreement_id: A\nversion: 1\nvalid_from: 2026-01-01\n"
                 + "data_kinds: [indicators]\ntlp_ceiling: TLP:GREEN\nchannels:\n  - channel: webhook\n    settings:\n";
 
-        PartnerAgreement accepted = AgreementFiles.parse(head + "      url: https://h.example.org/ti\n"
-                + "      hmac_key: ${THREATLINE_SECRET_P_HMAC}\n", "ok.yaml");
-        assertThat(accepted.getChannels().get(0).getSettings()).containsEntry("hmac_key", "${THREATLINE_SECRET_P_HMAC}");
+        PartnerAgreement accepted = AgreementFiles.parse(
+                head + "      url: https://h.example.org/ti\n" + "      hmac_key: ${THREATLINE_SECRET_P_HMAC}\n",
+                "ok.yaml");
+        assertThat(accepted.getChannels().get(0).getSettings())
+                .containsEntry("hmac_key", "${THREATLINE_SECRET_P_HMAC}");
 
         assertThatThrownBy(() -> AgreementFiles.parse(head + "      hmac_key: ${KAFKA_SASL_PASSWORD}\n", "bad.yaml"))
-                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
-                .hasMessageContaining("variables meant for agreements").hasMessageContaining("${THREATLINE_SECRET_HMAC_KEY}");
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
+                        e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
+                .hasMessageContaining("variables meant for agreements")
+                .hasMessageContaining("${THREATLINE_SECRET_HMAC_KEY}");
         assertThatThrownBy(() -> AgreementFiles.parse(head + "      url: https://h.example.org/${HOME}\n", "bad.yaml"))
-                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
+                        e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
     }
 
     @Test
@@ -85,15 +90,20 @@ class AgreementFilesTest {
         String head = "partner_id: p\npartner_name: P\nagreement_id: A\nversion: 1\nvalid_from: 2026-01-01\n"
                 + "data_kinds: [indicators]\ntlp_ceiling: TLP:GREEN\nchannels:\n  - channel: syslog\n    settings:\n";
 
-        PartnerAgreement accepted = AgreementFiles.parse(head
-                + "      keystore: /etc/threatline/client.p12\n      keystore_password: secret:p/keystore\n", "ok.yaml");
+        PartnerAgreement accepted = AgreementFiles.parse(
+                head + "      keystore: /etc/threatline/client.p12\n      keystore_password: secret:p/keystore\n",
+                "ok.yaml");
         assertThat(accepted.getChannels().get(0).getSettings()).containsEntry("keystore", "/etc/threatline/client.p12");
 
         assertThatThrownBy(() -> AgreementFiles.parse(head + "      hmac_key: hunter2hunter2hunter2\n", "bad.yaml"))
-                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
+                        e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET))
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> AgreementFiles.parse(head + "      apiToken: abc\n", "bad.yaml"))
-                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
+                        e -> assertThat(e.code()).isEqualTo(AgreementFiles.LITERAL_SECRET));
     }
 
     @Test
@@ -107,16 +117,20 @@ class AgreementFilesTest {
         assertThat(a.getScope().getIndicatorTypes()).isEmpty();
         assertThat(a.getValidFrom()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
         assertThat(a.getValidUntil()).isEqualTo(Instant.parse("2027-05-01T00:00:00Z"));
-        assertThat(a.getChannels()).extracting(ChannelSettings::getChannel)
+        assertThat(a.getChannels())
+                .extracting(ChannelSettings::getChannel)
                 .containsExactly(DeliveryChannel.SYSLOG, DeliveryChannel.FILES);
-        assertThat(a.getChannels().get(0).getSettings()).containsEntry("format", "cef").containsEntry("port", "6514");
+        assertThat(a.getChannels().get(0).getSettings())
+                .containsEntry("format", "cef")
+                .containsEntry("port", "6514");
     }
 
     @Test
     void shouldLoadEveryExampleInTheExamplesDirectoryAndIgnoreTheReadme() {
         List<PartnerAgreement> all = AgreementFiles.loadAll(EXAMPLES);
 
-        assertThat(all).extracting(PartnerAgreement::getPartnerId)
+        assertThat(all)
+                .extracting(PartnerAgreement::getPartnerId)
                 .containsExactly("europol-ec3", "interpol", "nca-operation-tovar");
     }
 
@@ -201,8 +215,13 @@ class AgreementFilesTest {
         assertThat(a.getScope().getCountries()).containsExactly("DE", "FR");
         assertThat(a.getEmbargoMillis()).isEqualTo(Duration.ofHours(6).toMillis());
         assertThat(a.getChannels().get(0).getSettings())
-                .isEqualTo(Map.of("url", "https://hooks.example.org/ti", "auth_token", "${THREATLINE_SECRET_CERT_EXAMPLE_TOKEN}",
-                        "retries", "3"));
+                .isEqualTo(Map.of(
+                        "url",
+                        "https://hooks.example.org/ti",
+                        "auth_token",
+                        "${THREATLINE_SECRET_CERT_EXAMPLE_TOKEN}",
+                        "retries",
+                        "3"));
     }
 
     @Test
@@ -245,9 +264,11 @@ class AgreementFilesTest {
             url           | https://hooks.example.org/ti?x=1
             """)
     void shouldAcceptSecretsGivenAsReferences(String key, String value) {
-        String yaml = minimal() + "channels:\n  - channel: webhook\n    settings:\n      " + key + ": '" + value + "'\n";
+        String yaml =
+                minimal() + "channels:\n  - channel: webhook\n    settings:\n      " + key + ": '" + value + "'\n";
 
-        assertThat(AgreementFiles.parse(yaml, "x.yaml").getChannels().get(0).getSettings()).containsEntry(key, value);
+        assertThat(AgreementFiles.parse(yaml, "x.yaml").getChannels().get(0).getSettings())
+                .containsEntry(key, value);
     }
 
     // ---- refusals: each names the file, the field and the line
@@ -280,8 +301,8 @@ class AgreementFilesTest {
     void shouldRefuseAnInvalidFileNamingTheField(String file, String code, String field, int line) {
         Path path = INVALID.resolve(file);
 
-        InvalidAgreementException e = catchThrowableOfType(InvalidAgreementException.class,
-                () -> AgreementFiles.load(path));
+        InvalidAgreementException e =
+                catchThrowableOfType(InvalidAgreementException.class, () -> AgreementFiles.load(path));
 
         assertThat(e).as("%s should be refused", file).isNotNull();
         assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
@@ -307,8 +328,8 @@ class AgreementFilesTest {
 
     @Test
     void shouldRefuseJsonSyntaxErrorsWithTheLine() {
-        InvalidAgreementException e = catchThrowableOfType(InvalidAgreementException.class,
-                () -> AgreementFiles.load(INVALID.resolve("broken.json")));
+        InvalidAgreementException e = catchThrowableOfType(
+                InvalidAgreementException.class, () -> AgreementFiles.load(INVALID.resolve("broken.json")));
 
         assertThat(e.code()).isEqualTo(AgreementFiles.NOT_PARSEABLE);
         assertThat(e.line()).isEqualTo(4);
@@ -317,8 +338,8 @@ class AgreementFilesTest {
 
     @Test
     void shouldRefuseMoreThanOneAgreementPerFile() {
-        InvalidAgreementException e = catchThrowableOfType(InvalidAgreementException.class,
-                () -> AgreementFiles.load(INVALID.resolve("two-documents.yaml")));
+        InvalidAgreementException e = catchThrowableOfType(
+                InvalidAgreementException.class, () -> AgreementFiles.load(INVALID.resolve("two-documents.yaml")));
 
         assertThat(e.code()).isEqualTo(AgreementFiles.MULTIPLE_DOCUMENTS);
         assertThat(e.line()).isGreaterThan(8);
@@ -346,7 +367,9 @@ class AgreementFilesTest {
         }
 
         assertThatThrownBy(() -> AgreementFiles.parse(yaml, "x.yaml"))
-                .isInstanceOfSatisfying(InvalidAgreementException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
+                        e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
@@ -363,7 +386,8 @@ class AgreementFilesTest {
     @Test
     void shouldRefuseAMissingFileAsUnreadable() {
         assertThatThrownBy(() -> AgreementFiles.load(INVALID.resolve("no-such-file.yaml")))
-                .isInstanceOfSatisfying(InvalidAgreementException.class,
+                .isInstanceOfSatisfying(
+                        InvalidAgreementException.class,
                         e -> assertThat(e.code()).isEqualTo(AgreementFiles.UNREADABLE));
     }
 

@@ -2,6 +2,11 @@ package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.app.faults.SensorFeed.Sighting;
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.FreePorts;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,16 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.app.faults.SensorFeed.Sighting;
-import io.threatline.contract.AgreementScope;
-import io.threatline.contract.Tlp;
-import io.threatline.platform.kafka.FreePorts;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * `threatline platform` (the Kafka broker and the schema registry in one JVM) killed with SIGKILL
@@ -53,30 +51,52 @@ class BrokerKillRestartIT {
         String prefix = topics.prefix();
         int kafkaPort = portToRestartOn(-1);
         int registryPort = portToRestartOn(kafkaPort);
-        List<String> platformArgs = List.of("platform", "--data-dir", work.resolve("platform").toString(), "--host", "localhost",
-            "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort),
-            "--topic-prefix", prefix, "--partitions", "3");
+        List<String> platformArgs = List.of(
+                "platform",
+                "--data-dir",
+                work.resolve("platform").toString(),
+                "--host",
+                "localhost",
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--registry-port",
+                Integer.toString(registryPort),
+                "--topic-prefix",
+                prefix,
+                "--partitions",
+                "3");
         ChildJvm platform = startPlatform(platformArgs);
-        TestCluster cluster = new TestCluster("localhost:" + kafkaPort,
-            platform.awaitLine("Schema registry\\s+: (\\S+)", Duration.ofSeconds(10)).group(1));
+        TestCluster cluster = new TestCluster(
+                "localhost:" + kafkaPort,
+                platform.awaitLine("Schema registry\\s+: (\\S+)", Duration.ofSeconds(10))
+                        .group(1));
         cluster.createTopics(topics, List.of(PARTNER));
-        cluster.putAgreements(topics, List.of(TestCluster.agreement(PARTNER, Tlp.RED, AgreementScope.newBuilder().build(), List.of())));
+        cluster.putAgreements(
+                topics,
+                List.of(TestCluster.agreement(
+                        PARTNER, Tlp.RED, AgreementScope.newBuilder().build(), List.of())));
 
         SensorFeed lateSensor = null;
         try (SensorFeed feed = new SensorFeed(cluster.publisherConfig(topics), "brokerkill", 300);
-             PartnerFeeds partners = new PartnerFeeds(cluster.bootstrapServers(), cluster.registryUrl(), topics, List.of(PARTNER))) {
+                PartnerFeeds partners =
+                        new PartnerFeeds(cluster.bootstrapServers(), cluster.registryUrl(), topics, List.of(PARTNER))) {
             // and the hub in its own JVM delivering while sensors publish
             feed.publishBacklog(500);
             feed.start();
             ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
 
-            // When the platform is killed -9 at a random moment while the hub delivers, stays down a random while, and starts again
+            // When the platform is killed -9 at a random moment while the hub delivers, stays down a random while, and
+            // starts again
             KillMoment moment = new KillMoment(true, random.nextInt(3_000));
             long downMs = 1_000 + random.nextInt(5_000);
-            Duration lived = moment.awaitAndKill(platform, () -> partners.awaitNewsBeyond(50, "the hub delivering (" + seed + ")"));
+            Duration lived = moment.awaitAndKill(
+                    platform, () -> partners.awaitNewsBeyond(50, "the hub delivering (" + seed + ")"));
             long killedAt = System.nanoTime();
-            String atKill = moment.describe(0, lived, partners.newsTotal() + " NEWs delivered and " + feed.indicatorsStarted()
-                + " indicators published by then");
+            String atKill = moment.describe(
+                    0,
+                    lived,
+                    partners.newsTotal() + " NEWs delivered and " + feed.indicatorsStarted()
+                            + " indicators published by then");
             // and a sensor comes online while the platform is down (it waits for Kafka as long as it takes)
             Map<String, Object> lateConfig = new HashMap<>(cluster.publisherConfig(topics));
             lateConfig.put("max.block.ms", 300_000);
@@ -92,29 +112,48 @@ class BrokerKillRestartIT {
             partners.awaitNewsBeyond(partners.newsTotal(), "the hub delivering after the restart (" + context + ")");
             SensorFeed.Outcome outcome = feed.finish();
             SensorFeed.Outcome late = lateSensor.finish();
-            System.out.printf("[faults] the sensor that came online during the outage: %d indicators published, %d reports in, %d failed %s%n",
-                late.published().size(), late.eventsAccepted(), late.eventsFailed(), late.failures());
+            System.out.printf(
+                    "[faults] the sensor that came online during the outage: %d indicators published, %d reports in, %d failed %s%n",
+                    late.published().size(), late.eventsAccepted(), late.eventsFailed(), late.failures());
             context += ", " + outcome.published().size() + " indicators published";
-            assertThat(outcome.failures()).as("reports the publisher could not get in (%s)", context).isEmpty();
-            Set<String> expected = outcome.published().stream().map(Sighting::id).collect(Collectors.toSet());
+            assertThat(outcome.failures())
+                    .as("reports the publisher could not get in (%s)", context)
+                    .isEmpty();
+            Set<String> expected =
+                    outcome.published().stream().map(Sighting::id).collect(Collectors.toSet());
             late.published().forEach(sighting -> expected.add(sighting.id()));
-            partners.awaitAll(Map.of(PARTNER, expected), () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0, context);
-            assertThat(hub.isAlive()).as("the hub outlived the outage (%s)", context).isTrue();
-            assertThat(hub.stop()).as("exit code of the hub, stopped with SIGTERM (%s)", context).isIn(0, ChildJvm.SIGTERM_EXIT);
+            partners.awaitAll(
+                    Map.of(PARTNER, expected), () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0, context);
+            assertThat(hub.isAlive())
+                    .as("the hub outlived the outage (%s)", context)
+                    .isTrue();
+            assertThat(hub.stop())
+                    .as("exit code of the hub, stopped with SIGTERM (%s)", context)
+                    .isIn(0, ChildJvm.SIGTERM_EXIT);
             partners.readToEnd();
 
             // Then nothing was lost and nothing delivered twice
-            System.out.printf("[faults] %s; %d expected, %d records%n", context, expected.size(), partners.of(PARTNER).records());
+            System.out.printf(
+                    "[faults] %s; %d expected, %d records%n",
+                    context, expected.size(), partners.of(PARTNER).records());
             partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
-            assertThat(cluster.lag(prefix + "hub", topics.sensorEvents())).as("sensor events the hub never read (%s)", context).isZero();
-            assertThat(cluster.records(topics.deadLetter())).as("dead letters (%s)", context).isZero();
+            assertThat(cluster.lag(prefix + "hub", topics.sensorEvents()))
+                    .as("sensor events the hub never read (%s)", context)
+                    .isZero();
+            assertThat(cluster.records(topics.deadLetter()))
+                    .as("dead letters (%s)", context)
+                    .isZero();
 
             // and the sensor that came online during the outage got every report in. NEEDS the registry-outage
             // handling in ThreatPublisher: until then a report published while Kafka is back but the registry is not
             // yet (several seconds: the platform starts the registry after the broker) fails at once with
-            // SchemaRegistryException (ConnectException) and is not sent; the caller is told (Failed), nothing is silent.
-            assertThat(late.eventsFailed()).as("reports of the sensor that came online during the outage that failed, the first 20: %s (%s)",
-                late.failures(), context).isZero();
+            // SchemaRegistryException (ConnectException) and is not sent; the caller is told (Failed), nothing is
+            // silent.
+            assertThat(late.eventsFailed())
+                    .as(
+                            "reports of the sensor that came online during the outage that failed, the first 20: %s (%s)",
+                            late.failures(), context)
+                    .isZero();
         } finally {
             if (lateSensor != null) {
                 lateSensor.close();
@@ -132,7 +171,9 @@ class BrokerKillRestartIT {
     private static int portToRestartOn(int not) throws java.io.IOException {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         int ephemeralFrom = java.nio.file.Files.exists(range)
-            ? Integer.parseInt(java.nio.file.Files.readAllLines(range).get(0).trim().split("\\s+")[0]) : 32768;
+                ? Integer.parseInt(
+                        java.nio.file.Files.readAllLines(range).get(0).trim().split("\\s+")[0])
+                : 32768;
         for (int attempt = 0; attempt < 1_000 && ephemeralFrom > 11_000; attempt++) {
             int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(ephemeralFrom - 10_000);
             if (port != not && FreePorts.isFree(port)) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.awaitility.Awaitility;
 
 /**
@@ -67,7 +66,8 @@ public final class ChildJvm {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            throw new IllegalStateException(name + " (pid " + pid() + ") did not stop within 90 s of SIGTERM; killed\n" + tail(40));
+            throw new IllegalStateException(
+                    name + " (pid " + pid() + ") did not stop within 90 s of SIGTERM; killed\n" + tail(40));
         }
         return process.exitValue();
     }
@@ -81,20 +81,23 @@ public final class ChildJvm {
     public Matcher awaitLine(String regex, Duration timeout) {
         Pattern pattern = Pattern.compile(regex);
         Matcher[] found = new Matcher[1];
-        Awaitility.await(name + " to print /" + regex + "/").atMost(timeout).pollInterval(Duration.ofMillis(100))
-            .until(() -> {
-                for (String line : lines()) {
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        found[0] = m;
-                        return true;
+        Awaitility.await(name + " to print /" + regex + "/")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    for (String line : lines()) {
+                        Matcher m = pattern.matcher(line);
+                        if (m.find()) {
+                            found[0] = m;
+                            return true;
+                        }
                     }
-                }
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " ended (exit " + process.exitValue() + ") before printing /" + regex + "/\n" + tail(60));
-                }
-                return false;
-            });
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(name + " ended (exit " + process.exitValue()
+                                + ") before printing /" + regex + "/\n" + tail(60));
+                    }
+                    return false;
+                });
         return found[0];
     }
 
@@ -107,7 +110,7 @@ public final class ChildJvm {
     public String tail(int n) {
         List<String> all = lines();
         return "---- last lines of " + name + " (" + log + ") ----\n"
-            + String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
+                + String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
     }
 
     private List<String> lines() {

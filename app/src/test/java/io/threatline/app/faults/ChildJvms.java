@@ -1,16 +1,14 @@
 package io.threatline.app.faults;
 
+import io.threatline.app.ThreatlineCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import io.threatline.app.ThreatlineCommand;
 
 /**
  * Starts {@code threatline} commands in JVMs of their own and, after each test, kills whatever is
@@ -25,7 +23,8 @@ public final class ChildJvms implements AfterEachCallback {
     private final Path logs;
 
     public ChildJvms(String test) {
-        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(java.time.LocalDateTime.now());
+        String time =
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(java.time.LocalDateTime.now());
         this.logs = Path.of(System.getProperty("java.io.tmpdir"), "fault-logs", test + "-" + time);
     }
 
@@ -35,14 +34,22 @@ public final class ChildJvms implements AfterEachCallback {
      */
     public synchronized ChildJvm start(String name, int maxHeapMiB, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMiB + "m", "-XX:+UseSerialGC",
-            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-            "-cp", System.getProperty("java.class.path"), ThreatlineCommand.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx" + maxHeapMiB + "m",
+                "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ThreatlineCommand.class.getName()));
         command.addAll(args);
         try {
             Files.createDirectories(logs);
             Path log = logs.resolve(name + "-" + (started.size() + 1) + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ChildJvm child = new ChildJvm(name, process, log);
             started.add(child);
             System.out.printf("[faults] started %s: threatline %s (log %s)%n", child, String.join(" ", args), log);

@@ -15,8 +15,9 @@ public record FaultSeed(long value) {
         String given = System.getProperty(PROPERTY);
         long seed = given == null || given.isBlank() ? new Random().nextLong() : Long.parseLong(given.trim());
         FaultSeed chosen = new FaultSeed(seed);
-        System.out.printf("[faults] %s: %s (%s)%n", test, chosen,
-            given == null || given.isBlank() ? "drawn" : "from -D" + PROPERTY);
+        System.out.printf(
+                "[faults] %s: %s (%s)%n",
+                test, chosen, given == null || given.isBlank() ? "drawn" : "from -D" + PROPERTY);
         return chosen;
     }
 

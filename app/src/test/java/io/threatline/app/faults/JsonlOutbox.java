@@ -1,5 +1,7 @@
 package io.threatline.app.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What a partner's collector finds in the folder of a files channel in JSON Lines: the completed
@@ -29,7 +28,8 @@ public final class JsonlOutbox {
      * @param torn      lines that are not whole records, with their file
      * @param unfinished files left as {@code .part} or temporary files
      */
-    public record Contents(Map<String, Integer> copies, Map<String, String> indicator, List<String> torn, List<String> unfinished) {
+    public record Contents(
+            Map<String, Integer> copies, Map<String, String> indicator, List<String> torn, List<String> unfinished) {
         public long lines() {
             return copies.values().stream().mapToLong(Integer::longValue).sum();
         }

@@ -41,7 +41,8 @@ public record KillMoment(boolean whileWorking, long delayMs) {
 
     /** {@code kill 2 while working +655 ms, at 8.0 s of its life, <state>}: for the output and assertion descriptions. */
     public String describe(int kill, Duration lived, String state) {
-        return String.format("kill %d %s +%d ms, at %.1f s of its life, %s", kill + 1, whileWorking ? "while working" : "after start",
-            delayMs, lived.toMillis() / 1000.0, state);
+        return String.format(
+                "kill %d %s +%d ms, at %.1f s of its life, %s",
+                kill + 1, whileWorking ? "while working" : "after start", delayMs, lived.toMillis() / 1000.0, state);
     }
 }

@@ -2,6 +2,10 @@ package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,11 +24,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * Reads partners' indicator topics the way a partner's SIEM does (read_committed, from the
@@ -62,8 +60,9 @@ public final class PartnerFeeds implements AutoCloseable {
 
         /** Indicators received as NEW more than once, with their count. */
         public Map<String, Integer> newTwice() {
-            return news.entrySet().stream().filter(e -> e.getValue() > 1)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            return news.entrySet().stream()
+                    .filter(e -> e.getValue() > 1)
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         }
 
         /** Indicators of any record received (NEW, UPDATE, ...). */
@@ -92,7 +91,9 @@ public final class PartnerFeeds implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var values = new io.threatline.schemas.serde.ConfluentAvroDeserializer<PartnerIndicator>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        values.configure(
+                Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, AvroSerdeConfig.SPECIFIC_AVRO_READER, true),
+                false);
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), values);
         for (String partner : partners) {
             Received received = new Received();
@@ -100,8 +101,9 @@ public final class PartnerFeeds implements AutoCloseable {
             byPartner.put(partner, received);
         }
         List<TopicPartition> partitions = byTopic.keySet().stream()
-            .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(60)).stream().map(i -> new TopicPartition(t, i.partition())))
-            .toList();
+                .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(60)).stream()
+                        .map(i -> new TopicPartition(t, i.partition())))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
@@ -117,10 +119,14 @@ public final class PartnerFeeds implements AutoCloseable {
 
     /** Polls until more than {@code than} indicators have arrived as NEW (summed over the partners). */
     public void awaitNewsBeyond(long than, String what) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(180)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-            poll();
-            return newsTotal() > than;
-        });
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(180))
+                .pollInSameThread()
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    poll();
+                    return newsTotal() > than;
+                });
     }
 
     /**
@@ -130,12 +136,19 @@ public final class PartnerFeeds implements AutoCloseable {
      */
     public void awaitAll(Map<String, Set<String>> expected, Callable<Boolean> andThen, String context) {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(240)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
-                poll();
-                return expected.entrySet().stream().allMatch(e -> of(e.getKey()).newIds().containsAll(e.getValue())) && andThen.call();
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(240))
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        poll();
+                        return expected.entrySet().stream()
+                                        .allMatch(e -> of(e.getKey()).newIds().containsAll(e.getValue()))
+                                && andThen.call();
+                    });
         } catch (ConditionTimeoutException e) {
-            System.out.println("[faults] not everything arrived within 240 s; what is missing follows (" + context + ")");
+            System.out.println(
+                    "[faults] not everything arrived within 240 s; what is missing follows (" + context + ")");
         }
     }
 
@@ -149,13 +162,22 @@ public final class PartnerFeeds implements AutoCloseable {
         missing.removeAll(received.newIds());
         Set<String> notGranted = new TreeSet<>(received.anyIds());
         notGranted.removeAll(granted);
-        assertThat(first(missing)).as("%s: %d of %d indicators never received as NEW, the first 20 (%s)", partner,
-            missing.size(), granted.size(), context).isEmpty();
-        assertThat(received.newTwice()).as("%s: indicators received as NEW more than once (%s)", partner, context).isEmpty();
-        assertThat(first(notGranted)).as("%s: %d indicators received that the agreement does not grant, the first 20 (%s)",
-            partner, notGranted.size(), context).isEmpty();
-        assertThat(received.agreements()).as("%s: agreements named by the records (%s)", partner, context)
-            .containsExactly("MOU-" + partner + " v1");
+        assertThat(first(missing))
+                .as(
+                        "%s: %d of %d indicators never received as NEW, the first 20 (%s)",
+                        partner, missing.size(), granted.size(), context)
+                .isEmpty();
+        assertThat(received.newTwice())
+                .as("%s: indicators received as NEW more than once (%s)", partner, context)
+                .isEmpty();
+        assertThat(first(notGranted))
+                .as(
+                        "%s: %d indicators received that the agreement does not grant, the first 20 (%s)",
+                        partner, notGranted.size(), context)
+                .isEmpty();
+        assertThat(received.agreements())
+                .as("%s: agreements named by the records (%s)", partner, context)
+                .containsExactly("MOU-" + partner + " v1");
     }
 
     private static List<String> first(Set<String> ids) {

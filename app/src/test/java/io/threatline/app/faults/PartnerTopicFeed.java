@@ -1,16 +1,5 @@
 package io.threatline.app.faults;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
@@ -18,6 +7,15 @@ import io.threatline.contract.Tlp;
 import io.threatline.producer.simulator.EventPacer;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Fills a partner's indicator topic the way the hub does — one NEW per indicator, keyed by its id,
@@ -40,8 +38,18 @@ public final class PartnerTopicFeed implements AutoCloseable {
     public PartnerTopicFeed(TestCluster cluster, String topic, String partner, String agreementId, long perSecond) {
         ConfluentAvroSerializer<PartnerIndicator> values = new ConfluentAvroSerializer<>();
         values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl()), false);
-        this.producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all",
-            "enable.idempotence", true, "linger.ms", 5), new StringSerializer(), values);
+        this.producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        cluster.bootstrapServers(),
+                        "acks",
+                        "all",
+                        "enable.idempotence",
+                        true,
+                        "linger.ms",
+                        5),
+                new StringSerializer(),
+                values);
         this.topic = topic;
         this.partner = partner;
         this.agreementId = agreementId;
@@ -50,13 +58,15 @@ public final class PartnerTopicFeed implements AutoCloseable {
 
     public void start() {
         running = true;
-        thread = new Thread(() -> {
-            EventPacer pacer = new EventPacer(perSecond);
-            for (int n = 0; running; n++) {
-                pacer.awaitNext();
-                send(n);
-            }
-        }, "partner-topic-feed");
+        thread = new Thread(
+                () -> {
+                    EventPacer pacer = new EventPacer(perSecond);
+                    for (int n = 0; running; n++) {
+                        pacer.awaitNext();
+                        send(n);
+                    }
+                },
+                "partner-topic-feed");
         thread.setDaemon(true);
         thread.start();
     }
@@ -77,13 +87,25 @@ public final class PartnerTopicFeed implements AutoCloseable {
     private void send(int n) {
         Instant seen = Instant.now();
         String value = "c2-" + n + ".delivery-kill.com";
-        PartnerIndicator indicator = PartnerIndicator.newBuilder().setPartnerId(partner).setAgreementId(agreementId).setAgreementVersion(1)
-            .setIndicatorId("domain:" + value).setType(IndicatorType.DOMAIN).setValue(value).setAction(LifecycleAction.NEW)
-            .setFirstSeen(seen).setLastSeen(seen).setValidUntil(seen.plus(Duration.ofDays(90)))
-            .setConfidence(80).setTlp(Tlp.GREEN).setSharedAt(seen).build();
+        PartnerIndicator indicator = PartnerIndicator.newBuilder()
+                .setPartnerId(partner)
+                .setAgreementId(agreementId)
+                .setAgreementVersion(1)
+                .setIndicatorId("domain:" + value)
+                .setType(IndicatorType.DOMAIN)
+                .setValue(value)
+                .setAction(LifecycleAction.NEW)
+                .setFirstSeen(seen)
+                .setLastSeen(seen)
+                .setValidUntil(seen.plus(Duration.ofDays(90)))
+                .setConfidence(80)
+                .setTlp(Tlp.GREEN)
+                .setSharedAt(seen)
+                .build();
         producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), indicator), (metadata, error) -> {
             if (error == null) {
-                acknowledged.put(topic + "/" + metadata.partition() + "/" + metadata.offset(), indicator.getIndicatorId());
+                acknowledged.put(
+                        topic + "/" + metadata.partition() + "/" + metadata.offset(), indicator.getIndicatorId());
             } else {
                 failures.add(indicator.getIndicatorId() + ": " + error);
             }

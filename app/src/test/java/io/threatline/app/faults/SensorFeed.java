@@ -1,16 +1,5 @@
 package io.threatline.app.faults;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
@@ -18,6 +7,16 @@ import io.threatline.producer.publish.PublishResult;
 import io.threatline.producer.publish.ThreatPublisher;
 import io.threatline.producer.simulator.EventPacer;
 import io.threatline.schemas.identity.IndicatorIdentity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sensors publishing through {@link ThreatPublisher} while a fault test kills things: indicator
@@ -55,9 +54,17 @@ public final class SensorFeed implements AutoCloseable {
 
         ThreatEvent event(int copy) {
             String reported = copy == 1 ? value.replace(".com", "[.]com").replace("http://", "hxxp://") : value;
-            return ThreatEvent.newBuilder().setEventId(n + "-" + copy).setIndicatorType(type).setIndicatorValue(reported)
-                .setObservedAt(Instant.now()).setVendor(copy == 2 ? "vendor-b" : "vendor-a").setSensorId(copy == 2 ? "b-1" : "a-1")
-                .setConfidence(80).setTlp(tlp).setMalwareFamilies(List.of(family)).build();
+            return ThreatEvent.newBuilder()
+                    .setEventId(n + "-" + copy)
+                    .setIndicatorType(type)
+                    .setIndicatorValue(reported)
+                    .setObservedAt(Instant.now())
+                    .setVendor(copy == 2 ? "vendor-b" : "vendor-a")
+                    .setSensorId(copy == 2 ? "b-1" : "a-1")
+                    .setConfidence(80)
+                    .setTlp(tlp)
+                    .setMalwareFamilies(List.of(family))
+                    .build();
         }
     }
 
@@ -65,8 +72,7 @@ public final class SensorFeed implements AutoCloseable {
      * What the feed published: the indicators Kafka took at least one report of, how many reports it
      * took, and the reports that did not get in (how many, and the first 20 of them).
      */
-    public record Outcome(List<Sighting> published, long eventsAccepted, long eventsFailed, List<String> failures) {
-    }
+    public record Outcome(List<Sighting> published, long eventsAccepted, long eventsFailed, List<String> failures) {}
 
     private final ThreatPublisher publisher;
     private final String tag;
@@ -101,15 +107,17 @@ public final class SensorFeed implements AutoCloseable {
     /** Starts publishing in the background at the feed's pace. */
     public void start() {
         running = true;
-        thread = new Thread(() -> {
-            EventPacer pacer = new EventPacer(eventsPerSecond);
-            while (running) {
-                pacer.awaitNext();
-                pacer.awaitNext();
-                pacer.awaitNext();
-                step();
-            }
-        }, "sensor-feed-" + tag);
+        thread = new Thread(
+                () -> {
+                    EventPacer pacer = new EventPacer(eventsPerSecond);
+                    while (running) {
+                        pacer.awaitNext();
+                        pacer.awaitNext();
+                        pacer.awaitNext();
+                        step();
+                    }
+                },
+                "sensor-feed-" + tag);
         thread.setDaemon(true);
         thread.start();
     }
@@ -140,7 +148,11 @@ public final class SensorFeed implements AutoCloseable {
             inFlight.forEach(CompletableFuture::join);
         }
         List<Sighting> all = new ArrayList<>(new TreeMap<>(published).values());
-        return new Outcome(all, accepted.get(), failures.size(), failures.stream().sorted().limit(20).toList());
+        return new Outcome(
+                all,
+                accepted.get(),
+                failures.size(),
+                failures.stream().sorted().limit(20).toList());
     }
 
     private void step() {
@@ -157,14 +169,16 @@ public final class SensorFeed implements AutoCloseable {
 
     private void send(int n, int copy) {
         Sighting sighting = Sighting.of(tag, n);
-        CompletableFuture<PublishResult> result = publisher.publish(sighting.event(copy)).whenComplete((r, e) -> {
-            if (r instanceof PublishResult.Accepted) {
-                accepted.incrementAndGet();
-                published.put(n, sighting);
-            } else {
-                failures.add(sighting.id() + " report " + copy + ": " + (e != null ? e : r));
-            }
-        });
+        CompletableFuture<PublishResult> result = publisher
+                .publish(sighting.event(copy))
+                .whenComplete((r, e) -> {
+                    if (r instanceof PublishResult.Accepted) {
+                        accepted.incrementAndGet();
+                        published.put(n, sighting);
+                    } else {
+                        failures.add(sighting.id() + " report " + copy + ": " + (e != null ? e : r));
+                    }
+                });
         synchronized (inFlight) {
             inFlight.removeIf(CompletableFuture::isDone);
             inFlight.add(result);

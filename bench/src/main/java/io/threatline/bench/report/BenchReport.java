@@ -1,5 +1,6 @@
 package io.threatline.bench.report;
 
+import io.threatline.bench.BenchArgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.threatline.bench.BenchArgs;
 
 /**
  * Writes the benchmark report from the harnesses' result lines ({@link ResultLine}), knowing
@@ -32,8 +31,7 @@ public final class BenchReport {
         }
     }
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 
     public static void main(String[] argv) throws IOException {
         BenchArgs args = BenchArgs.parse(argv);
@@ -42,9 +40,15 @@ public final class BenchReport {
         for (int i = 1; i < args.positionalCount(); i++) {
             inputs.add(Path.of(args.positional(i, "result file")));
         }
-        List<String> failed = args.option("failed", "").isBlank() ? List.of() : List.of(args.option("failed", "").split(","));
-        RunInfo info = new RunInfo(args.option("mode", "full"), args.option("commit", "unknown"),
-            args.option("started", "unknown"), args.option("load", "unknown"), failed);
+        List<String> failed = args.option("failed", "").isBlank()
+                ? List.of()
+                : List.of(args.option("failed", "").split(","));
+        RunInfo info = new RunInfo(
+                args.option("mode", "full"),
+                args.option("commit", "unknown"),
+                args.option("started", "unknown"),
+                args.option("load", "unknown"),
+                failed);
         List<ResultLine> rows = read(inputs);
         write(out, rows, info, Machine.describe());
         System.out.printf("%d results written to %s%n", rows.size(), out.resolve("results.md"));
@@ -74,7 +78,8 @@ public final class BenchReport {
         return rows;
     }
 
-    public static void write(Path dir, List<ResultLine> rows, RunInfo info, Map<String, String> machine) throws IOException {
+    public static void write(Path dir, List<ResultLine> rows, RunInfo info, Map<String, String> machine)
+            throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("results.md"), markdown(rows, info, machine));
         Files.writeString(dir.resolve("results.csv"), csv(rows));
@@ -89,21 +94,34 @@ public final class BenchReport {
         s.append("# ").append(title(info)).append("\n\n");
         if (info.quick()) {
             s.append("Quick mode: small sizes, to check that every harness runs. These figures are no measurement; "
-                + "the targets are judged at the full sizes only.\n\n");
+                    + "the targets are judged at the full sizes only.\n\n");
         }
         s.append("| benchmark | figure | unit | DESIGN §10 target | met |\n");
         s.append("|---|---|---|---|---|\n");
         for (ResultLine r : rows) {
-            s.append("| ").append(cell(r.label())).append(" | ").append(Figures.display(r.value())).append(" | ")
-                .append(cell(r.unit())).append(" | ").append(r.target().map(t -> t.display() + ("ratio".equals(r.unit()) ? "" : " " + r.unit())).map(BenchReport::cell).orElse("—"))
-                .append(" | ").append(r.status()).append(" |\n");
+            s.append("| ")
+                    .append(cell(r.label()))
+                    .append(" | ")
+                    .append(Figures.display(r.value()))
+                    .append(" | ")
+                    .append(cell(r.unit()))
+                    .append(" | ")
+                    .append(r.target()
+                            .map(t -> t.display() + ("ratio".equals(r.unit()) ? "" : " " + r.unit()))
+                            .map(BenchReport::cell)
+                            .orElse("—"))
+                    .append(" | ")
+                    .append(r.status())
+                    .append(" |\n");
         }
         if (!info.failedSteps().isEmpty()) {
             s.append("\n**Failed steps** (their figures are missing; see their logs): ")
-                .append(String.join(", ", info.failedSteps())).append("\n");
+                    .append(String.join(", ", info.failedSteps()))
+                    .append("\n");
         }
         s.append("\n## Machine\n\n");
-        machine.forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
+        machine.forEach(
+                (k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
         s.append("\n## Run\n\n");
         Map<String, String> run = new LinkedHashMap<>();
         run.put("mode", info.mode());
@@ -117,10 +135,18 @@ public final class BenchReport {
     public static String csv(List<ResultLine> rows) {
         StringBuilder s = new StringBuilder("id,benchmark,figure,unit,target,status\n");
         for (ResultLine r : rows) {
-            s.append(csvField(r.id())).append(',').append(csvField(r.label())).append(',')
-                .append(Figures.plain(r.value())).append(',').append(csvField(r.unit())).append(',')
-                .append(csvField(r.target().map(Target::format).orElse(""))).append(',')
-                .append(csvField(r.status())).append('\n');
+            s.append(csvField(r.id()))
+                    .append(',')
+                    .append(csvField(r.label()))
+                    .append(',')
+                    .append(Figures.plain(r.value()))
+                    .append(',')
+                    .append(csvField(r.unit()))
+                    .append(',')
+                    .append(csvField(r.target().map(Target::format).orElse("")))
+                    .append(',')
+                    .append(csvField(r.status()))
+                    .append('\n');
         }
         return s.toString();
     }

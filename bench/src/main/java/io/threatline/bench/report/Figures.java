@@ -6,8 +6,7 @@ import java.util.Locale;
 /** How figures are written: plain for machines (result lines, CSV), grouped and rounded for people. */
 final class Figures {
 
-    private Figures() {
-    }
+    private Figures() {}
 
     /** Without grouping or exponent, without trailing zeros: {@code 100000}, {@code 0.5}, {@code 187.25}. */
     static String plain(double value) {

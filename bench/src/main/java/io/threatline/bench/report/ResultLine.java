@@ -21,7 +21,8 @@ public record ResultLine(String id, double value, String unit, Optional<Target> 
     public ResultLine {
         Objects.requireNonNull(target, "target");
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("result id '" + id + "' must be lower-case letters, digits, '.', '_' or '-'");
+            throw new IllegalArgumentException(
+                    "result id '" + id + "' must be lower-case letters, digits, '.', '_' or '-'");
         }
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("result " + id + " has no finite value: " + value);
@@ -65,7 +66,8 @@ public record ResultLine(String id, double value, String unit, Optional<Target> 
     }
 
     public String format() {
-        return PREFIX + id + "," + Figures.plain(value) + "," + unit + "," + target.map(Target::format).orElse("") + "," + label;
+        return PREFIX + id + "," + Figures.plain(value) + "," + unit + ","
+                + target.map(Target::format).orElse("") + "," + label;
     }
 
     /** "met", "not met", or "—" without a target. */

@@ -11,7 +11,10 @@ public record Target(Op op, double threshold) {
 
     /** How the figure must compare with the threshold. */
     public enum Op {
-        AT_LEAST(">=", "≥"), MORE_THAN(">", ">"), AT_MOST("<=", "≤"), LESS_THAN("<", "<");
+        AT_LEAST(">=", "≥"),
+        MORE_THAN(">", ">"),
+        AT_MOST("<=", "≤"),
+        LESS_THAN("<", "<");
 
         final String text;
         final String symbol;

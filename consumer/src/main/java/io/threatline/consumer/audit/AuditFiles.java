@@ -16,8 +16,7 @@ public final class AuditFiles {
     /** The most an audit text file may hold. */
     public static final int MAX_BYTES = 64 * 1024;
 
-    private AuditFiles() {
-    }
+    private AuditFiles() {}
 
     /**
      * @throws IllegalArgumentException when the file holds more than {@value #MAX_BYTES} bytes
@@ -26,8 +25,8 @@ public final class AuditFiles {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new IllegalArgumentException(file + " holds more than " + MAX_BYTES
-                    + " bytes; a signed head or key file is far smaller");
+                throw new IllegalArgumentException(
+                        file + " holds more than " + MAX_BYTES + " bytes; a signed head or key file is far smaller");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }

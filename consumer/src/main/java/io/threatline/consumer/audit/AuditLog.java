@@ -1,5 +1,9 @@
 package io.threatline.consumer.audit;
 
+import io.threatline.consumer.ReliableProducers;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,11 +23,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.ReliableProducers;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 
 /**
  * Writes one {@link DeliveryReceipt} per delivered batch to the audit topic, keyed by partner and
@@ -66,7 +64,11 @@ public final class AuditLog implements AutoCloseable {
         this(producer, topic, heads, SEND_TIMEOUT);
     }
 
-    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads, Duration sendTimeout) {
+    AuditLog(
+            Producer<String, DeliveryReceipt> producer,
+            String topic,
+            Map<String, ChainHead> heads,
+            Duration sendTimeout) {
         this.producer = producer;
         this.topic = topic;
         this.sendTimeout = sendTimeout;
@@ -79,15 +81,22 @@ public final class AuditLog implements AutoCloseable {
      *
      * @param clientProperties Kafka client and serde settings (bootstrap servers, registry URL, security)
      */
-    public static AuditLog open(Map<String, Object> clientProperties, String topic, Serializer<DeliveryReceipt> serializer) {
+    public static AuditLog open(
+            Map<String, Object> clientProperties, String topic, Serializer<DeliveryReceipt> serializer) {
         // The serializer is shared with the caller's serdes (one registry client), hence passed in.
         Map<String, ChainHead> heads = new HashMap<>();
         try (AuditReader reader = AuditReader.open(clientProperties, topic)) {
-            reader.readAll(receipt -> heads.put(receipt.getPartnerId(), new ChainHead(receipt.getSequence(), receipt.getHash())));
+            reader.readAll(receipt ->
+                    heads.put(receipt.getPartnerId(), new ChainHead(receipt.getSequence(), receipt.getHash())));
         }
         LOGGER.info("Audit log on {}: {} partner chain(s) recovered", topic, heads.size());
-        return new AuditLog(new KafkaProducer<>(ReliableProducers.settings(clientProperties, "threatline-audit"),
-            new StringSerializer(), serializer), topic, heads);
+        return new AuditLog(
+                new KafkaProducer<>(
+                        ReliableProducers.settings(clientProperties, "threatline-audit"),
+                        new StringSerializer(),
+                        serializer),
+                topic,
+                heads);
     }
 
     /**
@@ -96,8 +105,15 @@ public final class AuditLog implements AutoCloseable {
      * @throws AuditException when the receipt could not be written; the batch's offsets must then
      *                        not be committed (it will be delivered again and receipted then)
      */
-    public DeliveryReceipt append(String partnerId, DeliveryChannel channel, String channelTarget, String agreementId,
-                                  int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
+    public DeliveryReceipt append(
+            String partnerId,
+            DeliveryChannel channel,
+            String channelTarget,
+            String agreementId,
+            int agreementVersion,
+            List<String> recordIds,
+            List<OffsetRange> offsets,
+            Instant deliveredAt) {
         Objects.requireNonNull(partnerId, "partnerId");
         synchronized (locks.computeIfAbsent(partnerId, p -> new Object())) {
             DeliveryReceipt pending = unacknowledged.get(partnerId);
@@ -105,26 +121,35 @@ public final class AuditLog implements AutoCloseable {
                 send(pending);
                 unacknowledged.remove(partnerId);
                 heads.put(partnerId, new ChainHead(pending.getSequence(), pending.getHash()));
-                if (sameDelivery(pending, channel, channelTarget, agreementId, agreementVersion, recordIds, offsets, deliveredAt)) {
-                    // The caller retrying the receipt of the same confirmed batch: that receipt is now written, not a second one.
+                if (sameDelivery(
+                        pending,
+                        channel,
+                        channelTarget,
+                        agreementId,
+                        agreementVersion,
+                        recordIds,
+                        offsets,
+                        deliveredAt)) {
+                    // The caller retrying the receipt of the same confirmed batch: that receipt is now written, not a
+                    // second one.
                     return pending;
                 }
             }
             ChainHead head = head(partnerId);
             DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
-                .setReceiptId(UUID.randomUUID().toString())
-                .setPartnerId(partnerId)
-                .setChannel(channel)
-                .setChannelTarget(channelTarget)
-                .setAgreementId(agreementId)
-                .setAgreementVersion(agreementVersion)
-                .setRecordIds(List.copyOf(recordIds))
-                .setOffsets(List.copyOf(offsets))
-                .setDeliveredAt(Instant.ofEpochMilli(deliveredAt.toEpochMilli()))
-                .setSequence(head.sequence() + 1)
-                .setPreviousHash(head.hash())
-                .setHash("")
-                .build();
+                    .setReceiptId(UUID.randomUUID().toString())
+                    .setPartnerId(partnerId)
+                    .setChannel(channel)
+                    .setChannelTarget(channelTarget)
+                    .setAgreementId(agreementId)
+                    .setAgreementVersion(agreementVersion)
+                    .setRecordIds(List.copyOf(recordIds))
+                    .setOffsets(List.copyOf(offsets))
+                    .setDeliveredAt(Instant.ofEpochMilli(deliveredAt.toEpochMilli()))
+                    .setSequence(head.sequence() + 1)
+                    .setPreviousHash(head.hash())
+                    .setHash("")
+                    .build();
             receipt.setHash(ReceiptHash.of(receipt));
             try {
                 send(receipt);
@@ -137,25 +162,40 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private static boolean sameDelivery(DeliveryReceipt r, DeliveryChannel channel, String channelTarget, String agreementId,
-                                        int agreementVersion, List<String> recordIds, List<OffsetRange> offsets, Instant deliveredAt) {
-        return r.getChannel() == channel && r.getChannelTarget().equals(channelTarget) && r.getAgreementId().equals(agreementId)
-            && r.getAgreementVersion() == agreementVersion && r.getRecordIds().equals(recordIds) && r.getOffsets().equals(offsets)
-            && r.getDeliveredAt().toEpochMilli() == deliveredAt.toEpochMilli();
+    private static boolean sameDelivery(
+            DeliveryReceipt r,
+            DeliveryChannel channel,
+            String channelTarget,
+            String agreementId,
+            int agreementVersion,
+            List<String> recordIds,
+            List<OffsetRange> offsets,
+            Instant deliveredAt) {
+        return r.getChannel() == channel
+                && r.getChannelTarget().equals(channelTarget)
+                && r.getAgreementId().equals(agreementId)
+                && r.getAgreementVersion() == agreementVersion
+                && r.getRecordIds().equals(recordIds)
+                && r.getOffsets().equals(offsets)
+                && r.getDeliveredAt().toEpochMilli() == deliveredAt.toEpochMilli();
     }
 
     private void send(DeliveryReceipt receipt) {
         String partnerId = receipt.getPartnerId();
         try {
-            producer.send(new ProducerRecord<>(topic, partnerId, receipt)).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(topic, partnerId, receipt))
+                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditException("interrupted while writing a receipt for partner " + partnerId, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+            throw new AuditException(
+                    "could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
         } catch (KafkaException e) {
-            // Thrown by send itself: the serializer could not get the receipt's schema id (registry unavailable), no buffer.
-            throw new AuditException("could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
+            // Thrown by send itself: the serializer could not get the receipt's schema id (registry unavailable), no
+            // buffer.
+            throw new AuditException(
+                    "could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
         }
     }
 

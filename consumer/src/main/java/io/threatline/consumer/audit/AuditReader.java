@@ -1,21 +1,19 @@
 package io.threatline.consumer.audit;
 
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.contract.DeliveryReceipt;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.consumer.ConsumerSerdes;
 
 /**
  * Reads the audit topic from its beginning to its current end (committed records only), without a
@@ -42,14 +40,17 @@ public final class AuditReader implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-audit-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new AuditReader(new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
-            ConsumerSerdes.from(props), topic);
+        return new AuditReader(
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
+                ConsumerSerdes.from(props),
+                topic);
     }
 
     /** Reads every receipt now in the topic, in order. */
     public void readAll(Consumer<DeliveryReceipt> each) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));

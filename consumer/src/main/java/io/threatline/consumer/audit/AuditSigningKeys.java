@@ -28,8 +28,7 @@ public final class AuditSigningKeys {
     private static final String PRIVATE_LABEL = "PRIVATE KEY";
     private static final String PUBLIC_LABEL = "PUBLIC KEY";
 
-    private AuditSigningKeys() {
-    }
+    private AuditSigningKeys() {}
 
     /** A fresh key pair. */
     public static KeyPair generate() {
@@ -43,7 +42,9 @@ public final class AuditSigningKeys {
     /** {@code SHA256:<hex>} of the public key's X.509 encoding: what a head names its key by. */
     public static String keyId(PublicKey key) {
         try {
-            return "SHA256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+            return "SHA256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -80,7 +81,8 @@ public final class AuditSigningKeys {
     }
 
     private static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 

@@ -1,5 +1,6 @@
 package io.threatline.consumer.audit;
 
+import io.threatline.contract.DeliveryReceipt;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-
-import io.threatline.contract.DeliveryReceipt;
 
 /**
  * Checks one partner's receipt chain and answers what the partner received between two times and
@@ -30,13 +29,18 @@ import io.threatline.contract.DeliveryReceipt;
 public final class AuditVerifier {
 
     /** A place where the chain does not hold. */
-    public record Break(long sequence, String receiptId, String problem) {
-    }
+    public record Break(long sequence, String receiptId, String problem) {}
 
     /** Records delivered under one agreement version through one channel in the period asked about. */
-    public record Delivered(String agreementId, int agreementVersion, String channel, String target, long receipts, long records,
-                            Instant first, Instant last) {
-    }
+    public record Delivered(
+            String agreementId,
+            int agreementVersion,
+            String channel,
+            String target,
+            long receipts,
+            long records,
+            Instant first,
+            Instant last) {}
 
     /**
      * @param partnerId   the partner
@@ -48,8 +52,15 @@ public final class AuditVerifier {
      * @param delivered   deliveries in the period, per agreement version and channel
      * @param recordIds   ids of the records delivered in the period, in delivery order
      */
-    public record Report(String partnerId, long receipts, long duplicates, long lastSequence, String lastHash, List<Break> breaks,
-                         List<Delivered> delivered, List<String> recordIds) {
+    public record Report(
+            String partnerId,
+            long receipts,
+            long duplicates,
+            long lastSequence,
+            String lastHash,
+            List<Break> breaks,
+            List<Delivered> delivered,
+            List<String> recordIds) {
         public boolean intact() {
             return breaks.isEmpty();
         }
@@ -60,8 +71,7 @@ public final class AuditVerifier {
         }
     }
 
-    private AuditVerifier() {
-    }
+    private AuditVerifier() {}
 
     /**
      * Verifies the chain of {@code partnerId} among {@code allReceipts} (the audit topic in order)
@@ -77,10 +87,12 @@ public final class AuditVerifier {
      * signature the caller has verified: the chain must reach the head's sequence (otherwise it
      * was cut) and hold the head's hash there (otherwise it was rewritten).
      */
-    public static Report verify(String partnerId, List<DeliveryReceipt> allReceipts, Instant from, Instant until, SignedHead keptHead) {
+    public static Report verify(
+            String partnerId, List<DeliveryReceipt> allReceipts, Instant from, Instant until, SignedHead keptHead) {
         Objects.requireNonNull(partnerId, "partnerId");
         if (keptHead != null && !keptHead.partnerId().equals(partnerId)) {
-            throw new IllegalArgumentException("the kept head is partner " + keptHead.partnerId() + "'s, not " + partnerId + "'s");
+            throw new IllegalArgumentException(
+                    "the kept head is partner " + keptHead.partnerId() + "'s, not " + partnerId + "'s");
         }
         List<Break> breaks = new ArrayList<>();
         Map<String, Delivered> delivered = new TreeMap<>();
@@ -98,7 +110,9 @@ public final class AuditVerifier {
                 continue;
             }
             String seen = hashBySequence.get(receipt.getSequence());
-            if (seen != null && seen.equals(receipt.getHash()) && ReceiptHash.of(receipt).equals(receipt.getHash())) {
+            if (seen != null
+                    && seen.equals(receipt.getHash())
+                    && ReceiptHash.of(receipt).equals(receipt.getHash())) {
                 duplicates++;
                 continue;
             }
@@ -109,48 +123,93 @@ public final class AuditVerifier {
                 lastHash = receipt.getHash();
             }
             if (receipt.getSequence() != expectedSequence) {
-                breaks.add(new Break(receipt.getSequence(), receipt.getReceiptId(),
-                    "sequence " + receipt.getSequence() + " where " + expectedSequence + " was expected (a receipt is missing, repeated or out of order)"));
+                breaks.add(new Break(
+                        receipt.getSequence(),
+                        receipt.getReceiptId(),
+                        "sequence " + receipt.getSequence() + " where " + expectedSequence
+                                + " was expected (a receipt is missing, repeated or out of order)"));
             }
             if (!receipt.getPreviousHash().equals(previousHash)) {
-                breaks.add(new Break(receipt.getSequence(), receipt.getReceiptId(),
-                    "previousHash " + abbreviate(receipt.getPreviousHash()) + " does not match the previous receipt's hash " + abbreviate(previousHash)));
+                breaks.add(new Break(
+                        receipt.getSequence(),
+                        receipt.getReceiptId(),
+                        "previousHash " + abbreviate(receipt.getPreviousHash())
+                                + " does not match the previous receipt's hash " + abbreviate(previousHash)));
             }
             String recomputed = ReceiptHash.of(receipt);
             if (!recomputed.equals(receipt.getHash())) {
-                breaks.add(new Break(receipt.getSequence(), receipt.getReceiptId(),
-                    "hash " + abbreviate(receipt.getHash()) + " does not match its contents (recomputed " + abbreviate(recomputed) + "): the receipt was altered"));
+                breaks.add(new Break(
+                        receipt.getSequence(),
+                        receipt.getReceiptId(),
+                        "hash " + abbreviate(receipt.getHash()) + " does not match its contents (recomputed "
+                                + abbreviate(recomputed) + "): the receipt was altered"));
             }
             expectedSequence = receipt.getSequence() + 1;
             previousHash = receipt.getHash();
             Instant at = receipt.getDeliveredAt();
             if (!at.isBefore(from) && at.isBefore(until)) {
-                String key = receipt.getAgreementId() + "\u0000" + receipt.getAgreementVersion() + "\u0000" + receipt.getChannel() + "\u0000" + receipt.getChannelTarget();
+                String key = receipt.getAgreementId() + "\u0000" + receipt.getAgreementVersion() + "\u0000"
+                        + receipt.getChannel() + "\u0000" + receipt.getChannelTarget();
                 Delivered before = delivered.get(key);
                 int n = receipt.getRecordIds().size();
-                delivered.put(key, before == null
-                    ? new Delivered(receipt.getAgreementId(), receipt.getAgreementVersion(), receipt.getChannel().name(), receipt.getChannelTarget(), 1, n, at, at)
-                    : new Delivered(before.agreementId(), before.agreementVersion(), before.channel(), before.target(),
-                        before.receipts() + 1, before.records() + n, before.first(), at));
+                delivered.put(
+                        key,
+                        before == null
+                                ? new Delivered(
+                                        receipt.getAgreementId(),
+                                        receipt.getAgreementVersion(),
+                                        receipt.getChannel().name(),
+                                        receipt.getChannelTarget(),
+                                        1,
+                                        n,
+                                        at,
+                                        at)
+                                : new Delivered(
+                                        before.agreementId(),
+                                        before.agreementVersion(),
+                                        before.channel(),
+                                        before.target(),
+                                        before.receipts() + 1,
+                                        before.records() + n,
+                                        before.first(),
+                                        at));
                 recordIds.addAll(receipt.getRecordIds());
             }
         }
         if (keptHead != null) {
             String atHead = hashBySequence.get(keptHead.sequence());
             if (lastSequence < keptHead.sequence()) {
-                breaks.add(new Break(keptHead.sequence(), "",
-                    "the chain ends at sequence " + lastSequence + " but the kept head signed at " + keptHead.issuedAt() + " is at sequence "
-                        + keptHead.sequence() + ": receipts " + (lastSequence + 1) + ".." + keptHead.sequence() + " were removed (the chain was cut)"));
+                breaks.add(new Break(
+                        keptHead.sequence(),
+                        "",
+                        "the chain ends at sequence " + lastSequence + " but the kept head signed at "
+                                + keptHead.issuedAt() + " is at sequence " + keptHead.sequence() + ": receipts "
+                                + (lastSequence + 1) + ".." + keptHead.sequence()
+                                + " were removed (the chain was cut)"));
             } else if (atHead == null) {
-                breaks.add(new Break(keptHead.sequence(), "",
-                    "the chain has no receipt at the kept head's sequence " + keptHead.sequence() + ": it was removed"));
+                breaks.add(new Break(
+                        keptHead.sequence(),
+                        "",
+                        "the chain has no receipt at the kept head's sequence " + keptHead.sequence()
+                                + ": it was removed"));
             } else if (!atHead.equals(keptHead.hash())) {
-                breaks.add(new Break(keptHead.sequence(), "",
-                    "hash " + abbreviate(atHead) + " at sequence " + keptHead.sequence() + " differs from the kept head's " + abbreviate(keptHead.hash())
-                        + " signed at " + keptHead.issuedAt() + ": the chain up to there was rewritten"));
+                breaks.add(new Break(
+                        keptHead.sequence(),
+                        "",
+                        "hash " + abbreviate(atHead) + " at sequence " + keptHead.sequence()
+                                + " differs from the kept head's " + abbreviate(keptHead.hash()) + " signed at "
+                                + keptHead.issuedAt() + ": the chain up to there was rewritten"));
             }
         }
-        return new Report(partnerId, count, duplicates, lastSequence, lastHash, breaks, List.copyOf(delivered.values()), recordIds);
+        return new Report(
+                partnerId,
+                count,
+                duplicates,
+                lastSequence,
+                lastHash,
+                breaks,
+                List.copyOf(delivered.values()),
+                recordIds);
     }
 
     private static String abbreviate(String hash) {

@@ -1,5 +1,7 @@
 package io.threatline.consumer.audit;
 
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -8,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 
 /**
  * The SHA-256 of a {@link DeliveryReceipt}, chained to the partner's previous receipt through
@@ -21,8 +20,7 @@ import io.threatline.contract.OffsetRange;
  */
 public final class ReceiptHash {
 
-    private ReceiptHash() {
-    }
+    private ReceiptHash() {}
 
     public static String of(DeliveryReceipt receipt) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

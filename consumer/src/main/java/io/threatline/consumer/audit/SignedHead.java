@@ -1,5 +1,10 @@
 package io.threatline.consumer.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,12 +20,6 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * A partner chain's head (its last sequence and that receipt's hash) signed with the deployment's
  * Ed25519 key ({@link AuditSigningKeys}) at {@code issuedAt}. A partner or auditor keeps it; later
@@ -33,7 +32,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * keyId, in that order, each string as its UTF-8 length (4 bytes, big-endian) and bytes, numbers
  * as 8 big-endian bytes — the same encoding as {@link ReceiptHash}, never the JSON text.
  */
-public record SignedHead(String partnerId, long sequence, String hash, Instant issuedAt, String keyId, String signature) {
+public record SignedHead(
+        String partnerId, long sequence, String hash, Instant issuedAt, String keyId, String signature) {
 
     /** Names this format, in the JSON and in the signed bytes. */
     public static final String FORMAT = "threatline-audit-head/1";
@@ -49,9 +49,11 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
     }
 
     /** Signs {@code head} of {@code partnerId}'s chain as of {@code issuedAt} (kept to the millisecond). */
-    public static SignedHead sign(String partnerId, AuditLog.ChainHead head, Instant issuedAt, PrivateKey key, PublicKey publicKey) {
+    public static SignedHead sign(
+            String partnerId, AuditLog.ChainHead head, Instant issuedAt, PrivateKey key, PublicKey publicKey) {
         if (head.sequence() < 1) {
-            throw new IllegalArgumentException("partner " + partnerId + " has no receipt yet: there is no head to sign");
+            throw new IllegalArgumentException(
+                    "partner " + partnerId + " has no receipt yet: there is no head to sign");
         }
         Instant at = Instant.ofEpochMilli(issuedAt.toEpochMilli());
         String keyId = AuditSigningKeys.keyId(publicKey);
@@ -59,7 +61,13 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
             Signature signer = Signature.getInstance(AuditSigningKeys.ALGORITHM);
             signer.initSign(key);
             signer.update(signedBytes(partnerId, head.sequence(), head.hash(), at, keyId));
-            return new SignedHead(partnerId, head.sequence(), head.hash(), at, keyId, Base64.getEncoder().encodeToString(signer.sign()));
+            return new SignedHead(
+                    partnerId,
+                    head.sequence(),
+                    head.hash(),
+                    at,
+                    keyId,
+                    Base64.getEncoder().encodeToString(signer.sign()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with the audit key: " + e.getMessage(), e);
         }
@@ -78,7 +86,7 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
         String trustedId = AuditSigningKeys.keyId(trusted);
         if (!trustedId.equals(keyId)) {
             return Optional.of("the head names signing key " + keyId + " but the trusted public key is " + trustedId
-                + ": it was signed by another key (or its keyId was altered)");
+                    + ": it was signed by another key (or its keyId was altered)");
         }
         try {
             Signature verifier = Signature.getInstance(AuditSigningKeys.ALGORITHM);
@@ -90,8 +98,9 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
             } catch (IllegalArgumentException e) {
                 return Optional.of("the head's signature is not base64");
             }
-            return verifier.verify(raw) ? Optional.empty()
-                : Optional.of("the head's signature does not verify: the head was altered after it was signed");
+            return verifier.verify(raw)
+                    ? Optional.empty()
+                    : Optional.of("the head's signature does not verify: the head was altered after it was signed");
         } catch (GeneralSecurityException e) {
             return Optional.of("the head's signature cannot be checked: " + e.getMessage());
         }
@@ -134,10 +143,14 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
             throw new IllegalArgumentException("format '" + format + "' is not " + FORMAT);
         }
         if (!AuditSigningKeys.ALGORITHM.equals(text(node, "algorithm"))) {
-            throw new IllegalArgumentException("algorithm '" + text(node, "algorithm") + "' is not " + AuditSigningKeys.ALGORITHM);
+            throw new IllegalArgumentException(
+                    "algorithm '" + text(node, "algorithm") + "' is not " + AuditSigningKeys.ALGORITHM);
         }
         JsonNode sequence = node.get("sequence");
-        if (sequence == null || !sequence.canConvertToExactIntegral() || !sequence.canConvertToLong() || sequence.asLong() < 1) {
+        if (sequence == null
+                || !sequence.canConvertToExactIntegral()
+                || !sequence.canConvertToLong()
+                || sequence.asLong() < 1) {
             throw new IllegalArgumentException("'sequence' must be a whole number from 1");
         }
         Instant issuedAt;
@@ -146,7 +159,13 @@ public record SignedHead(String partnerId, long sequence, String hash, Instant i
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'issuedAt' is not an ISO-8601 instant", e);
         }
-        return new SignedHead(text(node, "partnerId"), sequence.asLong(), text(node, "hash"), issuedAt, text(node, "keyId"), text(node, "signature"));
+        return new SignedHead(
+                text(node, "partnerId"),
+                sequence.asLong(),
+                text(node, "hash"),
+                issuedAt,
+                text(node, "keyId"),
+                text(node, "signature"));
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,18 +1,19 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.serde.SchemaRegistryException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,10 +24,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.ConsumerSerdes;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.schemas.serde.SchemaRegistryException;
 
 /**
  * The current agreement of every partner, read from the compacted agreements topic from its
@@ -47,7 +44,10 @@ public final class AgreementsView implements AutoCloseable {
 
     /** What reading one agreement record did: changed the agreements, and/or must be read again later. */
     private enum Applied {
-        UNCHANGED(false, false), CHANGED(true, false), HELD(false, true), HELD_CHANGED(true, true);
+        UNCHANGED(false, false),
+        CHANGED(true, false),
+        HELD(false, true),
+        HELD_CHANGED(true, true);
 
         final boolean changed;
         final boolean held;
@@ -67,12 +67,15 @@ public final class AgreementsView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public AgreementsView(Map<String, Object> clientProperties, String topic, ConsumerSerdes serdes, Runnable onChange) {
+    public AgreementsView(
+            Map<String, Object> clientProperties, String topic, ConsumerSerdes serdes, Runnable onChange) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-delivery-agreements-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "threatline-delivery-agreements-" + UUID.randomUUID().toString().substring(0, 8));
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.serdes = serdes;
         this.topic = topic;
@@ -97,11 +100,11 @@ public final class AgreementsView implements AutoCloseable {
         return Map.copyOf(agreements);
     }
 
-
     private void follow() {
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -126,7 +129,8 @@ public final class AgreementsView implements AutoCloseable {
                         }
                     }
                     if (caughtUp.getCount() > 0
-                        && partitions.stream().allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
+                            && partitions.stream()
+                                    .allMatch(p -> held.contains(p) || consumer.position(p) >= end.get(p))) {
                         caughtUp.countDown();
                         changed = true;
                     }
@@ -134,7 +138,8 @@ public final class AgreementsView implements AutoCloseable {
                         notifyChange();
                     }
                     if (!held.isEmpty()) {
-                        // Back off without blocking: the held partitions sit out polls (which close() wakes at once) until the retry.
+                        // Back off without blocking: the held partitions sit out polls (which close() wakes at once)
+                        // until the retry.
                         consumer.pause(held);
                         resumeAt = System.nanoTime() + REGISTRY_RETRY.toNanos();
                     }
@@ -142,14 +147,23 @@ public final class AgreementsView implements AutoCloseable {
                     throw stopping;
                 } catch (RuntimeException e) {
                     // The follower never stops on its own: an agreement ended later must still be heard.
-                    LOGGER.error("Following agreements on {} failed, trying again in {}: {}", topic, REGISTRY_RETRY, e.toString(), e);
+                    LOGGER.error(
+                            "Following agreements on {} failed, trying again in {}: {}",
+                            topic,
+                            REGISTRY_RETRY,
+                            e.toString(),
+                            e);
                     pauseBeforeRetry();
                 }
             }
         } catch (WakeupException stopping) {
             // closing
         } catch (RuntimeException e) {
-            LOGGER.error("Following agreements on {} failed; delivery keeps the agreements it knows: {}", topic, e.toString(), e);
+            LOGGER.error(
+                    "Following agreements on {} failed; delivery keeps the agreements it knows: {}",
+                    topic,
+                    e.toString(),
+                    e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -191,7 +205,11 @@ public final class AgreementsView implements AutoCloseable {
         try {
             PartnerAgreement agreement = serdes.agreement.deserializer().deserialize(topic, record.value());
             agreements.put(agreement.getPartnerId(), agreement);
-            LOGGER.info("Agreement {} v{} of {} read", agreement.getAgreementId(), agreement.getVersion(), agreement.getPartnerId());
+            LOGGER.info(
+                    "Agreement {} v{} of {} read",
+                    agreement.getAgreementId(),
+                    agreement.getVersion(),
+                    agreement.getPartnerId());
             return Applied.CHANGED;
         } catch (RuntimeException e) {
             // Fail closed: an agreement we cannot read grants nothing.
@@ -199,12 +217,20 @@ public final class AgreementsView implements AutoCloseable {
             Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(e);
             if (outage.isPresent()) {
                 if (removed) {
-                    LOGGER.warn("Agreement of {} at offset {} cannot be read while the schema registry is unavailable; its "
-                        + "delivery stops until it can be: {}", record.key(), record.offset(), outage.get().getMessage());
+                    LOGGER.warn(
+                            "Agreement of {} at offset {} cannot be read while the schema registry is unavailable; its "
+                                    + "delivery stops until it can be: {}",
+                            record.key(),
+                            record.offset(),
+                            outage.get().getMessage());
                 }
                 return removed ? Applied.HELD_CHANGED : Applied.HELD;
             }
-            LOGGER.error("Agreement of {} at offset {} cannot be read, its delivery stops: {}", record.key(), record.offset(), e.getMessage());
+            LOGGER.error(
+                    "Agreement of {} at offset {} cannot be read, its delivery stops: {}",
+                    record.key(),
+                    record.offset(),
+                    e.getMessage());
             return Applied.CHANGED;
         }
     }

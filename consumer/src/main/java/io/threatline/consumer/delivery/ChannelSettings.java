@@ -1,13 +1,12 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.contract.DeliveryChannel;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import io.threatline.contract.DeliveryChannel;
 
 /**
  * Typed reading of one channel's settings from a partner's agreement, with errors that name
@@ -36,7 +35,12 @@ public final class ChannelSettings {
         this(partnerId, channel, values, secrets, true);
     }
 
-    private ChannelSettings(String partnerId, DeliveryChannel channel, Map<String, String> values, Secrets secrets, boolean onThisHost) {
+    private ChannelSettings(
+            String partnerId,
+            DeliveryChannel channel,
+            Map<String, String> values,
+            Secrets secrets,
+            boolean onThisHost) {
         this.partnerId = partnerId;
         this.channel = channel;
         this.values = Map.copyOf(values);
@@ -46,7 +50,8 @@ public final class ChannelSettings {
 
     /** Settings to check on a host other than delivery's: secret references and file paths are checked for form only. */
     public static ChannelSettings elsewhere(String partnerId, DeliveryChannel channel, Map<String, String> values) {
-        return new ChannelSettings(partnerId, channel, values, new Secrets(java.util.Optional.empty(), Map.of()), false);
+        return new ChannelSettings(
+                partnerId, channel, values, new Secrets(java.util.Optional.empty(), Map.of()), false);
     }
 
     /** Whether the files and secrets these settings name are read here (delivery, or a check on its host). */
@@ -102,8 +107,10 @@ public final class ChannelSettings {
                 throw error(name, "must be a positive ISO-8601 duration such as PT1H");
             }
             if (value.compareTo(MAX_DURATION) > 0) {
-                throw error(name, "is '" + raw.get() + "', longer than the most a channel accepts, " + MAX_DURATION.toDays() + " days (P"
-                    + MAX_DURATION.toDays() + "D)");
+                throw error(
+                        name,
+                        "is '" + raw.get() + "', longer than the most a channel accepts, " + MAX_DURATION.toDays()
+                                + " days (P" + MAX_DURATION.toDays() + "D)");
             }
             return value;
         } catch (DateTimeParseException | ArithmeticException e) {
@@ -115,7 +122,10 @@ public final class ChannelSettings {
     public String oneOf(String name, String defaultValue, Set<String> accepted) {
         String value = string(name, defaultValue).toLowerCase(Locale.ROOT);
         if (!accepted.contains(value)) {
-            throw error(name, "is '" + value + "'; accepted values are " + accepted.stream().sorted().toList());
+            throw error(
+                    name,
+                    "is '" + value + "'; accepted values are "
+                            + accepted.stream().sorted().toList());
         }
         return value;
     }
@@ -130,7 +140,9 @@ public final class ChannelSettings {
             return Optional.empty();
         }
         if (!Secrets.isReference(raw.get())) {
-            throw error(name, "holds a literal value; secrets are referenced as secret:<name>, never written into an agreement");
+            throw error(
+                    name,
+                    "holds a literal value; secrets are referenced as secret:<name>, never written into an agreement");
         }
         try {
             if (!onThisHost) {
@@ -171,8 +183,13 @@ public final class ChannelSettings {
             return Optional.empty();
         }
         if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
-            throw error(name, "is '" + raw + "', which is not a readable file ("
-                + (java.nio.file.Files.exists(path) ? "not a regular file, or not readable by this user" : "no such file") + ")");
+            throw error(
+                    name,
+                    "is '" + raw + "', which is not a readable file ("
+                            + (java.nio.file.Files.exists(path)
+                                    ? "not a regular file, or not readable by this user"
+                                    : "no such file")
+                            + ")");
         }
         try {
             return Optional.of(loader.apply(path));
@@ -182,6 +199,7 @@ public final class ChannelSettings {
     }
 
     public ChannelSettingsException error(String name, String problem) {
-        return new ChannelSettingsException("partner '" + partnerId + "', channel " + channel + ", setting '" + name + "' " + problem);
+        return new ChannelSettingsException(
+                "partner '" + partnerId + "', channel " + channel + ", setting '" + name + "' " + problem);
     }
 }

@@ -34,10 +34,8 @@ public interface ChannelSink extends AutoCloseable {
      * window has ended) happens on a quiet feed too. It must not lose confirmed data; a failure is
      * logged and the next call tries again.
      */
-    default void idle() throws Exception {
-    }
+    default void idle() throws Exception {}
 
     @Override
-    default void close() throws Exception {
-    }
+    default void close() throws Exception {}
 }

@@ -1,5 +1,10 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.consumer.audit.AuditLog;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.serde.SchemaRegistryException;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,12 +28,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.ConsumerSerdes;
-import io.threatline.consumer.audit.AuditLog;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.schemas.serde.SchemaRegistryException;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * Delivers one partner's feed through one push channel: a consumer group of its own
@@ -73,9 +71,19 @@ public final class ChannelWorker implements Runnable {
      * @param clientProperties Kafka client settings (bootstrap servers, security)
      * @param maxBatch         most records per batch
      */
-    public ChannelWorker(String partnerId, DeliveryChannel channel, ChannelSink sink, ThreatlineTopics topics, String groupId,
-                         Map<String, Object> clientProperties, int maxBatch, ConsumerSerdes serdes, AuditLog audit,
-                         PartnerDeadLetters deadLetters, Backoff backoff, DeliveryCounters counters) {
+    public ChannelWorker(
+            String partnerId,
+            DeliveryChannel channel,
+            ChannelSink sink,
+            ThreatlineTopics topics,
+            String groupId,
+            Map<String, Object> clientProperties,
+            int maxBatch,
+            ConsumerSerdes serdes,
+            AuditLog audit,
+            PartnerDeadLetters deadLetters,
+            Backoff backoff,
+            DeliveryCounters counters) {
         this.partnerId = Objects.requireNonNull(partnerId, "partnerId");
         this.channel = channel;
         this.sink = sink;
@@ -88,7 +96,9 @@ public final class ChannelWorker implements Runnable {
         this.counters = counters.channel(partnerId, channel.name());
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                groupId + "-" + UUID.randomUUID().toString().substring(0, 8));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -102,7 +112,8 @@ public final class ChannelWorker implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             c.subscribe(topics);
             LOGGER.info("Delivering {} to {} ({})", partnerId, sink.target(), channel);
@@ -158,7 +169,8 @@ public final class ChannelWorker implements Runnable {
                     return;
                 }
                 if (pending.isEmpty()) {
-                    // The records before it first: committing past them before they are delivered loses them in a crash.
+                    // The records before it first: committing past them before they are delivered loses them in a
+                    // crash.
                     if (!run.isEmpty() && !deliverRun(c, run)) {
                         return;
                     }
@@ -181,8 +193,7 @@ public final class ChannelWorker implements Runnable {
     }
 
     /** A record and its bytes, kept whole for the dead letter. */
-    private record Pending(DeliveryRecord record, ConsumerRecord<byte[], byte[]> raw) {
-    }
+    private record Pending(DeliveryRecord record, ConsumerRecord<byte[], byte[]> raw) {}
 
     /** The record to deliver; empty for a tombstone, a dead-lettered record, or when the worker was stopped. */
     private Optional<Pending> decode(KafkaConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> raw) {
@@ -190,18 +201,22 @@ public final class ChannelWorker implements Runnable {
             return Optional.empty();
         }
         Deserializer<? extends SpecificRecord> deserializer = raw.topic().equals(indicatorsTopic)
-            ? serdes.partnerIndicator.deserializer() : serdes.trendStatistic.deserializer();
+                ? serdes.partnerIndicator.deserializer()
+                : serdes.trendStatistic.deserializer();
         Optional<SpecificRecord> value;
         try {
-            value = withRegistry(c, "read " + raw.topic() + "-" + raw.partition() + "@" + raw.offset(),
-                () -> deserializer.deserialize(raw.topic(), raw.value()));
+            value = withRegistry(
+                    c,
+                    "read " + raw.topic() + "-" + raw.partition() + "@" + raw.offset(),
+                    () -> deserializer.deserialize(raw.topic(), raw.value()));
         } catch (RuntimeException e) {
             // The deserializer's contract is a SerializationException; anything else is still about these bytes.
             deadLetter(c, List.of(raw), "DESERIALIZATION_FAILED", "cannot read the record: " + e.getMessage());
             return Optional.empty();
         }
         String key = raw.key() == null ? "" : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
-        return value.map(v -> new Pending(new DeliveryRecord(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, v), raw));
+        return value.map(v -> new Pending(
+                new DeliveryRecord(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, v), raw));
     }
 
     /**
@@ -229,10 +244,17 @@ public final class ChannelWorker implements Runnable {
                         throw e;
                     }
                     if (counters.failingSince.compareAndSet(0, System.currentTimeMillis())) {
-                        LOGGER.warn("{}: schema registry unavailable, holding the feed and retrying with backoff (could not {}): {}",
-                            name(), what, outage.get().getMessage());
+                        LOGGER.warn(
+                                "{}: schema registry unavailable, holding the feed and retrying with backoff (could not {}): {}",
+                                name(),
+                                what,
+                                outage.get().getMessage());
                     } else {
-                        LOGGER.debug("{}: schema registry still unavailable (attempt {}): {}", name(), attempt + 1, outage.get().getMessage());
+                        LOGGER.debug(
+                                "{}: schema registry still unavailable (attempt {}): {}",
+                                name(),
+                                attempt + 1,
+                                outage.get().getMessage());
                     }
                     counters.retries.increment();
                     if (paused.isEmpty()) {
@@ -249,7 +271,7 @@ public final class ChannelWorker implements Runnable {
 
     private static boolean sameAgreement(Pending a, Pending b) {
         return a.record().agreementId().equals(b.record().agreementId())
-            && a.record().agreementVersion() == b.record().agreementVersion();
+                && a.record().agreementVersion() == b.record().agreementVersion();
     }
 
     /** Delivers records of one partition under one agreement version, then commits after them. */
@@ -268,8 +290,12 @@ public final class ChannelWorker implements Runnable {
         }
         if (!sendable.isEmpty()) {
             DeliveryRecord first = sendable.get(0).record();
-            DeliveryBatch batch = new DeliveryBatch(partnerId, channel, first.agreementId(), first.agreementVersion(),
-                sendable.stream().map(Pending::record).toList());
+            DeliveryBatch batch = new DeliveryBatch(
+                    partnerId,
+                    channel,
+                    first.agreementId(),
+                    first.agreementVersion(),
+                    sendable.stream().map(Pending::record).toList());
             if (!deliverWithRetry(c, batch, sendable)) {
                 return false;
             }
@@ -288,7 +314,11 @@ public final class ChannelWorker implements Runnable {
                     deliverOrTransientFailure(batch);
                     Instant confirmed = Instant.now();
                     if (counters.failingSince.getAndSet(0) > 0) {
-                        LOGGER.info("{} works again; delivered the held batch of {} record(s) after {} retries", name(), batch.size(), attempt);
+                        LOGGER.info(
+                                "{} works again; delivered the held batch of {} record(s) after {} retries",
+                                name(),
+                                batch.size(),
+                                attempt);
                     }
                     writeReceipt(c, batch, confirmed);
                     counters.delivered.add(batch.size());
@@ -296,12 +326,21 @@ public final class ChannelWorker implements Runnable {
                     return true;
                 } catch (DeliveryException e) {
                     if (e.isPermanent()) {
-                        LOGGER.warn("{} refused a batch of {} record(s) for good ({}): {}; sent to {}'s dead letter",
-                            name(), batch.size(), e.reasonCode(), e.getMessage(), partnerId);
-                        return deadLetter(c, pending.stream().map(Pending::raw).toList(), e.reasonCode(), e.getMessage());
+                        LOGGER.warn(
+                                "{} refused a batch of {} record(s) for good ({}): {}; sent to {}'s dead letter",
+                                name(),
+                                batch.size(),
+                                e.reasonCode(),
+                                e.getMessage(),
+                                partnerId);
+                        return deadLetter(
+                                c, pending.stream().map(Pending::raw).toList(), e.reasonCode(), e.getMessage());
                     }
                     if (counters.failingSince.compareAndSet(0, System.currentTimeMillis())) {
-                        LOGGER.warn("{} unavailable, holding its feed and retrying with backoff: {}", name(), e.getMessage());
+                        LOGGER.warn(
+                                "{} unavailable, holding its feed and retrying with backoff: {}",
+                                name(),
+                                e.getMessage());
                     } else {
                         LOGGER.debug("{} still unavailable (attempt {}): {}", name(), attempt + 1, e.getMessage());
                     }
@@ -336,7 +375,8 @@ public final class ChannelWorker implements Runnable {
     private void sleepPolling(KafkaConsumer<byte[], byte[]> c, Duration delay) {
         long until = System.nanoTime() + delay.toNanos();
         while (running && System.nanoTime() < until) {
-            ConsumerRecords<byte[], byte[]> none = c.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+            ConsumerRecords<byte[], byte[]> none =
+                    c.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
             if (!none.isEmpty()) {
                 throw new IllegalStateException("a paused consumer returned records");
             }
@@ -349,8 +389,15 @@ public final class ChannelWorker implements Runnable {
         try {
             while (true) {
                 try {
-                    audit.append(partnerId, channel, sink.target(), batch.agreementId(), batch.agreementVersion(),
-                        batch.recordIds(), batch.offsetRanges(), confirmed);
+                    audit.append(
+                            partnerId,
+                            channel,
+                            sink.target(),
+                            batch.agreementId(),
+                            batch.agreementVersion(),
+                            batch.recordIds(),
+                            batch.offsetRanges(),
+                            confirmed);
                     return;
                 } catch (AuditLog.AuditException e) {
                     if (!running) {
@@ -378,10 +425,11 @@ public final class ChannelWorker implements Runnable {
     }
 
     /** @return false when the worker was stopped before the dead letters were written */
-    private boolean deadLetter(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records, String code,
-                               String reason) {
+    private boolean deadLetter(
+            KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records, String code, String reason) {
         Optional<Boolean> written = withRegistry(c, "write a dead letter", () -> {
-            deadLetters.write(partnerId, "deliver:" + channel.name().toLowerCase(java.util.Locale.ROOT), code, reason, records);
+            deadLetters.write(
+                    partnerId, "deliver:" + channel.name().toLowerCase(java.util.Locale.ROOT), code, reason, records);
             return true;
         });
         written.ifPresent(w -> counters.deadLettered.add(records.size()));
@@ -389,7 +437,8 @@ public final class ChannelWorker implements Runnable {
     }
 
     private void commit(KafkaConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> last) {
-        c.commitSync(Map.of(new TopicPartition(last.topic(), last.partition()), new OffsetAndMetadata(last.offset() + 1)));
+        c.commitSync(
+                Map.of(new TopicPartition(last.topic(), last.partition()), new OffsetAndMetadata(last.offset() + 1)));
     }
 
     private void updateLag(KafkaConsumer<byte[], byte[]> c) {

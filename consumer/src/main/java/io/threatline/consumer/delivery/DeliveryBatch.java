@@ -1,5 +1,7 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.OffsetRange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.OffsetRange;
 
 /**
  * Records of one partner going to one channel together, all delivered under the same agreement
@@ -23,8 +22,12 @@ import io.threatline.contract.OffsetRange;
  * @param agreementVersion its version
  * @param records          the records, in offset order per partition; never empty
  */
-public record DeliveryBatch(String partnerId, DeliveryChannel channel, String agreementId, int agreementVersion,
-                            List<DeliveryRecord> records) {
+public record DeliveryBatch(
+        String partnerId,
+        DeliveryChannel channel,
+        String agreementId,
+        int agreementVersion,
+        List<DeliveryRecord> records) {
 
     public DeliveryBatch {
         Objects.requireNonNull(partnerId, "partnerId");
@@ -60,12 +63,18 @@ public record DeliveryBatch(String partnerId, DeliveryChannel channel, String ag
     public List<OffsetRange> offsetRanges() {
         Map<String, List<DeliveryRecord>> byPartition = new LinkedHashMap<>();
         for (DeliveryRecord record : records) {
-            byPartition.computeIfAbsent(record.topic() + '\u0000' + record.partition(), k -> new ArrayList<>()).add(record);
+            byPartition
+                    .computeIfAbsent(record.topic() + '\u0000' + record.partition(), k -> new ArrayList<>())
+                    .add(record);
         }
         List<OffsetRange> ranges = new ArrayList<>();
         for (List<DeliveryRecord> partition : byPartition.values()) {
             DeliveryRecord first = partition.get(0);
-            ranges.add(new OffsetRange(first.topic(), first.partition(), first.offset(), partition.get(partition.size() - 1).offset()));
+            ranges.add(new OffsetRange(
+                    first.topic(),
+                    first.partition(),
+                    first.offset(),
+                    partition.get(partition.size() - 1).offset()));
         }
         return ranges;
     }

@@ -1,5 +1,8 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.config.PositiveDuration;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -9,17 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-
-import io.threatline.schemas.config.PositiveDuration;
-
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The delivery service's own settings ({@code threatline.delivery.*}), each declared once with
@@ -44,7 +41,8 @@ public final class DeliveryConfig extends AbstractConfig {
     private static final ConfigDef.Validator PARTNER_IDS = (name, value) -> {
         for (Object id : (List<?>) value) {
             if (!ThreatlineTopics.PARTNER_ID.matcher(String.valueOf(id)).matches()) {
-                throw new ConfigException(name, value, "'" + id + "' is not a partner id (lower-case letters, digits and '-')");
+                throw new ConfigException(
+                        name, value, "'" + id + "' is not a partner id (lower-case letters, digits and '-')");
             }
         }
     };
@@ -52,39 +50,88 @@ public final class DeliveryConfig extends AbstractConfig {
     private static final ConfigDef.Validator CHANNEL_NAMES = (name, value) -> {
         for (Object channel : (List<?>) value) {
             try {
-                DeliveryChannel parsed = DeliveryChannel.valueOf(String.valueOf(channel).toUpperCase(Locale.ROOT));
+                DeliveryChannel parsed =
+                        DeliveryChannel.valueOf(String.valueOf(channel).toUpperCase(Locale.ROOT));
                 if (parsed == DeliveryChannel.UNKNOWN) {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, "'" + channel + "' is not a channel; accepted: kafka, taxii, syslog, webhook, files");
+                throw new ConfigException(
+                        name,
+                        value,
+                        "'" + channel + "' is not a channel; accepted: kafka, taxii, syslog, webhook, files");
             }
         }
     };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-        .define(TOPIC_PREFIX, Type.STRING, ThreatlineTopics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of Threatline's topic names.")
-        .define(GROUP_PREFIX, Type.STRING, "threatline-deliver", Importance.MEDIUM,
-            "Consumer groups are <prefix>.<partner>.<channel>; one group per partner and channel.")
-        .define(BATCH_MAX_RECORDS, Type.INT, 500, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM,
-            "Most records a channel is handed at once (and in one receipt).")
-        .define(BACKOFF_INITIAL, Type.STRING, "PT0.5S", DURATION, Importance.LOW,
-            "First wait before retrying a channel that failed transiently; it doubles per attempt, with jitter.")
-        .define(BACKOFF_MAX, Type.STRING, "PT1M", DURATION, Importance.LOW, "Longest wait between retries of a failing channel.")
-        .define(SECRETS_DIR, Type.STRING, "", Importance.MEDIUM,
-            "Directory holding the secrets agreements refer to as secret:<name> (file <dir>/<name>, mode 600). "
-                + "Without it, secrets come from THREATLINE_SECRET_<NAME> environment variables only.")
-        .define(PARTNERS, Type.LIST, List.of(), PARTNER_IDS, Importance.MEDIUM,
-            "Deliver only these partners (comma-separated ids); empty means every partner with an agreement.")
-        .define(CHANNELS, Type.LIST, List.of("kafka", "taxii", "syslog", "webhook", "files"), CHANNEL_NAMES, Importance.MEDIUM,
-            "Run only these channels (comma-separated).")
-        .define(RECHECK_INTERVAL, Type.STRING, "PT30S", DURATION, Importance.LOW,
-            "How often agreements are re-checked for the end of their period even when none changed.");
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    ThreatlineTopics.DEFAULT_PREFIX,
+                    Importance.MEDIUM,
+                    "Prefix of Threatline's topic names.")
+            .define(
+                    GROUP_PREFIX,
+                    Type.STRING,
+                    "threatline-deliver",
+                    Importance.MEDIUM,
+                    "Consumer groups are <prefix>.<partner>.<channel>; one group per partner and channel.")
+            .define(
+                    BATCH_MAX_RECORDS,
+                    Type.INT,
+                    500,
+                    ConfigDef.Range.between(1, 10_000),
+                    Importance.MEDIUM,
+                    "Most records a channel is handed at once (and in one receipt).")
+            .define(
+                    BACKOFF_INITIAL,
+                    Type.STRING,
+                    "PT0.5S",
+                    DURATION,
+                    Importance.LOW,
+                    "First wait before retrying a channel that failed transiently; it doubles per attempt, with jitter.")
+            .define(
+                    BACKOFF_MAX,
+                    Type.STRING,
+                    "PT1M",
+                    DURATION,
+                    Importance.LOW,
+                    "Longest wait between retries of a failing channel.")
+            .define(
+                    SECRETS_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "Directory holding the secrets agreements refer to as secret:<name> (file <dir>/<name>, mode 600). "
+                            + "Without it, secrets come from THREATLINE_SECRET_<NAME> environment variables only.")
+            .define(
+                    PARTNERS,
+                    Type.LIST,
+                    List.of(),
+                    PARTNER_IDS,
+                    Importance.MEDIUM,
+                    "Deliver only these partners (comma-separated ids); empty means every partner with an agreement.")
+            .define(
+                    CHANNELS,
+                    Type.LIST,
+                    List.of("kafka", "taxii", "syslog", "webhook", "files"),
+                    CHANNEL_NAMES,
+                    Importance.MEDIUM,
+                    "Run only these channels (comma-separated).")
+            .define(
+                    RECHECK_INTERVAL,
+                    Type.STRING,
+                    "PT30S",
+                    DURATION,
+                    Importance.LOW,
+                    "How often agreements are re-checked for the end of their period even when none changed.");
 
     public DeliveryConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
         if (backoffMax().compareTo(backoffInitial()) < 0) {
-            throw new ConfigException(BACKOFF_MAX, getString(BACKOFF_MAX), "must not be shorter than " + BACKOFF_INITIAL);
+            throw new ConfigException(
+                    BACKOFF_MAX, getString(BACKOFF_MAX), "must not be shorter than " + BACKOFF_INITIAL);
         }
     }
 

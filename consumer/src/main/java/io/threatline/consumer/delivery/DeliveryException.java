@@ -8,7 +8,10 @@ package io.threatline.consumer.delivery;
  */
 public final class DeliveryException extends Exception {
 
-    public enum Kind { TRANSIENT, PERMANENT }
+    public enum Kind {
+        TRANSIENT,
+        PERMANENT
+    }
 
     private final Kind kind;
     private final String reasonCode;

@@ -1,11 +1,9 @@
 package io.threatline.consumer.delivery;
 
-import java.util.Objects;
-
-import org.apache.avro.specific.SpecificRecord;
-
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.TrendStatistic;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One record of a partner's topic on its way to a channel: where it was read (topic, partition,
@@ -19,13 +17,15 @@ import io.threatline.contract.TrendStatistic;
  * @param key       record key (indicator id, or window and dimension of a statistic)
  * @param value     a {@link PartnerIndicator} or a {@link TrendStatistic}
  */
-public record DeliveryRecord(String topic, int partition, long offset, long timestamp, String key, SpecificRecord value) {
+public record DeliveryRecord(
+        String topic, int partition, long offset, long timestamp, String key, SpecificRecord value) {
 
     public DeliveryRecord {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(value, "value");
         if (!(value instanceof PartnerIndicator) && !(value instanceof TrendStatistic)) {
-            throw new IllegalArgumentException("a delivery record is a PartnerIndicator or a TrendStatistic, not " + value.getClass().getName());
+            throw new IllegalArgumentException("a delivery record is a PartnerIndicator or a TrendStatistic, not "
+                    + value.getClass().getName());
         }
         key = key == null ? "" : key;
     }

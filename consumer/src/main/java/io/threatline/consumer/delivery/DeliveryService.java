@@ -1,5 +1,12 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.consumer.ConsumerSerdes;
+import io.threatline.consumer.audit.AuditLog;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,17 +19,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.consumer.ConsumerSerdes;
-import io.threatline.consumer.audit.AuditLog;
-import io.threatline.contract.ChannelSettings;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * Runs every partner's push channels (syslog, webhook, files, Kafka JSON mirror) as the agreements
@@ -49,8 +47,7 @@ public final class DeliveryService implements AutoCloseable {
     private AgreementsView agreements;
     private ScheduledExecutorService recheck;
 
-    private record Running(ChannelWorker worker, Thread thread, ChannelSettings settings) {
-    }
+    private record Running(ChannelWorker worker, Thread thread, ChannelSettings settings) {}
 
     /**
      * @param settings  delivery settings ({@code threatline.delivery.*}) plus Kafka client and serde settings
@@ -117,7 +114,10 @@ public final class DeliveryService implements AutoCloseable {
             var entry = it.next();
             ChannelSettings want = wanted.get(entry.getKey());
             if (want == null || !want.equals(entry.getValue().settings())) {
-                LOGGER.info("Stopping delivery {} ({})", entry.getKey(), want == null ? "no longer granted" : "settings changed");
+                LOGGER.info(
+                        "Stopping delivery {} ({})",
+                        entry.getKey(),
+                        want == null ? "no longer granted" : "settings changed");
                 stopWorker(entry.getValue());
                 it.remove();
             }
@@ -133,18 +133,20 @@ public final class DeliveryService implements AutoCloseable {
     private Map<String, ChannelSettings> wantedChannels(Map<String, PartnerAgreement> all, Instant now) {
         Map<String, ChannelSettings> wanted = new LinkedHashMap<>();
         all.values().stream()
-            .filter(a -> config.partners().isEmpty() || config.partners().contains(a.getPartnerId()))
-            .filter(a -> AgreementPolicy.inForce(a, now) && !a.getDataKinds().isEmpty())
-            .forEach(a -> {
-                Map<DeliveryChannel, Integer> seen = new EnumMap<>(DeliveryChannel.class);
-                for (ChannelSettings channel : a.getChannels()) {
-                    if (!config.channels().contains(channel.getChannel()) || !factories.containsKey(channel.getChannel())) {
-                        continue;
+                .filter(a -> config.partners().isEmpty() || config.partners().contains(a.getPartnerId()))
+                .filter(a ->
+                        AgreementPolicy.inForce(a, now) && !a.getDataKinds().isEmpty())
+                .forEach(a -> {
+                    Map<DeliveryChannel, Integer> seen = new EnumMap<>(DeliveryChannel.class);
+                    for (ChannelSettings channel : a.getChannels()) {
+                        if (!config.channels().contains(channel.getChannel())
+                                || !factories.containsKey(channel.getChannel())) {
+                            continue;
+                        }
+                        int n = seen.merge(channel.getChannel(), 1, Integer::sum);
+                        wanted.put(a.getPartnerId() + "/" + channel.getChannel() + (n > 1 ? "#" + n : ""), channel);
                     }
-                    int n = seen.merge(channel.getChannel(), 1, Integer::sum);
-                    wanted.put(a.getPartnerId() + "/" + channel.getChannel() + (n > 1 ? "#" + n : ""), channel);
-                }
-            });
+                });
         return wanted;
     }
 
@@ -152,7 +154,7 @@ public final class DeliveryService implements AutoCloseable {
         String partnerId = key.substring(0, key.indexOf('/'));
         ChannelSinkFactory factory = factories.get(channelSettings.getChannel());
         io.threatline.consumer.delivery.ChannelSettings typed = new io.threatline.consumer.delivery.ChannelSettings(
-            partnerId, channelSettings.getChannel(), channelSettings.getSettings(), secrets);
+                partnerId, channelSettings.getChannel(), channelSettings.getSettings(), secrets);
         ChannelSink sink;
         try {
             if (!factory.needsWorker(typed)) {
@@ -168,9 +170,21 @@ public final class DeliveryService implements AutoCloseable {
             return;
         }
         refused.remove(key);
-        String group = config.groupPrefix() + "." + key.replace('/', '.').replace('#', '.').toLowerCase(Locale.ROOT);
-        ChannelWorker worker = new ChannelWorker(partnerId, channelSettings.getChannel(), sink, topics, group, clientProperties,
-            config.batchMaxRecords(), serdes, audit, deadLetters, config.backoff(), counters);
+        String group = config.groupPrefix() + "."
+                + key.replace('/', '.').replace('#', '.').toLowerCase(Locale.ROOT);
+        ChannelWorker worker = new ChannelWorker(
+                partnerId,
+                channelSettings.getChannel(),
+                sink,
+                topics,
+                group,
+                clientProperties,
+                config.batchMaxRecords(),
+                serdes,
+                audit,
+                deadLetters,
+                config.backoff(),
+                counters);
         Thread thread = new Thread(worker, "deliver-" + key);
         // close() stops and joins the workers; as daemons they never keep a failed JVM alive.
         thread.setDaemon(true);
@@ -182,8 +196,8 @@ public final class DeliveryService implements AutoCloseable {
     /** Records why a channel is not running; logs and counts it once per distinct reason, not at every recheck. */
     private void refuse(String key, String partnerId, DeliveryChannel channel, Throwable e) {
         String reason = e instanceof IllegalArgumentException && e.getMessage() != null
-            ? e.getMessage()
-            : "partner '" + partnerId + "', channel " + channel + " could not be built: " + e;
+                ? e.getMessage()
+                : "partner '" + partnerId + "', channel " + channel + " could not be built: " + e;
         if (!reason.equals(refused.put(key, reason))) {
             counters.channel(partnerId, channel.name()).refusals.increment();
             if (e instanceof IllegalArgumentException) {

@@ -1,5 +1,8 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.consumer.ReliableProducers;
+import io.threatline.contract.DeadLetter;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -18,10 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-
-import io.threatline.consumer.ReliableProducers;
-import io.threatline.contract.DeadLetter;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * Writes records a channel refused for good to the partner's dead-letter topic
@@ -38,28 +36,38 @@ public final class PartnerDeadLetters implements AutoCloseable {
         this.topics = topics;
     }
 
-    public static PartnerDeadLetters open(Map<String, Object> clientProperties, ThreatlineTopics topics, Serializer<DeadLetter> serializer) {
-        return new PartnerDeadLetters(new KafkaProducer<>(ReliableProducers.settings(clientProperties, "threatline-delivery-dead-letters"),
-            new ByteArraySerializer(), serializer), topics);
+    public static PartnerDeadLetters open(
+            Map<String, Object> clientProperties, ThreatlineTopics topics, Serializer<DeadLetter> serializer) {
+        return new PartnerDeadLetters(
+                new KafkaProducer<>(
+                        ReliableProducers.settings(clientProperties, "threatline-delivery-dead-letters"),
+                        new ByteArraySerializer(),
+                        serializer),
+                topics);
     }
 
     /** Writes each record with the same reason; returns once all are acknowledged. */
-    public void write(String partnerId, String stage, String reasonCode, String reason, List<ConsumerRecord<byte[], byte[]>> records) {
+    public void write(
+            String partnerId,
+            String stage,
+            String reasonCode,
+            String reason,
+            List<ConsumerRecord<byte[], byte[]>> records) {
         String topic = topics.partnerDeadLetter(partnerId);
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             DeadLetter letter = DeadLetter.newBuilder()
-                .setReasonCode(reasonCode)
-                .setReason(reason)
-                .setStage(stage)
-                .setSourceTopic(record.topic())
-                .setSourcePartition(record.partition())
-                .setSourceOffset(record.offset())
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setFailedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setPartnerId(partnerId)
-                .build();
+                    .setReasonCode(reasonCode)
+                    .setReason(reason)
+                    .setStage(stage)
+                    .setSourceTopic(record.topic())
+                    .setSourcePartition(record.partition())
+                    .setSourceOffset(record.offset())
+                    .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                    .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                    .setFailedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                    .setPartnerId(partnerId)
+                    .build();
             sends.add(producer.send(new ProducerRecord<>(topic, record.key(), letter)));
         }
         try {
@@ -70,7 +78,8 @@ public final class PartnerDeadLetters implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing dead letters of partner " + partnerId, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not write dead letters of partner " + partnerId + " to " + topic + ": " + e, e);
+            throw new IllegalStateException(
+                    "could not write dead letters of partner " + partnerId + " to " + topic + ": " + e, e);
         }
     }
 

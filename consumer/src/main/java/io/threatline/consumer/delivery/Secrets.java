@@ -30,11 +30,12 @@ public final class Secrets {
     public static final String REFERENCE_PREFIX = "secret:";
     /** The only environment variables an agreement may name, and where {@code secret:<name>} falls back to. */
     public static final String ENVIRONMENT_PREFIX = "THREATLINE_SECRET_";
+
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
     private static final Set<PosixFilePermission> TOO_OPEN = Set.of(
-        PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private final Optional<Path> directory;
     private final Map<String, String> environment;
@@ -50,7 +51,9 @@ public final class Secrets {
     }
 
     public static boolean isReference(String value) {
-        return value != null && (value.startsWith(REFERENCE_PREFIX) || ENV_REFERENCE.matcher(value).matches());
+        return value != null
+                && (value.startsWith(REFERENCE_PREFIX)
+                        || ENV_REFERENCE.matcher(value).matches());
     }
 
     /**
@@ -66,7 +69,8 @@ public final class Secrets {
         if (env.matches()) {
             String value = environment.get(env.group(1));
             if (value == null || value.isEmpty()) {
-                throw new IllegalArgumentException("secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
+                throw new IllegalArgumentException(
+                        "secret " + reference + " not found: the environment variable " + env.group(1) + " is not set");
             }
             return value;
         }
@@ -82,22 +86,24 @@ public final class Secrets {
      */
     public static void checkReference(String reference) {
         if (!isReference(reference)) {
-            throw new IllegalArgumentException("the value is not a secret reference; write secret:<name> or ${"
-                + ENVIRONMENT_PREFIX + "<NAME>}");
+            throw new IllegalArgumentException(
+                    "the value is not a secret reference; write secret:<name> or ${" + ENVIRONMENT_PREFIX + "<NAME>}");
         }
         var env = ENV_REFERENCE.matcher(reference);
         if (env.matches()) {
             String variable = env.group(1);
             if (!variable.startsWith(ENVIRONMENT_PREFIX) || variable.length() == ENVIRONMENT_PREFIX.length()) {
-                throw new IllegalArgumentException("secret reference " + reference + " is refused: an agreement may name only"
-                    + " environment variables called " + ENVIRONMENT_PREFIX + "<NAME> (for example ${"
-                    + suggestion(variable) + "}) or secret:<name>");
+                throw new IllegalArgumentException(
+                        "secret reference " + reference + " is refused: an agreement may name only"
+                                + " environment variables called " + ENVIRONMENT_PREFIX + "<NAME> (for example ${"
+                                + suggestion(variable) + "}) or secret:<name>");
             }
             return;
         }
         String name = reference.substring(REFERENCE_PREFIX.length());
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("secret name '" + name + "' may contain letters, digits, '.', '_', '-' and '/' between parts");
+            throw new IllegalArgumentException(
+                    "secret name '" + name + "' may contain letters, digits, '.', '_', '-' and '/' between parts");
         }
     }
 
@@ -109,7 +115,8 @@ public final class Secrets {
                     if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
                         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
                         if (permissions.stream().anyMatch(TOO_OPEN::contains)) {
-                            throw new IllegalArgumentException("secret file " + file + " is readable or writable by group or others; chmod 600 it");
+                            throw new IllegalArgumentException("secret file " + file
+                                    + " is readable or writable by group or others; chmod 600 it");
                         }
                     }
                     return Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -124,8 +131,8 @@ public final class Secrets {
             return value;
         }
         throw new IllegalArgumentException("secret '" + name + "' not found: neither "
-            + directory.map(d -> "the file " + d.resolve(name) + " nor ").orElse("")
-            + "the environment variable " + variable + " exists");
+                + directory.map(d -> "the file " + d.resolve(name) + " nor ").orElse("")
+                + "the environment variable " + variable + " exists");
     }
 
     static String environmentVariable(String name) {
@@ -133,7 +140,8 @@ public final class Secrets {
     }
 
     private static String suggestion(String variable) {
-        String rest = variable.startsWith(ENVIRONMENT_PREFIX) ? variable.substring(ENVIRONMENT_PREFIX.length()) : variable;
+        String rest =
+                variable.startsWith(ENVIRONMENT_PREFIX) ? variable.substring(ENVIRONMENT_PREFIX.length()) : variable;
         return ENVIRONMENT_PREFIX + (rest.isEmpty() ? "<NAME>" : rest);
     }
 }

@@ -1,18 +1,16 @@
 package io.threatline.consumer.delivery;
 
-import java.util.List;
-import java.util.Map;
-
 import io.threatline.consumer.files.FileSinkFactory;
 import io.threatline.consumer.kafka.KafkaChannelFactory;
 import io.threatline.consumer.syslog.SyslogSinkFactory;
 import io.threatline.consumer.webhook.WebhookSinkFactory;
+import java.util.List;
+import java.util.Map;
 
 /** The push channels Threatline ships, each in its own package: syslog, webhook, files, kafka. */
 public final class StandardChannels {
 
-    private StandardChannels() {
-    }
+    private StandardChannels() {}
 
     /**
      * Checks one channel of an agreement as delivery checks it when it builds the channel: a push
@@ -23,7 +21,8 @@ public final class StandardChannels {
      */
     public static void validate(ChannelSettings settings) {
         if (settings.channel() == io.threatline.contract.DeliveryChannel.TAXII) {
-            settings.secret("password").orElseThrow(() -> settings.error("password", "is required (a secret:<name> reference)"));
+            settings.secret("password")
+                    .orElseThrow(() -> settings.error("password", "is required (a secret:<name> reference)"));
             return;
         }
         for (ChannelSinkFactory factory : pushChannels(Map.of())) {
@@ -39,9 +38,9 @@ public final class StandardChannels {
     public static List<ChannelSinkFactory> pushChannels(Map<String, ?> settings) {
         DeliveryConfig config = new DeliveryConfig(settings);
         return List.of(
-            new SyslogSinkFactory(),
-            new WebhookSinkFactory(),
-            new FileSinkFactory(),
-            new KafkaChannelFactory(config.topics(), DeliveryConfig.clientProperties(settings)));
+                new SyslogSinkFactory(),
+                new WebhookSinkFactory(),
+                new FileSinkFactory(),
+                new KafkaChannelFactory(config.topics(), DeliveryConfig.clientProperties(settings)));
     }
 }

@@ -1,5 +1,7 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.consumer.formats.RecordFields;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,9 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryRecord;
 
 /**
  * JSONL or CSV: indicators are appended to rotated {@code indicators-*} files and statistics to
@@ -23,10 +22,13 @@ final class AppendedRecordsWriter implements FormatWriter {
     private final RotatingFile indicators;
     private final RotatingFile statistics;
 
-    AppendedRecordsWriter(Path directory, RecordFormat format, Duration rotate, long maxBytes, Clock clock) throws IOException {
+    AppendedRecordsWriter(Path directory, RecordFormat format, Duration rotate, long maxBytes, Clock clock)
+            throws IOException {
         this.format = format;
-        this.indicators = new RotatingFile(directory, "indicators", RecordFields.INDICATOR_COLUMNS, format, rotate, maxBytes, clock);
-        this.statistics = new RotatingFile(directory, "statistics", RecordFields.STATISTIC_COLUMNS, format, rotate, maxBytes, clock);
+        this.indicators = new RotatingFile(
+                directory, "indicators", RecordFields.INDICATOR_COLUMNS, format, rotate, maxBytes, clock);
+        this.statistics = new RotatingFile(
+                directory, "statistics", RecordFields.STATISTIC_COLUMNS, format, rotate, maxBytes, clock);
     }
 
     @Override

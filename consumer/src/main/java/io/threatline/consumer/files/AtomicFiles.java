@@ -9,9 +9,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -31,8 +31,7 @@ final class AtomicFiles {
     /** Temporary files start with this, so that a partner's collector can skip them. */
     static final String TEMP_PREFIX = ".tmp-";
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Partner files are readable by their owner and group only (0640, directories 0750): a feed holds
@@ -40,6 +39,7 @@ final class AtomicFiles {
      * collector runs as the owner or in the group.
      */
     private static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r-----");
+
     private static final Set<PosixFilePermission> DIRECTORY_PERMISSIONS = PosixFilePermissions.fromString("rwxr-x---");
 
     /**
@@ -60,8 +60,10 @@ final class AtomicFiles {
         } catch (IOException e) {
             // The JDK reports O_NOFOLLOW's ELOOP as a plain IOException; say what it means.
             if (Files.isSymbolicLink(file)) {
-                FileSystemException refused = new FileSystemException(file.toString(), null,
-                    "is a symbolic link; refusing to write a partner's feed through it (remove it)");
+                FileSystemException refused = new FileSystemException(
+                        file.toString(),
+                        null,
+                        "is a symbolic link; refusing to write a partner's feed through it (remove it)");
                 refused.initCause(e);
                 throw refused;
             }
@@ -74,10 +76,13 @@ final class AtomicFiles {
      * following links), so that a feed directory swapped for a link is not written through.
      */
     static void requireRealDirectory(Path directory) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes =
+                Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (attributes.isSymbolicLink()) {
-            throw new FileSystemException(directory.toString(), null,
-                "the feed directory is a symbolic link; refusing to write a partner's feed through it");
+            throw new FileSystemException(
+                    directory.toString(),
+                    null,
+                    "the feed directory is a symbolic link; refusing to write a partner's feed through it");
         }
         if (!attributes.isDirectory()) {
             throw new NotDirectoryException(directory.toString());
@@ -101,13 +106,14 @@ final class AtomicFiles {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        return existing != null && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
+        return existing != null
+                && existing.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     static void write(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName());
-        try (FileChannel channel = open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel =
+                open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, ByteBuffer.wrap(content));
             channel.force(true);
         }
@@ -119,7 +125,10 @@ final class AtomicFiles {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system of " + to.getParent() + " cannot rename atomically; files would be visible half-written", e);
+            throw new IOException(
+                    "the file system of " + to.getParent()
+                            + " cannot rename atomically; files would be visible half-written",
+                    e);
         }
         forceDirectory(to.toAbsolutePath().getParent());
     }
@@ -144,7 +153,8 @@ final class AtomicFiles {
             channel.force(true);
         } catch (IOException e) {
             // Some platforms (Windows) cannot open a directory; a rename there is as durable as it gets.
-            if (Files.isDirectory(directory) && System.getProperty("os.name", "").startsWith("Windows")) {
+            if (Files.isDirectory(directory)
+                    && System.getProperty("os.name", "").startsWith("Windows")) {
                 return;
             }
             throw e;

@@ -1,5 +1,6 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.consumer.formats.RecordFields;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import io.threatline.consumer.delivery.DeliveryRecord;
 
 /**
  * CSV as RFC 4180 defines it: UTF-8, records ended by CRLF, a header line naming the columns of
@@ -42,6 +41,7 @@ final class CsvFormat implements RecordFormat {
     static final String LIST_SEPARATOR = ";";
     /** First characters that make a spreadsheet cell a formula, plus the prefix itself (see the class comment). */
     static final String FORMULA_START = "=+-@\t\r'";
+
     static final String QUOTE_PREFIX = "'";
     /** A decimal number as Java writes an integer or a finite double; a spreadsheet reads it as a number. */
     private static final Pattern PLAIN_NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?");
@@ -68,7 +68,8 @@ final class CsvFormat implements RecordFormat {
             return "";
         }
         if (value instanceof List<?> list) {
-            return neutralise(String.join(LIST_SEPARATOR, list.stream().map(String::valueOf).toList()));
+            return neutralise(String.join(
+                    LIST_SEPARATOR, list.stream().map(String::valueOf).toList()));
         }
         return neutralise(String.valueOf(value));
     }
@@ -93,7 +94,8 @@ final class CsvFormat implements RecordFormat {
     }
 
     private static String neutralisePiece(String piece, boolean numberAllowed) {
-        if (piece.isEmpty() || FORMULA_START.indexOf(piece.charAt(0)) < 0
+        if (piece.isEmpty()
+                || FORMULA_START.indexOf(piece.charAt(0)) < 0
                 || (numberAllowed && PLAIN_NUMBER.matcher(piece).matches())) {
             return piece;
         }

@@ -1,17 +1,15 @@
 package io.threatline.consumer.files;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.threatline.consumer.delivery.ChannelSink;
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryException;
 import io.threatline.consumer.delivery.DeliveryRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files channel of one partner: batches written into the partner's directory in one format
@@ -54,14 +52,21 @@ public final class FileSink implements ChannelSink {
         for (DeliveryRecord record : batch.records()) {
             Optional<String> reason = writer.cannotExpress(record);
             if (reason.isPresent()) {
-                throw DeliveryException.permanent("CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + ": " + reason.get());
+                throw DeliveryException.permanent(
+                        "CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + ": " + reason.get());
             }
         }
         try {
             writer.write(batch);
         } catch (IOException | UncheckedIOException e) {
-            LOGGER.warn("Files delivery of {} records for partner {} to {} failed: {}", batch.size(), partnerId, directory, e.toString());
-            throw DeliveryException.transientFailure("writing " + format.name().toLowerCase() + " files in " + directory + " failed: " + e, e);
+            LOGGER.warn(
+                    "Files delivery of {} records for partner {} to {} failed: {}",
+                    batch.size(),
+                    partnerId,
+                    directory,
+                    e.toString());
+            throw DeliveryException.transientFailure(
+                    "writing " + format.name().toLowerCase() + " files in " + directory + " failed: " + e, e);
         }
     }
 

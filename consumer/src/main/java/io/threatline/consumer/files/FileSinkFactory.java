@@ -1,5 +1,9 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.ChannelSinkFactory;
+import io.threatline.contract.DeliveryChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,11 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
-
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.ChannelSinkFactory;
-import io.threatline.contract.DeliveryChannel;
 
 /**
  * Builds the {@link FileSink} of a partner from its FILES channel settings.
@@ -57,8 +56,14 @@ public final class FileSinkFactory implements ChannelSinkFactory {
     }
 
     /** The checked settings of a files channel. */
-    private record Plan(Path directory, String raw, FileFormat format, Duration rotate, int maxBytes, String orgName, String orgUuid) {
-    }
+    private record Plan(
+            Path directory,
+            String raw,
+            FileFormat format,
+            Duration rotate,
+            int maxBytes,
+            String orgName,
+            String orgUuid) {}
 
     @Override
     public void validate(ChannelSettings settings) {
@@ -71,8 +76,10 @@ public final class FileSinkFactory implements ChannelSinkFactory {
         Path directory = prepare(settings, plan);
         try {
             FormatWriter writer = switch (plan.format()) {
-                case JSONL -> new AppendedRecordsWriter(directory, new JsonlFormat(), plan.rotate(), plan.maxBytes(), clock);
-                case CSV -> new AppendedRecordsWriter(directory, new CsvFormat(), plan.rotate(), plan.maxBytes(), clock);
+                case JSONL ->
+                    new AppendedRecordsWriter(directory, new JsonlFormat(), plan.rotate(), plan.maxBytes(), clock);
+                case CSV ->
+                    new AppendedRecordsWriter(directory, new CsvFormat(), plan.rotate(), plan.maxBytes(), clock);
                 case STIX -> new StixBundleWriter(directory);
                 case MISP -> new MispFeedWriter(directory, new MispEventMapper(plan.orgName(), plan.orgUuid()), clock);
             };
@@ -94,18 +101,25 @@ public final class FileSinkFactory implements ChannelSinkFactory {
             throw settings.error("directory", "is '" + raw + "', not a valid path: " + e.getReason());
         }
         if (settings.onThisHost() && Files.isSymbolicLink(directory)) {
-            throw settings.error("directory", "is '" + raw + "', a symbolic link; an outbox must be a real directory,"
-                + " so that no write can land elsewhere");
+            throw settings.error(
+                    "directory",
+                    "is '" + raw + "', a symbolic link; an outbox must be a real directory,"
+                            + " so that no write can land elsewhere");
         }
-        if (settings.onThisHost() && Files.exists(directory) && (!Files.isDirectory(directory) || !Files.isWritable(directory))) {
+        if (settings.onThisHost()
+                && Files.exists(directory)
+                && (!Files.isDirectory(directory) || !Files.isWritable(directory))) {
             throw settings.error("directory", "is '" + raw + "', which is not a writable directory");
         }
-        FileFormat format = FileFormat.valueOf(settings.oneOf("format", "jsonl", FileFormat.settingValues()).toUpperCase(Locale.ROOT));
+        FileFormat format = FileFormat.valueOf(
+                settings.oneOf("format", "jsonl", FileFormat.settingValues()).toUpperCase(Locale.ROOT));
         Duration rotate = settings.duration("rotate", Duration.ofHours(1));
         int maxBytes = settings.integer("max_bytes", DEFAULT_MAX_BYTES, 4096, Integer.MAX_VALUE);
         String orgName = settings.string("misp_org_name", "Threatline");
-        String orgUuid = settings.optional("misp_org_uuid").map(u -> uuid(settings, u))
-            .orElseGet(() -> UUID.nameUUIDFromBytes(("threatline/org/" + orgName).getBytes(StandardCharsets.UTF_8)).toString());
+        String orgUuid = settings.optional("misp_org_uuid")
+                .map(u -> uuid(settings, u))
+                .orElseGet(() -> UUID.nameUUIDFromBytes(("threatline/org/" + orgName).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         return new Plan(directory, raw, format, rotate, maxBytes, orgName, orgUuid);
     }
 

@@ -1,16 +1,13 @@
 package io.threatline.consumer.files;
 
-import java.io.IOException;
-import java.io.InputStream;
-
-import io.threatline.consumer.formats.RecordFields;
-import java.io.UncheckedIOException;
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.threatline.consumer.delivery.DeliveryRecord;
+import io.threatline.consumer.formats.RecordFields;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * JSON Lines (jsonlines.org): one JSON object per record with the fields of {@link RecordFields},

@@ -1,16 +1,8 @@
 package io.threatline.consumer.files;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.contract.IndicatorType;
@@ -18,6 +10,12 @@ import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.tlp.Tlp2;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Maps one batch of indicators to one MISP event in the feed layout that PyMISP's
@@ -64,11 +62,15 @@ final class MispEventMapper {
     }
 
     static String eventUuid(DeliveryBatch batch) {
-        return UUID.nameUUIDFromBytes(("threatline/misp-event/" + batch.idempotencyKey()).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(
+                        ("threatline/misp-event/" + batch.idempotencyKey()).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     static String attributeUuid(DeliveryRecord record) {
-        return UUID.nameUUIDFromBytes(("threatline/misp-attribute/" + record.deliveryId()).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(
+                        ("threatline/misp-attribute/" + record.deliveryId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** Why a record has no MISP attribute, or empty. */
@@ -86,7 +88,10 @@ final class MispEventMapper {
     ObjectNode event(DeliveryBatch batch, Instant now) {
         ObjectNode event = NODES.objectNode();
         event.put("uuid", eventUuid(batch));
-        event.put("info", "Threatline indicators for " + batch.partnerId() + " under " + batch.agreementId() + " v" + batch.agreementVersion());
+        event.put(
+                "info",
+                "Threatline indicators for " + batch.partnerId() + " under " + batch.agreementId() + " v"
+                        + batch.agreementVersion());
         event.put("date", now.atOffset(ZoneOffset.UTC).toLocalDate().toString());
         event.put("timestamp", now.getEpochSecond());
         event.put("publish_timestamp", now.getEpochSecond());
@@ -191,12 +196,14 @@ final class MispEventMapper {
     private static ObjectNode tlpTag(Tlp tlp) {
         ObjectNode tag = NODES.objectNode();
         tag.put("name", tlpTagName(tlp));
-        tag.put("colour", switch (tlp) {
-            case CLEAR -> "#ffffff";
-            case GREEN -> "#33FF00";
-            case AMBER, AMBER_STRICT -> "#FFC000";
-            case RED, UNKNOWN -> "#FF2B2B";
-        });
+        tag.put(
+                "colour",
+                switch (tlp) {
+                    case CLEAR -> "#ffffff";
+                    case GREEN -> "#33FF00";
+                    case AMBER, AMBER_STRICT -> "#FFC000";
+                    case RED, UNKNOWN -> "#FF2B2B";
+                });
         return tag;
     }
 
@@ -209,7 +216,10 @@ final class MispEventMapper {
     }
 
     private static int threatLevel(DeliveryBatch batch) {
-        int score = batch.records().stream().mapToInt(r -> r.indicator().getScore()).max().orElse(0);
+        int score = batch.records().stream()
+                .mapToInt(r -> r.indicator().getScore())
+                .max()
+                .orElse(0);
         if (score >= 75) {
             return 1;
         }

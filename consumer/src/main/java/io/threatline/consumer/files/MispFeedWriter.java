@@ -1,10 +1,15 @@
 package io.threatline.consumer.files;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,13 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryRecord;
 
 /**
  * A MISP feed folder that a MISP instance can add as a feed of type "MISP Feed" (its URL being
@@ -63,7 +61,11 @@ final class MispFeedWriter implements FormatWriter {
         AtomicFiles.removeTemporaryFiles(directory);
         Path manifestFile = directory.resolve(MANIFEST);
         this.manifest = readManifest(manifestFile);
-        this.hashes = AtomicFiles.open(directory.resolve(HASHES), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.hashes = AtomicFiles.open(
+                directory.resolve(HASHES),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
         cutHalfWrittenHashLine();
     }
 
@@ -76,7 +78,10 @@ final class MispFeedWriter implements FormatWriter {
             return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
             if (Files.isSymbolicLink(manifestFile)) {
-                throw new FileSystemException(manifestFile.toString(), null, "is a symbolic link; refusing to read a partner's feed through it");
+                throw new FileSystemException(
+                        manifestFile.toString(),
+                        null,
+                        "is a symbolic link; refusing to read a partner's feed through it");
             }
             throw e;
         }
@@ -107,7 +112,10 @@ final class MispFeedWriter implements FormatWriter {
     private void appendHashes(ObjectNode event, String uuid) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (JsonNode attribute : event.get("Event").get("Attribute")) {
-            lines.append(md5(attribute.get("value").asText())).append(',').append(uuid).append('\n');
+            lines.append(md5(attribute.get("value").asText()))
+                    .append(',')
+                    .append(uuid)
+                    .append('\n');
         }
         long before = hashes.size();
         try {
@@ -122,7 +130,8 @@ final class MispFeedWriter implements FormatWriter {
 
     static String md5(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is required of every JVM", e);
         }

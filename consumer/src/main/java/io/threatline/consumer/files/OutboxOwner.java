@@ -30,8 +30,7 @@ final class OutboxOwner {
     /** A marker holds a partner id; anything larger is not one of ours. */
     private static final int MARKER_MAX_BYTES = 1024;
 
-    private OutboxOwner() {
-    }
+    private OutboxOwner() {}
 
     /** Another partner's claim on, above or below {@code directory}, which is refused. */
     static final class Conflict extends Exception {
@@ -50,12 +49,17 @@ final class OutboxOwner {
         for (Path above = directory; above != null; above = above.getParent()) {
             Optional<String> owner = owner(above.resolve(MARKER));
             if (owner.isPresent() && !owner.get().equals(partnerId)) {
-                throw conflict(partnerId, owner.get(), above, above.equals(directory) ? "is the outbox of" : "lies inside the outbox of");
+                throw conflict(
+                        partnerId,
+                        owner.get(),
+                        above,
+                        above.equals(directory) ? "is the outbox of" : "lies inside the outbox of");
             }
         }
         Optional<Path> below = otherOwnerBelow(directory, partnerId);
         if (below.isPresent()) {
-            throw conflict(partnerId, owner(below.get()).orElseThrow(), below.get().getParent(), "holds the outbox of");
+            throw conflict(
+                    partnerId, owner(below.get()).orElseThrow(), below.get().getParent(), "holds the outbox of");
         }
         Path marker = directory.resolve(MARKER);
         try (FileChannel channel = AtomicFiles.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -68,8 +72,9 @@ final class OutboxOwner {
 
     private static Conflict conflict(String partnerId, String owner, Path ownersDirectory, String relation) {
         return new Conflict("which " + relation + " partner '" + owner + "' (" + ownersDirectory
-            + "); partner '" + partnerId + "' and partner '" + owner + "' may not share an outbox, nor nest one in the other's"
-            + " (an operator who reassigns the directory removes " + ownersDirectory.resolve(MARKER) + ")");
+                + "); partner '" + partnerId + "' and partner '" + owner
+                + "' may not share an outbox, nor nest one in the other's"
+                + " (an operator who reassigns the directory removes " + ownersDirectory.resolve(MARKER) + ")");
     }
 
     private static Optional<String> owner(Path marker) throws IOException {
@@ -77,7 +82,8 @@ final class OutboxOwner {
             return Optional.empty();
         }
         if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS) || Files.size(marker) > MARKER_MAX_BYTES) {
-            throw new IOException(marker + " is not a partner marker (not a small regular file); remove it or fix the directory setting");
+            throw new IOException(marker
+                    + " is not a partner marker (not a small regular file); remove it or fix the directory setting");
         }
         try (InputStream in = Files.newInputStream(marker, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(new String(in.readNBytes(MARKER_MAX_BYTES), StandardCharsets.UTF_8).strip());
@@ -90,7 +96,8 @@ final class OutboxOwner {
         Files.walkFileTree(directory, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                if (file.getFileName().toString().equals(MARKER) && !file.getParent().equals(directory)) {
+                if (file.getFileName().toString().equals(MARKER)
+                        && !file.getParent().equals(directory)) {
                     Optional<String> owner = owner(file);
                     if (owner.isPresent() && !owner.get().equals(partnerId)) {
                         found[0] = file;

@@ -1,10 +1,9 @@
 package io.threatline.consumer.files;
 
+import io.threatline.consumer.delivery.DeliveryRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-
-import io.threatline.consumer.delivery.DeliveryRecord;
 
 /** How one record becomes bytes in an appended, rotated file (JSONL or CSV). */
 interface RecordFormat {

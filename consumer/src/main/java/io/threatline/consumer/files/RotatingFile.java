@@ -1,7 +1,7 @@
 package io.threatline.consumer.files;
 
-import java.io.IOException;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,9 @@ final class RotatingFile implements AutoCloseable {
     static final String SET_ASIDE_SUFFIX = ".set-aside";
     /** Room above max_bytes for the batch that crossed it (see {@link #leftoverLimit()}). */
     static final long LEFTOVER_SLACK = 64L * 1024 * 1024;
-    private static final DateTimeFormatter WINDOW = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter WINDOW =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path directory;
     private final String prefix;
@@ -64,7 +65,14 @@ final class RotatingFile implements AutoCloseable {
     private long windowStart;
     private long size;
 
-    RotatingFile(Path directory, String prefix, List<String> columns, RecordFormat format, Duration rotate, long maxBytes, Clock clock)
+    RotatingFile(
+            Path directory,
+            String prefix,
+            List<String> columns,
+            RecordFormat format,
+            Duration rotate,
+            long maxBytes,
+            Clock clock)
             throws IOException {
         this.directory = directory;
         this.prefix = prefix;
@@ -128,7 +136,7 @@ final class RotatingFile implements AutoCloseable {
         int seq = 1;
         // A name taken by anything, a dangling link included, is skipped; a link at the chosen name is refused by open.
         while (Files.exists(directory.resolve(name(base, seq)), LinkOption.NOFOLLOW_LINKS)
-            || Files.exists(directory.resolve(name(base, seq) + PART_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
+                || Files.exists(directory.resolve(name(base, seq) + PART_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
             seq++;
         }
         target = directory.resolve(name(base, seq));
@@ -157,7 +165,11 @@ final class RotatingFile implements AutoCloseable {
             channel.truncate(length);
             channel.position(length);
         } catch (IOException e) {
-            LOGGER.warn("Cannot cut {} back to {} bytes after a failed write; recovery on restart will: {}", part, length, e.toString());
+            LOGGER.warn(
+                    "Cannot cut {} back to {} bytes after a failed write; recovery on restart will: {}",
+                    part,
+                    length,
+                    e.toString());
         }
     }
 
@@ -170,16 +182,21 @@ final class RotatingFile implements AutoCloseable {
     }
 
     private void recoverLeftovers() throws IOException {
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, prefix + "-*." + format.extension() + PART_SUFFIX)) {
+        try (DirectoryStream<Path> leftovers =
+                Files.newDirectoryStream(directory, prefix + "-*." + format.extension() + PART_SUFFIX)) {
             for (Path leftover : leftovers) {
-                BasicFileAttributes attributes = Files.readAttributes(leftover, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attributes =
+                        Files.readAttributes(leftover, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!attributes.isRegularFile()) {
                     setAside(leftover, "it is not a regular file (a symbolic link?), so it is not followed");
                     continue;
                 }
                 if (attributes.size() > leftoverLimit()) {
-                    setAside(leftover, "it holds " + attributes.size() + " bytes, more than the " + leftoverLimit()
-                        + " a file of this channel can reach (max_bytes + " + LEFTOVER_SLACK + "), so it is not read");
+                    setAside(
+                            leftover,
+                            "it holds " + attributes.size() + " bytes, more than the " + leftoverLimit()
+                                    + " a file of this channel can reach (max_bytes + " + LEFTOVER_SLACK
+                                    + "), so it is not read");
                     continue;
                 }
                 recover(leftover, attributes.size());
@@ -190,7 +207,8 @@ final class RotatingFile implements AutoCloseable {
     /** Cuts off a half-written record (found by one streaming pass) and renames the file into place. */
     private void recover(Path leftover, long length) throws IOException {
         long complete;
-        try (FileChannel c = FileChannel.open(leftover, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel c = FileChannel.open(
+                leftover, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             complete = format.completePrefix(new BufferedInputStream(Channels.newInputStream(c), 64 * 1024));
             if (complete <= header.length) {
                 c.close();

@@ -1,14 +1,12 @@
 package io.threatline.consumer.files;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.consumer.formats.StixBatchBundle;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One STIX 2.1 bundle file per batch ({@link StixBatchBundle}), named {@code <bundle id>.json}
@@ -33,6 +31,8 @@ final class StixBundleWriter implements FormatWriter {
 
     @Override
     public void write(DeliveryBatch batch) throws IOException {
-        AtomicFiles.write(directory.resolve(StixBatchBundle.bundleId(batch) + ".json"), JSON.writeValueAsBytes(StixBatchBundle.of(batch)));
+        AtomicFiles.write(
+                directory.resolve(StixBatchBundle.bundleId(batch) + ".json"),
+                JSON.writeValueAsBytes(StixBatchBundle.of(batch)));
     }
 }

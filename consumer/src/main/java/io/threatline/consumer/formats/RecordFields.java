@@ -1,14 +1,13 @@
 package io.threatline.consumer.formats;
 
+import io.threatline.consumer.delivery.DeliveryRecord;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.TrendStatistic;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.threatline.consumer.delivery.DeliveryRecord;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.TrendStatistic;
 
 /**
  * The flat, named fields of one delivered record, shared by the JSONL and CSV file formats and the
@@ -41,21 +40,53 @@ import io.threatline.contract.TrendStatistic;
 public final class RecordFields {
 
     public static final List<String> INDICATOR_COLUMNS = List.of(
-        "delivery_id", "partner_id", "agreement_id", "agreement_version", "indicator_id", "type", "value", "action",
-        "first_seen", "last_seen", "valid_until", "confidence", "score", "tlp", "malware_families", "campaigns", "tags",
-        "kill_chain_phases", "country", "asn", "vendors", "sensors", "redistribution_allowed", "redistribution_scope",
-        "shared_at");
+            "delivery_id",
+            "partner_id",
+            "agreement_id",
+            "agreement_version",
+            "indicator_id",
+            "type",
+            "value",
+            "action",
+            "first_seen",
+            "last_seen",
+            "valid_until",
+            "confidence",
+            "score",
+            "tlp",
+            "malware_families",
+            "campaigns",
+            "tags",
+            "kill_chain_phases",
+            "country",
+            "asn",
+            "vendors",
+            "sensors",
+            "redistribution_allowed",
+            "redistribution_scope",
+            "shared_at");
 
     public static final List<String> STATISTIC_COLUMNS = List.of(
-        "delivery_id", "partner_id", "agreement_id", "agreement_version", "window", "window_start", "window_end",
-        "dimension", "dimension_value", "count", "previous_count", "change_ratio");
+            "delivery_id",
+            "partner_id",
+            "agreement_id",
+            "agreement_version",
+            "window",
+            "window_start",
+            "window_end",
+            "dimension",
+            "dimension_value",
+            "count",
+            "previous_count",
+            "change_ratio");
 
-    private RecordFields() {
-    }
+    private RecordFields() {}
 
     /** Values are String, Integer, Long, Double, Boolean, {@code List<String>} or null, in column order. */
     public static Map<String, Object> of(DeliveryRecord record) {
-        return record.isIndicator() ? indicator(record.deliveryId(), record.indicator()) : statistic(record.deliveryId(), record.statistic());
+        return record.isIndicator()
+                ? indicator(record.deliveryId(), record.indicator())
+                : statistic(record.deliveryId(), record.statistic());
     }
 
     public static List<String> columns(DeliveryRecord record) {

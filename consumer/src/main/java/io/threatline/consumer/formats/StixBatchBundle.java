@@ -1,15 +1,13 @@
 package io.threatline.consumer.formats;
 
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.consumer.stix.StixBundle;
 import io.threatline.consumer.stix.StixIds;
 import io.threatline.consumer.stix.StixMapper;
 import io.threatline.schemas.Result;
+import java.util.Optional;
 
 /**
  * One delivery batch as one STIX 2.1 bundle, for the webhook and files channels; the mapping of
@@ -26,8 +24,7 @@ public final class StixBatchBundle {
     public static final String DELIVERY_ID = "x_threatline_delivery_id";
     private static final StixMapper MAPPER = new StixMapper();
 
-    private StixBatchBundle() {
-    }
+    private StixBatchBundle() {}
 
     /** Why the record has no STIX object (an UNKNOWN type or TLP), or empty. */
     public static Optional<String> cannotExpress(DeliveryRecord record) {
@@ -50,7 +47,8 @@ public final class StixBatchBundle {
         for (DeliveryRecord record : batch.records()) {
             Result<ObjectNode> mapped = map(record);
             if (!mapped.isOk()) {
-                throw new IllegalArgumentException("record " + record.deliveryId() + ": " + mapped.rejection().message());
+                throw new IllegalArgumentException("record " + record.deliveryId() + ": "
+                        + mapped.rejection().message());
             }
             bundle.add(mapped.value().put(DELIVERY_ID, record.deliveryId()));
         }

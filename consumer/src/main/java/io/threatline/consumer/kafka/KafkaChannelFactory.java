@@ -1,14 +1,13 @@
 package io.threatline.consumer.kafka;
 
-import java.util.Map;
-import java.util.Set;
-
 import io.threatline.consumer.delivery.ChannelSettings;
 import io.threatline.consumer.delivery.ChannelSink;
 import io.threatline.consumer.delivery.ChannelSinkFactory;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.schemas.topics.PartnerAcls;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The Kafka channel: the partner reads its own topics directly ({@code format: avro}, the default;

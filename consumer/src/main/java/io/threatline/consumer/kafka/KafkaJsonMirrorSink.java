@@ -1,5 +1,13 @@
 package io.threatline.consumer.kafka;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.threatline.consumer.ReliableProducers;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryException;
+import io.threatline.consumer.delivery.DeliveryRecord;
+import io.threatline.consumer.formats.RecordFields;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,16 +27,6 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.threatline.consumer.ReliableProducers;
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryException;
-import io.threatline.consumer.delivery.DeliveryRecord;
-import io.threatline.consumer.formats.RecordFields;
 
 /**
  * The JSON mirror of a partner's Kafka feed, for SIEMs that subscribe to Kafka but do not speak
@@ -55,7 +52,8 @@ public final class KafkaJsonMirrorSink implements ChannelSink {
         Map<String, Object> props = ReliableProducers.settings(clientProperties, "threatline-json-mirror");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaJsonMirrorSink(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), topic);
+        return new KafkaJsonMirrorSink(
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), topic);
     }
 
     @Override
@@ -65,8 +63,10 @@ public final class KafkaJsonMirrorSink implements ChannelSink {
 
     @Override
     public Optional<String> cannotExpress(DeliveryRecord record) {
-        return record.isIndicator() ? Optional.empty()
-            : Optional.of("the Kafka JSON mirror carries indicators; statistics are on the partner's Avro statistics topic");
+        return record.isIndicator()
+                ? Optional.empty()
+                : Optional.of(
+                        "the Kafka JSON mirror carries indicators; statistics are on the partner's Avro statistics topic");
     }
 
     @Override
@@ -77,10 +77,15 @@ public final class KafkaJsonMirrorSink implements ChannelSink {
             try {
                 json = JSON.writeValueAsBytes(RecordFields.of(record));
             } catch (JsonProcessingException e) {
-                throw DeliveryException.permanent("CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + " cannot be written as JSON: " + e.getMessage());
+                throw DeliveryException.permanent(
+                        "CHANNEL_CANNOT_EXPRESS",
+                        "record " + record.deliveryId() + " cannot be written as JSON: " + e.getMessage());
             }
             ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.recordId(), json);
-            out.headers().add(new RecordHeader("threatline.delivery-id", record.deliveryId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            out.headers()
+                    .add(new RecordHeader(
+                            "threatline.delivery-id",
+                            record.deliveryId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             sends.add(producer.send(out));
         }
         try {
@@ -93,9 +98,11 @@ public final class KafkaJsonMirrorSink implements ChannelSink {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AuthorizationException || cause instanceof RecordTooLargeException) {
-                throw DeliveryException.permanent("CHANNEL_REJECTED", "the broker refused a record for " + topic + ": " + cause.getMessage());
+                throw DeliveryException.permanent(
+                        "CHANNEL_REJECTED", "the broker refused a record for " + topic + ": " + cause.getMessage());
             }
-            throw DeliveryException.transientFailure("the broker did not acknowledge the batch on " + topic + ": " + cause, cause);
+            throw DeliveryException.transientFailure(
+                    "the broker did not acknowledge the batch on " + topic + ": " + cause, cause);
         } catch (TimeoutException e) {
             throw DeliveryException.transientFailure("no acknowledgement from " + topic + " within " + ACK_TIMEOUT, e);
         }

@@ -1,14 +1,13 @@
 package io.threatline.consumer.stix;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Builds a STIX 2.1 {@code bundle}: objects added in order, an object with the same id and
@@ -26,8 +25,10 @@ public final class StixBundle {
         object.path("object_marking_refs").forEach(ref -> {
             String id = ref.asText();
             if (!markings.containsKey(id)) {
-                TlpMarkings.all().stream().filter(md -> md.path("id").asText().equals(id)).findFirst()
-                    .ifPresent(md -> markings.put(id, md));
+                TlpMarkings.all().stream()
+                        .filter(md -> md.path("id").asText().equals(id))
+                        .findFirst()
+                        .ifPresent(md -> markings.put(id, md));
             }
         });
         return this;

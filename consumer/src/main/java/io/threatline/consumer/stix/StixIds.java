@@ -24,10 +24,9 @@ public final class StixIds {
     public static final UUID NAMESPACE = uuid5(DNS_NAMESPACE, "stix.threatline.io");
 
     private static final DateTimeFormatter MILLIS =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private StixIds() {
-    }
+    private StixIds() {}
 
     /** {@code <type>--<UUIDv5(NAMESPACE, name)>}. */
     public static String of(String type, String name) {

@@ -1,16 +1,8 @@
 package io.threatline.consumer.stix;
 
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
@@ -18,6 +10,12 @@ import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.schemas.Result;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps what a partner may see to STIX 2.1: a {@link PartnerIndicator} to an {@code indicator}
@@ -113,8 +111,9 @@ public final class StixMapper {
         ArrayNode phases = JSON.arrayNode();
         for (KillChainPhase phase : new LinkedHashSet<>(in.getKillChainPhases())) {
             if (phase != KillChainPhase.UNKNOWN) {
-                phases.addObject().put("kill_chain_name", KILL_CHAIN)
-                    .put("phase_name", phase.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                phases.addObject()
+                        .put("kill_chain_name", KILL_CHAIN)
+                        .put("phase_name", phase.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
         }
         if (!phases.isEmpty()) {
@@ -147,15 +146,23 @@ public final class StixMapper {
 
     /** The STIX id {@link #trendStatistic} gives a statistic. */
     public static String trendStatisticId(TrendStatistic s) {
-        return StixIds.of(TREND_STATISTIC_TYPE, String.join("|", s.getPartnerId(), s.getWindow().name(),
-            Long.toString(s.getWindowStart().toEpochMilli()), s.getDimension().name(), s.getDimensionValue()));
+        return StixIds.of(
+                TREND_STATISTIC_TYPE,
+                String.join(
+                        "|",
+                        s.getPartnerId(),
+                        s.getWindow().name(),
+                        Long.toString(s.getWindowStart().toEpochMilli()),
+                        s.getDimension().name(),
+                        s.getDimensionValue()));
     }
 
     /** The custom STIX object of a trend statistic, or why it has none. */
     public Result<ObjectNode> trendStatistic(TrendStatistic s) {
         if (s.getWindow() == StatisticWindow.UNKNOWN || s.getDimension() == StatisticDimension.UNKNOWN) {
-            return Result.rejected("STIX_UNKNOWN_STATISTIC", "statistic window " + s.getWindow() + " / dimension "
-                + s.getDimension() + " is never delivered");
+            return Result.rejected(
+                    "STIX_UNKNOWN_STATISTIC",
+                    "statistic window " + s.getWindow() + " / dimension " + s.getDimension() + " is never delivered");
         }
         String end = StixIds.timestamp(s.getWindowEnd());
         ObjectNode o = JSON.objectNode();
@@ -181,10 +188,11 @@ public final class StixMapper {
     }
 
     private static void agreement(ObjectNode o, String agreementId, int version) {
-        o.putArray("external_references").addObject()
-            .put("source_name", AGREEMENT_SOURCE)
-            .put("external_id", agreementId)
-            .put("description", "version " + version);
+        o.putArray("external_references")
+                .addObject()
+                .put("source_name", AGREEMENT_SOURCE)
+                .put("external_id", agreementId)
+                .put("description", "version " + version);
         o.put("x_threatline_agreement_id", agreementId);
         o.put("x_threatline_agreement_version", version);
     }
@@ -199,6 +207,10 @@ public final class StixMapper {
 
     /** Convenience for callers that map a list and keep what maps. */
     public List<ObjectNode> indicators(List<PartnerIndicator> in) {
-        return in.stream().map(this::indicator).filter(Result::isOk).map(Result::value).toList();
+        return in.stream()
+                .map(this::indicator)
+                .filter(Result::isOk)
+                .map(Result::value)
+                .toList();
     }
 }

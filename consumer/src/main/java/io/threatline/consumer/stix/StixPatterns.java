@@ -1,8 +1,7 @@
 package io.threatline.consumer.stix;
 
-import java.util.Optional;
-
 import io.threatline.contract.IndicatorType;
+import java.util.Optional;
 
 /**
  * STIX 2.1 patterns (STIX Patterning, section 9) for one canonical indicator value: a single
@@ -10,8 +9,7 @@ import io.threatline.contract.IndicatorType;
  */
 public final class StixPatterns {
 
-    private StixPatterns() {
-    }
+    private StixPatterns() {}
 
     /** The pattern for {@code value} of {@code type}; empty for {@link IndicatorType#UNKNOWN}. */
     public static Optional<String> of(IndicatorType type, String value) {

@@ -1,16 +1,14 @@
 package io.threatline.consumer.stix;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.threatline.contract.Tlp;
+import io.threatline.schemas.tlp.StixTlpIds;
+import io.threatline.schemas.tlp.Tlp2;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.threatline.contract.Tlp;
-import io.threatline.schemas.tlp.Tlp2;
-import io.threatline.schemas.tlp.StixTlpIds;
 
 /**
  * The five TLP 2.0 marking-definition objects as the OASIS CTI TC published them
@@ -30,18 +28,16 @@ public final class TlpMarkings {
         return new Level(StixTlpIds.TLP2.get(tlp), label, label.substring(4).toLowerCase(java.util.Locale.ROOT));
     }
 
-    private record Level(String id, String name, String extensionValue) {
-    }
+    private record Level(String id, String name, String extensionValue) {}
 
     private static final Map<Tlp, Level> LEVELS = new EnumMap<>(Map.of(
-        Tlp.CLEAR, level(Tlp.CLEAR),
-        Tlp.GREEN, level(Tlp.GREEN),
-        Tlp.AMBER, level(Tlp.AMBER),
-        Tlp.AMBER_STRICT, level(Tlp.AMBER_STRICT),
-        Tlp.RED, level(Tlp.RED)));
+            Tlp.CLEAR, level(Tlp.CLEAR),
+            Tlp.GREEN, level(Tlp.GREEN),
+            Tlp.AMBER, level(Tlp.AMBER),
+            Tlp.AMBER_STRICT, level(Tlp.AMBER_STRICT),
+            Tlp.RED, level(Tlp.RED)));
 
-    private TlpMarkings() {
-    }
+    private TlpMarkings() {}
 
     /** The marking-definition id of a TLP level; empty for {@link Tlp#UNKNOWN}, which is never delivered. */
     public static Optional<String> id(Tlp tlp) {

@@ -55,142 +55,140 @@ import java.util.Map;
  */
 public final class LeefFormatter {
 
-  /** The attribute delimiter declared in the header. */
-  public static final char DELIMITER = '^';
+    /** The attribute delimiter declared in the header. */
+    public static final char DELIMITER = '^';
 
-  /** Maximum length of an attribute value, in chars. */
-  public static final int MAX_VALUE = FieldText.MAX_VALUE;
+    /** Maximum length of an attribute value, in chars. */
+    public static final int MAX_VALUE = FieldText.MAX_VALUE;
 
-  static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
+    static final String DEV_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSZ";
 
-  private static final DateTimeFormatter DEV_TIME =
-      DateTimeFormatter.ofPattern(DEV_TIME_FORMAT, Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter ISO =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DEV_TIME =
+            DateTimeFormatter.ofPattern(DEV_TIME_FORMAT, Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
-  /**
-   * Formats the indicator as one LEEF 2.0 line without a trailing newline.
-   *
-   * @param indicator the indicator
-   * @return the LEEF line
-   */
-  public String format(PartnerIndicator indicator) {
-    StringBuilder out = new StringBuilder(512).append("LEEF:2.0");
-    for (String h :
-        new String[] {
-          "Threatline",
-          "Threatline Hub",
-          "1.0",
-          "indicator-" + String.valueOf(indicator.getAction()).toLowerCase(Locale.ROOT)
+    /**
+     * Formats the indicator as one LEEF 2.0 line without a trailing newline.
+     *
+     * @param indicator the indicator
+     * @return the LEEF line
+     */
+    public String format(PartnerIndicator indicator) {
+        StringBuilder out = new StringBuilder(512).append("LEEF:2.0");
+        for (String h : new String[] {
+            "Threatline",
+            "Threatline Hub",
+            "1.0",
+            "indicator-" + String.valueOf(indicator.getAction()).toLowerCase(Locale.ROOT)
         }) {
-      out.append('|').append(escapeHeader(h));
-    }
-    out.append('|').append(DELIMITER).append('|');
-    FieldText.appendPairs(out, attributes(indicator), String.valueOf(DELIMITER), LeefFormatter::escapeValue);
-    return out.toString();
-  }
-
-  /**
-   * The attributes, in output order, with normalised but unescaped values.
-   *
-   * @param i the indicator
-   * @return key to value, insertion-ordered
-   */
-  Map<String, String> attributes(PartnerIndicator i) {
-    Map<String, String> x = new LinkedHashMap<>();
-    String value = FieldText.normalise(i.getValue(), MAX_VALUE);
-    put(x, "devTime", i.getSharedAt() == null ? null : DEV_TIME.format(i.getSharedAt()));
-    put(x, "devTimeFormat", DEV_TIME_FORMAT);
-    put(x, "cat", "threat-indicator");
-    put(x, "sev", Integer.toString(Math.max(1, Severity.of(i))));
-    IndicatorType type = i.getType();
-    if (type != null) {
-      switch (type) {
-        case IPV4, IPV6 -> {
-          if (!value.contains("/")) {
-            put(x, "src", value);
-          }
+            out.append('|').append(escapeHeader(h));
         }
-        case URL -> put(x, "url", value);
-        case DOMAIN -> put(x, "domain", value);
-        case MD5, SHA1, SHA256 -> put(x, "fileHash", value);
-        case EMAIL -> put(x, "srcEmail", value);
-        default -> {}
-      }
+        out.append('|').append(DELIMITER).append('|');
+        FieldText.appendPairs(out, attributes(indicator), String.valueOf(DELIMITER), LeefFormatter::escapeValue);
+        return out.toString();
     }
-    put(x, "action", String.valueOf(i.getAction()));
-    put(x, "indicatorId", i.getIndicatorId());
-    put(x, "indicatorType", String.valueOf(type));
-    put(x, "indicatorValue", value);
-    put(x, "confidence", Integer.toString(i.getConfidence()));
-    put(x, "score", Integer.toString(i.getScore()));
-    put(x, "tlp", String.valueOf(i.getTlp()));
-    put(x, "malwareFamilies", FieldText.join(i.getMalwareFamilies(), MAX_VALUE));
-    put(x, "campaigns", FieldText.join(i.getCampaigns(), MAX_VALUE));
-    put(x, "tags", FieldText.join(i.getTags(), MAX_VALUE));
-    put(x, "killChainPhases", FieldText.join(i.getKillChainPhases(), MAX_VALUE));
-    put(x, "vendors", FieldText.join(i.getVendors(), MAX_VALUE));
-    put(x, "sensors", FieldText.join(i.getSensors(), MAX_VALUE));
-    put(x, "country", i.getCountry());
-    put(x, "asn", i.getAsn() == null ? null : i.getAsn().toString());
-    put(x, "firstSeen", iso(i.getFirstSeen()));
-    put(x, "lastSeen", iso(i.getLastSeen()));
-    put(x, "validUntil", iso(i.getValidUntil()));
-    put(x, "partnerId", i.getPartnerId());
-    put(x, "agreementId", i.getAgreementId());
-    put(x, "agreementVersion", Integer.toString(i.getAgreementVersion()));
-    put(x, "redistributionAllowed", Boolean.toString(i.getRedistributionAllowed()));
-    put(x, "redistributionScope", i.getRedistributionScope());
-    return x;
-  }
 
-  private static String iso(Instant t) {
-    return t == null ? null : ISO.format(t);
-  }
-
-  private static void put(Map<String, String> x, String key, String value) {
-    FieldText.putIfPresent(x, key, value);
-  }
-
-  /**
-   * Escapes a LEEF header field: backslash and pipe get a backslash, CR and LF become a space.
-   *
-   * @param s the raw text
-   * @return the escaped text
-   */
-  static String escapeHeader(String s) {
-    return CefFormatter.escapeHeader(s);
-  }
-
-  /** What the delimiter becomes in a value: its URL encoding. */
-  static final String DELIMITER_IN_VALUE = "%5E";
-  /** What a pipe becomes in a value: its URL encoding. */
-  static final String PIPE_IN_VALUE = "%7C";
-
-  /**
-   * Makes a value safe between two delimiters: the delimiter becomes {@value #DELIMITER_IN_VALUE},
-   * a pipe {@value #PIPE_IN_VALUE}, CR and LF a space; nothing else changes (see the class comment
-   * for why).
-   *
-   * @param s the raw value
-   * @return the value as written
-   */
-  static String escapeValue(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (c == DELIMITER) {
-        b.append(DELIMITER_IN_VALUE);
-      } else if (c == '|') {
-        b.append(PIPE_IN_VALUE);
-      } else if (c == '\r' || c == '\n') {
-        b.append(' ');
-      } else {
-        b.append(c);
-      }
+    /**
+     * The attributes, in output order, with normalised but unescaped values.
+     *
+     * @param i the indicator
+     * @return key to value, insertion-ordered
+     */
+    Map<String, String> attributes(PartnerIndicator i) {
+        Map<String, String> x = new LinkedHashMap<>();
+        String value = FieldText.normalise(i.getValue(), MAX_VALUE);
+        put(x, "devTime", i.getSharedAt() == null ? null : DEV_TIME.format(i.getSharedAt()));
+        put(x, "devTimeFormat", DEV_TIME_FORMAT);
+        put(x, "cat", "threat-indicator");
+        put(x, "sev", Integer.toString(Math.max(1, Severity.of(i))));
+        IndicatorType type = i.getType();
+        if (type != null) {
+            switch (type) {
+                case IPV4, IPV6 -> {
+                    if (!value.contains("/")) {
+                        put(x, "src", value);
+                    }
+                }
+                case URL -> put(x, "url", value);
+                case DOMAIN -> put(x, "domain", value);
+                case MD5, SHA1, SHA256 -> put(x, "fileHash", value);
+                case EMAIL -> put(x, "srcEmail", value);
+                default -> {}
+            }
+        }
+        put(x, "action", String.valueOf(i.getAction()));
+        put(x, "indicatorId", i.getIndicatorId());
+        put(x, "indicatorType", String.valueOf(type));
+        put(x, "indicatorValue", value);
+        put(x, "confidence", Integer.toString(i.getConfidence()));
+        put(x, "score", Integer.toString(i.getScore()));
+        put(x, "tlp", String.valueOf(i.getTlp()));
+        put(x, "malwareFamilies", FieldText.join(i.getMalwareFamilies(), MAX_VALUE));
+        put(x, "campaigns", FieldText.join(i.getCampaigns(), MAX_VALUE));
+        put(x, "tags", FieldText.join(i.getTags(), MAX_VALUE));
+        put(x, "killChainPhases", FieldText.join(i.getKillChainPhases(), MAX_VALUE));
+        put(x, "vendors", FieldText.join(i.getVendors(), MAX_VALUE));
+        put(x, "sensors", FieldText.join(i.getSensors(), MAX_VALUE));
+        put(x, "country", i.getCountry());
+        put(x, "asn", i.getAsn() == null ? null : i.getAsn().toString());
+        put(x, "firstSeen", iso(i.getFirstSeen()));
+        put(x, "lastSeen", iso(i.getLastSeen()));
+        put(x, "validUntil", iso(i.getValidUntil()));
+        put(x, "partnerId", i.getPartnerId());
+        put(x, "agreementId", i.getAgreementId());
+        put(x, "agreementVersion", Integer.toString(i.getAgreementVersion()));
+        put(x, "redistributionAllowed", Boolean.toString(i.getRedistributionAllowed()));
+        put(x, "redistributionScope", i.getRedistributionScope());
+        return x;
     }
-    return b.toString();
-  }
 
+    private static String iso(Instant t) {
+        return t == null ? null : ISO.format(t);
+    }
+
+    private static void put(Map<String, String> x, String key, String value) {
+        FieldText.putIfPresent(x, key, value);
+    }
+
+    /**
+     * Escapes a LEEF header field: backslash and pipe get a backslash, CR and LF become a space.
+     *
+     * @param s the raw text
+     * @return the escaped text
+     */
+    static String escapeHeader(String s) {
+        return CefFormatter.escapeHeader(s);
+    }
+
+    /** What the delimiter becomes in a value: its URL encoding. */
+    static final String DELIMITER_IN_VALUE = "%5E";
+    /** What a pipe becomes in a value: its URL encoding. */
+    static final String PIPE_IN_VALUE = "%7C";
+
+    /**
+     * Makes a value safe between two delimiters: the delimiter becomes {@value #DELIMITER_IN_VALUE},
+     * a pipe {@value #PIPE_IN_VALUE}, CR and LF a space; nothing else changes (see the class comment
+     * for why).
+     *
+     * @param s the raw value
+     * @return the value as written
+     */
+    static String escapeValue(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == DELIMITER) {
+                b.append(DELIMITER_IN_VALUE);
+            } else if (c == '|') {
+                b.append(PIPE_IN_VALUE);
+            } else if (c == '\r' || c == '\n') {
+                b.append(' ');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
 }

@@ -18,24 +18,24 @@ import io.threatline.contract.PartnerIndicator;
  */
 final class Severity {
 
-  private Severity() {}
+    private Severity() {}
 
-  /**
-   * Returns the severity of the indicator.
-   *
-   * @param indicator the indicator
-   * @return 0..10
-   */
-  static int of(PartnerIndicator indicator) {
-    LifecycleAction action = indicator.getAction();
-    if (action == LifecycleAction.EXPIRE) {
-      return 1;
+    /**
+     * Returns the severity of the indicator.
+     *
+     * @param indicator the indicator
+     * @return 0..10
+     */
+    static int of(PartnerIndicator indicator) {
+        LifecycleAction action = indicator.getAction();
+        if (action == LifecycleAction.EXPIRE) {
+            return 1;
+        }
+        if (action != LifecycleAction.NEW && action != LifecycleAction.UPDATE) {
+            return 0;
+        }
+        int s = indicator.getScore() > 0 ? indicator.getScore() : indicator.getConfidence();
+        s = Math.max(0, Math.min(100, s));
+        return Math.max(1, (s + 9) / 10);
     }
-    if (action != LifecycleAction.NEW && action != LifecycleAction.UPDATE) {
-      return 0;
-    }
-    int s = indicator.getScore() > 0 ? indicator.getScore() : indicator.getConfidence();
-    s = Math.max(0, Math.min(100, s));
-    return Math.max(1, (s + 9) / 10);
-  }
 }

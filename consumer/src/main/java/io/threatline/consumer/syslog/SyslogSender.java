@@ -55,174 +55,179 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyslogSender implements AutoCloseable {
 
-  private static final Logger LOGGER = LoggerFactory.getLogger(SyslogSender.class);
-  private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-  private static final int BUFFER_BYTES = 64 * 1024;
+    private static final Logger LOGGER = LoggerFactory.getLogger(SyslogSender.class);
+    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final int BUFFER_BYTES = 64 * 1024;
 
-  private final String host;
-  private final int port;
-  private final Optional<SSLSocketFactory> tls;
-  private final int connectTimeoutMillis;
-  private final long writeTimeoutMillis;
-  private final ScheduledExecutorService watchdog;
+    private final String host;
+    private final int port;
+    private final Optional<SSLSocketFactory> tls;
+    private final int connectTimeoutMillis;
+    private final long writeTimeoutMillis;
+    private final ScheduledExecutorService watchdog;
 
-  /** The TCP connection; under TLS, {@link #socket} is layered on it. */
-  private Socket raw;
-  private Socket socket;
-  private OutputStream out;
+    /** The TCP connection; under TLS, {@link #socket} is layered on it. */
+    private Socket raw;
 
-  /**
-   * A sender that connects on the first {@link #send}.
-   *
-   * @param host receiver host name or address
-   * @param port receiver port
-   * @param tls the TLS socket factory, or empty for plain TCP
-   * @param connectTimeout bound on TCP connect and TLS handshake
-   * @param writeTimeout bound on writing and flushing one batch
-   */
-  public SyslogSender(String host, int port, Optional<SSLSocketFactory> tls, Duration connectTimeout,
-      Duration writeTimeout) {
-    this.host = host;
-    this.port = port;
-    this.tls = tls;
-    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-    this.writeTimeoutMillis = writeTimeout.toMillis();
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "syslog-write-watchdog-" + host + ":" + port);
-      t.setDaemon(true);
-      return t;
-    });
-  }
+    private Socket socket;
+    private OutputStream out;
 
-  /**
-   * Writes each message octet-counted, in order, then flushes.
-   *
-   * @param messages RFC 5424 messages, without framing
-   * @throws DeliveryException transient, when the receiver cannot be reached or the write fails or
-   *     times out; the connection is then dropped and the next call reconnects
-   */
-  public void send(List<String> messages) throws DeliveryException {
-    if (socket != null && !stillOpen(socket)) {
-      LOGGER.info("Syslog receiver {}:{} closed the connection; reconnecting", host, port);
-      disconnect();
+    /**
+     * A sender that connects on the first {@link #send}.
+     *
+     * @param host receiver host name or address
+     * @param port receiver port
+     * @param tls the TLS socket factory, or empty for plain TCP
+     * @param connectTimeout bound on TCP connect and TLS handshake
+     * @param writeTimeout bound on writing and flushing one batch
+     */
+    public SyslogSender(
+            String host, int port, Optional<SSLSocketFactory> tls, Duration connectTimeout, Duration writeTimeout) {
+        this.host = host;
+        this.port = port;
+        this.tls = tls;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        this.writeTimeoutMillis = writeTimeout.toMillis();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "syslog-write-watchdog-" + host + ":" + port);
+            t.setDaemon(true);
+            return t;
+        });
     }
-    if (socket == null) {
-      connect();
-    }
-    // The watchdog closes the TCP socket, not the TLS one: closing TLS would wait for the blocked
-    // writer's lock to send close_notify.
-    Socket tcp = raw;
-    AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> alarm = watchdog.schedule(() -> {
-      timedOut.set(true);
-      closeQuietly(tcp);
-    }, writeTimeoutMillis, TimeUnit.MILLISECONDS);
-    try {
-      for (String message : messages) {
-        out.write(SyslogFrame.octetCounted(message));
-      }
-      out.flush();
-    } catch (IOException e) {
-      disconnect();
-      String what = timedOut.get()
-          ? "writing " + messages.size() + " syslog messages to " + host + ":" + port
-              + " did not finish within " + writeTimeoutMillis + " ms"
-          : "writing to syslog receiver " + host + ":" + port + " failed: " + e.getMessage();
-      throw DeliveryException.transientFailure(what, e);
-    } finally {
-      alarm.cancel(false);
-    }
-    if (timedOut.get()) {
-      // The watchdog fired just after the flush returned: the batch was flushed before the socket
-      // was closed, so it counts as sent; only the connection has to be made anew.
-      disconnect();
-    }
-  }
 
-  private void connect() throws DeliveryException {
-    Socket s = new Socket();
-    try {
-      s.setTcpNoDelay(true);
-      s.setKeepAlive(true);
-      s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-      Socket connected = tls.isPresent() ? handshake(s) : s;
-      raw = s;
-      socket = connected;
-      out = new BufferedOutputStream(connected.getOutputStream(), BUFFER_BYTES);
-      LOGGER.info("Connected to syslog receiver {}:{} over {}", host, port, tls.isPresent() ? "TLS" : "TCP");
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(s);
-      throw DeliveryException.transientFailure(
-          "cannot connect to syslog receiver " + host + ":" + port + (tls.isPresent() ? " over TLS" : "")
-              + ": " + e, e);
-    }
-  }
-
-  private SSLSocket handshake(Socket plain) throws IOException {
-    SSLSocket s = (SSLSocket) tls.get().createSocket(plain, host, port, true);
-    SSLParameters parameters = s.getSSLParameters();
-    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    parameters.setProtocols(TLS_PROTOCOLS);
-    s.setSSLParameters(parameters);
-    s.setSoTimeout(connectTimeoutMillis);
-    s.startHandshake();
-    s.setSoTimeout(0);
-    return s;
-  }
-
-  /**
-   * Whether the receiver has not closed the connection: a read that gives up after a millisecond
-   * means nothing arrived and the connection is open; end of stream or an error means it is gone.
-   */
-  private static boolean stillOpen(Socket s) {
-    try {
-      s.setSoTimeout(1);
-      InputStream in = s.getInputStream();
-      byte[] ignored = new byte[512];
-      // A syslog receiver sends no data; anything readable is discarded until it would block.
-      for (int k = 0; k < 64; k++) {
-        if (in.read(ignored) < 0) {
-          return false;
+    /**
+     * Writes each message octet-counted, in order, then flushes.
+     *
+     * @param messages RFC 5424 messages, without framing
+     * @throws DeliveryException transient, when the receiver cannot be reached or the write fails or
+     *     times out; the connection is then dropped and the next call reconnects
+     */
+    public void send(List<String> messages) throws DeliveryException {
+        if (socket != null && !stillOpen(socket)) {
+            LOGGER.info("Syslog receiver {}:{} closed the connection; reconnecting", host, port);
+            disconnect();
         }
-      }
-      return true;
-    } catch (SocketTimeoutException e) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    } finally {
-      try {
+        if (socket == null) {
+            connect();
+        }
+        // The watchdog closes the TCP socket, not the TLS one: closing TLS would wait for the blocked
+        // writer's lock to send close_notify.
+        Socket tcp = raw;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> alarm = watchdog.schedule(
+                () -> {
+                    timedOut.set(true);
+                    closeQuietly(tcp);
+                },
+                writeTimeoutMillis,
+                TimeUnit.MILLISECONDS);
+        try {
+            for (String message : messages) {
+                out.write(SyslogFrame.octetCounted(message));
+            }
+            out.flush();
+        } catch (IOException e) {
+            disconnect();
+            String what = timedOut.get()
+                    ? "writing " + messages.size() + " syslog messages to " + host + ":" + port
+                            + " did not finish within " + writeTimeoutMillis + " ms"
+                    : "writing to syslog receiver " + host + ":" + port + " failed: " + e.getMessage();
+            throw DeliveryException.transientFailure(what, e);
+        } finally {
+            alarm.cancel(false);
+        }
+        if (timedOut.get()) {
+            // The watchdog fired just after the flush returned: the batch was flushed before the socket
+            // was closed, so it counts as sent; only the connection has to be made anew.
+            disconnect();
+        }
+    }
+
+    private void connect() throws DeliveryException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.setKeepAlive(true);
+            s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+            Socket connected = tls.isPresent() ? handshake(s) : s;
+            raw = s;
+            socket = connected;
+            out = new BufferedOutputStream(connected.getOutputStream(), BUFFER_BYTES);
+            LOGGER.info("Connected to syslog receiver {}:{} over {}", host, port, tls.isPresent() ? "TLS" : "TCP");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            throw DeliveryException.transientFailure(
+                    "cannot connect to syslog receiver " + host + ":" + port + (tls.isPresent() ? " over TLS" : "")
+                            + ": " + e,
+                    e);
+        }
+    }
+
+    private SSLSocket handshake(Socket plain) throws IOException {
+        SSLSocket s = (SSLSocket) tls.get().createSocket(plain, host, port, true);
+        SSLParameters parameters = s.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(TLS_PROTOCOLS);
+        s.setSSLParameters(parameters);
+        s.setSoTimeout(connectTimeoutMillis);
+        s.startHandshake();
         s.setSoTimeout(0);
-      } catch (IOException ignored) {
-        // the next write reports a broken socket
-      }
+        return s;
     }
-  }
 
-  /** Drops a broken connection without a TLS close_notify, which could block on it. */
-  private void disconnect() {
-    closeQuietly(raw);
-    closeQuietly(socket);
-    raw = null;
-    socket = null;
-    out = null;
-  }
-
-  private static void closeQuietly(Socket s) {
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        LOGGER.debug("Closing syslog socket failed", e);
-      }
+    /**
+     * Whether the receiver has not closed the connection: a read that gives up after a millisecond
+     * means nothing arrived and the connection is open; end of stream or an error means it is gone.
+     */
+    private static boolean stillOpen(Socket s) {
+        try {
+            s.setSoTimeout(1);
+            InputStream in = s.getInputStream();
+            byte[] ignored = new byte[512];
+            // A syslog receiver sends no data; anything readable is discarded until it would block.
+            for (int k = 0; k < 64; k++) {
+                if (in.read(ignored) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                s.setSoTimeout(0);
+            } catch (IOException ignored) {
+                // the next write reports a broken socket
+            }
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    watchdog.shutdownNow();
-    // An orderly close: under TLS this sends close_notify before the TCP connection ends.
-    closeQuietly(socket);
-    disconnect();
-  }
+    /** Drops a broken connection without a TLS close_notify, which could block on it. */
+    private void disconnect() {
+        closeQuietly(raw);
+        closeQuietly(socket);
+        raw = null;
+        socket = null;
+        out = null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOGGER.debug("Closing syslog socket failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        // An orderly close: under TLS this sends close_notify before the TCP connection ends.
+        closeQuietly(socket);
+        disconnect();
+    }
 }

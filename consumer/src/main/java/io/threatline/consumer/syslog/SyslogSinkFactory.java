@@ -49,106 +49,121 @@ import javax.net.ssl.TrustManager;
  */
 public final class SyslogSinkFactory implements ChannelSinkFactory {
 
-  static final int DEFAULT_TCP_PORT = 514;
-  static final int DEFAULT_TLS_PORT = 6514;
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
-  private static final List<String> TLS_SETTINGS =
-      List.of("ca_file", "truststore", "truststore_password", "keystore", "keystore_password");
+    static final int DEFAULT_TCP_PORT = 514;
+    static final int DEFAULT_TLS_PORT = 6514;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> TLS_SETTINGS =
+            List.of("ca_file", "truststore", "truststore_password", "keystore", "keystore_password");
 
-  @Override
-  public DeliveryChannel channel() {
-    return DeliveryChannel.SYSLOG;
-  }
+    @Override
+    public DeliveryChannel channel() {
+        return DeliveryChannel.SYSLOG;
+    }
 
-  /** The checked settings of a syslog channel, TLS key material loaded when on this host. */
-  private record Plan(String host, boolean tls, int port, SyslogSink.Format format, SyslogFrame frame,
-      Duration connectTimeout, Duration writeTimeout, TrustManager[] trust, KeyManager[] keys) {
-  }
+    /** The checked settings of a syslog channel, TLS key material loaded when on this host. */
+    private record Plan(
+            String host,
+            boolean tls,
+            int port,
+            SyslogSink.Format format,
+            SyslogFrame frame,
+            Duration connectTimeout,
+            Duration writeTimeout,
+            TrustManager[] trust,
+            KeyManager[] keys) {}
 
-  @Override
-  public void validate(ChannelSettings settings) {
-    plan(settings);
-  }
+    @Override
+    public void validate(ChannelSettings settings) {
+        plan(settings);
+    }
 
-  @Override
-  public ChannelSink create(ChannelSettings settings) {
-    Plan plan = plan(settings);
-    Optional<SSLSocketFactory> socketFactory =
-        plan.tls() ? Optional.of(SyslogTls.socketFactory(plan.trust(), plan.keys())) : Optional.empty();
-    String authority = (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port();
-    String target = (plan.tls() ? "syslog+tls://" : "syslog+tcp://") + authority;
-    return new SyslogSink(target, new SyslogSender(plan.host(), plan.port(), socketFactory,
-        plan.connectTimeout(), plan.writeTimeout()), plan.format(), plan.frame());
-  }
+    @Override
+    public ChannelSink create(ChannelSettings settings) {
+        Plan plan = plan(settings);
+        Optional<SSLSocketFactory> socketFactory =
+                plan.tls() ? Optional.of(SyslogTls.socketFactory(plan.trust(), plan.keys())) : Optional.empty();
+        String authority = (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port();
+        String target = (plan.tls() ? "syslog+tls://" : "syslog+tcp://") + authority;
+        return new SyslogSink(
+                target,
+                new SyslogSender(plan.host(), plan.port(), socketFactory, plan.connectTimeout(), plan.writeTimeout()),
+                plan.format(),
+                plan.frame());
+    }
 
-  /** Every check, reading (never writing) the TLS files: the same for {@link #validate} and {@link #create}. */
-  private static Plan plan(ChannelSettings settings) {
-    String host = settings.required("host");
-    boolean tls = settings.oneOf("transport", "tcp", Set.of("tcp", "tls")).equals("tls");
-    int port = settings.integer("port", tls ? DEFAULT_TLS_PORT : DEFAULT_TCP_PORT, 1, 65535);
-    SyslogSink.Format format = SyslogSink.Format.valueOf(
-        settings.oneOf("format", "cef", Set.of("cef", "leef")).toUpperCase(Locale.ROOT));
-    SyslogFrame frame = frame(settings);
-    Duration connectTimeout = settings.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT);
-    Duration writeTimeout = settings.duration("write_timeout", DEFAULT_WRITE_TIMEOUT);
-    if (!tls) {
-      for (String name : TLS_SETTINGS) {
-        if (settings.optional(name).isPresent()) {
-          throw settings.error(name, "applies only to transport tls, but transport is tcp");
+    /** Every check, reading (never writing) the TLS files: the same for {@link #validate} and {@link #create}. */
+    private static Plan plan(ChannelSettings settings) {
+        String host = settings.required("host");
+        boolean tls = settings.oneOf("transport", "tcp", Set.of("tcp", "tls")).equals("tls");
+        int port = settings.integer("port", tls ? DEFAULT_TLS_PORT : DEFAULT_TCP_PORT, 1, 65535);
+        SyslogSink.Format format = SyslogSink.Format.valueOf(
+                settings.oneOf("format", "cef", Set.of("cef", "leef")).toUpperCase(Locale.ROOT));
+        SyslogFrame frame = frame(settings);
+        Duration connectTimeout = settings.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT);
+        Duration writeTimeout = settings.duration("write_timeout", DEFAULT_WRITE_TIMEOUT);
+        if (!tls) {
+            for (String name : TLS_SETTINGS) {
+                if (settings.optional(name).isPresent()) {
+                    throw settings.error(name, "applies only to transport tls, but transport is tcp");
+                }
+            }
+            return new Plan(host, false, port, format, frame, connectTimeout, writeTimeout, null, null);
         }
-      }
-      return new Plan(host, false, port, format, frame, connectTimeout, writeTimeout, null, null);
+        Optional<String> caFile = settings.optional("ca_file");
+        Optional<String> truststore = settings.optional("truststore");
+        Optional<String> keystore = settings.optional("keystore");
+        if (caFile.isPresent() && truststore.isPresent()) {
+            throw settings.error("truststore", "cannot be combined with ca_file; give one of them");
+        }
+        if (truststore.isEmpty() && settings.optional("truststore_password").isPresent()) {
+            throw settings.error("truststore_password", "is given without truststore");
+        }
+        if (keystore.isEmpty() && settings.optional("keystore_password").isPresent()) {
+            throw settings.error("keystore_password", "is given without keystore");
+        }
+        TrustManager[] trust = null;
+        if (caFile.isPresent()) {
+            trust = settings.readFile("ca_file", SyslogTls::trustCaFile).orElse(null);
+        } else if (truststore.isPresent()) {
+            Optional<String> password = settings.secret("truststore_password");
+            trust = settings.readFile("truststore", path -> SyslogTls.trustStore(path, password))
+                    .orElse(null);
+        }
+        KeyManager[] keys = null;
+        if (keystore.isPresent()) {
+            String password = settings.secret("keystore_password")
+                    .orElseThrow(() -> settings.error("keystore_password", "is required with keystore"));
+            keys = settings.readFile("keystore", path -> SyslogTls.clientKey(path, password))
+                    .orElse(null);
+        }
+        return new Plan(host, true, port, format, frame, connectTimeout, writeTimeout, trust, keys);
     }
-    Optional<String> caFile = settings.optional("ca_file");
-    Optional<String> truststore = settings.optional("truststore");
-    Optional<String> keystore = settings.optional("keystore");
-    if (caFile.isPresent() && truststore.isPresent()) {
-      throw settings.error("truststore", "cannot be combined with ca_file; give one of them");
-    }
-    if (truststore.isEmpty() && settings.optional("truststore_password").isPresent()) {
-      throw settings.error("truststore_password", "is given without truststore");
-    }
-    if (keystore.isEmpty() && settings.optional("keystore_password").isPresent()) {
-      throw settings.error("keystore_password", "is given without keystore");
-    }
-    TrustManager[] trust = null;
-    if (caFile.isPresent()) {
-      trust = settings.readFile("ca_file", SyslogTls::trustCaFile).orElse(null);
-    } else if (truststore.isPresent()) {
-      Optional<String> password = settings.secret("truststore_password");
-      trust = settings.readFile("truststore", path -> SyslogTls.trustStore(path, password)).orElse(null);
-    }
-    KeyManager[] keys = null;
-    if (keystore.isPresent()) {
-      String password = settings.secret("keystore_password")
-          .orElseThrow(() -> settings.error("keystore_password", "is required with keystore"));
-      keys = settings.readFile("keystore", path -> SyslogTls.clientKey(path, password)).orElse(null);
-    }
-    return new Plan(host, true, port, format, frame, connectTimeout, writeTimeout, trust, keys);
-  }
 
-  private static SyslogFrame frame(ChannelSettings settings) {
-    Optional<String> hostname = settings.optional("hostname");
-    if (hostname.isPresent()) {
-      try {
-        return SyslogFrame.forIndicators(hostname.get());
-      } catch (IllegalArgumentException e) {
-        throw settings.error("hostname", "is not an RFC 5424 HOSTNAME (printable US-ASCII, no spaces, at most 255 chars): " + e.getMessage());
-      }
+    private static SyslogFrame frame(ChannelSettings settings) {
+        Optional<String> hostname = settings.optional("hostname");
+        if (hostname.isPresent()) {
+            try {
+                return SyslogFrame.forIndicators(hostname.get());
+            } catch (IllegalArgumentException e) {
+                throw settings.error(
+                        "hostname",
+                        "is not an RFC 5424 HOSTNAME (printable US-ASCII, no spaces, at most 255 chars): "
+                                + e.getMessage());
+            }
+        }
+        try {
+            return SyslogFrame.forIndicators(localHostName());
+        } catch (IllegalArgumentException e) {
+            return SyslogFrame.forIndicators(SyslogFrame.NIL);
+        }
     }
-    try {
-      return SyslogFrame.forIndicators(localHostName());
-    } catch (IllegalArgumentException e) {
-      return SyslogFrame.forIndicators(SyslogFrame.NIL);
-    }
-  }
 
-  private static String localHostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return SyslogFrame.NIL;
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return SyslogFrame.NIL;
+        }
     }
-  }
 }

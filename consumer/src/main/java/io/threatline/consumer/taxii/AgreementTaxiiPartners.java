@@ -1,5 +1,12 @@
 package io.threatline.consumer.taxii;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.consumer.delivery.AgreementsView;
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.Secrets;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.PartnerAgreement;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -11,20 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.consumer.delivery.AgreementsView;
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.Secrets;
-import io.threatline.contract.DataKind;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.PartnerAgreement;
 
 /**
  * TAXII partners as the agreements say, looked up on every request: a partner has TAXII access
@@ -51,8 +48,12 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
     private final byte[] fingerprintKey = new byte[32];
     private final Map<String, Cached> verifiers = new ConcurrentHashMap<>();
 
-    private record Cached(String agreementId, int version, String fingerprint, long checkedNanos, Optional<PasswordVerifier> verifier) {
-    }
+    private record Cached(
+            String agreementId,
+            int version,
+            String fingerprint,
+            long checkedNanos,
+            Optional<PasswordVerifier> verifier) {}
 
     public AgreementTaxiiPartners(AgreementsView agreements, Secrets secrets, Clock clock) {
         this(agreements, secrets, clock, DEFAULT_RECHECK);
@@ -74,7 +75,8 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
         }
         PartnerAgreement agreement = found.get();
         Optional<io.threatline.contract.ChannelSettings> taxii = agreement.getChannels().stream()
-            .filter(c -> c.getChannel() == DeliveryChannel.TAXII).findFirst();
+                .filter(c -> c.getChannel() == DeliveryChannel.TAXII)
+                .findFirst();
         if (taxii.isEmpty()) {
             return Optional.empty();
         }
@@ -82,13 +84,15 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
         if (agreement.getDataKinds().contains(DataKind.INDICATORS)) {
             collections.add(TaxiiCollection.INDICATORS);
         }
-        if (agreement.getDataKinds().contains(DataKind.STATISTICS) || agreement.getDataKinds().contains(DataKind.TRENDS)) {
+        if (agreement.getDataKinds().contains(DataKind.STATISTICS)
+                || agreement.getDataKinds().contains(DataKind.TRENDS)) {
             collections.add(TaxiiCollection.STATISTICS);
         }
         long now = System.nanoTime();
         Cached cached = verifiers.compute(partnerId, (id, before) -> {
-            boolean sameAgreement = before != null && before.agreementId().equals(agreement.getAgreementId())
-                && before.version() == agreement.getVersion();
+            boolean sameAgreement = before != null
+                    && before.agreementId().equals(agreement.getAgreementId())
+                    && before.version() == agreement.getVersion();
             if (sameAgreement && now - before.checkedNanos() < recheckNanos) {
                 return before;
             }
@@ -100,17 +104,27 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
             if (before != null && sameAgreement) {
                 LOGGER.info("TAXII password of {} changed; the new one applies from now on", partnerId);
             }
-            return new Cached(agreement.getAgreementId(), agreement.getVersion(), fingerprint, now, password.map(PasswordVerifier::of));
+            return new Cached(
+                    agreement.getAgreementId(),
+                    agreement.getVersion(),
+                    fingerprint,
+                    now,
+                    password.map(PasswordVerifier::of));
         });
         return cached.verifier().map(v -> new TaxiiPartner(partnerId, agreement.getPartnerName(), collections, v));
     }
 
     private Optional<String> password(String partnerId, io.threatline.contract.ChannelSettings channel) {
-        ChannelSettings settings = new ChannelSettings(partnerId, DeliveryChannel.TAXII, channel.getSettings(), secrets);
+        ChannelSettings settings =
+                new ChannelSettings(partnerId, DeliveryChannel.TAXII, channel.getSettings(), secrets);
         try {
             Optional<String> password = settings.secret("password");
             if (password.isEmpty()) {
-                LOGGER.error("TAXII access of {} refused: {}", partnerId, settings.error("password", "is required (a secret reference)").getMessage());
+                LOGGER.error(
+                        "TAXII access of {} refused: {}",
+                        partnerId,
+                        settings.error("password", "is required (a secret reference)")
+                                .getMessage());
             }
             return password;
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,7 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class BasicAuthenticator {
 
     private static final int MAX_CACHED = 10_000;
-    private static final PasswordVerifier NOBODY = PasswordVerifier.of("no-such-partner-" + new SecureRandom().nextLong());
+    private static final PasswordVerifier NOBODY =
+            PasswordVerifier.of("no-such-partner-" + new SecureRandom().nextLong());
 
     /** What a request's credentials prove: a partner, nothing, or that the caller must wait before trying again. */
     record Outcome(Optional<TaxiiPartner> partner, Optional<Duration> retryAfter) {
@@ -60,7 +60,8 @@ final class BasicAuthenticator {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Outcome.REFUSED;
         }
@@ -71,7 +72,8 @@ final class BasicAuthenticator {
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         Optional<TaxiiPartner> partner = partners.find(user);
-        String key = partner.map(p -> digest(user, password, p.password().salt())).orElse(null);
+        String key =
+                partner.map(p -> digest(user, password, p.password().salt())).orElse(null);
         long now = System.nanoTime();
         if (key != null) {
             Long until = verified.get(key);

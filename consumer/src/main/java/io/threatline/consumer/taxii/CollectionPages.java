@@ -1,5 +1,13 @@
 package io.threatline.consumer.taxii;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.threatline.consumer.stix.StixIds;
+import io.threatline.consumer.stix.StixMapper;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.TrendStatistic;
+import io.threatline.schemas.Result;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -11,20 +19,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.stix.StixIds;
-import io.threatline.consumer.stix.StixMapper;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.TrendStatistic;
-import io.threatline.schemas.Result;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The {@code objects} and {@code manifest} pages of a partner's collection: turns the TAXII
@@ -44,17 +42,15 @@ final class CollectionPages {
     private static final Logger LOGGER = LoggerFactory.getLogger(CollectionPages.class);
 
     /** A page ready to send: the served objects with their date_added, and the delivery to audit. */
-    record Served(List<ServedObject> objects, Optional<String> next, boolean more, TaxiiDelivery delivery) {
-    }
+    record Served(List<ServedObject> objects, Optional<String> next, boolean more, TaxiiDelivery delivery) {}
 
-    record ServedObject(ObjectNode object, long dateAdded) {
-    }
+    record ServedObject(ObjectNode object, long dateAdded) {}
 
-    private record Converted(ObjectNode object, TaxiiDelivery.Item item) {
-    }
+    private record Converted(ObjectNode object, TaxiiDelivery.Item item) {}
 
     /** Which versions of each object {@code match[version]} asks for. */
-    private record VersionFilter(boolean all, boolean first, boolean last, Set<String> exact, VersionIndex.Lookup lookup) {
+    private record VersionFilter(
+            boolean all, boolean first, boolean last, Set<String> exact, VersionIndex.Lookup lookup) {
 
         /** Whether the record's position alone settles it (no exact versions to compare). */
         boolean byPositionOnly() {
@@ -74,7 +70,8 @@ final class CollectionPages {
         }
 
         boolean matches(ConsumerRecord<String, byte[]> record, ObjectNode stix) {
-            return positionMatches(record) || exact.contains(stix.path("modified").asText());
+            return positionMatches(record)
+                    || exact.contains(stix.path("modified").asText());
         }
     }
 
@@ -88,8 +85,14 @@ final class CollectionPages {
     private final VersionIndex versions;
     private final AtomicLong skipped = new AtomicLong();
 
-    CollectionPages(KafkaPageReader reader, ThreatlineTopics topics, ConfluentAvroDeserializer<PartnerIndicator> indicators,
-                    ConfluentAvroDeserializer<TrendStatistic> statistics, int defaultLimit, int maxLimit, VersionIndex versions) {
+    CollectionPages(
+            KafkaPageReader reader,
+            ThreatlineTopics topics,
+            ConfluentAvroDeserializer<PartnerIndicator> indicators,
+            ConfluentAvroDeserializer<TrendStatistic> statistics,
+            int defaultLimit,
+            int maxLimit,
+            VersionIndex versions) {
         this.reader = reader;
         this.versions = versions;
         this.topics = topics;
@@ -104,10 +107,23 @@ final class CollectionPages {
         return skipped.get();
     }
 
-    Served page(TaxiiPartner partner, TaxiiCollection collection, Map<String, String> query, Optional<String> objectId,
-                TaxiiDelivery.Kind kind) throws TaxiiRequestException, InterruptedException {
+    Served page(
+            TaxiiPartner partner,
+            TaxiiCollection collection,
+            Map<String, String> query,
+            Optional<String> objectId,
+            TaxiiDelivery.Kind kind)
+            throws TaxiiRequestException, InterruptedException {
         for (String name : query.keySet()) {
-            if (!Set.of("added_after", "limit", "next", "match[type]", "match[id]", "match[version]", "match[spec_version]").contains(name)) {
+            if (!Set.of(
+                            "added_after",
+                            "limit",
+                            "next",
+                            "match[type]",
+                            "match[id]",
+                            "match[version]",
+                            "match[spec_version]")
+                    .contains(name)) {
                 throw new TaxiiRequestException(400, "unsupported query parameter '" + name + "'");
             }
         }
@@ -122,7 +138,8 @@ final class CollectionPages {
         }
         List<String> asked = query.containsKey("match[version]") ? list(query.get("match[version]")) : List.of("last");
         if (asked.isEmpty()) {
-            throw new TaxiiRequestException(400, "match[version] must list last, first, all or versions (RFC 3339 timestamps)");
+            throw new TaxiiRequestException(
+                    400, "match[version] must list last, first, all or versions (RFC 3339 timestamps)");
         }
         Set<String> exact = new LinkedHashSet<>();
         for (String v : asked) {
@@ -130,7 +147,8 @@ final class CollectionPages {
                 try {
                     exact.add(StixIds.timestamp(Instant.parse(v)));
                 } catch (DateTimeParseException e) {
-                    throw new TaxiiRequestException(400, "match[version] takes last, first, all or an RFC 3339 timestamp, not '" + v + "'");
+                    throw new TaxiiRequestException(
+                            400, "match[version] takes last, first, all or an RFC 3339 timestamp, not '" + v + "'");
                 }
             }
         }
@@ -142,31 +160,39 @@ final class CollectionPages {
             }
         });
         boolean nothing = (objectId.isPresent() && ids.isEmpty())
-            || (query.containsKey("match[type]") && !list(query.get("match[type]")).contains(objectType(collection)))
-            || (query.containsKey("match[spec_version]") && !list(query.get("match[spec_version]")).contains("2.1"));
+                || (query.containsKey("match[type]")
+                        && !list(query.get("match[type]")).contains(objectType(collection)))
+                || (query.containsKey("match[spec_version]")
+                        && !list(query.get("match[spec_version]")).contains("2.1"));
         String topic = collection.topic(topics, partner.partnerId());
         if (nothing) {
-            return new Served(List.of(), Optional.empty(), false, delivery(partner, collection, topic, kind, List.of()));
+            return new Served(
+                    List.of(), Optional.empty(), false, delivery(partner, collection, topic, kind, List.of()));
         }
         boolean all = asked.contains("all");
         boolean first = asked.contains("first");
         boolean last = asked.contains("last");
-        VersionFilter filter = new VersionFilter(all, first, last, exact, !all && (first || last) ? versions.upToDate(topic) : null);
-        KafkaPageReader.Page<Converted> page = reader.read(topic, cursor, addedAfter, limit,
-            record -> convert(collection, record, ids, filter));
+        VersionFilter filter =
+                new VersionFilter(all, first, last, exact, !all && (first || last) ? versions.upToDate(topic) : null);
+        KafkaPageReader.Page<Converted> page =
+                reader.read(topic, cursor, addedAfter, limit, record -> convert(collection, record, ids, filter));
         List<ServedObject> objects = new ArrayList<>(page.items().size());
         List<TaxiiDelivery.Item> items = new ArrayList<>(page.items().size());
         for (KafkaPageReader.Item<Converted> item : page.items()) {
             objects.add(new ServedObject(item.value().object(), item.timestamp()));
             items.add(item.value().item());
         }
-        return new Served(objects, page.more() ? Optional.of(page.next().encode()) : Optional.empty(), page.more(),
-            delivery(partner, collection, topic, kind, items));
+        return new Served(
+                objects,
+                page.more() ? Optional.of(page.next().encode()) : Optional.empty(),
+                page.more(),
+                delivery(partner, collection, topic, kind, items));
     }
 
-    private Optional<Converted> convert(TaxiiCollection collection, ConsumerRecord<String, byte[]> record, Set<String> ids,
-                                        VersionFilter filter) {
-        if (collection == TaxiiCollection.INDICATORS && !ids.isEmpty()
+    private Optional<Converted> convert(
+            TaxiiCollection collection, ConsumerRecord<String, byte[]> record, Set<String> ids, VersionFilter filter) {
+        if (collection == TaxiiCollection.INDICATORS
+                && !ids.isEmpty()
                 && (record.key() == null || !ids.contains(StixIds.indicator(record.key())))) {
             return Optional.empty();
         }
@@ -209,8 +235,10 @@ final class CollectionPages {
             if (!filter.byPositionOnly() && !filter.matches(record, stix.value())) {
                 return Optional.empty();
             }
-            return Optional.of(new Converted(stix.value(), new TaxiiDelivery.Item(recordId, stixId, record.partition(),
-                record.offset(), agreementId, agreementVersion)));
+            return Optional.of(new Converted(
+                    stix.value(),
+                    new TaxiiDelivery.Item(
+                            recordId, stixId, record.partition(), record.offset(), agreementId, agreementVersion)));
         } catch (SerializationException e) {
             skip(record, e.getClass().getSimpleName());
             return Optional.empty();
@@ -221,19 +249,31 @@ final class CollectionPages {
         long n = skipped.incrementAndGet();
         // One line per record would flood the log on a bad topic; every 1000th is enough to notice.
         if (n == 1 || n % 1000 == 0) {
-            LOGGER.warn("Not served: {}-{}@{} ({}); {} records skipped so far", record.topic(), record.partition(), record.offset(), reason, n);
+            LOGGER.warn(
+                    "Not served: {}-{}@{} ({}); {} records skipped so far",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    reason,
+                    n);
         }
     }
 
-    private static TaxiiDelivery delivery(TaxiiPartner partner, TaxiiCollection collection, String topic, TaxiiDelivery.Kind kind,
-                                          List<TaxiiDelivery.Item> items) {
+    private static TaxiiDelivery delivery(
+            TaxiiPartner partner,
+            TaxiiCollection collection,
+            String topic,
+            TaxiiDelivery.Kind kind,
+            List<TaxiiDelivery.Item> items) {
         Map<Integer, long[]> ranges = new HashMap<>();
         for (TaxiiDelivery.Item item : items) {
-            ranges.merge(item.partition(), new long[] {item.offset(), item.offset()},
-                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            ranges.merge(item.partition(), new long[] {item.offset(), item.offset()}, (a, b) ->
+                    new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
-        List<TaxiiDelivery.OffsetRange> offsetRanges = ranges.entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .map(e -> new TaxiiDelivery.OffsetRange(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+        List<TaxiiDelivery.OffsetRange> offsetRanges = ranges.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> new TaxiiDelivery.OffsetRange(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .toList();
         return new TaxiiDelivery(partner.partnerId(), collection.id(), topic, kind, items, offsetRanges);
     }
 
@@ -264,7 +304,8 @@ final class CollectionPages {
             // Record timestamps are whole milliseconds: "after t" is "after t rounded down to the millisecond".
             return OptionalLong.of(Instant.parse(value).toEpochMilli());
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new TaxiiRequestException(400, "added_after must be an RFC 3339 timestamp such as 2026-11-29T10:15:30.000Z");
+            throw new TaxiiRequestException(
+                    400, "added_after must be an RFC 3339 timestamp such as 2026-11-29T10:15:30.000Z");
         }
     }
 

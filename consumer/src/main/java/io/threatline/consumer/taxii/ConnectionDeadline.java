@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
@@ -39,12 +38,17 @@ final class ConnectionDeadline implements Connection.Listener {
             return;
         }
         SocketAddress remote = endPoint.getRemoteSocketAddress();
-        pending.put(remote, scheduler.schedule(() -> {
-            if (pending.remove(remote) != null) {
-                closed.incrementAndGet();
-                endPoint.close();
-            }
-        }, deadlineMillis, TimeUnit.MILLISECONDS));
+        pending.put(
+                remote,
+                scheduler.schedule(
+                        () -> {
+                            if (pending.remove(remote) != null) {
+                                closed.incrementAndGet();
+                                endPoint.close();
+                            }
+                        },
+                        deadlineMillis,
+                        TimeUnit.MILLISECONDS));
     }
 
     @Override

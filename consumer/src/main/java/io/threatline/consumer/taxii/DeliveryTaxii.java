@@ -1,15 +1,14 @@
 package io.threatline.consumer.taxii;
 
+import io.threatline.consumer.delivery.DeliveryConfig;
+import io.threatline.consumer.delivery.DeliveryService;
+import io.threatline.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import io.threatline.consumer.delivery.DeliveryConfig;
-import io.threatline.consumer.delivery.DeliveryService;
-import io.threatline.schemas.serde.AvroSerdeConfig;
 
 /**
  * Starts the TAXII server beside a running {@link DeliveryService}: on the same Kafka and registry
@@ -18,19 +17,25 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
  */
 public final class DeliveryTaxii {
 
-    private DeliveryTaxii() {
-    }
+    private DeliveryTaxii() {}
 
     /**
      * @param deliverySettings  the delivery service's settings (Kafka client and serde settings, topic prefix)
      * @param keystore          PKCS12 key store for HTTPS; empty for plain HTTP (local use only)
      * @param keystorePassword  its password, already resolved
      */
-    public static TaxiiServer start(DeliveryService service, Map<String, ?> deliverySettings, String host, int port,
-                                    Optional<Path> keystore, String keystorePassword) throws IOException {
-        return TaxiiServer.start(new TaxiiServerConfig(serverSettings(deliverySettings, host, port, keystore, keystorePassword)),
-            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
-            new TaxiiAuditListener(service.audit()));
+    public static TaxiiServer start(
+            DeliveryService service,
+            Map<String, ?> deliverySettings,
+            String host,
+            int port,
+            Optional<Path> keystore,
+            String keystorePassword)
+            throws IOException {
+        return TaxiiServer.start(
+                new TaxiiServerConfig(serverSettings(deliverySettings, host, port, keystore, keystorePassword)),
+                new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC()),
+                new TaxiiAuditListener(service.audit()));
     }
 
     /**
@@ -39,8 +44,8 @@ public final class DeliveryTaxii {
      * {@code taxii.rate.per.second}, {@code taxii.connections.max}), then the command's address,
      * port and TLS, which win.
      */
-    static Map<String, Object> serverSettings(Map<String, ?> deliverySettings, String host, int port, Optional<Path> keystore,
-                                              String keystorePassword) {
+    static Map<String, Object> serverSettings(
+            Map<String, ?> deliverySettings, String host, int port, Optional<Path> keystore, String keystorePassword) {
         Map<String, Object> client = DeliveryConfig.clientProperties(deliverySettings);
         Map<String, Object> settings = new HashMap<>();
         settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
@@ -50,7 +55,9 @@ public final class DeliveryTaxii {
                 settings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);
             }
         });
-        settings.put(TaxiiServerConfig.TOPIC_PREFIX, new DeliveryConfig(deliverySettings).topics().prefix());
+        settings.put(
+                TaxiiServerConfig.TOPIC_PREFIX,
+                new DeliveryConfig(deliverySettings).topics().prefix());
         deliverySettings.forEach((k, v) -> {
             if (k.startsWith("taxii.")) {
                 settings.put(k, v);

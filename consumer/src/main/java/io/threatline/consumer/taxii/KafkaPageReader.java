@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -40,12 +39,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class KafkaPageReader implements AutoCloseable {
 
     /** A record on a page, converted by the caller. */
-    public record Item<T>(int partition, long offset, long timestamp, String key, T value) {
-    }
+    public record Item<T>(int partition, long offset, long timestamp, String key, T value) {}
 
     /** A page: its items, the cursor of the page after it, and whether there may be more. */
-    public record Page<T>(List<Item<T>> items, PageCursor next, boolean more) {
-    }
+    public record Page<T>(List<Item<T>> items, PageCursor next, boolean more) {}
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -82,8 +79,13 @@ public final class KafkaPageReader implements AutoCloseable {
      * @param addedAfter only records with a timestamp after this (epoch millis) are converted
      * @param convert    the record as served, or empty to skip it (not counted toward the limit)
      */
-    public <T> Page<T> read(String topic, Optional<PageCursor> cursor, OptionalLong addedAfter, int limit,
-                            Function<ConsumerRecord<String, byte[]>, Optional<T>> convert) throws InterruptedException {
+    public <T> Page<T> read(
+            String topic,
+            Optional<PageCursor> cursor,
+            OptionalLong addedAfter,
+            int limit,
+            Function<ConsumerRecord<String, byte[]>, Optional<T>> convert)
+            throws InterruptedException {
         KafkaConsumer<String, byte[]> consumer = borrow();
         boolean healthy = false;
         try {
@@ -106,7 +108,8 @@ public final class KafkaPageReader implements AutoCloseable {
      * at its beginning) up to the end offsets fixed when the scan starts, and returns those ends.
      * Values are fetched but not decoded. Used to index which record is an object's latest version.
      */
-    public Map<Integer, Long> scanKeys(String topic, Map<Integer, Long> from, KeyVisitor visitor) throws InterruptedException {
+    public Map<Integer, Long> scanKeys(String topic, Map<Integer, Long> from, KeyVisitor visitor)
+            throws InterruptedException {
         KafkaConsumer<String, byte[]> consumer = borrow();
         boolean healthy = false;
         try {
@@ -118,13 +121,15 @@ public final class KafkaPageReader implements AutoCloseable {
         }
     }
 
-    private static Map<Integer, Long> scanKeys(KafkaConsumer<String, byte[]> consumer, String topic, Map<Integer, Long> from,
-                                               KeyVisitor visitor) {
+    private static Map<Integer, Long> scanKeys(
+            KafkaConsumer<String, byte[]> consumer, String topic, Map<Integer, Long> from, KeyVisitor visitor) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
         if (infos == null || infos.isEmpty()) {
             return Map.copyOf(from);
         }
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -158,21 +163,29 @@ public final class KafkaPageReader implements AutoCloseable {
         return ends;
     }
 
-    private <T> Page<T> read(KafkaConsumer<String, byte[]> consumer, String topic, Optional<PageCursor> cursor,
-                             OptionalLong addedAfter, int limit, Function<ConsumerRecord<String, byte[]>, Optional<T>> convert) {
+    private <T> Page<T> read(
+            KafkaConsumer<String, byte[]> consumer,
+            String topic,
+            Optional<PageCursor> cursor,
+            OptionalLong addedAfter,
+            int limit,
+            Function<ConsumerRecord<String, byte[]>, Optional<T>> convert) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
         if (infos == null || infos.isEmpty()) {
             return new Page<>(List.of(), cursor.orElse(new PageCursor(Map.of())), false);
         }
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
-            .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition))
+                .toList();
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
         Map<TopicPartition, Long> next = new HashMap<>();
         List<TopicPartition> fromTime = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            Long fromCursor = cursor.map(c -> c.nextOffsets().get(tp.partition())).orElse(null);
+            Long fromCursor =
+                    cursor.map(c -> c.nextOffsets().get(tp.partition())).orElse(null);
             if (fromCursor != null) {
                 next.put(tp, Math.min(Math.max(fromCursor, begin.get(tp)), end.get(tp)));
             } else if (addedAfter.isPresent()) {
@@ -199,7 +212,8 @@ public final class KafkaPageReader implements AutoCloseable {
         boolean timedOut = false;
         while (items.size() < limit) {
             List<TopicPartition> needy = partitions.stream()
-                .filter(tp -> buffers.get(tp).isEmpty() && next.get(tp) < end.get(tp)).toList();
+                    .filter(tp -> buffers.get(tp).isEmpty() && next.get(tp) < end.get(tp))
+                    .toList();
             if (!needy.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     timedOut = true;
@@ -210,7 +224,10 @@ public final class KafkaPageReader implements AutoCloseable {
             TopicPartition earliest = null;
             for (TopicPartition tp : partitions) {
                 ConsumerRecord<String, byte[]> head = buffers.get(tp).peek();
-                if (head != null && (earliest == null || head.timestamp() < buffers.get(earliest).peek().timestamp())) {
+                if (head != null
+                        && (earliest == null
+                                || head.timestamp()
+                                        < buffers.get(earliest).peek().timestamp())) {
                     earliest = tp;
                 }
             }
@@ -221,7 +238,8 @@ public final class KafkaPageReader implements AutoCloseable {
                 continue;
             }
             // Only the earliest head is safe to take when every unfinished partition has a head.
-            boolean allHeads = partitions.stream().allMatch(tp -> !buffers.get(tp).isEmpty() || next.get(tp) >= end.get(tp));
+            boolean allHeads =
+                    partitions.stream().allMatch(tp -> !buffers.get(tp).isEmpty() || next.get(tp) >= end.get(tp));
             if (!allHeads) {
                 continue;
             }
@@ -231,7 +249,8 @@ public final class KafkaPageReader implements AutoCloseable {
                 continue;
             }
             Optional<T> converted = convert.apply(record);
-            converted.ifPresent(v -> items.add(new Item<>(record.partition(), record.offset(), record.timestamp(), record.key(), v)));
+            converted.ifPresent(v ->
+                    items.add(new Item<>(record.partition(), record.offset(), record.timestamp(), record.key(), v)));
         }
         Map<Integer, Long> nextOffsets = new HashMap<>();
         boolean more = timedOut;
@@ -245,9 +264,13 @@ public final class KafkaPageReader implements AutoCloseable {
     }
 
     /** Polls only the partitions that need records until each has some or is at its end. */
-    private static void fill(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> all, List<TopicPartition> needy,
-                             Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffers,
-                             Map<TopicPartition, Long> next, Map<TopicPartition, Long> end) {
+    private static void fill(
+            KafkaConsumer<String, byte[]> consumer,
+            List<TopicPartition> all,
+            List<TopicPartition> needy,
+            Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffers,
+            Map<TopicPartition, Long> next,
+            Map<TopicPartition, Long> end) {
         consumer.pause(all);
         consumer.resume(needy);
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL);

@@ -19,8 +19,7 @@ final class LoginThrottle {
 
     static final int MAX_TRACKED = 100_000;
 
-    private record Window(long startNanos, int failures) {
-    }
+    private record Window(long startNanos, int failures) {}
 
     private final int maxFailures;
     private final long windowNanos;
@@ -62,8 +61,11 @@ final class LoginThrottle {
     }
 
     private void count(String key, long now) {
-        windows.merge(key, new Window(now, 1), (old, one) ->
-            now - old.startNanos() >= windowNanos ? one : new Window(old.startNanos(), old.failures() + 1));
+        windows.merge(
+                key,
+                new Window(now, 1),
+                (old, one) ->
+                        now - old.startNanos() >= windowNanos ? one : new Window(old.startNanos(), old.failures() + 1));
     }
 
     private long wait(String key, long now) {

@@ -23,11 +23,14 @@ public record PageCursor(Map<Integer, Long> nextOffsets) {
 
     public String encode() {
         StringBuilder text = new StringBuilder(VERSION);
-        new TreeMap<>(nextOffsets).forEach((p, o) -> text.append(p).append('=').append(o).append(','));
+        new TreeMap<>(nextOffsets)
+                .forEach((p, o) -> text.append(p).append('=').append(o).append(','));
         if (!nextOffsets.isEmpty()) {
             text.setLength(text.length() - 1);
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(text.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The cursor a {@code next} value stands for; empty when it is not one this server wrote. */

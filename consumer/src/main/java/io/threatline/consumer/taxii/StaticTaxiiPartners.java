@@ -12,7 +12,8 @@ public final class StaticTaxiiPartners implements TaxiiPartners {
     private final Map<String, TaxiiPartner> partners;
 
     public StaticTaxiiPartners(List<TaxiiPartner> partners) {
-        this.partners = partners.stream().collect(Collectors.toUnmodifiableMap(TaxiiPartner::partnerId, Function.identity()));
+        this.partners =
+                partners.stream().collect(Collectors.toUnmodifiableMap(TaxiiPartner::partnerId, Function.identity()));
     }
 
     @Override

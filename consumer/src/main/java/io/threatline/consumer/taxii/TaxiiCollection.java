@@ -1,12 +1,11 @@
 package io.threatline.consumer.taxii;
 
+import io.threatline.contract.DataKind;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-
-import io.threatline.contract.DataKind;
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The collections a partner's API root can have. Ids are stable names, the same in every API
@@ -16,7 +15,10 @@ import io.threatline.schemas.topics.ThreatlineTopics;
  */
 public enum TaxiiCollection {
     INDICATORS("indicators", "Indicators", "STIX 2.1 indicators shared under the partner's agreement"),
-    STATISTICS("statistics", "Trend statistics", "Windowed counts (x-threatline-trend-statistic) shared under the partner's agreement");
+    STATISTICS(
+            "statistics",
+            "Trend statistics",
+            "Windowed counts (x-threatline-trend-statistic) shared under the partner's agreement");
 
     private final String id;
     private final String title;

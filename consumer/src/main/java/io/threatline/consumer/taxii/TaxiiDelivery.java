@@ -12,18 +12,25 @@ import java.util.List;
  * @param items        the records on the page, in the order served
  * @param offsetRanges per partition, the offsets of the records on the page
  */
-public record TaxiiDelivery(String partnerId, String collectionId, String topic, Kind kind, List<Item> items,
-                            List<OffsetRange> offsetRanges) {
+public record TaxiiDelivery(
+        String partnerId,
+        String collectionId,
+        String topic,
+        Kind kind,
+        List<Item> items,
+        List<OffsetRange> offsetRanges) {
 
-    public enum Kind { OBJECTS, MANIFEST }
+    public enum Kind {
+        OBJECTS,
+        MANIFEST
+    }
 
     /** A record on the page: its id (the indicator id or statistic key), STIX id, position and the agreement that allowed it. */
-    public record Item(String recordId, String stixId, int partition, long offset, String agreementId, int agreementVersion) {
-    }
+    public record Item(
+            String recordId, String stixId, int partition, long offset, String agreementId, int agreementVersion) {}
 
     /** First and last offset served from one partition (inclusive). */
-    public record OffsetRange(int partition, long firstOffset, long lastOffset) {
-    }
+    public record OffsetRange(int partition, long firstOffset, long lastOffset) {}
 
     public TaxiiDelivery {
         items = List.copyOf(items);

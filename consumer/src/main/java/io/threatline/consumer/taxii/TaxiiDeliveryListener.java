@@ -8,7 +8,7 @@ package io.threatline.consumer.taxii;
 @FunctionalInterface
 public interface TaxiiDeliveryListener {
 
-    TaxiiDeliveryListener NONE = delivery -> { };
+    TaxiiDeliveryListener NONE = delivery -> {};
 
     void delivered(TaxiiDelivery delivery);
 }

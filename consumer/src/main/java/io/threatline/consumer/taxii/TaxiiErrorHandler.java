@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
 final class TaxiiErrorHandler extends ErrorHandler {
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String reason = HttpStatus.getMessage(code);
         TaxiiHandler.send(response, callback, code, TaxiiHandler.errorBody(code, "the request was refused: " + reason));
     }

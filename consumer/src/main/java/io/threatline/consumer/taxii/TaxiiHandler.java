@@ -1,5 +1,10 @@
 package io.threatline.consumer.taxii;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.threatline.consumer.stix.StixIds;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,8 +21,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.stix.StixIds;
 
 /**
  * The TAXII 2.1 endpoints, read only:
@@ -55,8 +53,13 @@ final class TaxiiHandler extends Handler.Abstract {
     private final TaxiiDeliveryListener listener;
     private final PartnerRateLimiter rateLimiter;
 
-    TaxiiHandler(String title, boolean tls, BasicAuthenticator authenticator, PartnerRateLimiter rateLimiter, CollectionPages pages,
-                 TaxiiDeliveryListener listener) {
+    TaxiiHandler(
+            String title,
+            boolean tls,
+            BasicAuthenticator authenticator,
+            PartnerRateLimiter rateLimiter,
+            CollectionPages pages,
+            TaxiiDeliveryListener listener) {
         this.title = title;
         this.scheme = tls ? "https" : "http";
         this.authenticator = authenticator;
@@ -81,16 +84,19 @@ final class TaxiiHandler extends Handler.Abstract {
         return true;
     }
 
-    private void route(Request request, Response response, Callback callback) throws TaxiiRequestException, InterruptedException {
-        BasicAuthenticator.Outcome outcome = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION),
-            Request.getRemoteAddr(request));
+    private void route(Request request, Response response, Callback callback)
+            throws TaxiiRequestException, InterruptedException {
+        BasicAuthenticator.Outcome outcome = authenticator.authenticate(
+                request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
         if (outcome.retryAfter().isPresent()) {
             retryAfter(response, outcome.retryAfter().get());
             throw new TaxiiRequestException(429, "too many failed logins; wait before trying again");
         }
         if (outcome.partner().isEmpty()) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-taxii\", charset=\"UTF-8\"");
-            throw new TaxiiRequestException(401, "authentication required: HTTP Basic with your partner id and TAXII password");
+            response.getHeaders()
+                    .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-taxii\", charset=\"UTF-8\"");
+            throw new TaxiiRequestException(
+                    401, "authentication required: HTTP Basic with your partner id and TAXII password");
         }
         TaxiiPartner partner = outcome.partner().get();
         Optional<java.time.Duration> limited = rateLimiter.acquire(partner.partnerId());
@@ -126,21 +132,31 @@ final class TaxiiHandler extends Handler.Abstract {
             return;
         }
         TaxiiCollection collection = TaxiiCollection.byId(path.get(2))
-            .filter(partner.collections()::contains).orElseThrow(TaxiiHandler::notFound);
+                .filter(partner.collections()::contains)
+                .orElseThrow(TaxiiHandler::notFound);
         Map<String, String> query = query(request.getHttpURI().getQuery());
         if (path.size() == 3) {
             send(exchange, 200, collection(collection));
         } else if (path.size() == 4 && path.get(3).equals("objects")) {
-            objects(exchange, pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.OBJECTS), false);
+            objects(
+                    exchange,
+                    pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.OBJECTS),
+                    false);
         } else if (path.size() == 4 && path.get(3).equals("manifest")) {
-            objects(exchange, pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.MANIFEST), true);
+            objects(
+                    exchange,
+                    pages.page(partner, collection, query, Optional.empty(), TaxiiDelivery.Kind.MANIFEST),
+                    true);
         } else if (path.size() == 5 && path.get(3).equals("objects")) {
-            CollectionPages.Served served = pages.page(partner, collection, query, Optional.of(path.get(4)), TaxiiDelivery.Kind.OBJECTS);
+            CollectionPages.Served served =
+                    pages.page(partner, collection, query, Optional.of(path.get(4)), TaxiiDelivery.Kind.OBJECTS);
             if (served.objects().isEmpty() && !served.more() && !query.containsKey("next")) {
                 throw new TaxiiRequestException(404, "no object " + path.get(4) + " in collection " + collection.id());
             }
             objects(exchange, served, false);
-        } else if (path.size() == 6 && path.get(3).equals("objects") && path.get(5).equals("versions")) {
+        } else if (path.size() == 6
+                && path.get(3).equals("objects")
+                && path.get(5).equals("versions")) {
             versions(exchange, partner, collection, path.get(4), query);
         } else {
             throw notFound();
@@ -170,7 +186,10 @@ final class TaxiiHandler extends Handler.Abstract {
     private void collections(Exchange exchange, TaxiiPartner partner) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("collections");
-        Arrays.stream(TaxiiCollection.values()).filter(partner.collections()::contains).map(TaxiiHandler::collection).forEach(list::add);
+        Arrays.stream(TaxiiCollection.values())
+                .filter(partner.collections()::contains)
+                .map(TaxiiHandler::collection)
+                .forEach(list::add);
         send(exchange, 200, body);
     }
 
@@ -185,7 +204,8 @@ final class TaxiiHandler extends Handler.Abstract {
         return c;
     }
 
-    private void objects(Exchange exchange, CollectionPages.Served served, boolean manifest) throws TaxiiRequestException {
+    private void objects(Exchange exchange, CollectionPages.Served served, boolean manifest)
+            throws TaxiiRequestException {
         ObjectNode body = JSON.createObjectNode();
         body.put("more", served.more());
         served.next().ifPresent(n -> body.put("next", n));
@@ -194,22 +214,34 @@ final class TaxiiHandler extends Handler.Abstract {
             for (CollectionPages.ServedObject o : served.objects()) {
                 if (manifest) {
                     objects.addObject()
-                        .put("id", o.object().path("id").asText())
-                        .put("date_added", StixIds.timestamp(java.time.Instant.ofEpochMilli(o.dateAdded())))
-                        .put("version", o.object().path("modified").asText())
-                        .put("media_type", TaxiiMediaTypes.STIX);
+                            .put("id", o.object().path("id").asText())
+                            .put("date_added", StixIds.timestamp(java.time.Instant.ofEpochMilli(o.dateAdded())))
+                            .put("version", o.object().path("modified").asText())
+                            .put("media_type", TaxiiMediaTypes.STIX);
                 } else {
                     objects.add(o.object());
                 }
             }
-            exchange.response().getHeaders().put(DATE_ADDED_FIRST,
-                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
-            exchange.response().getHeaders().put(DATE_ADDED_LAST,
-                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
+            exchange.response()
+                    .getHeaders()
+                    .put(
+                            DATE_ADDED_FIRST,
+                            StixIds.timestamp(java.time.Instant.ofEpochMilli(
+                                    served.objects().get(0).dateAdded())));
+            exchange.response()
+                    .getHeaders()
+                    .put(
+                            DATE_ADDED_LAST,
+                            StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects()
+                                    .get(served.objects().size() - 1)
+                                    .dateAdded())));
             try {
                 listener.delivered(served.delivery());
             } catch (RuntimeException e) {
-                LOGGER.error("Delivery of a TAXII page to {} could not be recorded; page not sent", served.delivery().partnerId(), e);
+                LOGGER.error(
+                        "Delivery of a TAXII page to {} could not be recorded; page not sent",
+                        served.delivery().partnerId(),
+                        e);
                 exchange.response().getHeaders().remove(DATE_ADDED_FIRST);
                 exchange.response().getHeaders().remove(DATE_ADDED_LAST);
                 throw new TaxiiRequestException(503, "the delivery could not be recorded; retry later");
@@ -222,16 +254,23 @@ final class TaxiiHandler extends Handler.Abstract {
      * The versions endpoint: the {@code modified} timestamps of every version of one object, oldest
      * first, paged like objects. It shows no object content, so it is not a delivery to audit.
      */
-    private void versions(Exchange exchange, TaxiiPartner partner, TaxiiCollection collection, String objectId, Map<String, String> query)
+    private void versions(
+            Exchange exchange,
+            TaxiiPartner partner,
+            TaxiiCollection collection,
+            String objectId,
+            Map<String, String> query)
             throws TaxiiRequestException, InterruptedException {
         for (String name : query.keySet()) {
             if (!List.of("added_after", "limit", "next", "match[spec_version]").contains(name)) {
-                throw new TaxiiRequestException(400, "unsupported query parameter '" + name + "' on the versions endpoint");
+                throw new TaxiiRequestException(
+                        400, "unsupported query parameter '" + name + "' on the versions endpoint");
             }
         }
         Map<String, String> all = new HashMap<>(query);
         all.put("match[version]", "all");
-        CollectionPages.Served served = pages.page(partner, collection, all, Optional.of(objectId), TaxiiDelivery.Kind.MANIFEST);
+        CollectionPages.Served served =
+                pages.page(partner, collection, all, Optional.of(objectId), TaxiiDelivery.Kind.MANIFEST);
         if (served.objects().isEmpty() && !served.more() && !query.containsKey("next")) {
             throw new TaxiiRequestException(404, "no object " + objectId + " in collection " + collection.id());
         }
@@ -240,11 +279,21 @@ final class TaxiiHandler extends Handler.Abstract {
         served.next().ifPresent(n -> body.put("next", n));
         if (!served.objects().isEmpty()) {
             ArrayNode versions = body.putArray("versions");
-            served.objects().forEach(o -> versions.add(o.object().path("modified").asText()));
-            exchange.response().getHeaders().put(DATE_ADDED_FIRST,
-                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(0).dateAdded())));
-            exchange.response().getHeaders().put(DATE_ADDED_LAST,
-                StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects().get(served.objects().size() - 1).dateAdded())));
+            served.objects()
+                    .forEach(o -> versions.add(o.object().path("modified").asText()));
+            exchange.response()
+                    .getHeaders()
+                    .put(
+                            DATE_ADDED_FIRST,
+                            StixIds.timestamp(java.time.Instant.ofEpochMilli(
+                                    served.objects().get(0).dateAdded())));
+            exchange.response()
+                    .getHeaders()
+                    .put(
+                            DATE_ADDED_LAST,
+                            StixIds.timestamp(java.time.Instant.ofEpochMilli(served.objects()
+                                    .get(served.objects().size() - 1)
+                                    .dateAdded())));
         }
         send(exchange, 200, body);
     }
@@ -274,17 +323,19 @@ final class TaxiiHandler extends Handler.Abstract {
     /** A TAXII error message; also what {@link TaxiiErrorHandler} answers for requests Jetty refuses itself. */
     static ObjectNode errorBody(int status, String description) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("title", switch (status) {
-            case 400 -> "Bad request";
-            case 401 -> "Unauthorized";
-            case 404 -> "Not found";
-            case 405 -> "Method not allowed";
-            case 406 -> "Not acceptable";
-            case 429 -> "Too many requests";
-            case 431 -> "Request header fields too large";
-            case 503 -> "Service unavailable";
-            default -> status < 500 ? "Request refused" : "Internal error";
-        });
+        body.put(
+                "title",
+                switch (status) {
+                    case 400 -> "Bad request";
+                    case 401 -> "Unauthorized";
+                    case 404 -> "Not found";
+                    case 405 -> "Method not allowed";
+                    case 406 -> "Not acceptable";
+                    case 429 -> "Too many requests";
+                    case 431 -> "Request header fields too large";
+                    case 503 -> "Service unavailable";
+                    default -> status < 500 ? "Request refused" : "Internal error";
+                });
         body.put("description", description);
         body.put("http_status", Integer.toString(status));
         return body;
@@ -308,8 +359,7 @@ final class TaxiiHandler extends Handler.Abstract {
     }
 
     /** One request being answered. */
-    private record Exchange(Request request, Response response, Callback callback) {
-    }
+    private record Exchange(Request request, Response response, Callback callback) {}
 
     private static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
@@ -335,7 +385,8 @@ final class TaxiiHandler extends Handler.Abstract {
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 if (out.put(name, value) != null) {
-                    throw new TaxiiRequestException(400, "query parameter '" + name + "' given twice; list values with commas");
+                    throw new TaxiiRequestException(
+                            400, "query parameter '" + name + "' given twice; list values with commas");
                 }
             } catch (IllegalArgumentException e) {
                 throw new TaxiiRequestException(400, "malformed query string");

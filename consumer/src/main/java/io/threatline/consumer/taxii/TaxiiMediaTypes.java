@@ -8,8 +8,7 @@ public final class TaxiiMediaTypes {
     public static final String TAXII = "application/taxii+json;version=2.1";
     public static final String STIX = "application/stix+json;version=2.1";
 
-    private TaxiiMediaTypes() {
-    }
+    private TaxiiMediaTypes() {}
 
     /**
      * Whether a response in {@link #TAXII} is acceptable: no {@code Accept} header, or one that

@@ -1,16 +1,16 @@
 package io.threatline.consumer.taxii;
 
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * A partner as the TAXII server knows it: its id (the HTTP Basic user name and the name of its
  * API root), a title, the collections its agreement grants, and its password verifier.
  */
-public record TaxiiPartner(String partnerId, String title, Set<TaxiiCollection> collections, PasswordVerifier password) {
+public record TaxiiPartner(
+        String partnerId, String title, Set<TaxiiCollection> collections, PasswordVerifier password) {
 
     public TaxiiPartner {
         ThreatlineTopics.checkPartnerId(partnerId);

@@ -1,5 +1,10 @@
 package io.threatline.consumer.taxii;
 
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.TrendStatistic;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
+import io.threatline.schemas.serde.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -7,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -28,12 +31,6 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.TrendStatistic;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.serde.SchemaRegistryClient;
 
 /**
  * A read-only TAXII 2.1 server over the partner topics (DESIGN §8): one API root per partner,
@@ -55,7 +52,12 @@ public final class TaxiiServer implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final boolean tls;
 
-    private TaxiiServer(Server jetty, ServerConnector connector, KafkaPageReader reader, SchemaRegistryClient registry, boolean tls) {
+    private TaxiiServer(
+            Server jetty,
+            ServerConnector connector,
+            KafkaPageReader reader,
+            SchemaRegistryClient registry,
+            boolean tls) {
         this.jetty = jetty;
         this.connector = connector;
         this.reader = reader;
@@ -64,15 +66,18 @@ public final class TaxiiServer implements AutoCloseable {
     }
 
     /** Starts serving; the partners and the delivery listener are consulted on every request. */
-    public static TaxiiServer start(TaxiiServerConfig config, TaxiiPartners partners, TaxiiDeliveryListener listener) throws IOException {
+    public static TaxiiServer start(TaxiiServerConfig config, TaxiiPartners partners, TaxiiDeliveryListener listener)
+            throws IOException {
         SSLContext ssl = config.tlsEnabled() ? sslContext(config) : null;
         if (ssl == null) {
-            LOGGER.warn("TAXII server without TLS ({}=false): partners' passwords travel in clear; for local use only",
-                TaxiiServerConfig.TLS_ENABLED);
+            LOGGER.warn(
+                    "TAXII server without TLS ({}=false): partners' passwords travel in clear; for local use only",
+                    TaxiiServerConfig.TLS_ENABLED);
         }
         // The job queue is left unbounded as Jetty advises: HTTP/1.1 has one request at a time per
         // connection, so the connection cap below is what bounds it.
-        QueuedThreadPool threads = new QueuedThreadPool(config.threads() + SERVICE_THREADS, Math.min(4, config.threads() + SERVICE_THREADS));
+        QueuedThreadPool threads = new QueuedThreadPool(
+                config.threads() + SERVICE_THREADS, Math.min(4, config.threads() + SERVICE_THREADS));
         threads.setName("taxii-http");
         threads.setDaemon(true);
         Server jetty = new Server(threads);
@@ -85,7 +90,8 @@ public final class TaxiiServer implements AutoCloseable {
         if (ssl != null) {
             SslContextFactory.Server tlsFactory = new SslContextFactory.Server();
             tlsFactory.setSslContext(ssl);
-            factories = new ConnectionFactory[] {new SslConnectionFactory(tlsFactory, HttpVersion.HTTP_1_1.asString()), h1};
+            factories =
+                    new ConnectionFactory[] {new SslConnectionFactory(tlsFactory, HttpVersion.HTTP_1_1.asString()), h1};
         } else {
             factories = new ConnectionFactory[] {h1};
         }
@@ -101,14 +107,24 @@ public final class TaxiiServer implements AutoCloseable {
 
         SchemaRegistryClient registry = new AvroSerdeConfig(config.serdeConfig()).newClient();
         KafkaPageReader reader = new KafkaPageReader(config.consumerConfig(), config.readers(), config.pageTimeout());
-        CollectionPages pages = new CollectionPages(reader, config.topics(),
-            new ConfluentAvroDeserializer<>(registry, PartnerIndicator.class, config.serdeConfig(), false),
-            new ConfluentAvroDeserializer<>(registry, TrendStatistic.class, config.serdeConfig(), false),
-            config.defaultLimit(), config.maxLimit(), new VersionIndex(reader, config.versionIndexMaxKeys()));
-        LoginThrottle throttle = new LoginThrottle(config.maxLoginFailures(), config.loginFailureWindow(), System::nanoTime);
+        CollectionPages pages = new CollectionPages(
+                reader,
+                config.topics(),
+                new ConfluentAvroDeserializer<>(registry, PartnerIndicator.class, config.serdeConfig(), false),
+                new ConfluentAvroDeserializer<>(registry, TrendStatistic.class, config.serdeConfig(), false),
+                config.defaultLimit(),
+                config.maxLimit(),
+                new VersionIndex(reader, config.versionIndexMaxKeys()));
+        LoginThrottle throttle =
+                new LoginThrottle(config.maxLoginFailures(), config.loginFailureWindow(), System::nanoTime);
         PartnerRateLimiter rate = new PartnerRateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime);
-        TaxiiHandler taxii = new TaxiiHandler(config.title(), ssl != null,
-            new BasicAuthenticator(partners, config.authCache(), throttle), rate, pages, listener);
+        TaxiiHandler taxii = new TaxiiHandler(
+                config.title(),
+                ssl != null,
+                new BasicAuthenticator(partners, config.authCache(), throttle),
+                rate,
+                pages,
+                listener);
         jetty.setErrorHandler(new TaxiiErrorHandler());
         jetty.setHandler(new Handler.Wrapper(taxii) {
             @Override
@@ -127,7 +143,10 @@ public final class TaxiiServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // Already failing; the start-up error is the one to report.
             }
-            throw new IOException("the TAXII server could not start on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "the TAXII server could not start on " + config.host() + ":" + config.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
         TaxiiServer server = new TaxiiServer(jetty, connector, reader, registry, ssl != null);
         LOGGER.info("TAXII 2.1 server listening on {}", server.baseUrl());
@@ -160,8 +179,10 @@ public final class TaxiiServer implements AutoCloseable {
             ssl.init(keys.getKeyManagers(), null, null);
             return ssl;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(TaxiiServerConfig.KEYSTORE_PATH, path.toString(),
-                "cannot load the key store (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new ConfigException(
+                    TaxiiServerConfig.KEYSTORE_PATH,
+                    path.toString(),
+                    "cannot load the key store (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
     }
 

@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class VersionIndex {
 
     /** Where an object's first and latest versions are. */
-    record Versions(int partition, long firstOffset, long lastOffset) {
-    }
+    record Versions(int partition, long firstOffset, long lastOffset) {}
 
     private static final class TopicIndex {
         private final Map<String, Versions> byKey = new ConcurrentHashMap<>();
@@ -47,11 +46,15 @@ final class VersionIndex {
                     full[0] = true;
                     return;
                 }
-                index.byKey.put(key, before == null || before.partition() != partition ? new Versions(partition, offset, offset)
-                    : new Versions(partition, before.firstOffset(), Math.max(before.lastOffset(), offset)));
+                index.byKey.put(
+                        key,
+                        before == null || before.partition() != partition
+                                ? new Versions(partition, offset, offset)
+                                : new Versions(partition, before.firstOffset(), Math.max(before.lastOffset(), offset)));
             });
             if (full[0]) {
-                throw new TaxiiRequestException(503, "too many objects to select versions; ask with match[version]=all");
+                throw new TaxiiRequestException(
+                        503, "too many objects to select versions; ask with match[version]=all");
             }
             // Later catch-ups may move an entry past this page's end: the page then leaves the record
             // out and a later page serves the newer version, which is what "last" asks for.

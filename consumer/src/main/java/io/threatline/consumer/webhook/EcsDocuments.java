@@ -1,18 +1,16 @@
 package io.threatline.consumer.webhook;
 
-import java.util.List;
-import java.util.Locale;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.threatline.consumer.delivery.DeliveryBatch;
 import io.threatline.consumer.delivery.DeliveryRecord;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
 import io.threatline.contract.TrendStatistic;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * A batch as Elastic Common Schema (ECS 8.x) documents: the webhook body is a JSON array of
@@ -67,8 +65,7 @@ final class EcsDocuments {
     static final String FEED_NAME = "Threatline";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private EcsDocuments() {
-    }
+    private EcsDocuments() {}
 
     static ArrayNode of(DeliveryBatch batch) {
         ArrayNode documents = NODES.arrayNode();
@@ -80,8 +77,12 @@ final class EcsDocuments {
 
     static ObjectNode indicator(DeliveryRecord record) {
         PartnerIndicator i = record.indicator();
-        ObjectNode doc = document(i.getSharedAt().toString(), "enrichment", "indicator",
-            "indicator-" + i.getAction().name().toLowerCase(Locale.ROOT), record.deliveryId());
+        ObjectNode doc = document(
+                i.getSharedAt().toString(),
+                "enrichment",
+                "indicator",
+                "indicator-" + i.getAction().name().toLowerCase(Locale.ROOT),
+                record.deliveryId());
 
         ObjectNode threat = doc.putObject("threat");
         threat.putObject("feed").put("name", FEED_NAME);
@@ -121,7 +122,9 @@ final class EcsDocuments {
         own.put("score", i.getScore());
         own.put("valid_until", i.getValidUntil().toString());
         strings(own.putArray("campaigns"), i.getCampaigns());
-        strings(own.putArray("kill_chain_phases"), i.getKillChainPhases().stream().map(Enum::name).toList());
+        strings(
+                own.putArray("kill_chain_phases"),
+                i.getKillChainPhases().stream().map(Enum::name).toList());
         strings(own.putArray("sensors"), i.getSensors());
         ObjectNode redistribution = own.putObject("redistribution");
         redistribution.put("allowed", i.getRedistributionAllowed());
@@ -146,7 +149,8 @@ final class EcsDocuments {
 
     static ObjectNode statistic(DeliveryRecord record) {
         TrendStatistic s = record.statistic();
-        ObjectNode doc = document(s.getWindowEnd().toString(), "metric", "info", "trend-statistic", record.deliveryId());
+        ObjectNode doc =
+                document(s.getWindowEnd().toString(), "metric", "info", "trend-statistic", record.deliveryId());
         doc.putObject("threat").putObject("feed").put("name", FEED_NAME);
         labels(doc, s.getPartnerId(), s.getAgreementId(), s.getAgreementVersion());
         ObjectNode own = doc.putObject("threatline");

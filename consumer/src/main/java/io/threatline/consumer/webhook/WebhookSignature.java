@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,8 +27,7 @@ public final class WebhookSignature {
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     public static final String SCHEME = "sha256=";
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     /** {@code sha256=<hex>} over {@code timestamp + "." + body}. */
     public static String sign(byte[] key, long timestamp, byte[] body) {

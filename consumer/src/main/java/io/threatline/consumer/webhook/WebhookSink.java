@@ -1,5 +1,13 @@
 package io.threatline.consumer.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryException;
+import io.threatline.consumer.delivery.DeliveryRecord;
+import io.threatline.consumer.formats.StixBatchBundle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,19 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryException;
-import io.threatline.consumer.delivery.DeliveryRecord;
-import io.threatline.consumer.formats.StixBatchBundle;
 
 /**
  * The webhook channel of one partner: each batch is one HTTP POST of a JSON body ({@link
@@ -64,7 +61,14 @@ public final class WebhookSink implements ChannelSink {
     private final Clock clock;
     private Optional<Duration> requestedRetryDelay = Optional.empty();
 
-    WebhookSink(String partnerId, URI url, WebhookFormat format, byte[] hmacKey, Duration timeout, HttpClient client, Clock clock) {
+    WebhookSink(
+            String partnerId,
+            URI url,
+            WebhookFormat format,
+            byte[] hmacKey,
+            Duration timeout,
+            HttpClient client,
+            Clock clock) {
         this.partnerId = partnerId;
         this.url = url;
         this.format = format;
@@ -94,8 +98,8 @@ public final class WebhookSink implements ChannelSink {
             return StixBatchBundle.cannotExpress(record);
         }
         if (record.isIndicator() && !EcsDocuments.canExpress(record.indicator())) {
-            return Optional.of("an indicator of type " + record.indicator().getType() + " / TLP " + record.indicator().getTlp()
-                + " has no ECS representation");
+            return Optional.of("an indicator of type " + record.indicator().getType() + " / TLP "
+                    + record.indicator().getTlp() + " has no ECS representation");
         }
         return Optional.empty();
     }
@@ -115,20 +119,21 @@ public final class WebhookSink implements ChannelSink {
         for (DeliveryRecord record : batch.records()) {
             Optional<String> reason = cannotExpress(record);
             if (reason.isPresent()) {
-                throw DeliveryException.permanent("CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + ": " + reason.get());
+                throw DeliveryException.permanent(
+                        "CHANNEL_CANNOT_EXPRESS", "record " + record.deliveryId() + ": " + reason.get());
             }
         }
         byte[] body = body(batch);
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(url)
-            .timeout(timeout)
-            .header("Content-Type", format.contentType())
-            .header(WebhookSignature.IDEMPOTENCY_HEADER, batch.idempotencyKey())
-            .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-            .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(hmacKey, timestamp, body))
-            .header(WebhookSignature.PARTNER_HEADER, partnerId)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+                .timeout(timeout)
+                .header("Content-Type", format.contentType())
+                .header(WebhookSignature.IDEMPOTENCY_HEADER, batch.idempotencyKey())
+                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(hmacKey, timestamp, body))
+                .header(WebhookSignature.PARTNER_HEADER, partnerId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         requestedRetryDelay = Optional.empty();
         HttpResponse<String> response = send(request);
         int status = response.statusCode();
@@ -137,9 +142,17 @@ public final class WebhookSink implements ChannelSink {
         }
         String reason = "HTTP " + status + " from " + url + ": " + excerpt(response.body());
         if (isTransient(status)) {
-            requestedRetryDelay = response.headers().firstValue("Retry-After").flatMap(v -> retryAfter(v, clock.instant()));
-            String retry = requestedRetryDelay.map(d -> " (Retry-After " + d.toSeconds() + "s)").orElse("");
-            LOGGER.warn("Webhook of partner {} answered {} for {} records{}; will be retried", partnerId, status, batch.size(), retry);
+            requestedRetryDelay =
+                    response.headers().firstValue("Retry-After").flatMap(v -> retryAfter(v, clock.instant()));
+            String retry = requestedRetryDelay
+                    .map(d -> " (Retry-After " + d.toSeconds() + "s)")
+                    .orElse("");
+            LOGGER.warn(
+                    "Webhook of partner {} answered {} for {} records{}; will be retried",
+                    partnerId,
+                    status,
+                    batch.size(),
+                    retry);
             throw DeliveryException.transientFailure(reason + retry);
         }
         LOGGER.warn("Webhook of partner {} rejected {} records with HTTP {}", partnerId, batch.size(), status);
@@ -152,7 +165,8 @@ public final class WebhookSink implements ChannelSink {
      * hold the delivery thread. The body is read with a bound ({@link BoundedBody}).
      */
     private HttpResponse<String> send(HttpRequest request) throws DeliveryException {
-        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request, BoundedBody.handler(BoundedBody.LIMIT));
+        CompletableFuture<HttpResponse<String>> pending =
+                client.sendAsync(request, BoundedBody.handler(BoundedBody.LIMIT));
         try {
             return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -187,7 +201,8 @@ public final class WebhookSink implements ChannelSink {
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
             } catch (DateTimeParseException notDate) {
                 return Optional.empty();

@@ -1,5 +1,9 @@
 package io.threatline.consumer.webhook;
 
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.ChannelSinkFactory;
+import io.threatline.contract.DeliveryChannel;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -7,11 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.ChannelSinkFactory;
-import io.threatline.contract.DeliveryChannel;
 
 /**
  * Builds the {@link WebhookSink} of a partner from its WEBHOOK channel settings.
@@ -47,8 +46,7 @@ public final class WebhookSinkFactory implements ChannelSinkFactory {
     }
 
     /** The checked settings of a webhook channel. */
-    private record Plan(URI url, WebhookFormat format, String key, Duration timeout) {
-    }
+    private record Plan(URI url, WebhookFormat format, String key, Duration timeout) {}
 
     @Override
     public void validate(ChannelSettings settings) {
@@ -59,17 +57,25 @@ public final class WebhookSinkFactory implements ChannelSinkFactory {
     public ChannelSink create(ChannelSettings settings) {
         Plan plan = plan(settings);
         HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(plan.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-        return new WebhookSink(settings.partnerId(), plan.url(), plan.format(), plan.key().getBytes(StandardCharsets.UTF_8),
-            plan.timeout(), client, clock);
+                .connectTimeout(plan.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new WebhookSink(
+                settings.partnerId(),
+                plan.url(),
+                plan.format(),
+                plan.key().getBytes(StandardCharsets.UTF_8),
+                plan.timeout(),
+                client,
+                clock);
     }
 
     private static Plan plan(ChannelSettings settings) {
         URI url = url(settings);
-        WebhookFormat format = WebhookFormat.valueOf(settings.oneOf("format", "ecs", WebhookFormat.settingValues()).toUpperCase(Locale.ROOT));
-        String key = settings.requiredSecret("hmac_key", 16, "names a secret shorter than 16 characters; use at least 32 random bytes");
+        WebhookFormat format = WebhookFormat.valueOf(
+                settings.oneOf("format", "ecs", WebhookFormat.settingValues()).toUpperCase(Locale.ROOT));
+        String key = settings.requiredSecret(
+                "hmac_key", 16, "names a secret shorter than 16 characters; use at least 32 random bytes");
         Duration timeout = settings.duration("timeout", Duration.ofSeconds(10));
         return new Plan(url, format, key, timeout);
     }
@@ -90,7 +96,8 @@ public final class WebhookSinkFactory implements ChannelSinkFactory {
             throw settings.error("url", "is '" + raw + "', which names no host");
         }
         if (url.getUserInfo() != null) {
-            throw settings.error("url", "holds credentials; the webhook authenticates with hmac_key, and a URL is logged");
+            throw settings.error(
+                    "url", "holds credentials; the webhook authenticates with hmac_key, and a URL is logged");
         }
         return url;
     }

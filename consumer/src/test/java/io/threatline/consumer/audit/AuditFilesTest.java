@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +24,9 @@ class AuditFilesTest {
         }
 
         assertThat(AuditFiles.read(fits)).hasSize(AuditFiles.MAX_BYTES);
-        assertThatThrownBy(() -> AuditFiles.read(over)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining(over.toString()).hasMessageContaining("more than " + AuditFiles.MAX_BYTES + " bytes");
+        assertThatThrownBy(() -> AuditFiles.read(over))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(over.toString())
+                .hasMessageContaining("more than " + AuditFiles.MAX_BYTES + " bytes");
     }
 }

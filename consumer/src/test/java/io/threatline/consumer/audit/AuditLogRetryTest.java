@@ -1,25 +1,23 @@
 package io.threatline.consumer.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 
 /** A receipt acknowledged too late, and the write that follows it, must not fork the chain. */
 class AuditLogRetryTest {
@@ -27,7 +25,8 @@ class AuditLogRetryTest {
     private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
     private static final Serializer<DeliveryReceipt> NO_BYTES = (topic, receipt) -> new byte[0];
 
-    private final MockProducer<String, DeliveryReceipt> producer = new MockProducer<>(false, null, new StringSerializer(), NO_BYTES);
+    private final MockProducer<String, DeliveryReceipt> producer =
+            new MockProducer<>(false, null, new StringSerializer(), NO_BYTES);
     private final AuditLog log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of(), Duration.ofMillis(100));
 
     private DeliveryReceipt deliver(int batch) {
@@ -36,8 +35,15 @@ class AuditLogRetryTest {
 
     /** Receipts batch {@code batch} as confirmed by the channel at {@code confirmed}. */
     private DeliveryReceipt deliver(int batch, Instant confirmed) {
-        return log.append("interpol", DeliveryChannel.FILES, "/outbox/interpol", "MOU-1", 1, List.of("domain:b" + batch + ".example.com"),
-            List.of(new OffsetRange("ti.partner.interpol.indicators.v1", 0, (long) batch, (long) batch)), confirmed);
+        return log.append(
+                "interpol",
+                DeliveryChannel.FILES,
+                "/outbox/interpol",
+                "MOU-1",
+                1,
+                List.of("domain:b" + batch + ".example.com"),
+                List.of(new OffsetRange("ti.partner.interpol.indicators.v1", 0, (long) batch, (long) batch)),
+                confirmed);
     }
 
     /** Appends on another thread and acknowledges every send it makes until it returns. */
@@ -47,15 +53,20 @@ class AuditLogRetryTest {
 
     private DeliveryReceipt deliverAcknowledged(int batch, Instant confirmed) throws Exception {
         CompletableFuture<DeliveryReceipt> appended = CompletableFuture.supplyAsync(() -> deliver(batch, confirmed));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
-            producer.completeNext();
-            return appended.isDone();
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    producer.completeNext();
+                    return appended.isDone();
+                });
         return appended.get(5, TimeUnit.SECONDS);
     }
 
     private List<DeliveryReceipt> topic() {
-        return producer.history().stream().map(ProducerRecord::value).map(r -> DeliveryReceipt.newBuilder(r).build()).toList();
+        return producer.history().stream()
+                .map(ProducerRecord::value)
+                .map(r -> DeliveryReceipt.newBuilder(r).build())
+                .toList();
     }
 
     @Test
@@ -81,7 +92,8 @@ class AuditLogRetryTest {
         assertThat(report.breaks()).isEmpty();
         assertThat(report.receipts()).isEqualTo(3);
         assertThat(report.duplicates()).isEqualTo(1);
-        assertThat(report.recordIds()).containsExactly("domain:b1.example.com", "domain:b2.example.com", "domain:b2.example.com");
+        assertThat(report.recordIds())
+                .containsExactly("domain:b1.example.com", "domain:b2.example.com", "domain:b2.example.com");
         assertThat(log.head("interpol").sequence()).isEqualTo(3);
     }
 
@@ -90,14 +102,16 @@ class AuditLogRetryTest {
         // Given receipt 1 written and receipt 2's write failing outright (never in the topic)
         deliverAcknowledged(1);
         CompletableFuture<DeliveryReceipt> failing = CompletableFuture.supplyAsync(() -> deliver(2));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-            .until(() -> producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone")));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone")));
         assertThatThrownBy(() -> failing.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(AuditLog.AuditException.class);
 
         // When the next receipt is written
         deliverAcknowledged(3);
 
-        // Then the failed receipt was sent again first, and only the acknowledged writes count: 1, 2, 3 intact, no duplicate
+        // Then the failed receipt was sent again first, and only the acknowledged writes count: 1, 2, 3 intact, no
+        // duplicate
         List<DeliveryReceipt> acknowledged = List.of(topic().get(0), topic().get(2), topic().get(3));
         assertThat(acknowledged).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 3L);
         AuditVerifier.Report report = AuditVerifier.verify("interpol", acknowledged, Instant.EPOCH, Instant.MAX);

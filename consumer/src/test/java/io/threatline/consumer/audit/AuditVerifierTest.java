@@ -2,21 +2,19 @@ package io.threatline.consumer.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 
 class AuditVerifierTest {
 
@@ -33,13 +31,23 @@ class AuditVerifierTest {
     }
 
     private List<DeliveryReceipt> written() {
-        return producer.history().stream().map(ProducerRecord::value).map(r -> DeliveryReceipt.newBuilder(r).build()).toList();
+        return producer.history().stream()
+                .map(ProducerRecord::value)
+                .map(r -> DeliveryReceipt.newBuilder(r).build())
+                .toList();
     }
 
     private void deliver(String partner, int version, int minute, String... ids) {
-        log.append(partner, DeliveryChannel.SYSLOG, "syslog+tls://siem.example:6514", "MOU-" + partner, version, List.of(ids),
-            List.of(new OffsetRange("ti.partner." + partner + ".indicators.v1", 0, minute * 10L, minute * 10L + ids.length - 1)),
-            T0.plusSeconds(60L * minute));
+        log.append(
+                partner,
+                DeliveryChannel.SYSLOG,
+                "syslog+tls://siem.example:6514",
+                "MOU-" + partner,
+                version,
+                List.of(ids),
+                List.of(new OffsetRange(
+                        "ti.partner." + partner + ".indicators.v1", 0, minute * 10L, minute * 10L + ids.length - 1)),
+                T0.plusSeconds(60L * minute));
     }
 
     @Test
@@ -56,13 +64,17 @@ class AuditVerifierTest {
         // Then both hold, with their own sequences and links
         assertThat(interpol.intact()).isTrue();
         assertThat(interpol.receipts()).isEqualTo(2);
-        assertThat(interpol.recordIds()).containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
+        assertThat(interpol.recordIds())
+                .containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
         assertThat(nca.intact()).isTrue();
-        List<DeliveryReceipt> interpolReceipts = written().stream().filter(r -> r.getPartnerId().equals("interpol")).toList();
+        List<DeliveryReceipt> interpolReceipts = written().stream()
+                .filter(r -> r.getPartnerId().equals("interpol"))
+                .toList();
         assertThat(interpolReceipts.get(0).getSequence()).isEqualTo(1);
         assertThat(interpolReceipts.get(0).getPreviousHash()).isEmpty();
         assertThat(interpolReceipts.get(1).getSequence()).isEqualTo(2);
-        assertThat(interpolReceipts.get(1).getPreviousHash()).isEqualTo(interpolReceipts.get(0).getHash());
+        assertThat(interpolReceipts.get(1).getPreviousHash())
+                .isEqualTo(interpolReceipts.get(0).getHash());
         assertThat(interpolReceipts.get(0).getHash()).matches("[0-9a-f]{64}");
     }
 
@@ -99,9 +111,10 @@ class AuditVerifierTest {
         AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
 
         // Then both the sequence gap and the broken link are named
-        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem)
-            .anySatisfy(p -> assertThat(p).contains("sequence 3 where 2 was expected"))
-            .anySatisfy(p -> assertThat(p).contains("previousHash"));
+        assertThat(report.breaks())
+                .extracting(AuditVerifier.Break::problem)
+                .anySatisfy(p -> assertThat(p).contains("sequence 3 where 2 was expected"))
+                .anySatisfy(p -> assertThat(p).contains("previousHash"));
     }
 
     @Test
@@ -136,13 +149,16 @@ class AuditVerifierTest {
         // Then it names one record under v1 and one under v2, and the whole chain is still verified
         assertThat(report.receipts()).isEqualTo(3);
         assertThat(report.recordIds()).containsExactly("url:http://c.example.com/", "url:http://d.example.com/");
-        assertThat(report.delivered()).extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(2, 1L));
+        assertThat(report.delivered())
+                .extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, 1L), org.assertj.core.groups.Tuple.tuple(2, 1L));
     }
 
     @Test
     void shouldSkipAnExactCopyOfAReceiptAsARetriedWriteNotABreak() {
-        // Given a chain of three where the second receipt is in the topic twice, byte for byte (a retried write that landed twice)
+        // Given a chain of three where the second receipt is in the topic twice, byte for byte (a retried write that
+        // landed twice)
         deliver("interpol", 1, 0, "domain:a.example.com");
         deliver("interpol", 1, 1, "domain:b.example.com");
         deliver("interpol", 1, 2, "domain:c.example.com");
@@ -156,17 +172,22 @@ class AuditVerifierTest {
         assertThat(report.breaks()).isEmpty();
         assertThat(report.receipts()).isEqualTo(3);
         assertThat(report.duplicates()).isEqualTo(1);
-        assertThat(report.recordIds()).containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
+        assertThat(report.recordIds())
+                .containsExactly("domain:a.example.com", "domain:b.example.com", "domain:c.example.com");
         assertThat(report.head().sequence()).isEqualTo(3);
     }
 
     @Test
     void shouldReportADifferentReceiptAtAnAlreadyUsedSequenceAsABreak() {
-        // Given a chain of two and a second, different receipt at sequence 2 linked to the first (a fork), with a valid hash
+        // Given a chain of two and a second, different receipt at sequence 2 linked to the first (a fork), with a valid
+        // hash
         deliver("interpol", 1, 0, "domain:a.example.com");
         deliver("interpol", 1, 1, "domain:b.example.com");
         List<DeliveryReceipt> receipts = new ArrayList<>(written());
-        DeliveryReceipt fork = DeliveryReceipt.newBuilder(receipts.get(1)).setReceiptId("another").setRecordIds(List.of("domain:x.example.com")).build();
+        DeliveryReceipt fork = DeliveryReceipt.newBuilder(receipts.get(1))
+                .setReceiptId("another")
+                .setRecordIds(List.of("domain:x.example.com"))
+                .build();
         fork.setHash(ReceiptHash.of(fork));
         receipts.add(fork);
 
@@ -177,7 +198,9 @@ class AuditVerifierTest {
         assertThat(report.intact()).isFalse();
         assertThat(report.duplicates()).isZero();
         assertThat(report.breaks()).extracting(AuditVerifier.Break::receiptId).contains("another");
-        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem).anySatisfy(p -> assertThat(p).contains("sequence 2 where 3 was expected"));
+        assertThat(report.breaks())
+                .extracting(AuditVerifier.Break::problem)
+                .anySatisfy(p -> assertThat(p).contains("sequence 2 where 3 was expected"));
     }
 
     @Test
@@ -185,13 +208,17 @@ class AuditVerifierTest {
         // Given a receipt copied with its hash but a record id changed
         deliver("interpol", 1, 0, "domain:a.example.com");
         List<DeliveryReceipt> receipts = new ArrayList<>(written());
-        receipts.add(DeliveryReceipt.newBuilder(receipts.get(0)).setRecordIds(List.of("domain:forged.example.com")).build());
+        receipts.add(DeliveryReceipt.newBuilder(receipts.get(0))
+                .setRecordIds(List.of("domain:forged.example.com"))
+                .build());
 
         // When it is verified
         AuditVerifier.Report report = AuditVerifier.verify("interpol", receipts, Instant.EPOCH, Instant.MAX);
 
         // Then it is a break (altered), not a benign duplicate
         assertThat(report.duplicates()).isZero();
-        assertThat(report.breaks()).extracting(AuditVerifier.Break::problem).anySatisfy(p -> assertThat(p).contains("altered"));
+        assertThat(report.breaks())
+                .extracting(AuditVerifier.Break::problem)
+                .anySatisfy(p -> assertThat(p).contains("altered"));
     }
 }

@@ -3,21 +3,19 @@ package io.threatline.consumer.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 
 class SignedHeadTest {
 
@@ -25,20 +23,32 @@ class SignedHeadTest {
     private static final Serializer<DeliveryReceipt> NO_BYTES = (topic, receipt) -> new byte[0];
     private static final KeyPair DEPLOYMENT = AuditSigningKeys.generate();
 
-    private final MockProducer<String, DeliveryReceipt> producer = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
+    private final MockProducer<String, DeliveryReceipt> producer =
+            new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
     private final AuditLog log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of());
 
     private List<DeliveryReceipt> chainOf(int receipts) {
         for (int i = 0; i < receipts; i++) {
-            log.append("nca", DeliveryChannel.TAXII, "taxii:nca", "MOU-NCA", 1, List.of("ipv4:192.0.2." + i),
-                List.of(new OffsetRange("ti.partner.nca.indicators.v1", 0, (long) i, (long) i)), T0.plusSeconds(i));
+            log.append(
+                    "nca",
+                    DeliveryChannel.TAXII,
+                    "taxii:nca",
+                    "MOU-NCA",
+                    1,
+                    List.of("ipv4:192.0.2." + i),
+                    List.of(new OffsetRange("ti.partner.nca.indicators.v1", 0, (long) i, (long) i)),
+                    T0.plusSeconds(i));
         }
-        return new ArrayList<>(producer.history().stream().map(ProducerRecord::value).map(r -> DeliveryReceipt.newBuilder(r).build()).toList());
+        return new ArrayList<>(producer.history().stream()
+                .map(ProducerRecord::value)
+                .map(r -> DeliveryReceipt.newBuilder(r).build())
+                .toList());
     }
 
     private static SignedHead headOf(List<DeliveryReceipt> chain) {
         AuditVerifier.Report report = AuditVerifier.verify("nca", chain, Instant.EPOCH, Instant.MAX);
-        return SignedHead.sign("nca", report.head(), T0.plusSeconds(3600), DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic());
+        return SignedHead.sign(
+                "nca", report.head(), T0.plusSeconds(3600), DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic());
     }
 
     @Test
@@ -55,7 +65,9 @@ class SignedHeadTest {
         assertThat(kept.signatureProblem(DEPLOYMENT.getPublic())).isEmpty();
         assertThat(kept.sequence()).isEqualTo(3);
         assertThat(kept.hash()).isEqualTo(chain.get(2).getHash());
-        assertThat(kept.keyId()).isEqualTo(AuditSigningKeys.keyId(DEPLOYMENT.getPublic())).startsWith("SHA256:");
+        assertThat(kept.keyId())
+                .isEqualTo(AuditSigningKeys.keyId(DEPLOYMENT.getPublic()))
+                .startsWith("SHA256:");
         assertThat(report.breaks()).isEmpty();
     }
 
@@ -64,15 +76,31 @@ class SignedHeadTest {
         // Given a signed head moved back to sequence 2 (to hide receipt 3) with receipt 2's hash
         List<DeliveryReceipt> chain = chainOf(3);
         SignedHead head = headOf(chain);
-        SignedHead edited = new SignedHead(head.partnerId(), 2, chain.get(1).getHash(), head.issuedAt(), head.keyId(), head.signature());
+        SignedHead edited = new SignedHead(
+                head.partnerId(), 2, chain.get(1).getHash(), head.issuedAt(), head.keyId(), head.signature());
 
         // When its signature is checked, Then it does not verify
-        assertThat(edited.signatureProblem(DEPLOYMENT.getPublic())).hasValueSatisfying(p -> assertThat(p).contains("altered"));
+        assertThat(edited.signatureProblem(DEPLOYMENT.getPublic()))
+                .hasValueSatisfying(p -> assertThat(p).contains("altered"));
         // and neither does one with another partner or another time
-        assertThat(new SignedHead("interpol", head.sequence(), head.hash(), head.issuedAt(), head.keyId(), head.signature())
-            .signatureProblem(DEPLOYMENT.getPublic())).isPresent();
-        assertThat(new SignedHead("nca", head.sequence(), head.hash(), head.issuedAt().plusMillis(1), head.keyId(), head.signature())
-            .signatureProblem(DEPLOYMENT.getPublic())).isPresent();
+        assertThat(new SignedHead(
+                                "interpol",
+                                head.sequence(),
+                                head.hash(),
+                                head.issuedAt(),
+                                head.keyId(),
+                                head.signature())
+                        .signatureProblem(DEPLOYMENT.getPublic()))
+                .isPresent();
+        assertThat(new SignedHead(
+                                "nca",
+                                head.sequence(),
+                                head.hash(),
+                                head.issuedAt().plusMillis(1),
+                                head.keyId(),
+                                head.signature())
+                        .signatureProblem(DEPLOYMENT.getPublic()))
+                .isPresent();
     }
 
     @Test
@@ -80,13 +108,21 @@ class SignedHeadTest {
         // Given a forger's own key pair signing a head of a rewritten chain
         List<DeliveryReceipt> chain = chainOf(2);
         KeyPair forger = AuditSigningKeys.generate();
-        SignedHead forged = SignedHead.sign("nca", new AuditLog.ChainHead(2, chain.get(1).getHash()), T0, forger.getPrivate(), forger.getPublic());
-        SignedHead claimingDeploymentKey = new SignedHead(forged.partnerId(), forged.sequence(), forged.hash(), forged.issuedAt(),
-            AuditSigningKeys.keyId(DEPLOYMENT.getPublic()), forged.signature());
+        SignedHead forged = SignedHead.sign(
+                "nca", new AuditLog.ChainHead(2, chain.get(1).getHash()), T0, forger.getPrivate(), forger.getPublic());
+        SignedHead claimingDeploymentKey = new SignedHead(
+                forged.partnerId(),
+                forged.sequence(),
+                forged.hash(),
+                forged.issuedAt(),
+                AuditSigningKeys.keyId(DEPLOYMENT.getPublic()),
+                forged.signature());
 
         // When checked with the deployment's public key, Then neither verifies
-        assertThat(forged.signatureProblem(DEPLOYMENT.getPublic())).hasValueSatisfying(p -> assertThat(p).contains("another key"));
-        assertThat(claimingDeploymentKey.signatureProblem(DEPLOYMENT.getPublic())).hasValueSatisfying(p -> assertThat(p).contains("does not verify"));
+        assertThat(forged.signatureProblem(DEPLOYMENT.getPublic()))
+                .hasValueSatisfying(p -> assertThat(p).contains("another key"));
+        assertThat(claimingDeploymentKey.signatureProblem(DEPLOYMENT.getPublic()))
+                .hasValueSatisfying(p -> assertThat(p).contains("does not verify"));
     }
 
     @Test
@@ -97,7 +133,8 @@ class SignedHeadTest {
         List<DeliveryReceipt> cut = chain.subList(0, 3);
 
         // When the cut chain is verified on its own it still holds; against the kept head it does not
-        assertThat(AuditVerifier.verify("nca", cut, Instant.EPOCH, Instant.MAX).intact()).isTrue();
+        assertThat(AuditVerifier.verify("nca", cut, Instant.EPOCH, Instant.MAX).intact())
+                .isTrue();
         AuditVerifier.Report report = AuditVerifier.verify("nca", cut, Instant.EPOCH, Instant.MAX, kept);
 
         // Then the break names the missing range
@@ -119,7 +156,9 @@ class SignedHeadTest {
         }
 
         // When verified without the head it holds (the rewrite is consistent); against the head it does not
-        assertThat(AuditVerifier.verify("nca", chain, Instant.EPOCH, Instant.MAX).intact()).isTrue();
+        assertThat(AuditVerifier.verify("nca", chain, Instant.EPOCH, Instant.MAX)
+                        .intact())
+                .isTrue();
         AuditVerifier.Report report = AuditVerifier.verify("nca", chain, Instant.EPOCH, Instant.MAX, kept);
 
         // Then the break is at the head's sequence and says the chain was rewritten
@@ -138,34 +177,47 @@ class SignedHeadTest {
 
         // When the grown chain is verified against the old head, Then it holds
         assertThat(grown).hasSize(4);
-        assertThat(AuditVerifier.verify("nca", grown, Instant.EPOCH, Instant.MAX, kept).breaks()).isEmpty();
+        assertThat(AuditVerifier.verify("nca", grown, Instant.EPOCH, Instant.MAX, kept)
+                        .breaks())
+                .isEmpty();
     }
 
     @Test
     void shouldRefuseToSignTheHeadOfAnEmptyChainAndToCheckAnotherPartnersHead() {
-        assertThatThrownBy(() -> SignedHead.sign("nca", AuditLog.ChainHead.EMPTY, T0, DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic()))
-            .hasMessageContaining("no receipt yet");
+        assertThatThrownBy(() -> SignedHead.sign(
+                        "nca", AuditLog.ChainHead.EMPTY, T0, DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic()))
+                .hasMessageContaining("no receipt yet");
         SignedHead kept = headOf(chainOf(1));
         assertThatThrownBy(() -> AuditVerifier.verify("interpol", List.of(), Instant.EPOCH, Instant.MAX, kept))
-            .hasMessageContaining("partner nca's, not interpol's");
+                .hasMessageContaining("partner nca's, not interpol's");
     }
 
     @Test
     void shouldNameWhatIsWrongWithAMalformedHeadFile() {
         String good = headOf(chainOf(1)).toJson();
         assertThatThrownBy(() -> SignedHead.fromJson("{not json")).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> SignedHead.fromJson(good.replace("\"sequence\" : 1", "\"sequence\" : \"one\""))).hasMessageContaining("'sequence'");
-        assertThatThrownBy(() -> SignedHead.fromJson(good.replace("threatline-audit-head/1", "other/9"))).hasMessageContaining("format");
-        assertThatThrownBy(() -> SignedHead.fromJson(good.replaceAll("\"signature\" : \"[^\"]*\"", "\"signature\" : 7"))).hasMessageContaining("'signature'");
+        assertThatThrownBy(() -> SignedHead.fromJson(good.replace("\"sequence\" : 1", "\"sequence\" : \"one\"")))
+                .hasMessageContaining("'sequence'");
+        assertThatThrownBy(() -> SignedHead.fromJson(good.replace("threatline-audit-head/1", "other/9")))
+                .hasMessageContaining("format");
+        assertThatThrownBy(
+                        () -> SignedHead.fromJson(good.replaceAll("\"signature\" : \"[^\"]*\"", "\"signature\" : 7")))
+                .hasMessageContaining("'signature'");
     }
 
     @Test
     void shouldReadBackTheKeysItWritesAsPemAndRefuseAnythingElse() {
         KeyPair pair = AuditSigningKeys.generate();
-        assertThat(AuditSigningKeys.publicKey(AuditSigningKeys.publicPem(pair.getPublic()))).isEqualTo(pair.getPublic());
-        assertThat(AuditSigningKeys.privateKey(AuditSigningKeys.privatePem(pair.getPrivate())).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
-        assertThatThrownBy(() -> AuditSigningKeys.publicKey(AuditSigningKeys.privatePem(pair.getPrivate()))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> AuditSigningKeys.privateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Ed25519");
+        assertThat(AuditSigningKeys.publicKey(AuditSigningKeys.publicPem(pair.getPublic())))
+                .isEqualTo(pair.getPublic());
+        assertThat(AuditSigningKeys.privateKey(AuditSigningKeys.privatePem(pair.getPrivate()))
+                        .getEncoded())
+                .isEqualTo(pair.getPrivate().getEncoded());
+        assertThatThrownBy(() -> AuditSigningKeys.publicKey(AuditSigningKeys.privatePem(pair.getPrivate())))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        AuditSigningKeys.privateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Ed25519");
     }
 }

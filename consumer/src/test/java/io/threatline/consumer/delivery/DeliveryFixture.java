@@ -1,28 +1,5 @@
 package io.threatline.consumer.delivery;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.DataKind;
@@ -37,6 +14,27 @@ import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Test fixture on the shared real broker and registry: a fresh topic prefix per test, partner
@@ -90,24 +88,31 @@ public final class DeliveryFixture implements AutoCloseable {
         }
     }
 
-    public static PartnerAgreement agreement(String partnerId, int version, DeliveryChannel channel, Map<String, String> settings) {
+    public static PartnerAgreement agreement(
+            String partnerId, int version, DeliveryChannel channel, Map<String, String> settings) {
         return PartnerAgreement.newBuilder()
-            .setPartnerId(partnerId)
-            .setPartnerName(partnerId.toUpperCase())
-            .setAgreementId("MOU-" + partnerId)
-            .setVersion(version)
-            .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
-            .setValidUntil(null)
-            .setDataKinds(List.of(DataKind.INDICATORS))
-            .setTlpCeiling(Tlp.AMBER)
-            .setScope(AgreementScope.newBuilder().build())
-            .setRedaction(Redaction.newBuilder().build())
-            .setChannels(List.of(io.threatline.contract.ChannelSettings.newBuilder().setChannel(channel).setSettings(settings).build()))
-            .build();
+                .setPartnerId(partnerId)
+                .setPartnerName(partnerId.toUpperCase())
+                .setAgreementId("MOU-" + partnerId)
+                .setVersion(version)
+                .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+                .setValidUntil(null)
+                .setDataKinds(List.of(DataKind.INDICATORS))
+                .setTlpCeiling(Tlp.AMBER)
+                .setScope(AgreementScope.newBuilder().build())
+                .setRedaction(Redaction.newBuilder().build())
+                .setChannels(List.of(io.threatline.contract.ChannelSettings.newBuilder()
+                        .setChannel(channel)
+                        .setSettings(settings)
+                        .build()))
+                .build();
     }
 
     public void putAgreement(PartnerAgreement agreement) {
-        send(topics.agreements(), agreement.getPartnerId(), serdes.agreement.serializer().serialize(topics.agreements(), agreement));
+        send(
+                topics.agreements(),
+                agreement.getPartnerId(),
+                serdes.agreement.serializer().serialize(topics.agreements(), agreement));
     }
 
     public void endAgreement(String partnerId) {
@@ -118,20 +123,20 @@ public final class DeliveryFixture implements AutoCloseable {
         String value = "198.51.100." + (n % 250) + "-" + n;
         Instant seen = Instant.parse("2026-11-20T10:00:00Z").plusSeconds(n);
         return PartnerIndicator.newBuilder()
-            .setPartnerId(partnerId)
-            .setAgreementId("MOU-" + partnerId)
-            .setAgreementVersion(agreementVersion)
-            .setIndicatorId("domain:host" + n + ".example.com")
-            .setType(IndicatorType.DOMAIN)
-            .setValue("host" + n + ".example.com")
-            .setAction(LifecycleAction.NEW)
-            .setFirstSeen(seen)
-            .setLastSeen(seen)
-            .setValidUntil(seen.plus(Duration.ofDays(90)))
-            .setConfidence(80)
-            .setTlp(Tlp.GREEN)
-            .setSharedAt(seen.plusSeconds(1))
-            .build();
+                .setPartnerId(partnerId)
+                .setAgreementId("MOU-" + partnerId)
+                .setAgreementVersion(agreementVersion)
+                .setIndicatorId("domain:host" + n + ".example.com")
+                .setType(IndicatorType.DOMAIN)
+                .setValue("host" + n + ".example.com")
+                .setAction(LifecycleAction.NEW)
+                .setFirstSeen(seen)
+                .setLastSeen(seen)
+                .setValidUntil(seen.plus(Duration.ofDays(90)))
+                .setConfidence(80)
+                .setTlp(Tlp.GREEN)
+                .setSharedAt(seen.plusSeconds(1))
+                .build();
     }
 
     /** Writes indicators {@code from..to-1} to the partner's topic, keyed by indicator id. */
@@ -142,7 +147,10 @@ public final class DeliveryFixture implements AutoCloseable {
         for (int n = from; n < to; n++) {
             PartnerIndicator indicator = indicator(partnerId, n, agreementVersion);
             ids.add(indicator.getIndicatorId());
-            acks.add(producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), serdes.partnerIndicator.serializer().serialize(topic, indicator))));
+            acks.add(producer.send(new ProducerRecord<>(
+                    topic,
+                    indicator.getIndicatorId(),
+                    serdes.partnerIndicator.serializer().serialize(topic, indicator))));
         }
         producer.flush();
         for (java.util.concurrent.Future<?> ack : acks) {
@@ -177,8 +185,11 @@ public final class DeliveryFixture implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -191,7 +202,8 @@ public final class DeliveryFixture implements AutoCloseable {
         return out;
     }
 
-    public <T extends SpecificRecord> List<T> readValues(String topic, org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
+    public <T extends SpecificRecord> List<T> readValues(
+            String topic, org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
         return readAll(topic, (k, v) -> v == null ? null : deserializer.deserialize(topic, v));
     }
 

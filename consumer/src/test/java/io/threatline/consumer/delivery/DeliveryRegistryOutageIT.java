@@ -3,6 +3,14 @@ package io.threatline.consumer.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.consumer.audit.AuditVerifier;
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.platform.testing.RestartableRegistry;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -28,15 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.consumer.audit.AuditVerifier;
-import io.threatline.contract.DeadLetter;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.platform.testing.RestartableRegistry;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
 
 /**
  * The delivery service with a real schema registry over HTTP that goes away and comes back. What it
@@ -60,8 +58,8 @@ class DeliveryRegistryOutageIT {
         registry = RestartableRegistry.start();
         fixture = new DeliveryFixture(registry.url());
         factory = new RecordingSink.Factory(DeliveryChannel.WEBHOOK);
-        generic = new ConfluentAvroSerializer<>(new io.threatline.schemas.serde.AvroSerdeConfig(fixture.client).newClient(),
-            fixture.client, false);
+        generic = new ConfluentAvroSerializer<>(
+                new io.threatline.schemas.serde.AvroSerdeConfig(fixture.client).newClient(), fixture.client, false);
     }
 
     @AfterEach
@@ -75,7 +73,8 @@ class DeliveryRegistryOutageIT {
 
     @Test
     void shouldHoldAFeedItCannotReadWhileTheRegistryIsDownAndDeliverItAllOnceWhenItIsBack() throws Exception {
-        // Given a running service that has delivered bravo's first records and dead-lettered one that is not Avro (so it
+        // Given a running service that has delivered bravo's first records and dead-lettered one that is not Avro (so
+        // it
         // knows the schemas of today's hub, its receipts and dead letters)
         fixture.createPartnerTopics("alpha", "bravo");
         fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.WEBHOOK, SETTINGS));
@@ -84,8 +83,9 @@ class DeliveryRegistryOutageIT {
         fixture.send(fixture.topics.partnerIndicators("bravo"), "garbage", garbage);
         List<String> bravo = new ArrayList<>(fixture.publishIndicators("bravo", 0, 10, 1));
         start();
-        await().atMost(WAIT).until(() -> factory.sink("bravo").deliveredIds().size() == 10
-            && deadLetters("bravo").size() == 1);
+        await().atMost(WAIT)
+                .until(() -> factory.sink("bravo").deliveredIds().size() == 10
+                        && deadLetters("bravo").size() == 1);
 
         // and alpha's records written by a newer hub release (a compatible PartnerIndicator v2, a schema id the service
         // has not read), followed by one that is not Avro either, all in one partition
@@ -107,13 +107,19 @@ class DeliveryRegistryOutageIT {
         fixture.send(alphaTopic, 0, "garbage", garbage);
         bravo.addAll(fixture.publishIndicators("bravo", 10, 15, 1));
 
-        // Then alpha's feed is held — failing, retried, nothing delivered, dead-lettered or committed — while bravo's flows
+        // Then alpha's feed is held — failing, retried, nothing delivered, dead-lettered or committed — while bravo's
+        // flows
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(deadLetters("alpha")).as("nothing valid is dead-lettered for the outage").isEmpty();
-            return alphaCounters().failingSince.get() > 0 && alphaCounters().retries.sum() >= 3;
+            assertThat(deadLetters("alpha"))
+                    .as("nothing valid is dead-lettered for the outage")
+                    .isEmpty();
+            return alphaCounters().failingSince.get() > 0
+                    && alphaCounters().retries.sum() >= 3;
         });
         await().atMost(WAIT).until(() -> factory.sink("bravo").deliveredIds().size() == 15);
-        assertThat(factory.sink("alpha").attemptedKeys).as("nothing of alpha reaches its channel").isEmpty();
+        assertThat(factory.sink("alpha").attemptedKeys)
+                .as("nothing of alpha reaches its channel")
+                .isEmpty();
         assertThat(committed("alpha")).isZero();
         assertThat(service.runningWorkers()).contains("alpha/WEBHOOK", "bravo/WEBHOOK");
         assertThat(service.counters().summary()).contains("alpha/WEBHOOK 0", "FAILING");
@@ -121,7 +127,8 @@ class DeliveryRegistryOutageIT {
         // When the registry comes back
         registry.restart();
 
-        // Then all 30 reach alpha exactly once, only the record that is not Avro is dead-lettered, and the feed is healthy
+        // Then all 30 reach alpha exactly once, only the record that is not Avro is dead-lettered, and the feed is
+        // healthy
         await().atMost(WAIT).until(() -> committed("alpha") == 31);
         assertThat(factory.sink("alpha").deliveredIds()).containsExactlyInAnyOrderElementsOf(alpha);
         assertThat(deadLetters("alpha")).singleElement().satisfies(l -> {
@@ -131,9 +138,17 @@ class DeliveryRegistryOutageIT {
         });
         assertThat(factory.sink("bravo").deliveredIds()).containsExactlyInAnyOrderElementsOf(bravo);
         await().atMost(WAIT).until(() -> alphaCounters().failingSince.get() == 0);
-        await().atMost(WAIT).until(() -> AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60))
-            .recordIds().size() == 30);
-        AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
+        await().atMost(WAIT)
+                .until(() -> AuditVerifier.verify(
+                                        "alpha",
+                                        receipts(),
+                                        Instant.EPOCH,
+                                        Instant.now().plusSeconds(60))
+                                .recordIds()
+                                .size()
+                        == 30);
+        AuditVerifier.Report report = AuditVerifier.verify(
+                "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).as("breaks: %s", report.breaks()).isTrue();
         assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(alpha);
     }
@@ -162,8 +177,11 @@ class DeliveryRegistryOutageIT {
             fixture.send(alphaTopic, 0, ids.get(5 + i), later.get(i));
         }
 
-        // Then the worker holds at the bad record (its dead letter cannot be written yet) instead of dying or skipping it
-        await().atMost(WAIT).until(() -> alphaCounters().failingSince.get() > 0 && alphaCounters().retries.sum() >= 3);
+        // Then the worker holds at the bad record (its dead letter cannot be written yet) instead of dying or skipping
+        // it
+        await().atMost(WAIT)
+                .until(() -> alphaCounters().failingSince.get() > 0
+                        && alphaCounters().retries.sum() >= 3);
         assertThat(factory.sink("alpha").deliveredIds()).hasSize(5);
         assertThat(committed("alpha")).isEqualTo(5);
         assertThat(service.runningWorkers()).contains("alpha/WEBHOOK");
@@ -189,8 +207,9 @@ class DeliveryRegistryOutageIT {
 
         // When, with the registry down, its agreement v2 arrives — written with a newer PartnerAgreement schema
         PartnerAgreement v2Agreement = DeliveryFixture.agreement("alpha", 2, DeliveryChannel.WEBHOOK, SETTINGS);
-        byte[] newer = generic.serialize(fixture.topics.agreements(),
-            asNewer(v2Agreement, withExtraField(PartnerAgreement.getClassSchema(), "signedBy"), "signedBy"));
+        byte[] newer = generic.serialize(
+                fixture.topics.agreements(),
+                asNewer(v2Agreement, withExtraField(PartnerAgreement.getClassSchema(), "signedBy"), "signedBy"));
         registry.stop();
         fixture.send(fixture.topics.agreements(), "alpha", newer);
 
@@ -211,7 +230,8 @@ class DeliveryRegistryOutageIT {
     }
 
     private List<DeadLetter> deadLetters(String partnerId) {
-        return fixture.readValues(fixture.topics.partnerDeadLetter(partnerId), fixture.serdes.deadLetter.deserializer());
+        return fixture.readValues(
+                fixture.topics.partnerDeadLetter(partnerId), fixture.serdes.deadLetter.deserializer());
     }
 
     private DeliveryCounters.Channel alphaCounters() {
@@ -225,10 +245,14 @@ class DeliveryRegistryOutageIT {
     private long committed(String partnerId) throws Exception {
         String group = fixture.topics.prefix() + "deliver." + partnerId + ".webhook";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.client.get("bootstrap.servers")))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             return offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(fixture.topics.partnerIndicators(partnerId)) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
+                    .filter(e -> e.getKey().topic().equals(fixture.topics.partnerIndicators(partnerId))
+                            && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 
@@ -238,8 +262,11 @@ class DeliveryRegistryOutageIT {
         for (Schema.Field f : schema.getFields()) {
             fields.add(new Schema.Field(f, f.schema()));
         }
-        fields.add(new Schema.Field(field, Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-            "added by a newer release", Schema.Field.NULL_DEFAULT_VALUE));
+        fields.add(new Schema.Field(
+                field,
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "added by a newer release",
+                Schema.Field.NULL_DEFAULT_VALUE));
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
@@ -250,7 +277,7 @@ class DeliveryRegistryOutageIT {
             new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
             encoder.flush();
             GenericRecord generic = new GenericDatumReader<GenericRecord>(record.getSchema(), newer)
-                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
             generic.put(field, "v2");
             return generic;
         } catch (IOException e) {

@@ -3,20 +3,6 @@ package io.threatline.consumer.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.consumer.audit.AuditVerifier;
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.DeliveryChannel;
@@ -24,6 +10,18 @@ import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.TrendStatistic;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The delivery service against the real broker and registry, with a recording channel as the peer. */
 class DeliveryServiceIT {
@@ -72,11 +70,22 @@ class DeliveryServiceIT {
         start();
 
         // Then each partner gets exactly its own records, and the receipts account for every one
-        await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() >= 120 && factory.sink("bravo").deliveredIds().size() >= 80);
+        await().atMost(WAIT)
+                .until(() -> factory.sink("alpha").deliveredIds().size() >= 120
+                        && factory.sink("bravo").deliveredIds().size() >= 80);
         assertThat(factory.sink("alpha").deliveredIds()).containsExactlyInAnyOrderElementsOf(alpha);
         assertThat(factory.sink("bravo").deliveredIds()).containsExactlyInAnyOrderElementsOf(bravo);
-        await().atMost(WAIT).until(() -> AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60)).recordIds().size() == 120);
-        AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
+        await().atMost(WAIT)
+                .until(() -> AuditVerifier.verify(
+                                        "alpha",
+                                        receipts(),
+                                        Instant.EPOCH,
+                                        Instant.now().plusSeconds(60))
+                                .recordIds()
+                                .size()
+                        == 120);
+        AuditVerifier.Report report = AuditVerifier.verify(
+                "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).as("breaks: %s", report.breaks()).isTrue();
         assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(alpha);
         assertThat(report.delivered()).singleElement().satisfies(d -> {
@@ -86,8 +95,9 @@ class DeliveryServiceIT {
             assertThat(d.target()).isEqualTo("recording://alpha");
             assertThat(d.records()).isEqualTo(120);
         });
-        assertThat(receipts()).filteredOn(r -> r.getPartnerId().equals("alpha"))
-            .allSatisfy(r -> assertThat(r.getRecordIds()).hasSizeLessThanOrEqualTo(50));
+        assertThat(receipts())
+                .filteredOn(r -> r.getPartnerId().equals("alpha"))
+                .allSatisfy(r -> assertThat(r.getRecordIds()).hasSizeLessThanOrEqualTo(50));
         // and the offsets are committed up to the end
         await().atMost(WAIT).until(() -> committed("alpha") == 120);
     }
@@ -110,7 +120,8 @@ class DeliveryServiceIT {
         await().atMost(WAIT).until(() -> factory.sink("alpha").attemptedKeys.size() >= 3);
         assertThat(factory.sink("alpha").confirmed).isEmpty();
         assertThat(committed("alpha")).isZero();
-        assertThat(service.counters().channel("alpha", "WEBHOOK").failingSince.get()).isPositive();
+        assertThat(service.counters().channel("alpha", "WEBHOOK").failingSince.get())
+                .isPositive();
         Set<String> keysWhileDown = new HashSet<>(factory.sink("alpha").attemptedKeys);
 
         // When the receiver comes back
@@ -120,9 +131,15 @@ class DeliveryServiceIT {
         await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() >= 30);
         assertThat(factory.sink("alpha").deliveredIds()).containsExactlyInAnyOrderElementsOf(alpha);
         assertThat(keysWhileDown).hasSize(1);
-        assertThat(factory.sink("alpha").confirmed.get(0).idempotencyKey()).isEqualTo(keysWhileDown.iterator().next());
+        assertThat(factory.sink("alpha").confirmed.get(0).idempotencyKey())
+                .isEqualTo(keysWhileDown.iterator().next());
         assertThat(factory.sink("bravo").deliveredIds()).containsExactlyInAnyOrderElementsOf(bravo);
-        await().atMost(WAIT).until(() -> service.counters().channel("alpha", "WEBHOOK").failingSince.get() == 0);
+        await().atMost(WAIT)
+                .until(() -> service.counters()
+                                .channel("alpha", "WEBHOOK")
+                                .failingSince
+                                .get()
+                        == 0);
     }
 
     @Test
@@ -133,28 +150,46 @@ class DeliveryServiceIT {
         factory.sink("alpha").mode.set(RecordingSink.Mode.REJECTING);
         List<String> ids = fixture.publishIndicators("alpha", 0, 5, 1);
         String statsTopic = fixture.topics.partnerStatistics("alpha");
-        TrendStatistic statistic = TrendStatistic.newBuilder().setPartnerId("alpha").setAgreementId("MOU-alpha").setAgreementVersion(1)
-            .setWindow(StatisticWindow.HOURLY).setWindowStart(Instant.parse("2026-11-20T10:00:00Z")).setWindowEnd(Instant.parse("2026-11-20T11:00:00Z"))
-            .setDimension(StatisticDimension.MALWARE_FAMILY).setDimensionValue("Shylock").setCount(12).build();
-        fixture.send(statsTopic, "HOUR/FAMILY/Shylock/2026-11-20T10", fixture.serdes.trendStatistic.serializer().serialize(statsTopic, statistic));
+        TrendStatistic statistic = TrendStatistic.newBuilder()
+                .setPartnerId("alpha")
+                .setAgreementId("MOU-alpha")
+                .setAgreementVersion(1)
+                .setWindow(StatisticWindow.HOURLY)
+                .setWindowStart(Instant.parse("2026-11-20T10:00:00Z"))
+                .setWindowEnd(Instant.parse("2026-11-20T11:00:00Z"))
+                .setDimension(StatisticDimension.MALWARE_FAMILY)
+                .setDimensionValue("Shylock")
+                .setCount(12)
+                .build();
+        fixture.send(
+                statsTopic,
+                "HOUR/FAMILY/Shylock/2026-11-20T10",
+                fixture.serdes.trendStatistic.serializer().serialize(statsTopic, statistic));
 
         // When the service runs
         start();
 
         // Then all six land in alpha's dead letter with their reasons, nothing was confirmed, and the offsets moved on
         String deadLetterTopic = fixture.topics.partnerDeadLetter("alpha");
-        await().atMost(WAIT).until(() -> fixture.readValues(deadLetterTopic, fixture.serdes.deadLetter.deserializer()).size() >= 6);
+        await().atMost(WAIT)
+                .until(() -> fixture.readValues(deadLetterTopic, fixture.serdes.deadLetter.deserializer())
+                                .size()
+                        >= 6);
         List<DeadLetter> letters = fixture.readValues(deadLetterTopic, fixture.serdes.deadLetter.deserializer());
         assertThat(letters).hasSize(6);
-        assertThat(letters).filteredOn(l -> l.getReasonCode().equals("CHANNEL_REJECTED")).hasSize(5)
-            .allSatisfy(l -> {
-                assertThat(l.getReason()).contains("HTTP 400");
-                assertThat(l.getStage()).isEqualTo("deliver:webhook");
-                assertThat(l.getPartnerId()).isEqualTo("alpha");
-                assertThat(l.getOriginalValue()).isNotNull();
-            });
-        assertThat(letters).filteredOn(l -> l.getReasonCode().equals("CHANNEL_CANNOT_EXPRESS")).singleElement()
-            .satisfies(l -> assertThat(l.getSourceTopic()).isEqualTo(statsTopic));
+        assertThat(letters)
+                .filteredOn(l -> l.getReasonCode().equals("CHANNEL_REJECTED"))
+                .hasSize(5)
+                .allSatisfy(l -> {
+                    assertThat(l.getReason()).contains("HTTP 400");
+                    assertThat(l.getStage()).isEqualTo("deliver:webhook");
+                    assertThat(l.getPartnerId()).isEqualTo("alpha");
+                    assertThat(l.getOriginalValue()).isNotNull();
+                });
+        assertThat(letters)
+                .filteredOn(l -> l.getReasonCode().equals("CHANNEL_CANNOT_EXPRESS"))
+                .singleElement()
+                .satisfies(l -> assertThat(l.getSourceTopic()).isEqualTo(statsTopic));
         assertThat(factory.sink("alpha").confirmed).isEmpty();
         assertThat(ids).hasSize(5);
         await().atMost(WAIT).until(() -> committed("alpha") == 5);
@@ -170,17 +205,25 @@ class DeliveryServiceIT {
         for (int n = 0; n < 5; n++) {
             io.threatline.contract.PartnerIndicator indicator = DeliveryFixture.indicator("alpha", n, 1);
             ids.add(indicator.getIndicatorId());
-            fixture.send(topic, 0, indicator.getIndicatorId(), fixture.serdes.partnerIndicator.serializer().serialize(topic, indicator));
+            fixture.send(
+                    topic,
+                    0,
+                    indicator.getIndicatorId(),
+                    fixture.serdes.partnerIndicator.serializer().serialize(topic, indicator));
         }
         fixture.send(topic, 0, "garbage", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         // When the service runs
         start();
 
-        // Then the five are delivered, the bad one dead-lettered, and the committed offset ends after all six — it never
+        // Then the five are delivered, the bad one dead-lettered, and the committed offset ends after all six — it
+        // never
         // moved past the good ones before they were delivered, nor back behind the bad one afterwards
-        await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5
-            && fixture.readAll(fixture.topics.partnerDeadLetter("alpha"), (k, v) -> v).size() == 1);
+        await().atMost(WAIT)
+                .until(() -> factory.sink("alpha").deliveredIds().size() == 5
+                        && fixture.readAll(fixture.topics.partnerDeadLetter("alpha"), (k, v) -> v)
+                                        .size()
+                                == 1);
         assertThat(factory.sink("alpha").deliveredIds()).containsExactlyElementsOf(ids);
         await().atMost(WAIT).until(() -> committed("alpha") == 6);
         await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> committed("alpha") == 6);
@@ -207,11 +250,14 @@ class DeliveryServiceIT {
         await().atMost(WAIT).until(() -> committed("alpha") == 100);
         assertThat(factory.sink("alpha").deliveredIds()).hasSize(100);
         assertThat(factory.sink("alpha").deliveredIds().subList(60, 100)).containsExactlyInAnyOrderElementsOf(later);
-        AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
+        AuditVerifier.Report report = AuditVerifier.verify(
+                "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).as("breaks: %s", report.breaks()).isTrue();
         assertThat(report.receipts()).isGreaterThan(receiptsBefore);
-        assertThat(report.delivered()).extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
-            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1, 60L), org.assertj.core.groups.Tuple.tuple(2, 40L));
+        assertThat(report.delivered())
+                .extracting(AuditVerifier.Delivered::agreementVersion, AuditVerifier.Delivered::records)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(1, 60L), org.assertj.core.groups.Tuple.tuple(2, 40L));
     }
 
     @Test
@@ -229,7 +275,9 @@ class DeliveryServiceIT {
         fixture.publishIndicators("alpha", 10, 20, 1);
 
         // Then none of them is delivered
-        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 10);
+        await().during(Duration.ofMillis(1500))
+                .atMost(WAIT)
+                .until(() -> factory.sink("alpha").deliveredIds().size() == 10);
         assertThat(factory.sink("alpha").deliveredIds()).hasSize(10);
     }
 
@@ -247,7 +295,8 @@ class DeliveryServiceIT {
         // Then alpha's channel is refused with a message naming the setting, bravo is delivered
         await().atMost(WAIT).until(() -> factory.sink("bravo").deliveredIds().size() == 5);
         assertThat(service.refusedChannels()).containsOnlyKeys("alpha/WEBHOOK");
-        assertThat(service.refusedChannels().get("alpha/WEBHOOK")).contains("partner 'alpha'", "setting 'url'", "required");
+        assertThat(service.refusedChannels().get("alpha/WEBHOOK"))
+                .contains("partner 'alpha'", "setting 'url'", "required");
         assertThat(service.runningWorkers()).containsExactly("bravo/WEBHOOK");
     }
 
@@ -277,17 +326,26 @@ class DeliveryServiceIT {
                 throw new NoClassDefFoundError("io/example/MissingSyslogCodec");
             }
         };
-        service = new DeliveryService(fixture.deliverySettings(),
-            List.of(factory, new io.threatline.consumer.files.FileSinkFactory(), crashing));
+        service = new DeliveryService(
+                fixture.deliverySettings(),
+                List.of(factory, new io.threatline.consumer.files.FileSinkFactory(), crashing));
         service.start();
-        await().atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5 && factory.sink("bravo").deliveredIds().size() == 5);
+        await().atMost(WAIT)
+                .until(() -> factory.sink("alpha").deliveredIds().size() == 5
+                        && factory.sink("bravo").deliveredIds().size() == 5);
 
         // When agreements whose channels throw on build arrive straight on the agreements topic (no apply validated
         // them): a files channel whose rotation overflows a long, and the crashing syslog channel
-        fixture.putAgreement(DeliveryFixture.agreement("broken", 1, DeliveryChannel.FILES,
-            Map.of("directory", outbox.toString(), "rotate", "P200000000000D")));
-        fixture.putAgreement(DeliveryFixture.agreement("crashing", 1, DeliveryChannel.SYSLOG, Map.of("host", "siem.example")));
-        await().atMost(WAIT).until(() -> service.refusedChannels().keySet().containsAll(List.of("broken/FILES", "crashing/SYSLOG")));
+        fixture.putAgreement(DeliveryFixture.agreement(
+                "broken",
+                1,
+                DeliveryChannel.FILES,
+                Map.of("directory", outbox.toString(), "rotate", "P200000000000D")));
+        fixture.putAgreement(
+                DeliveryFixture.agreement("crashing", 1, DeliveryChannel.SYSLOG, Map.of("host", "siem.example")));
+        await().atMost(WAIT)
+                .until(() ->
+                        service.refusedChannels().keySet().containsAll(List.of("broken/FILES", "crashing/SYSLOG")));
 
         // and then alpha's agreement ends
         fixture.endAgreement("alpha");
@@ -297,22 +355,30 @@ class DeliveryServiceIT {
         fixture.publishIndicators("alpha", 5, 10, 1);
         List<String> laterBravo = fixture.publishIndicators("bravo", 5, 10, 1);
         await().atMost(WAIT).until(() -> factory.sink("bravo").deliveredIds().containsAll(laterBravo));
-        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> factory.sink("alpha").deliveredIds().size() == 5);
+        await().during(Duration.ofMillis(1500))
+                .atMost(WAIT)
+                .until(() -> factory.sink("alpha").deliveredIds().size() == 5);
         assertThat(service.runningWorkers()).containsExactly("bravo/WEBHOOK");
         assertThat(service.refusedChannels()).containsOnlyKeys("broken/FILES", "crashing/SYSLOG");
         assertThat(service.refusedChannels().get("broken/FILES")).contains("partner 'broken'", "FILES", "rotate");
-        assertThat(service.refusedChannels().get("crashing/SYSLOG")).contains("partner 'crashing'", "SYSLOG", "MissingSyslogCodec");
+        assertThat(service.refusedChannels().get("crashing/SYSLOG"))
+                .contains("partner 'crashing'", "SYSLOG", "MissingSyslogCodec");
         assertThat(service.counters().channel("broken", "FILES").refusals.sum()).isEqualTo(1);
-        assertThat(service.counters().channel("crashing", "SYSLOG").refusals.sum()).isEqualTo(1);
+        assertThat(service.counters().channel("crashing", "SYSLOG").refusals.sum())
+                .isEqualTo(1);
     }
 
     private long committed(String partnerId) throws Exception {
         String group = fixture.topics.prefix() + "deliver." + partnerId + ".webhook";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.client.get("bootstrap.servers")))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             return offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(fixture.topics.partnerIndicators(partnerId)) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
+                    .filter(e -> e.getKey().topic().equals(fixture.topics.partnerIndicators(partnerId))
+                            && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         }
     }
 }

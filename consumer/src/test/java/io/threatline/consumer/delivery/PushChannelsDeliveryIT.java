@@ -3,6 +3,13 @@ package io.threatline.consumer.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.threatline.consumer.audit.AuditVerifier;
+import io.threatline.consumer.webhook.WebhookSignature;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,20 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-
-import io.threatline.consumer.audit.AuditVerifier;
-import io.threatline.consumer.webhook.WebhookSignature;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
 
 /**
  * The delivery service with the shipped channels against real peers: an HTTP receiver that checks
@@ -114,8 +111,11 @@ class PushChannelsDeliveryIT {
             port = probe.getLocalPort();
         }
         fixture.createPartnerTopics("alpha");
-        fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.WEBHOOK,
-            Map.of("url", "http://127.0.0.1:" + port + "/hook", "format", "ecs", "hmac_key", "secret:hook-key")));
+        fixture.putAgreement(DeliveryFixture.agreement(
+                "alpha",
+                1,
+                DeliveryChannel.WEBHOOK,
+                Map.of("url", "http://127.0.0.1:" + port + "/hook", "format", "ecs", "hmac_key", "secret:hook-key")));
         List<String> ids = fixture.publishIndicators("alpha", 0, 120, 1);
 
         // When delivery runs while the receiver is down
@@ -131,12 +131,16 @@ class PushChannelsDeliveryIT {
         await().atMost(WAIT).until(() -> counters.delivered.sum() == 120);
         assertThat(badSignatures.get()).isZero();
         Set<String> indicatorIds = new HashSet<>();
-        received.forEach(d -> indicatorIds.add(d.path("threatline").path("indicator_id").asText()));
+        received.forEach(
+                d -> indicatorIds.add(d.path("threatline").path("indicator_id").asText()));
         assertThat(indicatorIds).containsExactlyInAnyOrderElementsOf(ids);
-        AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
+        AuditVerifier.Report report = AuditVerifier.verify(
+                "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).isTrue();
         assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(report.delivered()).singleElement().satisfies(d -> assertThat(d.target()).startsWith("http://127.0.0.1:" + port));
+        assertThat(report.delivered())
+                .singleElement()
+                .satisfies(d -> assertThat(d.target()).startsWith("http://127.0.0.1:" + port));
         assertThat(counters.failingSince.get()).isZero();
     }
 
@@ -154,15 +158,26 @@ class PushChannelsDeliveryIT {
         });
         receiver.start();
         fixture.createPartnerTopics("alpha");
-        fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.WEBHOOK,
-            Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "format", "stix", "hmac_key", "secret:hook-key")));
+        fixture.putAgreement(DeliveryFixture.agreement(
+                "alpha",
+                1,
+                DeliveryChannel.WEBHOOK,
+                Map.of(
+                        "url",
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                        "format",
+                        "stix",
+                        "hmac_key",
+                        "secret:hook-key")));
         fixture.publishIndicators("alpha", 0, 10, 1);
 
         // When delivery runs
         startService();
 
         // Then the repeat carries the key of the first attempt
-        await().atMost(WAIT).until(() -> service.counters().channel("alpha", "WEBHOOK").delivered.sum() == 10);
+        await().atMost(WAIT)
+                .until(() ->
+                        service.counters().channel("alpha", "WEBHOOK").delivered.sum() == 10);
         assertThat(keys).hasSizeGreaterThanOrEqualTo(2);
         assertThat(keys.get(1)).isEqualTo(keys.get(0));
     }
@@ -172,12 +187,18 @@ class PushChannelsDeliveryIT {
         // Given one partner delivered to files (CSV) and another through the Kafka JSON mirror
         Path outbox = work.resolve("outbox/bravo");
         fixture.createPartnerTopics("bravo", "charlie");
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", fixture.client.get("bootstrap.servers")))) {
-            io.threatline.platform.kafka.TopicProvisioner.ensure(admin, List.of(
-                new org.apache.kafka.clients.admin.NewTopic(fixture.topics.partnerIndicatorsJson("charlie"), 2, (short) 1)));
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", fixture.client.get("bootstrap.servers")))) {
+            io.threatline.platform.kafka.TopicProvisioner.ensure(
+                    admin,
+                    List.of(new org.apache.kafka.clients.admin.NewTopic(
+                            fixture.topics.partnerIndicatorsJson("charlie"), 2, (short) 1)));
         }
-        fixture.putAgreement(DeliveryFixture.agreement("bravo", 1, DeliveryChannel.FILES,
-            Map.of("directory", outbox.toString(), "format", "csv", "rotate", "PT1H")));
+        fixture.putAgreement(DeliveryFixture.agreement(
+                "bravo",
+                1,
+                DeliveryChannel.FILES,
+                Map.of("directory", outbox.toString(), "format", "csv", "rotate", "PT1H")));
         fixture.putAgreement(DeliveryFixture.agreement("charlie", 1, DeliveryChannel.KAFKA, Map.of("format", "json")));
         List<String> bravo = fixture.publishIndicators("bravo", 0, 70, 1);
         List<String> charlie = fixture.publishIndicators("charlie", 0, 90, 1);
@@ -197,7 +218,9 @@ class PushChannelsDeliveryIT {
             }
         }
         assertThat(csvLines).hasSize(70);
-        assertThat(bravo).allSatisfy(id -> assertThat(csvLines).anySatisfy(l -> assertThat(l).contains(id)));
+        assertThat(bravo)
+                .allSatisfy(
+                        id -> assertThat(csvLines).anySatisfy(l -> assertThat(l).contains(id)));
         List<JsonNode> mirror = fixture.readAll(fixture.topics.partnerIndicatorsJson("charlie"), (k, v) -> {
             try {
                 return JSON.readTree(v);
@@ -206,11 +229,16 @@ class PushChannelsDeliveryIT {
             }
         });
         assertThat(mirror).extracting(n -> n.get("indicator_id").asText()).containsExactlyInAnyOrderElementsOf(charlie);
-        assertThat(mirror).allSatisfy(n -> assertThat(n.get("agreement_id").asText()).isEqualTo("MOU-charlie"));
-        Set<String> bravoReceipted = new HashSet<>(AuditVerifier.verify("bravo", receipts(), Instant.EPOCH, Instant.MAX).recordIds());
+        assertThat(mirror)
+                .allSatisfy(n -> assertThat(n.get("agreement_id").asText()).isEqualTo("MOU-charlie"));
+        Set<String> bravoReceipted = new HashSet<>(AuditVerifier.verify("bravo", receipts(), Instant.EPOCH, Instant.MAX)
+                .recordIds());
         assertThat(bravoReceipted).containsExactlyInAnyOrderElementsOf(bravo);
         AuditVerifier.Report charlieReport = AuditVerifier.verify("charlie", receipts(), Instant.EPOCH, Instant.MAX);
         assertThat(charlieReport.intact()).isTrue();
-        assertThat(charlieReport.delivered()).singleElement().satisfies(d -> assertThat(d.target()).isEqualTo("kafka:" + fixture.topics.partnerIndicatorsJson("charlie")));
+        assertThat(charlieReport.delivered())
+                .singleElement()
+                .satisfies(d ->
+                        assertThat(d.target()).isEqualTo("kafka:" + fixture.topics.partnerIndicatorsJson("charlie")));
     }
 }

@@ -1,12 +1,11 @@
 package io.threatline.consumer.delivery;
 
+import io.threatline.contract.DeliveryChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.threatline.contract.DeliveryChannel;
 
 /**
  * A test channel that keeps what it was given and can be told to fail, transiently or for good —
@@ -14,7 +13,11 @@ import io.threatline.contract.DeliveryChannel;
  */
 final class RecordingSink implements ChannelSink {
 
-    enum Mode { WORKING, DOWN, REJECTING }
+    enum Mode {
+        WORKING,
+        DOWN,
+        REJECTING
+    }
 
     final String partnerId;
     final List<DeliveryBatch> confirmed = new CopyOnWriteArrayList<>();
@@ -40,7 +43,8 @@ final class RecordingSink implements ChannelSink {
         attemptedKeys.add(batch.idempotencyKey());
         switch (mode.get()) {
             case DOWN -> throw DeliveryException.transientFailure("receiver of " + partnerId + " is down");
-            case REJECTING -> throw DeliveryException.permanent("CHANNEL_REJECTED", "HTTP 400 from the receiver of " + partnerId);
+            case REJECTING ->
+                throw DeliveryException.permanent("CHANNEL_REJECTED", "HTTP 400 from the receiver of " + partnerId);
             case WORKING -> confirmed.add(batch);
         }
     }

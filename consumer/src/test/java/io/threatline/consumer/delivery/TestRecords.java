@@ -1,13 +1,5 @@
 package io.threatline.consumer.delivery;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.KillChainPhase;
@@ -17,6 +9,13 @@ import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
 import io.threatline.contract.Tlp;
 import io.threatline.contract.TrendStatistic;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Partner records and batches for the channel tests. */
 public final class TestRecords {
@@ -30,8 +29,7 @@ public final class TestRecords {
     public static final Instant VALID_UNTIL = Instant.parse("2026-12-28T17:30:00.456Z");
     public static final Instant SHARED_AT = Instant.parse("2026-11-29T10:15:30.789Z");
 
-    private TestRecords() {
-    }
+    private TestRecords() {}
 
     public static String valueOf(IndicatorType type) {
         return switch (type) {
@@ -56,30 +54,30 @@ public final class TestRecords {
 
     public static PartnerIndicator.Builder indicatorBuilder(IndicatorType type, String value) {
         return PartnerIndicator.newBuilder()
-            .setPartnerId(PARTNER)
-            .setAgreementId(AGREEMENT)
-            .setAgreementVersion(VERSION)
-            .setIndicatorId(type.name().toLowerCase() + ":" + value)
-            .setType(type)
-            .setValue(value)
-            .setAction(LifecycleAction.NEW)
-            .setFirstSeen(FIRST_SEEN)
-            .setLastSeen(LAST_SEEN)
-            .setValidUntil(VALID_UNTIL)
-            .setConfidence(80)
-            .setScore(73)
-            .setTlp(Tlp.AMBER)
-            .setMalwareFamilies(List.of("Emotet", "TrickBot"))
-            .setCampaigns(List.of("winter-2026"))
-            .setTags(List.of("c2", "botnet"))
-            .setKillChainPhases(List.of(KillChainPhase.DELIVERY, KillChainPhase.COMMAND_AND_CONTROL))
-            .setCountry("NL")
-            .setAsn(64500L)
-            .setVendors(List.of("acme"))
-            .setSensors(List.of())
-            .setRedistributionAllowed(true)
-            .setRedistributionScope("EU law enforcement")
-            .setSharedAt(SHARED_AT);
+                .setPartnerId(PARTNER)
+                .setAgreementId(AGREEMENT)
+                .setAgreementVersion(VERSION)
+                .setIndicatorId(type.name().toLowerCase() + ":" + value)
+                .setType(type)
+                .setValue(value)
+                .setAction(LifecycleAction.NEW)
+                .setFirstSeen(FIRST_SEEN)
+                .setLastSeen(LAST_SEEN)
+                .setValidUntil(VALID_UNTIL)
+                .setConfidence(80)
+                .setScore(73)
+                .setTlp(Tlp.AMBER)
+                .setMalwareFamilies(List.of("Emotet", "TrickBot"))
+                .setCampaigns(List.of("winter-2026"))
+                .setTags(List.of("c2", "botnet"))
+                .setKillChainPhases(List.of(KillChainPhase.DELIVERY, KillChainPhase.COMMAND_AND_CONTROL))
+                .setCountry("NL")
+                .setAsn(64500L)
+                .setVendors(List.of("acme"))
+                .setSensors(List.of())
+                .setRedistributionAllowed(true)
+                .setRedistributionScope("EU law enforcement")
+                .setSharedAt(SHARED_AT);
     }
 
     public static PartnerIndicator indicator(IndicatorType type) {
@@ -88,18 +86,18 @@ public final class TestRecords {
 
     public static TrendStatistic statistic(String family, long count) {
         return TrendStatistic.newBuilder()
-            .setPartnerId(PARTNER)
-            .setAgreementId(AGREEMENT)
-            .setAgreementVersion(VERSION)
-            .setWindow(StatisticWindow.HOURLY)
-            .setWindowStart(Instant.parse("2026-11-29T09:00:00Z"))
-            .setWindowEnd(Instant.parse("2026-11-29T10:00:00Z"))
-            .setDimension(StatisticDimension.MALWARE_FAMILY)
-            .setDimensionValue(family)
-            .setCount(count)
-            .setPreviousCount(40L)
-            .setChangeRatio(0.25)
-            .build();
+                .setPartnerId(PARTNER)
+                .setAgreementId(AGREEMENT)
+                .setAgreementVersion(VERSION)
+                .setWindow(StatisticWindow.HOURLY)
+                .setWindowStart(Instant.parse("2026-11-29T09:00:00Z"))
+                .setWindowEnd(Instant.parse("2026-11-29T10:00:00Z"))
+                .setDimension(StatisticDimension.MALWARE_FAMILY)
+                .setDimensionValue(family)
+                .setCount(count)
+                .setPreviousCount(40L)
+                .setChangeRatio(0.25)
+                .build();
     }
 
     public static DeliveryRecord record(long offset, org.apache.avro.specific.SpecificRecord value) {
@@ -107,7 +105,8 @@ public final class TestRecords {
     }
 
     /** A batch of the values, at offsets {@code firstOffset, firstOffset + 1, ...}. */
-    public static DeliveryBatch batch(DeliveryChannel channel, long firstOffset, List<? extends org.apache.avro.specific.SpecificRecord> values) {
+    public static DeliveryBatch batch(
+            DeliveryChannel channel, long firstOffset, List<? extends org.apache.avro.specific.SpecificRecord> values) {
         List<DeliveryRecord> records = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             records.add(record(firstOffset + i, values.get(i)));
@@ -117,7 +116,10 @@ public final class TestRecords {
 
     /** One indicator of every type, at offsets from {@code firstOffset}. */
     public static DeliveryBatch everyType(DeliveryChannel channel, long firstOffset) {
-        return batch(channel, firstOffset, types().stream().map(TestRecords::indicator).toList());
+        return batch(
+                channel,
+                firstOffset,
+                types().stream().map(TestRecords::indicator).toList());
     }
 
     /** A clock the test moves. */

@@ -2,17 +2,16 @@ package io.threatline.consumer.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Pattern;
-
 import io.threatline.consumer.delivery.TestRecords;
 import io.threatline.consumer.formats.RecordFields;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.TrendStatistic;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -32,9 +31,11 @@ class CsvInjectionProperties {
 
     /** OWASP's CSV-injection first characters; written independently of CsvFormat's own constant. */
     private static final List<Character> DANGEROUS = List.of('=', '+', '-', '@', '\t', '\r');
+
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE]-?[0-9]+)?");
     private static final List<String> TOKENS = List.of(
-        "=", "+", "-", "@", "\t", "\r", "\n", "'", "\"", ",", " ", "a", "Z", "0", "9", ".", "E", "(", ")", "!", ";", "é", "中");
+            "=", "+", "-", "@", "\t", "\r", "\n", "'", "\"", ",", " ", "a", "Z", "0", "9", ".", "E", "(", ")", "!", ";",
+            "é", "中");
 
     @Provide
     Arbitrary<String> nasty() {
@@ -57,7 +58,11 @@ class CsvInjectionProperties {
             @ForAll IndicatorType type) {
         // Given an indicator and a statistic made of those values
         PartnerIndicator indicator = TestRecords.indicatorBuilder(type, value)
-            .setTags(tags).setCampaigns(tags).setRedistributionScope(scope).setCountry(scope).build();
+                .setTags(tags)
+                .setCampaigns(tags)
+                .setRedistributionScope(scope)
+                .setCountry(scope)
+                .build();
         TrendStatistic statistic = TestRecords.statistic(dimensionValue, 3);
         statistic.setChangeRatio(changeRatio);
         CsvFormat csv = new CsvFormat();
@@ -80,14 +85,20 @@ class CsvInjectionProperties {
         // And undoing the documented rule gives back each value
         List<String> i = indicatorRows.get(0);
         assertThat(undo(i.get(RecordFields.INDICATOR_COLUMNS.indexOf("value")))).isEqualTo(value);
-        assertThat(undo(i.get(RecordFields.INDICATOR_COLUMNS.indexOf("redistribution_scope")))).isEqualTo(scope);
+        assertThat(undo(i.get(RecordFields.INDICATOR_COLUMNS.indexOf("redistribution_scope"))))
+                .isEqualTo(scope);
         String tagField = i.get(RecordFields.INDICATOR_COLUMNS.indexOf("tags"));
-        List<String> readTags = tags.isEmpty() ? List.of()
-            : Arrays.stream(tagField.split(";", -1)).map(CsvInjectionProperties::undo).toList();
+        List<String> readTags = tags.isEmpty()
+                ? List.of()
+                : Arrays.stream(tagField.split(";", -1))
+                        .map(CsvInjectionProperties::undo)
+                        .toList();
         assertThat(readTags).isEqualTo(tags);
         List<String> s = statisticRows.get(0);
-        assertThat(undo(s.get(RecordFields.STATISTIC_COLUMNS.indexOf("dimension_value")))).isEqualTo(dimensionValue);
-        assertThat(undo(s.get(RecordFields.STATISTIC_COLUMNS.indexOf("change_ratio")))).isEqualTo(Double.toString(changeRatio));
+        assertThat(undo(s.get(RecordFields.STATISTIC_COLUMNS.indexOf("dimension_value"))))
+                .isEqualTo(dimensionValue);
+        assertThat(undo(s.get(RecordFields.STATISTIC_COLUMNS.indexOf("change_ratio"))))
+                .isEqualTo(Double.toString(changeRatio));
     }
 
     private static void assertNotAFormula(String cell) {
@@ -102,6 +113,10 @@ class CsvInjectionProperties {
 
     /** The rule the class comment of CsvFormat gives a reader: split at {@code ;}, remove one leading {@code '} from each piece, join. */
     static String undo(String written) {
-        return String.join(";", Arrays.stream(written.split(";", -1)).map(p -> p.startsWith("'") ? p.substring(1) : p).toList());
+        return String.join(
+                ";",
+                Arrays.stream(written.split(";", -1))
+                        .map(p -> p.startsWith("'") ? p.substring(1) : p)
+                        .toList());
     }
 }

@@ -4,22 +4,6 @@ import static io.threatline.consumer.delivery.TestRecords.PARTNER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.threatline.consumer.delivery.ChannelSettings;
 import io.threatline.consumer.delivery.ChannelSettingsException;
 import io.threatline.consumer.delivery.ChannelSink;
@@ -32,6 +16,20 @@ import io.threatline.consumer.formats.RecordFields;
 import io.threatline.consumer.formats.StixBatchBundle;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.IndicatorType;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a files channel does with what others left in or around a partner's outbox: symbolic links
@@ -52,7 +50,9 @@ class FileOutboxSafetyTest {
         for (int i = 0; i < more.length; i += 2) {
             values.put(more[i], more[i + 1]);
         }
-        return new FileSinkFactory(clock).create(new ChannelSettings(partner, DeliveryChannel.FILES, values, new Secrets(Optional.empty(), Map.of())));
+        return new FileSinkFactory(clock)
+                .create(new ChannelSettings(
+                        partner, DeliveryChannel.FILES, values, new Secrets(Optional.empty(), Map.of())));
     }
 
     private Path victim() throws IOException {
@@ -74,11 +74,13 @@ class FileOutboxSafetyTest {
         Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
         Path outbox = Files.createSymbolicLink(root.resolve("outbox"), elsewhere);
 
-        // When the channel is built / Then it is refused naming partner, setting and the link, and nothing lands elsewhere
+        // When the channel is built / Then it is refused naming partner, setting and the link, and nothing lands
+        // elsewhere
         assertThatThrownBy(() -> sink(PARTNER, outbox, "jsonl"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("partner '" + PARTNER + "'").hasMessageContaining("setting 'directory'")
-            .hasMessageContaining("a symbolic link");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("partner '" + PARTNER + "'")
+                .hasMessageContaining("setting 'directory'")
+                .hasMessageContaining("a symbolic link");
         assertThat(names(elsewhere)).isEmpty();
     }
 
@@ -92,10 +94,13 @@ class FileOutboxSafetyTest {
         Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
         Files.createSymbolicLink(outbox, elsewhere);
 
-        // When a batch is delivered / Then it fails (transiently, it is retried) naming the link, and nothing lands elsewhere
+        // When a batch is delivered / Then it fails (transiently, it is retried) naming the link, and nothing lands
+        // elsewhere
         assertThatThrownBy(() -> sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 0)))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse())
-            .hasMessageContaining("is a symbolic link; refusing");
+                .isInstanceOfSatisfying(
+                        DeliveryException.class,
+                        e -> assertThat(e.isPermanent()).isFalse())
+                .hasMessageContaining("is a symbolic link; refusing");
         assertThat(names(elsewhere)).isEmpty();
     }
 
@@ -111,14 +116,17 @@ class FileOutboxSafetyTest {
 
         // When the batch is delivered / Then it is refused naming the link, and the victim is untouched
         assertThatThrownBy(() -> sink.deliver(batch))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse())
-            .hasMessageContaining("is a symbolic link; refusing");
+                .isInstanceOfSatisfying(
+                        DeliveryException.class,
+                        e -> assertThat(e.isPermanent()).isFalse())
+                .hasMessageContaining("is a symbolic link; refusing");
         assertThat(Files.readString(victim)).isEqualTo(VICTIM_CONTENT);
 
         // And once the link is removed, the same batch is written
         Files.delete(outbox.resolve(AtomicFiles.TEMP_PREFIX + bundle));
         sink.deliver(batch);
-        assertThat(Files.isRegularFile(outbox.resolve(bundle), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(Files.isRegularFile(outbox.resolve(bundle), LinkOption.NOFOLLOW_LINKS))
+                .isTrue();
         sink.close();
     }
 
@@ -149,14 +157,17 @@ class FileOutboxSafetyTest {
         ChannelSink sink = sink(PARTNER, outbox, "jsonl");
         Path victim = victim();
         Files.createSymbolicLink(outbox.resolve("indicators-20261129T100000Z-0001.jsonl.part"), victim);
-        Files.createSymbolicLink(outbox.resolve("indicators-20261129T100000Z-0002.jsonl.part"), root.resolve("elsewhere/created-by-link"));
+        Files.createSymbolicLink(
+                outbox.resolve("indicators-20261129T100000Z-0002.jsonl.part"),
+                root.resolve("elsewhere/created-by-link"));
 
         // When a batch is delivered and the file completed
         sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 0));
         sink.close();
 
         // Then the records are in the next free name, the victim is untouched and the dangling link created nothing
-        assertThat(Files.readAllLines(outbox.resolve("indicators-20261129T100000Z-0003.jsonl"))).hasSize(TestRecords.types().size());
+        assertThat(Files.readAllLines(outbox.resolve("indicators-20261129T100000Z-0003.jsonl")))
+                .hasSize(TestRecords.types().size());
         assertThat(Files.readString(victim)).isEqualTo(VICTIM_CONTENT);
         assertThat(root.resolve("elsewhere/created-by-link")).doesNotExist();
     }
@@ -188,9 +199,11 @@ class FileOutboxSafetyTest {
 
         // When the channel starts / Then it is refused naming the setting and the link
         assertThatThrownBy(() -> sink(PARTNER, outbox, "misp"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("partner '" + PARTNER + "'").hasMessageContaining("setting 'directory'")
-            .hasMessageContaining("manifest.json").hasMessageContaining("is a symbolic link; refusing");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("partner '" + PARTNER + "'")
+                .hasMessageContaining("setting 'directory'")
+                .hasMessageContaining("manifest.json")
+                .hasMessageContaining("is a symbolic link; refusing");
         assertThat(Files.readString(victim)).isEqualTo(VICTIM_CONTENT);
     }
 
@@ -204,10 +217,11 @@ class FileOutboxSafetyTest {
 
         // When partner B is given the same directory (spelled differently) / Then it is refused naming both
         assertThatThrownBy(() -> sink("partner-b", root.resolve("outbox/./"), "csv"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("partner 'partner-b'").hasMessageContaining("setting 'directory'")
-            .hasMessageContaining("is the outbox of partner 'partner-a'")
-            .hasMessageContaining("partner 'partner-b' and partner 'partner-a' may not share an outbox");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("partner 'partner-b'")
+                .hasMessageContaining("setting 'directory'")
+                .hasMessageContaining("is the outbox of partner 'partner-a'")
+                .hasMessageContaining("partner 'partner-b' and partner 'partner-a' may not share an outbox");
 
         // And partner A's own second channel (another format) is fine
         sink("partner-a", outbox, "csv").close();
@@ -221,13 +235,13 @@ class FileOutboxSafetyTest {
 
         // When partner B's outbox lies inside it, or holds it / Then each is refused naming both partners
         assertThatThrownBy(() -> sink("partner-b", a.resolve("b"), "jsonl"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("lies inside the outbox of partner 'partner-a'")
-            .hasMessageContaining("partner 'partner-b'");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("lies inside the outbox of partner 'partner-a'")
+                .hasMessageContaining("partner 'partner-b'");
         assertThatThrownBy(() -> sink("partner-b", root.resolve("feeds"), "jsonl"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("holds the outbox of partner 'partner-a'")
-            .hasMessageContaining("partner 'partner-b'");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("holds the outbox of partner 'partner-a'")
+                .hasMessageContaining("partner 'partner-b'");
 
         // And a sibling directory is fine
         sink("partner-b", root.resolve("feeds/b"), "jsonl").close();
@@ -242,8 +256,8 @@ class FileOutboxSafetyTest {
 
         // When partner B names the same directory through the link / Then it is refused
         assertThatThrownBy(() -> sink("partner-b", alias.resolve("a"), "jsonl"))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("partner 'partner-a'");
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("partner 'partner-a'");
     }
 
     // ---- leftovers are read with a bound ----
@@ -277,7 +291,9 @@ class FileOutboxSafetyTest {
         CsvFormat csv = new CsvFormat();
         var out = new java.io.ByteArrayOutputStream();
         out.write(csv.header(RecordFields.INDICATOR_COLUMNS));
-        var awkward = TestRecords.indicatorBuilder(IndicatorType.URL, "http://x.example/?q=\"a,b\"\r\n" + "x".repeat(500)).build();
+        var awkward = TestRecords.indicatorBuilder(
+                        IndicatorType.URL, "http://x.example/?q=\"a,b\"\r\n" + "x".repeat(500))
+                .build();
         int records = 0;
         while (out.size() < 1024 * 1024) {
             out.write(csv.encode(TestRecords.record(records++, awkward)));
@@ -294,6 +310,7 @@ class FileOutboxSafetyTest {
         // Then the completed file holds exactly the whole records
         Path completed = outbox.resolve("indicators-20261129T090000Z-0001.csv");
         assertThat(Files.readAllBytes(completed)).isEqualTo(whole);
-        assertThat(Rfc4180Reader.read(Files.readString(completed, StandardCharsets.UTF_8))).hasSize(1 + records);
+        assertThat(Rfc4180Reader.read(Files.readString(completed, StandardCharsets.UTF_8)))
+                .hasSize(1 + records);
     }
 }

@@ -1,12 +1,25 @@
 package io.threatline.consumer.files;
 
-import io.threatline.consumer.formats.RecordFields;
 import static io.threatline.consumer.delivery.TestRecords.AGREEMENT;
 import static io.threatline.consumer.delivery.TestRecords.PARTNER;
 import static io.threatline.consumer.delivery.TestRecords.VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSettingsException;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryException;
+import io.threatline.consumer.delivery.Secrets;
+import io.threatline.consumer.delivery.TestRecords;
+import io.threatline.consumer.delivery.TestRecords.MutableClock;
+import io.threatline.consumer.formats.RecordFields;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.PartnerIndicator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,24 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.ChannelSettingsException;
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryException;
-import io.threatline.consumer.delivery.Secrets;
-import io.threatline.consumer.delivery.TestRecords;
-import io.threatline.consumer.delivery.TestRecords.MutableClock;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.PartnerIndicator;
 
 class FileSinkTest {
 
@@ -53,27 +50,35 @@ class FileSinkTest {
         for (int i = 0; i < more.length; i += 2) {
             values.put(more[i], more[i + 1]);
         }
-        return new FileSinkFactory(clock).create(new ChannelSettings(PARTNER, DeliveryChannel.FILES, values, new Secrets(Optional.empty(), Map.of())));
+        return new FileSinkFactory(clock)
+                .create(new ChannelSettings(
+                        PARTNER, DeliveryChannel.FILES, values, new Secrets(Optional.empty(), Map.of())));
     }
 
     private List<Path> files(String glob) throws IOException {
         try (Stream<Path> all = Files.list(dir)) {
-            return all.filter(p -> dir.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).sorted().toList();
+            return all.filter(p ->
+                            dir.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName()))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static PartnerIndicator awkwardIndicator() {
         return TestRecords.indicatorBuilder(IndicatorType.URL, "http://x.example/?q=" + AWKWARD)
-            .setTags(List.of(AWKWARD, "plain"))
-            .setRedistributionScope(AWKWARD)
-            .build();
+                .setTags(List.of(AWKWARD, "plain"))
+                .setRedistributionScope(AWKWARD)
+                .build();
     }
 
     @Test
     void jsonlHoldsOneObjectPerRecordWithDeliveryIdAndAgreement() throws Exception {
         // Given a jsonl sink and a batch of every indicator type plus an awkward value
-        DeliveryBatch batch = TestRecords.batch(DeliveryChannel.FILES, 100,
-            Stream.concat(TestRecords.types().stream().map(TestRecords::indicator), Stream.of(awkwardIndicator())).toList());
+        DeliveryBatch batch = TestRecords.batch(
+                DeliveryChannel.FILES,
+                100,
+                Stream.concat(TestRecords.types().stream().map(TestRecords::indicator), Stream.of(awkwardIndicator()))
+                        .toList());
         ChannelSink sink = sink("jsonl");
 
         // When it is delivered and the file completed
@@ -89,7 +94,8 @@ class FileSinkTest {
         for (int i = 0; i < lines.size(); i++) {
             JsonNode line = JSON.readTree(lines.get(i));
             PartnerIndicator expected = batch.records().get(i).indicator();
-            assertThat(line.get("delivery_id").asText()).isEqualTo(batch.records().get(i).deliveryId());
+            assertThat(line.get("delivery_id").asText())
+                    .isEqualTo(batch.records().get(i).deliveryId());
             assertThat(line.get("agreement_id").asText()).isEqualTo(AGREEMENT);
             assertThat(line.get("agreement_version").asInt()).isEqualTo(VERSION);
             assertThat(line.get("partner_id").asText()).isEqualTo(PARTNER);
@@ -102,7 +108,8 @@ class FileSinkTest {
             assertThat(JSON.convertValue(line.get("tags"), List.class)).isEqualTo(expected.getTags());
             assertThat(line.get("redistribution_scope").asText()).isEqualTo(expected.getRedistributionScope());
         }
-        assertThat(JSON.readTree(lines.get(lines.size() - 1)).get("value").asText()).endsWith(AWKWARD);
+        assertThat(JSON.readTree(lines.get(lines.size() - 1)).get("value").asText())
+                .endsWith(AWKWARD);
     }
 
     @Test
@@ -111,11 +118,16 @@ class FileSinkTest {
         Path feed = dir.resolve("outbox").resolve(PARTNER);
         for (String format : List.of("jsonl", "csv", "stix", "misp")) {
             Path formatDir = feed.resolve(format);
-            ChannelSink sink = new FileSinkFactory(clock).create(new ChannelSettings(PARTNER, DeliveryChannel.FILES,
-                Map.of("directory", formatDir.toString(), "format", format), new Secrets(Optional.empty(), Map.of())));
+            ChannelSink sink = new FileSinkFactory(clock)
+                    .create(new ChannelSettings(
+                            PARTNER,
+                            DeliveryChannel.FILES,
+                            Map.of("directory", formatDir.toString(), "format", format),
+                            new Secrets(Optional.empty(), Map.of())));
 
             // When a batch is delivered and the file completed
-            sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(TestRecords.indicator(IndicatorType.DOMAIN))));
+            sink.deliver(
+                    TestRecords.batch(DeliveryChannel.FILES, 1, List.of(TestRecords.indicator(IndicatorType.DOMAIN))));
             sink.close();
 
             // Then nothing in it is readable by other users, whatever the umask
@@ -124,17 +136,20 @@ class FileSinkTest {
                 assertThat(paths).as(format).hasSizeGreaterThan(1);
                 for (Path p : paths) {
                     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
-                        .as("%s", p).isEqualTo(Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----");
+                            .as("%s", p)
+                            .isEqualTo(Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----");
                 }
             }
         }
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(feed))).isEqualTo("rwxr-x---");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(feed)))
+                .isEqualTo("rwxr-x---");
     }
 
     @Test
     void csvHasDocumentedHeaderAndValuesWithCommasQuotesAndNewlinesRoundTrip() throws Exception {
         // Given a csv sink and a batch with awkward values
-        DeliveryBatch batch = TestRecords.batch(DeliveryChannel.FILES, 7, List.of(TestRecords.indicator(IndicatorType.IPV4), awkwardIndicator()));
+        DeliveryBatch batch = TestRecords.batch(
+                DeliveryChannel.FILES, 7, List.of(TestRecords.indicator(IndicatorType.IPV4), awkwardIndicator()));
         ChannelSink sink = sink("csv");
 
         // When delivered and completed
@@ -175,8 +190,10 @@ class FileSinkTest {
     @Test
     void statisticsGoToTheirOwnFilesWithTheirOwnColumns() throws Exception {
         // Given jsonl and csv sinks in separate folders
-        DeliveryBatch batch = TestRecords.batch(DeliveryChannel.FILES, 0,
-            List.of(TestRecords.indicator(IndicatorType.DOMAIN), TestRecords.statistic("Emo,tet \"x\"", 50)));
+        DeliveryBatch batch = TestRecords.batch(
+                DeliveryChannel.FILES,
+                0,
+                List.of(TestRecords.indicator(IndicatorType.DOMAIN), TestRecords.statistic("Emo,tet \"x\"", 50)));
         Path root = dir;
         for (String format : List.of("jsonl", "csv")) {
             dir = root.resolve(format);
@@ -238,8 +255,12 @@ class FileSinkTest {
         sink.deliver(TestRecords.everyType(DeliveryChannel.FILES, 100));
 
         // Then the 10:00 file is complete and the 11:00 file is being written
-        assertThat(files("*.csv")).extracting(p -> p.getFileName().toString()).containsExactly("indicators-20261129T100000Z-0001.csv");
-        assertThat(files("*.part")).extracting(p -> p.getFileName().toString()).containsExactly("indicators-20261129T110000Z-0001.csv.part");
+        assertThat(files("*.csv"))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("indicators-20261129T100000Z-0001.csv");
+        assertThat(files("*.part"))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("indicators-20261129T110000Z-0001.csv.part");
         sink.close();
         for (Path file : files("*.csv")) {
             List<List<String>> rows = Rfc4180Reader.read(Files.readString(file));
@@ -263,7 +284,9 @@ class FileSinkTest {
 
         // Then the 10:00 file is in place without waiting for another batch
         assertThat(files("*.part")).isEmpty();
-        assertThat(files("*.jsonl")).extracting(p -> p.getFileName().toString()).containsExactly("indicators-20261129T100000Z-0001.jsonl");
+        assertThat(files("*.jsonl"))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("indicators-20261129T100000Z-0001.jsonl");
         sink.close();
     }
 
@@ -330,23 +353,28 @@ class FileSinkTest {
     @Test
     void missingDirectoryNamesTheSetting() {
         // Given settings without a directory
-        ChannelSettings settings = new ChannelSettings(PARTNER, DeliveryChannel.FILES, Map.of("format", "csv"), new Secrets(Optional.empty(), Map.of()));
+        ChannelSettings settings = new ChannelSettings(
+                PARTNER, DeliveryChannel.FILES, Map.of("format", "csv"), new Secrets(Optional.empty(), Map.of()));
 
         // When / Then
         assertThatThrownBy(() -> new FileSinkFactory(clock).create(settings))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("setting 'directory' is required")
-            .hasMessageContaining(PARTNER);
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'directory' is required")
+                .hasMessageContaining(PARTNER);
     }
 
     @Test
     void unknownFormatAndBadRotateAndTooSmallMaxBytesNameTheirSetting() {
-        assertThatThrownBy(() -> sink("xml")).isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("setting 'format' is 'xml'").hasMessageContaining("jsonl");
-        assertThatThrownBy(() -> sink("jsonl", "rotate", "1h")).isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("setting 'rotate'");
-        assertThatThrownBy(() -> sink("jsonl", "max_bytes", "10")).isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("setting 'max_bytes'");
+        assertThatThrownBy(() -> sink("xml"))
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'format' is 'xml'")
+                .hasMessageContaining("jsonl");
+        assertThatThrownBy(() -> sink("jsonl", "rotate", "1h"))
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'rotate'");
+        assertThatThrownBy(() -> sink("jsonl", "max_bytes", "10"))
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'max_bytes'");
     }
 
     @Test
@@ -364,7 +392,9 @@ class FileSinkTest {
 
         // When / Then the write fails transiently
         assertThatThrownBy(() -> sink.deliver(batch))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse());
+                .isInstanceOfSatisfying(
+                        DeliveryException.class,
+                        e -> assertThat(e.isPermanent()).isFalse());
 
         // When the folder is back, the retried batch is written
         Files.delete(dir);
@@ -372,7 +402,9 @@ class FileSinkTest {
         sink.deliver(batch);
         sink.close();
         try (var stream = Files.list(dir)) {
-            assertThat(stream.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList()).hasSize(1);
+            assertThat(stream.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                            .toList())
+                    .hasSize(1);
         }
     }
 }

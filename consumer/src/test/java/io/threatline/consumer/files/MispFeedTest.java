@@ -4,6 +4,19 @@ import static io.threatline.consumer.delivery.TestRecords.PARTNER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.threatline.consumer.delivery.ChannelSettings;
+import io.threatline.consumer.delivery.ChannelSink;
+import io.threatline.consumer.delivery.DeliveryBatch;
+import io.threatline.consumer.delivery.DeliveryException;
+import io.threatline.consumer.delivery.Secrets;
+import io.threatline.consumer.delivery.TestRecords;
+import io.threatline.consumer.delivery.TestRecords.MutableClock;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.Tlp;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,24 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.threatline.consumer.delivery.ChannelSettings;
-import io.threatline.consumer.delivery.ChannelSink;
-import io.threatline.consumer.delivery.DeliveryBatch;
-import io.threatline.consumer.delivery.DeliveryException;
-import io.threatline.consumer.delivery.Secrets;
-import io.threatline.consumer.delivery.TestRecords;
-import io.threatline.consumer.delivery.TestRecords.MutableClock;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.Tlp;
 
 class MispFeedTest {
 
@@ -46,9 +43,12 @@ class MispFeedTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:15:00Z"));
 
     private ChannelSink sink() {
-        return new FileSinkFactory(clock).create(new ChannelSettings(PARTNER, DeliveryChannel.FILES,
-            Map.of("directory", dir.toString(), "format", "misp", "misp_org_name", "NCA Threatline"),
-            new Secrets(Optional.empty(), Map.of())));
+        return new FileSinkFactory(clock)
+                .create(new ChannelSettings(
+                        PARTNER,
+                        DeliveryChannel.FILES,
+                        Map.of("directory", dir.toString(), "format", "misp", "misp_org_name", "NCA Threatline"),
+                        new Secrets(Optional.empty(), Map.of())));
     }
 
     /** md5 hex computed here, independently of the writer. */
@@ -62,8 +62,14 @@ class MispFeedTest {
         // Given a MISP sink and two batches, one with every type, one with a revoked red indicator
         ChannelSink sink = sink();
         DeliveryBatch first = TestRecords.everyType(DeliveryChannel.FILES, 0);
-        DeliveryBatch second = TestRecords.batch(DeliveryChannel.FILES, 100, List.of(
-            TestRecords.indicatorBuilder(IndicatorType.DOMAIN, "gone.example.org").setAction(LifecycleAction.REVOKE).setTlp(Tlp.RED).setScore(90).build()));
+        DeliveryBatch second = TestRecords.batch(
+                DeliveryChannel.FILES,
+                100,
+                List.of(TestRecords.indicatorBuilder(IndicatorType.DOMAIN, "gone.example.org")
+                        .setAction(LifecycleAction.REVOKE)
+                        .setTlp(Tlp.RED)
+                        .setScore(90)
+                        .build()));
 
         // When both are delivered
         sink.deliver(first);
@@ -71,7 +77,8 @@ class MispFeedTest {
         sink.deliver(second);
         sink.close();
 
-        // Then the manifest lists two events, each with its file, and every attribute's md5 is in hashes.csv with its event
+        // Then the manifest lists two events, each with its file, and every attribute's md5 is in hashes.csv with its
+        // event
         JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
         assertThat(manifest.size()).isEqualTo(2);
         Set<String> hashLines = new HashSet<>(Files.readAllLines(dir.resolve("hashes.csv")));
@@ -106,25 +113,30 @@ class MispFeedTest {
         sink.close();
 
         // Then each attribute has the MISP type of its indicator type
-        String uuid = JSON.readTree(dir.resolve("manifest.json").toFile()).fieldNames().next();
+        String uuid = JSON.readTree(dir.resolve("manifest.json").toFile())
+                .fieldNames()
+                .next();
         JsonNode event = JSON.readTree(dir.resolve(uuid + ".json").toFile()).get("Event");
         Map<String, String> typeByValue = new HashMap<>();
         for (JsonNode a : event.get("Attribute")) {
             typeByValue.put(a.get("value").asText(), a.get("type").asText());
             assertThat(a.get("to_ids").asBoolean()).isTrue();
-            assertThat(a.get("comment").asText()).contains("families: Emotet, TrickBot").contains("delivery " + TestRecords.TOPIC + "/0/");
+            assertThat(a.get("comment").asText())
+                    .contains("families: Emotet, TrickBot")
+                    .contains("delivery " + TestRecords.TOPIC + "/0/");
             assertThat(a.get("Tag").get(0).get("name").asText()).isEqualTo("tlp:amber");
             assertThat(a.get("first_seen").asText()).isEqualTo(TestRecords.FIRST_SEEN.toString());
         }
-        assertThat(typeByValue).containsExactlyInAnyOrderEntriesOf(Map.of(
-            TestRecords.valueOf(IndicatorType.IPV4), "ip-dst",
-            TestRecords.valueOf(IndicatorType.IPV6), "ip-dst",
-            TestRecords.valueOf(IndicatorType.DOMAIN), "domain",
-            TestRecords.valueOf(IndicatorType.URL), "url",
-            TestRecords.valueOf(IndicatorType.MD5), "md5",
-            TestRecords.valueOf(IndicatorType.SHA1), "sha1",
-            TestRecords.valueOf(IndicatorType.SHA256), "sha256",
-            TestRecords.valueOf(IndicatorType.EMAIL), "email-src"));
+        assertThat(typeByValue)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        TestRecords.valueOf(IndicatorType.IPV4), "ip-dst",
+                        TestRecords.valueOf(IndicatorType.IPV6), "ip-dst",
+                        TestRecords.valueOf(IndicatorType.DOMAIN), "domain",
+                        TestRecords.valueOf(IndicatorType.URL), "url",
+                        TestRecords.valueOf(IndicatorType.MD5), "md5",
+                        TestRecords.valueOf(IndicatorType.SHA1), "sha1",
+                        TestRecords.valueOf(IndicatorType.SHA256), "sha256",
+                        TestRecords.valueOf(IndicatorType.EMAIL), "email-src"));
         assertThat(event.get("Tag").get(0).get("name").asText()).isEqualTo("tlp:amber");
         assertThat(event.get("threat_level_id").asInt()).isEqualTo(2);
         assertThat(event.get("published").asBoolean()).isTrue();
@@ -133,12 +145,22 @@ class MispFeedTest {
     @Test
     void aRevokedIndicatorIsNotForDetectionAndAmberStrictUsesTheTaxonomyTag() throws Exception {
         ChannelSink sink = sink();
-        sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 0, List.of(
-            TestRecords.indicatorBuilder(IndicatorType.IPV4, "198.51.100.1").setAction(LifecycleAction.REVOKE).setTlp(Tlp.AMBER_STRICT).build())));
+        sink.deliver(TestRecords.batch(
+                DeliveryChannel.FILES,
+                0,
+                List.of(TestRecords.indicatorBuilder(IndicatorType.IPV4, "198.51.100.1")
+                        .setAction(LifecycleAction.REVOKE)
+                        .setTlp(Tlp.AMBER_STRICT)
+                        .build())));
         sink.close();
 
-        String uuid = JSON.readTree(dir.resolve("manifest.json").toFile()).fieldNames().next();
-        JsonNode attribute = JSON.readTree(dir.resolve(uuid + ".json").toFile()).get("Event").get("Attribute").get(0);
+        String uuid = JSON.readTree(dir.resolve("manifest.json").toFile())
+                .fieldNames()
+                .next();
+        JsonNode attribute = JSON.readTree(dir.resolve(uuid + ".json").toFile())
+                .get("Event")
+                .get("Attribute")
+                .get(0);
         assertThat(attribute.get("to_ids").asBoolean()).isFalse();
         assertThat(attribute.get("Tag").get(0).get("name").asText()).isEqualTo("tlp:amber+strict");
     }
@@ -161,14 +183,17 @@ class MispFeedTest {
         assertThat(Files.readAllLines(dir.resolve("hashes.csv"))).hasSize(batch.size());
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                .as("no temporary files left").noneMatch(n -> n.startsWith(AtomicFiles.TEMP_PREFIX));
+                    .as("no temporary files left")
+                    .noneMatch(n -> n.startsWith(AtomicFiles.TEMP_PREFIX));
         }
     }
 
     @Test
     void aHalfWrittenHashLineIsCutOffOnStart() throws Exception {
         // Given a hashes.csv whose last line was cut by a crash
-        Files.writeString(dir.resolve("hashes.csv"), "0123456789abcdef0123456789abcdef,5f0c7e8e-0000-0000-0000-000000000000\n0123456789ab");
+        Files.writeString(
+                dir.resolve("hashes.csv"),
+                "0123456789abcdef0123456789abcdef,5f0c7e8e-0000-0000-0000-000000000000\n0123456789ab");
         Files.writeString(dir.resolve(".tmp-manifest.json"), "{\"half");
 
         // When a sink starts and delivers
@@ -178,7 +203,9 @@ class MispFeedTest {
 
         // Then every line is whole and the leftover temporary file is gone
         List<String> lines = Files.readAllLines(dir.resolve("hashes.csv"));
-        assertThat(lines).hasSize(1 + TestRecords.types().size()).allMatch(l -> l.matches("[0-9a-f]{32},[0-9a-f-]{36}"));
+        assertThat(lines)
+                .hasSize(1 + TestRecords.types().size())
+                .allMatch(l -> l.matches("[0-9a-f]{32},[0-9a-f-]{36}"));
         assertThat(dir.resolve(".tmp-manifest.json")).doesNotExist();
     }
 
@@ -189,9 +216,12 @@ class MispFeedTest {
         DeliveryBatch batch = TestRecords.batch(DeliveryChannel.FILES, 0, List.of(TestRecords.statistic("Emotet", 12)));
 
         // Then a statistic is refused up front, and permanently if it is delivered anyway
-        assertThat(sink.cannotExpress(batch.records().get(0))).hasValueSatisfying(r -> assertThat(r).contains("statistic"));
+        assertThat(sink.cannotExpress(batch.records().get(0)))
+                .hasValueSatisfying(r -> assertThat(r).contains("statistic"));
         assertThatThrownBy(() -> sink.deliver(batch))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isTrue());
+                .isInstanceOfSatisfying(
+                        DeliveryException.class,
+                        e -> assertThat(e.isPermanent()).isTrue());
         sink.close();
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
  */
 final class Rfc4180Reader {
 
-    private Rfc4180Reader() {
-    }
+    private Rfc4180Reader() {}
 
     static List<List<String>> read(String text) {
         List<List<String>> records = new ArrayList<>();

@@ -1,10 +1,5 @@
 package io.threatline.consumer.stix;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +8,10 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The official STIX 2.1 JSON schemas (copied into {@code src/test/resources/stix2.1}, see the
@@ -21,13 +20,15 @@ import com.networknt.schema.SpecificationVersion;
  */
 public final class StixSchemas {
 
-    private static final String UPSTREAM = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-        builder -> builder.schemaIdResolvers(resolvers -> resolvers.mapPrefix(UPSTREAM, "classpath:stix2.1/schemas/")));
+    private static final String UPSTREAM =
+            "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
+            builder -> builder.schemaIdResolvers(
+                    resolvers -> resolvers.mapPrefix(UPSTREAM, "classpath:stix2.1/schemas/")));
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
-    private StixSchemas() {
-    }
+    private StixSchemas() {}
 
     /** Violations of the schema at {@code path} (relative to {@code schemas/}, e.g. {@code sdos/indicator.json}); empty when valid. */
     public static List<String> violations(String path, JsonNode object) {
@@ -51,8 +52,10 @@ public final class StixSchemas {
         return switch (type) {
             case "indicator" -> indicatorViolations(object);
             case "marking-definition" -> violations("common/marking-definition.json", object);
-            default -> type.startsWith("x-") ? violations("common/core.json", object)
-                : List.of("no schema chosen for type '" + type + "'");
+            default ->
+                type.startsWith("x-")
+                        ? violations("common/core.json", object)
+                        : List.of("no schema chosen for type '" + type + "'");
         };
     }
 

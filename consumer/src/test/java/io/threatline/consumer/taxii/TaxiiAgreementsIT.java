@@ -3,6 +3,13 @@ package io.threatline.consumer.taxii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.threatline.consumer.audit.AuditVerifier;
+import io.threatline.consumer.delivery.DeliveryConfig;
+import io.threatline.consumer.delivery.DeliveryFixture;
+import io.threatline.consumer.delivery.DeliveryService;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,20 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.threatline.consumer.audit.AuditVerifier;
-import io.threatline.consumer.delivery.DeliveryConfig;
-import io.threatline.consumer.delivery.DeliveryFixture;
-import io.threatline.consumer.delivery.DeliveryService;
-import io.threatline.contract.DeliveryChannel;
-import io.threatline.contract.DeliveryReceipt;
 
 /**
  * The TAXII server as `threatline deliver` runs it: partners and their passwords from the
@@ -53,9 +50,11 @@ class TaxiiAgreementsIT {
         Files.writeString(password, "alpha-correct-horse");
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         fixture.createPartnerTopics("alpha", "bravo");
-        fixture.putAgreement(DeliveryFixture.agreement("alpha", 1, DeliveryChannel.TAXII, Map.of("password", "secret:alpha-taxii")));
+        fixture.putAgreement(
+                DeliveryFixture.agreement("alpha", 1, DeliveryChannel.TAXII, Map.of("password", "secret:alpha-taxii")));
         // bravo has an agreement but no TAXII channel
-        fixture.putAgreement(DeliveryFixture.agreement("bravo", 1, DeliveryChannel.SYSLOG, Map.of("host", "127.0.0.1")));
+        fixture.putAgreement(
+                DeliveryFixture.agreement("bravo", 1, DeliveryChannel.SYSLOG, Map.of("host", "127.0.0.1")));
         Map<String, Object> settings = fixture.deliverySettings();
         settings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
         settings.put(DeliveryConfig.RECHECK_INTERVAL, "PT1S");
@@ -63,9 +62,10 @@ class TaxiiAgreementsIT {
         service.start();
         Path keystore = TaxiiFixture.keystore();
         Map<String, Object> config = TaxiiFixture.serverConfig(fixture.topics.prefix(), keystore);
-        server = TaxiiServer.start(new TaxiiServerConfig(config),
-            new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC(), RECHECK),
-            new TaxiiAuditListener(service.audit()));
+        server = TaxiiServer.start(
+                new TaxiiServerConfig(config),
+                new AgreementTaxiiPartners(service.agreements(), service.secrets(), Clock.systemUTC(), RECHECK),
+                new TaxiiAuditListener(service.audit()));
         client = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
     }
 
@@ -90,15 +90,21 @@ class TaxiiAgreementsIT {
         String next = null;
         do {
             String query = "?limit=10" + (next == null ? "" : "&next=" + next);
-            TaxiiTestClient.Response page = client.get("/alpha/collections/indicators/objects/" + query, "alpha", "alpha-correct-horse");
+            TaxiiTestClient.Response page =
+                    client.get("/alpha/collections/indicators/objects/" + query, "alpha", "alpha-correct-horse");
             assertThat(page.status()).isEqualTo(200);
             page.body().path("objects").forEach(objects::add);
-            next = page.body().path("more").asBoolean() ? page.body().path("next").asText() : null;
+            next = page.body().path("more").asBoolean()
+                    ? page.body().path("next").asText()
+                    : null;
         } while (next != null);
 
         // Then it got all 25, and the audit chain names each of them under agreement v1, via TAXII
-        assertThat(objects).extracting(o -> o.path("x_threatline_indicator_id").asText()).containsExactlyInAnyOrderElementsOf(ids);
-        List<DeliveryReceipt> receipts = fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
+        assertThat(objects)
+                .extracting(o -> o.path("x_threatline_indicator_id").asText())
+                .containsExactlyInAnyOrderElementsOf(ids);
+        List<DeliveryReceipt> receipts =
+                fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
         AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts, Instant.EPOCH, Instant.MAX);
         assertThat(report.intact()).isTrue();
         assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(ids);
@@ -113,34 +119,50 @@ class TaxiiAgreementsIT {
     @Test
     void shouldRefuseAWrongPasswordAndAPartnerWithoutATaxiiChannel() throws Exception {
         assertThat(client.get("/alpha/collections/", "alpha", "wrong").status()).isEqualTo(401);
-        assertThat(client.get("/bravo/collections/", "bravo", "alpha-correct-horse").status()).isEqualTo(401);
-        assertThat(client.get("/bravo/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(404);
+        assertThat(client.get("/bravo/collections/", "bravo", "alpha-correct-horse")
+                        .status())
+                .isEqualTo(401);
+        assertThat(client.get("/bravo/collections/", "alpha", "alpha-correct-horse")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void shouldEndAccessWhenTheAgreementEnds() throws Exception {
         // Given alpha can read its collections
-        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(200);
+        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse")
+                        .status())
+                .isEqualTo(200);
 
         // When its agreement ends
         fixture.endAgreement("alpha");
 
         // Then the same credentials are refused
-        await().atMost(WAIT).until(() -> client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status() == 401);
+        await().atMost(WAIT)
+                .until(() -> client.get("/alpha/collections/", "alpha", "alpha-correct-horse")
+                                .status()
+                        == 401);
     }
 
     @Test
     void shouldAcceptAChangedPasswordWithoutRestartAndRefuseTheOldOne() throws Exception {
         // Given alpha reads its collections with its password
-        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(200);
+        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse")
+                        .status())
+                .isEqualTo(200);
 
         // When the operator replaces the password in its secret file, the server still running
         Files.writeString(password, "alpha-battery-staple");
 
         // Then the new password is accepted soon after, without a restart
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
-            .until(() -> client.get("/alpha/collections/", "alpha", "alpha-battery-staple").status() == 200);
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> client.get("/alpha/collections/", "alpha", "alpha-battery-staple")
+                                .status()
+                        == 200);
         // And the old one is refused, though it was verified and cached before
-        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse").status()).isEqualTo(401);
+        assertThat(client.get("/alpha/collections/", "alpha", "alpha-correct-horse")
+                        .status())
+                .isEqualTo(401);
     }
 }

@@ -2,6 +2,10 @@ package io.threatline.consumer.taxii;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.consumer.stix.StixIndicators;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,16 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
-
-import io.threatline.consumer.stix.StixIndicators;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.schemas.topics.ThreatlineTopics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Paging benchmark, tagged {@code measurement} and so left out of {@code verify}; run by
@@ -48,9 +46,10 @@ class TaxiiPagingMeasurementIT {
         try (KafkaProducer<String, PartnerIndicator> producer = TaxiiFixture.producer(PartnerIndicator.class, null)) {
             for (int i = 0; i < records; i++) {
                 String value = "host-" + i + ".bench.example.com";
-                PartnerIndicator in = StixIndicators.builder(PARTNER, IndicatorType.DOMAIN, value).build();
-                producer.send(new ProducerRecord<>(topics.partnerIndicators(PARTNER), null, base.toEpochMilli() + i,
-                    in.getIndicatorId(), in));
+                PartnerIndicator in = StixIndicators.builder(PARTNER, IndicatorType.DOMAIN, value)
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        topics.partnerIndicators(PARTNER), null, base.toEpochMilli() + i, in.getIndicatorId(), in));
             }
             producer.flush();
         }
@@ -58,10 +57,14 @@ class TaxiiPagingMeasurementIT {
 
         Path keystore = TaxiiFixture.keystore();
         TaxiiPartners partners = new StaticTaxiiPartners(List.of(
-            new TaxiiPartner(PARTNER, "Bench", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of(PASSWORD))));
+                new TaxiiPartner(PARTNER, "Bench", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of(PASSWORD))));
         StringBuilder report = new StringBuilder();
-        report.append(String.format("TAXII paging measurement: %d PartnerIndicators, 6 partitions, loaded in %.1f s%n", records, loadSeconds));
-        try (TaxiiServer server = TaxiiServer.start(new TaxiiServerConfig(TaxiiFixture.serverConfig(prefix, keystore)), partners,
+        report.append(String.format(
+                "TAXII paging measurement: %d PartnerIndicators, 6 partitions, loaded in %.1f s%n",
+                records, loadSeconds));
+        try (TaxiiServer server = TaxiiServer.start(
+                new TaxiiServerConfig(TaxiiFixture.serverConfig(prefix, keystore)),
+                partners,
                 TaxiiDeliveryListener.NONE)) {
             TaxiiTestClient client = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
             for (int limit : new int[] {1000, 10_000, 1000, 10_000}) {
@@ -71,14 +74,20 @@ class TaxiiPagingMeasurementIT {
                 String next = null;
                 long start = System.nanoTime();
                 while (true) {
-                    Map<String, String> query = next == null ? Map.of("limit", Integer.toString(limit))
-                        : Map.of("limit", Integer.toString(limit), "next", next);
-                    TaxiiTestClient.Response r = client.get("/" + PARTNER + "/collections/indicators/objects/"
-                        + TaxiiTestClient.query(query), PARTNER, PASSWORD);
+                    Map<String, String> query = next == null
+                            ? Map.of("limit", Integer.toString(limit))
+                            : Map.of("limit", Integer.toString(limit), "next", next);
+                    TaxiiTestClient.Response r = client.get(
+                            "/" + PARTNER + "/collections/indicators/objects/" + TaxiiTestClient.query(query),
+                            PARTNER,
+                            PASSWORD);
                     assertThat(r.status()).isEqualTo(200);
                     pages++;
                     bytes += r.body().toString().getBytes(StandardCharsets.UTF_8).length;
-                    r.body().path("objects").forEach(o -> assertThat(seen.add(o.path("id").asText())).isTrue());
+                    r.body()
+                            .path("objects")
+                            .forEach(o ->
+                                    assertThat(seen.add(o.path("id").asText())).isTrue());
                     if (!r.body().path("more").asBoolean()) {
                         break;
                     }
@@ -86,12 +95,16 @@ class TaxiiPagingMeasurementIT {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertThat(seen).hasSize(records);
-                report.append(String.format("limit=%5d: %4d pages, %.2f s, %.0f objects/s, %.1f ms/page, %.1f MB of JSON%n",
-                    limit, pages, seconds, records / seconds, seconds * 1000 / pages, bytes / 1e6));
+                report.append(String.format(
+                        "limit=%5d: %4d pages, %.2f s, %.0f objects/s, %.1f ms/page, %.1f MB of JSON%n",
+                        limit, pages, seconds, records / seconds, seconds * 1000 / pages, bytes / 1e6));
             }
         }
         System.out.print(report);
-        Files.writeString(Path.of("target", "taxii-paging-measurement.txt"), report, StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(
+                Path.of("target", "taxii-paging-measurement.txt"),
+                report,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -2,34 +2,34 @@ package io.threatline.consumer.taxii;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.contract.DataKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.threatline.contract.DataKind;
-
 class TaxiiPiecesTest {
 
     @ParameterizedTest(name = "Accept: {0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "application/taxii+json;version=2.1 | true",
-        "application/taxii+json; version=\"2.1\" | true",
-        "application/taxii+json | true",
-        "*/* | true",
-        "application/* | true",
-        "text/html, application/taxii+json;q=0.5 | true",
-        "application/taxii+json;version=2.0 | false",
-        "application/json | false",
-        "text/html | false",
-        "application/taxii+json;version=2.1;q=0 | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "application/taxii+json;version=2.1 | true",
+                "application/taxii+json; version=\"2.1\" | true",
+                "application/taxii+json | true",
+                "*/* | true",
+                "application/* | true",
+                "text/html, application/taxii+json;q=0.5 | true",
+                "application/taxii+json;version=2.0 | false",
+                "application/json | false",
+                "text/html | false",
+                "application/taxii+json;version=2.1;q=0 | false",
+            })
     void shouldAcceptOnlyTaxii21OrWildcards(String accept, boolean acceptable) {
         assertThat(TaxiiMediaTypes.acceptsTaxii(accept)).isEqualTo(acceptable);
     }
@@ -64,14 +64,22 @@ class TaxiiPiecesTest {
 
     @Test
     void shouldAuthenticateByPartnerIdAndPasswordOnly() {
-        TaxiiPartner a = new TaxiiPartner("partner-a", "A", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-a", 1000));
-        BasicAuthenticator auth = new BasicAuthenticator(new StaticTaxiiPartners(List.of(a)), Duration.ofMinutes(1),
-            new LoginThrottle(100, Duration.ofMinutes(1), System::nanoTime));
+        TaxiiPartner a = new TaxiiPartner(
+                "partner-a", "A", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-a", 1000));
+        BasicAuthenticator auth = new BasicAuthenticator(
+                new StaticTaxiiPartners(List.of(a)),
+                Duration.ofMinutes(1),
+                new LoginThrottle(100, Duration.ofMinutes(1), System::nanoTime));
 
-        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner()).contains(a);
-        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner()).as("again, from the cache").contains(a);
-        assertThat(auth.authenticate(basic("partner-a", "pw-b"), "192.0.2.1").partner()).isEmpty();
-        assertThat(auth.authenticate(basic("partner-b", "pw-a"), "192.0.2.1").partner()).isEmpty();
+        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner())
+                .contains(a);
+        assertThat(auth.authenticate(basic("partner-a", "pw-a"), "192.0.2.1").partner())
+                .as("again, from the cache")
+                .contains(a);
+        assertThat(auth.authenticate(basic("partner-a", "pw-b"), "192.0.2.1").partner())
+                .isEmpty();
+        assertThat(auth.authenticate(basic("partner-b", "pw-a"), "192.0.2.1").partner())
+                .isEmpty();
         assertThat(auth.authenticate(null, "192.0.2.1").partner()).isEmpty();
         assertThat(auth.authenticate("Bearer x", "192.0.2.1").partner()).isEmpty();
         assertThat(auth.authenticate("Basic %%%", "192.0.2.1").partner()).isEmpty();
@@ -82,7 +90,7 @@ class TaxiiPiecesTest {
         assertThat(TaxiiCollection.grantedBy(List.of(DataKind.INDICATORS))).containsExactly(TaxiiCollection.INDICATORS);
         assertThat(TaxiiCollection.grantedBy(List.of(DataKind.TRENDS))).containsExactly(TaxiiCollection.STATISTICS);
         assertThat(TaxiiCollection.grantedBy(List.of(DataKind.STATISTICS, DataKind.INDICATORS)))
-            .containsExactlyInAnyOrder(TaxiiCollection.INDICATORS, TaxiiCollection.STATISTICS);
+                .containsExactlyInAnyOrder(TaxiiCollection.INDICATORS, TaxiiCollection.STATISTICS);
         assertThat(TaxiiCollection.grantedBy(List.of(DataKind.UNKNOWN))).isEmpty();
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,8 @@ class TaxiiServerConfigTest {
     @Test
     void shouldRefuseTlsWithoutAKeyStoreNamingTheSetting() {
         assertThatThrownBy(() -> new TaxiiServerConfig(minimal()))
-            .isInstanceOf(ConfigException.class).hasMessageContaining(TaxiiServerConfig.KEYSTORE_PATH);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TaxiiServerConfig.KEYSTORE_PATH);
     }
 
     @Test
@@ -31,7 +31,8 @@ class TaxiiServerConfigTest {
         config.put(TaxiiServerConfig.DEFAULT_LIMIT, 20_000);
 
         assertThatThrownBy(() -> new TaxiiServerConfig(config))
-            .isInstanceOf(ConfigException.class).hasMessageContaining(TaxiiServerConfig.DEFAULT_LIMIT);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TaxiiServerConfig.DEFAULT_LIMIT);
     }
 
     @Test
@@ -42,7 +43,9 @@ class TaxiiServerConfigTest {
 
         TaxiiServerConfig parsed = new TaxiiServerConfig(config);
 
-        assertThat(parsed.consumerConfig()).containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "localhost:9092");
+        assertThat(parsed.consumerConfig())
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("bootstrap.servers", "localhost:9092");
         assertThat(parsed.defaultLimit()).isEqualTo(1000);
         assertThat(parsed.maxLimit()).isEqualTo(10_000);
     }
@@ -58,8 +61,8 @@ class TaxiiServerConfigTest {
         delivery.put(TaxiiServerConfig.PORT, "1234");
 
         // When the server's settings are made with the command's host and port, TLS off
-        TaxiiServerConfig config = new TaxiiServerConfig(DeliveryTaxii.serverSettings(delivery, "127.0.0.1", 9999,
-            java.util.Optional.empty(), null));
+        TaxiiServerConfig config = new TaxiiServerConfig(
+                DeliveryTaxii.serverSettings(delivery, "127.0.0.1", 9999, java.util.Optional.empty(), null));
 
         // Then the limits come through and the command's address wins
         assertThat(config.ratePerSecond()).isEqualTo(2.5);
@@ -77,6 +80,6 @@ class TaxiiServerConfigTest {
         settings.put(TaxiiServerConfig.RATE_BURST, 0);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TaxiiServerConfig(settings))
-            .hasMessageContaining(TaxiiServerConfig.RATE_BURST);
+                .hasMessageContaining(TaxiiServerConfig.RATE_BURST);
     }
 }

@@ -1,8 +1,8 @@
 package io.threatline.consumer.taxii;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,11 +50,22 @@ class TaxiiServerLimitsIT {
         config.put(TaxiiServerConfig.RATE_PER_SECOND, 0.5);
         config.put(TaxiiServerConfig.RATE_BURST, 3);
         config.put(TaxiiServerConfig.LOGIN_FAILURES_MAX, 3);
-        server = TaxiiServer.start(new TaxiiServerConfig(config), new StaticTaxiiPartners(List.of(
-            new TaxiiPartner(A, "A", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-a", 1000)),
-            new TaxiiPartner(B, "B", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-b", 1000)),
-            new TaxiiPartner("partner-c", "C", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-c", 1000)),
-            new TaxiiPartner("partner-d", "D", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-d", 1000)))), d -> { });
+        server = TaxiiServer.start(
+                new TaxiiServerConfig(config),
+                new StaticTaxiiPartners(List.of(
+                        new TaxiiPartner(A, "A", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-a", 1000)),
+                        new TaxiiPartner(B, "B", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of("pw-b", 1000)),
+                        new TaxiiPartner(
+                                "partner-c",
+                                "C",
+                                Set.of(TaxiiCollection.INDICATORS),
+                                PasswordVerifier.of("pw-c", 1000)),
+                        new TaxiiPartner(
+                                "partner-d",
+                                "D",
+                                Set.of(TaxiiCollection.INDICATORS),
+                                PasswordVerifier.of("pw-d", 1000)))),
+                d -> {});
         client = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
     }
 
@@ -93,8 +103,10 @@ class TaxiiServerLimitsIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() >= MAX_CONNECTIONS);
 
             // When a partner asks with a 1 s timeout, then again after the hogs' deadline
-            TaxiiTestClient impatient = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD, Duration.ofSeconds(1));
-            assertThatThrownBy(() -> impatient.get("/taxii2/", "partner-c", "pw-c")).isInstanceOf(HttpTimeoutException.class);
+            TaxiiTestClient impatient = new TaxiiTestClient(
+                    server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD, Duration.ofSeconds(1));
+            assertThatThrownBy(() -> impatient.get("/taxii2/", "partner-c", "pw-c"))
+                    .isInstanceOf(HttpTimeoutException.class);
             // (the server cuts the hogs at their request deadline, 2 s after they connected)
             await().atMost(Duration.ofSeconds(15)).until(() -> server.openConnections() < MAX_CONNECTIONS);
 
@@ -121,7 +133,8 @@ class TaxiiServerLimitsIT {
         assertThat(answers.subList(3, 5)).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(429);
             assertThat(r.body().path("http_status").asText()).isEqualTo("429");
-            assertThat(r.header("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
+            assertThat(r.header("Retry-After"))
+                    .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
         });
         // And partner-b, with a bucket of its own, is still answered
         assertThat(client.get("/taxii2/", B, "pw-b").status()).isEqualTo(200);
@@ -151,7 +164,8 @@ class TaxiiServerLimitsIT {
     void shouldAnswer429ToAGuesserBeforeCheckingItsPassword() throws Exception {
         // Given 3 wrong passwords for partner-d (the limit), a partner not verified before
         for (int i = 0; i < 3; i++) {
-            assertThat(client.get("/taxii2/", "partner-d", "guess-" + i).status()).isEqualTo(401);
+            assertThat(client.get("/taxii2/", "partner-d", "guess-" + i).status())
+                    .isEqualTo(401);
         }
 
         // When the next attempt comes, with the right password even
@@ -159,12 +173,14 @@ class TaxiiServerLimitsIT {
 
         // Then it is 429 with Retry-After, not a password check
         assertThat(next.status()).isEqualTo(429);
-        assertThat(next.header("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
+        assertThat(next.header("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
         // And the guessing address is throttled for a user name it has not tried
         assertThat(client.get("/taxii2/", "partner-nobody", "x").status()).isEqualTo(429);
         // While partner-b, verified earlier from the same address, is answered from the credential cache
         assertThat(client.get("/taxii2/", B, "pw-b").status()).isIn(200, 429);
-        assertThat(client.get("/taxii2/", B, "pw-b").body().path("description").asText()).doesNotContain("failed logins");
+        assertThat(client.get("/taxii2/", B, "pw-b").body().path("description").asText())
+                .doesNotContain("failed logins");
     }
 
     private static int readOrEnd(InputStream in) throws Exception {

@@ -2,35 +2,32 @@ package io.threatline.consumer.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.threatline.consumer.delivery.DeliveryRecord;
+import io.threatline.consumer.delivery.TestRecords;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.Tlp;
 import java.util.List;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.threatline.consumer.delivery.DeliveryRecord;
-import io.threatline.consumer.delivery.TestRecords;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.Tlp;
-
 class EcsDocumentsTest {
 
     static Stream<Arguments> typesWithTheirEcsField() {
         return Stream.of(
-            Arguments.of(IndicatorType.IPV4, "ipv4-addr", "ip"),
-            Arguments.of(IndicatorType.IPV6, "ipv6-addr", "ip"),
-            Arguments.of(IndicatorType.DOMAIN, "domain-name", "url.domain"),
-            Arguments.of(IndicatorType.URL, "url", "url.full"),
-            Arguments.of(IndicatorType.MD5, "file", "file.hash.md5"),
-            Arguments.of(IndicatorType.SHA1, "file", "file.hash.sha1"),
-            Arguments.of(IndicatorType.SHA256, "file", "file.hash.sha256"),
-            Arguments.of(IndicatorType.EMAIL, "email-addr", "email.address"));
+                Arguments.of(IndicatorType.IPV4, "ipv4-addr", "ip"),
+                Arguments.of(IndicatorType.IPV6, "ipv6-addr", "ip"),
+                Arguments.of(IndicatorType.DOMAIN, "domain-name", "url.domain"),
+                Arguments.of(IndicatorType.URL, "url", "url.full"),
+                Arguments.of(IndicatorType.MD5, "file", "file.hash.md5"),
+                Arguments.of(IndicatorType.SHA1, "file", "file.hash.sha1"),
+                Arguments.of(IndicatorType.SHA256, "file", "file.hash.sha256"),
+                Arguments.of(IndicatorType.EMAIL, "email-addr", "email.address"));
     }
 
     private static JsonNode at(JsonNode node, String dotted) {
@@ -76,11 +73,14 @@ class EcsDocumentsTest {
         assertThat(at(doc, "labels.agreement_version").asText()).isEqualTo("3");
         assertThat(doc.get("tags")).extracting(JsonNode::asText).containsExactly("c2", "botnet");
         assertThat(at(doc, "threatline.delivery_id").asText()).isEqualTo(TestRecords.TOPIC + "/0/42");
-        assertThat(at(doc, "threatline.indicator_id").asText()).isEqualTo(TestRecords.indicator(type).getIndicatorId());
+        assertThat(at(doc, "threatline.indicator_id").asText())
+                .isEqualTo(TestRecords.indicator(type).getIndicatorId());
         assertThat(at(doc, "threatline.score").asInt()).isEqualTo(73);
         assertThat(at(doc, "threatline.confidence").asInt()).isEqualTo(80);
         assertThat(at(doc, "threatline.valid_until").asText()).isEqualTo(TestRecords.VALID_UNTIL.toString());
-        assertThat(at(doc, "threatline.kill_chain_phases")).extracting(JsonNode::asText).containsExactly("DELIVERY", "COMMAND_AND_CONTROL");
+        assertThat(at(doc, "threatline.kill_chain_phases"))
+                .extracting(JsonNode::asText)
+                .containsExactly("DELIVERY", "COMMAND_AND_CONTROL");
         assertThat(at(doc, "threatline.redistribution.allowed").asBoolean()).isTrue();
         assertThat(at(doc, "threatline.redistribution.scope").asText()).isEqualTo("EU law enforcement");
     }
@@ -99,7 +99,10 @@ class EcsDocumentsTest {
 
     @Test
     void aCidrBlockIsNotPutInTheIpField() {
-        DeliveryRecord record = TestRecords.record(1, TestRecords.indicatorBuilder(IndicatorType.IPV4, "198.51.100.0/24").build());
+        DeliveryRecord record = TestRecords.record(
+                1,
+                TestRecords.indicatorBuilder(IndicatorType.IPV4, "198.51.100.0/24")
+                        .build());
 
         JsonNode indicator = EcsDocuments.indicator(record).get("threat").get("indicator");
 
@@ -110,9 +113,16 @@ class EcsDocumentsTest {
 
     @Test
     void aRevokedIndicatorWithoutFamiliesVendorsOrLocationLeavesThoseFieldsOut() {
-        DeliveryRecord record = TestRecords.record(1, TestRecords.indicatorBuilder(IndicatorType.DOMAIN, "x.example")
-            .setAction(LifecycleAction.REVOKE).setMalwareFamilies(List.of()).setVendors(List.of()).setCountry(null).setAsn(null)
-            .setTags(List.of()).build());
+        DeliveryRecord record = TestRecords.record(
+                1,
+                TestRecords.indicatorBuilder(IndicatorType.DOMAIN, "x.example")
+                        .setAction(LifecycleAction.REVOKE)
+                        .setMalwareFamilies(List.of())
+                        .setVendors(List.of())
+                        .setCountry(null)
+                        .setAsn(null)
+                        .setTags(List.of())
+                        .build());
 
         JsonNode doc = EcsDocuments.indicator(record);
 

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RawReceiver implements AutoCloseable {
 
     /** How the body is written after the headers. */
-    enum Body { HUGE, DRIBBLE }
+    enum Body {
+        HUGE,
+        DRIBBLE
+    }
 
     private final ServerSocket server;
     private final Thread thread;
@@ -27,37 +30,42 @@ final class RawReceiver implements AutoCloseable {
 
     RawReceiver(int status, Body body, long hugeBytes) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        thread = new Thread(() -> {
-            while (!closed) {
-                try (Socket s = server.accept()) {
-                    readRequest(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    String length = body == Body.HUGE ? "Content-Length: " + hugeBytes + "\r\n" : "Transfer-Encoding: chunked\r\n";
-                    out.write(("HTTP/1.1 " + status + " Oops\r\nContent-Type: text/plain\r\n" + length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    if (body == Body.HUGE) {
-                        byte[] chunk = new byte[8192];
-                        java.util.Arrays.fill(chunk, (byte) 'x');
-                        for (long sent = 0; sent < hugeBytes && !closed; sent += chunk.length) {
-                            out.write(chunk, 0, (int) Math.min(chunk.length, hugeBytes - sent));
-                            written.addAndGet(Math.min(chunk.length, hugeBytes - sent));
-                        }
-                    } else {
-                        // At most 10 minutes of a byte every 100 ms; the test closes it long before.
-                        for (int i = 0; i < 6_000 && !closed; i++) {
-                            out.write("1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+        thread = new Thread(
+                () -> {
+                    while (!closed) {
+                        try (Socket s = server.accept()) {
+                            readRequest(s.getInputStream());
+                            OutputStream out = s.getOutputStream();
+                            String length = body == Body.HUGE
+                                    ? "Content-Length: " + hugeBytes + "\r\n"
+                                    : "Transfer-Encoding: chunked\r\n";
+                            out.write(("HTTP/1.1 " + status + " Oops\r\nContent-Type: text/plain\r\n" + length + "\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                             out.flush();
-                            written.incrementAndGet();
-                            Thread.sleep(100);
+                            if (body == Body.HUGE) {
+                                byte[] chunk = new byte[8192];
+                                java.util.Arrays.fill(chunk, (byte) 'x');
+                                for (long sent = 0; sent < hugeBytes && !closed; sent += chunk.length) {
+                                    out.write(chunk, 0, (int) Math.min(chunk.length, hugeBytes - sent));
+                                    written.addAndGet(Math.min(chunk.length, hugeBytes - sent));
+                                }
+                            } else {
+                                // At most 10 minutes of a byte every 100 ms; the test closes it long before.
+                                for (int i = 0; i < 6_000 && !closed; i++) {
+                                    out.write("1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                                    out.flush();
+                                    written.incrementAndGet();
+                                    Thread.sleep(100);
+                                }
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            // The client went away (as a bounded reader should) or the receiver is closing.
+                        } finally {
+                            responsesEnded.incrementAndGet();
                         }
                     }
-                } catch (IOException | InterruptedException e) {
-                    // The client went away (as a bounded reader should) or the receiver is closing.
-                } finally {
-                    responsesEnded.incrementAndGet();
-                }
-            }
-        }, "raw-receiver");
+                },
+                "raw-receiver");
         thread.setDaemon(true);
         thread.start();
     }

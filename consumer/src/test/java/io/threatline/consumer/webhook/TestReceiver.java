@@ -1,5 +1,6 @@
 package io.threatline.consumer.webhook;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,11 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A webhook receiver on a real socket (the JDK's HttpServer) that answers from a script of
@@ -32,8 +30,11 @@ final class TestReceiver implements AutoCloseable {
 
     record Received(Map<String, List<String>> headers, byte[] body, boolean signatureValid) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .findFirst().map(e -> e.getValue().get(0)).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().get(0))
+                    .orElse(null);
         }
     }
 
@@ -49,7 +50,10 @@ final class TestReceiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, List<String>> headers = Map.copyOf(exchange.getRequestHeaders());
             Received r = new Received(headers, body, false);
-            received.add(new Received(headers, body, verify(r.header("X-Threatline-Timestamp"), body, r.header("X-Threatline-Signature"))));
+            received.add(new Received(
+                    headers,
+                    body,
+                    verify(r.header("X-Threatline-Timestamp"), body, r.header("X-Threatline-Signature"))));
             Answer answer;
             synchronized (script) {
                 answer = script.isEmpty() ? Answer.of(200) : script.poll();

@@ -2,25 +2,11 @@ package io.threatline.consumer.webhook;
 
 import static io.threatline.consumer.delivery.TestRecords.PARTNER;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.consumer.delivery.ChannelSettings;
 import io.threatline.consumer.delivery.ChannelSettingsException;
 import io.threatline.consumer.delivery.DeliveryBatch;
@@ -32,11 +18,23 @@ import io.threatline.consumer.formats.StixBatchBundle;
 import io.threatline.consumer.stix.StixSchemas;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.IndicatorType;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class WebhookSinkTest {
 
     private static final String KEY = "k3y-0f-the-nca-webhook-for-tests";
-    private static final Secrets SECRETS = new Secrets(Optional.empty(), Map.of("THREATLINE_SECRET_NCA_WEBHOOK_HMAC", KEY));
+    private static final Secrets SECRETS =
+            new Secrets(Optional.empty(), Map.of("THREATLINE_SECRET_NCA_WEBHOOK_HMAC", KEY));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestReceiver receiver;
@@ -52,16 +50,23 @@ class WebhookSinkTest {
     }
 
     private static WebhookSink sink(String url, String... more) {
-        Map<String, String> values = new HashMap<>(Map.of("url", url, "hmac_key", "secret:nca/webhook-hmac", "timeout", "PT2S"));
+        Map<String, String> values =
+                new HashMap<>(Map.of("url", url, "hmac_key", "secret:nca/webhook-hmac", "timeout", "PT2S"));
         for (int i = 0; i < more.length; i += 2) {
             values.put(more[i], more[i + 1]);
         }
-        return (WebhookSink) new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK, values, SECRETS));
+        return (WebhookSink)
+                new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK, values, SECRETS));
     }
 
     private static DeliveryBatch batch() {
-        return TestRecords.batch(DeliveryChannel.WEBHOOK, 10,
-            List.of(TestRecords.indicator(IndicatorType.IPV4), TestRecords.indicator(IndicatorType.SHA256), TestRecords.statistic("Emotet", 12)));
+        return TestRecords.batch(
+                DeliveryChannel.WEBHOOK,
+                10,
+                List.of(
+                        TestRecords.indicator(IndicatorType.IPV4),
+                        TestRecords.indicator(IndicatorType.SHA256),
+                        TestRecords.statistic("Emotet", 12)));
     }
 
     @Test
@@ -80,11 +85,14 @@ class WebhookSinkTest {
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         assertThat(request.header("Idempotency-Key")).isEqualTo(batch.idempotencyKey());
         assertThat(request.header("X-Threatline-Partner")).isEqualTo(PARTNER);
-        assertThat(Long.parseLong(request.header("X-Threatline-Timestamp"))).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(Long.parseLong(request.header("X-Threatline-Timestamp")))
+                .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
         JsonNode body = JSON.readTree(request.body());
         assertThat(body.isArray()).isTrue();
-        assertThat(body).extracting(d -> d.get("threatline").get("delivery_id").asText())
-            .containsExactlyElementsOf(batch.records().stream().map(DeliveryRecord::deliveryId).toList());
+        assertThat(body)
+                .extracting(d -> d.get("threatline").get("delivery_id").asText())
+                .containsExactlyElementsOf(
+                        batch.records().stream().map(DeliveryRecord::deliveryId).toList());
     }
 
     @Test
@@ -95,30 +103,33 @@ class WebhookSinkTest {
         DeliveryBatch batch = batch();
 
         // When the batch is delivered and, after the transient failure, delivered again
-        assertThatThrownBy(() -> sink.deliver(batch))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                assertThat(e.isPermanent()).isFalse();
-                assertThat(e.getMessage()).contains("HTTP 500").contains("database down");
-            });
+        assertThatThrownBy(() -> sink.deliver(batch)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.isPermanent()).isFalse();
+            assertThat(e.getMessage()).contains("HTTP 500").contains("database down");
+        });
         sink.deliver(batch);
 
         // Then both attempts were signed and carried the same key and body
         assertThat(receiver.received()).hasSize(2);
         assertThat(receiver.received()).allMatch(TestReceiver.Received::signatureValid);
-        assertThat(receiver.received()).extracting(r -> r.header("Idempotency-Key")).containsOnly(batch.idempotencyKey());
-        assertThat(receiver.received().get(1).body()).isEqualTo(receiver.received().get(0).body());
+        assertThat(receiver.received())
+                .extracting(r -> r.header("Idempotency-Key"))
+                .containsOnly(batch.idempotencyKey());
+        assertThat(receiver.received().get(1).body())
+                .isEqualTo(receiver.received().get(0).body());
     }
 
     @Test
     void a400IsPermanentAndTheReasonNamesTheStatusAndQuotesTheBody() {
-        receiver.answer(new TestReceiver.Answer(400, Map.of(), "{\"error\":\"unknown field threat.indicator.foo\"}\n", 0));
+        receiver.answer(
+                new TestReceiver.Answer(400, Map.of(), "{\"error\":\"unknown field threat.indicator.foo\"}\n", 0));
 
         assertThatThrownBy(() -> sink(receiver.url()).deliver(batch()))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                assertThat(e.isPermanent()).isTrue();
-                assertThat(e.reasonCode()).isEqualTo("CHANNEL_REJECTED");
-                assertThat(e.getMessage()).contains("HTTP 400").contains("unknown field threat.indicator.foo");
-            });
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isPermanent()).isTrue();
+                    assertThat(e.reasonCode()).isEqualTo("CHANNEL_REJECTED");
+                    assertThat(e.getMessage()).contains("HTTP 400").contains("unknown field threat.indicator.foo");
+                });
     }
 
     @Test
@@ -126,11 +137,10 @@ class WebhookSinkTest {
         receiver.answer(new TestReceiver.Answer(429, Map.of("Retry-After", "30"), "slow down", 0));
         WebhookSink sink = sink(receiver.url());
 
-        assertThatThrownBy(() -> sink.deliver(batch()))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                assertThat(e.isPermanent()).isFalse();
-                assertThat(e.getMessage()).contains("HTTP 429").contains("Retry-After 30s");
-            });
+        assertThatThrownBy(() -> sink.deliver(batch())).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.isPermanent()).isFalse();
+            assertThat(e.getMessage()).contains("HTTP 429").contains("Retry-After 30s");
+        });
         assertThat(sink.requestedRetryDelay()).contains(Duration.ofSeconds(30));
     }
 
@@ -138,7 +148,8 @@ class WebhookSinkTest {
     void statusesAreClassifiedAsTransientOrPermanent() {
         assertThat(List.of(408, 425, 429, 500, 502, 503, 504)).allMatch(WebhookSink::isTransient);
         assertThat(List.of(301, 400, 401, 403, 404, 409, 413, 422)).noneMatch(WebhookSink::isTransient);
-        assertThat(WebhookSink.retryAfter("Sun, 29 Nov 2026 10:00:30 GMT", Instant.parse("2026-11-29T10:00:00Z"))).contains(Duration.ofSeconds(30));
+        assertThat(WebhookSink.retryAfter("Sun, 29 Nov 2026 10:00:30 GMT", Instant.parse("2026-11-29T10:00:00Z")))
+                .contains(Duration.ofSeconds(30));
         assertThat(WebhookSink.retryAfter("soon", Instant.EPOCH)).isEmpty();
     }
 
@@ -152,7 +163,9 @@ class WebhookSinkTest {
 
         // When / Then
         assertThatThrownBy(() -> sink("http://127.0.0.1:" + port + "/hook").deliver(batch()))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.isPermanent()).isFalse());
+                .isInstanceOfSatisfying(
+                        DeliveryException.class,
+                        e -> assertThat(e.isPermanent()).isFalse());
     }
 
     @Test
@@ -160,10 +173,10 @@ class WebhookSinkTest {
         receiver.answer(new TestReceiver.Answer(200, Map.of(), "", 3_000));
 
         assertThatThrownBy(() -> sink(receiver.url(), "timeout", "PT0.5S").deliver(batch()))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                assertThat(e.isPermanent()).isFalse();
-                assertThat(e.getMessage()).contains("within PT0.5S");
-            });
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.isPermanent()).isFalse();
+                    assertThat(e.getMessage()).contains("within PT0.5S");
+                });
     }
 
     @Test
@@ -174,11 +187,11 @@ class WebhookSinkTest {
 
             // When a batch is delivered with a timeout of 1 s
             assertThatThrownBy(() -> sink(slow.url(), "timeout", "PT1S").deliver(batch()))
-                // Then the delivery fails as transient, naming the timeout, instead of waiting for the body's end
-                .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                    assertThat(e.isPermanent()).isFalse();
-                    assertThat(e.getMessage()).contains("within PT1S");
-                });
+                    // Then the delivery fails as transient, naming the timeout, instead of waiting for the body's end
+                    .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                        assertThat(e.isPermanent()).isFalse();
+                        assertThat(e.getMessage()).contains("within PT1S");
+                    });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         }
     }
@@ -191,11 +204,11 @@ class WebhookSinkTest {
 
             // When a batch is delivered
             assertThatThrownBy(() -> sink(flood.url(), "timeout", "PT20S").deliver(batch()))
-                // Then it is a transient failure quoting the start of the body
-                .isInstanceOfSatisfying(DeliveryException.class, e -> {
-                    assertThat(e.isPermanent()).isFalse();
-                    assertThat(e.getMessage()).contains("HTTP 500").contains("xxxxxxxx");
-                });
+                    // Then it is a transient failure quoting the start of the body
+                    .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                        assertThat(e.isPermanent()).isFalse();
+                        assertThat(e.getMessage()).contains("HTTP 500").contains("xxxxxxxx");
+                    });
             // And the client stopped reading long before the end: the receiver could not write it all
             await().atMost(Duration.ofSeconds(30)).until(() -> flood.responsesEnded() > 0);
             assertThat(flood.written()).isLessThan(huge / 4);
@@ -242,33 +255,55 @@ class WebhookSinkTest {
         assertThat(StixSchemas.bundleViolations(bundle)).isEmpty();
         assertThat(bundle.get("id").asText()).isEqualTo(StixBatchBundle.bundleId(batch));
         assertThat(bundle.findValuesAsText(StixBatchBundle.DELIVERY_ID))
-            .containsExactlyInAnyOrderElementsOf(batch.records().stream().map(DeliveryRecord::deliveryId).toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        batch.records().stream().map(DeliveryRecord::deliveryId).toList());
     }
 
     @Test
     void aLiteralHmacKeyIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK,
-                Map.of("url", "https://hook.example", "hmac_key", KEY), SECRETS)))
-            .isInstanceOf(ChannelSettingsException.class)
-            .hasMessageContaining("setting 'hmac_key'").hasMessageContaining("literal")
-            .hasMessageNotContaining(KEY);
+        assertThatThrownBy(() -> new WebhookSinkFactory()
+                        .create(new ChannelSettings(
+                                PARTNER,
+                                DeliveryChannel.WEBHOOK,
+                                Map.of("url", "https://hook.example", "hmac_key", KEY),
+                                SECRETS)))
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'hmac_key'")
+                .hasMessageContaining("literal")
+                .hasMessageNotContaining(KEY);
     }
 
     @Test
     void badSettingsNameTheSetting() {
-        assertThatThrownBy(() -> new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK,
-                Map.of("hmac_key", "secret:nca/webhook-hmac"), SECRETS)))
-            .hasMessageContaining("setting 'url' is required");
-        assertThatThrownBy(() -> sink("ftp://hook.example/x")).isInstanceOf(ChannelSettingsException.class).hasMessageContaining("setting 'url'");
-        assertThatThrownBy(() -> sink("https://user:pw@hook.example/x")).hasMessageContaining("setting 'url'").hasMessageNotContaining("pw");
-        assertThatThrownBy(() -> sink("https://hook.example", "format", "xml")).hasMessageContaining("setting 'format'");
-        assertThatThrownBy(() -> sink("https://hook.example", "timeout", "10")).hasMessageContaining("setting 'timeout'");
-        assertThatThrownBy(() -> new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK,
-                Map.of("url", "https://hook.example"), SECRETS)))
-            .hasMessageContaining("setting 'hmac_key' is required");
-        assertThatThrownBy(() -> new WebhookSinkFactory().create(new ChannelSettings(PARTNER, DeliveryChannel.WEBHOOK,
-                Map.of("url", "https://hook.example", "hmac_key", "secret:missing"), SECRETS)))
-            .hasMessageContaining("setting 'hmac_key'").hasMessageContaining("not found");
+        assertThatThrownBy(() -> new WebhookSinkFactory()
+                        .create(new ChannelSettings(
+                                PARTNER,
+                                DeliveryChannel.WEBHOOK,
+                                Map.of("hmac_key", "secret:nca/webhook-hmac"),
+                                SECRETS)))
+                .hasMessageContaining("setting 'url' is required");
+        assertThatThrownBy(() -> sink("ftp://hook.example/x"))
+                .isInstanceOf(ChannelSettingsException.class)
+                .hasMessageContaining("setting 'url'");
+        assertThatThrownBy(() -> sink("https://user:pw@hook.example/x"))
+                .hasMessageContaining("setting 'url'")
+                .hasMessageNotContaining("pw");
+        assertThatThrownBy(() -> sink("https://hook.example", "format", "xml"))
+                .hasMessageContaining("setting 'format'");
+        assertThatThrownBy(() -> sink("https://hook.example", "timeout", "10"))
+                .hasMessageContaining("setting 'timeout'");
+        assertThatThrownBy(() -> new WebhookSinkFactory()
+                        .create(new ChannelSettings(
+                                PARTNER, DeliveryChannel.WEBHOOK, Map.of("url", "https://hook.example"), SECRETS)))
+                .hasMessageContaining("setting 'hmac_key' is required");
+        assertThatThrownBy(() -> new WebhookSinkFactory()
+                        .create(new ChannelSettings(
+                                PARTNER,
+                                DeliveryChannel.WEBHOOK,
+                                Map.of("url", "https://hook.example", "hmac_key", "secret:missing"),
+                                SECRETS)))
+                .hasMessageContaining("setting 'hmac_key'")
+                .hasMessageContaining("not found");
     }
 
     @Test
@@ -276,9 +311,11 @@ class WebhookSinkTest {
         // A known-answer check computed with the JDK Mac directly
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec("key".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal("1700000000.{}".getBytes(StandardCharsets.UTF_8)));
+        String expected = "sha256="
+                + java.util.HexFormat.of().formatHex(mac.doFinal("1700000000.{}".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(WebhookSignature.sign("key".getBytes(StandardCharsets.UTF_8), 1700000000L, "{}".getBytes(StandardCharsets.UTF_8)))
-            .isEqualTo(expected);
+        assertThat(WebhookSignature.sign(
+                        "key".getBytes(StandardCharsets.UTF_8), 1700000000L, "{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(expected);
     }
 }

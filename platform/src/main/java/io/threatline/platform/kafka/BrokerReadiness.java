@@ -5,15 +5,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Waits until a Kafka cluster answers a metadata request. */
 public final class BrokerReadiness {
-    private BrokerReadiness() {
-    }
+    private BrokerReadiness() {}
 
     /**
      * @throws EmbeddedKafkaException when no broker answered within the timeout
@@ -31,17 +29,21 @@ public final class BrokerReadiness {
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes().get(6, TimeUnit.SECONDS);
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+                            .nodes()
+                            .get(6, TimeUnit.SECONDS);
                     return;
                 } catch (ExecutionException | TimeoutException e) {
                     last = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new EmbeddedKafkaException("Interrupted while waiting for Kafka at " + props.get("bootstrap.servers"), e);
+                    throw new EmbeddedKafkaException(
+                            "Interrupted while waiting for Kafka at " + props.get("bootstrap.servers"), e);
                 }
             }
         }
-        throw new EmbeddedKafkaException("Kafka at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-            + " did not answer within " + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()));
+        throw new EmbeddedKafkaException(
+                "Kafka at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " did not answer within "
+                        + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()));
     }
 }

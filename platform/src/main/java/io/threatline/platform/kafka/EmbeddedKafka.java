@@ -12,16 +12,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 
 /**
  * A real Apache Kafka broker in KRaft mode, running in this JVM: one node that is broker and
@@ -36,6 +34,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedKafka.class);
     /** The server.properties of the node, kept in the data directory so a restart reuses its ports. */
     static final String SERVER_PROPERTIES = "server.properties";
+
     private static final String BROKER_PORT = "threatline.broker.port";
     private static final String CONTROLLER_PORT = "threatline.controller.port";
 
@@ -44,8 +43,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Duration startupTime;
 
-    private EmbeddedKafka(EmbeddedKafkaSettings settings, Properties serverProperties, KafkaRaftServer server,
-                          Duration startupTime) {
+    private EmbeddedKafka(
+            EmbeddedKafkaSettings settings, Properties serverProperties, KafkaRaftServer server, Duration startupTime) {
         this.settings = settings;
         this.serverProperties = serverProperties;
         this.server = server;
@@ -69,15 +68,18 @@ public final class EmbeddedKafka implements AutoCloseable {
                 format(dataDir.resolve(SERVER_PROPERTIES), settings.admin());
             }
         } catch (IOException e) {
-            throw new EmbeddedKafkaException("Cannot prepare the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
+            throw new EmbeddedKafkaException(
+                    "Cannot prepare the Kafka data directory " + dataDir + ": " + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         try {
             server.startup();
         } catch (RuntimeException e) {
             safeShutdown(server);
-            throw new EmbeddedKafkaException("Kafka broker did not start on " + props.getProperty("listeners")
-                + " with data in " + dataDir + ": " + e.getMessage(), e);
+            throw new EmbeddedKafkaException(
+                    "Kafka broker did not start on " + props.getProperty("listeners") + " with data in " + dataDir
+                            + ": " + e.getMessage(),
+                    e);
         }
         String bootstrap = settings.host() + ":" + props.getProperty(BROKER_PORT);
         try {
@@ -87,8 +89,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         Duration total = Duration.ofNanos(System.nanoTime() - begin);
-        LOGGER.info("Kafka {} broker (KRaft) ready at {} after {} ms, data in {}",
-            AppInfoParser.getVersion(), bootstrap, total.toMillis(), dataDir);
+        LOGGER.info(
+                "Kafka {} broker (KRaft) ready at {} after {} ms, data in {}",
+                AppInfoParser.getVersion(),
+                bootstrap,
+                total.toMillis(),
+                dataDir);
         return new EmbeddedKafka(settings, props, server, total);
     }
 
@@ -112,7 +118,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Client settings for {@code user} on a broker with authentication on (SASL/SCRAM-SHA-512). */
-    public static Map<String, Object> clientProperties(String bootstrapServers, Optional<EmbeddedKafkaSettings.Credentials> user) {
+    public static Map<String, Object> clientProperties(
+            String bootstrapServers, Optional<EmbeddedKafkaSettings.Credentials> user) {
         Map<String, Object> props = new java.util.HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         user.ifPresent(u -> {
@@ -125,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static String scramJaas(EmbeddedKafkaSettings.Credentials u) {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + u.username()
-            + "\" password=\"" + u.password() + "\";";
+                + "\" password=\"" + u.password() + "\";";
     }
 
     @Override
@@ -155,7 +162,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("controller.quorum.voters", "1@" + host + ":" + controllerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
         if (settings.admin().isEmpty()) {
-            p.setProperty("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+            p.setProperty(
+                    "listeners",
+                    "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
             p.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
             p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -164,7 +173,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             // metadata log, written at format time); the controller listener uses PLAIN, because
             // the controller must authenticate before it can read that log. ACLs by StandardAuthorizer.
             EmbeddedKafkaSettings.Credentials admin = settings.admin().get();
-            p.setProperty("listeners", "SASL_PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+            p.setProperty(
+                    "listeners",
+                    "SASL_PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
             p.setProperty("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + brokerPort);
             p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
             p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
@@ -173,9 +184,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.setProperty("listener.name.sasl_plaintext.sasl.enabled.mechanisms", SCRAM);
             p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scramJaas(admin));
             p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-            p.setProperty("listener.name.controller.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin.username() + "\" password=\""
-                    + admin.password() + "\" user_" + admin.username() + "=\"" + admin.password() + "\";");
+            p.setProperty(
+                    "listener.name.controller.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin.username()
+                            + "\" password=\"" + admin.password() + "\" user_" + admin.username() + "=\""
+                            + admin.password() + "\";");
             p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
             p.setProperty("super.users", "User:" + admin.username());
             p.setProperty("allow.everyone.if.no.acl.found", "false");
@@ -219,7 +232,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static void format(Path propertiesFile, Optional<EmbeddedKafkaSettings.Credentials> admin) {
         String clusterId = Uuid.randomUuid().toString();
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("format", "-t", clusterId, "-c", propertiesFile.toString()));
+        java.util.List<String> args = new java.util.ArrayList<>(
+                java.util.List.of("format", "-t", clusterId, "-c", propertiesFile.toString()));
         admin.ifPresent(a -> {
             args.add("--add-scram");
             args.add(SCRAM + "=[name=" + a.username() + ",password=" + a.password() + "]");
@@ -233,7 +247,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         if (rc != 0) {
             throw new EmbeddedKafkaException("Formatting the Kafka log directory failed (exit " + rc + "): "
-                + out.toString(StandardCharsets.UTF_8).trim());
+                    + out.toString(StandardCharsets.UTF_8).trim());
         }
         LOGGER.debug("Formatted KRaft storage with cluster id {}", clusterId);
     }
@@ -252,9 +266,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static void writeProperties(Properties p, Path file) throws IOException {
         // With authentication on it holds the super user's password: readable by its owner only.
-        if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        if (!Files.exists(file)
+                && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(
+                    file,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "Written by Threatline's embedded Kafka; regenerated at every start");

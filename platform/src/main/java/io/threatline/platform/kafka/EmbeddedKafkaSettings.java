@@ -18,16 +18,26 @@ import java.util.Optional;
  * @param admin          when present, clients must authenticate (SASL/SCRAM-SHA-512) and Kafka's
  *                       StandardAuthorizer applies ACLs; this user is the super user
  */
-public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, int controllerPort,
-                                    Map<String, String> overrides, Duration startupTimeout, Optional<Credentials> admin) {
+public record EmbeddedKafkaSettings(
+        Path dataDir,
+        String host,
+        int brokerPort,
+        int controllerPort,
+        Map<String, String> overrides,
+        Duration startupTimeout,
+        Optional<Credentials> admin) {
 
     /** A SASL user name and password. */
     public record Credentials(String username, String password) {
         public Credentials {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(password, "password");
-            if (!username.matches("[A-Za-z0-9._-]+") || password.isEmpty() || password.contains("\"") || password.contains("\\")) {
-                throw new IllegalArgumentException("user names are letters, digits, '.', '_' and '-'; passwords are non-empty without quotes or backslashes");
+            if (!username.matches("[A-Za-z0-9._-]+")
+                    || password.isEmpty()
+                    || password.contains("\"")
+                    || password.contains("\\")) {
+                throw new IllegalArgumentException(
+                        "user names are letters, digits, '.', '_' and '-'; passwords are non-empty without quotes or backslashes");
             }
         }
 
@@ -51,7 +61,8 @@ public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, i
 
     /** Loopback, ports chosen freely, 60 s to start. */
     public static EmbeddedKafkaSettings inDirectory(Path dataDir) {
-        return new EmbeddedKafkaSettings(dataDir, "localhost", 0, 0, Map.of(), Duration.ofSeconds(60), Optional.empty());
+        return new EmbeddedKafkaSettings(
+                dataDir, "localhost", 0, 0, Map.of(), Duration.ofSeconds(60), Optional.empty());
     }
 
     public EmbeddedKafkaSettings withPorts(int broker, int controller) {
@@ -59,7 +70,8 @@ public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, i
     }
 
     public EmbeddedKafkaSettings withHost(String newHost) {
-        return new EmbeddedKafkaSettings(dataDir, newHost, brokerPort, controllerPort, overrides, startupTimeout, admin);
+        return new EmbeddedKafkaSettings(
+                dataDir, newHost, brokerPort, controllerPort, overrides, startupTimeout, admin);
     }
 
     public EmbeddedKafkaSettings withOverrides(Map<String, String> extra) {
@@ -68,6 +80,7 @@ public record EmbeddedKafkaSettings(Path dataDir, String host, int brokerPort, i
 
     /** Clients must authenticate with SASL/SCRAM-SHA-512 and ACLs apply; {@code superUser} may do anything. */
     public EmbeddedKafkaSettings withAuthentication(Credentials superUser) {
-        return new EmbeddedKafkaSettings(dataDir, host, brokerPort, controllerPort, overrides, startupTimeout, Optional.of(superUser));
+        return new EmbeddedKafkaSettings(
+                dataDir, host, brokerPort, controllerPort, overrides, startupTimeout, Optional.of(superUser));
     }
 }

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 
 /** Finds TCP ports nobody listens on, for services that must know their port before binding it. */
 public final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int any() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

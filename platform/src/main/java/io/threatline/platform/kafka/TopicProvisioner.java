@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,8 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
     private static final Logger LOGGER = LoggerFactory.getLogger(TopicProvisioner.class);
 
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /**
      * @return the names of the topics this call created
@@ -38,7 +36,8 @@ public final class TopicProvisioner {
         List<String> created = new ArrayList<>();
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return created;
             }
@@ -47,12 +46,17 @@ public final class TopicProvisioner {
                 try {
                     results.get(topic.name()).get(30, TimeUnit.SECONDS);
                     created.add(topic.name());
-                    LOGGER.info("Created topic {} ({} partitions, {})", topic.name(),
-                        topic.numPartitions(), topic.configs());
+                    LOGGER.info(
+                            "Created topic {} ({} partitions, {})",
+                            topic.name(),
+                            topic.numPartitions(),
+                            topic.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + topic.name() + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "Cannot create topic " + topic.name() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }
@@ -81,10 +85,11 @@ public final class TopicProvisioner {
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try {
-                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> partitions = described.values().stream()
-                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+                        .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                        .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
                 admin.listOffsets(partitions).all().get(5, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {
@@ -92,7 +97,9 @@ public final class TopicProvisioner {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("Created topics " + topics + " but their leaders did not become ready within 30 s: "
-            + (last == null ? "no answer" : last.getMessage()), last);
+        throw new IllegalStateException(
+                "Created topics " + topics + " but their leaders did not become ready within 30 s: "
+                        + (last == null ? "no answer" : last.getMessage()),
+                last);
     }
 }

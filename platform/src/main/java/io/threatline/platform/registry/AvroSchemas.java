@@ -5,8 +5,7 @@ import org.apache.avro.Schema;
 /** Parsing of Avro schema text into the form the registry stores and compares. */
 final class AvroSchemas {
 
-    private AvroSchemas() {
-    }
+    private AvroSchemas() {}
 
     /**
      * Parses Avro schema JSON text.

@@ -13,11 +13,9 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 final class CompatibilityChecker {
 
     /** An earlier live version of the subject. */
-    record Previous(int version, Schema schema) {
-    }
+    record Previous(int version, Schema schema) {}
 
-    private CompatibilityChecker() {
-    }
+    private CompatibilityChecker() {}
 
     /**
      * Checks {@code candidate} against earlier versions.
@@ -52,11 +50,11 @@ final class CompatibilityChecker {
         return messages;
     }
 
-    private static List<String> incompatibilities(Schema reader, Schema writer, String readerName,
-                                                  String writerName) {
+    private static List<String> incompatibilities(Schema reader, Schema writer, String readerName, String writerName) {
         List<String> messages = new ArrayList<>();
         for (Incompatibility incompatibility : SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
-                .getResult().getIncompatibilities()) {
+                .getResult()
+                .getIncompatibilities()) {
             messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
                     + describe(incompatibility, readerName, writerName) + "', additionalInfo:'"
                     + incompatibility.getMessage() + "'}");
@@ -74,17 +72,17 @@ final class CompatibilityChecker {
                 return "The size of FIXED type field at path '" + path + "' in the " + reader
                         + " schema does not match with the " + writer + " schema";
             case MISSING_ENUM_SYMBOLS:
-                return "The " + reader + " schema is missing enum symbols '" + info + "' at path '" + path
-                        + "' in the " + writer + " schema";
+                return "The " + reader + " schema is missing enum symbols '" + info + "' at path '" + path + "' in the "
+                        + writer + " schema";
             case READER_FIELD_MISSING_DEFAULT_VALUE:
                 return "The field '" + info + "' at path '" + path + "' in the " + reader
                         + " schema has no default value and is missing in the " + writer + " schema";
             case TYPE_MISMATCH:
-                return "The type (path '" + path + "') of a field in the " + reader
-                        + " schema does not match with the " + writer + " schema";
+                return "The type (path '" + path + "') of a field in the " + reader + " schema does not match with the "
+                        + writer + " schema";
             case MISSING_UNION_BRANCH:
-                return "The " + reader + " schema is missing a type inside a union field at path '" + path
-                        + "' in the " + writer + " schema";
+                return "The " + reader + " schema is missing a type inside a union field at path '" + path + "' in the "
+                        + writer + " schema";
             default:
                 return "The " + reader + " schema cannot read data written with the " + writer + " schema at path '"
                         + path + "'";

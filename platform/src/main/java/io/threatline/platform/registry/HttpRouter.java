@@ -59,12 +59,11 @@ final class HttpRouter implements HttpHandler {
         }
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
-    }
+    private record Route(String method, String[] segments, Handler handler) {}
 
     private static final Logger LOGGER = LoggerFactory.getLogger(HttpRouter.class);
-    private static final Set<String> ACCEPTED_CONTENT_TYPES = Set.of("application/vnd.schemaregistry.v1+json",
-            "application/vnd.schemaregistry+json", "application/json");
+    private static final Set<String> ACCEPTED_CONTENT_TYPES =
+            Set.of("application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json", "application/json");
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "DELETE");
@@ -147,10 +146,13 @@ final class HttpRouter implements HttpHandler {
         }
         java.util.Optional<WriteCredential> credential = writeCredential;
         String[] requested = segments(exchange.getRequestURI().getRawPath());
-        if (WRITE_METHODS.contains(method) && !isQuestionByPost(method, requested) && credential.isPresent()
+        if (WRITE_METHODS.contains(method)
+                && !isQuestionByPost(method, requested)
+                && credential.isPresent()
                 && !credential.get().allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
             // Before the body is read: a caller without the credential costs nothing.
-            throw new SchemaRegistryException(ErrorCode.UNAUTHORIZED,
+            throw new SchemaRegistryException(
+                    ErrorCode.UNAUTHORIZED,
                     "Changing the registry (" + method + ") requires the platform admin's credentials (HTTP Basic)");
         }
         String[] actual = segments(exchange.getRequestURI().getRawPath());
@@ -166,10 +168,13 @@ final class HttpRouter implements HttpHandler {
                     checkContentType(exchange);
                 }
                 byte[] body = readBody(exchange.getRequestBody());
-                return route.handler().handle(new Request(params, query(exchange.getRequestURI().getRawQuery()), body));
+                return route.handler()
+                        .handle(new Request(
+                                params, query(exchange.getRequestURI().getRawQuery()), body));
             }
         }
-        throw pathKnown ? new SchemaRegistryException(ErrorCode.METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
+        throw pathKnown
+                ? new SchemaRegistryException(ErrorCode.METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
                 : new SchemaRegistryException(ErrorCode.NOT_FOUND, "HTTP 404 Not Found");
     }
 
@@ -179,8 +184,9 @@ final class HttpRouter implements HttpHandler {
      * A sensor whose subject the operator registered needs only these, with no credential.
      */
     private static boolean isQuestionByPost(String method, String[] segments) {
-        return "POST".equals(method) && segments.length > 0
-            && ((segments.length == 2 && "subjects".equals(segments[0])) || "compatibility".equals(segments[0]));
+        return "POST".equals(method)
+                && segments.length > 0
+                && ((segments.length == 2 && "subjects".equals(segments[0])) || "compatibility".equals(segments[0]));
     }
 
     private static void checkContentType(HttpExchange exchange) {
@@ -219,7 +225,8 @@ final class HttpRouter implements HttpHandler {
     }
 
     private static String[] segments(String rawPath) {
-        return rawPath.chars().allMatch(c -> c == '/') ? new String[0]
+        return rawPath.chars().allMatch(c -> c == '/')
+                ? new String[0]
                 : rawPath.replaceAll("^/+|/+$", "").split("/+");
     }
 

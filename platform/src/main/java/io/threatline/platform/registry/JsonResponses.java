@@ -15,11 +15,9 @@ final class JsonResponses {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A body that is already JSON text and is sent as is (the raw schema endpoints). */
-    record RawJson(String json) {
-    }
+    record RawJson(String json) {}
 
-    private JsonResponses() {
-    }
+    private JsonResponses() {}
 
     /** {@code {"error_code": 40401, "message": "..."}}. */
     static ObjectNode error(int errorCode, String message) {
@@ -28,8 +26,11 @@ final class JsonResponses {
 
     /** {@code {"subject","version","id","schema"}}; {@code schemaType} is omitted for AVRO, as Confluent does. */
     static ObjectNode schemaVersion(SchemaVersion version) {
-        return MAPPER.createObjectNode().put("subject", version.subject()).put("version", version.version())
-                .put("id", version.id()).put("schema", version.schema());
+        return MAPPER.createObjectNode()
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("id", version.id())
+                .put("schema", version.schema());
     }
 
     /** {@code {"subject","version"}}. */

@@ -76,8 +76,12 @@ public final class KafkaSchemaLog implements SchemaLog {
      *                          consumer
      * @throws SchemaLogException if the topic cannot be created or is unsuitable
      */
-    public KafkaSchemaLog(String bootstrapServers, String topic, short replicationFactor, Duration timeout,
-                          Map<String, Object> clientProperties) {
+    public KafkaSchemaLog(
+            String bootstrapServers,
+            String topic,
+            short replicationFactor,
+            Duration timeout,
+            Map<String, Object> clientProperties) {
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.partition = new TopicPartition(topic, 0);
@@ -143,9 +147,11 @@ public final class KafkaSchemaLog implements SchemaLog {
     private void ensureTopic(short replicationFactor) {
         try (Admin admin = Admin.create(adminConfig())) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor).configs(
-                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor)
+                                .configs(
+                                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                        .all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 LOGGER.info("Created compacted schema topic {} (replication factor {})", topic, replicationFactor);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -169,23 +175,29 @@ public final class KafkaSchemaLog implements SchemaLog {
                     + description.partitions().size());
         }
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
-        String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG) == null ? null
+        Config config = admin.describeConfigs(List.of(resource))
+                .all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .get(resource);
+        String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG) == null
+                ? null
                 : config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
         if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
-            throw new SchemaLogException("Schema topic " + topic + " must have cleanup.policy=compact, found "
-                    + policy);
+            throw new SchemaLogException(
+                    "Schema topic " + topic + " must have cleanup.policy=compact, found " + policy);
         }
     }
 
     /** A topic just created may take a moment to reach the broker's metadata; wait for it within the timeout. */
-    private TopicDescription describeOnceKnown(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+    private TopicDescription describeOnceKnown(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                return admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;

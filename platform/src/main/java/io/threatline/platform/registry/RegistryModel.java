@@ -68,8 +68,8 @@ final class RegistryModel {
         if (versions.isEmpty()) {
             subjects.remove(subject);
         }
-        boolean stillUsed = subjects.values().stream()
-                .anyMatch(vs -> vs.values().stream().anyMatch(v -> v.id() == removed.id()));
+        boolean stillUsed =
+                subjects.values().stream().anyMatch(vs -> vs.values().stream().anyMatch(v -> v.id() == removed.id()));
         if (!stillUsed) {
             Schema schema = schemasById.remove(removed.id());
             idsByCanonical.remove(AvroSchemas.canonical(schema), removed.id());
@@ -93,7 +93,9 @@ final class RegistryModel {
 
     /** Subject names in order, having at least one live version, or any version if {@code includeDeleted}. */
     List<String> subjects(boolean includeDeleted) {
-        return subjects.keySet().stream().filter(s -> !versions(s, includeDeleted).isEmpty()).toList();
+        return subjects.keySet().stream()
+                .filter(s -> !versions(s, includeDeleted).isEmpty())
+                .toList();
     }
 
     /** All versions, in any subject, registered under the id; soft-deleted ones only if {@code includeDeleted}. */

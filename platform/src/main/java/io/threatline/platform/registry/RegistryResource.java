@@ -23,32 +23,59 @@ final class RegistryResource {
         RegistryResource r = new RegistryResource(registry);
         return new HttpRouter()
                 .add("GET", "/", req -> JsonResponses.MAPPER.createObjectNode())
-                .add("GET", "/subjects", req -> registry.subjects(req.flag("deleted")).stream()
-                        .filter(s -> s.startsWith(req.query().getOrDefault("subjectPrefix", ""))).toList())
+                .add(
+                        "GET",
+                        "/subjects",
+                        req -> registry.subjects(req.flag("deleted")).stream()
+                                .filter(s -> s.startsWith(req.query().getOrDefault("subjectPrefix", "")))
+                                .toList())
                 .add("POST", "/subjects/{subject}", r::lookup)
-                .add("DELETE", "/subjects/{subject}",
+                .add(
+                        "DELETE",
+                        "/subjects/{subject}",
                         req -> registry.deleteSubject(req.path("subject"), req.flag("permanent")))
-                .add("GET", "/subjects/{subject}/versions",
+                .add(
+                        "GET",
+                        "/subjects/{subject}/versions",
                         req -> registry.versions(req.path("subject"), req.flag("deleted")))
                 .add("POST", "/subjects/{subject}/versions", r::register)
-                .add("GET", "/subjects/{subject}/versions/{version}", req -> JsonResponses.schemaVersion(
-                        registry.version(req.path("subject"), version(req), req.flag("deleted"))))
-                .add("DELETE", "/subjects/{subject}/versions/{version}",
+                .add(
+                        "GET",
+                        "/subjects/{subject}/versions/{version}",
+                        req -> JsonResponses.schemaVersion(
+                                registry.version(req.path("subject"), version(req), req.flag("deleted"))))
+                .add(
+                        "DELETE",
+                        "/subjects/{subject}/versions/{version}",
                         req -> registry.deleteVersion(req.path("subject"), version(req), req.flag("permanent")))
-                .add("GET", "/subjects/{subject}/versions/{version}/schema", req -> new RawJson(
-                        registry.version(req.path("subject"), version(req), req.flag("deleted")).schema()))
+                .add(
+                        "GET",
+                        "/subjects/{subject}/versions/{version}/schema",
+                        req -> new RawJson(registry.version(req.path("subject"), version(req), req.flag("deleted"))
+                                .schema()))
                 .add("GET", "/subjects/{subject}/versions/{version}/referencedby", req -> {
                     registry.version(req.path("subject"), version(req), true);
                     return List.of();
                 })
                 .add("GET", "/schemas/types", req -> List.of("AVRO"))
-                .add("GET", "/schemas/ids/{id}", req -> JsonResponses.MAPPER.createObjectNode()
-                        .put("schema", registry.schemaById(id(req))))
+                .add(
+                        "GET",
+                        "/schemas/ids/{id}",
+                        req -> JsonResponses.MAPPER.createObjectNode().put("schema", registry.schemaById(id(req))))
                 .add("GET", "/schemas/ids/{id}/schema", req -> new RawJson(registry.schemaById(id(req))))
-                .add("GET", "/schemas/ids/{id}/versions", req -> registry.versionsById(id(req), req.flag("deleted"))
-                        .stream().map(JsonResponses::subjectVersion).toList())
-                .add("GET", "/schemas/ids/{id}/subjects", req -> registry.versionsById(id(req), req.flag("deleted"))
-                        .stream().map(SchemaVersion::subject).distinct().toList())
+                .add(
+                        "GET",
+                        "/schemas/ids/{id}/versions",
+                        req -> registry.versionsById(id(req), req.flag("deleted")).stream()
+                                .map(JsonResponses::subjectVersion)
+                                .toList())
+                .add(
+                        "GET",
+                        "/schemas/ids/{id}/subjects",
+                        req -> registry.versionsById(id(req), req.flag("deleted")).stream()
+                                .map(SchemaVersion::subject)
+                                .distinct()
+                                .toList())
                 .add("POST", "/compatibility/subjects/{subject}/versions/{version}", r::compatibility)
                 .add("POST", "/compatibility/subjects/{subject}/versions", r::compatibility)
                 .add("GET", "/config", req -> level("compatibilityLevel", registry.globalLevel()))
@@ -56,7 +83,9 @@ final class RegistryResource {
                 .add("DELETE", "/config", req -> level("compatibilityLevel", registry.clearGlobalLevel()))
                 .add("GET", "/config/{subject}", r::subjectLevel)
                 .add("PUT", "/config/{subject}", req -> r.setLevel(req.path("subject"), req))
-                .add("DELETE", "/config/{subject}",
+                .add(
+                        "DELETE",
+                        "/config/{subject}",
                         req -> level("compatibilityLevel", registry.clearSubjectLevel(req.path("subject"))))
                 .add("GET", "/mode", req -> Map.of("mode", "READWRITE"))
                 .add("GET", "/mode/{subject}", req -> Map.of("mode", "READWRITE"));
@@ -118,8 +147,8 @@ final class RegistryResource {
     private static String schemaText(JsonNode body) {
         JsonNode type = body.get("schemaType");
         if (type != null && !type.isNull() && !"AVRO".equals(type.asText())) {
-            throw SchemaRegistryException.invalidSchema("Unsupported schema type '" + type.asText()
-                    + "': this registry only supports AVRO");
+            throw SchemaRegistryException.invalidSchema(
+                    "Unsupported schema type '" + type.asText() + "': this registry only supports AVRO");
         }
         JsonNode schema = body.get("schema");
         if (schema == null || !schema.isTextual() || schema.asText().isBlank()) {

@@ -21,28 +21,32 @@ import org.slf4j.LoggerFactory;
 public final class SchemaLogCodec {
 
     /** A serialised entry; {@code value} is {@code null} for a tombstone. */
-    public record Record(String key, String value) {
-    }
+    public record Record(String key, String value) {}
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SchemaLogCodec.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private SchemaLogCodec() {
-    }
+    private SchemaLogCodec() {}
 
     /** Serialises an entry to its key and value JSON. */
     public static Record encode(SchemaLogEntry entry) {
         if (entry instanceof SchemaVersion v) {
-            ObjectNode value = MAPPER.createObjectNode().put("subject", v.subject()).put("version", v.version())
-                    .put("id", v.id()).put("schema", v.schema()).put("deleted", v.deleted());
+            ObjectNode value = MAPPER.createObjectNode()
+                    .put("subject", v.subject())
+                    .put("version", v.version())
+                    .put("id", v.id())
+                    .put("schema", v.schema())
+                    .put("deleted", v.deleted());
             return new Record(schemaKey(v.subject(), v.version()), write(value));
         }
         if (entry instanceof VersionPermanentlyDeleted d) {
             return new Record(schemaKey(d.subject(), d.version()), null);
         }
         if (entry instanceof ConfigSet c) {
-            return new Record(configKey(c.subject()),
-                    write(MAPPER.createObjectNode().put("compatibilityLevel", c.level().name())));
+            return new Record(
+                    configKey(c.subject()),
+                    write(MAPPER.createObjectNode()
+                            .put("compatibilityLevel", c.level().name())));
         }
         ConfigCleared c = (ConfigCleared) entry;
         return new Record(configKey(c.subject()), null);
@@ -58,7 +62,8 @@ public final class SchemaLogCodec {
     public static Optional<SchemaLogEntry> decode(String key, String value) {
         JsonNode keyNode = read(key);
         String keyType = keyNode.path("keytype").asText("");
-        String subject = keyNode.path("subject").isTextual() ? keyNode.get("subject").asText() : null;
+        String subject =
+                keyNode.path("subject").isTextual() ? keyNode.get("subject").asText() : null;
         switch (keyType) {
             case "SCHEMA":
                 return Optional.ofNullable(decodeSchema(key, keyNode, subject, value));
@@ -93,21 +98,30 @@ public final class SchemaLogCodec {
             throw new SchemaLogException("Malformed schema value for key " + key);
         }
         try {
-            return new SchemaVersion(node.path("subject").asText(subject),
-                    node.path("version").asInt(keyNode.get("version").asInt()), node.get("id").asInt(),
-                    node.get("schema").asText(), node.path("deleted").asBoolean(false));
+            return new SchemaVersion(
+                    node.path("subject").asText(subject),
+                    node.path("version").asInt(keyNode.get("version").asInt()),
+                    node.get("id").asInt(),
+                    node.get("schema").asText(),
+                    node.path("deleted").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new SchemaLogException("Malformed schema value for key " + key, e);
         }
     }
 
     private static String schemaKey(String subject, int version) {
-        return write(MAPPER.createObjectNode().put("keytype", "SCHEMA").put("subject", subject)
-                .put("version", version).put("magic", 1));
+        return write(MAPPER.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", subject)
+                .put("version", version)
+                .put("magic", 1));
     }
 
     private static String configKey(String subject) {
-        return write(MAPPER.createObjectNode().put("keytype", "CONFIG").put("subject", subject).put("magic", 0));
+        return write(MAPPER.createObjectNode()
+                .put("keytype", "CONFIG")
+                .put("subject", subject)
+                .put("magic", 0));
     }
 
     private static String write(JsonNode node) {

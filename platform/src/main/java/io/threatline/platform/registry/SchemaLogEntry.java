@@ -48,6 +48,5 @@ public sealed interface SchemaLogEntry {
     }
 
     /** The compatibility level of {@code subject} (or the global one if {@code subject} is null) cleared. */
-    record ConfigCleared(String subject) implements SchemaLogEntry {
-    }
+    record ConfigCleared(String subject) implements SchemaLogEntry {}
 }

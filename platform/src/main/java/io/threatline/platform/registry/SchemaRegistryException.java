@@ -53,32 +53,40 @@ public final class SchemaRegistryException extends RuntimeException {
     }
 
     static SchemaRegistryException subjectSoftDeleted(String subject) {
-        return new SchemaRegistryException(ErrorCode.SUBJECT_SOFT_DELETED,
+        return new SchemaRegistryException(
+                ErrorCode.SUBJECT_SOFT_DELETED,
                 "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
     }
 
     static SchemaRegistryException subjectNotSoftDeleted(String subject) {
-        return new SchemaRegistryException(ErrorCode.SUBJECT_NOT_SOFT_DELETED,
+        return new SchemaRegistryException(
+                ErrorCode.SUBJECT_NOT_SOFT_DELETED,
                 "Subject '" + subject + "' was not deleted first before being permanently deleted");
     }
 
     static SchemaRegistryException versionSoftDeleted(String subject, int version) {
-        return new SchemaRegistryException(ErrorCode.VERSION_SOFT_DELETED, "Subject '" + subject + "' Version "
-                + version + " was soft deleted.Set permanent=true to delete permanently");
+        return new SchemaRegistryException(
+                ErrorCode.VERSION_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version
+                        + " was soft deleted.Set permanent=true to delete permanently");
     }
 
     static SchemaRegistryException versionNotSoftDeleted(String subject, int version) {
-        return new SchemaRegistryException(ErrorCode.VERSION_NOT_SOFT_DELETED, "Subject '" + subject + "' Version "
-                + version + " was not deleted first before being permanently deleted");
+        return new SchemaRegistryException(
+                ErrorCode.VERSION_NOT_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version
+                        + " was not deleted first before being permanently deleted");
     }
 
     static SchemaRegistryException compatibilityNotConfigured(String subject) {
-        return new SchemaRegistryException(ErrorCode.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+        return new SchemaRegistryException(
+                ErrorCode.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
                 "Subject '" + subject + "' does not have subject-level compatibility configured");
     }
 
     static SchemaRegistryException incompatible(String subject, List<String> details) {
-        return new SchemaRegistryException(ErrorCode.INCOMPATIBLE_SCHEMA,
+        return new SchemaRegistryException(
+                ErrorCode.INCOMPATIBLE_SCHEMA,
                 "Schema being registered is incompatible with an earlier schema for subject \"" + subject
                         + "\", details: " + details);
     }
@@ -88,12 +96,15 @@ public final class SchemaRegistryException extends RuntimeException {
     }
 
     static SchemaRegistryException invalidVersion(String version) {
-        return new SchemaRegistryException(ErrorCode.INVALID_VERSION, "The specified version '" + version
-                + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+        return new SchemaRegistryException(
+                ErrorCode.INVALID_VERSION,
+                "The specified version '" + version
+                        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
     static SchemaRegistryException invalidCompatibilityLevel() {
-        return new SchemaRegistryException(ErrorCode.INVALID_COMPATIBILITY_LEVEL,
+        return new SchemaRegistryException(
+                ErrorCode.INVALID_COMPATIBILITY_LEVEL,
                 "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, "
                         + "forward_transitive, and full_transitive");
     }

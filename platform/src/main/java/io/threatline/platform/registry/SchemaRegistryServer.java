@@ -43,8 +43,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
      *                             without it); empty leaves writes open, for a platform whose broker has
      *                             no authentication either (tests, {@code --no-auth}). Reads are always open.
      */
-    public record Settings(String host, int port, CompatibilityLevel defaultCompatibility, int threads,
-                           java.util.Optional<WriteCredential> writeCredential) {
+    public record Settings(
+            String host,
+            int port,
+            CompatibilityLevel defaultCompatibility,
+            int threads,
+            java.util.Optional<WriteCredential> writeCredential) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
@@ -103,8 +107,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private final URI url;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SchemaRegistryServer(HttpServer server, ExecutorService executor, HttpRouter router,
-                                 SubjectRegistry registry, URI url) {
+    private SchemaRegistryServer(
+            HttpServer server, ExecutorService executor, HttpRouter router, SubjectRegistry registry, URI url) {
         this.server = server;
         this.executor = executor;
         this.router = router;
@@ -125,16 +129,19 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind schema registry to " + settings.host() + ":"
-                    + settings.port(), e);
+            throw new UncheckedIOException(
+                    "Cannot bind schema registry to " + settings.host() + ":" + settings.port(), e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(settings.threads(), daemonThreads());
         server.setExecutor(executor);
         server.createContext("/", router);
         server.start();
         URI url = url(server.getAddress());
-        LOGGER.info("Schema registry listening at {} (default compatibility {}; writes {})", url,
-                settings.defaultCompatibility(), settings.writeCredential().isPresent() ? "need the admin's credentials" : "open");
+        LOGGER.info(
+                "Schema registry listening at {} (default compatibility {}; writes {})",
+                url,
+                settings.defaultCompatibility(),
+                settings.writeCredential().isPresent() ? "need the admin's credentials" : "open");
         return new SchemaRegistryServer(server, executor, router, registry, url);
     }
 

@@ -46,8 +46,12 @@ public final class SubjectRegistry {
         this.model = new RegistryModel(defaultLevel);
         List<SchemaLogEntry> entries = log.readAll();
         entries.forEach(model::apply);
-        LOGGER.info("Rebuilt schema registry from {} log entries: {} subjects, {} schemas, next id {}",
-                entries.size(), model.subjects(true).size(), model.schemaCount(), model.nextId());
+        LOGGER.info(
+                "Rebuilt schema registry from {} log entries: {} subjects, {} schemas, next id {}",
+                entries.size(),
+                model.subjects(true).size(),
+                model.schemaCount(),
+                model.nextId());
     }
 
     /**
@@ -101,7 +105,9 @@ public final class SubjectRegistry {
 
     /** Version numbers of a subject, ascending. */
     public List<Integer> versions(String subject, boolean includeDeleted) {
-        return read(() -> existingVersions(subject, includeDeleted).stream().map(SchemaVersion::version).toList());
+        return read(() -> existingVersions(subject, includeDeleted).stream()
+                .map(SchemaVersion::version)
+                .toList());
     }
 
     /** One version of a subject, or its latest live one for {@link #LATEST}. */
@@ -111,7 +117,8 @@ public final class SubjectRegistry {
 
     /** The schema text registered under a global id; ids stay resolvable while any version, even soft-deleted, uses them. */
     public String schemaById(int id) {
-        return read(() -> model.schema(id).map(AvroSchemas::canonical)
+        return read(() -> model.schema(id)
+                .map(AvroSchemas::canonical)
                 .orElseThrow(() -> SchemaRegistryException.schemaNotFound(id)));
     }
 
@@ -135,11 +142,12 @@ public final class SubjectRegistry {
         return read(() -> {
             List<Previous> previous;
             if (version == null || version == LATEST) {
-                previous = newestFirst(version == null ? model.versions(subject, false)
-                        : existingVersions(subject, false));
+                previous = newestFirst(
+                        version == null ? model.versions(subject, false) : existingVersions(subject, false));
             } else {
                 SchemaVersion target = find(subject, version, false);
-                previous = List.of(new Previous(target.version(), model.schema(target.id()).orElseThrow()));
+                previous = List.of(
+                        new Previous(target.version(), model.schema(target.id()).orElseThrow()));
             }
             return CompatibilityChecker.check(model.effectiveLevel(subject), AvroSchemas.parse(schemaText), previous);
         });
@@ -227,9 +235,10 @@ public final class SubjectRegistry {
     /** Clears a subject's own level, returning it. */
     public CompatibilityLevel clearSubjectLevel(String subject) {
         synchronized (writeMutex) {
-            CompatibilityLevel before = model.subjectLevel(subject).orElseThrow(() -> model.subjects(true)
-                    .contains(subject) ? SchemaRegistryException.compatibilityNotConfigured(subject)
-                    : SchemaRegistryException.subjectNotFound(subject));
+            CompatibilityLevel before = model.subjectLevel(subject)
+                    .orElseThrow(() -> model.subjects(true).contains(subject)
+                            ? SchemaRegistryException.compatibilityNotConfigured(subject)
+                            : SchemaRegistryException.subjectNotFound(subject));
             commit(new ConfigCleared(subject));
             return before;
         }
@@ -240,7 +249,9 @@ public final class SubjectRegistry {
         if (version == LATEST) {
             return versions.get(versions.size() - 1);
         }
-        return versions.stream().filter(v -> v.version() == version).findFirst()
+        return versions.stream()
+                .filter(v -> v.version() == version)
+                .findFirst()
                 .orElseThrow(() -> SchemaRegistryException.versionNotFound(version));
     }
 

@@ -24,7 +24,8 @@ public final class WriteCredential {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         if (user.isEmpty() || user.contains(":") || password.isEmpty()) {
-            throw new IllegalArgumentException("a registry credential needs a user without ':' and a non-empty password");
+            throw new IllegalArgumentException(
+                    "a registry credential needs a user without ':' and a non-empty password");
         }
         return new WriteCredential(sha256(user + ":" + password));
     }
@@ -36,7 +37,8 @@ public final class WriteCredential {
         }
         String userInfo;
         try {
-            userInfo = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            userInfo = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }

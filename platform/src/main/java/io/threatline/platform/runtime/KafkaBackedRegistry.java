@@ -1,12 +1,11 @@
 package io.threatline.platform.runtime;
 
-import java.net.URI;
-import java.util.Map;
-
 import io.threatline.platform.registry.CompatibilityLevel;
 import io.threatline.platform.registry.KafkaSchemaLog;
 import io.threatline.platform.registry.SchemaRegistryServer;
 import io.threatline.platform.registry.WriteCredential;
+import java.net.URI;
+import java.util.Map;
 
 /**
  * The local schema registry with its schemas in a compacted topic of a Kafka cluster: the HTTP
@@ -26,19 +25,28 @@ public final class KafkaBackedRegistry implements AutoCloseable {
      * @param schemasTopic compacted topic holding the schemas (created if missing)
      * @param clientProperties further Kafka client settings (security) for the log
      */
-    public static KafkaBackedRegistry start(String bootstrapServers, String host, int port, String schemasTopic,
-                                            Map<String, Object> clientProperties) {
+    public static KafkaBackedRegistry start(
+            String bootstrapServers, String host, int port, String schemasTopic, Map<String, Object> clientProperties) {
         return start(bootstrapServers, host, port, schemasTopic, clientProperties, java.util.Optional.empty());
     }
 
     /** As above; with {@code writeCredential}, every change to the registry needs it (see {@link WriteCredential}). */
-    public static KafkaBackedRegistry start(String bootstrapServers, String host, int port, String schemasTopic,
-                                            Map<String, Object> clientProperties, java.util.Optional<WriteCredential> writeCredential) {
+    public static KafkaBackedRegistry start(
+            String bootstrapServers,
+            String host,
+            int port,
+            String schemasTopic,
+            Map<String, Object> clientProperties,
+            java.util.Optional<WriteCredential> writeCredential) {
         KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, clientProperties);
         try {
             SchemaRegistryServer server = SchemaRegistryServer.start(
-                SchemaRegistryServer.Settings.defaults().withHost(host).withPort(port)
-                    .withDefaultCompatibility(CompatibilityLevel.BACKWARD).withWriteCredential(writeCredential), log);
+                    SchemaRegistryServer.Settings.defaults()
+                            .withHost(host)
+                            .withPort(port)
+                            .withDefaultCompatibility(CompatibilityLevel.BACKWARD)
+                            .withWriteCredential(writeCredential),
+                    log);
             return new KafkaBackedRegistry(log, server);
         } catch (RuntimeException e) {
             log.close();

@@ -1,20 +1,18 @@
 package io.threatline.platform.runtime;
 
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.registry.WriteCredential;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.platform.kafka.EmbeddedKafka;
-import io.threatline.platform.kafka.EmbeddedKafkaSettings;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.registry.WriteCredential;
 
 /**
  * The local runtime in one piece: an embedded KRaft broker with its data under
@@ -44,8 +42,11 @@ public final class LocalPlatform implements AutoCloseable {
 
     private final java.util.Optional<EmbeddedKafkaSettings.Credentials> admin;
 
-    private LocalPlatform(EmbeddedKafka kafka, KafkaBackedRegistry registry, Duration startupTime,
-                          java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
+    private LocalPlatform(
+            EmbeddedKafka kafka,
+            KafkaBackedRegistry registry,
+            Duration startupTime,
+            java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
         this.kafka = kafka;
         this.admin = admin;
         this.registry = registry;
@@ -62,24 +63,36 @@ public final class LocalPlatform implements AutoCloseable {
      * applies ACLs (StandardAuthorizer), {@code admin} is its super user, and the registry
      * connects as it.
      */
-    public static LocalPlatform start(Settings settings, Collection<NewTopic> topics,
-                                      java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
+    public static LocalPlatform start(
+            Settings settings,
+            Collection<NewTopic> topics,
+            java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
         long begin = System.nanoTime();
-        EmbeddedKafkaSettings kafkaSettings = EmbeddedKafkaSettings.inDirectory(settings.dataDir().resolve("kafka"))
-            .withHost(settings.host()).withPorts(settings.kafkaPort(), 0);
-        EmbeddedKafka kafka = EmbeddedKafka.start(admin.map(kafkaSettings::withAuthentication).orElse(kafkaSettings));
+        EmbeddedKafkaSettings kafkaSettings = EmbeddedKafkaSettings.inDirectory(
+                        settings.dataDir().resolve("kafka"))
+                .withHost(settings.host())
+                .withPorts(settings.kafkaPort(), 0);
+        EmbeddedKafka kafka =
+                EmbeddedKafka.start(admin.map(kafkaSettings::withAuthentication).orElse(kafkaSettings));
         try {
             try (Admin client = Admin.create(kafka.clientProperties())) {
                 TopicProvisioner.ensure(client, topics);
             }
             Map<String, Object> security = new java.util.HashMap<>(kafka.clientProperties());
             security.remove("bootstrap.servers");
-            KafkaBackedRegistry registry = KafkaBackedRegistry.start(kafka.bootstrapServers(), settings.host(),
-                settings.registryPort(), settings.schemasTopic(), security,
-                admin.map(a -> WriteCredential.of(a.username(), a.password())));
+            KafkaBackedRegistry registry = KafkaBackedRegistry.start(
+                    kafka.bootstrapServers(),
+                    settings.host(),
+                    settings.registryPort(),
+                    settings.schemasTopic(),
+                    security,
+                    admin.map(a -> WriteCredential.of(a.username(), a.password())));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
-            LOGGER.info("Local platform up in {} ms: Kafka at {}, schema registry at {}", took.toMillis(),
-                kafka.bootstrapServers(), registry.url());
+            LOGGER.info(
+                    "Local platform up in {} ms: Kafka at {}, schema registry at {}",
+                    took.toMillis(),
+                    kafka.bootstrapServers(),
+                    registry.url());
             return new LocalPlatform(kafka, registry, took, admin);
         } catch (RuntimeException e) {
             kafka.close();

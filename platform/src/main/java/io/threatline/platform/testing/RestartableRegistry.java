@@ -1,14 +1,12 @@
 package io.threatline.platform.testing;
 
+import io.threatline.platform.runtime.KafkaBackedRegistry;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.platform.runtime.KafkaBackedRegistry;
 
 /**
  * A local schema registry on the shared Kafka that a test can stop and start again, for outage
@@ -34,8 +32,8 @@ public final class RestartableRegistry implements AutoCloseable {
     /** Starts a registry on a free port with a fresh schemas topic on {@link SharedKafka}. */
     public static RestartableRegistry start() {
         String topic = "_schemas-restartable-" + UUID.randomUUID().toString().substring(0, 8);
-        return new RestartableRegistry(topic,
-            KafkaBackedRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0, topic, Map.of()));
+        return new RestartableRegistry(
+                topic, KafkaBackedRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0, topic, Map.of()));
     }
 
     /** The registry's base URL, the same across restarts. */
@@ -64,8 +62,8 @@ public final class RestartableRegistry implements AutoCloseable {
         long deadline = System.currentTimeMillis() + REBIND_MILLIS;
         while (true) {
             try {
-                running = KafkaBackedRegistry.start(SharedKafka.bootstrapServers(), "localhost", url.getPort(), schemasTopic,
-                    Map.of());
+                running = KafkaBackedRegistry.start(
+                        SharedKafka.bootstrapServers(), "localhost", url.getPort(), schemasTopic, Map.of());
                 LOGGER.info("Registry at {} started again", url);
                 return;
             } catch (UncheckedIOException bindFailed) {

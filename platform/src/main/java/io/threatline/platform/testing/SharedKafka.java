@@ -1,17 +1,15 @@
 package io.threatline.platform.testing;
 
+import io.threatline.platform.kafka.BrokerReadiness;
+import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.platform.kafka.BrokerReadiness;
-import io.threatline.platform.kafka.EmbeddedKafka;
-import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 
 /**
  * The one Kafka that every module's broker-backed tests share, started once per test JVM:
@@ -27,16 +25,18 @@ public final class SharedKafka {
     public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
     /** Which kind of Kafka the fixture chose. */
-    public enum Kind { EXTERNAL, TESTCONTAINERS, EMBEDDED }
+    public enum Kind {
+        EXTERNAL,
+        TESTCONTAINERS,
+        EMBEDDED
+    }
 
     /** A running Kafka cluster the tests may use. */
-    public record Endpoint(Kind kind, String bootstrapServers) {
-    }
+    public record Endpoint(Kind kind, String bootstrapServers) {}
 
     private static Endpoint endpoint;
 
-    private SharedKafka() {
-    }
+    private SharedKafka() {}
 
     public static synchronized Endpoint get() {
         if (endpoint == null) {

@@ -1,12 +1,10 @@
 package io.threatline.platform.testing;
 
+import io.threatline.platform.runtime.KafkaBackedRegistry;
 import java.net.URI;
 import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.platform.runtime.KafkaBackedRegistry;
 
 /**
  * The shared Kafka of {@link SharedKafka} plus a schema registry: an external one when
@@ -19,8 +17,7 @@ public final class SharedPlatform {
 
     private static URI registryUrl;
 
-    private SharedPlatform() {
-    }
+    private SharedPlatform() {}
 
     public static String bootstrapServers() {
         return SharedKafka.bootstrapServers();
@@ -32,7 +29,8 @@ public final class SharedPlatform {
             if (external != null && !external.isBlank()) {
                 registryUrl = URI.create(external.trim());
             } else {
-                KafkaBackedRegistry server = KafkaBackedRegistry.start(bootstrapServers(), "localhost", 0, "_schemas", Map.of());
+                KafkaBackedRegistry server =
+                        KafkaBackedRegistry.start(bootstrapServers(), "localhost", 0, "_schemas", Map.of());
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shared-registry-shutdown"));
                 registryUrl = server.url();
             }

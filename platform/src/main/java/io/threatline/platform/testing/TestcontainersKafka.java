@@ -1,7 +1,6 @@
 package io.threatline.platform.testing;
 
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -12,8 +11,7 @@ final class TestcontainersKafka {
     private static final Logger LOGGER = LoggerFactory.getLogger(TestcontainersKafka.class);
     static final String IMAGE = "apache/kafka:4.1.1";
 
-    private TestcontainersKafka() {
-    }
+    private TestcontainersKafka() {}
 
     static Optional<String> startIfDockerAnswers() {
         boolean docker;

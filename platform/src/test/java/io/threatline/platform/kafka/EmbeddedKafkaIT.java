@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,11 +58,20 @@ class EmbeddedKafkaIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(dataDir))) {
             assertThat(kafka.bootstrapServers()).as("a restart reuses the port").isEqualTo(firstBootstrap);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                assertThat(admin.describeTopics(List.of("restart-test")).allTopicNames().get()
-                    .get("restart-test").partitions()).hasSize(3);
+                assertThat(admin.describeTopics(List.of("restart-test"))
+                                .allTopicNames()
+                                .get()
+                                .get("restart-test")
+                                .partitions())
+                        .hasSize(3);
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "restart-test");
-                assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
-                    .get("cleanup.policy").value()).isEqualTo("compact");
+                assertThat(admin.describeConfigs(List.of(resource))
+                                .all()
+                                .get()
+                                .get(resource)
+                                .get("cleanup.policy")
+                                .value())
+                        .isEqualTo("compact");
             }
             assertThat(readCommitted(kafka.bootstrapServers(), "restart-test")).containsExactly("k1=committed");
         }
@@ -73,8 +81,8 @@ class EmbeddedKafkaIT {
     void shouldNameTheDirectoryWhenItCannotBeUsed() throws Exception {
         Path file = java.nio.file.Files.writeString(dataDir.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(file)))
-            .isInstanceOf(EmbeddedKafkaException.class)
-            .hasMessageContaining(file.toString());
+                .isInstanceOf(EmbeddedKafkaException.class)
+                .hasMessageContaining(file.toString());
     }
 
     private static KafkaProducer<String, String> transactionalProducer(String bootstrap) {
@@ -95,12 +103,14 @@ class EmbeddedKafkaIT {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     values.add(r.key() + "=" + r.value());
                 }

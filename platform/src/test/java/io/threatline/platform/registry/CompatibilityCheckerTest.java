@@ -24,27 +24,35 @@ class CompatibilityCheckerTest {
     @Test
     void addingAFieldWithoutDefaultBreaksBackwardButNotForward() {
         assertThat(check(CompatibilityLevel.BACKWARD, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1))
-                .first().asString().contains("READER_FIELD_MISSING_DEFAULT_VALUE").contains("'b'");
-        assertThat(check(CompatibilityLevel.FORWARD, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1)).isEmpty();
+                .first()
+                .asString()
+                .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
+                .contains("'b'");
+        assertThat(check(CompatibilityLevel.FORWARD, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1))
+                .isEmpty();
     }
 
     @Test
     void removingAFieldWithoutDefaultBreaksForwardButNotBackward() {
-        assertThat(check(CompatibilityLevel.BACKWARD, Schemas.EMPTY, Schemas.V1)).isEmpty();
+        assertThat(check(CompatibilityLevel.BACKWARD, Schemas.EMPTY, Schemas.V1))
+                .isEmpty();
         assertThat(check(CompatibilityLevel.FORWARD, Schemas.EMPTY, Schemas.V1)).isNotEmpty();
     }
 
     @Test
     void fullRequiresBothDirections() {
-        assertThat(check(CompatibilityLevel.FULL, Schemas.V2_WITH_DEFAULT, Schemas.V1)).isEmpty();
-        assertThat(check(CompatibilityLevel.FULL, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1)).isNotEmpty();
+        assertThat(check(CompatibilityLevel.FULL, Schemas.V2_WITH_DEFAULT, Schemas.V1))
+                .isEmpty();
+        assertThat(check(CompatibilityLevel.FULL, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1))
+                .isNotEmpty();
         assertThat(check(CompatibilityLevel.FULL, Schemas.EMPTY, Schemas.V1)).isNotEmpty();
     }
 
     @Test
     void nonTransitiveLevelsOnlyLookAtTheLatestVersion() {
         // Given: EMPTY (v2) after V1 (v1); A_AS_INT reads EMPTY data but not V1 data
-        assertThat(check(CompatibilityLevel.BACKWARD, Schemas.A_AS_INT, Schemas.EMPTY, Schemas.V1)).isEmpty();
+        assertThat(check(CompatibilityLevel.BACKWARD, Schemas.A_AS_INT, Schemas.EMPTY, Schemas.V1))
+                .isEmpty();
         assertThat(check(CompatibilityLevel.BACKWARD_TRANSITIVE, Schemas.A_AS_INT, Schemas.EMPTY, Schemas.V1))
                 .contains("{oldSchemaVersion: 1}", "{compatibility: 'BACKWARD_TRANSITIVE'}")
                 .anySatisfy(m -> assertThat(m).contains("TYPE_MISMATCH"));
@@ -62,7 +70,8 @@ class CompatibilityCheckerTest {
         List<String> messages = check(CompatibilityLevel.BACKWARD, Schemas.V2_WITHOUT_DEFAULT, Schemas.V1);
 
         // Then
-        assertThat(messages).contains("{oldSchemaVersion: 1}", "{compatibility: 'BACKWARD'}")
+        assertThat(messages)
+                .contains("{oldSchemaVersion: 1}", "{compatibility: 'BACKWARD'}")
                 .anySatisfy(m -> assertThat(m).startsWith("{oldSchema: '{\"type\":\"record\""));
     }
 }

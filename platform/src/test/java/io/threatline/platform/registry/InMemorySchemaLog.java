@@ -15,7 +15,9 @@ final class InMemorySchemaLog implements SchemaLog {
 
     @Override
     public synchronized List<SchemaLogEntry> readAll() {
-        return records.stream().map(r -> SchemaLogCodec.decode(r.key(), r.value())).flatMap(Optional::stream)
+        return records.stream()
+                .map(r -> SchemaLogCodec.decode(r.key(), r.value()))
+                .flatMap(Optional::stream)
                 .toList();
     }
 
@@ -38,6 +40,5 @@ final class InMemorySchemaLog implements SchemaLog {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -22,7 +22,8 @@ class SchemaLogCodecTest {
         // Then
         assertThat(record.key()).isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"x\",\"version\":1,\"magic\":1}");
         assertThat(record.value())
-                .isEqualTo("{\"subject\":\"x\",\"version\":1,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}");
+                .isEqualTo(
+                        "{\"subject\":\"x\",\"version\":1,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}");
     }
 
     @Test
@@ -51,9 +52,14 @@ class SchemaLogCodecTest {
     @Test
     void everyEntryKindSurvivesARoundTrip() {
         // Given
-        SchemaLogEntry[] entries = {new SchemaVersion("x", 3, 2, "\"long\"", true),
-            new VersionPermanentlyDeleted("x", 3), new ConfigSet("x", CompatibilityLevel.FORWARD_TRANSITIVE),
-            new ConfigSet(null, CompatibilityLevel.NONE), new ConfigCleared(null), new ConfigCleared("y")};
+        SchemaLogEntry[] entries = {
+            new SchemaVersion("x", 3, 2, "\"long\"", true),
+            new VersionPermanentlyDeleted("x", 3),
+            new ConfigSet("x", CompatibilityLevel.FORWARD_TRANSITIVE),
+            new ConfigSet(null, CompatibilityLevel.NONE),
+            new ConfigCleared(null),
+            new ConfigCleared("y")
+        };
 
         for (SchemaLogEntry entry : entries) {
             // When
@@ -67,13 +73,15 @@ class SchemaLogCodecTest {
     @Test
     void confluentNoopRecordsAreIgnored() {
         // When / Then
-        assertThat(SchemaLogCodec.decode("{\"keytype\":\"NOOP\",\"magic\":0}", null)).isEmpty();
+        assertThat(SchemaLogCodec.decode("{\"keytype\":\"NOOP\",\"magic\":0}", null))
+                .isEmpty();
     }
 
     @Test
     void valueWrittenByConfluentWithoutDeletedFlagDecodesAsLive() {
         // When
-        var decoded = SchemaLogCodec.decode("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1,\"magic\":1}",
+        var decoded = SchemaLogCodec.decode(
+                "{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1,\"magic\":1}",
                 "{\"subject\":\"s\",\"version\":1,\"id\":4,\"schema\":\"\\\"int\\\"\"}");
 
         // Then
@@ -84,7 +92,8 @@ class SchemaLogCodecTest {
     void malformedRecordIsRefused() {
         // When / Then
         assertThatThrownBy(() -> SchemaLogCodec.decode("not json", null)).isInstanceOf(SchemaLogException.class);
-        assertThatThrownBy(() -> SchemaLogCodec.decode("{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1}",
-                "{\"subject\":\"s\"}")).isInstanceOf(SchemaLogException.class);
+        assertThatThrownBy(() -> SchemaLogCodec.decode(
+                        "{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":1}", "{\"subject\":\"s\"}"))
+                .isInstanceOf(SchemaLogException.class);
     }
 }

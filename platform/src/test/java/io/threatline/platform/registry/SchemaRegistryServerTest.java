@@ -26,8 +26,10 @@ class SchemaRegistryServerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String V1_CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final InMemorySchemaLog log = new InMemorySchemaLog();
     private SchemaRegistryServer server;
 
@@ -53,18 +55,21 @@ class SchemaRegistryServerTest {
     }
 
     private SchemaRegistryServer start() {
-        return SchemaRegistryServer.start(SchemaRegistryServer.Settings.defaults().withPort(0), log);
+        return SchemaRegistryServer.start(
+                SchemaRegistryServer.Settings.defaults().withPort(0), log);
     }
 
     private Response call(String method, String path, String body, String contentType) throws Exception {
         return call(method, path, body, contentType, null);
     }
 
-    private Response call(String method, String path, String body, String contentType, String authorization) throws Exception {
+    private Response call(String method, String path, String body, String contentType, String authorization)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -72,7 +77,9 @@ class SchemaRegistryServerTest {
             request.header("Authorization", authorization);
         }
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+        return new Response(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
                 response.body());
     }
 
@@ -111,21 +118,36 @@ class SchemaRegistryServerTest {
     void shouldRequireTheAdminsCredentialForWritesAndKeepReadsOpen() throws Exception {
         // Given a registry told to require the admin's credential, with one schema registered by the admin
         server.close();
-        server = SchemaRegistryServer.start(SchemaRegistryServer.Settings.defaults().withPort(0)
-                .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin"))), log);
+        server = SchemaRegistryServer.start(
+                SchemaRegistryServer.Settings.defaults()
+                        .withPort(0)
+                        .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin"))),
+                log);
         String admin = basic("admin", "s3cret-admin");
-        Response registered = call("POST", "/subjects/a-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.V1)),
-                V1_CONTENT_TYPE, admin);
+        Response registered = call(
+                "POST",
+                "/subjects/a-value/versions",
+                MAPPER.writeValueAsString(Map.of("schema", Schemas.V1)),
+                V1_CONTENT_TYPE,
+                admin);
         assertThat(registered.status()).as(registered.text()).isEqualTo(200);
         int id = registered.json().get("id").asInt();
 
         // When anyone else registers, changes the config or deletes, with no, wrong or malformed credentials
         List<Response> refused = List.of(
                 post("/subjects/b-value/versions", Map.of("schema", Schemas.OTHER)),
-                call("POST", "/subjects/b-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
-                        V1_CONTENT_TYPE, basic("admin", "guess")),
-                call("POST", "/subjects/b-value/versions", MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
-                        V1_CONTENT_TYPE, "Basic %%%"),
+                call(
+                        "POST",
+                        "/subjects/b-value/versions",
+                        MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
+                        V1_CONTENT_TYPE,
+                        basic("admin", "guess")),
+                call(
+                        "POST",
+                        "/subjects/b-value/versions",
+                        MAPPER.writeValueAsString(Map.of("schema", Schemas.OTHER)),
+                        V1_CONTENT_TYPE,
+                        "Basic %%%"),
                 put("/config", Map.of("compatibility", "NONE")),
                 delete("/subjects/a-value"));
 
@@ -142,7 +164,9 @@ class SchemaRegistryServerTest {
         Response lookup = post("/subjects/a-value", Map.of("schema", Schemas.V1));
         assertThat(lookup.status()).as(lookup.text()).isEqualTo(200);
         assertThat(lookup.json().get("id").asInt()).isEqualTo(id);
-        assertThat(post("/compatibility/subjects/a-value/versions/latest", Map.of("schema", Schemas.V1)).status()).isEqualTo(200);
+        assertThat(post("/compatibility/subjects/a-value/versions/latest", Map.of("schema", Schemas.V1))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -157,15 +181,19 @@ class SchemaRegistryServerTest {
 
     @Test
     void shouldNotShowTheCredentialInItsDescription() {
-        assertThat(WriteCredential.of("admin", "s3cret-admin").toString()).doesNotContain("s3cret").doesNotContain("admin");
+        assertThat(WriteCredential.of("admin", "s3cret-admin").toString())
+                .doesNotContain("s3cret")
+                .doesNotContain("admin");
         assertThat(SchemaRegistryServer.Settings.defaults()
-                .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin"))).toString())
+                        .withWriteCredential(java.util.Optional.of(WriteCredential.of("admin", "s3cret-admin")))
+                        .toString())
                 .doesNotContain("s3cret");
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
@@ -248,8 +276,8 @@ class SchemaRegistryServerTest {
         // Then
         assertThat(byId.fieldNames()).toIterable().containsExactly("schema");
         assertThat(MAPPER.readTree(byId.get("schema").asText())).isEqualTo(MAPPER.readTree(Schemas.V1));
-        assertThat(versions).isEqualTo(MAPPER.readTree(
-                "[{\"subject\":\"a\",\"version\":1},{\"subject\":\"b\",\"version\":1}]"));
+        assertThat(versions)
+                .isEqualTo(MAPPER.readTree("[{\"subject\":\"a\",\"version\":1},{\"subject\":\"b\",\"version\":1}]"));
     }
 
     @Test
@@ -308,16 +336,19 @@ class SchemaRegistryServerTest {
 
     @Test
     void invalidSchemasAreUnprocessable() throws Exception {
-        assertError(post("/subjects/s/versions", Map.of("schema", "{\"type\":\"record\",\"name\":\"R\"}")),
-                422, 42201);
+        assertError(post("/subjects/s/versions", Map.of("schema", "{\"type\":\"record\",\"name\":\"R\"}")), 422, 42201);
         assertError(post("/subjects/s/versions", Map.of("schema", "")), 422, 42201);
         assertError(post("/subjects/s/versions", Map.of("schema", "{}", "schemaType", "PROTOBUF")), 422, 42201);
-        Response references = post("/subjects/s/versions", Map.of("schema", Schemas.V1, "references",
-                List.of(Map.of("name", "x", "subject", "y", "version", 1))));
+        Response references = post(
+                "/subjects/s/versions",
+                Map.of("schema", Schemas.V1, "references", List.of(Map.of("name", "x", "subject", "y", "version", 1))));
         assertError(references, 422, 42201);
         assertThat(references.json().get("message").asText()).contains("references are not supported");
-        assertThat(post("/subjects/s/versions", Map.of("schema", Schemas.V1, "schemaType", "AVRO",
-                "references", List.of())).status()).isEqualTo(200);
+        assertThat(post(
+                                "/subjects/s/versions",
+                                Map.of("schema", Schemas.V1, "schemaType", "AVRO", "references", List.of()))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -332,7 +363,8 @@ class SchemaRegistryServerTest {
         register("s", Schemas.V2_WITH_DEFAULT);
 
         // When
-        JsonNode found = post("/subjects/s", Map.of("schema", Schemas.V2_WITH_DEFAULT)).json();
+        JsonNode found =
+                post("/subjects/s", Map.of("schema", Schemas.V2_WITH_DEFAULT)).json();
 
         // Then
         assertThat(found.get("subject").asText()).isEqualTo("s");
@@ -350,11 +382,15 @@ class SchemaRegistryServerTest {
 
         // When / Then
         assertThat(post("/compatibility/subjects/s/versions/latest", Map.of("schema", Schemas.V2_WITH_DEFAULT))
-                .text()).isEqualTo("{\"is_compatible\":true}");
+                        .text())
+                .isEqualTo("{\"is_compatible\":true}");
         assertThat(post("/compatibility/subjects/s/versions/1", Map.of("schema", Schemas.V2_WITHOUT_DEFAULT))
-                .text()).isEqualTo("{\"is_compatible\":false}");
-        JsonNode verbose = post("/compatibility/subjects/s/versions/latest?verbose=true",
-                Map.of("schema", Schemas.V2_WITHOUT_DEFAULT)).json();
+                        .text())
+                .isEqualTo("{\"is_compatible\":false}");
+        JsonNode verbose = post(
+                        "/compatibility/subjects/s/versions/latest?verbose=true",
+                        Map.of("schema", Schemas.V2_WITHOUT_DEFAULT))
+                .json();
         assertThat(verbose.get("is_compatible").asBoolean()).isFalse();
         assertThat(verbose.get("messages").get(0).asText()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
         assertError(post("/compatibility/subjects/x/versions/latest", Map.of("schema", Schemas.V1)), 404, 40401);
@@ -447,9 +483,15 @@ class SchemaRegistryServerTest {
     @Test
     void acceptedRequestContentTypesIncludeNoneAndOthersAreRefused() throws Exception {
         String body = MAPPER.writeValueAsString(Map.of("schema", Schemas.V1));
-        for (String type : new String[] {"application/vnd.schemaregistry.v1+json",
-            "application/vnd.schemaregistry+json", "application/json; charset=utf-8", null}) {
-            assertThat(call("POST", "/subjects/s/versions", body, type).text()).as(type).isEqualTo("{\"id\":1}");
+        for (String type : new String[] {
+            "application/vnd.schemaregistry.v1+json",
+            "application/vnd.schemaregistry+json",
+            "application/json; charset=utf-8",
+            null
+        }) {
+            assertThat(call("POST", "/subjects/s/versions", body, type).text())
+                    .as(type)
+                    .isEqualTo("{\"id\":1}");
         }
         assertError(call("POST", "/subjects/s/versions", body, "text/plain"), 415, 415);
     }
@@ -460,8 +502,10 @@ class SchemaRegistryServerTest {
         String pythonSchema = "{\"type\": \"record\", \"name\": \"Indicator\", \"namespace\": \"test\", "
                 + "\"fields\": [{\"name\": \"a\", \"type\": \"string\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/subjects/ti-value/versions"))
-                .header("Accept", "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, "
-                        + "application/json")
+                .header(
+                        "Accept",
+                        "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, "
+                                + "application/json")
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(Map.of("schema", pythonSchema))))
                 .build();
@@ -473,7 +517,8 @@ class SchemaRegistryServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         int id = MAPPER.readTree(response.body()).get("id").asInt();
         assertThat(register("ti-value", Schemas.V1)).isEqualTo(id);
-        assertThat(MAPPER.readTree(get("/schemas/ids/" + id).json().get("schema").asText()))
+        assertThat(MAPPER.readTree(
+                        get("/schemas/ids/" + id).json().get("schema").asText()))
                 .isEqualTo(MAPPER.readTree(pythonSchema));
     }
 
@@ -481,7 +526,10 @@ class SchemaRegistryServerTest {
     void percentEncodedSubjectNamesAreDecoded() throws Exception {
         register("team%2Fthreats%20feed", Schemas.V1);
         assertThat(get("/subjects").text()).isEqualTo("[\"team/threats feed\"]");
-        assertThat(get("/subjects/team%2Fthreats%20feed/versions/1").json().get("subject").asText())
+        assertThat(get("/subjects/team%2Fthreats%20feed/versions/1")
+                        .json()
+                        .get("subject")
+                        .asText())
                 .isEqualTo("team/threats feed");
     }
 

@@ -17,8 +17,9 @@ class SubjectRegistryTest {
     private final SubjectRegistry registry = new SubjectRegistry(log, BACKWARD);
 
     private static void assertError(ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
@@ -56,7 +57,9 @@ class SubjectRegistryTest {
 
         // Then
         assertThat(other).isEqualTo(id);
-        assertThat(registry.versionsById(id, false)).extracting(SchemaVersion::subject).containsExactly("a", "b");
+        assertThat(registry.versionsById(id, false))
+                .extracting(SchemaVersion::subject)
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -74,8 +77,10 @@ class SubjectRegistryTest {
         assertThatThrownBy(() -> registry.register("s", Schemas.V2_WITHOUT_DEFAULT))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(409);
-                    assertThat(e.getMessage()).startsWith("Schema being registered is incompatible with an earlier "
-                            + "schema for subject \"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'");
+                    assertThat(e.getMessage())
+                            .startsWith(
+                                    "Schema being registered is incompatible with an earlier "
+                                            + "schema for subject \"s\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'");
                 });
         assertThat(registry.register("s", Schemas.V2_WITH_DEFAULT)).isEqualTo(2);
         assertThat(registry.versions("s", false)).containsExactly(1, 2);
@@ -117,7 +122,8 @@ class SubjectRegistryTest {
         int id = registry.register("s", Schemas.V2_WITHOUT_DEFAULT);
 
         // Then: a new version number, never reusing the deleted one
-        assertThat(registry.version("s", SubjectRegistry.LATEST, false).version()).isEqualTo(2);
+        assertThat(registry.version("s", SubjectRegistry.LATEST, false).version())
+                .isEqualTo(2);
         assertThat(id).isEqualTo(2);
     }
 
@@ -234,8 +240,10 @@ class SubjectRegistryTest {
 
         // When / Then
         assertThat(registry.checkCompatibility("s", 1, Schemas.V2_WITH_DEFAULT)).isEmpty();
-        assertThat(registry.checkCompatibility("s", SubjectRegistry.LATEST, Schemas.V2_WITHOUT_DEFAULT)).isNotEmpty();
-        assertThat(registry.checkCompatibility("new", null, Schemas.V2_WITHOUT_DEFAULT)).isEmpty();
+        assertThat(registry.checkCompatibility("s", SubjectRegistry.LATEST, Schemas.V2_WITHOUT_DEFAULT))
+                .isNotEmpty();
+        assertThat(registry.checkCompatibility("new", null, Schemas.V2_WITHOUT_DEFAULT))
+                .isEmpty();
         assertError(() -> registry.checkCompatibility("s", 9, Schemas.V1), ErrorCode.VERSION_NOT_FOUND);
         assertError(() -> registry.checkCompatibility("t", 1, Schemas.V1), ErrorCode.SUBJECT_NOT_FOUND);
     }

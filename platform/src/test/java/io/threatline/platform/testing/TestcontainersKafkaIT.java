@@ -2,13 +2,11 @@ package io.threatline.platform.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.platform.kafka.BrokerReadiness;
 import java.time.Duration;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Testcontainers;
-
-import io.threatline.platform.kafka.BrokerReadiness;
 
 /**
  * The fixture's Testcontainers path. Reported skipped where no Docker daemon answers (as on the CI

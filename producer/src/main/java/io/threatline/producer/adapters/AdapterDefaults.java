@@ -1,9 +1,8 @@
 package io.threatline.producer.adapters;
 
+import io.threatline.contract.Tlp;
 import java.time.Instant;
 import java.util.Objects;
-
-import io.threatline.contract.Tlp;
 
 /**
  * What an event gets when its input does not say: the publishing vendor and sensor, a TLP (the

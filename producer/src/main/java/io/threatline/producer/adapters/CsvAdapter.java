@@ -87,7 +87,11 @@ public final class CsvAdapter implements InputAdapter {
         }
 
         static Optional<Column> byHeader(String header) {
-            String n = header.strip().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
+            String n = header.strip()
+                    .toLowerCase(Locale.ROOT)
+                    .replace("_", "")
+                    .replace("-", "")
+                    .replace(" ", "");
             for (Column c : values()) {
                 if (c.names.contains(n)) {
                     return Optional.of(c);
@@ -138,7 +142,9 @@ public final class CsvAdapter implements InputAdapter {
                 columns = header(cells);
                 headerWidth = cells.size();
                 if (!columns.containsKey(Column.VALUE)) {
-                    out.accept(new ParsedRecord.Problem(location, "MISSING_COLUMN",
+                    out.accept(new ParsedRecord.Problem(
+                            location,
+                            "MISSING_COLUMN",
                             "the header has no value column (columns: " + String.join(", ", cells) + ")"));
                     return;
                 }
@@ -158,13 +164,20 @@ public final class CsvAdapter implements InputAdapter {
         return columns;
     }
 
-    private static ParsedRecord row(List<String> cells, int headerWidth, Map<Column, Integer> columns,
-            String sourceName, String location, AdapterDefaults defaults) {
+    private static ParsedRecord row(
+            List<String> cells,
+            int headerWidth,
+            Map<Column, Integer> columns,
+            String sourceName,
+            String location,
+            AdapterDefaults defaults) {
         Errors errors = new Errors();
         for (int i = headerWidth; i < cells.size(); i++) {
             if (!cells.get(i).isBlank()) {
-                errors.add("TOO_MANY_CELLS", "the line has " + cells.size() + " cells but the header only "
-                        + headerWidth + " (an unquoted comma?)");
+                errors.add(
+                        "TOO_MANY_CELLS",
+                        "the line has " + cells.size() + " cells but the header only " + headerWidth
+                                + " (an unquoted comma?)");
                 break;
             }
         }
@@ -178,47 +191,67 @@ public final class CsvAdapter implements InputAdapter {
         if (!typeCell.isEmpty()) {
             type = FieldValues.indicatorType(typeCell).orElse(null);
             if (type == null) {
-                errors.add("UNKNOWN_TYPE", "type " + FieldValues.quote(typeCell)
-                        + " is not one of ipv4, ipv6, domain, url, md5, sha1, sha256, email");
+                errors.add(
+                        "UNKNOWN_TYPE",
+                        "type " + FieldValues.quote(typeCell)
+                                + " is not one of ipv4, ipv6, domain, url, md5, sha1, sha256, email");
             }
         } else if (!value.isEmpty()) {
             type = IndicatorIdentity.detectType(value).orElse(null);
             if (type == null) {
-                errors.add("TYPE_NOT_DETECTED", "type is empty and value " + FieldValues.quote(value)
-                        + " does not look like any indicator type");
+                errors.add(
+                        "TYPE_NOT_DETECTED",
+                        "type is empty and value " + FieldValues.quote(value)
+                                + " does not look like any indicator type");
             }
         }
         String observed = cell(cells, columns, Column.OBSERVED_AT);
         if (!observed.isEmpty()) {
-            FieldValues.instant(observed).ifPresentOrElse(at -> draft.observedAt = at,
-                    () -> errors.add("BAD_TIMESTAMP", "observed_at " + FieldValues.quote(observed)
-                            + " is neither an ISO-8601 instant nor epoch milliseconds"));
+            FieldValues.instant(observed)
+                    .ifPresentOrElse(
+                            at -> draft.observedAt = at,
+                            () -> errors.add(
+                                    "BAD_TIMESTAMP",
+                                    "observed_at " + FieldValues.quote(observed)
+                                            + " is neither an ISO-8601 instant nor epoch milliseconds"));
         }
         String confidence = cell(cells, columns, Column.CONFIDENCE);
         if (!confidence.isEmpty()) {
-            FieldValues.confidence(confidence).ifPresentOrElse(c -> draft.confidence = c,
-                    () -> errors.add("BAD_CONFIDENCE", "confidence " + FieldValues.quote(confidence)
-                            + " is not an integer 0..100"));
+            FieldValues.confidence(confidence)
+                    .ifPresentOrElse(
+                            c -> draft.confidence = c,
+                            () -> errors.add(
+                                    "BAD_CONFIDENCE",
+                                    "confidence " + FieldValues.quote(confidence) + " is not an integer 0..100"));
         }
         String tlp = cell(cells, columns, Column.TLP);
         if (!tlp.isEmpty()) {
-            FieldValues.tlp(tlp).ifPresentOrElse(t -> draft.tlp = t,
-                    () -> errors.add("BAD_TLP", "tlp " + FieldValues.quote(tlp)
-                            + " is not one of clear, white, green, amber, amber+strict, red"));
+            FieldValues.tlp(tlp)
+                    .ifPresentOrElse(
+                            t -> draft.tlp = t,
+                            () -> errors.add(
+                                    "BAD_TLP",
+                                    "tlp " + FieldValues.quote(tlp)
+                                            + " is not one of clear, white, green, amber, amber+strict, red"));
         }
         String phase = cell(cells, columns, Column.KILL_CHAIN_PHASE);
         if (!phase.isEmpty()) {
-            FieldValues.killChainPhase(phase).ifPresentOrElse(p -> draft.killChainPhase = p,
-                    () -> errors.add("BAD_KILL_CHAIN_PHASE", "kill_chain_phase " + FieldValues.quote(phase)
-                            + " is not a Lockheed Martin kill-chain phase"));
+            FieldValues.killChainPhase(phase)
+                    .ifPresentOrElse(
+                            p -> draft.killChainPhase = p,
+                            () -> errors.add(
+                                    "BAD_KILL_CHAIN_PHASE",
+                                    "kill_chain_phase " + FieldValues.quote(phase)
+                                            + " is not a Lockheed Martin kill-chain phase"));
         }
         String retraction = cell(cells, columns, Column.RETRACTION);
         if (!retraction.isEmpty()) {
             switch (retraction.toLowerCase(Locale.ROOT)) {
                 case "true", "1", "yes" -> draft.retraction = true;
                 case "false", "0", "no" -> draft.retraction = false;
-                default -> errors.add("BAD_RETRACTION", "retraction " + FieldValues.quote(retraction)
-                        + " is not true or false");
+                default ->
+                    errors.add(
+                            "BAD_RETRACTION", "retraction " + FieldValues.quote(retraction) + " is not true or false");
             }
         }
         if (errors.code != null) {
@@ -305,15 +338,18 @@ public final class CsvAdapter implements InputAdapter {
                     }
                 }
                 if (!closed) {
-                    throw new QuoteException("UNTERMINATED_QUOTE",
+                    throw new QuoteException(
+                            "UNTERMINATED_QUOTE",
                             "the quoted cell starting at column " + (open + 1) + " is not closed on this line");
                 }
                 while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
                     i++;
                 }
                 if (i < n && line.charAt(i) != ',') {
-                    throw new QuoteException("MALFORMED_QUOTE",
-                            "text after the closing quote at column " + i + " (quotes inside a quoted cell are doubled: \"\")");
+                    throw new QuoteException(
+                            "MALFORMED_QUOTE",
+                            "text after the closing quote at column " + i
+                                    + " (quotes inside a quoted cell are doubled: \"\")");
                 }
             } else {
                 i = start;

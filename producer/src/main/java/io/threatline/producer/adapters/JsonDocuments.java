@@ -52,8 +52,8 @@ final class JsonDocuments {
         JsonLocation where = e.getLocation();
         int line = where == null || where.getLineNr() < 1 ? 1 : where.getLineNr();
         String column = where == null || where.getColumnNr() < 1 ? "" : " (column " + where.getColumnNr() + ")";
-        return new ParsedRecord.Problem(sourceName + ":" + line, "MALFORMED_JSON",
-                "not valid JSON" + column + ": " + e.getOriginalMessage());
+        return new ParsedRecord.Problem(
+                sourceName + ":" + line, "MALFORMED_JSON", "not valid JSON" + column + ": " + e.getOriginalMessage());
     }
 
     /** The text of a member, or null when it is absent, null or not a string/number/boolean. */

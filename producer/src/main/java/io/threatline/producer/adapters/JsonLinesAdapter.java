@@ -64,11 +64,15 @@ public final class JsonLinesAdapter implements InputAdapter {
         } catch (JsonProcessingException e) {
             // The line number is ours: Jackson only knows the line's text. Its column is still useful.
             int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
-            return new ParsedRecord.Problem(location, "MALFORMED_JSON",
+            return new ParsedRecord.Problem(
+                    location,
+                    "MALFORMED_JSON",
                     "not valid JSON" + (column > 0 ? " (column " + column + ")" : "") + ": " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            return new ParsedRecord.Problem(location, "NOT_AN_OBJECT",
+            return new ParsedRecord.Problem(
+                    location,
+                    "NOT_AN_OBJECT",
                     "the line is JSON but not an object: " + FieldValues.quote(line.strip()));
         }
         Fields f = new Fields(node);
@@ -89,8 +93,10 @@ public final class JsonLinesAdapter implements InputAdapter {
             // Absent, null or "": the line does not say, so guess from the shape as CSV does.
             type = IndicatorIdentity.detectType(value).orElse(null);
             if (type == null) {
-                f.error("TYPE_NOT_DETECTED", "indicatorType is absent and indicatorValue "
-                        + FieldValues.quote(value) + " does not look like any indicator type");
+                f.error(
+                        "TYPE_NOT_DETECTED",
+                        "indicatorType is absent and indicatorValue " + FieldValues.quote(value)
+                                + " does not look like any indicator type");
             }
         }
         JsonNode observed = node.get("observedAt");
@@ -98,14 +104,19 @@ public final class JsonLinesAdapter implements InputAdapter {
             Optional<Instant> at = observed.isIntegralNumber() && observed.canConvertToLong()
                     ? FieldValues.instant(Long.toString(observed.asLong()))
                     : observed.isTextual() ? FieldValues.instant(observed.asText()) : Optional.empty();
-            at.ifPresentOrElse(t -> draft.observedAt = t, () -> f.error("BAD_TIMESTAMP",
-                    "observedAt " + observed + " is neither an ISO-8601 instant nor epoch milliseconds"));
+            at.ifPresentOrElse(
+                    t -> draft.observedAt = t,
+                    () -> f.error(
+                            "BAD_TIMESTAMP",
+                            "observedAt " + observed + " is neither an ISO-8601 instant nor epoch milliseconds"));
         }
         JsonNode confidence = node.get("confidence");
         if (confidence != null && !confidence.isNull()) {
             // canConvertToLong first: asLong() of 18446744073709551666 is 50, a bad value turned into another.
-            if (confidence.isIntegralNumber() && confidence.canConvertToLong()
-                    && confidence.asLong() >= 0 && confidence.asLong() <= 100) {
+            if (confidence.isIntegralNumber()
+                    && confidence.canConvertToLong()
+                    && confidence.asLong() >= 0
+                    && confidence.asLong() <= 100) {
                 draft.confidence = confidence.asInt();
             } else {
                 f.error("BAD_CONFIDENCE", "confidence " + confidence + " is not an integer 0..100");
@@ -113,14 +124,23 @@ public final class JsonLinesAdapter implements InputAdapter {
         }
         String tlp = f.string("tlp");
         if (tlp != null) {
-            FieldValues.tlp(tlp).ifPresentOrElse(t -> draft.tlp = t, () -> f.error("BAD_TLP",
-                    "tlp " + FieldValues.quote(tlp) + " is not one of CLEAR, GREEN, AMBER, AMBER_STRICT, RED"));
+            FieldValues.tlp(tlp)
+                    .ifPresentOrElse(
+                            t -> draft.tlp = t,
+                            () -> f.error(
+                                    "BAD_TLP",
+                                    "tlp " + FieldValues.quote(tlp)
+                                            + " is not one of CLEAR, GREEN, AMBER, AMBER_STRICT, RED"));
         }
         String phase = f.string("killChainPhase");
         if (phase != null) {
-            FieldValues.killChainPhase(phase).ifPresentOrElse(p -> draft.killChainPhase = p,
-                    () -> f.error("BAD_KILL_CHAIN_PHASE", "killChainPhase " + FieldValues.quote(phase)
-                            + " is not a Lockheed Martin kill-chain phase"));
+            FieldValues.killChainPhase(phase)
+                    .ifPresentOrElse(
+                            p -> draft.killChainPhase = p,
+                            () -> f.error(
+                                    "BAD_KILL_CHAIN_PHASE",
+                                    "killChainPhase " + FieldValues.quote(phase)
+                                            + " is not a Lockheed Martin kill-chain phase"));
         }
         JsonNode retraction = node.get("retraction");
         if (retraction != null && !retraction.isNull()) {

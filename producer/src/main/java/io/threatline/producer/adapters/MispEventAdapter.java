@@ -66,7 +66,9 @@ public final class MispEventAdapter implements InputAdapter {
         }
         List<JsonNode> events = events(document.get());
         if (events.isEmpty()) {
-            out.accept(new ParsedRecord.Problem(sourceName + ":1", "NOT_A_MISP_EVENT",
+            out.accept(new ParsedRecord.Problem(
+                    sourceName + ":1",
+                    "NOT_A_MISP_EVENT",
                     "no MISP event found (expected {\"Event\": ...}, a bare event or {\"response\": [...]})"));
             return;
         }
@@ -99,8 +101,8 @@ public final class MispEventAdapter implements InputAdapter {
         }
     }
 
-    private static void readEvent(JsonNode event, String eventPath, String sourceName, AdapterDefaults defaults,
-            Consumer<ParsedRecord> out) {
+    private static void readEvent(
+            JsonNode event, String eventPath, String sourceName, AdapterDefaults defaults, Consumer<ParsedRecord> out) {
         String eventUuid = JsonDocuments.text(event, "uuid");
         String eventLocation = sourceName + "#" + (eventUuid != null ? eventUuid : eventPath);
         EventContext ctx = new EventContext();
@@ -118,8 +120,11 @@ public final class MispEventAdapter implements InputAdapter {
             ctx.observedAt = eventTime.get();
         } else if (timestamp != null || date != null) {
             // Reported once for the event; its attributes still go out with their own timestamps.
-            out.accept(new ParsedRecord.Problem(eventLocation, "BAD_TIMESTAMP", "event timestamp "
-                    + FieldValues.quote(timestamp) + " / date " + FieldValues.quote(date) + " is not usable"));
+            out.accept(new ParsedRecord.Problem(
+                    eventLocation,
+                    "BAD_TIMESTAMP",
+                    "event timestamp " + FieldValues.quote(timestamp) + " / date " + FieldValues.quote(date)
+                            + " is not usable"));
         }
 
         int a = 0;
@@ -138,16 +143,22 @@ public final class MispEventAdapter implements InputAdapter {
         }
     }
 
-    private static void readAttribute(JsonNode attribute, String path, boolean objectDeleted, String sourceName,
-            AdapterDefaults defaults, EventContext ctx, Consumer<ParsedRecord> out) {
+    private static void readAttribute(
+            JsonNode attribute,
+            String path,
+            boolean objectDeleted,
+            String sourceName,
+            AdapterDefaults defaults,
+            EventContext ctx,
+            Consumer<ParsedRecord> out) {
         String uuid = JsonDocuments.text(attribute, "uuid");
         String location = sourceName + "#" + (uuid != null && !uuid.isBlank() ? uuid : path);
         String type = JsonDocuments.text(attribute, "type");
         String value = JsonDocuments.text(attribute, "value");
         String named = "attribute " + (uuid != null ? uuid : path) + " (" + type + " " + FieldValues.quote(value) + ")";
         if (objectDeleted || truthy(attribute.get("deleted"), false)) {
-            out.accept(new ParsedRecord.Problem(location, "DELETED_ATTRIBUTE",
-                    named + " is deleted" + (objectDeleted ? " with its object" : "")));
+            out.accept(new ParsedRecord.Problem(
+                    location, "DELETED_ATTRIBUTE", named + " is deleted" + (objectDeleted ? " with its object" : "")));
             return;
         }
         if (!truthy(attribute.get("to_ids"), true)) {
@@ -166,7 +177,9 @@ public final class MispEventAdapter implements InputAdapter {
             return;
         }
         if (indicators == null) {
-            out.accept(new ParsedRecord.Problem(location, "UNSUPPORTED_ATTRIBUTE",
+            out.accept(new ParsedRecord.Problem(
+                    location,
+                    "UNSUPPORTED_ATTRIBUTE",
                     "attribute " + (uuid != null ? uuid : path) + " has type " + FieldValues.quote(type)
                             + ", which names no supported indicator"));
             return;
@@ -179,7 +192,9 @@ public final class MispEventAdapter implements InputAdapter {
         if (timestamp != null) {
             Optional<Instant> at = epochSeconds(timestamp);
             if (at.isEmpty()) {
-                out.accept(new ParsedRecord.Problem(location, "BAD_TIMESTAMP",
+                out.accept(new ParsedRecord.Problem(
+                        location,
+                        "BAD_TIMESTAMP",
                         named + ": timestamp " + FieldValues.quote(timestamp) + " is not epoch seconds"));
                 return;
             }
@@ -224,8 +239,7 @@ public final class MispEventAdapter implements InputAdapter {
                 int bar = bar(value, type, value.indexOf('|'));
                 String domain = nonEmpty(value.substring(0, bar), type);
                 String ip = nonEmpty(value.substring(bar + 1), type);
-                return List.of(new Indicator(IndicatorType.DOMAIN, domain),
-                        new Indicator(FieldValues.ipType(ip), ip));
+                return List.of(new Indicator(IndicatorType.DOMAIN, domain), new Indicator(FieldValues.ipType(ip), ip));
             }
             case "url":
                 return List.of(new Indicator(IndicatorType.URL, value));
@@ -296,7 +310,8 @@ public final class MispEventAdapter implements InputAdapter {
 
     private static Optional<Instant> day(String raw) {
         try {
-            Instant at = LocalDate.parse(raw.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant at =
+                    LocalDate.parse(raw.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
             at.toEpochMilli(); // the schema stores milliseconds: a year such as +999999999 would fail only when sent
             return Optional.of(at);
         } catch (DateTimeParseException | ArithmeticException e) {

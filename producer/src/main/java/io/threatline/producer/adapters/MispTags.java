@@ -27,9 +27,20 @@ final class MispTags {
 
     private static final Pattern GALAXY_TAG = Pattern.compile("misp-galaxy:([^=]+)=\"(.*)\"", Pattern.DOTALL);
     private static final Pattern CONFIDENCE_TAG = Pattern.compile("misp:confidence-level=\"([^\"]*)\"");
-    private static final List<String> NOT_MALWARE = List.of("actor", "intrusion-set", "attack-pattern",
-            "course-of-action", "sector", "country", "region", "target", "tactic", "technique", "matrix",
-            "data-source", "data-component");
+    private static final List<String> NOT_MALWARE = List.of(
+            "actor",
+            "intrusion-set",
+            "attack-pattern",
+            "course-of-action",
+            "sector",
+            "country",
+            "region",
+            "target",
+            "tactic",
+            "technique",
+            "matrix",
+            "data-source",
+            "data-component");
     /** The numerical values of the MISP taxonomy's confidence-level predicate. */
     private static final Map<String, Integer> CONFIDENCE_LEVELS = Map.of(
             "completely-confident", 100,

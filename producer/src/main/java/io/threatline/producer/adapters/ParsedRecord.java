@@ -12,8 +12,7 @@ public sealed interface ParsedRecord permits ParsedRecord.Event, ParsedRecord.Pr
     String location();
 
     /** An event read from the input. Its indicator value is as found (it may be defanged). */
-    record Event(ThreatEvent event, String location) implements ParsedRecord {
-    }
+    record Event(ThreatEvent event, String location) implements ParsedRecord {}
 
     /**
      * A record that could not become an event.
@@ -21,6 +20,5 @@ public sealed interface ParsedRecord permits ParsedRecord.Event, ParsedRecord.Pr
      * @param code    stable machine code, e.g. {@code MALFORMED_JSON}, {@code UNSUPPORTED_PATTERN}, {@code MISSING_COLUMN}
      * @param message human text naming what was wrong
      */
-    record Problem(String location, String code, String message) implements ParsedRecord {
-    }
+    record Problem(String location, String code, String message) implements ParsedRecord {}
 }

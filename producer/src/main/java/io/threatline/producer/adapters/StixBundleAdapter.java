@@ -61,7 +61,9 @@ public final class StixBundleAdapter implements InputAdapter {
         }
         JsonNode root = document.get();
         if (!root.isObject() || !"bundle".equals(root.path("type").asText())) {
-            out.accept(new ParsedRecord.Problem(sourceName + ":1", "NOT_A_BUNDLE",
+            out.accept(new ParsedRecord.Problem(
+                    sourceName + ":1",
+                    "NOT_A_BUNDLE",
                     "the document is not a STIX bundle (no top-level \"type\": \"bundle\")"));
             return;
         }
@@ -74,7 +76,9 @@ public final class StixBundleAdapter implements InputAdapter {
         int index = 0;
         for (JsonNode object : objects) {
             if (!object.isObject()) {
-                out.accept(new ParsedRecord.Problem(sourceName + "#objects[" + index + "]", "NOT_AN_OBJECT",
+                out.accept(new ParsedRecord.Problem(
+                        sourceName + "#objects[" + index + "]",
+                        "NOT_AN_OBJECT",
                         "bundle entry " + index + " is not a JSON object"));
             } else if ("indicator".equals(object.path("type").asText())) {
                 String id = object.path("id").asText("");
@@ -85,11 +89,18 @@ public final class StixBundleAdapter implements InputAdapter {
         }
     }
 
-    private static void readIndicator(JsonNode indicator, String location, String sourceName,
-            AdapterDefaults defaults, Context context, Consumer<ParsedRecord> out) {
+    private static void readIndicator(
+            JsonNode indicator,
+            String location,
+            String sourceName,
+            AdapterDefaults defaults,
+            Context context,
+            Consumer<ParsedRecord> out) {
         String patternType = indicator.path("pattern_type").asText("stix");
         if (!"stix".equalsIgnoreCase(patternType)) {
-            out.accept(new ParsedRecord.Problem(location, "UNSUPPORTED_PATTERN",
+            out.accept(new ParsedRecord.Problem(
+                    location,
+                    "UNSUPPORTED_PATTERN",
                     "pattern_type " + FieldValues.quote(patternType) + " is not supported (only stix)"));
             return;
         }
@@ -102,8 +113,8 @@ public final class StixBundleAdapter implements InputAdapter {
         try {
             comparisons = StixPattern.parse(pattern);
         } catch (StixPattern.PatternException e) {
-            out.accept(new ParsedRecord.Problem(location, e.code(),
-                    "pattern " + FieldValues.quote(pattern) + ": " + e.getMessage()));
+            out.accept(new ParsedRecord.Problem(
+                    location, e.code(), "pattern " + FieldValues.quote(pattern) + ": " + e.getMessage()));
             return;
         }
 
@@ -118,7 +129,9 @@ public final class StixBundleAdapter implements InputAdapter {
         if (observed != null) {
             Optional<Instant> at = FieldValues.isoInstant(observed);
             if (at.isEmpty()) {
-                out.accept(new ParsedRecord.Problem(location, "BAD_TIMESTAMP",
+                out.accept(new ParsedRecord.Problem(
+                        location,
+                        "BAD_TIMESTAMP",
                         observedField + " " + FieldValues.quote(observed) + " is not an RFC 3339 timestamp"));
                 return;
             }
@@ -127,15 +140,18 @@ public final class StixBundleAdapter implements InputAdapter {
         JsonNode confidence = indicator.get("confidence");
         if (confidence != null && !confidence.isNull()) {
             // canConvertToLong first: asLong() of 18446744073709551666 is 50, a bad value turned into another.
-            if (!confidence.isIntegralNumber() || !confidence.canConvertToLong()
-                    || confidence.asLong() < 0 || confidence.asLong() > 100) {
-                out.accept(new ParsedRecord.Problem(location, "BAD_CONFIDENCE",
-                        "confidence " + confidence + " is not an integer 0..100"));
+            if (!confidence.isIntegralNumber()
+                    || !confidence.canConvertToLong()
+                    || confidence.asLong() < 0
+                    || confidence.asLong() > 100) {
+                out.accept(new ParsedRecord.Problem(
+                        location, "BAD_CONFIDENCE", "confidence " + confidence + " is not an integer 0..100"));
                 return;
             }
             draft.confidence = confidence.asInt();
         }
-        String vendor = context.identityNames.get(indicator.path("created_by_ref").asText(""));
+        String vendor =
+                context.identityNames.get(indicator.path("created_by_ref").asText(""));
         if (vendor != null && !vendor.isBlank()) {
             draft.vendor = vendor.strip();
         }
@@ -207,7 +223,8 @@ public final class StixBundleAdapter implements InputAdapter {
                         String kind = o.path("relationship_type").asText("");
                         boolean relevant = kind.equals("indicates") || kind.equals("attributed-to");
                         if (relevant && !o.path("revoked").asBoolean(false)) {
-                            c.related.computeIfAbsent(o.path("source_ref").asText(""), k -> new ArrayList<>())
+                            c.related
+                                    .computeIfAbsent(o.path("source_ref").asText(""), k -> new ArrayList<>())
                                     .add(o.path("target_ref").asText(""));
                         }
                         break;

@@ -58,7 +58,18 @@ final class StixPattern {
             Map.entry("file:hashes.SHA-256", IndicatorType.SHA256),
             Map.entry("file:hashes.SHA256", IndicatorType.SHA256));
 
-    private enum Kind { LBRACKET, RBRACKET, LPAREN, RPAREN, COMMA, STRING, WORD, OPERATOR, TYPED_LITERAL, EOF }
+    private enum Kind {
+        LBRACKET,
+        RBRACKET,
+        LPAREN,
+        RPAREN,
+        COMMA,
+        STRING,
+        WORD,
+        OPERATOR,
+        TYPED_LITERAL,
+        EOF
+    }
 
     private record Token(Kind kind, String text, int pos) {
         boolean isWord(String keyword) {
@@ -104,11 +115,14 @@ final class StixPattern {
                 depth--;
             } else if (t.isWord("AND")) {
                 throw unsupported(depth > 0 ? "AND between comparisons" : "AND between observation expressions");
-            } else if (t.isWord("FOLLOWEDBY") || t.isWord("WITHIN") || t.isWord("START") || t.isWord("STOP")
+            } else if (t.isWord("FOLLOWEDBY")
+                    || t.isWord("WITHIN")
+                    || t.isWord("START")
+                    || t.isWord("STOP")
                     || t.isWord("REPEATS")) {
                 String word = t.text.toUpperCase(Locale.ROOT);
-                throw unsupported(word.equals("FOLLOWEDBY") ? "FOLLOWEDBY between observation expressions"
-                        : "qualifier " + word);
+                throw unsupported(
+                        word.equals("FOLLOWEDBY") ? "FOLLOWEDBY between observation expressions" : "qualifier " + word);
             }
         }
     }
@@ -302,7 +316,9 @@ final class StixPattern {
                         StringBuilder component = new StringBuilder();
                         i = readString(s, i, component);
                         word.append(component);
-                    } else if (w == '[' && i + 1 < n && (s.charAt(i + 1) == '*' || Character.isDigit(s.charAt(i + 1)))) {
+                    } else if (w == '['
+                            && i + 1 < n
+                            && (s.charAt(i + 1) == '*' || Character.isDigit(s.charAt(i + 1)))) {
                         // A list index inside a path (values[*].name): part of the word, not a bracket.
                         int close = s.indexOf(']', i);
                         if (close < 0) {
@@ -315,8 +331,8 @@ final class StixPattern {
                     }
                 }
                 String text = word.toString();
-                boolean typed = (text.equals("t") || text.equals("b") || text.equals("h"))
-                        && i < n && s.charAt(i) == '\'';
+                boolean typed =
+                        (text.equals("t") || text.equals("b") || text.equals("h")) && i < n && s.charAt(i) == '\'';
                 if (typed) {
                     StringBuilder value = new StringBuilder();
                     i = readString(s, i, value);

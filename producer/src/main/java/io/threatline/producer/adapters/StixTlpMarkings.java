@@ -44,7 +44,8 @@ final class StixTlpMarkings {
             }
         }
         if ("tlp".equalsIgnoreCase(markingDefinition.path("definition_type").asText(""))) {
-            Optional<Tlp> tlp = FieldValues.tlp(markingDefinition.path("definition").path("tlp").asText(null));
+            Optional<Tlp> tlp = FieldValues.tlp(
+                    markingDefinition.path("definition").path("tlp").asText(null));
             if (tlp.isPresent()) {
                 return tlp;
             }

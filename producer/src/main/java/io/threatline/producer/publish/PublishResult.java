@@ -8,12 +8,10 @@ public sealed interface PublishResult permits PublishResult.Accepted, PublishRes
     String eventId();
 
     /** Written to Kafka and acknowledged by all in-sync replicas. */
-    record Accepted(String eventId, String indicatorId, int partition, long offset) implements PublishResult {
-    }
+    record Accepted(String eventId, String indicatorId, int partition, long offset) implements PublishResult {}
 
     /** Not sent: the event breaks the contract's rules. */
-    record Rejected(String eventId, Rejection reason) implements PublishResult {
-    }
+    record Rejected(String eventId, Rejection reason) implements PublishResult {}
 
     /**
      * Not written: the broker did not acknowledge it (after the producer's own retries), or it could
@@ -25,6 +23,5 @@ public sealed interface PublishResult permits PublishResult.Accepted, PublishRes
      *                  the configuration must fix (an incompatible schema, say). Nothing of a Failed
      *                  event was written, so publishing it again never makes a duplicate.
      */
-    record Failed(String eventId, String error, boolean retriable) implements PublishResult {
-    }
+    record Failed(String eventId, String error, boolean retriable) implements PublishResult {}
 }

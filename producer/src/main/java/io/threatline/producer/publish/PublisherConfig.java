@@ -1,15 +1,13 @@
 package io.threatline.producer.publish;
 
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.util.Locale;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-
-import io.threatline.schemas.topics.ThreatlineTopics;
 
 /**
  * The publisher's own settings ({@code threatline.publisher.*}); everything else in the same map is
@@ -61,16 +59,36 @@ public final class PublisherConfig extends AbstractConfig {
     };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-        .define(TOPIC, Type.STRING, ThreatlineTopics.defaults().sensorEvents(), new ConfigDef.NonEmptyString(), Importance.HIGH,
-            "Topic the sensor events are published to.")
-        .define(MAX_PENDING_EVENTS, Type.INT, 20_000, ConfigDef.Range.between(1, 10_000_000), Importance.MEDIUM,
-            "Events sent but not yet acknowledged before publish() blocks the caller (backpressure). "
-                + "Bounds the memory the publisher holds.")
-        .define(INVALID_EVENT_POLICY, Type.STRING, InvalidEventPolicy.REJECT.name(), POLICY, Importance.LOW,
-            "REJECT: invalid events are not sent and come back as rejections. SEND_AS_IS: sent anyway (for testing the hub).")
-        .define(RECORD_TIMESTAMP, Type.STRING, RecordTimestamp.PUBLISH_TIME.name(), TIMESTAMP, Importance.LOW,
-            "PUBLISH_TIME: records carry the time they were published. OBSERVED_AT: the event's observedAt (at most now), "
-                + "so the hub's statistics windows follow event time (replays, simulations).");
+            .define(
+                    TOPIC,
+                    Type.STRING,
+                    ThreatlineTopics.defaults().sensorEvents(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Topic the sensor events are published to.")
+            .define(
+                    MAX_PENDING_EVENTS,
+                    Type.INT,
+                    20_000,
+                    ConfigDef.Range.between(1, 10_000_000),
+                    Importance.MEDIUM,
+                    "Events sent but not yet acknowledged before publish() blocks the caller (backpressure). "
+                            + "Bounds the memory the publisher holds.")
+            .define(
+                    INVALID_EVENT_POLICY,
+                    Type.STRING,
+                    InvalidEventPolicy.REJECT.name(),
+                    POLICY,
+                    Importance.LOW,
+                    "REJECT: invalid events are not sent and come back as rejections. SEND_AS_IS: sent anyway (for testing the hub).")
+            .define(
+                    RECORD_TIMESTAMP,
+                    Type.STRING,
+                    RecordTimestamp.PUBLISH_TIME.name(),
+                    TIMESTAMP,
+                    Importance.LOW,
+                    "PUBLISH_TIME: records carry the time they were published. OBSERVED_AT: the event's observedAt (at most now), "
+                            + "so the hub's statistics windows follow event time (replays, simulations).");
 
     public PublisherConfig(Map<String, ?> originals) {
         super(DEFINITION, originals, false);

@@ -1,5 +1,15 @@
 package io.threatline.producer.publish;
 
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.producer.publish.PublisherConfig.InvalidEventPolicy;
+import io.threatline.schemas.Result;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.serde.ConfluentAvroSerializer;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryException;
+import io.threatline.schemas.validation.ThreatEventValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,17 +31,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.ThreatEvent;
-import io.threatline.contract.Tlp;
-import io.threatline.producer.publish.PublisherConfig.InvalidEventPolicy;
-import io.threatline.schemas.Result;
-import io.threatline.schemas.identity.CanonicalIndicator;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.serde.SchemaRegistryClient;
-import io.threatline.schemas.serde.SchemaRegistryException;
-import io.threatline.schemas.validation.ThreatEventValidator;
 
 /**
  * What a sensor embeds to publish its sightings: validates every event against the contract,
@@ -65,14 +63,22 @@ public final class ThreatPublisher implements AutoCloseable {
      * lz4 roughly double loopback throughput over the defaults; 64 MiB of buffer is the hard memory cap.
      */
     static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-        ProducerConfig.LINGER_MS_CONFIG, 10,
-        ProducerConfig.BATCH_SIZE_CONFIG, 131_072,
-        ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024,
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.LINGER_MS_CONFIG,
+            10,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            131_072,
+            ProducerConfig.BUFFER_MEMORY_CONFIG,
+            64L * 1024 * 1024,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            5,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            120_000);
 
     private static final Duration FIRST_REGISTRY_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_REGISTRY_RETRY = Duration.ofSeconds(2);
@@ -105,15 +111,18 @@ public final class ThreatPublisher implements AutoCloseable {
                 props.put(k, v);
             }
         });
-        ConfluentAvroSerializer<ThreatEvent> serializer = registry == null ? new ConfluentAvroSerializer<>()
-            : new ConfluentAvroSerializer<>(registry, props, false);
+        ConfluentAvroSerializer<ThreatEvent> serializer = registry == null
+                ? new ConfluentAvroSerializer<>()
+                : new ConfluentAvroSerializer<>(registry, props, false);
         if (registry == null) {
             serializer.configure(props, false);
         }
         this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
         // The producer has just parsed and checked the same value.
-        this.registryWait = Duration.ofMillis((Long) ConfigDef.parseType(ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            props.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000L), ConfigDef.Type.LONG));
+        this.registryWait = Duration.ofMillis((Long) ConfigDef.parseType(
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                props.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000L),
+                ConfigDef.Type.LONG));
     }
 
     /** For tests: publish through a given producer (for example Kafka's MockProducer). */
@@ -176,11 +185,12 @@ public final class ThreatPublisher implements AutoCloseable {
                     pending.release();
                     if (error == null) {
                         metrics.sent();
-                        result.complete(new PublishResult.Accepted(event.getEventId(), key, metadata.partition(), metadata.offset()));
+                        result.complete(new PublishResult.Accepted(
+                                event.getEventId(), key, metadata.partition(), metadata.offset()));
                     } else {
                         metrics.failed();
-                        result.complete(new PublishResult.Failed(event.getEventId(), describe(error),
-                            error instanceof RetriableException));
+                        result.complete(new PublishResult.Failed(
+                                event.getEventId(), describe(error), error instanceof RetriableException));
                     }
                 });
                 return result;
@@ -191,21 +201,28 @@ public final class ThreatPublisher implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (registryOutage && left > 0 && !Thread.currentThread().isInterrupted()) {
                     if (attempt == 1) {
-                        LOGGER.warn("Schema registry unavailable; event {} waits for it for up to {}: {}", event.getEventId(),
-                            registryWait, describe(e));
+                        LOGGER.warn(
+                                "Schema registry unavailable; event {} waits for it for up to {}: {}",
+                                event.getEventId(),
+                                registryWait,
+                                describe(e));
                     }
                     sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
-                    pause = pause.multipliedBy(2).compareTo(MAX_REGISTRY_RETRY) > 0 ? MAX_REGISTRY_RETRY : pause.multipliedBy(2);
+                    pause = pause.multipliedBy(2).compareTo(MAX_REGISTRY_RETRY) > 0
+                            ? MAX_REGISTRY_RETRY
+                            : pause.multipliedBy(2);
                     continue;
                 }
                 pending.release();
                 metrics.failed();
                 String why = registryOutage
-                    ? "schema registry unavailable for " + registryWait + " (max.block.ms), nothing was sent; publish the event "
-                        + "again later: " + describe(e)
-                    : describe(e);
+                        ? "schema registry unavailable for " + registryWait
+                                + " (max.block.ms), nothing was sent; publish the event " + "again later: "
+                                + describe(e)
+                        : describe(e);
                 LOGGER.warn("Event {} could not be sent: {}", event.getEventId(), why);
-                result.complete(new PublishResult.Failed(event.getEventId(), why, registryOutage || e instanceof RetriableException));
+                result.complete(new PublishResult.Failed(
+                        event.getEventId(), why, registryOutage || e instanceof RetriableException));
                 return result;
             }
         }
@@ -224,19 +241,23 @@ public final class ThreatPublisher implements AutoCloseable {
      * Retracts an indicator this sensor published earlier as a false positive: an event with
      * {@code retraction = true} that the hub turns into a REVOKE.
      */
-    public CompletableFuture<PublishResult> retract(IndicatorType type, String value, String vendor, String sensorId,
-                                                    String reason) {
+    public CompletableFuture<PublishResult> retract(
+            IndicatorType type, String value, String vendor, String sensorId, String reason) {
         ThreatEvent retraction = ThreatEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
-            .setIndicatorType(type).setIndicatorValue(value)
-            .setObservedAt(Instant.now())
-            .setVendor(vendor).setSensorId(sensorId)
-            .setConfidence(0)
-            // The marking of a retraction is irrelevant to sharing; CLEAR keeps it from being rejected.
-            .setTlp(Tlp.CLEAR)
-            .setMalwareFamilies(List.of()).setTags(List.of())
-            .setRetraction(true).setRetractionReason(reason)
-            .build();
+                .setEventId(UUID.randomUUID().toString())
+                .setIndicatorType(type)
+                .setIndicatorValue(value)
+                .setObservedAt(Instant.now())
+                .setVendor(vendor)
+                .setSensorId(sensorId)
+                .setConfidence(0)
+                // The marking of a retraction is irrelevant to sharing; CLEAR keeps it from being rejected.
+                .setTlp(Tlp.CLEAR)
+                .setMalwareFamilies(List.of())
+                .setTags(List.of())
+                .setRetraction(true)
+                .setRetractionReason(reason)
+                .build();
         return publish(retraction);
     }
 
@@ -266,7 +287,9 @@ public final class ThreatPublisher implements AutoCloseable {
     }
 
     private static String rawKey(ThreatEvent event) {
-        String type = event.getIndicatorType() == null ? "unknown" : event.getIndicatorType().name().toLowerCase(java.util.Locale.ROOT);
+        String type = event.getIndicatorType() == null
+                ? "unknown"
+                : event.getIndicatorType().name().toLowerCase(java.util.Locale.ROOT);
         return type + ":" + event.getIndicatorValue();
     }
 

@@ -36,6 +36,7 @@ public final class IndicatorUniverse {
         IndicatorType.IPV4, IndicatorType.DOMAIN, IndicatorType.URL, IndicatorType.SHA256,
         IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.IPV6, IndicatorType.EMAIL,
     };
+
     private static final double[] MIX_SHARES = {0.35, 0.25, 0.20, 0.10, 0.04, 0.03, 0.02, 0.01};
 
     static final String[] SUFFIXES = {"com", "net", "org", "info", "biz", "ru", "cn", "de", "co.uk", "xyz", "top"};
@@ -50,8 +51,21 @@ public final class IndicatorUniverse {
     };
     private static final String[] SUBDOMAINS = {"www", "cdn", "mail", "api", "update", "login", "static", "dl"};
     private static final String[] MAILBOXES = {
-        "billing", "invoice", "hr", "payroll", "support", "noreply", "admin", "accounts", "j.smith",
-        "m.mueller", "info", "it-helpdesk", "dhl-notify", "office", "ceo",
+        "billing",
+        "invoice",
+        "hr",
+        "payroll",
+        "support",
+        "noreply",
+        "admin",
+        "accounts",
+        "j.smith",
+        "m.mueller",
+        "info",
+        "it-helpdesk",
+        "dhl-notify",
+        "office",
+        "ceo",
     };
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
@@ -104,7 +118,8 @@ public final class IndicatorUniverse {
                 }
             }
             families[i] = family;
-            campaigns[i] = family != null && family.campaign() != null && rnd.nextDouble() < 0.6 ? family.campaign() : null;
+            campaigns[i] =
+                    family != null && family.campaign() != null && rnd.nextDouble() < 0.6 ? family.campaign() : null;
             phases[i] = phase(type, rnd.nextDouble());
             baseConfidence[i] = (byte) (40 + rnd.nextInt(56));
             tags[i] = tagList(family, phases[i], tagLists);
@@ -120,7 +135,8 @@ public final class IndicatorUniverse {
 
     /** Whether this universe is the one {@code settings} describe, so a simulator may use it. */
     public boolean matches(SimulatorSettings settings) {
-        return settings.seed() == seed && settings.distinctIndicators() == size
+        return settings.seed() == seed
+                && settings.distinctIndicators() == size
                 && Double.compare(settings.zipfExponent(), zipfExponent) == 0;
     }
 
@@ -274,7 +290,10 @@ public final class IndicatorUniverse {
         int o1 = (int) (a >>> 24);
         int o2 = (int) (a >>> 16) & 0xFF;
         int o3 = (int) (a >>> 8) & 0xFF;
-        return !(o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224
+        return !(o1 == 0
+                || o1 == 10
+                || o1 == 127
+                || o1 >= 224
                 || (o1 == 100 && o2 >= 64 && o2 < 128)
                 || (o1 == 169 && o2 == 254)
                 || (o1 == 172 && o2 >= 16 && o2 < 32)
@@ -356,7 +375,10 @@ public final class IndicatorUniverse {
                 syllables(rnd, sb, 2);
                 return sb.append(".gif").toString();
             case 5:
-                return sb.append("/download/invoice_").append(1000 + rnd.nextInt(9000)).append(".doc").toString();
+                return sb.append("/download/invoice_")
+                        .append(1000 + rnd.nextInt(9000))
+                        .append(".doc")
+                        .toString();
             default:
                 sb.append('/');
                 syllables(rnd, sb, 2);
@@ -394,21 +416,23 @@ public final class IndicatorUniverse {
         switch (type) {
             case IPV4:
             case IPV6:
-                return u < 0.70 ? KillChainPhase.COMMAND_AND_CONTROL
-                        : u < 0.80 ? KillChainPhase.RECONNAISSANCE
-                        : u < 0.90 ? KillChainPhase.ACTIONS_ON_OBJECTIVES : null;
+                return u < 0.70
+                        ? KillChainPhase.COMMAND_AND_CONTROL
+                        : u < 0.80
+                                ? KillChainPhase.RECONNAISSANCE
+                                : u < 0.90 ? KillChainPhase.ACTIONS_ON_OBJECTIVES : null;
             case DOMAIN:
                 return u < 0.60 ? KillChainPhase.COMMAND_AND_CONTROL : u < 0.85 ? KillChainPhase.DELIVERY : null;
             case URL:
-                return u < 0.50 ? KillChainPhase.DELIVERY
-                        : u < 0.85 ? KillChainPhase.COMMAND_AND_CONTROL
-                        : u < 0.90 ? KillChainPhase.EXPLOITATION : null;
+                return u < 0.50
+                        ? KillChainPhase.DELIVERY
+                        : u < 0.85 ? KillChainPhase.COMMAND_AND_CONTROL : u < 0.90 ? KillChainPhase.EXPLOITATION : null;
             case EMAIL:
                 return u < 0.90 ? KillChainPhase.DELIVERY : null;
             default: // hashes
-                return u < 0.50 ? KillChainPhase.INSTALLATION
-                        : u < 0.70 ? KillChainPhase.WEAPONIZATION
-                        : u < 0.85 ? KillChainPhase.DELIVERY : null;
+                return u < 0.50
+                        ? KillChainPhase.INSTALLATION
+                        : u < 0.70 ? KillChainPhase.WEAPONIZATION : u < 0.85 ? KillChainPhase.DELIVERY : null;
         }
     }
 
@@ -420,7 +444,8 @@ public final class IndicatorUniverse {
                 list.add(family.categoryTag());
             }
             if (phase != null) {
-                list.add("kill-chain:" + phase.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                list.add("kill-chain:"
+                        + phase.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             }
             list.add("source:threatline-simulator");
             return List.copyOf(list);

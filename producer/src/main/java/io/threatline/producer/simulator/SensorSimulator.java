@@ -51,7 +51,10 @@ public final class SensorSimulator {
         "polaris-sec", "cobalt-sentinel", "greyfox-analytics", "harborline-networks", "sable-ridge-security",
         "tidewater-cyber", "kestrel-intel",
     };
-    private static final String[] SITES = {"fra1", "ams2", "iad1", "sin1", "nrt3", "lhr2", "gru1", "syd1", "dfw2", "cdg1"};
+
+    private static final String[] SITES = {
+        "fra1", "ams2", "iad1", "sin1", "nrt3", "lhr2", "gru1", "syd1", "dfw2", "cdg1"
+    };
     private static final String[] SENSOR_KINDS = {"ids", "edge", "mail", "dns", "sandbox", "epp"};
     private static final String[] RETRACTION_REASONS = {
         "false positive: shared hosting address serving legitimate sites",
@@ -118,8 +121,8 @@ public final class SensorSimulator {
      */
     public SensorSimulator(SimulatorSettings settings, IndicatorUniverse universe) {
         if (!universe.matches(settings)) {
-            throw new IllegalArgumentException("universe was not built from these settings' seed, "
-                    + "distinctIndicators and zipfExponent");
+            throw new IllegalArgumentException(
+                    "universe was not built from these settings' seed, " + "distinctIndicators and zipfExponent");
         }
         this.settings = settings;
         this.universe = universe;
@@ -156,8 +159,8 @@ public final class SensorSimulator {
         this.malformedShare = settings.malformedShare();
         this.duplicateShare = settings.duplicateShare();
         this.defangShare = settings.defangShare();
-        this.retractionGivenRepeat = duplicateShare == 0 ? 0
-                : Math.min(1.0, settings.retractionShare() / duplicateShare);
+        this.retractionGivenRepeat =
+                duplicateShare == 0 ? 0 : Math.min(1.0, settings.retractionShare() / duplicateShare);
 
         long spacingNanos = settings.eventSpacing().toNanos();
         this.spacingMillis = spacingNanos / 1_000_000;
@@ -191,8 +194,7 @@ public final class SensorSimulator {
         }
         lastMalformedKind = null;
 
-        boolean repeat = introduced != 0
-                && (introduced == universe.size() || rnd.nextDouble() < duplicateShare);
+        boolean repeat = introduced != 0 && (introduced == universe.size() || rnd.nextDouble() < duplicateShare);
         int rank;
         boolean retraction = false;
         if (repeat) {
@@ -298,9 +300,21 @@ public final class SensorSimulator {
                 throw new IllegalStateException("unhandled malformed kind " + kind);
         }
         SimulatedFamily family = universe.family(rank);
-        return new ThreatEvent(eventId, type, value, observedAt, vendor, sensorIds[sensor], confidence, tlp,
+        return new ThreatEvent(
+                eventId,
+                type,
+                value,
+                observedAt,
+                vendor,
+                sensorIds[sensor],
+                confidence,
+                tlp,
                 family == null ? Collections.emptyList() : family.asReported(sensorUsesAlias[sensor]),
-                universe.campaign(rank), universe.tags(rank), universe.killChainPhase(rank), Boolean.FALSE, null);
+                universe.campaign(rank),
+                universe.tags(rank),
+                universe.killChainPhase(rank),
+                Boolean.FALSE,
+                null);
     }
 
     private long pairHash(int rank, int sensor) {

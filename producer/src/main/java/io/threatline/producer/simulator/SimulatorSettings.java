@@ -65,11 +65,13 @@ public record SimulatorSettings(
     public static final int MAX_SENSORS = 100_000;
     /** The universe is held in memory (about 200 bytes per indicator), hence a bound. */
     public static final int MAX_DISTINCT_INDICATORS = 2_000_000;
+
     public static final double MAX_ZIPF_EXPONENT = 10.0;
     public static final Duration MAX_EVENT_SPACING = Duration.ofHours(1);
 
     /** 10% CLEAR, 40% GREEN, 35% AMBER, 10% AMBER+STRICT, 5% RED. */
     public static final Map<Tlp, Double> DEFAULT_TLP_MIX = defaultTlpMix();
+
     public static final Instant DEFAULT_START_TIME = Instant.parse("2026-03-02T08:00:00Z");
 
     public SimulatorSettings {
@@ -77,8 +79,8 @@ public record SimulatorSettings(
         requireInRange("vendors", vendors, 1, MAX_VENDORS);
         requireInRange("sensorsPerVendor", sensorsPerVendor, 1, MAX_SENSORS_PER_VENDOR);
         if ((long) vendors * sensorsPerVendor > MAX_SENSORS) {
-            throw new IllegalArgumentException("vendors * sensorsPerVendor must be at most " + MAX_SENSORS
-                    + ", was " + (long) vendors * sensorsPerVendor);
+            throw new IllegalArgumentException("vendors * sensorsPerVendor must be at most " + MAX_SENSORS + ", was "
+                    + (long) vendors * sensorsPerVendor);
         }
         requireInRange("distinctIndicators", distinctIndicators, 1, MAX_DISTINCT_INDICATORS);
         if (!(zipfExponent >= 0.0 && zipfExponent <= MAX_ZIPF_EXPONENT)) {
@@ -107,8 +109,20 @@ public record SimulatorSettings(
      * #DEFAULT_START_TIME}, 1 ms between events.
      */
     public static SimulatorSettings defaults() {
-        return new SimulatorSettings(1L, 0, 3, 8, 50_000, 1.1, 0.6, 0.2, 0.0, 0.001,
-                DEFAULT_TLP_MIX, DEFAULT_START_TIME, Duration.ofMillis(1));
+        return new SimulatorSettings(
+                1L,
+                0,
+                3,
+                8,
+                50_000,
+                1.1,
+                0.6,
+                0.2,
+                0.0,
+                0.001,
+                DEFAULT_TLP_MIX,
+                DEFAULT_START_TIME,
+                Duration.ofMillis(1));
     }
 
     /**
@@ -132,68 +146,224 @@ public record SimulatorSettings(
     }
 
     public SimulatorSettings withSeed(long seed) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withWorker(int worker) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withVendors(int vendors) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withSensorsPerVendor(int sensorsPerVendor) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withDistinctIndicators(int distinctIndicators) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withZipfExponent(double zipfExponent) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withDuplicateShare(double duplicateShare) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withDefangShare(double defangShare) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withMalformedShare(double malformedShare) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withRetractionShare(double retractionShare) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withTlpMix(Map<Tlp, Double> tlpMix) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withStartTime(Instant startTime) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     public SimulatorSettings withEventSpacing(Duration eventSpacing) {
-        return new SimulatorSettings(seed, worker, vendors, sensorsPerVendor, distinctIndicators, zipfExponent,
-                duplicateShare, defangShare, malformedShare, retractionShare, tlpMix, startTime, eventSpacing);
+        return new SimulatorSettings(
+                seed,
+                worker,
+                vendors,
+                sensorsPerVendor,
+                distinctIndicators,
+                zipfExponent,
+                duplicateShare,
+                defangShare,
+                malformedShare,
+                retractionShare,
+                tlpMix,
+                startTime,
+                eventSpacing);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

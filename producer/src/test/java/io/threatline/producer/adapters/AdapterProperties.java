@@ -38,7 +38,9 @@ class AdapterProperties {
 
     private static final String SOURCE = "fuzz.in";
     /** {@code file:line} or {@code file#something}. */
-    private static final Pattern LOCATION = Pattern.compile(Pattern.quote(SOURCE) + "(?::(\\d+)|#(.+))", Pattern.DOTALL);
+    private static final Pattern LOCATION =
+            Pattern.compile(Pattern.quote(SOURCE) + "(?::(\\d+)|#(.+))", Pattern.DOTALL);
+
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z_]*[A-Z]");
     private static final ConfluentAvroSerializer<ThreatEvent> SERIALIZER =
             new ConfluentAvroSerializer<>(new InMemorySchemaRegistryClient(), Map.of(), false);
@@ -71,10 +73,39 @@ class AdapterProperties {
     @Provide
     Arbitrary<List<String>> garbageLines() {
         Arbitrary<String> fragment = Arbitraries.oneOf(
-                Arbitraries.of(",", "\"", "\"\"", "{", "}", "[", "]", ":", " ", "\t", "null", "true", "-1", "101",
-                        "1.2.3.4", "ipv4", "amber", "amber+strict", "2024-03-04T07:55:12Z", "1709546400000",
-                        "d41d8cd98f00b204e9800998ecf8427e", "\"indicatorValue\"", "\"indicatorType\"", "\"tlp\"",
-                        "\"observedAt\"", "\"confidence\"", "\"eventId\"", "\"tags\"", "\"x\"", "é", "中", "\u00a0"),
+                Arbitraries.of(
+                        ",",
+                        "\"",
+                        "\"\"",
+                        "{",
+                        "}",
+                        "[",
+                        "]",
+                        ":",
+                        " ",
+                        "\t",
+                        "null",
+                        "true",
+                        "-1",
+                        "101",
+                        "1.2.3.4",
+                        "ipv4",
+                        "amber",
+                        "amber+strict",
+                        "2024-03-04T07:55:12Z",
+                        "1709546400000",
+                        "d41d8cd98f00b204e9800998ecf8427e",
+                        "\"indicatorValue\"",
+                        "\"indicatorType\"",
+                        "\"tlp\"",
+                        "\"observedAt\"",
+                        "\"confidence\"",
+                        "\"eventId\"",
+                        "\"tags\"",
+                        "\"x\"",
+                        "é",
+                        "中",
+                        "\u00a0"),
                 Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(12),
                 Arbitraries.strings().all().excludeChars('\n', '\r', '\uFEFF').ofMaxLength(6));
         Arbitrary<String> line = fragment.list().ofMaxSize(14).map(parts -> String.join("", parts));
@@ -92,7 +123,9 @@ class AdapterProperties {
     void jsonLinesSurvivesMutatedSamples(@ForAll("mutatedJsonLines") String input) {
         Records r = assertReadsCleanly(new JsonLinesAdapter(), input);
 
-        List<String> lines = new BufferedReader(new StringReader(input.replaceFirst("^\uFEFF", ""))).lines().toList();
+        List<String> lines = new BufferedReader(new StringReader(input.replaceFirst("^\uFEFF", "")))
+                .lines()
+                .toList();
         assertThat(r.all).hasSize((int) lines.stream().filter(l -> !l.isBlank()).count());
     }
 
@@ -110,7 +143,8 @@ class AdapterProperties {
 
     @Property(tries = 250)
     @Label("every adapter: arbitrary text")
-    void everyAdapterSurvivesArbitraryText(@ForAll("adapters") InputAdapter adapter, @ForAll("arbitraryText") String input) {
+    void everyAdapterSurvivesArbitraryText(
+            @ForAll("adapters") InputAdapter adapter, @ForAll("arbitraryText") String input) {
         assertReadsCleanly(adapter, input);
     }
 
@@ -134,7 +168,8 @@ class AdapterProperties {
         String bundle = "{\"type\": \"bundle\", \"objects\": [{\"type\": \"indicator\", \"id\": \"indicator--1\", "
                 + "\"pattern\": \"[ipv4-addr:value = '198.51.100.7']\", \"confidence\": 18446744073709551666}]}";
 
-        assertThat(assertReadsCleanly(new JsonLinesAdapter(), jsonLine).summary()).containsExactly("P " + SOURCE + ":1 BAD_CONFIDENCE");
+        assertThat(assertReadsCleanly(new JsonLinesAdapter(), jsonLine).summary())
+                .containsExactly("P " + SOURCE + ":1 BAD_CONFIDENCE");
         assertThat(assertReadsCleanly(new StixBundleAdapter(), bundle).summary())
                 .containsExactly("P " + SOURCE + "#indicator--1 BAD_CONFIDENCE");
     }
@@ -162,9 +197,13 @@ class AdapterProperties {
         int lines = lineCount(input);
         for (ParsedRecord record : r.all) {
             Matcher where = LOCATION.matcher(record.location());
-            assertThat(where.matches()).as("location %s of %s", record.location(), record).isTrue();
+            assertThat(where.matches())
+                    .as("location %s of %s", record.location(), record)
+                    .isTrue();
             if (where.group(1) != null) {
-                assertThat(Integer.parseInt(where.group(1))).as("line of %s in %d lines", record, lines).isBetween(1, lines);
+                assertThat(Integer.parseInt(where.group(1)))
+                        .as("line of %s in %d lines", record, lines)
+                        .isBetween(1, lines);
             }
             if (record instanceof ParsedRecord.Problem p) {
                 assertThat(p.code()).as("code of %s", p).matches(CODE);
@@ -173,7 +212,9 @@ class AdapterProperties {
                 ThreatEvent event = ((ParsedRecord.Event) record).event();
                 // What the publisher does with every event: validate, then serialize.
                 ThreatEventValidator.validate(event);
-                assertThat(SERIALIZER.serialize("ti.sensor-events.v1", event)).as("serialized %s", event).isNotEmpty();
+                assertThat(SERIALIZER.serialize("ti.sensor-events.v1", event))
+                        .as("serialized %s", event)
+                        .isNotEmpty();
             }
         }
         return r;
@@ -204,7 +245,9 @@ class AdapterProperties {
     Arbitrary<String> arbitraryText() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(300),
-                Arbitraries.strings().withChars("{}[]\":,'\\ \n\r\tnulltrue0123456789-+.eE|#=").ofMaxLength(300),
+                Arbitraries.strings()
+                        .withChars("{}[]\":,'\\ \n\r\tnulltrue0123456789-+.eE|#=")
+                        .ofMaxLength(300),
                 garbageLines().map(lines -> String.join("\n", lines)));
     }
 
@@ -225,7 +268,9 @@ class AdapterProperties {
 
     @Provide
     Arbitrary<String> mutatedStix() {
-        return Arbitraries.oneOf(mutated("stix-bundle.json"), mutated("stix-bundle-truncated.json"),
+        return Arbitraries.oneOf(
+                mutated("stix-bundle.json"),
+                mutated("stix-bundle-truncated.json"),
                 mutatedPatterns("stix-bundle.json"));
     }
 
@@ -243,31 +288,66 @@ class AdapterProperties {
             patterns.add(new int[] {m.start(1), m.end(1)});
         }
         Arbitrary<String> fragment = Arbitraries.oneOf(
-                Arbitraries.of("(", ")", "[", "]", "'", "\\\\'", "\\\\\\\\", "\\\"", " OR ", " AND ", " FOLLOWEDBY ",
-                        " WITHIN 5 SECONDS", " REPEATS 2 TIMES", " = ", " != ", " MATCHES ", " IN ", " NOT ", " EXISTS ",
-                        "ipv4-addr:value", "file:hashes.'SHA-256'", "file:hashes.", ":", "t'2024-01-01T00:00:00Z'",
-                        "h'ff'", "b'AA=='", "42", "true", "\\\\u0000", "é"),
-                Arbitraries.strings().withCharRange(' ', '~').excludeChars('"', '\\').ofMaxLength(8));
+                Arbitraries.of(
+                        "(",
+                        ")",
+                        "[",
+                        "]",
+                        "'",
+                        "\\\\'",
+                        "\\\\\\\\",
+                        "\\\"",
+                        " OR ",
+                        " AND ",
+                        " FOLLOWEDBY ",
+                        " WITHIN 5 SECONDS",
+                        " REPEATS 2 TIMES",
+                        " = ",
+                        " != ",
+                        " MATCHES ",
+                        " IN ",
+                        " NOT ",
+                        " EXISTS ",
+                        "ipv4-addr:value",
+                        "file:hashes.'SHA-256'",
+                        "file:hashes.",
+                        ":",
+                        "t'2024-01-01T00:00:00Z'",
+                        "h'ff'",
+                        "b'AA=='",
+                        "42",
+                        "true",
+                        "\\\\u0000",
+                        "é"),
+                Arbitraries.strings()
+                        .withCharRange(' ', '~')
+                        .excludeChars('"', '\\')
+                        .ofMaxLength(8));
         Arbitrary<Integer> at = Arbitraries.integers().between(0, 1_000_000);
         Arbitrary<Mutation> insert = Combinators.combine(at, fragment).as((i, f) -> t -> {
             int from = pos(t, i);
             return t.substring(0, from) + f + t.substring(from);
         });
-        Arbitrary<Mutation> delete = Combinators.combine(at, Arbitraries.integers().between(1, 20)).as((i, n) -> t -> {
-            int from = pos(t, i);
-            return t.substring(0, from) + t.substring(Math.min(t.length(), from + n));
-        });
-        Arbitrary<Mutation> nest = Combinators.combine(Arbitraries.of("(", "[", "(["), Arbitraries.integers().between(1, 20_000))
+        Arbitrary<Mutation> delete = Combinators.combine(
+                        at, Arbitraries.integers().between(1, 20))
+                .as((i, n) -> t -> {
+                    int from = pos(t, i);
+                    return t.substring(0, from) + t.substring(Math.min(t.length(), from + n));
+                });
+        Arbitrary<Mutation> nest = Combinators.combine(
+                        Arbitraries.of("(", "[", "(["), Arbitraries.integers().between(1, 20_000))
                 .as((open, n) -> t -> open.repeat(n) + t + (open.equals("(") ? ")".repeat(n) : ""));
-        Arbitrary<List<Mutation>> mutations = Arbitraries.oneOf(insert, delete, nest).list().ofMinSize(1).ofMaxSize(4);
-        return Combinators.combine(Arbitraries.integers().between(0, patterns.size() - 1), mutations).as((which, ms) -> {
-            int[] span = patterns.get(which);
-            String pattern = text.substring(span[0], span[1]);
-            for (Mutation mutation : ms) {
-                pattern = mutation.apply(pattern);
-            }
-            return text.substring(0, span[0]) + pattern + text.substring(span[1]);
-        });
+        Arbitrary<List<Mutation>> mutations =
+                Arbitraries.oneOf(insert, delete, nest).list().ofMinSize(1).ofMaxSize(4);
+        return Combinators.combine(Arbitraries.integers().between(0, patterns.size() - 1), mutations)
+                .as((which, ms) -> {
+                    int[] span = patterns.get(which);
+                    String pattern = text.substring(span[0], span[1]);
+                    for (Mutation mutation : ms) {
+                        pattern = mutation.apply(pattern);
+                    }
+                    return text.substring(0, span[0]) + pattern + text.substring(span[1]);
+                });
     }
 
     private static Arbitrary<String> mutated(String sample) {
@@ -291,12 +371,58 @@ class AdapterProperties {
         Arbitrary<Integer> at = Arbitraries.integers().between(0, 1_000_000);
         Arbitrary<Integer> length = Arbitraries.integers().between(1, 200);
         Arbitrary<String> fragment = Arbitraries.oneOf(
-                Arbitraries.of("\"", "\\", "'", ",", ":", "{", "}", "[", "]", "(", ")", "|", "\n", "\r", "\r\n", "\t",
-                        "null", "true", "false", "-1", "1e400", "99999999999999999999999", "NaN", "\uFEFF", "\u0000",
-                        "\"value\"", "\"type\"", "\"pattern\"", "\"objects\"", "\"Attribute\"", "\"Event\"",
-                        "\"confidence\"", "\"timestamp\"", "\"to_ids\"", "\"deleted\"", "\"indicator\"", " OR ",
-                        " AND ", "[ipv4-addr:value = '1.2.3.4']", "'", "=", "ip-dst|port", "domain|ip", "|",
-                        "+999999999-12-31", "2024-02-30T25:61:00Z", "amber+strict", "tlp:red", "é", "中", "\uD83D\uDE00"),
+                Arbitraries.of(
+                        "\"",
+                        "\\",
+                        "'",
+                        ",",
+                        ":",
+                        "{",
+                        "}",
+                        "[",
+                        "]",
+                        "(",
+                        ")",
+                        "|",
+                        "\n",
+                        "\r",
+                        "\r\n",
+                        "\t",
+                        "null",
+                        "true",
+                        "false",
+                        "-1",
+                        "1e400",
+                        "99999999999999999999999",
+                        "NaN",
+                        "\uFEFF",
+                        "\u0000",
+                        "\"value\"",
+                        "\"type\"",
+                        "\"pattern\"",
+                        "\"objects\"",
+                        "\"Attribute\"",
+                        "\"Event\"",
+                        "\"confidence\"",
+                        "\"timestamp\"",
+                        "\"to_ids\"",
+                        "\"deleted\"",
+                        "\"indicator\"",
+                        " OR ",
+                        " AND ",
+                        "[ipv4-addr:value = '1.2.3.4']",
+                        "'",
+                        "=",
+                        "ip-dst|port",
+                        "domain|ip",
+                        "|",
+                        "+999999999-12-31",
+                        "2024-02-30T25:61:00Z",
+                        "amber+strict",
+                        "tlp:red",
+                        "é",
+                        "中",
+                        "\uD83D\uDE00"),
                 Arbitraries.strings().all().ofMaxLength(12));
         Arbitrary<Mutation> delete = Combinators.combine(at, length).as((i, n) -> t -> {
             int from = pos(t, i);
@@ -324,11 +450,14 @@ class AdapterProperties {
             java.util.Collections.swap(lines, i % lines.size(), j % lines.size());
             return String.join("\n", lines);
         });
-        Arbitrary<Mutation> deepNesting = Combinators.combine(at, Arbitraries.of("(", "[", "{", "[{", "(["),
-                Arbitraries.integers().between(100, 30_000)).as((i, open, n) -> t -> {
-            int from = pos(t, i);
-            return t.substring(0, from) + open.repeat(n) + t.substring(from);
-        });
+        Arbitrary<Mutation> deepNesting = Combinators.combine(
+                        at,
+                        Arbitraries.of("(", "[", "{", "[{", "(["),
+                        Arbitraries.integers().between(100, 30_000))
+                .as((i, open, n) -> t -> {
+                    int from = pos(t, i);
+                    return t.substring(0, from) + open.repeat(n) + t.substring(from);
+                });
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, delete),
                 net.jqwik.api.Tuple.of(4, insert),

@@ -21,29 +21,31 @@ class CsvAdapterTest {
     void everyDataLineYieldsOneRecordAndBadLinesDoNotStopTheRest() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.summary()).containsExactly(
-                "E " + SAMPLE + ":2 IPV4",
-                "E " + SAMPLE + ":3 DOMAIN",
-                "E " + SAMPLE + ":4 URL",
-                "P " + SAMPLE + ":5 BAD_TLP",
-                "P " + SAMPLE + ":7 BAD_CONFIDENCE",
-                "E " + SAMPLE + ":8 MD5",
-                "P " + SAMPLE + ":9 BAD_TIMESTAMP",
-                "P " + SAMPLE + ":10 UNKNOWN_TYPE",
-                "P " + SAMPLE + ":11 TYPE_NOT_DETECTED",
-                "E " + SAMPLE + ":12 EMAIL",
-                "E " + SAMPLE + ":13 IPV6",
-                "P " + SAMPLE + ":14 TOO_MANY_CELLS",
-                "P " + SAMPLE + ":15 UNTERMINATED_QUOTE",
-                "E " + SAMPLE + ":16 SHA1");
+        assertThat(r.summary())
+                .containsExactly(
+                        "E " + SAMPLE + ":2 IPV4",
+                        "E " + SAMPLE + ":3 DOMAIN",
+                        "E " + SAMPLE + ":4 URL",
+                        "P " + SAMPLE + ":5 BAD_TLP",
+                        "P " + SAMPLE + ":7 BAD_CONFIDENCE",
+                        "E " + SAMPLE + ":8 MD5",
+                        "P " + SAMPLE + ":9 BAD_TIMESTAMP",
+                        "P " + SAMPLE + ":10 UNKNOWN_TYPE",
+                        "P " + SAMPLE + ":11 TYPE_NOT_DETECTED",
+                        "E " + SAMPLE + ":12 EMAIL",
+                        "E " + SAMPLE + ":13 IPV6",
+                        "P " + SAMPLE + ":14 TOO_MANY_CELLS",
+                        "P " + SAMPLE + ":15 UNTERMINATED_QUOTE",
+                        "E " + SAMPLE + ":16 SHA1");
     }
 
     @Test
     void fullRowFillsEveryField() {
         ThreatEvent e = Records.readSample(adapter, SAMPLE).eventWithValue("198.51.100.23");
 
-        assertThat(e.getEventId()).isEqualTo(Records.expectedId("default-vendor", SAMPLE, SAMPLE + ":2",
-                IndicatorType.IPV4, "198.51.100.23"));
+        assertThat(e.getEventId())
+                .isEqualTo(Records.expectedId(
+                        "default-vendor", SAMPLE, SAMPLE + ":2", IndicatorType.IPV4, "198.51.100.23"));
         assertThat(e.getIndicatorType()).isEqualTo(IndicatorType.IPV4);
         assertThat(e.getObservedAt()).isEqualTo(Instant.parse("2024-03-04T07:55:12Z"));
         assertThat(e.getVendor()).isEqualTo("default-vendor");
@@ -98,7 +100,9 @@ class CsvAdapterTest {
     void tlpSpellingsAndKillChainShorthandAreAccepted() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.eventWithValue("o'brien@invoices-secure.example").getTlp()).as("TLP:CLEAR").isEqualTo(Tlp.CLEAR);
+        assertThat(r.eventWithValue("o'brien@invoices-secure.example").getTlp())
+                .as("TLP:CLEAR")
+                .isEqualTo(Tlp.CLEAR);
         ThreatEvent v6 = r.eventWithValue("2001:db8::23");
         assertThat(v6.getTlp()).as("amber_strict").isEqualTo(Tlp.AMBER_STRICT);
         assertThat(v6.getKillChainPhase()).as("c2").isEqualTo(KillChainPhase.COMMAND_AND_CONTROL);
@@ -140,14 +144,16 @@ class CsvAdapterTest {
         ThreatEvent e = r.events().get(0);
         assertThat(e.getVendor()).isEqualTo("acme-security");
         assertThat(e.getRetraction()).isTrue();
-        assertThat(e.getRetractionReason()).as("'Retraction Reason;x' is not a known column").isNull();
+        assertThat(e.getRetractionReason())
+                .as("'Retraction Reason;x' is not a known column")
+                .isNull();
         assertThat(e.getObservedAt()).isEqualTo(Instant.parse("2024-03-09T00:00:00.123Z"));
     }
 
     @Test
     void retractionReasonAndShortRows() {
-        Records r = Records.readString(adapter,
-                "value,retraction,retraction_reason,tlp\n203.0.113.77,true,false positive\n", "s.csv");
+        Records r = Records.readString(
+                adapter, "value,retraction,retraction_reason,tlp\n203.0.113.77,true,false positive\n", "s.csv");
 
         ThreatEvent e = r.events().get(0);
         assertThat(e.getRetraction()).isTrue();
@@ -156,14 +162,16 @@ class CsvAdapterTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "1.2.3.4,101 | BAD_CONFIDENCE",
-        "1.2.3.4,-1 | BAD_CONFIDENCE",
-        ",50 | MISSING_VALUE",
-        "\"1.2.3.4\" x,50 | MALFORMED_QUOTE",
-        "\"1.2.3.4,50 | UNTERMINATED_QUOTE",
-        " \"1.2.3.4\" , 7 | ",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1.2.3.4,101 | BAD_CONFIDENCE",
+                "1.2.3.4,-1 | BAD_CONFIDENCE",
+                ",50 | MISSING_VALUE",
+                "\"1.2.3.4\" x,50 | MALFORMED_QUOTE",
+                "\"1.2.3.4,50 | UNTERMINATED_QUOTE",
+                " \"1.2.3.4\" , 7 | ",
+            })
     void cellLevelChecks(String line, String code) {
         Records r = Records.readString(adapter, "value,confidence\n" + line + "\n", "c.csv");
 

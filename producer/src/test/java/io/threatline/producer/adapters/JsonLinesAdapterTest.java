@@ -21,27 +21,29 @@ class JsonLinesAdapterTest {
     void everyNonBlankLineYieldsOneRecordAndBrokenLinesDoNotStopTheRest() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.summary()).containsExactly(
-                "E " + SAMPLE + ":1 IPV4",
-                "E " + SAMPLE + ":2 URL",
-                "E " + SAMPLE + ":4 MD5",
-                "P " + SAMPLE + ":5 MALFORMED_JSON",
-                "P " + SAMPLE + ":6 BAD_CONFIDENCE",
-                "P " + SAMPLE + ":7 NOT_AN_OBJECT",
-                "E " + SAMPLE + ":8 IPV4",
-                "P " + SAMPLE + ":9 UNKNOWN_TYPE",
-                "P " + SAMPLE + ":10 MISSING_VALUE",
-                "P " + SAMPLE + ":11 BAD_EVENT_ID",
-                "P " + SAMPLE + ":12 BAD_FIELD",
-                "E " + SAMPLE + ":13 EMAIL");
+        assertThat(r.summary())
+                .containsExactly(
+                        "E " + SAMPLE + ":1 IPV4",
+                        "E " + SAMPLE + ":2 URL",
+                        "E " + SAMPLE + ":4 MD5",
+                        "P " + SAMPLE + ":5 MALFORMED_JSON",
+                        "P " + SAMPLE + ":6 BAD_CONFIDENCE",
+                        "P " + SAMPLE + ":7 NOT_AN_OBJECT",
+                        "E " + SAMPLE + ":8 IPV4",
+                        "P " + SAMPLE + ":9 UNKNOWN_TYPE",
+                        "P " + SAMPLE + ":10 MISSING_VALUE",
+                        "P " + SAMPLE + ":11 BAD_EVENT_ID",
+                        "P " + SAMPLE + ":12 BAD_FIELD",
+                        "E " + SAMPLE + ":13 EMAIL");
     }
 
     @Test
     void fullLineFillsEveryField() {
         ThreatEvent e = Records.readSample(adapter, SAMPLE).eventWithValue("198.51.100.23");
 
-        assertThat(e.getEventId()).isEqualTo(Records.expectedId("acme-security", SAMPLE, SAMPLE + ":1",
-                IndicatorType.IPV4, "198.51.100.23"));
+        assertThat(e.getEventId())
+                .isEqualTo(Records.expectedId(
+                        "acme-security", SAMPLE, SAMPLE + ":1", IndicatorType.IPV4, "198.51.100.23"));
         assertThat(e.getIndicatorType()).isEqualTo(IndicatorType.IPV4);
         assertThat(e.getObservedAt()).isEqualTo(Instant.parse("2024-03-04T07:55:12.250Z"));
         assertThat(e.getVendor()).isEqualTo("acme-security");
@@ -105,26 +107,31 @@ class JsonLinesAdapterTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"indicatorValue\": \"1.2.3.4\"} {\"x\": 1} | MALFORMED_JSON",
-        "42 | NOT_AN_OBJECT",
-        "{\"indicatorValue\": 1234} | BAD_FIELD",
-        "{\"indicatorValue\": \"1.2.3.4\", \"observedAt\": \"yesterday\"} | BAD_TIMESTAMP",
-        "{\"indicatorValue\": \"1.2.3.4\", \"observedAt\": true} | BAD_TIMESTAMP",
-        "{\"indicatorValue\": \"1.2.3.4\", \"confidence\": 50.5} | BAD_CONFIDENCE",
-        "{\"indicatorValue\": \"1.2.3.4\", \"retraction\": \"yes\"} | BAD_RETRACTION",
-        "{\"indicatorValue\": \"1.2.3.4\", \"killChainPhase\": \"LATERAL\"} | BAD_KILL_CHAIN_PHASE",
-        "{\"indicatorValue\": \"no such thing\"} | TYPE_NOT_DETECTED",
-        "{\"indicatorValue\": \"   \", \"indicatorType\": \"IPV4\"} | MISSING_VALUE",
-        "{\"indicatorValue\": \"1.2.3.4\", \"indicatorType\": \"\"} | ",
-        "{\"indicatorValue\": \"1.2.3.4\", \"indicatorType\": \"ipv4\", \"tlp\": \"amber+strict\"} | ",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"indicatorValue\": \"1.2.3.4\"} {\"x\": 1} | MALFORMED_JSON",
+                "42 | NOT_AN_OBJECT",
+                "{\"indicatorValue\": 1234} | BAD_FIELD",
+                "{\"indicatorValue\": \"1.2.3.4\", \"observedAt\": \"yesterday\"} | BAD_TIMESTAMP",
+                "{\"indicatorValue\": \"1.2.3.4\", \"observedAt\": true} | BAD_TIMESTAMP",
+                "{\"indicatorValue\": \"1.2.3.4\", \"confidence\": 50.5} | BAD_CONFIDENCE",
+                "{\"indicatorValue\": \"1.2.3.4\", \"retraction\": \"yes\"} | BAD_RETRACTION",
+                "{\"indicatorValue\": \"1.2.3.4\", \"killChainPhase\": \"LATERAL\"} | BAD_KILL_CHAIN_PHASE",
+                "{\"indicatorValue\": \"no such thing\"} | TYPE_NOT_DETECTED",
+                "{\"indicatorValue\": \"   \", \"indicatorType\": \"IPV4\"} | MISSING_VALUE",
+                "{\"indicatorValue\": \"1.2.3.4\", \"indicatorType\": \"\"} | ",
+                "{\"indicatorValue\": \"1.2.3.4\", \"indicatorType\": \"ipv4\", \"tlp\": \"amber+strict\"} | ",
+            })
     void fieldChecks(String line, String code) {
         Records r = Records.readString(adapter, line + "\n", "f.jsonl");
 
         assertThat(r.all).hasSize(1);
         if (code == null) {
-            assertThat(r.events()).singleElement().extracting(ThreatEvent::getIndicatorType).isEqualTo(IndicatorType.IPV4);
+            assertThat(r.events())
+                    .singleElement()
+                    .extracting(ThreatEvent::getIndicatorType)
+                    .isEqualTo(IndicatorType.IPV4);
         } else {
             assertThat(r.problems()).singleElement().satisfies(p -> {
                 assertThat(p.code()).isEqualTo(code);

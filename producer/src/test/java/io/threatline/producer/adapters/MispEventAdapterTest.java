@@ -30,44 +30,50 @@ class MispEventAdapterTest {
     void emitsEveryAttributeOfEventAndObjectsAsAnEventOrAProblemInOrder() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.summary()).containsExactly(
-                "E " + attr(1) + " IPV4",
-                "E " + attr(2) + " IPV6",
-                "E " + attr(3) + " IPV4",
-                "E " + attr(4) + " DOMAIN",
-                "E " + attr(5) + " DOMAIN",
-                "E " + attr(6) + " DOMAIN",
-                "E " + attr(6) + " IPV4",
-                "E " + attr(7) + " URL",
-                "E " + attr(8) + " MD5",
-                "E " + attr(9) + " SHA1",
-                "E " + attr(10) + " SHA256",
-                "E " + attr(11) + " SHA256",
-                "E " + attr(12) + " EMAIL",
-                "P " + attr(13) + " UNSUPPORTED_ATTRIBUTE",
-                "P " + attr(14) + " NOT_FOR_IDS",
-                "P " + attr(15) + " DELETED_ATTRIBUTE",
-                "P " + attr(16) + " BAD_TIMESTAMP",
-                "E " + attr(17) + " EMAIL",
-                "P " + at("b0000001-0000-4000-8000-000000000101") + " NOT_FOR_IDS",
-                "E " + at("b0000001-0000-4000-8000-000000000102") + " SHA256");
+        assertThat(r.summary())
+                .containsExactly(
+                        "E " + attr(1) + " IPV4",
+                        "E " + attr(2) + " IPV6",
+                        "E " + attr(3) + " IPV4",
+                        "E " + attr(4) + " DOMAIN",
+                        "E " + attr(5) + " DOMAIN",
+                        "E " + attr(6) + " DOMAIN",
+                        "E " + attr(6) + " IPV4",
+                        "E " + attr(7) + " URL",
+                        "E " + attr(8) + " MD5",
+                        "E " + attr(9) + " SHA1",
+                        "E " + attr(10) + " SHA256",
+                        "E " + attr(11) + " SHA256",
+                        "E " + attr(12) + " EMAIL",
+                        "P " + attr(13) + " UNSUPPORTED_ATTRIBUTE",
+                        "P " + attr(14) + " NOT_FOR_IDS",
+                        "P " + attr(15) + " DELETED_ATTRIBUTE",
+                        "P " + attr(16) + " BAD_TIMESTAMP",
+                        "E " + attr(17) + " EMAIL",
+                        "P " + at("b0000001-0000-4000-8000-000000000101") + " NOT_FOR_IDS",
+                        "E " + at("b0000001-0000-4000-8000-000000000102") + " SHA256");
     }
 
     @Test
     void attributeTlpTagOverridesTheEventsAndEventContextIsApplied() {
         ThreatEvent e = Records.readSample(adapter, SAMPLE).eventWithValue("198.51.100.23");
 
-        assertThat(e.getEventId()).isEqualTo(
-                Records.expectedId("CIRCL", SAMPLE, attr(1), IndicatorType.IPV4, "198.51.100.23"));
+        assertThat(e.getEventId())
+                .isEqualTo(Records.expectedId("CIRCL", SAMPLE, attr(1), IndicatorType.IPV4, "198.51.100.23"));
         assertThat(e.getIndicatorType()).isEqualTo(IndicatorType.IPV4);
         assertThat(e.getTlp()).isEqualTo(Tlp.RED);
         assertThat(e.getObservedAt()).isEqualTo(Instant.ofEpochSecond(1709550000L));
         assertThat(e.getVendor()).isEqualTo("CIRCL");
         assertThat(e.getSensorId()).isEqualTo("default-sensor");
-        assertThat(e.getConfidence()).as("misp:confidence-level=usually-confident").isEqualTo(75);
-        assertThat(e.getMalwareFamilies()).as("galaxy tag and GalaxyCluster, once").containsExactly("Shylock");
+        assertThat(e.getConfidence())
+                .as("misp:confidence-level=usually-confident")
+                .isEqualTo(75);
+        assertThat(e.getMalwareFamilies())
+                .as("galaxy tag and GalaxyCluster, once")
+                .containsExactly("Shylock");
         assertThat(e.getCampaign()).isNull();
-        assertThat(e.getTags()).as("tlp, galaxy and confidence tags are interpreted, not repeated")
+        assertThat(e.getTags())
+                .as("tlp, galaxy and confidence tags are interpreted, not repeated")
                 .containsExactly("type:OSINT");
         assertThat(e.getKillChainPhase()).isNull();
         assertThat(e.getRetraction()).isFalse();
@@ -86,11 +92,17 @@ class MispEventAdapterTest {
     void compositeAttributesYieldTheirIndicatorParts() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.eventWithValue("192.0.2.10").getIndicatorType()).as("ip-dst|port").isEqualTo(IndicatorType.IPV4);
+        assertThat(r.eventWithValue("192.0.2.10").getIndicatorType())
+                .as("ip-dst|port")
+                .isEqualTo(IndicatorType.IPV4);
         assertThat(r.eventWithValue("cdn-update.example").getIndicatorType()).isEqualTo(IndicatorType.DOMAIN);
-        assertThat(r.eventWithValue("203.0.113.5").getIndicatorType()).as("domain|ip").isEqualTo(IndicatorType.IPV4);
+        assertThat(r.eventWithValue("203.0.113.5").getIndicatorType())
+                .as("domain|ip")
+                .isEqualTo(IndicatorType.IPV4);
         assertThat(r.eventWithValue("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
-                .getIndicatorType()).as("filename|sha256").isEqualTo(IndicatorType.SHA256);
+                        .getIndicatorType())
+                .as("filename|sha256")
+                .isEqualTo(IndicatorType.SHA256);
         assertThat(r.eventWithValue("cdn-update.example").getEventId())
                 .isNotEqualTo(r.eventWithValue("203.0.113.5").getEventId());
     }
@@ -126,14 +138,16 @@ class MispEventAdapterTest {
     void hashesAndObjectAttributesMapToTheirTypes() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.eventWithValue("d41d8cd98f00b204e9800998ecf8427e").getIndicatorType()).isEqualTo(IndicatorType.MD5);
+        assertThat(r.eventWithValue("d41d8cd98f00b204e9800998ecf8427e").getIndicatorType())
+                .isEqualTo(IndicatorType.MD5);
         assertThat(r.eventWithValue("da39a3ee5e6b4b0d3255bfef95601890afd80709").getIndicatorType())
                 .isEqualTo(IndicatorType.SHA1);
         ThreatEvent fromObject = r.eventWithValue("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
         assertThat(fromObject.getIndicatorType()).isEqualTo(IndicatorType.SHA256);
         assertThat(fromObject.getTlp()).isEqualTo(Tlp.AMBER);
         assertThat(fromObject.getMalwareFamilies()).containsExactly("Shylock");
-        assertThat(r.eventWithValue("treasury@victim-bank.example").getIndicatorType()).isEqualTo(IndicatorType.EMAIL);
+        assertThat(r.eventWithValue("treasury@victim-bank.example").getIndicatorType())
+                .isEqualTo(IndicatorType.EMAIL);
     }
 
     @Test
@@ -148,8 +162,12 @@ class MispEventAdapterTest {
 
     @Test
     void rereadingYieldsTheSameIds() {
-        List<String> first = Records.readSample(adapter, SAMPLE).events().stream().map(ThreatEvent::getEventId).toList();
-        List<String> second = Records.readSample(adapter, SAMPLE).events().stream().map(ThreatEvent::getEventId).toList();
+        List<String> first = Records.readSample(adapter, SAMPLE).events().stream()
+                .map(ThreatEvent::getEventId)
+                .toList();
+        List<String> second = Records.readSample(adapter, SAMPLE).events().stream()
+                .map(ThreatEvent::getEventId)
+                .toList();
 
         assertThat(first).hasSize(15).doesNotHaveDuplicates().isEqualTo(second);
     }
@@ -208,18 +226,23 @@ class MispEventAdapterTest {
         String json = "{\"Event\": {\"Object\": [{\"deleted\": true, \"Attribute\": ["
                 + "{\"uuid\": \"o1\", \"type\": \"sha1\", \"value\": \"da39a3ee5e6b4b0d3255bfef95601890afd80709\"}]}]}}";
 
-        assertThat(Records.readString(adapter, json, "d.json").summary()).containsExactly("P d.json#o1 DELETED_ATTRIBUTE");
+        assertThat(Records.readString(adapter, json, "d.json").summary())
+                .containsExactly("P d.json#o1 DELETED_ATTRIBUTE");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"type\": \"bundle\", \"objects\": []} | NOT_A_MISP_EVENT | m.json:1",
-        "[1, 2] | NOT_A_MISP_EVENT | m.json:1",
-        "{\"Event\": {\\n\"Attribute\": [\\n{\"uuid\": \"x\",, }]}} | MALFORMED_JSON | m.json:3",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"type\": \"bundle\", \"objects\": []} | NOT_A_MISP_EVENT | m.json:1",
+                "[1, 2] | NOT_A_MISP_EVENT | m.json:1",
+                "{\"Event\": {\\n\"Attribute\": [\\n{\"uuid\": \"x\",, }]}} | MALFORMED_JSON | m.json:3",
+            })
     void documentWithoutEventsIsOneProblem(String json, String code, String location) {
-        assertThat(Records.readString(adapter, json.replace("\\n", "\n"), "m.json").problems())
-                .singleElement().satisfies(p -> {
+        assertThat(Records.readString(adapter, json.replace("\\n", "\n"), "m.json")
+                        .problems())
+                .singleElement()
+                .satisfies(p -> {
                     assertThat(p.code()).isEqualTo(code);
                     assertThat(p.location()).isEqualTo(location);
                 });

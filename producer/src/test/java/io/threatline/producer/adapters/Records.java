@@ -52,24 +52,33 @@ final class Records {
     }
 
     List<ThreatEvent> events() {
-        return all.stream().filter(ParsedRecord.Event.class::isInstance)
-                .map(r -> ((ParsedRecord.Event) r).event()).toList();
+        return all.stream()
+                .filter(ParsedRecord.Event.class::isInstance)
+                .map(r -> ((ParsedRecord.Event) r).event())
+                .toList();
     }
 
     List<ParsedRecord.Problem> problems() {
-        return all.stream().filter(ParsedRecord.Problem.class::isInstance)
-                .map(ParsedRecord.Problem.class::cast).toList();
+        return all.stream()
+                .filter(ParsedRecord.Problem.class::isInstance)
+                .map(ParsedRecord.Problem.class::cast)
+                .toList();
     }
 
     /** "E location" or "P location CODE" per record, to assert the whole sequence at once. */
     List<String> summary() {
-        return all.stream().map(r -> r instanceof ParsedRecord.Problem p
-                ? "P " + p.location() + " " + p.code()
-                : "E " + r.location() + " " + ((ParsedRecord.Event) r).event().getIndicatorType()).toList();
+        return all.stream()
+                .map(r -> r instanceof ParsedRecord.Problem p
+                        ? "P " + p.location() + " " + p.code()
+                        : "E " + r.location() + " "
+                                + ((ParsedRecord.Event) r).event().getIndicatorType())
+                .toList();
     }
 
     ThreatEvent eventWithValue(String value) {
-        List<ThreatEvent> found = events().stream().filter(e -> e.getIndicatorValue().equals(value)).toList();
+        List<ThreatEvent> found = events().stream()
+                .filter(e -> e.getIndicatorValue().equals(value))
+                .toList();
         if (found.size() != 1) {
             throw new AssertionError("expected one event with value " + value + ", found " + found.size());
         }
@@ -77,7 +86,8 @@ final class Records {
     }
 
     ParsedRecord.Problem problemAt(String location) {
-        List<ParsedRecord.Problem> found = problems().stream().filter(p -> p.location().equals(location)).toList();
+        List<ParsedRecord.Problem> found =
+                problems().stream().filter(p -> p.location().equals(location)).toList();
         if (found.size() != 1) {
             throw new AssertionError("expected one problem at " + location + ", found " + found + " in " + summary());
         }

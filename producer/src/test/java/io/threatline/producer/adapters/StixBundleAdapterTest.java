@@ -30,35 +30,40 @@ class StixBundleAdapterTest {
     void emitsOneEventPerComparisonAndOneProblemPerUnusableIndicatorInBundleOrder() {
         Records r = Records.readSample(adapter, SAMPLE);
 
-        assertThat(r.summary()).containsExactly(
-                "E " + SAMPLE + "#" + IP_INDICATOR + " IPV4",
-                "E " + SAMPLE + "#" + DOMAIN_INDICATOR + " DOMAIN",
-                "E " + SAMPLE + "#" + URL_INDICATOR + " URL",
-                "E " + SAMPLE + "#" + HASH_INDICATOR + " SHA256",
-                "E " + SAMPLE + "#" + HASH_INDICATOR + " MD5",
-                "E " + SAMPLE + "#" + EMAIL_INDICATOR + " EMAIL",
-                "E " + SAMPLE + "#" + EMAIL_INDICATOR + " IPV6",
-                "P " + SAMPLE + "#" + AND_INDICATOR + " UNSUPPORTED_PATTERN",
-                "E " + SAMPLE + "#" + REVOKED_INDICATOR + " IPV4",
-                "P " + SAMPLE + "#" + SIGMA_INDICATOR + " UNSUPPORTED_PATTERN");
+        assertThat(r.summary())
+                .containsExactly(
+                        "E " + SAMPLE + "#" + IP_INDICATOR + " IPV4",
+                        "E " + SAMPLE + "#" + DOMAIN_INDICATOR + " DOMAIN",
+                        "E " + SAMPLE + "#" + URL_INDICATOR + " URL",
+                        "E " + SAMPLE + "#" + HASH_INDICATOR + " SHA256",
+                        "E " + SAMPLE + "#" + HASH_INDICATOR + " MD5",
+                        "E " + SAMPLE + "#" + EMAIL_INDICATOR + " EMAIL",
+                        "E " + SAMPLE + "#" + EMAIL_INDICATOR + " IPV6",
+                        "P " + SAMPLE + "#" + AND_INDICATOR + " UNSUPPORTED_PATTERN",
+                        "E " + SAMPLE + "#" + REVOKED_INDICATOR + " IPV4",
+                        "P " + SAMPLE + "#" + SIGMA_INDICATOR + " UNSUPPORTED_PATTERN");
     }
 
     @Test
     void ipv4IndicatorCarriesIdentityMarkingMalwareKillChainLabelsAndConfidence() {
         ThreatEvent e = Records.readSample(adapter, SAMPLE).eventWithValue("198.51.100.23");
 
-        assertThat(e.getEventId()).isEqualTo(Records.expectedId("Acme Threat Labs", SAMPLE,
-                SAMPLE + "#" + IP_INDICATOR, IndicatorType.IPV4, "198.51.100.23"));
+        assertThat(e.getEventId())
+                .isEqualTo(Records.expectedId(
+                        "Acme Threat Labs", SAMPLE, SAMPLE + "#" + IP_INDICATOR, IndicatorType.IPV4, "198.51.100.23"));
         assertThat(e.getIndicatorType()).isEqualTo(IndicatorType.IPV4);
         assertThat(e.getObservedAt()).isEqualTo(Instant.parse("2024-03-04T07:55:12.250Z"));
         assertThat(e.getVendor()).isEqualTo("Acme Threat Labs");
         assertThat(e.getSensorId()).isEqualTo("default-sensor");
         assertThat(e.getConfidence()).isEqualTo(85);
         assertThat(e.getTlp()).as("TLP 2.0 AMBER id").isEqualTo(Tlp.AMBER);
-        assertThat(e.getMalwareFamilies()).as("malware name only, aliases left to the hub").containsExactly("Shylock");
+        assertThat(e.getMalwareFamilies())
+                .as("malware name only, aliases left to the hub")
+                .containsExactly("Shylock");
         assertThat(e.getCampaign()).isNull();
         assertThat(e.getTags()).containsExactly("c2", "banking-trojan");
-        assertThat(e.getKillChainPhase()).as("the Lockheed Martin entry, not mitre-attack")
+        assertThat(e.getKillChainPhase())
+                .as("the Lockheed Martin entry, not mitre-attack")
                 .isEqualTo(KillChainPhase.COMMAND_AND_CONTROL);
         assertThat(e.getRetraction()).isFalse();
         assertThat(e.getRetractionReason()).isNull();
@@ -86,7 +91,9 @@ class StixBundleAdapterTest {
         assertThat(e.getIndicatorType()).isEqualTo(IndicatorType.URL);
         assertThat(e.getObservedAt()).as("offset +02:00").isEqualTo(Instant.parse("2024-03-05T09:00:00Z"));
         assertThat(e.getTlp()).as("GREEN and AMBER -> AMBER").isEqualTo(Tlp.AMBER);
-        assertThat(e.getMalwareFamilies()).as("its only relationship is revoked").isEmpty();
+        assertThat(e.getMalwareFamilies())
+                .as("its only relationship is revoked")
+                .isEmpty();
     }
 
     @Test
@@ -117,7 +124,8 @@ class StixBundleAdapterTest {
         assertThat(email.getIndicatorType()).isEqualTo(IndicatorType.EMAIL);
         assertThat(ipv6.getIndicatorType()).isEqualTo(IndicatorType.IPV6);
         for (ThreatEvent e : List.of(email, ipv6)) {
-            assertThat(e.getTlp()).as("OpenCTI-style TLP:AMBER+STRICT object beats TLP 1.0 GREEN")
+            assertThat(e.getTlp())
+                    .as("OpenCTI-style TLP:AMBER+STRICT object beats TLP 1.0 GREEN")
                     .isEqualTo(Tlp.AMBER_STRICT);
             assertThat(e.getTags()).containsExactly("phishing");
             assertThat(e.getKillChainPhase()).isEqualTo(KillChainPhase.DELIVERY);
@@ -144,8 +152,12 @@ class StixBundleAdapterTest {
 
     @Test
     void rereadingTheSameFileYieldsTheSameEventIds() {
-        List<String> first = Records.readSample(adapter, SAMPLE).events().stream().map(ThreatEvent::getEventId).toList();
-        List<String> second = Records.readSample(adapter, SAMPLE).events().stream().map(ThreatEvent::getEventId).toList();
+        List<String> first = Records.readSample(adapter, SAMPLE).events().stream()
+                .map(ThreatEvent::getEventId)
+                .toList();
+        List<String> second = Records.readSample(adapter, SAMPLE).events().stream()
+                .map(ThreatEvent::getEventId)
+                .toList();
 
         assertThat(first).hasSize(8).doesNotHaveDuplicates().isEqualTo(second);
     }
@@ -162,13 +174,15 @@ class StixBundleAdapterTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"type\": \"report\", \"id\": \"report--1\"} | NOT_A_BUNDLE",
-        "[{\"type\": \"bundle\"}] | NOT_A_BUNDLE",
-        "{\"type\": \"bundle\", \"objects\": {}} | NOT_A_BUNDLE",
-        "'' | MALFORMED_JSON",
-        "{\"type\": \"bundle\", \"objects\": []} oops | MALFORMED_JSON",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"type\": \"report\", \"id\": \"report--1\"} | NOT_A_BUNDLE",
+                "[{\"type\": \"bundle\"}] | NOT_A_BUNDLE",
+                "{\"type\": \"bundle\", \"objects\": {}} | NOT_A_BUNDLE",
+                "'' | MALFORMED_JSON",
+                "{\"type\": \"bundle\", \"objects\": []} oops | MALFORMED_JSON",
+            })
     void documentThatIsNotABundleIsOneProblem(String json, String code) {
         Records r = Records.readString(adapter, json, "x.json");
 
@@ -191,40 +205,51 @@ class StixBundleAdapterTest {
         "RED,          marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
     })
     void publishedTlpMarkingIdsAreKnownWithoutTheirObjects(Tlp expected, String markingId) {
-        String bundle = bundle(indicator("indicator--1", "[ipv4-addr:value = '1.2.3.4']",
-                "\"object_marking_refs\": [\"" + markingId + "\"]"));
+        String bundle = bundle(indicator(
+                "indicator--1", "[ipv4-addr:value = '1.2.3.4']", "\"object_marking_refs\": [\"" + markingId + "\"]"));
 
         assertThat(Records.readString(adapter, bundle, "m.json").events())
-                .singleElement().extracting(ThreatEvent::getTlp).isEqualTo(expected);
+                .singleElement()
+                .extracting(ThreatEvent::getTlp)
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "\"definition_type\": \"tlp\", \"definition\": {\"tlp\": \"red\"} | RED",
-        "\"name\": \"TLP:AMBER+STRICT\" | AMBER_STRICT",
-        "\"name\": \"x\", \"extensions\": {\"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d\": "
-                + "{\"extension_type\": \"property-extension\", \"tlp_2_0\": \"green\"}} | GREEN",
-        "\"definition_type\": \"statement\", \"definition\": {\"statement\": \"Copyright Acme\"} | CLEAR",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"definition_type\": \"tlp\", \"definition\": {\"tlp\": \"red\"} | RED",
+                "\"name\": \"TLP:AMBER+STRICT\" | AMBER_STRICT",
+                "\"name\": \"x\", \"extensions\": {\"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d\": "
+                        + "{\"extension_type\": \"property-extension\", \"tlp_2_0\": \"green\"}} | GREEN",
+                "\"definition_type\": \"statement\", \"definition\": {\"statement\": \"Copyright Acme\"} | CLEAR",
+            })
     void tlpMarkingObjectsInTheBundleAreRecognisedAndOthersIgnored(String markingBody, Tlp expected) {
         String bundle = bundle(
                 "{\"type\": \"marking-definition\", \"id\": \"marking-definition--custom\", " + markingBody + "}",
-                indicator("indicator--1", "[ipv4-addr:value = '1.2.3.4']", "\"object_marking_refs\": "
-                        + "[\"marking-definition--custom\", \"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487\"]"));
+                indicator(
+                        "indicator--1",
+                        "[ipv4-addr:value = '1.2.3.4']",
+                        "\"object_marking_refs\": "
+                                + "[\"marking-definition--custom\", \"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487\"]"));
 
         assertThat(Records.readString(adapter, bundle, "m.json").events())
-                .singleElement().extracting(ThreatEvent::getTlp).isEqualTo(expected);
+                .singleElement()
+                .extracting(ThreatEvent::getTlp)
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "\"pattern_type\": \"stix\" | MISSING_PATTERN",
-        "\"pattern\": \"[ipv4-addr:value = '1.2.3.4'\" | MALFORMED_PATTERN",
-        "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"valid_from\": \"yesterday\" | BAD_TIMESTAMP",
-        "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"confidence\": 101 | BAD_CONFIDENCE",
-        "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"confidence\": \"high\" | BAD_CONFIDENCE",
-        "\"pattern\": \"[file:name = 'a.exe']\" | UNSUPPORTED_PATTERN",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"pattern_type\": \"stix\" | MISSING_PATTERN",
+                "\"pattern\": \"[ipv4-addr:value = '1.2.3.4'\" | MALFORMED_PATTERN",
+                "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"valid_from\": \"yesterday\" | BAD_TIMESTAMP",
+                "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"confidence\": 101 | BAD_CONFIDENCE",
+                "\"pattern\": \"[ipv4-addr:value = '1.2.3.4']\", \"confidence\": \"high\" | BAD_CONFIDENCE",
+                "\"pattern\": \"[file:name = 'a.exe']\" | UNSUPPORTED_PATTERN",
+            })
     void indicatorThatYieldsNothingIsReportedAndTheNextOneStillRead(String indicatorBody, String code) {
         String bundle = bundle(
                 "{\"type\": \"indicator\", \"id\": \"indicator--bad\", " + indicatorBody + "}",
@@ -237,8 +262,10 @@ class StixBundleAdapterTest {
 
     @Test
     void contextObjectsAreNeverReportedButBrokenEntriesAre() {
-        String bundle = bundle("{\"type\": \"observed-data\", \"id\": \"observed-data--1\"}",
-                "{\"type\": \"x-acme-note\", \"id\": \"x-acme-note--1\"}", "42",
+        String bundle = bundle(
+                "{\"type\": \"observed-data\", \"id\": \"observed-data--1\"}",
+                "{\"type\": \"x-acme-note\", \"id\": \"x-acme-note--1\"}",
+                "42",
                 indicator("indicator--1", "[ipv4-addr:value = '1.2.3.4']", null));
 
         assertThat(Records.readString(adapter, bundle, "c.json").summary())
@@ -247,11 +274,15 @@ class StixBundleAdapterTest {
 
     @Test
     void anUnknownMarkingRefAloneLeavesTheDefaultTlp() {
-        String bundle = bundle(indicator("indicator--1", "[ipv4-addr:value = '1.2.3.4']",
+        String bundle = bundle(indicator(
+                "indicator--1",
+                "[ipv4-addr:value = '1.2.3.4']",
                 "\"object_marking_refs\": [\"marking-definition--not-in-bundle\"]"));
 
         assertThat(Records.readString(adapter, bundle, "u.json").events())
-                .singleElement().extracting(ThreatEvent::getTlp).isEqualTo(Records.DEFAULTS.tlp());
+                .singleElement()
+                .extracting(ThreatEvent::getTlp)
+                .isEqualTo(Records.DEFAULTS.tlp());
     }
 
     private static String bundle(String... objects) {

@@ -1,11 +1,9 @@
 package io.threatline.producer.publish;
 
+import io.threatline.schemas.serde.SchemaRegistryClient;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
-
-import io.threatline.schemas.serde.SchemaRegistryClient;
 
 /** A registry client that passes every call on; tests override the calls they make fail. */
 class DelegatingRegistry implements SchemaRegistryClient {

@@ -2,6 +2,14 @@ package io.threatline.producer.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.producer.adapters.AdapterDefaults;
+import io.threatline.producer.adapters.InputAdapters;
+import io.threatline.producer.adapters.ParsedRecord;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +23,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,15 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.threatline.contract.ThreatEvent;
-import io.threatline.contract.Tlp;
-import io.threatline.platform.testing.SharedPlatform;
-import io.threatline.producer.adapters.AdapterDefaults;
-import io.threatline.producer.adapters.InputAdapters;
-import io.threatline.producer.adapters.ParsedRecord;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 
 /**
  * Each adapter's sample, through the publisher, into a real broker and registry, and back through
@@ -45,13 +43,17 @@ class PublishSamplesIT {
     @ValueSource(strings = {"stix-bundle.json", "misp-event.json", "indicators.csv", "events.jsonl"})
     void shouldReadBackExactlyWhatWasAccepted(String sample) throws Exception {
         // Given the sample parsed by its adapter
-        String topic = "samples-" + sample.replace('.', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+        String topic = "samples-" + sample.replace('.', '-') + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             io.threatline.platform.kafka.TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 3, (short) 1)));
         }
         List<ParsedRecord> parsed = parse(sample);
-        List<ThreatEvent> events = parsed.stream().filter(r -> r instanceof ParsedRecord.Event)
-            .map(r -> ((ParsedRecord.Event) r).event()).toList();
+        List<ThreatEvent> events = parsed.stream()
+                .filter(r -> r instanceof ParsedRecord.Event)
+                .map(r -> ((ParsedRecord.Event) r).event())
+                .toList();
         assertThat(events).as("the sample yields events").isNotEmpty();
 
         // When every event is published
@@ -83,8 +85,12 @@ class PublishSamplesIT {
             assertThat(record.value()).isEqualTo(byId.get(a.eventId()));
             assertThat(record.key()).isEqualTo(a.indicatorId());
             assertThat(record.offset()).isEqualTo(a.offset());
-            assertThat(new String(record.headers().lastHeader(ThreatPublisher.SENSOR_HEADER).value(), StandardCharsets.UTF_8))
-                .isEqualTo(record.value().getSensorId());
+            assertThat(new String(
+                            record.headers()
+                                    .lastHeader(ThreatPublisher.SENSOR_HEADER)
+                                    .value(),
+                            StandardCharsets.UTF_8))
+                    .isEqualTo(record.value().getSensorId());
         }
     }
 
@@ -97,8 +103,13 @@ class PublishSamplesIT {
             int n = reader.read(head);
             reader.reset();
             var format = InputAdapters.detect(sample, new String(head, 0, n)).orElseThrow();
-            InputAdapters.forFormat(format).read(reader, sample,
-                new AdapterDefaults("it-vendor", "it-sensor", Tlp.AMBER, 50, Instant.parse("2026-11-29T00:00:00Z")), out::add);
+            InputAdapters.forFormat(format)
+                    .read(
+                            reader,
+                            sample,
+                            new AdapterDefaults(
+                                    "it-vendor", "it-sensor", Tlp.AMBER, 50, Instant.parse("2026-11-29T00:00:00Z")),
+                            out::add);
         }
         return out;
     }
@@ -106,7 +117,9 @@ class PublishSamplesIT {
     private static Map<String, Object> config(String topic) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", SharedPlatform.bootstrapServers());
-        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString());
+        config.put(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString());
         config.put(PublisherConfig.TOPIC, topic);
         return config;
     }
@@ -117,8 +130,11 @@ class PublishSamplesIT {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, SharedPlatform.registryUrl().toString(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        Map<String, Object> serde = Map.of(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                SharedPlatform.registryUrl().toString(),
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                true);
         ConfluentAvroDeserializer<ThreatEvent> values = new ConfluentAvroDeserializer<>();
         values.configure(serde, false);
         List<ConsumerRecord<String, ThreatEvent>> records = new ArrayList<>();

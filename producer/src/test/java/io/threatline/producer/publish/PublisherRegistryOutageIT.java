@@ -3,6 +3,14 @@ package io.threatline.producer.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.TopicProvisioner;
+import io.threatline.platform.testing.RestartableRegistry;
+import io.threatline.platform.testing.SharedPlatform;
+import io.threatline.schemas.serde.AvroSerdeConfig;
+import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,15 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.ThreatEvent;
-import io.threatline.contract.Tlp;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.testing.RestartableRegistry;
-import io.threatline.platform.testing.SharedPlatform;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 
 /**
  * A sensor starting while its schema registry is away, real broker, real registry over HTTP that
@@ -51,7 +49,8 @@ class PublisherRegistryOutageIT {
                 registry.stop();
 
                 // When the sensor publishes
-                CompletableFuture<List<PublishResult>> results = CompletableFuture.supplyAsync(() -> publishAll(publisher, events));
+                CompletableFuture<List<PublishResult>> results =
+                        CompletableFuture.supplyAsync(() -> publishAll(publisher, events));
 
                 // Then the first publish waits for the registry, and nothing is written meanwhile
                 await().atMost(WAIT).until(() -> publisher.pendingEvents() == 1);
@@ -62,10 +61,13 @@ class PublisherRegistryOutageIT {
                 registry.restart();
 
                 // Then every event is accepted, once
-                assertThat(results.get(WAIT.toSeconds(), TimeUnit.SECONDS)).allMatch(PublishResult.Accepted.class::isInstance);
+                assertThat(results.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .allMatch(PublishResult.Accepted.class::isInstance);
                 assertThat(publisher.metrics().failedCount()).isZero();
-                assertThat(readAll(topic, registry)).extracting(r -> r.value().getEventId())
-                    .containsExactlyInAnyOrderElementsOf(events.stream().map(ThreatEvent::getEventId).toList());
+                assertThat(readAll(topic, registry))
+                        .extracting(r -> r.value().getEventId())
+                        .containsExactlyInAnyOrderElementsOf(
+                                events.stream().map(ThreatEvent::getEventId).toList());
             }
         }
     }
@@ -84,10 +86,14 @@ class PublisherRegistryOutageIT {
                 List<PublishResult> whileAway = publishAll(publisher, events);
 
                 // Then each publish failed within the bound, retriably, naming the registry, and nothing was written
-                assertThat(whileAway).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
-                    assertThat(f.retriable()).isTrue();
-                    assertThat(f.error()).contains("schema registry unavailable", registry.url().toString());
-                }));
+                assertThat(whileAway)
+                        .allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(PublishResult.Failed.class, f -> {
+                            assertThat(f.retriable()).isTrue();
+                            assertThat(f.error())
+                                    .contains(
+                                            "schema registry unavailable",
+                                            registry.url().toString());
+                        }));
                 assertThat(publisher.metrics().failedCount()).isEqualTo(events.size());
                 assertThat(readAll(topic, registry)).isEmpty();
 
@@ -97,15 +103,18 @@ class PublisherRegistryOutageIT {
 
                 // Then every one is accepted, and the topic holds each exactly once
                 assertThat(again).allMatch(PublishResult.Accepted.class::isInstance);
-                assertThat(readAll(topic, registry)).extracting(r -> r.value().getEventId())
-                    .containsExactlyInAnyOrderElementsOf(events.stream().map(ThreatEvent::getEventId).toList());
+                assertThat(readAll(topic, registry))
+                        .extracting(r -> r.value().getEventId())
+                        .containsExactlyInAnyOrderElementsOf(
+                                events.stream().map(ThreatEvent::getEventId).toList());
             }
         }
     }
 
     private static String newTopic() {
         String topic = "publisher-outage-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, List.of(new NewTopic(topic, 2, (short) 1)));
         }
         return topic;
@@ -123,9 +132,16 @@ class PublisherRegistryOutageIT {
     private static List<ThreatEvent> events(String tag) {
         List<ThreatEvent> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            events.add(ThreatEvent.newBuilder().setEventId(tag + "-" + i).setIndicatorType(IndicatorType.DOMAIN)
-                .setIndicatorValue("c2-" + i + "." + tag + ".outage.example.com").setObservedAt(Instant.now()).setVendor("acme")
-                .setSensorId("s-1").setConfidence(80).setTlp(Tlp.GREEN).build());
+            events.add(ThreatEvent.newBuilder()
+                    .setEventId(tag + "-" + i)
+                    .setIndicatorType(IndicatorType.DOMAIN)
+                    .setIndicatorValue("c2-" + i + "." + tag + ".outage.example.com")
+                    .setObservedAt(Instant.now())
+                    .setVendor("acme")
+                    .setSensorId("s-1")
+                    .setConfidence(80)
+                    .setTlp(Tlp.GREEN)
+                    .build());
         }
         return events;
     }
@@ -150,12 +166,19 @@ class PublisherRegistryOutageIT {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedPlatform.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         ConfluentAvroDeserializer<ThreatEvent> values = new ConfluentAvroDeserializer<>();
-        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url().toString(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        values.configure(
+                Map.of(
+                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                        registry.url().toString(),
+                        AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                        true),
+                false);
         List<ConsumerRecord<String, ThreatEvent>> out = new ArrayList<>();
-        try (KafkaConsumer<String, ThreatEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, ThreatEvent> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -110,6 +110,7 @@ class EventPacerTest {
     @Test
     void invalidArgumentsAreRejectedNamingThem() {
         assertThatThrownBy(() -> new EventPacer(-1)).hasMessageContaining("eventsPerSecond");
-        assertThatThrownBy(() -> new EventPacer(10, 0, System::nanoTime, n -> { })).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> new EventPacer(10, 0, System::nanoTime, n -> {}))
+                .hasMessageContaining("batchSize");
     }
 }

@@ -72,7 +72,9 @@ class SensorSimulatorTest {
             values1.add(universe.value(w1.lastIndicatorRank()));
         }
         values0.retainAll(values1);
-        assertThat(values0).as("popular indicators are seen by both workers' fleets").hasSizeGreaterThan(1_000);
+        assertThat(values0)
+                .as("popular indicators are seen by both workers' fleets")
+                .hasSizeGreaterThan(1_000);
         assertThatThrownBy(() -> new SensorSimulator(DEFAULTS.withSeed(99), universe))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -96,8 +98,10 @@ class SensorSimulatorTest {
     void measuredDuplicateShareOver200kEventsIsTheConfiguredOne(double share) {
         int events = 200_000;
         int universe = (int) (events * (1 - share) * 1.1) + 1_000; // enough fresh indicators for the run
-        SensorSimulator sim = new SensorSimulator(DEFAULTS.withSeed(11).withDuplicateShare(share)
-                .withDistinctIndicators(universe).withMalformedShare(0.02));
+        SensorSimulator sim = new SensorSimulator(DEFAULTS.withSeed(11)
+                .withDuplicateShare(share)
+                .withDistinctIndicators(universe)
+                .withMalformedShare(0.02));
         Set<Integer> seen = new HashSet<>();
         long repeats = 0;
         for (int i = 0; i < events; i++) {
@@ -115,7 +119,8 @@ class SensorSimulatorTest {
 
     @Test
     void onceTheUniverseIsExhaustedEveryEventIsARepeat() {
-        SensorSimulator sim = new SensorSimulator(DEFAULTS.withDistinctIndicators(100).withDuplicateShare(0.0));
+        SensorSimulator sim =
+                new SensorSimulator(DEFAULTS.withDistinctIndicators(100).withDuplicateShare(0.0));
         for (int i = 0; i < 1_000; i++) {
             sim.next();
         }
@@ -133,14 +138,18 @@ class SensorSimulatorTest {
             counts[sim.lastIndicatorRank()]++;
         }
         int distinct = sim.distinctIndicatorsEmitted();
-        int[] sorted = java.util.Arrays.stream(counts, 0, distinct).boxed()
-                .sorted(java.util.Comparator.reverseOrder()).mapToInt(Integer::intValue).toArray();
+        int[] sorted = java.util.Arrays.stream(counts, 0, distinct)
+                .boxed()
+                .sorted(java.util.Comparator.reverseOrder())
+                .mapToInt(Integer::intValue)
+                .toArray();
         long top = 0;
         for (int k = 0; k < distinct / 100; k++) {
             top += sorted[k];
         }
         double topShare = (double) top / events;
-        System.out.printf("[simulator] top 1%% of %d distinct indicators: %.1f%% of %d events%n",
+        System.out.printf(
+                "[simulator] top 1%% of %d distinct indicators: %.1f%% of %d events%n",
                 distinct, 100 * topShare, events);
         assertThat(topShare).isGreaterThan(0.20);
         assertThat(sorted[0]).as("the most popular indicator").isGreaterThan(events / 50);
@@ -157,18 +166,27 @@ class SensorSimulatorTest {
                 continue;
             }
             Result<CanonicalIndicator> result = ThreatEventValidator.validate(event);
-            assertThat(result.isOk()).as("%s: %s", event.getIndicatorValue(), result).isTrue();
+            assertThat(result.isOk())
+                    .as("%s: %s", event.getIndicatorValue(), result)
+                    .isTrue();
             CanonicalIndicator canonical = result.value();
             int rank = sim.lastIndicatorRank();
-            String id = idByRank.computeIfAbsent(rank, r ->
-                    IndicatorIdentity.canonicalize(universe.type(r), universe.value(r)).value().id());
-            assertThat(canonical.id()).as("defanged or not, one indicator has one id").isEqualTo(id);
+            String id = idByRank.computeIfAbsent(
+                    rank,
+                    r -> IndicatorIdentity.canonicalize(universe.type(r), universe.value(r))
+                            .value()
+                            .id());
+            assertThat(canonical.id())
+                    .as("defanged or not, one indicator has one id")
+                    .isEqualTo(id);
             // Canonical form is a fixed point.
-            assertThat(IndicatorIdentity.canonicalize(canonical.type(), canonical.value()).value())
+            assertThat(IndicatorIdentity.canonicalize(canonical.type(), canonical.value())
+                            .value())
                     .isEqualTo(canonical);
             assertThat(event.getKillChainPhase()).isNotEqualTo(io.threatline.contract.KillChainPhase.UNKNOWN);
         }
-        assertThat(new HashSet<>(idByRank.values())).as("distinct indicators have distinct ids")
+        assertThat(new HashSet<>(idByRank.values()))
+                .as("distinct indicators have distinct ids")
                 .hasSize(idByRank.size());
     }
 
@@ -181,13 +199,18 @@ class SensorSimulatorTest {
             IndicatorType type = universe.type(r);
             types.merge(type, 1, Integer::sum);
             Result<CanonicalIndicator> plain = IndicatorIdentity.canonicalize(type, universe.value(r));
-            assertThat(plain.isOk()).as("%s %s: %s", type, universe.value(r), plain).isTrue();
-            assertThat(ids.add(plain.value().id())).as("unique %s", plain.value().id()).isTrue();
+            assertThat(plain.isOk())
+                    .as("%s %s: %s", type, universe.value(r), plain)
+                    .isTrue();
+            assertThat(ids.add(plain.value().id()))
+                    .as("unique %s", plain.value().id())
+                    .isTrue();
             if (universe.defangedValue(r) != null) {
                 assertThat(universe.defangedValue(r)).isNotEqualTo(universe.value(r));
                 Result<CanonicalIndicator> fanged = IndicatorIdentity.canonicalize(type, universe.defangedValue(r));
                 assertThat(fanged.isOk() && fanged.value().equals(plain.value()))
-                        .as("%s refangs to %s: %s", universe.defangedValue(r), plain.value(), fanged).isTrue();
+                        .as("%s refangs to %s: %s", universe.defangedValue(r), plain.value(), fanged)
+                        .isTrue();
             }
             String v = plain.value().value();
             if (type == IndicatorType.IPV4) {
@@ -197,7 +220,10 @@ class SensorSimulatorTest {
                     a = (a << 8) | Integer.parseInt(o);
                 }
                 assertThat(IndicatorUniverse.isPublicUnicast(a)).as(v).isTrue();
-                assertThat(v).doesNotStartWith("10.").doesNotStartWith("192.168.").doesNotStartWith("127.");
+                assertThat(v)
+                        .doesNotStartWith("10.")
+                        .doesNotStartWith("192.168.")
+                        .doesNotStartWith("127.");
             }
             if (type == IndicatorType.IPV6) {
                 assertThat(v).startsWith("2a0").doesNotStartWith("2001:db8");
@@ -225,7 +251,9 @@ class SensorSimulatorTest {
             seen.merge(kind, 1, Integer::sum);
             Result<CanonicalIndicator> result = ThreatEventValidator.validate(event);
             assertThat(result.isOk()).as("%s must be rejected: %s", kind, event).isFalse();
-            assertThat(result.rejection().code()).as("%s: %s", kind, result.rejection()).isEqualTo(kind.expectedRejectionCode());
+            assertThat(result.rejection().code())
+                    .as("%s: %s", kind, result.rejection())
+                    .isEqualTo(kind.expectedRejectionCode());
         }
         assertThat(seen.keySet()).containsExactlyInAnyOrder(MalformedKind.values());
         for (MalformedKind kind : MalformedKind.values()) {
@@ -243,7 +271,8 @@ class SensorSimulatorTest {
                 assertThat(ThreatEventValidator.validate(event).isOk()).isFalse();
             }
         }
-        assertThat(sim.malformedByKind().values()).allSatisfy(count -> assertThat(count).isPositive());
+        assertThat(sim.malformedByKind().values())
+                .allSatisfy(count -> assertThat(count).isPositive());
         assertThat(sim.malformed()).isBetween(120L, 280L);
     }
 
@@ -303,13 +332,17 @@ class SensorSimulatorTest {
                 assertThat(event.getMalwareFamilies()).isEmpty();
             } else {
                 assertThat(event.getMalwareFamilies()).hasSize(1);
-                assertThat(family.reportedNames()).contains(event.getMalwareFamilies().get(0));
+                assertThat(family.reportedNames())
+                        .contains(event.getMalwareFamilies().get(0));
             }
         }
         assertThat(allNames).contains("Shylock", "Caphaw", "Emotet", "QakBot", "Dridex", "TrickBot", "ZeuS", "IcedID");
         long bothNames = namesByRank.values().stream()
-                .filter(names -> names.contains("Shylock") && names.contains("Caphaw")).count();
-        assertThat(bothNames).as("indicators reported as Shylock by some sensors and Caphaw by others").isPositive();
+                .filter(names -> names.contains("Shylock") && names.contains("Caphaw"))
+                .count();
+        assertThat(bothNames)
+                .as("indicators reported as Shylock by some sensors and Caphaw by others")
+                .isPositive();
         for (Set<String> names : namesByRank.values()) {
             if (names.contains("Shylock") || names.contains("Caphaw")) {
                 assertThat(Set.of("Shylock", "Caphaw")).containsAll(names);
@@ -317,7 +350,9 @@ class SensorSimulatorTest {
                 assertThat(names).hasSizeLessThanOrEqualTo(1);
             }
         }
-        long noFamily = java.util.stream.IntStream.range(0, universe.size()).filter(r -> universe.family(r) == null).count();
+        long noFamily = java.util.stream.IntStream.range(0, universe.size())
+                .filter(r -> universe.family(r) == null)
+                .count();
         assertThat(noFamily / (double) universe.size()).isBetween(0.15, 0.30);
     }
 
@@ -347,15 +382,20 @@ class SensorSimulatorTest {
             ThreatEvent e = sim.next();
             int rank = sim.lastIndicatorRank();
             String report = e.getConfidence() + "/" + e.getTlp();
-            String previous = reportBySensorAndRank.putIfAbsent(e.getVendor() + "/" + e.getSensorId() + "#" + rank, report);
+            String previous =
+                    reportBySensorAndRank.putIfAbsent(e.getVendor() + "/" + e.getSensorId() + "#" + rank, report);
             if (previous != null) {
                 assertThat(report).isEqualTo(previous);
             }
             reportsByRank.computeIfAbsent(rank, r -> new HashSet<>()).add(report);
-            assertThat(e.getConfidence()).isBetween(Math.max(0, universe.baseConfidence(rank) - 10),
-                    Math.min(100, universe.baseConfidence(rank) + 10));
+            assertThat(e.getConfidence())
+                    .isBetween(
+                            Math.max(0, universe.baseConfidence(rank) - 10),
+                            Math.min(100, universe.baseConfidence(rank) + 10));
         }
-        assertThat(reportsByRank.get(0)).as("the most popular indicator, as reported by many sensors").hasSizeGreaterThan(5);
+        assertThat(reportsByRank.get(0))
+                .as("the most popular indicator, as reported by many sensors")
+                .hasSizeGreaterThan(5);
     }
 
     @Test
@@ -368,7 +408,8 @@ class SensorSimulatorTest {
         }
         assertThat(counts).doesNotContainKey(Tlp.UNKNOWN);
         for (Map.Entry<Tlp, Double> e : DEFAULTS.tlpMix().entrySet()) {
-            assertThat(counts.getOrDefault(e.getKey(), 0) / (double) events).as("%s", e.getKey())
+            assertThat(counts.getOrDefault(e.getKey(), 0) / (double) events)
+                    .as("%s", e.getKey())
                     .isCloseTo(e.getValue(), within(0.04));
         }
     }
@@ -391,16 +432,20 @@ class SensorSimulatorTest {
             before.add(sensor);
         }
         assertThat((double) sim.retractions() / events).isCloseTo(0.01, within(0.002));
-        SensorSimulator none = new SensorSimulator(DEFAULTS.withDuplicateShare(0.0).withRetractionShare(0.5));
+        SensorSimulator none =
+                new SensorSimulator(DEFAULTS.withDuplicateShare(0.0).withRetractionShare(0.5));
         for (int i = 0; i < 10_000; i++) {
-            assertThat(none.next().getRetraction()).as("a retraction needs an earlier sighting").isFalse();
+            assertThat(none.next().getRetraction())
+                    .as("a retraction needs an earlier sighting")
+                    .isFalse();
         }
     }
 
     @Test
     void observedAtFollowsTheSimulatedClock() {
         Instant start = Instant.parse("2026-05-01T12:00:00Z");
-        SensorSimulator sim = new SensorSimulator(DEFAULTS.withStartTime(start).withEventSpacing(Duration.ofNanos(250_000)));
+        SensorSimulator sim =
+                new SensorSimulator(DEFAULTS.withStartTime(start).withEventSpacing(Duration.ofNanos(250_000)));
         List<Instant> times = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             times.add(sim.next().getObservedAt());
@@ -444,7 +489,8 @@ class SensorSimulatorTest {
             sink += sim.next().getIndicatorValue().length();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("[simulator] generated %,d events in %.3f s: %,.0f events/s (%.0f ns/event) [sink %d]%n",
+        System.out.printf(
+                "[simulator] generated %,d events in %.3f s: %,.0f events/s (%.0f ns/event) [sink %d]%n",
                 n, seconds, n / seconds, seconds * 1e9 / n, sink);
         assertThat(sim.emitted()).isEqualTo(2_300_000);
     }

@@ -26,15 +26,21 @@ class SimulatorSettingsTest {
         assertThat(defaults.malformedShare()).isZero();
         assertThat(defaults.retractionShare()).isEqualTo(0.001);
         assertThat(defaults.eventSpacing()).isEqualTo(Duration.ofMillis(1));
-        assertThat(defaults.tlpMix()).containsEntry(Tlp.GREEN, 0.40).containsEntry(Tlp.RED, 0.05)
+        assertThat(defaults.tlpMix())
+                .containsEntry(Tlp.GREEN, 0.40)
+                .containsEntry(Tlp.RED, 0.05)
                 .doesNotContainKey(Tlp.UNKNOWN);
-        assertThat(defaults.tlpMix().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0,
-                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(defaults.tlpMix().values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum())
+                .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
     void withCopiersChangeOnlyTheirComponent() {
-        SimulatorSettings changed = defaults.withDuplicateShare(0.3).withSeed(7).withVendors(5)
+        SimulatorSettings changed = defaults.withDuplicateShare(0.3)
+                .withSeed(7)
+                .withVendors(5)
                 .withStartTime(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(changed.duplicateShare()).isEqualTo(0.3);
         assertThat(changed.seed()).isEqualTo(7);
@@ -72,7 +78,8 @@ class SimulatorSettingsTest {
         assertThatThrownBy(() -> defaults.withDistinctIndicators(0)).hasMessageContaining("distinctIndicators");
         assertThatThrownBy(() -> defaults.withZipfExponent(-1)).hasMessageContaining("zipfExponent");
         assertThatThrownBy(() -> defaults.withWorker(-1)).hasMessageContaining("worker");
-        assertThatThrownBy(() -> defaults.withEventSpacing(Duration.ofMillis(-1))).hasMessageContaining("eventSpacing");
+        assertThatThrownBy(() -> defaults.withEventSpacing(Duration.ofMillis(-1)))
+                .hasMessageContaining("eventSpacing");
         assertThatThrownBy(() -> defaults.withEventSpacing(null)).hasMessageContaining("eventSpacing");
         assertThatThrownBy(() -> defaults.withStartTime(null)).hasMessageContaining("startTime");
     }

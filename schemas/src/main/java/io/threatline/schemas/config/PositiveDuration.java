@@ -2,7 +2,6 @@ package io.threatline.schemas.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -15,8 +14,7 @@ public final class PositiveDuration implements ConfigDef.Validator {
 
     public static final PositiveDuration INSTANCE = new PositiveDuration();
 
-    private PositiveDuration() {
-    }
+    private PositiveDuration() {}
 
     @Override
     public void ensureValid(String name, Object value) {

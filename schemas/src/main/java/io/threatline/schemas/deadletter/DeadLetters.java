@@ -1,5 +1,7 @@
 package io.threatline.schemas.deadletter;
 
+import io.threatline.contract.DeadLetter;
+import io.threatline.schemas.validation.ContractLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,9 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
-
-import io.threatline.contract.DeadLetter;
-import io.threatline.schemas.validation.ContractLimits;
 
 /**
  * Builds dead letters that always fit in a Kafka record, whatever they stand for: the original key
@@ -21,8 +20,7 @@ import io.threatline.schemas.validation.ContractLimits;
  */
 public final class DeadLetters {
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** Where the original record was read: topic, partition, offset ({@code "unknown"}, -1, -1 when not known). */
     public record Source(String topic, int partition, long offset) {
@@ -30,23 +28,30 @@ public final class DeadLetters {
     }
 
     /** A dead letter for the record {@code key}/{@code value} (either may be null). */
-    public static DeadLetter of(String reasonCode, String reason, String stage, Source source, byte[] key, byte[] value,
-                                Instant failedAt, String partnerId) {
+    public static DeadLetter of(
+            String reasonCode,
+            String reason,
+            String stage,
+            Source source,
+            byte[] key,
+            byte[] value,
+            Instant failedAt,
+            String partnerId) {
         return DeadLetter.newBuilder()
-            .setReasonCode(reasonCode)
-            .setReason(truncate(reason == null ? reasonCode : reason, ContractLimits.MAX_DEAD_LETTER_REASON_LENGTH))
-            .setStage(truncate(stage, ContractLimits.MAX_LABEL_LENGTH))
-            .setSourceTopic(source.topic())
-            .setSourcePartition(source.partition())
-            .setSourceOffset(source.offset())
-            .setOriginalKey(prefix(key, ContractLimits.MAX_DEAD_LETTER_KEY_BYTES))
-            .setOriginalKeySize(key == null ? -1 : key.length)
-            .setOriginalValue(prefix(value, ContractLimits.MAX_DEAD_LETTER_ORIGINAL_BYTES))
-            .setOriginalSize(value == null ? -1 : value.length)
-            .setOriginalSha256(value == null ? "" : sha256(value))
-            .setFailedAt(failedAt)
-            .setPartnerId(partnerId)
-            .build();
+                .setReasonCode(reasonCode)
+                .setReason(truncate(reason == null ? reasonCode : reason, ContractLimits.MAX_DEAD_LETTER_REASON_LENGTH))
+                .setStage(truncate(stage, ContractLimits.MAX_LABEL_LENGTH))
+                .setSourceTopic(source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .setOriginalKey(prefix(key, ContractLimits.MAX_DEAD_LETTER_KEY_BYTES))
+                .setOriginalKeySize(key == null ? -1 : key.length)
+                .setOriginalValue(prefix(value, ContractLimits.MAX_DEAD_LETTER_ORIGINAL_BYTES))
+                .setOriginalSize(value == null ? -1 : value.length)
+                .setOriginalSha256(value == null ? "" : sha256(value))
+                .setFailedAt(failedAt)
+                .setPartnerId(partnerId)
+                .build();
     }
 
     /**

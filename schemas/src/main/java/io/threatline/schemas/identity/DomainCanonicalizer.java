@@ -57,7 +57,9 @@ public final class DomainCanonicalizer {
         }
         if (IpAddressCanonicalizer.looksLikeIpv4(ascii)
                 || (ascii.indexOf(':') >= 0 && IpAddressCanonicalizer.looksLikeIpv6(ascii))) {
-            return reject(RejectionCodes.IP_LITERAL_NOT_DOMAIN, value,
+            return reject(
+                    RejectionCodes.IP_LITERAL_NOT_DOMAIN,
+                    value,
                     "looks like an IP address, not a domain; use type ipv4 or ipv6");
         }
         ascii = ascii.toLowerCase(Locale.ROOT);
@@ -72,9 +74,12 @@ public final class DomainCanonicalizer {
             return reject(RejectionCodes.INVALID_DOMAIN, value, "is not a valid domain: " + e.getMessage());
         }
         if (!name.isUnderPublicSuffix()) {
-            return reject(RejectionCodes.NO_PUBLIC_SUFFIX, value, name.isPublicSuffix()
-                    ? "is itself a public suffix, not a domain under one"
-                    : "is not under any known public suffix");
+            return reject(
+                    RejectionCodes.NO_PUBLIC_SUFFIX,
+                    value,
+                    name.isPublicSuffix()
+                            ? "is itself a public suffix, not a domain under one"
+                            : "is not under any known public suffix");
         }
         return Result.ok(ascii);
     }
@@ -83,7 +88,9 @@ public final class DomainCanonicalizer {
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             if (c == '\u00DF' || c == '\u1E9E' || c == '\u03C2') {
-                return reject(RejectionCodes.AMBIGUOUS_IDN, value,
+                return reject(
+                        RejectionCodes.AMBIGUOUS_IDN,
+                        value,
                         "contains " + Chars.describe(c)
                                 + ", which IDNA2003 and IDNA2008 map to different domains; send the A-label");
             }
@@ -91,8 +98,7 @@ public final class DomainCanonicalizer {
         try {
             return Result.ok(IDN.toASCII(value, IDN.USE_STD3_ASCII_RULES));
         } catch (IllegalArgumentException e) {
-            return reject(RejectionCodes.INVALID_IDN, value,
-                    "cannot be converted to punycode: " + e.getMessage());
+            return reject(RejectionCodes.INVALID_IDN, value, "cannot be converted to punycode: " + e.getMessage());
         }
     }
 
@@ -103,7 +109,9 @@ public final class DomainCanonicalizer {
             return reject(RejectionCodes.INVALID_DOMAIN, value, "has no labels");
         }
         if (n > MAX_NAME) {
-            return reject(RejectionCodes.DOMAIN_TOO_LONG, value,
+            return reject(
+                    RejectionCodes.DOMAIN_TOO_LONG,
+                    value,
                     "is " + n + " characters long; at most " + MAX_NAME + " are allowed");
         }
         int labelStart = 0;
@@ -115,19 +123,22 @@ public final class DomainCanonicalizer {
                     return reject(RejectionCodes.INVALID_DOMAIN, value, "has an empty label");
                 }
                 if (length > MAX_LABEL) {
-                    return reject(RejectionCodes.DOMAIN_TOO_LONG, value,
+                    return reject(
+                            RejectionCodes.DOMAIN_TOO_LONG,
+                            value,
                             "has a label of " + length + " characters; at most " + MAX_LABEL + " are allowed");
                 }
                 if (ascii.charAt(labelStart) == '-' || ascii.charAt(i - 1) == '-') {
-                    return reject(RejectionCodes.INVALID_DOMAIN, value,
-                            "has a label that starts or ends with a hyphen");
+                    return reject(
+                            RejectionCodes.INVALID_DOMAIN, value, "has a label that starts or ends with a hyphen");
                 }
                 labelStart = i + 1;
             } else if (c == '_') {
-                return reject(RejectionCodes.INVALID_DOMAIN, value,
-                        "contains an underscore, which host names may not");
+                return reject(RejectionCodes.INVALID_DOMAIN, value, "contains an underscore, which host names may not");
             } else if (!((c >= 'a' && c <= 'z') || Chars.isDigit(c) || c == '-')) {
-                return reject(RejectionCodes.INVALID_DOMAIN, value,
+                return reject(
+                        RejectionCodes.INVALID_DOMAIN,
+                        value,
                         "contains " + Chars.describe(c) + ", which host names may not");
             }
         }

@@ -33,18 +33,21 @@ public final class EmailCanonicalizer {
             return reject(RejectionCodes.INVALID_EMAIL, value, "has no '@'");
         }
         if (at == 0 || at > MAX_LOCAL_PART) {
-            return reject(RejectionCodes.INVALID_LOCAL_PART, value,
+            return reject(
+                    RejectionCodes.INVALID_LOCAL_PART,
+                    value,
                     "has a local part of " + at + " characters; 1.." + MAX_LOCAL_PART + " are allowed");
         }
         String domain = value.substring(at + 1);
         if (domain.isEmpty()) {
             return reject(RejectionCodes.INVALID_EMAIL, value, "has no domain after '@'");
         }
-        Result<String> canonicalDomain = domain.charAt(0) == '['
-                ? addressLiteral(domain)
-                : DomainCanonicalizer.canonicalize(domain);
+        Result<String> canonicalDomain =
+                domain.charAt(0) == '[' ? addressLiteral(domain) : DomainCanonicalizer.canonicalize(domain);
         if (!canonicalDomain.isOk()) {
-            return reject(RejectionCodes.INVALID_EMAIL, value,
+            return reject(
+                    RejectionCodes.INVALID_EMAIL,
+                    value,
                     "has an invalid domain: " + canonicalDomain.rejection().message());
         }
         return Result.ok(value.substring(0, at + 1) + canonicalDomain.value());
@@ -56,7 +59,8 @@ public final class EmailCanonicalizer {
         }
         String inner = literal.substring(1, literal.length() - 1);
         if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
-            return IpAddressCanonicalizer.canonicalIpv6Address(inner.substring(5)).map(v6 -> "[IPv6:" + v6 + ']');
+            return IpAddressCanonicalizer.canonicalIpv6Address(inner.substring(5))
+                    .map(v6 -> "[IPv6:" + v6 + ']');
         }
         return IpAddressCanonicalizer.canonicalIpv4Address(inner).map(v4 -> '[' + v4 + ']');
     }

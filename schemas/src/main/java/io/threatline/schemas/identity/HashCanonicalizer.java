@@ -40,13 +40,17 @@ public final class HashCanonicalizer {
             return reject(RejectionCodes.EMPTY_VALUE, raw, "is empty");
         }
         if (value.length() != length) {
-            return reject(RejectionCodes.BAD_HASH_LENGTH, value,
+            return reject(
+                    RejectionCodes.BAD_HASH_LENGTH,
+                    value,
                     "has " + value.length() + " characters; " + algorithm + " needs " + length + " hex characters");
         }
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (!Chars.isHex(c)) {
-                return reject(RejectionCodes.NOT_HEX, value,
+                return reject(
+                        RejectionCodes.NOT_HEX,
+                        value,
                         "has " + Chars.describe(c) + " at index " + i + ", which is not hexadecimal");
             }
         }

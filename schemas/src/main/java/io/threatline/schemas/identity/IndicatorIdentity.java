@@ -38,8 +38,7 @@ public final class IndicatorIdentity {
             return reject(RejectionCodes.EMPTY_VALUE, null, "is not a value");
         }
         if (raw.length() > MAX_VALUE_LENGTH) {
-            return reject(RejectionCodes.VALUE_TOO_LONG, raw,
-                    "is longer than " + MAX_VALUE_LENGTH + " characters");
+            return reject(RejectionCodes.VALUE_TOO_LONG, raw, "is longer than " + MAX_VALUE_LENGTH + " characters");
         }
         String value = Refanger.refang(raw.strip());
         if (value.isEmpty()) {
@@ -62,14 +61,19 @@ public final class IndicatorIdentity {
         }
         IndicatorType type = TYPES_BY_ID_NAME.get(id.substring(0, colon));
         if (type == null) {
-            return reject(RejectionCodes.UNKNOWN_TYPE, id,
+            return reject(
+                    RejectionCodes.UNKNOWN_TYPE,
+                    id,
                     "does not start with a lower-case indicator type such as ipv4: or domain:");
         }
         String value = id.substring(colon + 1);
         Result<CanonicalIndicator> canonical = canonicalize(type, value);
         if (canonical.isOk() && !canonical.value().value().equals(value)) {
-            return reject(RejectionCodes.NOT_CANONICAL, id,
-                    "is not canonical; the canonical id is " + Reasons.quote(canonical.value().id()));
+            return reject(
+                    RejectionCodes.NOT_CANONICAL,
+                    id,
+                    "is not canonical; the canonical id is "
+                            + Reasons.quote(canonical.value().id()));
         }
         return canonical;
     }

@@ -51,12 +51,16 @@ public final class IpAddressCanonicalizer {
         }
         int prefix = parsePrefix(value, slash + 1, 32);
         if (prefix < 0) {
-            return reject(RejectionCodes.INVALID_PREFIX_LENGTH, value,
+            return reject(
+                    RejectionCodes.INVALID_PREFIX_LENGTH,
+                    value,
                     "has a prefix length that is not a decimal 0..32 without leading zeros");
         }
         long mask = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
         if ((address & ~mask) != 0) {
-            return reject(RejectionCodes.HOST_BITS_SET, value,
+            return reject(
+                    RejectionCodes.HOST_BITS_SET,
+                    value,
                     "has host bits set; the network would be " + formatIpv4(address & mask) + '/' + prefix
                             + " (not guessed: give the network or the single address)");
         }
@@ -86,7 +90,9 @@ public final class IpAddressCanonicalizer {
         }
         int prefix = parsePrefix(value, slash + 1, 128);
         if (prefix < 0) {
-            return reject(RejectionCodes.INVALID_PREFIX_LENGTH, value,
+            return reject(
+                    RejectionCodes.INVALID_PREFIX_LENGTH,
+                    value,
                     "has a prefix length that is not a decimal 0..128 without leading zeros");
         }
         int[] network = new int[8];
@@ -98,7 +104,9 @@ public final class IpAddressCanonicalizer {
             hostBits |= network[g] != groups[g];
         }
         if (hostBits) {
-            return reject(RejectionCodes.HOST_BITS_SET, value,
+            return reject(
+                    RejectionCodes.HOST_BITS_SET,
+                    value,
                     "has host bits set; the network would be " + formatIpv6(network) + '/' + prefix
                             + " (not guessed: give the network or the single address)");
         }
@@ -156,7 +164,9 @@ public final class IpAddressCanonicalizer {
 
     private static Result<String> ipv4Failure(String value, long code) {
         if (code == FAIL_LEADING_ZERO) {
-            return reject(RejectionCodes.AMBIGUOUS_IPV4_OCTET, value,
+            return reject(
+                    RejectionCodes.AMBIGUOUS_IPV4_OCTET,
+                    value,
                     "has an octet with a leading zero, which some parsers read as octal");
         }
         if (code == FAIL_OCTET_RANGE) {
@@ -306,16 +316,23 @@ public final class IpAddressCanonicalizer {
 
     static String formatIpv4(long address) {
         return new StringBuilder(15)
-                .append((address >>> 24) & 0xFF).append('.')
-                .append((address >>> 16) & 0xFF).append('.')
-                .append((address >>> 8) & 0xFF).append('.')
+                .append((address >>> 24) & 0xFF)
+                .append('.')
+                .append((address >>> 16) & 0xFF)
+                .append('.')
+                .append((address >>> 8) & 0xFF)
+                .append('.')
                 .append(address & 0xFF)
                 .toString();
     }
 
     /** RFC 5952 text of eight groups. */
     static String formatIpv6(int[] groups) {
-        if (groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 && groups[4] == 0
+        if (groups[0] == 0
+                && groups[1] == 0
+                && groups[2] == 0
+                && groups[3] == 0
+                && groups[4] == 0
                 && groups[5] == 0xFFFF) {
             return "::ffff:" + formatIpv4(((long) groups[6] << 16) | groups[7]);
         }

@@ -20,7 +20,9 @@ final class Reasons {
         }
         int bad = Chars.indexOfForbidden(value);
         if (bad >= 0) {
-            return reject(RejectionCodes.ILLEGAL_CHARACTER, value,
+            return reject(
+                    RejectionCodes.ILLEGAL_CHARACTER,
+                    value,
                     "contains " + Chars.describe(value.charAt(bad)) + " at index " + bad);
         }
         return null;

@@ -43,7 +43,9 @@ public final class UrlCanonicalizer {
         String scheme = value.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         int defaultPort = defaultPort(scheme);
         if (defaultPort < -1) {
-            return reject(RejectionCodes.UNSUPPORTED_SCHEME, value,
+            return reject(
+                    RejectionCodes.UNSUPPORTED_SCHEME,
+                    value,
                     "has scheme '" + scheme + "'; only http, https, ftp, ftps, sftp, ws and wss are accepted");
         }
         int authorityStart = schemeEnd + 3;
@@ -73,8 +75,7 @@ public final class UrlCanonicalizer {
             }
             Result<String> v6 = IpAddressCanonicalizer.canonicalIpv6Address(value.substring(hostStart + 1, close));
             if (!v6.isOk()) {
-                return reject(RejectionCodes.INVALID_HOST, value,
-                        "has a bracketed host that is not an IPv6 address");
+                return reject(RejectionCodes.INVALID_HOST, value, "has a bracketed host that is not an IPv6 address");
             }
             host = '[' + v6.value() + ']';
             hostEnd = close + 1;
@@ -95,7 +96,9 @@ public final class UrlCanonicalizer {
             }
             Result<String> canonicalHost = canonicalHost(value.substring(hostStart, hostEnd));
             if (!canonicalHost.isOk()) {
-                return reject(RejectionCodes.INVALID_HOST, value,
+                return reject(
+                        RejectionCodes.INVALID_HOST,
+                        value,
                         "has an invalid host: " + canonicalHost.rejection().message());
             }
             host = canonicalHost.value();

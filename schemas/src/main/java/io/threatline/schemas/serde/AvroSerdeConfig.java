@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -52,28 +51,63 @@ public final class AvroSerdeConfig extends AbstractConfig {
     };
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-        .define(SCHEMA_REGISTRY_URL, Type.LIST, List.of(), URLS, Importance.HIGH,
-            "Comma-separated base URLs of a Confluent-compatible schema registry; tried in order when one is unreachable. "
-                + "Required unless a registry client is passed to the serde directly.")
-        .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
-            "Register the record's schema when it is not yet under the subject. When false, the schema must already be registered.")
-        .define(KEY_SUBJECT_NAME_STRATEGY, Type.STRING, "topic", STRATEGY, Importance.LOW,
-            "Subject naming for keys: topic, record or topic-record (Confluent class names also accepted).")
-        .define(VALUE_SUBJECT_NAME_STRATEGY, Type.STRING, "topic", STRATEGY, Importance.LOW,
-            "Subject naming for values: topic, record or topic-record (Confluent class names also accepted).")
-        .define(SPECIFIC_AVRO_READER, Type.BOOLEAN, false, Importance.MEDIUM,
-            "Deserialize into the generated SpecificRecord class named by the writer schema instead of a GenericRecord.")
-        .define(REQUEST_TIMEOUT_MS, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-            "Timeout of each schema registry HTTP request, in milliseconds.")
-        .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
-            "user:password for HTTP Basic authentication to the registry, if it needs it.");
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.LIST,
+                    List.of(),
+                    URLS,
+                    Importance.HIGH,
+                    "Comma-separated base URLs of a Confluent-compatible schema registry; tried in order when one is unreachable. "
+                            + "Required unless a registry client is passed to the serde directly.")
+            .define(
+                    AUTO_REGISTER_SCHEMAS,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Register the record's schema when it is not yet under the subject. When false, the schema must already be registered.")
+            .define(
+                    KEY_SUBJECT_NAME_STRATEGY,
+                    Type.STRING,
+                    "topic",
+                    STRATEGY,
+                    Importance.LOW,
+                    "Subject naming for keys: topic, record or topic-record (Confluent class names also accepted).")
+            .define(
+                    VALUE_SUBJECT_NAME_STRATEGY,
+                    Type.STRING,
+                    "topic",
+                    STRATEGY,
+                    Importance.LOW,
+                    "Subject naming for values: topic, record or topic-record (Confluent class names also accepted).")
+            .define(
+                    SPECIFIC_AVRO_READER,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.MEDIUM,
+                    "Deserialize into the generated SpecificRecord class named by the writer schema instead of a GenericRecord.")
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    Type.INT,
+                    10_000,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "Timeout of each schema registry HTTP request, in milliseconds.")
+            .define(
+                    BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "user:password for HTTP Basic authentication to the registry, if it needs it.");
 
     public AvroSerdeConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
     }
 
     public List<URI> registryUrls() {
-        return getList(SCHEMA_REGISTRY_URL).stream().map(String::trim).map(URI::create).toList();
+        return getList(SCHEMA_REGISTRY_URL).stream()
+                .map(String::trim)
+                .map(URI::create)
+                .toList();
     }
 
     public boolean autoRegister() {
@@ -96,18 +130,25 @@ public final class AvroSerdeConfig extends AbstractConfig {
      */
     public static Map<String, Object> kafkaOnly(Map<String, ?> settings) {
         Map<String, Object> kafka = new java.util.HashMap<>(settings);
-        kafka.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-            || k.endsWith(".subject.name.strategy") || k.equals(AUTO_REGISTER_SCHEMAS) || k.equals(SPECIFIC_AVRO_READER));
+        kafka.keySet()
+                .removeIf(k -> k.startsWith("schema.registry.")
+                        || k.startsWith("basic.auth.")
+                        || k.endsWith(".subject.name.strategy")
+                        || k.equals(AUTO_REGISTER_SCHEMAS)
+                        || k.equals(SPECIFIC_AVRO_READER));
         return kafka;
     }
 
     public SchemaRegistryClient newClient() {
         if (getList(SCHEMA_REGISTRY_URL).isEmpty()) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL + " is required: the base URL of a Confluent-compatible schema "
-                + "registry, e.g. http://localhost:8081");
+            throw new ConfigException(
+                    SCHEMA_REGISTRY_URL + " is required: the base URL of a Confluent-compatible schema "
+                            + "registry, e.g. http://localhost:8081");
         }
         Password auth = getPassword(BASIC_AUTH_USER_INFO);
-        return new CachingSchemaRegistryClient(new RestSchemaRegistryClient(registryUrls(),
-            Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS)), Optional.ofNullable(auth).map(Password::value)));
+        return new CachingSchemaRegistryClient(new RestSchemaRegistryClient(
+                registryUrls(),
+                Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS)),
+                Optional.ofNullable(auth).map(Password::value)));
     }
 }

@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
@@ -84,13 +83,17 @@ final class BoundedBinaryDecoder extends Decoder {
                 return (raw >>> 1) ^ -(raw & 1);
             }
         }
-        throw new IOException("Invalid " + (maxBytes == 5 ? "int" : "long") + " encoding: more than " + maxBytes + " bytes");
+        throw new IOException(
+                "Invalid " + (maxBytes == 5 ? "int" : "long") + " encoding: more than " + maxBytes + " bytes");
     }
 
     @Override
     public float readFloat() throws IOException {
         require(4);
-        int bits = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
+        int bits = (buf[pos] & 0xff)
+                | (buf[pos + 1] & 0xff) << 8
+                | (buf[pos + 2] & 0xff) << 16
+                | (buf[pos + 3] & 0xff) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);
     }
@@ -224,7 +227,8 @@ final class BoundedBinaryDecoder extends Decoder {
         while (count < 0) {
             long bytes = readLong();
             if (count == Long.MIN_VALUE || bytes < 0 || bytes > remaining()) {
-                throw new IOException("Malformed data: block of " + bytes + " bytes, " + remaining() + " left in the record");
+                throw new IOException(
+                        "Malformed data: block of " + bytes + " bytes, " + remaining() + " left in the record");
             }
             grantItems(-count);
             pos += (int) bytes;
@@ -236,7 +240,7 @@ final class BoundedBinaryDecoder extends Decoder {
     private long grantItems(long count) throws IOException {
         if (count > remaining() || count > itemBudget) {
             throw new IOException("Malformed data: a block claims " + count + " items with " + remaining()
-                + " bytes left in the record");
+                    + " bytes left in the record");
         }
         itemBudget -= count;
         return count;
@@ -249,7 +253,7 @@ final class BoundedBinaryDecoder extends Decoder {
         }
         if (length > remaining()) {
             throw new EOFException("Malformed data: " + what + " of " + length + " bytes, only " + remaining()
-                + " left in the record");
+                    + " left in the record");
         }
         return (int) length;
     }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.avro.Schema;
 
 /**
@@ -14,8 +13,7 @@ import org.apache.avro.Schema;
  */
 public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 
     private final SchemaRegistryClient delegate;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();

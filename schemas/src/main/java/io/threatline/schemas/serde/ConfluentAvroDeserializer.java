@@ -3,7 +3,6 @@ package io.threatline.schemas.serde;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -37,15 +36,17 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
     private boolean specific;
 
     /** For Kafka to instantiate from configuration; {@link #configure} must follow. */
-    public ConfluentAvroDeserializer() {
-    }
+    public ConfluentAvroDeserializer() {}
 
     /**
      * @param targetType generated class to read into, or null for GenericRecord (or for
      *                   {@code specific.avro.reader} to choose the class from the writer's schema)
      */
-    public ConfluentAvroDeserializer(SchemaRegistryClient client, Class<? extends SpecificRecord> targetType,
-                                     Map<String, ?> configs, boolean isKey) {
+    public ConfluentAvroDeserializer(
+            SchemaRegistryClient client,
+            Class<? extends SpecificRecord> targetType,
+            Map<String, ?> configs,
+            boolean isKey) {
         this.client = client;
         this.targetType = targetType;
         configure(configs, isKey);
@@ -84,17 +85,19 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         int id = ConfluentWireFormat.schemaId(data, topic);
         DatumReader<Object> reader = readers.computeIfAbsent(id, this::newReader);
         try {
-            BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
-                data.length - ConfluentWireFormat.HEADER_LENGTH);
+            BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(
+                    data, ConfluentWireFormat.HEADER_LENGTH, data.length - ConfluentWireFormat.HEADER_LENGTH);
             Object value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("Record of topic '" + topic + "' with schema id " + id
-                    + " has bytes left after the Avro record; it was not written with that schema");
+                        + " has bytes left after the Avro record; it was not written with that schema");
             }
             return (T) value;
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw new SerializationException("Cannot decode a record of topic '" + topic + "' with schema id " + id
-                + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new SerializationException(
+                    "Cannot decode a record of topic '" + topic + "' with schema id " + id + ": "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    e);
         }
     }
 
@@ -104,9 +107,12 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
             writer = client.schemaById(id);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
-                throw new SchemaRegistryException("Unknown schema id " + id + ": the registry has no schema with that id "
-                    + "(is the consumer pointed at the registry the producer used?) — " + e.getMessage(),
-                    e.errorCode(), e.httpStatus(), e);
+                throw new SchemaRegistryException(
+                        "Unknown schema id " + id + ": the registry has no schema with that id "
+                                + "(is the consumer pointed at the registry the producer used?) — " + e.getMessage(),
+                        e.errorCode(),
+                        e.httpStatus(),
+                        e);
             }
             throw e;
         }
@@ -125,7 +131,7 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         Class<?> generated = SpecificData.get().getClass(writer);
         if (generated == null) {
             throw new SerializationException("specific.avro.reader is on but no generated class " + writer.getFullName()
-                + " is on the class path");
+                    + " is on the class path");
         }
         return SpecificData.get().getSchema(generated);
     }

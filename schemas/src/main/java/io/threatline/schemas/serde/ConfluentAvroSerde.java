@@ -1,7 +1,6 @@
 package io.threatline.schemas.serde;
 
 import java.util.Map;
-
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,16 +19,19 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
     }
 
     /** A serde of a generated class, sharing the given registry client. */
-    public static <T extends SpecificRecord> ConfluentAvroSerde<T> specific(Class<T> type, SchemaRegistryClient client,
-                                                                            Map<String, ?> configs, boolean isKey) {
-        return new ConfluentAvroSerde<>(new ConfluentAvroSerializer<>(client, configs, isKey),
-            new ConfluentAvroDeserializer<>(client, type, configs, isKey));
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> specific(
+            Class<T> type, SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
+        return new ConfluentAvroSerde<>(
+                new ConfluentAvroSerializer<>(client, configs, isKey),
+                new ConfluentAvroDeserializer<>(client, type, configs, isKey));
     }
 
     /** A serde of generic records, sharing the given registry client. */
-    public static ConfluentAvroSerde<GenericRecord> generic(SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
-        return new ConfluentAvroSerde<>(new ConfluentAvroSerializer<>(client, configs, isKey),
-            new ConfluentAvroDeserializer<>(client, null, configs, isKey));
+    public static ConfluentAvroSerde<GenericRecord> generic(
+            SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
+        return new ConfluentAvroSerde<>(
+                new ConfluentAvroSerializer<>(client, configs, isKey),
+                new ConfluentAvroDeserializer<>(client, null, configs, isKey));
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -53,8 +52,7 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
     private SubjectNameStrategy strategy;
 
     /** For Kafka to instantiate from configuration; {@link #configure} must follow. */
-    public ConfluentAvroSerializer() {
-    }
+    public ConfluentAvroSerializer() {}
 
     /** With a registry client shared with other serdes (not closed by this serializer). */
     public ConfluentAvroSerializer(SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
@@ -80,8 +78,9 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
             return null;
         }
         if (!(data instanceof GenericContainer container)) {
-            throw new SerializationException("Cannot serialize a " + data.getClass().getName() + " for topic '" + topic
-                + "': only Avro records (generated classes or GenericRecord) are supported");
+            throw new SerializationException(
+                    "Cannot serialize a " + data.getClass().getName() + " for topic '" + topic
+                            + "': only Avro records (generated classes or GenericRecord) are supported");
         }
         Schema schema = container.getSchema();
         int id = ids.computeIfAbsent(new IdKey(topic, schema), k -> schemaId(topic, schema));
@@ -97,8 +96,10 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
             writer(data, schema).write(data, b.encoder);
             b.encoder.flush();
         } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
-            throw new SerializationException("Cannot encode a " + schema.getFullName() + " for topic '" + topic
-                + "' with schema id " + id + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot encode a " + schema.getFullName() + " for topic '" + topic + "' with schema id " + id + ": "
+                            + e.getMessage(),
+                    e);
         }
         byte[] bytes = b.out.toByteArray();
         ConfluentWireFormat.writeHeader(bytes, id);
@@ -110,10 +111,14 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
         if (autoRegister) {
             return client.register(subject, schema);
         }
-        return client.lookup(subject, schema).map(SchemaRegistryClient.SchemaVersion::id)
-            .orElseThrow(() -> new SchemaRegistryException("Schema " + schema.getFullName() + " is not registered under subject '"
-                + subject + "' and " + AvroSerdeConfig.AUTO_REGISTER_SCHEMAS + " is false; register it first",
-                SchemaRegistryException.SCHEMA_NOT_FOUND, 404, null));
+        return client.lookup(subject, schema)
+                .map(SchemaRegistryClient.SchemaVersion::id)
+                .orElseThrow(() -> new SchemaRegistryException(
+                        "Schema " + schema.getFullName() + " is not registered under subject '" + subject + "' and "
+                                + AvroSerdeConfig.AUTO_REGISTER_SCHEMAS + " is false; register it first",
+                        SchemaRegistryException.SCHEMA_NOT_FOUND,
+                        404,
+                        null));
     }
 
     @SuppressWarnings("unchecked")
@@ -121,8 +126,8 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
         DatumWriter<Object> writer = writers.get(schema);
         if (writer == null) {
             writer = data instanceof SpecificRecord
-                ? new SpecificDatumWriter<>(schema)
-                : new GenericDatumWriter<>(schema, GenericData.get());
+                    ? new SpecificDatumWriter<>(schema)
+                    : new GenericDatumWriter<>(schema, GenericData.get());
             writers.put(schema, writer);
         }
         return writer;

@@ -10,8 +10,7 @@ public final class ConfluentWireFormat {
     public static final byte MAGIC_BYTE = 0;
     public static final int HEADER_LENGTH = 5;
 
-    private ConfluentWireFormat() {
-    }
+    private ConfluentWireFormat() {}
 
     /**
      * Reads the schema id from the header.
@@ -21,12 +20,12 @@ public final class ConfluentWireFormat {
     public static int schemaId(byte[] data, String topic) {
         if (data.length < HEADER_LENGTH) {
             throw new SerializationException("Record of topic '" + topic + "' has " + data.length
-                + " bytes, fewer than the 5-byte header of the Confluent wire format (magic byte 0 and schema id)");
+                    + " bytes, fewer than the 5-byte header of the Confluent wire format (magic byte 0 and schema id)");
         }
         if (data[0] != MAGIC_BYTE) {
             throw new SerializationException(String.format(
-                "Unknown magic byte 0x%02x in a record of topic '%s': expected 0x00 (Confluent wire format)%s",
-                data[0] & 0xff, topic, hint(data[0])));
+                    "Unknown magic byte 0x%02x in a record of topic '%s': expected 0x00 (Confluent wire format)%s",
+                    data[0] & 0xff, topic, hint(data[0])));
         }
         return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
     }

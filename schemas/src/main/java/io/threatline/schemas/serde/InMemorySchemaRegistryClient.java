@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
@@ -29,11 +28,19 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             return existing.get().id();
         }
         List<SchemaVersion> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
-        if (!versions.isEmpty() && !"NONE".equals(globalLevel)
-            && SchemaCompatibility.checkReaderWriterCompatibility(schema, versions.get(versions.size() - 1).schema())
-                .getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SchemaRegistryException("Incompatible schema: " + schema.getFullName() + " cannot read the latest "
-                + "version of subject '" + subject + "'", SchemaRegistryException.INCOMPATIBLE, 409, null);
+        if (!versions.isEmpty()
+                && !"NONE".equals(globalLevel)
+                && SchemaCompatibility.checkReaderWriterCompatibility(
+                                        schema,
+                                        versions.get(versions.size() - 1).schema())
+                                .getType()
+                        != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SchemaRegistryException(
+                    "Incompatible schema: " + schema.getFullName() + " cannot read the latest " + "version of subject '"
+                            + subject + "'",
+                    SchemaRegistryException.INCOMPATIBLE,
+                    409,
+                    null);
         }
         int id = idBySchema.computeIfAbsent(schema, s -> byId.size() + 1);
         byId.put(id, schema);
@@ -43,14 +50,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
 
     @Override
     public synchronized Optional<SchemaVersion> lookup(String subject, Schema schema) {
-        return subjects.getOrDefault(subject, List.of()).stream().filter(v -> v.schema().equals(schema)).findFirst();
+        return subjects.getOrDefault(subject, List.of()).stream()
+                .filter(v -> v.schema().equals(schema))
+                .findFirst();
     }
 
     @Override
     public synchronized Schema schemaById(int id) {
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("Schema " + id + " not found", SchemaRegistryException.SCHEMA_NOT_FOUND, 404, null);
+            throw new SchemaRegistryException(
+                    "Schema " + id + " not found", SchemaRegistryException.SCHEMA_NOT_FOUND, 404, null);
         }
         return schema;
     }
@@ -65,7 +75,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     public synchronized SchemaVersion version(String subject, int version) {
         List<SchemaVersion> versions = versionsOf(subject);
         if (version < 1 || version > versions.size()) {
-            throw new SchemaRegistryException("Version " + version + " not found", SchemaRegistryException.VERSION_NOT_FOUND, 404, null);
+            throw new SchemaRegistryException(
+                    "Version " + version + " not found", SchemaRegistryException.VERSION_NOT_FOUND, 404, null);
         }
         return versions.get(version - 1);
     }
@@ -73,8 +84,12 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     @Override
     public synchronized boolean isCompatible(String subject, Schema schema) {
         List<SchemaVersion> versions = subjects.getOrDefault(subject, List.of());
-        return versions.isEmpty() || SchemaCompatibility.checkReaderWriterCompatibility(schema,
-            versions.get(versions.size() - 1).schema()).getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+        return versions.isEmpty()
+                || SchemaCompatibility.checkReaderWriterCompatibility(
+                                        schema,
+                                        versions.get(versions.size() - 1).schema())
+                                .getType()
+                        == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
     }
 
     @Override
@@ -98,13 +113,13 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private List<SchemaVersion> versionsOf(String subject) {
         List<SchemaVersion> versions = subjects.get(subject);
         if (versions == null || versions.isEmpty()) {
-            throw new SchemaRegistryException("Subject '" + subject + "' not found", SchemaRegistryException.SUBJECT_NOT_FOUND, 404, null);
+            throw new SchemaRegistryException(
+                    "Subject '" + subject + "' not found", SchemaRegistryException.SUBJECT_NOT_FOUND, 404, null);
         }
         return versions;
     }

@@ -1,5 +1,8 @@
 package io.threatline.schemas.serde;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,13 +16,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Talks the Confluent Schema Registry REST API over HTTP. No caching here: wrap it in
@@ -47,7 +45,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         this.baseUrls = List.copyOf(baseUrls);
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
-        this.authorization = basicAuthUserInfo.map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        this.authorization = basicAuthUserInfo.map(
+                u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
 
@@ -57,17 +56,24 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        JsonNode body = call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema),
-            "register a schema under subject '" + subject + "'");
+        JsonNode body = call(
+                "POST",
+                "/subjects/" + enc(subject) + "/versions",
+                schemaBody(schema),
+                "register a schema under subject '" + subject + "'");
         return body.path("id").asInt();
     }
 
     @Override
     public Optional<SchemaVersion> lookup(String subject, Schema schema) {
         try {
-            JsonNode body = call("POST", "/subjects/" + enc(subject), schemaBody(schema),
-                "look up a schema under subject '" + subject + "'");
-            return Optional.of(new SchemaVersion(subject, body.path("version").asInt(), body.path("id").asInt(), schema));
+            JsonNode body = call(
+                    "POST",
+                    "/subjects/" + enc(subject),
+                    schemaBody(schema),
+                    "look up a schema under subject '" + subject + "'");
+            return Optional.of(new SchemaVersion(
+                    subject, body.path("version").asInt(), body.path("id").asInt(), schema));
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 return Optional.empty();
@@ -84,26 +90,35 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public SchemaVersion latest(String subject) {
-        return toVersion(call("GET", "/subjects/" + enc(subject) + "/versions/latest", null,
-            "get the latest version of subject '" + subject + "'"));
+        return toVersion(call(
+                "GET",
+                "/subjects/" + enc(subject) + "/versions/latest",
+                null,
+                "get the latest version of subject '" + subject + "'"));
     }
 
     @Override
     public SchemaVersion version(String subject, int version) {
-        return toVersion(call("GET", "/subjects/" + enc(subject) + "/versions/" + version, null,
-            "get version " + version + " of subject '" + subject + "'"));
+        return toVersion(call(
+                "GET",
+                "/subjects/" + enc(subject) + "/versions/" + version,
+                null,
+                "get version " + version + " of subject '" + subject + "'"));
     }
 
     @Override
     public boolean isCompatible(String subject, Schema schema) {
         try {
-            JsonNode body = call("POST", "/compatibility/subjects/" + enc(subject) + "/versions/latest",
-                schemaBody(schema), "check compatibility with subject '" + subject + "'");
+            JsonNode body = call(
+                    "POST",
+                    "/compatibility/subjects/" + enc(subject) + "/versions/latest",
+                    schemaBody(schema),
+                    "check compatibility with subject '" + subject + "'");
             return body.path("is_compatible").asBoolean(false);
         } catch (SchemaRegistryException e) {
             // Nothing registered yet: anything is compatible.
             if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
-                || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
+                    || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
                 return true;
             }
             throw e;
@@ -121,20 +136,27 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public List<Integer> versions(String subject) {
         List<Integer> versions = new ArrayList<>();
         call("GET", "/subjects/" + enc(subject) + "/versions", null, "list versions of subject '" + subject + "'")
-            .forEach(n -> versions.add(n.asInt()));
+                .forEach(n -> versions.add(n.asInt()));
         return versions;
     }
 
     @Override
     public String compatibility(Optional<String> subject) {
-        String path = subject.map(s -> "/config/" + enc(s) + "?defaultToGlobal=true").orElse("/config");
-        return call("GET", path, null, "get the compatibility level").path("compatibilityLevel").asText();
+        String path =
+                subject.map(s -> "/config/" + enc(s) + "?defaultToGlobal=true").orElse("/config");
+        return call("GET", path, null, "get the compatibility level")
+                .path("compatibilityLevel")
+                .asText();
     }
 
     @Override
     public void setCompatibility(Optional<String> subject, String level) {
         ObjectNode body = JSON.createObjectNode().put("compatibility", level);
-        call("PUT", subject.map(s -> "/config/" + enc(s)).orElse("/config"), body.toString(), "set the compatibility level");
+        call(
+                "PUT",
+                subject.map(s -> "/config/" + enc(s)).orElse("/config"),
+                body.toString(),
+                "set the compatibility level");
     }
 
     @Override
@@ -145,8 +167,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private SchemaVersion toVersion(JsonNode body) {
         String subject = body.path("subject").asText();
         int version = body.path("version").asInt();
-        return new SchemaVersion(subject, version, body.path("id").asInt(),
-            parse(body.path("schema").asText(), "subject '" + subject + "' version " + version));
+        return new SchemaVersion(
+                subject,
+                version,
+                body.path("id").asInt(),
+                parse(body.path("schema").asText(), "subject '" + subject + "' version " + version));
     }
 
     private static String schemaBody(Schema schema) {
@@ -158,10 +183,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         for (URI base : baseUrls) {
             URI uri = URI.create(stripSlash(base.toString()) + path);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Accept", CONTENT_TYPE + ", application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                    .timeout(requestTimeout)
+                    .header("Accept", CONTENT_TYPE + ", application/json")
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
             if (body != null) {
                 request.header("Content-Type", CONTENT_TYPE);
             }
@@ -170,13 +198,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                unreachable = new SchemaRegistryException("Schema registry at " + base + " is unreachable (could not "
-                    + what + "): " + describe(e), SchemaRegistryException.UNREACHABLE, 0, e);
+                unreachable = new SchemaRegistryException(
+                        "Schema registry at " + base + " is unreachable (could not " + what + "): " + describe(e),
+                        SchemaRegistryException.UNREACHABLE,
+                        0,
+                        e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SchemaRegistryException("Interrupted while trying to " + what + " at " + base,
-                    SchemaRegistryException.UNREACHABLE, 0, e);
+                throw new SchemaRegistryException(
+                        "Interrupted while trying to " + what + " at " + base,
+                        SchemaRegistryException.UNREACHABLE,
+                        0,
+                        e);
             }
             return handle(response, base, what);
         }
@@ -198,20 +232,31 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             int code = json.path("error_code").asInt();
             String message = json.path("message").asText();
             String prefix = code == SchemaRegistryException.INCOMPATIBLE ? "Incompatible schema: " : "";
-            throw new SchemaRegistryException(prefix + "Schema registry at " + base + " refused to " + what + ": "
-                + message + " (error " + code + ", HTTP " + status + ")", code, status, null);
+            throw new SchemaRegistryException(
+                    prefix + "Schema registry at " + base + " refused to " + what + ": " + message + " (error " + code
+                            + ", HTTP " + status + ")",
+                    code,
+                    status,
+                    null);
         }
         String snippet = response.body().length() > 200 ? response.body().substring(0, 200) + "..." : response.body();
-        throw new SchemaRegistryException("Schema registry at " + base + " answered HTTP " + status + " when asked to "
-            + what + "; is it a Confluent-compatible registry? Body: " + snippet, status, status, null);
+        throw new SchemaRegistryException(
+                "Schema registry at " + base + " answered HTTP " + status + " when asked to " + what
+                        + "; is it a Confluent-compatible registry? Body: " + snippet,
+                status,
+                status,
+                null);
     }
 
     private static Schema parse(String text, String what) {
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("The registry's " + what + " is not a valid Avro schema: " + e.getMessage(),
-                SchemaRegistryException.INVALID_SCHEMA, 200, e);
+            throw new SchemaRegistryException(
+                    "The registry's " + what + " is not a valid Avro schema: " + e.getMessage(),
+                    SchemaRegistryException.INVALID_SCHEMA,
+                    200,
+                    e);
         }
     }
 

@@ -2,7 +2,6 @@ package io.threatline.schemas.serde;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
 
 /**
@@ -44,6 +43,5 @@ public interface SchemaRegistryClient extends AutoCloseable {
     void close();
 
     /** One registered version of a subject. */
-    record SchemaVersion(String subject, int version, int id, Schema schema) {
-    }
+    record SchemaVersion(String subject, int version, int id, Schema schema) {}
 }

@@ -1,7 +1,6 @@
 package io.threatline.schemas.serde;
 
 import java.util.Optional;
-
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -35,8 +34,10 @@ public class SchemaRegistryException extends SerializationException {
     }
 
     public boolean isNotFound() {
-        return errorCode == SUBJECT_NOT_FOUND || errorCode == VERSION_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND
-            || httpStatus == 404;
+        return errorCode == SUBJECT_NOT_FOUND
+                || errorCode == VERSION_NOT_FOUND
+                || errorCode == SCHEMA_NOT_FOUND
+                || httpStatus == 404;
     }
 
     /** The registry could not be reached (connection refused, timeout, DNS). */
@@ -54,8 +55,12 @@ public class SchemaRegistryException extends SerializationException {
      * asking again gets the same answer.
      */
     public boolean isRetriable() {
-        return isUnreachable() || httpStatus >= 500 || httpStatus == 401 || httpStatus == 403 || httpStatus == 408
-            || httpStatus == 429;
+        return isUnreachable()
+                || httpStatus >= 500
+                || httpStatus == 401
+                || httpStatus == 403
+                || httpStatus == 408
+                || httpStatus == 429;
     }
 
     /**

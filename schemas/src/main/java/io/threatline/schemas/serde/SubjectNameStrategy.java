@@ -1,7 +1,6 @@
 package io.threatline.schemas.serde;
 
 import java.util.Locale;
-
 import org.apache.avro.Schema;
 
 /**
@@ -37,15 +36,16 @@ public enum SubjectNameStrategy {
     public static SubjectNameStrategy parse(String value) {
         String v = value.trim();
         for (SubjectNameStrategy s : values()) {
-            if (s.confluentClass.equals(v) || s.confluentClass.endsWith("." + v)
-                || s.name().equalsIgnoreCase(v.replace('-', '_'))
-                || s.name().replace("_NAME", "").equalsIgnoreCase(v.replace('-', '_'))) {
+            if (s.confluentClass.equals(v)
+                    || s.confluentClass.endsWith("." + v)
+                    || s.name().equalsIgnoreCase(v.replace('-', '_'))
+                    || s.name().replace("_NAME", "").equalsIgnoreCase(v.replace('-', '_'))) {
                 return s;
             }
         }
         throw new IllegalArgumentException("unknown subject name strategy '" + value
-            + "'; accepted: topic, record, topic-record (or Confluent's TopicNameStrategy, RecordNameStrategy, "
-            + "TopicRecordNameStrategy)");
+                + "'; accepted: topic, record, topic-record (or Confluent's TopicNameStrategy, RecordNameStrategy, "
+                + "TopicRecordNameStrategy)");
     }
 
     @Override

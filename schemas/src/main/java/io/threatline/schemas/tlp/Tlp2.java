@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 public final class Tlp2 {
 
-    private Tlp2() {
-    }
+    private Tlp2() {}
 
     /**
      * Rank of a known marking, 0 for CLEAR up to 4 for RED; -1 for {@code null} or UNKNOWN.

@@ -1,7 +1,6 @@
 package io.threatline.schemas.topics;
 
 import java.util.List;
-
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
@@ -41,16 +40,20 @@ public final class PartnerAcls {
         String expected = "User:" + ThreatlineTopics.checkPartnerId(partnerId);
         String given = principal == null ? "" : principal.strip();
         if (!given.equals(expected)) {
-            String why = given.contains("*") ? "a wildcard, which would grant every user" : "not the partner's own user";
+            String why =
+                    given.contains("*") ? "a wildcard, which would grant every user" : "not the partner's own user";
             throw new IllegalArgumentException("principal '" + given + "' is " + why + "; the only principal partner '"
-                + partnerId + "' may have is " + expected);
+                    + partnerId + "' may have is " + expected);
         }
         return expected;
     }
 
     /** The topics a partner may read, each named exactly: its indicators, their JSON mirror and its statistics. */
     public List<String> partnerReadableTopics(String partnerId) {
-        return List.of(topics.partnerIndicators(partnerId), topics.partnerIndicatorsJson(partnerId), topics.partnerStatistics(partnerId));
+        return List.of(
+                topics.partnerIndicators(partnerId),
+                topics.partnerIndicatorsJson(partnerId),
+                topics.partnerStatistics(partnerId));
     }
 
     /** The consumer-group prefix a partner may use, e.g. {@code partner.interpol.siem}. */
@@ -66,7 +69,8 @@ public final class PartnerAcls {
             bindings.add(allow(own, principal, AclOperation.READ));
             bindings.add(allow(own, principal, AclOperation.DESCRIBE));
         }
-        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, partnerGroupPrefix(partnerId), PatternType.PREFIXED);
+        ResourcePattern groups =
+                new ResourcePattern(ResourceType.GROUP, partnerGroupPrefix(partnerId), PatternType.PREFIXED);
         bindings.add(allow(groups, principal, AclOperation.READ));
         return List.copyOf(bindings);
     }
@@ -78,22 +82,30 @@ public final class PartnerAcls {
      */
     public List<AclBindingFilter> partnerFilters(String partnerId, String principal) {
         List<AclBindingFilter> filters = new java.util.ArrayList<>();
-        AccessControlEntryFilter anything = new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY);
+        AccessControlEntryFilter anything =
+                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY);
         for (String topic : partnerReadableTopics(partnerId)) {
-            filters.add(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, topic, PatternType.LITERAL), anything));
+            filters.add(new AclBindingFilter(
+                    new ResourcePatternFilter(ResourceType.TOPIC, topic, PatternType.LITERAL), anything));
         }
-        filters.add(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC,
-            topics.prefix() + "partner." + ThreatlineTopics.checkPartnerId(partnerId) + ".", PatternType.PREFIXED), anything));
-        filters.add(new AclBindingFilter(new ResourcePatternFilter(ResourceType.GROUP, partnerGroupPrefix(partnerId), PatternType.PREFIXED), anything));
+        filters.add(new AclBindingFilter(
+                new ResourcePatternFilter(
+                        ResourceType.TOPIC,
+                        topics.prefix() + "partner." + ThreatlineTopics.checkPartnerId(partnerId) + ".",
+                        PatternType.PREFIXED),
+                anything));
+        filters.add(new AclBindingFilter(
+                new ResourcePatternFilter(ResourceType.GROUP, partnerGroupPrefix(partnerId), PatternType.PREFIXED),
+                anything));
         return List.copyOf(filters);
     }
 
     /** Write and describe on every partner topic, for the hub that fills them. */
     public List<AclBinding> hubWriter(String principal) {
-        ResourcePattern partners = new ResourcePattern(ResourceType.TOPIC, topics.prefix() + "partner.", PatternType.PREFIXED);
+        ResourcePattern partners =
+                new ResourcePattern(ResourceType.TOPIC, topics.prefix() + "partner.", PatternType.PREFIXED);
         return List.of(
-            allow(partners, principal, AclOperation.WRITE),
-            allow(partners, principal, AclOperation.DESCRIBE));
+                allow(partners, principal, AclOperation.WRITE), allow(partners, principal, AclOperation.DESCRIBE));
     }
 
     private static AclBinding allow(ResourcePattern pattern, String principal, AclOperation operation) {

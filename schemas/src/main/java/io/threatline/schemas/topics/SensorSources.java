@@ -2,7 +2,6 @@ package io.threatline.schemas.topics;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -36,7 +35,10 @@ public final class SensorSources {
     public Optional<String> vendorOf(String topic) {
         String start = topics.prefix() + "vendor.";
         String end = ".events.v1";
-        if (topic == null || !topic.startsWith(start) || !topic.endsWith(end) || topic.length() <= start.length() + end.length()) {
+        if (topic == null
+                || !topic.startsWith(start)
+                || !topic.endsWith(end)
+                || topic.length() <= start.length() + end.length()) {
             return Optional.empty();
         }
         String vendor = topic.substring(start.length(), topic.length() - end.length());
@@ -62,8 +64,10 @@ public final class SensorSources {
      * sensor-events topic, not the operator's.
      */
     public List<AclBinding> vendorWriter(String vendorId, String principal) {
-        ResourcePattern own = new ResourcePattern(ResourceType.TOPIC,
-            topics.prefix() + "vendor." + ThreatlineTopics.checkPartnerId(vendorId) + ".", PatternType.PREFIXED);
+        ResourcePattern own = new ResourcePattern(
+                ResourceType.TOPIC,
+                topics.prefix() + "vendor." + ThreatlineTopics.checkPartnerId(vendorId) + ".",
+                PatternType.PREFIXED);
         return List.of(allow(own, principal, AclOperation.WRITE), allow(own, principal, AclOperation.DESCRIBE));
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -54,7 +53,8 @@ public final class ThreatlineTopics {
     public ThreatlineTopics(String prefix, int partitions, short replicationFactor) {
         Objects.requireNonNull(prefix, "prefix");
         if (!PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("topic prefix '" + prefix + "' may contain only letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    "topic prefix '" + prefix + "' may contain only letters, digits, '.', '_' and '-'");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
@@ -91,8 +91,8 @@ public final class ThreatlineTopics {
 
     /** The topics the hub reads sensor events from: the shared topic, every vendor's topic, and the operator's actions. */
     public Pattern sensorInputPattern() {
-        return Pattern.compile(Pattern.quote(sensorEvents()) + "|" + Pattern.quote(prefix + "vendor.") + "[a-z0-9][a-z0-9-]{0,62}"
-            + Pattern.quote(".events.v1") + "|" + Pattern.quote(operatorActions()));
+        return Pattern.compile(Pattern.quote(sensorEvents()) + "|" + Pattern.quote(prefix + "vendor.")
+                + "[a-z0-9][a-z0-9-]{0,62}" + Pattern.quote(".events.v1") + "|" + Pattern.quote(operatorActions()));
     }
 
     /**
@@ -134,8 +134,15 @@ public final class ThreatlineTopics {
      */
     public NewTopic agreementsHistoryTopic() {
         return new NewTopic(agreementsHistory(), 1, replicationFactor)
-            .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1",
-                "message.timestamp.type", "LogAppendTime"));
+                .configs(Map.of(
+                        "cleanup.policy",
+                        "delete",
+                        "retention.ms",
+                        "-1",
+                        "retention.bytes",
+                        "-1",
+                        "message.timestamp.type",
+                        "LogAppendTime"));
     }
 
     public String reference(ReferenceKind kind) {
@@ -196,9 +203,9 @@ public final class ThreatlineTopics {
     /** A partner's own topics; {@code retention} comes from its agreement. */
     public List<NewTopic> partnerTopics(String partnerId, Duration retention) {
         return List.of(
-            delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
-            delete(partnerStatistics(partnerId), 1, retention.toMillis()),
-            delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS));
+                delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
+                delete(partnerStatistics(partnerId), 1, retention.toMillis()),
+                delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS));
     }
 
     /**
@@ -213,8 +220,19 @@ public final class ThreatlineTopics {
      * which no partner id can spell). Listed in examples/agreements/README.md.
      */
     public static final java.util.Set<String> RESERVED_PARTNER_IDS = java.util.Set.of(
-        "admin", "anonymous", "hub", "deliver", "delivery", "operator", "threatline", "vendor", "sensor", "simulator",
-        "init", "taxii", "registry");
+            "admin",
+            "anonymous",
+            "hub",
+            "deliver",
+            "delivery",
+            "operator",
+            "threatline",
+            "vendor",
+            "sensor",
+            "simulator",
+            "init",
+            "taxii",
+            "registry");
 
     /**
      * A partner id for an agreement: valid ({@link #checkPartnerId}) and not one of
@@ -225,8 +243,9 @@ public final class ThreatlineTopics {
     public static String checkAgreementPartnerId(String partnerId) {
         checkPartnerId(partnerId);
         if (RESERVED_PARTNER_IDS.contains(partnerId)) {
-            throw new IllegalArgumentException("partner id '" + partnerId + "' is reserved: Threatline uses it for itself"
-                + " (reserved: " + RESERVED_PARTNER_IDS.stream().sorted().toList() + ")");
+            throw new IllegalArgumentException(
+                    "partner id '" + partnerId + "' is reserved: Threatline uses it for itself" + " (reserved: "
+                            + RESERVED_PARTNER_IDS.stream().sorted().toList() + ")");
         }
         return partnerId;
     }
@@ -234,18 +253,18 @@ public final class ThreatlineTopics {
     public static String checkPartnerId(String partnerId) {
         if (partnerId == null || !PARTNER_ID.matcher(partnerId).matches()) {
             throw new IllegalArgumentException("partner id '" + partnerId
-                + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
+                    + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
         }
         return partnerId;
     }
 
     private NewTopic delete(String name, int numPartitions, long retentionMs) {
         return new NewTopic(name, numPartitions, replicationFactor)
-            .configs(Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs)));
+                .configs(Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs)));
     }
 
     private NewTopic compact(String name, int numPartitions) {
         return new NewTopic(name, numPartitions, replicationFactor)
-            .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
     }
 }

@@ -1,24 +1,21 @@
 package io.threatline.schemas.topics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.apache.avro.Schema;
-
 import io.threatline.contract.AgreementHistoryEntry;
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.ThreatEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * Which Avro value schema each core topic carries, so the schemas can be registered (and checked
  * for compatibility) before any program writes. Keys are plain strings (indicator id, partner id).
  */
 public final class TopicContracts {
-    private TopicContracts() {
-    }
+    private TopicContracts() {}
 
     /** Topic name to value schema, for the core topics that carry a contract record. */
     public static Map<String, Schema> valueSchemas(ThreatlineTopics topics) {

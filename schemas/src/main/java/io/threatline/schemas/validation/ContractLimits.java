@@ -31,6 +31,5 @@ public final class ContractLimits {
     /** Longest reason text a dead letter keeps, in chars. */
     public static final int MAX_DEAD_LETTER_REASON_LENGTH = 2_048;
 
-    private ContractLimits() {
-    }
+    private ContractLimits() {}
 }

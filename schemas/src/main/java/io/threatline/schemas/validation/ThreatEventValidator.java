@@ -1,12 +1,11 @@
 package io.threatline.schemas.validation;
 
-import java.util.List;
-
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.IndicatorIdentity;
+import java.util.List;
 
 /**
  * The contract's rules for one sensor event, applied by the publisher before sending and by the hub
@@ -23,8 +22,7 @@ public final class ThreatEventValidator {
     public static final String FIELD_TOO_LARGE = "FIELD_TOO_LARGE";
     private static final int MAX_LABEL_LENGTH = ContractLimits.MAX_LABEL_LENGTH;
 
-    private ThreatEventValidator() {
-    }
+    private ThreatEventValidator() {}
 
     public static Result<CanonicalIndicator> validate(ThreatEvent event) {
         if (isBlank(event.getEventId())) {
@@ -37,10 +35,12 @@ public final class ThreatEventValidator {
             return Result.rejected(MISSING_FIELD, "vendor is empty or longer than " + MAX_LABEL_LENGTH + " characters");
         }
         if (isBlank(event.getSensorId()) || event.getSensorId().length() > MAX_LABEL_LENGTH) {
-            return Result.rejected(MISSING_FIELD, "sensorId is empty or longer than " + MAX_LABEL_LENGTH + " characters");
+            return Result.rejected(
+                    MISSING_FIELD, "sensorId is empty or longer than " + MAX_LABEL_LENGTH + " characters");
         }
         if (event.getConfidence() < 0 || event.getConfidence() > 100) {
-            return Result.rejected(CONFIDENCE_OUT_OF_RANGE, "confidence " + event.getConfidence() + " is outside 0..100");
+            return Result.rejected(
+                    CONFIDENCE_OUT_OF_RANGE, "confidence " + event.getConfidence() + " is outside 0..100");
         }
         if (event.getTlp() == null || event.getTlp() == Tlp.UNKNOWN) {
             // Fail closed: without a known marking nobody may receive it.
@@ -58,7 +58,9 @@ public final class ThreatEventValidator {
 
     private static Result<CanonicalIndicator> tooLarge(ThreatEvent event) {
         if (event.getIndicatorValue() != null && event.getIndicatorValue().length() > ContractLimits.MAX_VALUE_LENGTH) {
-            return Result.rejected(FIELD_TOO_LARGE, "indicatorValue is longer than " + ContractLimits.MAX_VALUE_LENGTH + " characters");
+            return Result.rejected(
+                    FIELD_TOO_LARGE,
+                    "indicatorValue is longer than " + ContractLimits.MAX_VALUE_LENGTH + " characters");
         }
         String labels = labels("tags", event.getTags(), ContractLimits.MAX_TAGS);
         if (labels == null) {
@@ -67,7 +69,8 @@ public final class ThreatEventValidator {
         if (labels == null && event.getCampaign() != null && event.getCampaign().length() > MAX_LABEL_LENGTH) {
             labels = "campaign is longer than " + MAX_LABEL_LENGTH + " characters";
         }
-        if (labels == null && event.getRetractionReason() != null
+        if (labels == null
+                && event.getRetractionReason() != null
                 && event.getRetractionReason().length() > ContractLimits.MAX_REASON_LENGTH) {
             labels = "retractionReason is longer than " + ContractLimits.MAX_REASON_LENGTH + " characters";
         }
@@ -85,7 +88,8 @@ public final class ThreatEventValidator {
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             if (value == null || value.length() > MAX_LABEL_LENGTH) {
-                return field + "[" + i + "] is " + (value == null ? "null" : "longer than " + MAX_LABEL_LENGTH + " characters");
+                return field + "[" + i + "] is "
+                        + (value == null ? "null" : "longer than " + MAX_LABEL_LENGTH + " characters");
             }
         }
         return null;

@@ -28,7 +28,19 @@ final class IndicatorArbitraries {
 
     static final List<String> SUFFIXES = List.of("com", "org", "net", "de", "co.uk", "org.uk", "fr", "io", "com.au");
     static final List<String> BARE_SUFFIXES = List.of(
-            "com", "org", "net", "de", "uk", "co.uk", "org.uk", "jp", "co.jp", "com.au", "io", "blogspot.com", "github.io");
+            "com",
+            "org",
+            "net",
+            "de",
+            "uk",
+            "co.uk",
+            "org.uk",
+            "jp",
+            "co.jp",
+            "com.au",
+            "io",
+            "blogspot.com",
+            "github.io");
     static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "ftps", "sftp", "ws", "wss");
 
     private static final String LDH = "abcdefghijklmnopqrstuvwxyz0123456789-";
@@ -44,8 +56,15 @@ final class IndicatorArbitraries {
 
     static Arbitrary<Case> anyValid() {
         return Arbitraries.oneOf(
-                ipv4Addresses(), ipv4Cidrs(), ipv6Addresses(), ipv6Cidrs(),
-                domains(), unicodeDomains(), urls(), hashes(), emails());
+                ipv4Addresses(),
+                ipv4Cidrs(),
+                ipv6Addresses(),
+                ipv6Cidrs(),
+                domains(),
+                unicodeDomains(),
+                urls(),
+                hashes(),
+                emails());
     }
 
     // ---- IPv4
@@ -62,11 +81,12 @@ final class IndicatorArbitraries {
     }
 
     static Arbitrary<Case> ipv4Cidrs() {
-        return Combinators.combine(ipv4Bytes(), Arbitraries.integers().between(0, 32)).as((b, prefix) -> {
-            long network = toLong(b) & ipv4Mask(prefix);
-            String text = dotted(network);
-            return new Case(IndicatorType.IPV4, text + '/' + prefix, prefix == 32 ? text : text + '/' + prefix);
-        });
+        return Combinators.combine(ipv4Bytes(), Arbitraries.integers().between(0, 32))
+                .as((b, prefix) -> {
+                    long network = toLong(b) & ipv4Mask(prefix);
+                    String text = dotted(network);
+                    return new Case(IndicatorType.IPV4, text + '/' + prefix, prefix == 32 ? text : text + '/' + prefix);
+                });
     }
 
     static long ipv4Mask(int prefix) {
@@ -92,10 +112,12 @@ final class IndicatorArbitraries {
         Arbitrary<int[]> random = Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(1, Arbitraries.just(0)),
                         net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 0xFFFF)))
-                .list().ofSize(8)
+                .list()
+                .ofSize(8)
                 .map(l -> l.stream().mapToInt(Integer::intValue).toArray());
         Arbitrary<int[]> mapped = ipv4Bytes().map(b -> new int[] {
-            0, 0, 0, 0, 0, 0xFFFF, ((b[0] & 0xFF) << 8) | (b[1] & 0xFF), ((b[2] & 0xFF) << 8) | (b[3] & 0xFF)});
+            0, 0, 0, 0, 0, 0xFFFF, ((b[0] & 0xFF) << 8) | (b[1] & 0xFF), ((b[2] & 0xFF) << 8) | (b[3] & 0xFF)
+        });
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, random), net.jqwik.api.Tuple.of(1, mapped));
     }
 
@@ -109,7 +131,9 @@ final class IndicatorArbitraries {
                 .as((g, prefix, random) -> {
                     int[] network = ipv6Network(g, prefix);
                     String raw = renderIpv6(network, random) + '/' + prefix;
-                    return new Case(IndicatorType.IPV6, raw,
+                    return new Case(
+                            IndicatorType.IPV6,
+                            raw,
                             prefix == 128 ? rfc5952(network) : rfc5952(network) + '/' + prefix);
                 });
     }
@@ -202,17 +226,22 @@ final class IndicatorArbitraries {
 
     static Arbitrary<Case> domains() {
         return Combinators.combine(canonicalDomains(), Arbitraries.randoms())
-                .as((d, random) -> new Case(IndicatorType.DOMAIN, randomCase(d, random) + (random.nextBoolean() ? "." : ""), d));
+                .as((d, random) ->
+                        new Case(IndicatorType.DOMAIN, randomCase(d, random) + (random.nextBoolean() ? "." : ""), d));
     }
 
     static Arbitrary<Case> unicodeDomains() {
-        Arbitrary<String> unicodeLabel = Arbitraries.strings().withChars(UNICODE_LETTERS + LETTERS).ofMinLength(1).ofMaxLength(8);
+        Arbitrary<String> unicodeLabel = Arbitraries.strings()
+                .withChars(UNICODE_LETTERS + LETTERS)
+                .ofMinLength(1)
+                .ofMaxLength(8);
         return Combinators.combine(unicodeLabel, asciiLabels().list().ofMaxSize(1), Arbitraries.of(SUFFIXES))
                 .as((label, more, suffix) -> {
                     List<String> labels = new ArrayList<>(more);
                     labels.add(label);
                     String unicode = String.join(".", labels) + '.' + suffix;
-                    String expected = IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+                    String expected =
+                            IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
                     return new Case(IndicatorType.DOMAIN, unicode, expected);
                 })
                 .filter(c -> InternetDomainName.from(c.expected()).isUnderPublicSuffix());
@@ -235,15 +264,30 @@ final class IndicatorArbitraries {
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(-1)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(21, 22, 80, 443)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 65535)));
-        Arbitrary<String> path = Arbitraries.strings().withChars(PATH_CHARS).ofMaxLength(30)
-                .map(p -> p.isEmpty() ? p : '/' + p);
-        Arbitrary<String> query = Arbitraries.strings().withChars(QUERY_CHARS).ofMaxLength(20).injectNull(0.5)
+        Arbitrary<String> path =
+                Arbitraries.strings().withChars(PATH_CHARS).ofMaxLength(30).map(p -> p.isEmpty() ? p : '/' + p);
+        Arbitrary<String> query = Arbitraries.strings()
+                .withChars(QUERY_CHARS)
+                .ofMaxLength(20)
+                .injectNull(0.5)
                 .map(q -> q == null ? "" : '?' + q);
-        Arbitrary<String> fragment = Arbitraries.strings().withChars(QUERY_CHARS + "#").ofMaxLength(10).injectNull(0.5)
+        Arbitrary<String> fragment = Arbitraries.strings()
+                .withChars(QUERY_CHARS + "#")
+                .ofMaxLength(10)
+                .injectNull(0.5)
                 .map(f -> f == null ? "" : '#' + f);
-        return Combinators.combine(Arbitraries.of(SCHEMES), userinfo, urlHosts(), port, path, query, fragment, Arbitraries.randoms())
+        return Combinators.combine(
+                        Arbitraries.of(SCHEMES),
+                        userinfo,
+                        urlHosts(),
+                        port,
+                        path,
+                        query,
+                        fragment,
+                        Arbitraries.randoms())
                 .as((scheme, user, host, p, pth, q, frag, random) -> {
-                    String raw = randomCase(scheme, random) + "://" + user + host[0] + (p < 0 ? "" : ":" + p) + pth + q + frag;
+                    String raw = randomCase(scheme, random) + "://" + user + host[0] + (p < 0 ? "" : ":" + p) + pth + q
+                            + frag;
                     boolean dropPort = p < 0 || p == defaultPort(scheme);
                     String expected = scheme + "://" + user + host[1] + (dropPort ? "" : ":" + p) + pth + q;
                     return new Case(IndicatorType.URL, raw, expected);
@@ -268,7 +312,9 @@ final class IndicatorArbitraries {
     // ---- hashes
 
     static Arbitrary<Case> hashes() {
-        return Combinators.combine(Arbitraries.of(IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.SHA256), Arbitraries.randoms())
+        return Combinators.combine(
+                        Arbitraries.of(IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.SHA256),
+                        Arbitraries.randoms())
                 .as((type, random) -> {
                     byte[] digest = new byte[hashLength(type) / 2];
                     random.nextBytes(digest);
@@ -297,7 +343,8 @@ final class IndicatorArbitraries {
     // ---- e-mail
 
     static Arbitrary<Case> emails() {
-        Arbitrary<String> localPart = Arbitraries.strings().withChars(LOCAL_PART_CHARS).ofMinLength(1).ofMaxLength(64);
+        Arbitrary<String> localPart =
+                Arbitraries.strings().withChars(LOCAL_PART_CHARS).ofMinLength(1).ofMaxLength(64);
         Arbitrary<String[]> domain = Arbitraries.oneOf(
                 domains().map(c -> new String[] {c.raw(), c.expected()}),
                 unicodeDomains().map(c -> new String[] {c.raw(), c.expected()}),

@@ -53,7 +53,8 @@ class IndicatorIdentityProperties {
 
     @Property
     void shouldRoundTripIdThroughParseId(@ForAll("valid") Case c) {
-        CanonicalIndicator indicator = IndicatorIdentity.canonicalize(c.type(), c.raw()).value();
+        CanonicalIndicator indicator =
+                IndicatorIdentity.canonicalize(c.type(), c.raw()).value();
 
         Result<CanonicalIndicator> parsed = IndicatorIdentity.parseId(indicator.id());
 
@@ -101,7 +102,10 @@ class IndicatorIdentityProperties {
 
     @Provide
     Arbitrary<String> printable() {
-        return Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(30)
+        return Arbitraries.strings()
+                .ascii()
+                .ofMinLength(1)
+                .ofMaxLength(30)
                 .filter(s -> s.chars().allMatch(ch -> ch > ' ' && ch < 0x7F));
     }
 
@@ -112,7 +116,9 @@ class IndicatorIdentityProperties {
 
     @Property
     void shouldRejectHashesOfWrongLength(
-            @ForAll("hashTypes") IndicatorType type, @ForAll @IntRange(min = 1, max = 100) int length, @ForAll Random random) {
+            @ForAll("hashTypes") IndicatorType type,
+            @ForAll @IntRange(min = 1, max = 100) int length,
+            @ForAll Random random) {
         int expected = IndicatorArbitraries.hashLength(type);
         if (length == expected) {
             length++;
@@ -152,7 +158,9 @@ class IndicatorIdentityProperties {
 
     @Property
     void shouldRejectIpv4WithOctetAbove255(
-            @ForAll("ipv4Octets") int[] octets, @ForAll @IntRange(min = 256, max = 99999) int big, @ForAll @IntRange(max = 3) int at) {
+            @ForAll("ipv4Octets") int[] octets,
+            @ForAll @IntRange(min = 256, max = 99999) int big,
+            @ForAll @IntRange(max = 3) int at) {
         octets[at] = big;
         String text = octets[0] + "." + octets[1] + "." + octets[2] + "." + octets[3];
 
@@ -161,7 +169,9 @@ class IndicatorIdentityProperties {
 
     @Property
     void shouldRejectIpv4WithLeadingZeroOctet(
-            @ForAll("ipv4Octets") int[] octets, @ForAll @IntRange(max = 99) int small, @ForAll @IntRange(max = 3) int at) {
+            @ForAll("ipv4Octets") int[] octets,
+            @ForAll @IntRange(max = 99) int small,
+            @ForAll @IntRange(max = 3) int at) {
         String[] parts = new String[4];
         for (int i = 0; i < 4; i++) {
             parts[i] = Integer.toString(octets[i]);
@@ -215,7 +225,8 @@ class IndicatorIdentityProperties {
         String raw = IndicatorArbitraries.randomCase(suffix, random) + (random.nextBoolean() ? "." : "");
 
         assertThat(assertRejected(IndicatorType.DOMAIN, raw).code()).isEqualTo(RejectionCodes.NO_PUBLIC_SUFFIX);
-        assertThat(assertRejected(IndicatorType.URL, "https://" + raw + "/x").code()).isEqualTo(RejectionCodes.INVALID_HOST);
+        assertThat(assertRejected(IndicatorType.URL, "https://" + raw + "/x").code())
+                .isEqualTo(RejectionCodes.INVALID_HOST);
         assertThat(assertRejected(IndicatorType.EMAIL, "a@" + raw).code()).isEqualTo(RejectionCodes.INVALID_EMAIL);
     }
 
@@ -246,8 +257,10 @@ class IndicatorIdentityProperties {
     }
 
     @Property
-    void shouldRejectUrlsWithUnsupportedScheme(@ForAll("unsupportedSchemes") String scheme, @ForAll("domains") String host) {
-        assertThat(assertRejected(IndicatorType.URL, scheme + "://" + host + "/").code())
+    void shouldRejectUrlsWithUnsupportedScheme(
+            @ForAll("unsupportedSchemes") String scheme, @ForAll("domains") String host) {
+        assertThat(assertRejected(IndicatorType.URL, scheme + "://" + host + "/")
+                        .code())
                 .isEqualTo(RejectionCodes.UNSUPPORTED_SCHEME);
     }
 
@@ -255,17 +268,23 @@ class IndicatorIdentityProperties {
     Arbitrary<String> unsupportedSchemes() {
         return Combinators.combine(
                         Arbitraries.strings().withCharRange('a', 'z').ofLength(1),
-                        Arbitraries.strings().withCharRange('a', 'z').withChars("0123456789+-.").ofMaxLength(9))
+                        Arbitraries.strings()
+                                .withCharRange('a', 'z')
+                                .withChars("0123456789+-.")
+                                .ofMaxLength(9))
                 .as(String::concat)
                 // hxxp and fxp are defanged http and ftp, and so accepted
-                .filter(s -> !IndicatorArbitraries.SCHEMES.contains(Refanger.refang(s + ":").replace(":", "")));
+                .filter(s -> !IndicatorArbitraries.SCHEMES.contains(
+                        Refanger.refang(s + ":").replace(":", "")));
     }
 
     @Property
     void shouldRejectEmailsWithoutAtOrWithOverlongLocalPart(
             @ForAll("domains") String domain, @ForAll @IntRange(min = 65, max = 200) int localLength) {
-        assertThat(assertRejected(IndicatorType.EMAIL, "user." + domain).code()).isEqualTo(RejectionCodes.INVALID_EMAIL);
-        assertThat(assertRejected(IndicatorType.EMAIL, "a".repeat(localLength) + '@' + domain).code())
+        assertThat(assertRejected(IndicatorType.EMAIL, "user." + domain).code())
+                .isEqualTo(RejectionCodes.INVALID_EMAIL);
+        assertThat(assertRejected(IndicatorType.EMAIL, "a".repeat(localLength) + '@' + domain)
+                        .code())
                 .isEqualTo(RejectionCodes.INVALID_LOCAL_PART);
     }
 
@@ -293,7 +312,8 @@ class IndicatorIdentityProperties {
 
         if (result.isOk()) {
             String canonical = result.value().value();
-            assertThat(IndicatorIdentity.canonicalize(type, canonical).value().value()).isEqualTo(canonical);
+            assertThat(IndicatorIdentity.canonicalize(type, canonical).value().value())
+                    .isEqualTo(canonical);
             assertThat(IndicatorIdentity.parseId(result.value().id()).value()).isEqualTo(result.value());
         } else {
             assertThat(result.rejection().code()).isNotBlank();
@@ -307,13 +327,17 @@ class IndicatorIdentityProperties {
     Arbitrary<String> anyText() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(40),
-                Arbitraries.strings().withChars("0123456789abcdefABCDEF.:/[]()@%-_ xhtp").ofMaxLength(40),
+                Arbitraries.strings()
+                        .withChars("0123456789abcdefABCDEF.:/[]()@%-_ xhtp")
+                        .ofMaxLength(40),
                 IndicatorArbitraries.anyValid().map(Case::raw).map(s -> s + "[" + s));
     }
 
     private static Result.Rejection assertRejected(IndicatorType type, String raw) {
         Result<CanonicalIndicator> result = IndicatorIdentity.canonicalize(type, raw);
-        assertThat(result.isOk()).as("%s %s should be rejected, got %s", type, raw, result).isFalse();
+        assertThat(result.isOk())
+                .as("%s %s should be rejected, got %s", type, raw, result)
+                .isFalse();
         assertThat(result.rejection().code()).isNotBlank();
         assertThat(result.rejection().message()).isNotBlank();
         return result.rejection();

@@ -42,7 +42,9 @@ class IndicatorIdentityTest {
 
     @Test
     void shouldRejectNullType() {
-        assertThat(IndicatorIdentity.canonicalize(null, "example.com").rejection().code())
+        assertThat(IndicatorIdentity.canonicalize(null, "example.com")
+                        .rejection()
+                        .code())
                 .isEqualTo(RejectionCodes.UNKNOWN_TYPE);
     }
 
@@ -74,23 +76,28 @@ class IndicatorIdentityTest {
 
     @Test
     void shouldRejectTypeMismatchBetweenIpFamilies() {
-        assertThat(IndicatorIdentity.canonicalize(IndicatorType.IPV4, "2001:db8::1").rejection().code())
+        assertThat(IndicatorIdentity.canonicalize(IndicatorType.IPV4, "2001:db8::1")
+                        .rejection()
+                        .code())
                 .isEqualTo(RejectionCodes.TYPE_MISMATCH);
-        assertThat(IndicatorIdentity.canonicalize(IndicatorType.IPV6, "192.0.2.1").rejection().code())
+        assertThat(IndicatorIdentity.canonicalize(IndicatorType.IPV6, "192.0.2.1")
+                        .rejection()
+                        .code())
                 .isEqualTo(RejectionCodes.TYPE_MISMATCH);
     }
 
     @ParameterizedTest(name = "{0} parses")
-    @ValueSource(strings = {
-        "ipv4:192.0.2.1",
-        "ipv4:10.0.0.0/8",
-        "ipv6:2001:db8::1",
-        "ipv6:::ffff:1.2.3.4",
-        "domain:xn--bcher-kva.de",
-        "url:https://example.com/path?q=1",
-        "md5:d41d8cd98f00b204e9800998ecf8427e",
-        "email:User@example.com",
-    })
+    @ValueSource(
+            strings = {
+                "ipv4:192.0.2.1",
+                "ipv4:10.0.0.0/8",
+                "ipv6:2001:db8::1",
+                "ipv6:::ffff:1.2.3.4",
+                "domain:xn--bcher-kva.de",
+                "url:https://example.com/path?q=1",
+                "md5:d41d8cd98f00b204e9800998ecf8427e",
+                "email:User@example.com",
+            })
     void shouldParseCanonicalIds(String id) {
         var result = IndicatorIdentity.parseId(id);
 

@@ -80,6 +80,7 @@ class UrlCanonicalizerTest {
 
     @Test
     void shouldKeepPercentEncodingAndCaseInPathExactlyAsSent() {
-        assertCanonical(IndicatorType.URL, "http://example.com/%7euser/A%2f?X=%41", "http://example.com/%7euser/A%2f?X=%41");
+        assertCanonical(
+                IndicatorType.URL, "http://example.com/%7euser/A%2f?X=%41", "http://example.com/%7euser/A%2f?X=%41");
     }
 }

@@ -3,25 +3,17 @@ package io.threatline.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.KillChainPhase;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-
-import io.threatline.contract.DeadLetter;
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.KillChainPhase;
-import io.threatline.contract.ThreatEvent;
-import io.threatline.contract.Tlp;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,6 +22,12 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Whatever bytes arrive, {@link ConfluentAvroDeserializer} returns a record or throws a
@@ -44,34 +42,62 @@ class ConfluentAvroDeserializerProperties {
     private static final String TOPIC = "ti.sensor-events.v1";
     /** Decoding one record may allocate this much beyond a multiple of its size (objects, the reader's buffers). */
     private static final long FIXED_ALLOWANCE = 2L * 1024 * 1024;
+
     private static final long PER_BYTE_ALLOWANCE = 64;
 
     /** Every Avro type the decoder reads, including maps, bytes, fixed and floating point. */
-    static final Schema RICH = SchemaBuilder.record("Rich").namespace("io.threatline.test").fields()
-        .requiredString("s")
-        .requiredBytes("b")
-        .name("f").type().fixed("Four").size(4).noDefault()
-        .requiredDouble("d")
-        .requiredFloat("fl")
-        .requiredBoolean("flag")
-        .name("tags").type().map().values().array().items().longType().noDefault()
-        .name("nested").type().array().items().record("Inner").fields()
-            .optionalString("name").requiredInt("n").endRecord().noDefault()
-        .name("e").type().enumeration("Colour").symbols("RED", "GREEN").noDefault()
-        .endRecord();
+    static final Schema RICH = SchemaBuilder.record("Rich")
+            .namespace("io.threatline.test")
+            .fields()
+            .requiredString("s")
+            .requiredBytes("b")
+            .name("f")
+            .type()
+            .fixed("Four")
+            .size(4)
+            .noDefault()
+            .requiredDouble("d")
+            .requiredFloat("fl")
+            .requiredBoolean("flag")
+            .name("tags")
+            .type()
+            .map()
+            .values()
+            .array()
+            .items()
+            .longType()
+            .noDefault()
+            .name("nested")
+            .type()
+            .array()
+            .items()
+            .record("Inner")
+            .fields()
+            .optionalString("name")
+            .requiredInt("n")
+            .endRecord()
+            .noDefault()
+            .name("e")
+            .type()
+            .enumeration("Colour")
+            .symbols("RED", "GREEN")
+            .noDefault()
+            .endRecord();
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     private final ConfluentAvroSerializer<Object> serializer = new ConfluentAvroSerializer<>(registry, Map.of(), false);
-    private final Deserializer<ThreatEvent> specific = new ConfluentAvroDeserializer<>(registry, ThreatEvent.class, Map.of(), false);
+    private final Deserializer<ThreatEvent> specific =
+            new ConfluentAvroDeserializer<>(registry, ThreatEvent.class, Map.of(), false);
     private final Deserializer<Object> generic = new ConfluentAvroDeserializer<>(registry, null, Map.of(), false);
     private final List<Integer> registeredIds;
-    private final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     ConfluentAvroDeserializerProperties() {
         registeredIds = List.of(
-            registry.register(TOPIC + "-value", ThreatEvent.getClassSchema()),
-            registry.register("ti.dead-letter.v1-value", DeadLetter.getClassSchema()),
-            registry.register("rich-value", RICH));
+                registry.register(TOPIC + "-value", ThreatEvent.getClassSchema()),
+                registry.register("ti.dead-letter.v1-value", DeadLetter.getClassSchema()),
+                registry.register("rich-value", RICH));
         // The first record of each schema builds its reader and resolver once; that is not per-record cost.
         for (int id : registeredIds) {
             byte[] frame = Arrays.copyOf(threatEventFrame(event("warm-up", "x.example", List.of())), 64);
@@ -99,9 +125,14 @@ class ConfluentAvroDeserializerProperties {
 
     @Property(tries = 300)
     @Label("valid frames read back unchanged")
-    void validFramesReadBack(@ForAll("text") String s, @ForAll byte[] b, @ForAll("tags") Map<String, List<Long>> tags,
-                             @ForAll double d, @ForAll float fl, @ForAll("text") String value,
-                             @ForAll("families") List<String> families) {
+    void validFramesReadBack(
+            @ForAll("text") String s,
+            @ForAll byte[] b,
+            @ForAll("tags") Map<String, List<Long>> tags,
+            @ForAll double d,
+            @ForAll float fl,
+            @ForAll("text") String value,
+            @ForAll("families") List<String> families) {
         GenericRecord rich = richRecord(s, b, tags, families.size(), d, fl);
         ThreatEvent event = event(s, value, families);
 
@@ -117,8 +148,9 @@ class ConfluentAvroDeserializerProperties {
                 ((Map<?, ?>) actual.get("tags")).forEach((k, v) -> a.put(k.toString(), v));
                 assertThat(a).isEqualTo(new java.util.TreeMap<>((Map<?, ?>) expected.get("tags")));
             } else {
-                assertThat(GenericData.get().toString(actual.get(f.name()))).as(f.name())
-                    .isEqualTo(GenericData.get().toString(expected.get(f.name())));
+                assertThat(GenericData.get().toString(actual.get(f.name())))
+                        .as(f.name())
+                        .isEqualTo(GenericData.get().toString(expected.get(f.name())));
             }
         }
     }
@@ -144,20 +176,21 @@ class ConfluentAvroDeserializerProperties {
         byte[] frame = withVarLongAt(threatEventFrame(event("e", "x.example", List.of())), 5, Integer.MAX_VALUE - 16L);
 
         assertThatThrownBy(() -> specific.deserialize(TOPIC, frame))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("string of " + (Integer.MAX_VALUE - 16L) + " bytes");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("string of " + (Integer.MAX_VALUE - 16L) + " bytes");
         assertThat(allocatedBySecondCall(specific, frame)).isLessThan(FIXED_ALLOWANCE);
     }
 
     @Example
     void aRecordClaimingAHundredMillionArrayItemsIsRefusedWithoutAllocatingThem() {
         byte[] valid = threatEventFrame(event("e", "x.example", List.of()));
-        // The empty malwareFamilies array is the sixth byte from the end (then campaign, tags, phase, retraction, reason).
+        // The empty malwareFamilies array is the sixth byte from the end (then campaign, tags, phase, retraction,
+        // reason).
         byte[] frame = withVarLongAt(valid, valid.length - 6, 100_000_000L);
 
         assertThatThrownBy(() -> specific.deserialize(TOPIC, frame))
-            .isInstanceOf(SerializationException.class)
-            .hasMessageContaining("claims 100000000 items");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("claims 100000000 items");
         assertThat(allocatedBySecondCall(specific, frame)).isLessThan(FIXED_ALLOWANCE);
     }
 
@@ -175,14 +208,16 @@ class ConfluentAvroDeserializerProperties {
             Object outcome = outcome(d, data);
             long allocated = allocatedBySecondCall(d, data);
             if (outcome instanceof Throwable t) {
-                assertThat(t).as("what %s threw for %s", d.getClass().getSimpleName(), hex(data))
-                    .isInstanceOf(SerializationException.class);
+                assertThat(t)
+                        .as("what %s threw for %s", d.getClass().getSimpleName(), hex(data))
+                        .isInstanceOf(SerializationException.class);
                 assertThat(t.getMessage()).as("its message").isNotBlank();
             } else {
                 assertThat(outcome).as("a record, if not an exception").isNotNull();
             }
-            assertThat(allocated).as("bytes allocated to read %d bytes: %s", data.length, hex(data))
-                .isLessThan(FIXED_ALLOWANCE + PER_BYTE_ALLOWANCE * data.length);
+            assertThat(allocated)
+                    .as("bytes allocated to read %d bytes: %s", data.length, hex(data))
+                    .isLessThan(FIXED_ALLOWANCE + PER_BYTE_ALLOWANCE * data.length);
         }
     }
 
@@ -210,54 +245,68 @@ class ConfluentAvroDeserializerProperties {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
         // Mostly past the header check, with an id that may or may not be registered.
         Arbitrary<byte[]> framed = Combinators.combine(
-                Arbitraries.oneOf(Arbitraries.of(registeredIds), Arbitraries.integers()),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(300))
-            .as((id, body) -> {
-                byte[] out = new byte[5 + body.length];
-                ByteBuffer.wrap(out).put((byte) 0).putInt(id).put(body);
-                return out;
-            });
-        return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(1, random),
-            net.jqwik.api.Tuple.of(3, framed));
+                        Arbitraries.oneOf(Arbitraries.of(registeredIds), Arbitraries.integers()),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(300))
+                .as((id, body) -> {
+                    byte[] out = new byte[5 + body.length];
+                    ByteBuffer.wrap(out).put((byte) 0).putInt(id).put(body);
+                    return out;
+                });
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, random), net.jqwik.api.Tuple.of(3, framed));
     }
 
     @Provide
     Arbitrary<byte[]> validFrames() {
         Arbitrary<String> text = Arbitraries.strings().ofMaxLength(40);
-        Arbitrary<byte[]> threatEvents = Combinators.combine(text, text, text.list().ofMaxSize(4))
-            .as((id, value, families) -> threatEventFrame(event(id, value, families)));
-        Arbitrary<byte[]> richRecords = Combinators.combine(text,
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(20),
-                Arbitraries.maps(text, Arbitraries.longs().list().ofMaxSize(3)).ofMaxSize(3),
-                Arbitraries.integers().between(0, 4))
-            .as((s, b, m, n) -> serializer.serialize("rich", richRecord(s, b, m, n)));
-        Arbitrary<byte[]> deadLetters = Combinators.combine(text, Arbitraries.bytes().array(byte[].class).ofMaxSize(30))
-            .as((reason, original) -> serializer.serialize("ti.dead-letter.v1", DeadLetter.newBuilder()
-                .setReasonCode("X").setReason(reason).setStage("validate").setSourceTopic(TOPIC)
-                .setSourcePartition(0).setSourceOffset(7).setOriginalValue(ByteBuffer.wrap(original))
-                .setFailedAt(Instant.EPOCH).build()));
+        Arbitrary<byte[]> threatEvents = Combinators.combine(
+                        text, text, text.list().ofMaxSize(4))
+                .as((id, value, families) -> threatEventFrame(event(id, value, families)));
+        Arbitrary<byte[]> richRecords = Combinators.combine(
+                        text,
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(20),
+                        Arbitraries.maps(text, Arbitraries.longs().list().ofMaxSize(3))
+                                .ofMaxSize(3),
+                        Arbitraries.integers().between(0, 4))
+                .as((s, b, m, n) -> serializer.serialize("rich", richRecord(s, b, m, n)));
+        Arbitrary<byte[]> deadLetters = Combinators.combine(
+                        text, Arbitraries.bytes().array(byte[].class).ofMaxSize(30))
+                .as((reason, original) -> serializer.serialize(
+                        "ti.dead-letter.v1",
+                        DeadLetter.newBuilder()
+                                .setReasonCode("X")
+                                .setReason(reason)
+                                .setStage("validate")
+                                .setSourceTopic(TOPIC)
+                                .setSourcePartition(0)
+                                .setSourceOffset(7)
+                                .setOriginalValue(ByteBuffer.wrap(original))
+                                .setFailedAt(Instant.EPOCH)
+                                .build()));
         return Arbitraries.oneOf(threatEvents, richRecords, deadLetters);
     }
 
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Integer> at = Arbitraries.integers().between(0, 400);
-        Arbitrary<Mutation> flip = Combinators.combine(at, Arbitraries.integers().between(0, 7))
-            .as((i, bit) -> d -> {
-                byte[] out = d.clone();
-                if (out.length > 0) {
-                    out[i % out.length] ^= (byte) (1 << bit);
-                }
-                return out;
-            });
+        Arbitrary<Mutation> flip = Combinators.combine(
+                        at, Arbitraries.integers().between(0, 7))
+                .as((i, bit) -> d -> {
+                    byte[] out = d.clone();
+                    if (out.length > 0) {
+                        out[i % out.length] ^= (byte) (1 << bit);
+                    }
+                    return out;
+                });
         Arbitrary<Mutation> truncate = at.map(i -> d -> Arrays.copyOf(d, d.length == 0 ? 0 : i % d.length));
-        Arbitrary<Mutation> extend = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(20)
-            .map(extra -> d -> {
-                byte[] out = Arrays.copyOf(d, d.length + extra.length);
-                System.arraycopy(extra, 0, out, d.length, extra.length);
-                return out;
-            });
+        Arbitrary<Mutation> extend = Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(20)
+                .map(extra -> d -> {
+                    byte[] out = Arrays.copyOf(d, d.length + extra.length);
+                    System.arraycopy(extra, 0, out, d.length, extra.length);
+                    return out;
+                });
         Arbitrary<Mutation> magic = Arbitraries.bytes().filter(b -> b != 0).map(b -> d -> {
             byte[] out = d.clone();
             if (out.length > 0) {
@@ -266,20 +315,24 @@ class ConfluentAvroDeserializerProperties {
             return out;
         });
         Arbitrary<Mutation> schemaId = Arbitraries.oneOf(Arbitraries.of(registeredIds), Arbitraries.integers())
-            .map(id -> d -> {
-                byte[] out = d.clone();
-                if (out.length >= 5) {
-                    ByteBuffer.wrap(out, 1, 4).putInt(id);
-                }
-                return out;
-            });
+                .map(id -> d -> {
+                    byte[] out = d.clone();
+                    if (out.length >= 5) {
+                        ByteBuffer.wrap(out, 1, 4).putInt(id);
+                    }
+                    return out;
+                });
         Arbitrary<Long> hugeOrNegative = Arbitraries.oneOf(
-            Arbitraries.longs().between(1L << 20, Long.MAX_VALUE),
-            Arbitraries.longs().between(Long.MIN_VALUE, -1),
-            Arbitraries.of(Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE, Integer.MAX_VALUE - 8L, 1L << 31));
+                Arbitraries.longs().between(1L << 20, Long.MAX_VALUE),
+                Arbitraries.longs().between(Long.MIN_VALUE, -1),
+                Arbitraries.of(
+                        Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE, Integer.MAX_VALUE - 8L, 1L << 31));
         Arbitrary<Mutation> hugeLength = Combinators.combine(at, hugeOrNegative)
-            .as((i, n) -> d -> d.length <= 5 ? d : withVarLongAt(d, 5 + i % (d.length - 5), n));
-        return Arbitraries.oneOf(flip, truncate, extend, magic, schemaId, hugeLength).list().ofMinSize(1).ofMaxSize(4);
+                .as((i, n) -> d -> d.length <= 5 ? d : withVarLongAt(d, 5 + i % (d.length - 5), n));
+        return Arbitraries.oneOf(flip, truncate, extend, magic, schemaId, hugeLength)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4);
     }
 
     /** A change to a frame; never changes its argument. */
@@ -293,17 +346,26 @@ class ConfluentAvroDeserializerProperties {
     }
 
     private static ThreatEvent event(String id, String value, List<String> families) {
-        return ThreatEvent.newBuilder().setEventId(id).setIndicatorType(IndicatorType.DOMAIN).setIndicatorValue(value)
-            .setObservedAt(Instant.parse("2026-11-29T10:15:30.123Z")).setVendor("acme").setSensorId("s-1")
-            .setConfidence(80).setTlp(Tlp.AMBER).setMalwareFamilies(families)
-            .setKillChainPhase(families.isEmpty() ? null : KillChainPhase.COMMAND_AND_CONTROL).build();
+        return ThreatEvent.newBuilder()
+                .setEventId(id)
+                .setIndicatorType(IndicatorType.DOMAIN)
+                .setIndicatorValue(value)
+                .setObservedAt(Instant.parse("2026-11-29T10:15:30.123Z"))
+                .setVendor("acme")
+                .setSensorId("s-1")
+                .setConfidence(80)
+                .setTlp(Tlp.AMBER)
+                .setMalwareFamilies(families)
+                .setKillChainPhase(families.isEmpty() ? null : KillChainPhase.COMMAND_AND_CONTROL)
+                .build();
     }
 
     private static GenericRecord richRecord(String s, byte[] b, Map<String, List<Long>> tags, int nested) {
         return richRecord(s, b, tags, nested, 1.5e300, -0.25f);
     }
 
-    private static GenericRecord richRecord(String s, byte[] b, Map<String, List<Long>> tags, int nested, double d, float fl) {
+    private static GenericRecord richRecord(
+            String s, byte[] b, Map<String, List<Long>> tags, int nested, double d, float fl) {
         GenericData.Record r = new GenericData.Record(RICH);
         r.put("s", s);
         r.put("b", ByteBuffer.wrap(b));

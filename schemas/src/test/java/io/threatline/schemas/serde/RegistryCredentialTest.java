@@ -3,22 +3,20 @@ package io.threatline.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.threatline.platform.registry.SchemaLog;
+import io.threatline.platform.registry.SchemaLogEntry;
+import io.threatline.platform.registry.SchemaRegistryServer;
+import io.threatline.platform.registry.WriteCredential;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.platform.registry.SchemaLog;
-import io.threatline.platform.registry.SchemaLogEntry;
-import io.threatline.platform.registry.SchemaRegistryServer;
-import io.threatline.platform.registry.WriteCredential;
 
 /**
  * The project's registry client against the local registry told to require the admin's
@@ -27,15 +25,21 @@ import io.threatline.platform.registry.WriteCredential;
  */
 class RegistryCredentialTest {
 
-    private static final Schema SCHEMA = SchemaBuilder.record("Probe").namespace("io.threatline.test").fields()
-        .requiredString("name").endRecord();
+    private static final Schema SCHEMA = SchemaBuilder.record("Probe")
+            .namespace("io.threatline.test")
+            .fields()
+            .requiredString("name")
+            .endRecord();
 
     private SchemaRegistryServer server;
 
     @BeforeEach
     void start() {
-        server = SchemaRegistryServer.start(SchemaRegistryServer.Settings.defaults().withPort(0)
-            .withWriteCredential(Optional.of(WriteCredential.of("admin", "adm1n-pw"))), new ListLog());
+        server = SchemaRegistryServer.start(
+                SchemaRegistryServer.Settings.defaults()
+                        .withPort(0)
+                        .withWriteCredential(Optional.of(WriteCredential.of("admin", "adm1n-pw"))),
+                new ListLog());
     }
 
     @AfterEach
@@ -68,7 +72,8 @@ class RegistryCredentialTest {
 
     @Test
     void shouldBeRefusedRegisteringWithoutOrWithAWrongCredential() {
-        try (SchemaRegistryClient anonymous = client(null); SchemaRegistryClient wrong = client("admin:guess")) {
+        try (SchemaRegistryClient anonymous = client(null);
+                SchemaRegistryClient wrong = client("admin:guess")) {
             assertThatThrownBy(() -> anonymous.register("probe-value", SCHEMA)).hasMessageContaining("401");
             assertThatThrownBy(() -> wrong.register("probe-value", SCHEMA)).hasMessageContaining("401");
         }
@@ -89,7 +94,6 @@ class RegistryCredentialTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

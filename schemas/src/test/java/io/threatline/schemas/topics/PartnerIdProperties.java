@@ -14,7 +14,9 @@ class PartnerIdProperties {
 
     @Property(tries = 2_000)
     void agreesWithThePattern(@ForAll("ids") String id) {
-        assertThat(ThreatlineTopics.isPartnerId(id)).as("'%s'", id).isEqualTo(ThreatlineTopics.PARTNER_ID.matcher(id).matches());
+        assertThat(ThreatlineTopics.isPartnerId(id))
+                .as("'%s'", id)
+                .isEqualTo(ThreatlineTopics.PARTNER_ID.matcher(id).matches());
     }
 
     @Example
@@ -31,11 +33,14 @@ class PartnerIdProperties {
     /** Mostly near-valid ids: the allowed alphabet plus a few characters just outside it, of lengths around the limit. */
     @Provide
     Arbitrary<String> ids() {
-        Arbitrary<String> near = Arbitraries.strings().withChars("abz09-_A.Z/ é").ofMinLength(0).ofMaxLength(66);
+        Arbitrary<String> near =
+                Arbitraries.strings().withChars("abz09-_A.Z/ é").ofMinLength(0).ofMaxLength(66);
         Arbitrary<String> any = Arbitraries.strings().ofMaxLength(70);
         return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(8, near),
-            net.jqwik.api.Tuple.of(1, Arbitraries.strings().withChars("ab-").ofMinLength(60).ofMaxLength(66)),
-            net.jqwik.api.Tuple.of(1, any));
+                net.jqwik.api.Tuple.of(8, near),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Arbitraries.strings().withChars("ab-").ofMinLength(60).ofMaxLength(66)),
+                net.jqwik.api.Tuple.of(1, any));
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -14,22 +13,47 @@ class ThreatlineTopicsTest {
     void shouldDeclareTheCoreTopicsWithTheirCleanupPolicies() {
         var topics = ThreatlineTopics.defaults().coreTopics();
 
-        assertThat(topics).extracting(NewTopic::name).containsExactly(
-            "ti.sensor-events.v1", "ti.indicators.v1", "ti.agreements.v1", "ti.agreements.history.v1",
-            "ti.reference.family-aliases.v1", "ti.reference.ip-ranges.v1", "ti.reference.benign.v1",
-            "ti.dead-letter.v1", "ti.delivery-audit.v1", "ti.operator.actions.v1");
-        assertThat(topics).filteredOn(t -> t.name().equals("ti.sensor-events.v1")).singleElement()
-            .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete")
-                .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
-        assertThat(topics).filteredOn(t -> t.name().contains("indicators") || t.name().equals("ti.agreements.v1")
-                || t.name().contains("reference"))
-            .allSatisfy(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
+        assertThat(topics)
+                .extracting(NewTopic::name)
+                .containsExactly(
+                        "ti.sensor-events.v1",
+                        "ti.indicators.v1",
+                        "ti.agreements.v1",
+                        "ti.agreements.history.v1",
+                        "ti.reference.family-aliases.v1",
+                        "ti.reference.ip-ranges.v1",
+                        "ti.reference.benign.v1",
+                        "ti.dead-letter.v1",
+                        "ti.delivery-audit.v1",
+                        "ti.operator.actions.v1");
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.sensor-events.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs())
+                        .containsEntry("cleanup.policy", "delete")
+                        .containsEntry(
+                                "retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
+        assertThat(topics)
+                .filteredOn(t -> t.name().contains("indicators")
+                        || t.name().equals("ti.agreements.v1")
+                        || t.name().contains("reference"))
+                .allSatisfy(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
         // The history of agreements is a log kept forever, stamped by the broker: no entry is ever compacted away.
-        assertThat(topics).filteredOn(t -> t.name().equals("ti.agreements.history.v1")).singleElement()
-            .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1")
-                .containsEntry("retention.bytes", "-1").containsEntry("message.timestamp.type", "LogAppendTime"));
-        assertThat(topics).filteredOn(t -> t.name().equals("ti.dead-letter.v1")).singleElement()
-            .satisfies(t -> assertThat(t.configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis())));
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.agreements.history.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs())
+                        .containsEntry("cleanup.policy", "delete")
+                        .containsEntry("retention.ms", "-1")
+                        .containsEntry("retention.bytes", "-1")
+                        .containsEntry("message.timestamp.type", "LogAppendTime"));
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.dead-letter.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs())
+                        .containsEntry(
+                                "retention.ms",
+                                Long.toString(Duration.ofDays(30).toMillis())));
     }
 
     @Test
@@ -38,7 +62,9 @@ class ThreatlineTopicsTest {
 
         assertThat(topics.partnerIndicators("interpol")).isEqualTo("acme.partner.interpol.indicators.v1");
         assertThat(topics.partnerStatistics("europol-ec3")).isEqualTo("acme.partner.europol-ec3.statistics.v1");
-        assertThat(topics.partnerTopics("interpol", Duration.ofDays(3))).extracting(NewTopic::numPartitions).containsExactly(3, 1, 1);
+        assertThat(topics.partnerTopics("interpol", Duration.ofDays(3)))
+                .extracting(NewTopic::numPartitions)
+                .containsExactly(3, 1, 1);
     }
 
     @Test
@@ -47,16 +73,30 @@ class ThreatlineTopicsTest {
         SensorSources sources = new SensorSources(topics);
 
         assertThat(topics.vendorEvents("northwind-labs")).isEqualTo("acme.vendor.northwind-labs.events.v1");
-        assertThat(topics.sensorInputPattern().matcher("acme.vendor.northwind-labs.events.v1").matches()).isTrue();
-        assertThat(topics.sensorInputPattern().matcher("acme.sensor-events.v1").matches()).isTrue();
-        assertThat(topics.sensorInputPattern().matcher("acme.operator.actions.v1").matches()).isTrue();
-        assertThat(topics.sensorInputPattern().matcher("acme.vendor.Evil.events.v1").matches()).isFalse();
-        assertThat(topics.sensorInputPattern().matcher("acme.partner.interpol.indicators.v1").matches()).isFalse();
+        assertThat(topics.sensorInputPattern()
+                        .matcher("acme.vendor.northwind-labs.events.v1")
+                        .matches())
+                .isTrue();
+        assertThat(topics.sensorInputPattern().matcher("acme.sensor-events.v1").matches())
+                .isTrue();
+        assertThat(topics.sensorInputPattern()
+                        .matcher("acme.operator.actions.v1")
+                        .matches())
+                .isTrue();
+        assertThat(topics.sensorInputPattern()
+                        .matcher("acme.vendor.Evil.events.v1")
+                        .matches())
+                .isFalse();
+        assertThat(topics.sensorInputPattern()
+                        .matcher("acme.partner.interpol.indicators.v1")
+                        .matches())
+                .isFalse();
         assertThat(sources.vendorOf("acme.vendor.northwind-labs.events.v1")).contains("northwind-labs");
         assertThat(sources.vendorOf("acme.sensor-events.v1")).isEmpty();
         assertThat(sources.vendorOf("acme.vendor..events.v1")).isEmpty();
-        assertThat(sources.vendorWriter("acme", "User:vendor.acme")).extracting(b -> b.pattern().name() + " " + b.entry().operation())
-            .containsExactly("acme.vendor.acme. WRITE", "acme.vendor.acme. DESCRIBE");
+        assertThat(sources.vendorWriter("acme", "User:vendor.acme"))
+                .extracting(b -> b.pattern().name() + " " + b.entry().operation())
+                .containsExactly("acme.vendor.acme. WRITE", "acme.vendor.acme. DESCRIBE");
         assertThat(topics.vendorEventsTopic("acme").numPartitions()).isEqualTo(3);
     }
 
@@ -70,11 +110,15 @@ class ThreatlineTopicsTest {
 
     @Test
     void shouldRefuseReservedPartnerIdsForAgreementsNamingWhy() {
-        // Given the super user's name and a name Threatline uses for a service, When an agreement uses them, Then refused
+        // Given the super user's name and a name Threatline uses for a service, When an agreement uses them, Then
+        // refused
         assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("admin"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'admin' is reserved");
-        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("hub")).hasMessageContaining("'hub' is reserved");
-        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("anonymous")).hasMessageContaining("reserved");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'admin' is reserved");
+        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("hub"))
+                .hasMessageContaining("'hub' is reserved");
+        assertThatThrownBy(() -> ThreatlineTopics.checkAgreementPartnerId("anonymous"))
+                .hasMessageContaining("reserved");
         // and an ordinary partner passes
         assertThat(ThreatlineTopics.checkAgreementPartnerId("interpol")).isEqualTo("interpol");
     }

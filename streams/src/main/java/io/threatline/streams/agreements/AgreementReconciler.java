@@ -2,7 +2,13 @@ package io.threatline.streams.agreements;
 
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
-
+import io.threatline.contract.AgreementEnd;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.topology.HubCounters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,18 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import io.threatline.contract.AgreementEnd;
-import io.threatline.contract.Indicator;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.PartnerIndicator;
-import io.threatline.streams.enrich.Enrichment;
-import io.threatline.streams.topology.HubCounters;
 
 /**
  * Brings what each partner holds in line with what its agreement grants now, for every live
@@ -89,10 +86,18 @@ public final class AgreementReconciler {
     private long scopeDigest;
     private long nextReferenceCheck = Long.MIN_VALUE;
 
-    AgreementReconciler(AgreementsSnapshot.View agreements, KeyValueStore<String, Indicator> indicators,
-                        KeyValueStore<String, String> delivered, KeyValueStore<String, String> embargoed,
-                        KeyValueStore<String, String> sweeps, KeyValueStore<String, PartnerAgreement> terms,
-                        Enrichment enrichment, HubCounters counters, Sender sender, int rate, Duration referenceCheckInterval) {
+    AgreementReconciler(
+            AgreementsSnapshot.View agreements,
+            KeyValueStore<String, Indicator> indicators,
+            KeyValueStore<String, String> delivered,
+            KeyValueStore<String, String> embargoed,
+            KeyValueStore<String, String> sweeps,
+            KeyValueStore<String, PartnerAgreement> terms,
+            Enrichment enrichment,
+            HubCounters counters,
+            Sender sender,
+            int rate,
+            Duration referenceCheckInterval) {
         this.agreements = agreements;
         this.indicators = indicators;
         this.delivered = delivered;
@@ -169,8 +174,13 @@ public final class AgreementReconciler {
             termsCache.put(partner, current);
             terms.put(partner, current);
         }
-        Sweep started = new Sweep(fingerprint, replay ? replayToken : sweep == null ? null : sweep.replayToken(), replaying,
-            wallClockMs, "", true);
+        Sweep started = new Sweep(
+                fingerprint,
+                replay ? replayToken : sweep == null ? null : sweep.replayToken(),
+                replaying,
+                wallClockMs,
+                "",
+                true);
         if (sweep == null || !sweep.running()) {
             counters.reconciling(partner, 1);
         }
@@ -185,10 +195,14 @@ public final class AgreementReconciler {
      * sweep skips it, a replay too. When the store is exhausted every running sweep is done.
      */
     private void sweep(Map<String, Sweep> running, Instant now, long timestamp) {
-        String from = running.values().stream().map(Sweep::cursor).min(String::compareTo).orElse("");
+        String from = running.values().stream()
+                .map(Sweep::cursor)
+                .min(String::compareTo)
+                .orElse("");
         List<KeyValue<String, Indicator>> batch = new ArrayList<>(perTick);
         boolean exhausted;
-        try (KeyValueIterator<String, Indicator> it = from.isEmpty() ? indicators.all() : indicators.range(from + '\0', null)) {
+        try (KeyValueIterator<String, Indicator> it =
+                from.isEmpty() ? indicators.all() : indicators.range(from + '\0', null)) {
             while (batch.size() < perTick && it.hasNext()) {
                 batch.add(it.next());
             }
@@ -206,7 +220,8 @@ public final class AgreementReconciler {
                 if (!sweep.cursor().isEmpty() && entry.key.compareTo(sweep.cursor()) <= 0) {
                     continue;
                 }
-                if (entry.value.getReceivedAt() != null && entry.value.getReceivedAt().toEpochMilli() > sweep.startedAt()) {
+                if (entry.value.getReceivedAt() != null
+                        && entry.value.getReceivedAt().toEpochMilli() > sweep.startedAt()) {
                     continue;
                 }
                 if (holders == null) {
@@ -219,7 +234,13 @@ public final class AgreementReconciler {
                     reconcile(partner, agreements.of(partner), sweep.replay(), current, holders, now, timestamp);
                 } else {
                     PartnerAgreement current0 = agreements.of(partner);
-                    end(partner, current0 != null ? current0 : termsCache.get(partner), entry.value, holders, now, timestamp);
+                    end(
+                            partner,
+                            current0 != null ? current0 : termsCache.get(partner),
+                            entry.value,
+                            holders,
+                            now,
+                            timestamp);
                 }
             }
             if (holders != null) {
@@ -240,12 +261,19 @@ public final class AgreementReconciler {
     /** The stored state as the live path would see it now: families re-resolved (an alias may have moved), enriched. */
     private Indicator asRoutedNow(Indicator stored) {
         return enrichment.enrich(Indicator.newBuilder(stored)
-            .setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()))
-            .setAction(LifecycleAction.NEW).build());
+                .setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()))
+                .setAction(LifecycleAction.NEW)
+                .build());
     }
 
-    private void reconcile(String partner, PartnerAgreement agreement, boolean replay, Indicator current,
-                           DeliveredSet holders, Instant now, long timestamp) {
+    private void reconcile(
+            String partner,
+            PartnerAgreement agreement,
+            boolean replay,
+            Indicator current,
+            DeliveredSet holders,
+            Instant now,
+            long timestamp) {
         boolean held = holders.contains(partner);
         if (enrichment.benignList(current.getType(), current.getValue()).isPresent()) {
             if (held) {
@@ -272,7 +300,13 @@ public final class AgreementReconciler {
         }
     }
 
-    private void end(String partner, PartnerAgreement lastTerms, Indicator stored, DeliveredSet holders, Instant now, long timestamp) {
+    private void end(
+            String partner,
+            PartnerAgreement lastTerms,
+            Indicator stored,
+            DeliveredSet holders,
+            Instant now,
+            long timestamp) {
         if (!holders.contains(partner)) {
             return;
         }
@@ -283,14 +317,23 @@ public final class AgreementReconciler {
         }
     }
 
-    private void retract(String partner, PartnerAgreement lastTerms, Indicator indicator, DeliveredSet holders, Instant now, long timestamp) {
+    private void retract(
+            String partner,
+            PartnerAgreement lastTerms,
+            Indicator indicator,
+            DeliveredSet holders,
+            Instant now,
+            long timestamp) {
         holders.remove(partner);
         if (lastTerms == null) {
             return;
         }
         counters.delivered(partner);
         counters.retracted(partner);
-        sender.send(indicator.getId(), AgreementPolicy.retraction(lastTerms, indicator, LifecycleAction.REVOKE, now), timestamp);
+        sender.send(
+                indicator.getId(),
+                AgreementPolicy.retraction(lastTerms, indicator, LifecycleAction.REVOKE, now),
+                timestamp);
     }
 
     private void finish(String partner, PartnerAgreement current, Sweep sweep) {
@@ -316,8 +359,13 @@ public final class AgreementReconciler {
         if (agreement == null) {
             return "ended";
         }
-        String grant = grantHashes.computeIfAbsent(agreement, a -> sha256(PartnerAgreement.newBuilder(a)
-            .setChannels(List.of()).setReplayRequest(null).build().toString()));
+        String grant = grantHashes.computeIfAbsent(
+                agreement,
+                a -> sha256(PartnerAgreement.newBuilder(a)
+                        .setChannels(List.of())
+                        .setReplayRequest(null)
+                        .build()
+                        .toString()));
         if (grantHashes.size() > 10_000) {
             grantHashes.clear();
         }
@@ -326,7 +374,9 @@ public final class AgreementReconciler {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -336,7 +386,8 @@ public final class AgreementReconciler {
      * A partner's sweep: the fingerprint it reconciles to, the last replay token acted on, whether it
      * re-sends held indicators (a replay), the last indicator id done, and whether it is still running.
      */
-    record Sweep(String fingerprint, String replayToken, boolean replay, long startedAt, String cursor, boolean running) {
+    record Sweep(
+            String fingerprint, String replayToken, boolean replay, long startedAt, String cursor, boolean running) {
 
         Sweep at(String indicatorId) {
             return new Sweep(fingerprint, replayToken, replay, startedAt, indicatorId, true);
@@ -348,8 +399,15 @@ public final class AgreementReconciler {
 
         /** {@code fingerprint \t replayToken \t R|N|D \t startedAt \t cursor}; the cursor is last because an id may hold anything. */
         String format() {
-            return fingerprint + '\t' + (replayToken == null ? "" : replayToken) + '\t'
-                + (!running ? "D" : replay ? "R" : "N") + '\t' + startedAt + '\t' + cursor;
+            return fingerprint
+                    + '\t'
+                    + (replayToken == null ? "" : replayToken)
+                    + '\t'
+                    + (!running ? "D" : replay ? "R" : "N")
+                    + '\t'
+                    + startedAt
+                    + '\t'
+                    + cursor;
         }
 
         static Sweep parse(String stored) {
@@ -365,7 +423,13 @@ public final class AgreementReconciler {
                 return new Sweep("", null, false, Long.MAX_VALUE, "", true);
             }
             String mode = parts[2];
-            return new Sweep(parts[0], parts[1].isEmpty() ? null : parts[1], "R".equals(mode), startedAt, parts[4], !"D".equals(mode));
+            return new Sweep(
+                    parts[0],
+                    parts[1].isEmpty() ? null : parts[1],
+                    "R".equals(mode),
+                    startedAt,
+                    parts[4],
+                    !"D".equals(mode));
         }
     }
 }

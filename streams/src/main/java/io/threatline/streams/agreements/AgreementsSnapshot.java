@@ -1,20 +1,18 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.contract.PartnerAgreement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
-import io.threatline.contract.PartnerAgreement;
 
 /**
  * The partners' current agreements, decoded once per change of the agreements topic instead of once

@@ -2,20 +2,6 @@ package io.threatline.streams.agreements;
 
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
@@ -23,6 +9,17 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies every partner's current agreement to each indicator change and emits what each partner
@@ -60,8 +57,12 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     private AgreementReconciler reconciler;
     private Enrichment reference;
 
-    public PartnerRouter(Duration embargoScanInterval, HubCounters counters, AgreementsSnapshot snapshot,
-                         Function<ProcessorContext<?, ?>, Enrichment> enrichment, int backfillRate) {
+    public PartnerRouter(
+            Duration embargoScanInterval,
+            HubCounters counters,
+            AgreementsSnapshot snapshot,
+            Function<ProcessorContext<?, ?>, Enrichment> enrichment,
+            int backfillRate) {
         this.embargoScanInterval = embargoScanInterval;
         this.counters = counters;
         this.snapshot = snapshot;
@@ -77,10 +78,18 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         embargoed = context.getStateStore(EMBARGO_STORE);
         indicators = context.getStateStore(DedupProcessor.STATE_STORE);
         reference = enrichment.apply(context);
-        reconciler = new AgreementReconciler(agreements, indicators, delivered, embargoed,
-            context.getStateStore(AgreementReconciler.RECONCILE_STORE), context.getStateStore(AgreementReconciler.TERMS_STORE),
-            reference, counters,
-            (id, record, timestamp) -> context().forward(new Record<>(id, record, timestamp)), backfillRate, embargoScanInterval);
+        reconciler = new AgreementReconciler(
+                agreements,
+                indicators,
+                delivered,
+                embargoed,
+                context.getStateStore(AgreementReconciler.RECONCILE_STORE),
+                context.getStateStore(AgreementReconciler.TERMS_STORE),
+                reference,
+                counters,
+                (id, record, timestamp) -> context().forward(new Record<>(id, record, timestamp)),
+                backfillRate,
+                embargoScanInterval);
         context.schedule(embargoScanInterval, PunctuationType.WALL_CLOCK_TIME, this::releaseEmbargoed);
         context.schedule(AgreementReconciler.TICK, PunctuationType.WALL_CLOCK_TIME, reconciler::run);
     }
@@ -119,7 +128,8 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         return String.format("%016x|%s|%s", until.toEpochMilli(), partner, indicatorId);
     }
 
-    private void route(PartnerAgreement agreement, Indicator change, DeliveredSet deliveredTo, Instant now, long timestamp) {
+    private void route(
+            PartnerAgreement agreement, Indicator change, DeliveredSet deliveredTo, Instant now, long timestamp) {
         if (!AgreementPolicy.inForce(agreement, now)) {
             // Ended, over or not begun: the reconciler revokes or keeps what the partner holds, as the agreement says.
             return;
@@ -135,8 +145,9 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         if (ending) {
             // The partner holds it: it always hears that it ended, in full only if it may still see the indicator.
             deliveredTo.remove(partner);
-            PartnerIndicator out = decision instanceof Decision.Deliver deliver ? deliver.record()
-                : AgreementPolicy.retraction(agreement, change, action, now);
+            PartnerIndicator out = decision instanceof Decision.Deliver deliver
+                    ? deliver.record()
+                    : AgreementPolicy.retraction(agreement, change, action, now);
             counters.delivered(partner);
             context().forward(new Record<>(change.getId(), out, timestamp));
             return;
@@ -153,8 +164,11 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
                 deliveredTo.remove(partner);
                 counters.delivered(partner);
                 counters.retracted(partner);
-                context().forward(new Record<>(change.getId(),
-                    AgreementPolicy.retraction(agreement, change, LifecycleAction.REVOKE, now), timestamp));
+                context()
+                        .forward(new Record<>(
+                                change.getId(),
+                                AgreementPolicy.retraction(agreement, change, LifecycleAction.REVOKE, now),
+                                timestamp));
             }
             return;
         }
@@ -171,7 +185,8 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
 
     private void releaseEmbargoed(long wallClock) {
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = embargoed.range(String.format("%016x|", 0L), String.format("%016x|~", wallClock))) {
+        try (KeyValueIterator<String, String> it =
+                embargoed.range(String.format("%016x|", 0L), String.format("%016x|~", wallClock))) {
             it.forEachRemaining(kv -> due.add(kv.key));
         }
         Instant now = Instant.ofEpochMilli(wallClock);

@@ -1,11 +1,15 @@
 package io.threatline.streams.dedup;
 
+import io.threatline.contract.Indicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.topology.HubCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -13,12 +17,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import io.threatline.contract.Indicator;
-import io.threatline.contract.ThreatEvent;
-import io.threatline.schemas.identity.CanonicalIndicator;
-import io.threatline.streams.enrich.Enrichment;
-import io.threatline.streams.topology.HubCounters;
 
 /**
  * Keeps one Indicator per canonical id in a persistent store and emits its lifecycle: NEW, UPDATE
@@ -45,8 +43,11 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         IndicatorMerger create(Enrichment enrichment);
     }
 
-    public DedupProcessor(IndicatorMergerFactory mergers, Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
-                          Duration expiryScanInterval, HubCounters counters) {
+    public DedupProcessor(
+            IndicatorMergerFactory mergers,
+            Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
+            Duration expiryScanInterval,
+            HubCounters counters) {
         this.mergers = mergers;
         this.enrichmentFactory = enrichmentFactory;
         this.expiryScanInterval = expiryScanInterval;
@@ -67,8 +68,8 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     public void process(Record<String, ThreatEvent> record) {
         ThreatEvent event = record.value();
         // Validation keyed the record by its canonical id and checked the type: no need to canonicalise again.
-        CanonicalIndicator indicator = new CanonicalIndicator(event.getIndicatorType(),
-            record.key().substring(record.key().indexOf(':') + 1));
+        CanonicalIndicator indicator = new CanonicalIndicator(
+                event.getIndicatorType(), record.key().substring(record.key().indexOf(':') + 1));
         var benign = enrichment.benignList(indicator.type(), indicator.value());
         if (benign.isPresent()) {
             counters.suppressed.increment();
@@ -100,7 +101,8 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private void expire(long streamTime) {
         Instant now = Instant.ofEpochMilli(streamTime);
         List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = expiry.range(String.format("%016x|", 0L), String.format("%016x|~", streamTime))) {
+        try (KeyValueIterator<String, String> it =
+                expiry.range(String.format("%016x|", 0L), String.format("%016x|~", streamTime))) {
             it.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> entry : due) {

@@ -1,12 +1,5 @@
 package io.threatline.streams.dedup;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
-
 import io.threatline.contract.Indicator;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
@@ -15,6 +8,12 @@ import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ContractLimits;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Merges one sighting into an indicator's state and says whether that is news (DESIGN §5): NEW on
@@ -31,8 +30,7 @@ import io.threatline.schemas.validation.ContractLimits;
 public final class IndicatorMerger {
 
     /** The new state to store (empty: delete it) and the change to emit (empty: nothing, a duplicate). */
-    public record Merge(Optional<Indicator> state, Optional<Indicator> emitted) {
-    }
+    public record Merge(Optional<Indicator> state, Optional<Indicator> emitted) {}
 
     private final Lifetimes lifetimes;
     private final int maxSources;
@@ -57,17 +55,26 @@ public final class IndicatorMerger {
         if (state == null) {
             Instant seen = event.getObservedAt();
             Indicator fresh = Indicator.newBuilder()
-                .setId(canonical.id()).setType(canonical.type()).setValue(canonical.value())
-                .setAction(LifecycleAction.NEW)
-                .setFirstSeen(seen).setLastSeen(seen).setSightings(1)
-                .setVendors(List.of(event.getVendor())).setSensors(List.of(sensor))
-                .setConfidence(event.getConfidence()).setTlp(event.getTlp())
-                .setMalwareFamilies(union(List.of(), families, ContractLimits.MAX_FAMILIES))
-                .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
-                .setTags(union(List.of(), event.getTags(), ContractLimits.MAX_TAGS))
-                .setKillChainPhases(event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
-                .setUpdatedAt(now).setReceivedAt(now).setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
-                .build();
+                    .setId(canonical.id())
+                    .setType(canonical.type())
+                    .setValue(canonical.value())
+                    .setAction(LifecycleAction.NEW)
+                    .setFirstSeen(seen)
+                    .setLastSeen(seen)
+                    .setSightings(1)
+                    .setVendors(List.of(event.getVendor()))
+                    .setSensors(List.of(sensor))
+                    .setConfidence(event.getConfidence())
+                    .setTlp(event.getTlp())
+                    .setMalwareFamilies(union(List.of(), families, ContractLimits.MAX_FAMILIES))
+                    .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
+                    .setTags(union(List.of(), event.getTags(), ContractLimits.MAX_TAGS))
+                    .setKillChainPhases(
+                            event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
+                    .setUpdatedAt(now)
+                    .setReceivedAt(now)
+                    .setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
+                    .build();
             return new Merge(Optional.of(fresh), Optional.of(fresh));
         }
 
@@ -78,27 +85,35 @@ public final class IndicatorMerger {
         int confidence = Math.max(state.getConfidence(), event.getConfidence());
         var tlp = Tlp2.mostRestrictive(state.getTlp(), event.getTlp());
         List<String> allFamilies = union(state.getMalwareFamilies(), families, ContractLimits.MAX_FAMILIES);
-        List<String> campaigns = union(state.getCampaigns(),
-            event.getCampaign() == null ? List.of() : List.of(event.getCampaign()), ContractLimits.MAX_CAMPAIGNS);
+        List<String> campaigns = union(
+                state.getCampaigns(),
+                event.getCampaign() == null ? List.of() : List.of(event.getCampaign()),
+                ContractLimits.MAX_CAMPAIGNS);
         boolean material = newVendor
-            || band(confidence) != band(state.getConfidence())
-            || tlp != state.getTlp()
-            || allFamilies.size() != state.getMalwareFamilies().size()
-            || campaigns.size() != state.getCampaigns().size();
+                || band(confidence) != band(state.getConfidence())
+                || tlp != state.getTlp()
+                || allFamilies.size() != state.getMalwareFamilies().size()
+                || campaigns.size() != state.getCampaigns().size();
 
         Indicator.Builder next = Indicator.newBuilder(state)
-            .setFirstSeen(firstSeen).setLastSeen(lastSeen).setSightings(state.getSightings() + 1)
-            .setVendors(vendors).setSensors(bounded(state.getSensors(), sensor))
-            .setConfidence(confidence).setTlp(tlp)
-            .setMalwareFamilies(allFamilies).setCampaigns(campaigns)
-            .setTags(union(state.getTags(), event.getTags(), ContractLimits.MAX_TAGS))
-            .setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()))
-            .setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
+                .setFirstSeen(firstSeen)
+                .setLastSeen(lastSeen)
+                .setSightings(state.getSightings() + 1)
+                .setVendors(vendors)
+                .setSensors(bounded(state.getSensors(), sensor))
+                .setConfidence(confidence)
+                .setTlp(tlp)
+                .setMalwareFamilies(allFamilies)
+                .setCampaigns(campaigns)
+                .setTags(union(state.getTags(), event.getTags(), ContractLimits.MAX_TAGS))
+                .setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()))
+                .setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
         if (!material) {
             // Stored (sightings, last seen) but not emitted: that is the dedup.
             return new Merge(Optional.of(next.setAction(state.getAction()).build()), Optional.empty());
         }
-        Indicator updated = next.setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
+        Indicator updated =
+                next.setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
         return new Merge(Optional.of(updated), Optional.of(updated));
     }
 
@@ -118,22 +133,34 @@ public final class IndicatorMerger {
             if (!state.getVendors().contains(vendor)) {
                 return new Merge(Optional.of(state), Optional.empty());
             }
-            List<String> remaining = state.getVendors().stream().filter(v -> !v.equals(vendor)).toList();
+            List<String> remaining =
+                    state.getVendors().stream().filter(v -> !v.equals(vendor)).toList();
             if (!remaining.isEmpty()) {
                 String sensorPrefix = vendor + "/";
-                Indicator updated = Indicator.newBuilder(state).setVendors(remaining)
-                    .setSensors(state.getSensors().stream().filter(s -> !s.startsWith(sensorPrefix)).toList())
-                    .setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
+                Indicator updated = Indicator.newBuilder(state)
+                        .setVendors(remaining)
+                        .setSensors(state.getSensors().stream()
+                                .filter(s -> !s.startsWith(sensorPrefix))
+                                .toList())
+                        .setAction(LifecycleAction.UPDATE)
+                        .setUpdatedAt(now)
+                        .build();
                 return new Merge(Optional.of(updated), Optional.of(updated));
             }
         }
-        Indicator revoked = Indicator.newBuilder(state).setAction(LifecycleAction.REVOKE).setUpdatedAt(now).build();
+        Indicator revoked = Indicator.newBuilder(state)
+                .setAction(LifecycleAction.REVOKE)
+                .setUpdatedAt(now)
+                .build();
         return new Merge(Optional.empty(), Optional.of(revoked));
     }
 
     /** The state as an EXPIRE change, when it has not been seen for its lifetime. */
     public static Indicator expire(Indicator state, Instant now) {
-        return Indicator.newBuilder(state).setAction(LifecycleAction.EXPIRE).setUpdatedAt(now).build();
+        return Indicator.newBuilder(state)
+                .setAction(LifecycleAction.EXPIRE)
+                .setUpdatedAt(now)
+                .build();
     }
 
     /** Confidence bands: a move within a band is not news. */

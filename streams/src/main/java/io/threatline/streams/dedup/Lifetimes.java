@@ -1,16 +1,20 @@
 package io.threatline.streams.dedup;
 
+import io.threatline.contract.IndicatorType;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-
-import io.threatline.contract.IndicatorType;
 
 /** How long an indicator stays alive without being seen again, per type (DESIGN §5). */
 public record Lifetimes(Duration ip, Duration domain, Duration url, Duration hash, Duration email) {
 
     public static Lifetimes defaults() {
-        return new Lifetimes(Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(90), Duration.ofDays(365), Duration.ofDays(90));
+        return new Lifetimes(
+                Duration.ofDays(30),
+                Duration.ofDays(90),
+                Duration.ofDays(90),
+                Duration.ofDays(365),
+                Duration.ofDays(90));
     }
 
     public Duration of(IndicatorType type) {

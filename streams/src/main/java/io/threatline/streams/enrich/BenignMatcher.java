@@ -146,10 +146,14 @@ public final class BenignMatcher {
             while (all.hasNext()) {
                 KeyValue<String, BenignEntry> row = all.next();
                 BenignEntry entry = row.value;
-                if (entry == null || entry.getValue() == null || entry.getList() == null || entry.getMatchKind() == null) {
+                if (entry == null
+                        || entry.getValue() == null
+                        || entry.getList() == null
+                        || entry.getMatchKind() == null) {
                     continue;
                 }
-                Set<IndicatorType> types = entry.getIndicatorTypes() == null || entry.getIndicatorTypes().isEmpty()
+                Set<IndicatorType> types = entry.getIndicatorTypes() == null
+                                || entry.getIndicatorTypes().isEmpty()
                         ? EnumSet.allOf(IndicatorType.class)
                         : EnumSet.copyOf(entry.getIndicatorTypes());
                 Candidate candidate = new Candidate(entry.getList(), entry.getValue(), types);
@@ -172,7 +176,11 @@ public final class BenignMatcher {
             try {
                 return Optional.of(WarninglistRegex.compile(value));
             } catch (PatternSyntaxException e) {
-                LOG.warn("Benign list '{}': regex {} does not compile, skipped: {}", entry.getList(), value, e.getDescription());
+                LOG.warn(
+                        "Benign list '{}': regex {} does not compile, skipped: {}",
+                        entry.getList(),
+                        value,
+                        e.getDescription());
                 return Optional.empty();
             }
         });
@@ -206,16 +214,23 @@ public final class BenignMatcher {
 
         boolean add(Candidate c, BenignMatchKind kind, Pattern pattern) {
             switch (kind) {
-                case STRING -> strings.computeIfAbsent(lower(c.value()), k -> new ArrayList<>()).add(c);
-                case HOSTNAME -> hostnames.computeIfAbsent(hostnameEntry(c.value()), k -> new ArrayList<>()).add(c);
+                case STRING ->
+                    strings.computeIfAbsent(lower(c.value()), k -> new ArrayList<>())
+                            .add(c);
+                case HOSTNAME ->
+                    hostnames
+                            .computeIfAbsent(hostnameEntry(c.value()), k -> new ArrayList<>())
+                            .add(c);
                 case SUBSTRING -> substrings.add(new Candidate(c.list(), lower(c.value()), c.types()));
                 case CIDR -> {
                     Result<IpBlock> block = IpAddressKeys.parse(c.value());
                     if (!block.isOk()) {
                         return false;
                     }
-                    cidrsByPrefix.computeIfAbsent(block.value().prefixLength(), k -> new HashMap<>())
-                            .computeIfAbsent(block.value().first(), k -> new ArrayList<>()).add(c);
+                    cidrsByPrefix
+                            .computeIfAbsent(block.value().prefixLength(), k -> new HashMap<>())
+                            .computeIfAbsent(block.value().first(), k -> new ArrayList<>())
+                            .add(c);
                 }
                 case REGEX -> {
                     if (pattern == null) {
@@ -240,7 +255,10 @@ public final class BenignMatcher {
 
         String match(IndicatorType type, String value) {
             String lower = lower(value);
-            String list = first(strings.get(lower), type, c -> type != IndicatorType.URL || c.value().equals(value));
+            String list = first(
+                    strings.get(lower),
+                    type,
+                    c -> type != IndicatorType.URL || c.value().equals(value));
             if (list != null) {
                 return list;
             }
@@ -254,7 +272,8 @@ public final class BenignMatcher {
                 }
             }
             if (!cidrsByPrefix.isEmpty()) {
-                String address = type == IndicatorType.IPV4 || type == IndicatorType.IPV6 ? value
+                String address = type == IndicatorType.IPV4 || type == IndicatorType.IPV6
+                        ? value
                         : type == IndicatorType.URL && host != null ? host : null;
                 list = address == null ? null : cidr(type, address);
                 if (list != null) {
@@ -275,7 +294,9 @@ public final class BenignMatcher {
         }
 
         private String cidr(IndicatorType type, String address) {
-            String text = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+            String text = address.startsWith("[") && address.endsWith("]")
+                    ? address.substring(1, address.length() - 1)
+                    : address;
             Result<IpBlock> parsed = IpAddressKeys.parse(text);
             if (!parsed.isOk()) {
                 return null;
@@ -286,7 +307,8 @@ public final class BenignMatcher {
                 if (prefix > block.prefixLength()) {
                     break; // a narrower entry cannot hold the whole block
                 }
-                BigInteger network = block.first().andNot(BigInteger.ONE.shiftLeft(128 - prefix).subtract(BigInteger.ONE));
+                BigInteger network = block.first()
+                        .andNot(BigInteger.ONE.shiftLeft(128 - prefix).subtract(BigInteger.ONE));
                 String list = first(byPrefix.getValue().get(network), type, c -> true);
                 if (list != null) {
                     return list;
@@ -295,8 +317,8 @@ public final class BenignMatcher {
             return null;
         }
 
-        private static String first(List<Candidate> candidates, IndicatorType type,
-                java.util.function.Predicate<Candidate> also) {
+        private static String first(
+                List<Candidate> candidates, IndicatorType type, java.util.function.Predicate<Candidate> also) {
             if (candidates != null) {
                 for (Candidate c : candidates) {
                     if (c.appliesTo(type) && also.test(c)) {

@@ -1,10 +1,9 @@
 package io.threatline.streams.enrich;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What the dedup stage asks of reference data: canonical family names, whether an indicator is on

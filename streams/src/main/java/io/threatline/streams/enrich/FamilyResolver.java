@@ -37,9 +37,7 @@ public final class FamilyResolver {
         }
         String name = reported.strip();
         FamilyAlias alias = aliases.get(name.toLowerCase(Locale.ROOT));
-        return alias != null && alias.getFamily() != null && !alias.getFamily().isBlank()
-                ? alias.getFamily()
-                : name;
+        return alias != null && alias.getFamily() != null && !alias.getFamily().isBlank() ? alias.getFamily() : name;
     }
 
     /** The canonical families of {@code reported}: resolved, deduplicated, sorted; blanks dropped. */

@@ -39,8 +39,8 @@ public final class IndicatorEnricher {
     private final Clock clock;
 
     /** An enricher trusting every vendor fully, with the system clock. */
-    public IndicatorEnricher(FamilyResolver families, IpIntelligence ipIntelligence, BenignMatcher benign,
-            ThreatScore threatScore) {
+    public IndicatorEnricher(
+            FamilyResolver families, IpIntelligence ipIntelligence, BenignMatcher benign, ThreatScore threatScore) {
         this(families, ipIntelligence, benign, threatScore, vendor -> 100, Clock.systemUTC());
     }
 
@@ -48,8 +48,13 @@ public final class IndicatorEnricher {
      * @param vendorReliability reliability 0..100 of a vendor, by vendor name
      * @param clock the clock {@link #enrich(Indicator)} measures age with
      */
-    public IndicatorEnricher(FamilyResolver families, IpIntelligence ipIntelligence, BenignMatcher benign,
-            ThreatScore threatScore, ToIntFunction<String> vendorReliability, Clock clock) {
+    public IndicatorEnricher(
+            FamilyResolver families,
+            IpIntelligence ipIntelligence,
+            BenignMatcher benign,
+            ThreatScore threatScore,
+            ToIntFunction<String> vendorReliability,
+            Clock clock) {
         this.families = Objects.requireNonNull(families, "families");
         this.ipIntelligence = Objects.requireNonNull(ipIntelligence, "ipIntelligence");
         this.benign = Objects.requireNonNull(benign, "benign");
@@ -69,14 +74,19 @@ public final class IndicatorEnricher {
                 .setMalwareFamilies(families.canonicalFamilies(indicator.getMalwareFamilies()));
         IndicatorType type = indicator.getType();
         if (type == IndicatorType.IPV4 || type == IndicatorType.IPV6) {
-            ipIntelligence.lookup(type, indicator.getValue()).ifPresent(info -> enriched
-                    .setAsn(info.asn())
-                    .setAsOrganization(info.asOrganization())
-                    .setCountry(info.country()));
+            ipIntelligence
+                    .lookup(type, indicator.getValue())
+                    .ifPresent(info -> enriched.setAsn(info.asn())
+                            .setAsOrganization(info.asOrganization())
+                            .setCountry(info.country()));
         }
         Duration age = indicator.getLastSeen() == null ? Duration.ZERO : Duration.between(indicator.getLastSeen(), now);
-        enriched.setScore(threatScore.score(type, reliability(indicator.getVendors()),
-                independentVendors(indicator.getVendors()), age, indicator.getConfidence()));
+        enriched.setScore(threatScore.score(
+                type,
+                reliability(indicator.getVendors()),
+                independentVendors(indicator.getVendors()),
+                age,
+                indicator.getConfidence()));
         return enriched.build();
     }
 

@@ -1,15 +1,13 @@
 package io.threatline.streams.enrich;
 
+import io.threatline.contract.Indicator;
+import io.threatline.contract.IndicatorType;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-
-import io.threatline.contract.Indicator;
-import io.threatline.contract.IndicatorType;
 
 /**
  * {@link Enrichment} over the reference data's global stores (family aliases, IP ranges, benign
@@ -30,8 +28,11 @@ public final class ReferenceEnrichment implements Enrichment {
         this(families, ip, benign, List.of());
     }
 
-    private ReferenceEnrichment(FamilyResolver families, IpIntelligence ip, BenignMatcher benign,
-                                List<ReadOnlyKeyValueStore<String, ? extends ValueAndTimestamp<?>>> scopeData) {
+    private ReferenceEnrichment(
+            FamilyResolver families,
+            IpIntelligence ip,
+            BenignMatcher benign,
+            List<ReadOnlyKeyValueStore<String, ? extends ValueAndTimestamp<?>>> scopeData) {
         this.families = families;
         this.benign = benign;
         this.enricher = new IndicatorEnricher(families, ip, benign, new ThreatScore());
@@ -44,10 +45,10 @@ public final class ReferenceEnrichment implements Enrichment {
             ReadOnlyKeyValueStore<String, ValueAndTimestamp<Object>> aliases = store(context, FAMILY_ALIASES_STORE);
             ReadOnlyKeyValueStore<String, ValueAndTimestamp<Object>> benignEntries = store(context, BENIGN_STORE);
             return new ReferenceEnrichment(
-                new FamilyResolver(ReferenceStores.values(store(context, FAMILY_ALIASES_STORE))),
-                IpIntelligence.overRanges(ReferenceStores.values(store(context, IP_RANGES_STORE))),
-                new BenignMatcher(ReferenceStores.values(store(context, BENIGN_STORE))),
-                List.of(aliases, benignEntries));
+                    new FamilyResolver(ReferenceStores.values(store(context, FAMILY_ALIASES_STORE))),
+                    IpIntelligence.overRanges(ReferenceStores.values(store(context, IP_RANGES_STORE))),
+                    new BenignMatcher(ReferenceStores.values(store(context, BENIGN_STORE))),
+                    List.of(aliases, benignEntries));
         };
     }
 
@@ -71,7 +72,8 @@ public final class ReferenceEnrichment implements Enrichment {
         return digest;
     }
 
-    private static <V> ReadOnlyKeyValueStore<String, ValueAndTimestamp<V>> store(ProcessorContext<?, ?> context, String name) {
+    private static <V> ReadOnlyKeyValueStore<String, ValueAndTimestamp<V>> store(
+            ProcessorContext<?, ?> context, String name) {
         return context.getStateStore(name);
     }
 

@@ -62,7 +62,8 @@ public final class ThreatScore {
 
     /** The half-life of {@code type}'s score. */
     public Duration halfLife(IndicatorType type) {
-        return halfLives.getOrDefault(Objects.requireNonNull(type, "type"), DEFAULT_HALF_LIVES.get(IndicatorType.UNKNOWN));
+        return halfLives.getOrDefault(
+                Objects.requireNonNull(type, "type"), DEFAULT_HALF_LIVES.get(IndicatorType.UNKNOWN));
     }
 
     /** The score of an indicator of {@code type}; see the class comment. */
@@ -79,7 +80,8 @@ public final class ThreatScore {
      * @param confidence highest confidence of any source, 0..100 (clamped)
      * @param halfLife time after which the score has halved
      */
-    public static int score(int sourceReliability, int independentVendors, Duration age, int confidence, Duration halfLife) {
+    public static int score(
+            int sourceReliability, int independentVendors, Duration age, int confidence, Duration halfLife) {
         double single = clampPercent(confidence) / 100.0 * (clampPercent(sourceReliability) / 100.0);
         int vendors = Math.max(1, independentVendors);
         double belief = 1.0 - Math.pow(1.0 - single, 1.0 + CORROBORATION_WEIGHT * (vendors - 1));

@@ -37,7 +37,7 @@ public final class BoundedSerde<T> implements Serde<T> {
             byte[] bytes = serializer.serialize(topic, data);
             if (bytes != null && bytes.length > maxBytes) {
                 throw new SerializationException("A record for " + topic + " would have " + bytes.length
-                    + " bytes, more than the " + maxBytes + " the hub writes");
+                        + " bytes, more than the " + maxBytes + " the hub writes");
             }
             return bytes;
         };

@@ -1,18 +1,16 @@
 package io.threatline.streams.errors;
 
+import io.threatline.contract.DeadLetter;
+import io.threatline.schemas.deadletter.DeadLetters;
+import io.threatline.streams.topology.HubCounters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.contract.DeadLetter;
-import io.threatline.schemas.deadletter.DeadLetters;
-import io.threatline.streams.topology.HubCounters;
 
 /**
  * What the hub's error handlers ({@link HubProcessingErrors}, {@link HubProductionErrors}) need to
@@ -34,7 +32,8 @@ public final class HubDeadLetters {
     private final HubCounters counters;
     private final SensorInput sensorInput;
 
-    public HubDeadLetters(String topic, Serializer<DeadLetter> serializer, HubCounters counters, SensorInput sensorInput) {
+    public HubDeadLetters(
+            String topic, Serializer<DeadLetter> serializer, HubCounters counters, SensorInput sensorInput) {
         this.topic = topic;
         this.serializer = serializer;
         this.counters = counters;
@@ -49,7 +48,8 @@ public final class HubDeadLetters {
     static HubDeadLetters from(Map<String, ?> configs) {
         Object value = configs.get(CONFIG);
         if (!(value instanceof HubDeadLetters deadLetters)) {
-            throw new IllegalStateException(CONFIG + " is not set: the hub's error handlers need the dead-letter topic");
+            throw new IllegalStateException(
+                    CONFIG + " is not set: the hub's error handlers need the dead-letter topic");
         }
         return deadLetters;
     }
@@ -57,14 +57,32 @@ public final class HubDeadLetters {
     /** The dead-letter record of the input record {@code context} is processing, counted by reason. */
     List<ProducerRecord<byte[], byte[]>> of(ErrorHandlerContext context, String reasonCode, Exception failure) {
         counters.rejected(reasonCode);
-        String reason = failure.getClass().getSimpleName() + " in " + context.processorNodeId() + ": " + failure.getMessage();
-        DeadLetters.Source source = context.topic() == null ? DeadLetters.Source.UNKNOWN
-            : new DeadLetters.Source(context.topic(), context.partition(), context.offset());
-        DeadLetter letter = DeadLetters.of(reasonCode, reason, context.processorNodeId(), source,
-            context.sourceRawKey(), context.sourceRawValue(), Instant.now(), null);
-        LOGGER.warn("Dead-lettering {}-{}@{} as {}: {}", source.topic(), source.partition(), source.offset(), reasonCode,
-            failure.toString());
-        return List.of(new ProducerRecord<>(topic, null, context.timestamp(), DeadLetters.recordKey(context.sourceRawKey()),
-            serializer.serialize(topic, letter)));
+        String reason =
+                failure.getClass().getSimpleName() + " in " + context.processorNodeId() + ": " + failure.getMessage();
+        DeadLetters.Source source = context.topic() == null
+                ? DeadLetters.Source.UNKNOWN
+                : new DeadLetters.Source(context.topic(), context.partition(), context.offset());
+        DeadLetter letter = DeadLetters.of(
+                reasonCode,
+                reason,
+                context.processorNodeId(),
+                source,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                Instant.now(),
+                null);
+        LOGGER.warn(
+                "Dead-lettering {}-{}@{} as {}: {}",
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                reasonCode,
+                failure.toString());
+        return List.of(new ProducerRecord<>(
+                topic,
+                null,
+                context.timestamp(),
+                DeadLetters.recordKey(context.sourceRawKey()),
+                serializer.serialize(topic, letter)));
     }
 }

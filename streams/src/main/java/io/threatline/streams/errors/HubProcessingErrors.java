@@ -1,14 +1,12 @@
 package io.threatline.streams.errors;
 
+import io.threatline.schemas.serde.SchemaRegistryException;
 import java.util.Map;
-
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.threatline.schemas.serde.SchemaRegistryException;
 
 /**
  * The hub's processing exception handler: a failure while processing one sensor event dead-letters
@@ -41,8 +39,11 @@ public final class HubProcessingErrors implements ProcessingExceptionHandler {
             return Response.fail();
         }
         if (!deadLetters.isSensorInput(context.topic())) {
-            LOGGER.error("Processing failed in {} on a record of {} (not a sensor event); the hub fails closed: {}",
-                context.processorNodeId(), context.topic(), exception.toString());
+            LOGGER.error(
+                    "Processing failed in {} on a record of {} (not a sensor event); the hub fails closed: {}",
+                    context.processorNodeId(),
+                    context.topic(),
+                    exception.toString());
             return Response.fail();
         }
         return Response.resume(deadLetters.of(context, PROCESSING_FAILED, exception));

@@ -1,13 +1,11 @@
 package io.threatline.streams.errors;
 
+import io.threatline.schemas.serde.SchemaRegistryException;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
-
-import io.threatline.schemas.serde.SchemaRegistryException;
 
 /**
  * The hub's production exception handler. An output record of a sensor event that cannot be
@@ -33,14 +31,18 @@ public final class HubProductionErrors implements ProductionExceptionHandler {
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         return exception instanceof RetriableException ? Response.retry() : Response.fail();
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
-                                             SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         if (SchemaRegistryException.retriableIn(exception).isPresent() || !deadLetters.isSensorInput(context.topic())) {
             return Response.fail();
         }

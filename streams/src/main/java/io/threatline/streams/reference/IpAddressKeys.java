@@ -22,7 +22,8 @@ import java.net.UnknownHostException;
 public final class IpAddressKeys {
 
     /** Offset of IPv4 addresses in the 128-bit space: {@code ::ffff:0:0}. */
-    public static final BigInteger IPV4_MAPPED_BASE = BigInteger.valueOf(0xFFFFL).shiftLeft(32);
+    public static final BigInteger IPV4_MAPPED_BASE =
+            BigInteger.valueOf(0xFFFFL).shiftLeft(32);
 
     private static final BigInteger ALL_ONES_128 = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
     private static final BigInteger ALL_ONES_32 = BigInteger.valueOf(0xFFFF_FFFFL);
@@ -64,7 +65,8 @@ public final class IpAddressKeys {
         IpBlock a = first.value();
         IpBlock b = last.value();
         if (a.ipv4() != b.ipv4()) {
-            return Result.rejected("MIXED_FAMILIES", "start " + start + " and end " + end + " are not both IPv4 or both IPv6");
+            return Result.rejected(
+                    "MIXED_FAMILIES", "start " + start + " and end " + end + " are not both IPv4 or both IPv6");
         }
         if (a.first().compareTo(b.first()) > 0) {
             return Result.rejected("START_AFTER_END", "start " + start + " is after end " + end);

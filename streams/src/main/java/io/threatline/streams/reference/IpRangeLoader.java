@@ -124,8 +124,8 @@ public final class IpRangeLoader {
             }
             country = country.toUpperCase(Locale.ROOT);
         }
-        return new ReferenceRow<>(block.firstKey(),
-                new IpRange(block.firstText(), block.lastText(), asn, organization, country, source));
+        return new ReferenceRow<>(
+                block.firstKey(), new IpRange(block.firstText(), block.lastText(), asn, organization, country, source));
     }
 
     private static IpBlock orFail(Result<IpBlock> block, String what) {

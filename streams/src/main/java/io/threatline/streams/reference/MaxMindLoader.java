@@ -73,7 +73,8 @@ public final class MaxMindLoader {
                     DatabaseRecord<Map> record = networks.next();
                     Network network = record.getNetwork();
                     at = source + ": network " + network;
-                    ReferenceRow<IpRange> row = row(network, (Map<String, Object>) record.getData(), source, at, problems);
+                    ReferenceRow<IpRange> row =
+                            row(network, (Map<String, Object>) record.getData(), source, at, problems);
                     if (row != null) {
                         sink.accept(row);
                         rows++;
@@ -81,15 +82,16 @@ public final class MaxMindLoader {
                 }
             } catch (RuntimeException e) {
                 // NetworksIterationException and decoding errors: the tree cannot be walked further.
-                problems.add(new LoadProblem(at, "cannot read further networks (" + e.getMessage()
-                        + "); " + rows + " rows loaded before it"));
+                problems.add(new LoadProblem(
+                        at,
+                        "cannot read further networks (" + e.getMessage() + "); " + rows + " rows loaded before it"));
             }
         }
         return new LoadResult(source, rows, problems);
     }
 
-    private ReferenceRow<IpRange> row(Network network, Map<String, Object> data, String source, String at,
-            List<LoadProblem> problems) {
+    private ReferenceRow<IpRange> row(
+            Network network, Map<String, Object> data, String source, String at, List<LoadProblem> problems) {
         if (data == null) {
             skippedEmpty++;
             return null;
@@ -116,8 +118,8 @@ public final class MaxMindLoader {
             return null;
         }
         IpBlock block = IpAddressKeys.block(network.getNetworkAddress(), network.getPrefixLength());
-        return new ReferenceRow<>(block.firstKey(),
-                new IpRange(block.firstText(), block.lastText(), asn, org, country, source));
+        return new ReferenceRow<>(
+                block.firstKey(), new IpRange(block.firstText(), block.lastText(), asn, org, country, source));
     }
 
     private static String isoCode(Object country) {

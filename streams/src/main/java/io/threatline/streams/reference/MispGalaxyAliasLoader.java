@@ -95,9 +95,11 @@ public final class MispGalaxyAliasLoader {
                     sink.accept(new ReferenceRow<>(alias.getKey(), new FamilyAlias(alias.getValue(), family, source)));
                     rows++;
                 } else if (!earlier.family().equals(family)) {
-                    problems.add(new LoadProblem(at, "alias " + JsonFiles.quote(alias.getValue())
-                            + " is already claimed by family " + JsonFiles.quote(earlier.family())
-                            + " (" + earlier.location() + "); the first claim is kept"));
+                    problems.add(new LoadProblem(
+                            at,
+                            "alias " + JsonFiles.quote(alias.getValue())
+                                    + " is already claimed by family " + JsonFiles.quote(earlier.family())
+                                    + " (" + earlier.location() + "); the first claim is kept"));
                 }
             }
         }

@@ -72,7 +72,8 @@ public final class WarninglistLoader {
     }
 
     /** Loads a warninglist from {@code in}; {@code fileName} names it in problems. */
-    public LoadResult load(String fileName, InputStream in, Consumer<ReferenceRow<BenignEntry>> sink) throws IOException {
+    public LoadResult load(String fileName, InputStream in, Consumer<ReferenceRow<BenignEntry>> sink)
+            throws IOException {
         List<LoadProblem> problems = new ArrayList<>();
         Optional<JsonNode> document = JsonFiles.read(fileName, in, problems);
         if (document.isEmpty()) {
@@ -89,8 +90,10 @@ public final class WarninglistLoader {
         listName = listName.strip();
         BenignMatchKind kind = kind(type);
         if (kind == BenignMatchKind.UNKNOWN) {
-            problems.add(new LoadProblem(fileName, "has type " + (type == null ? "(none)" : JsonFiles.quote(type))
-                    + ", not one of string, substring, hostname, cidr, regex; list skipped"));
+            problems.add(new LoadProblem(
+                    fileName,
+                    "has type " + (type == null ? "(none)" : JsonFiles.quote(type))
+                            + ", not one of string, substring, hostname, cidr, regex; list skipped"));
             return new LoadResult(fileName, 0, problems);
         }
         if (values == null || !values.isArray()) {
@@ -140,7 +143,8 @@ public final class WarninglistLoader {
         };
     }
 
-    private static Optional<List<IndicatorType>> indicatorTypes(JsonNode attributes, String fileName, List<LoadProblem> problems) {
+    private static Optional<List<IndicatorType>> indicatorTypes(
+            JsonNode attributes, String fileName, List<LoadProblem> problems) {
         if (attributes == null || attributes.isNull() || (attributes.isArray() && attributes.isEmpty())) {
             return Optional.of(List.of());
         }
@@ -155,8 +159,10 @@ public final class WarninglistLoader {
             }
         }
         if (types.isEmpty()) {
-            problems.add(new LoadProblem(fileName, "has matching_attributes " + attributes
-                    + " of which none is a Threatline indicator type; list skipped"));
+            problems.add(new LoadProblem(
+                    fileName,
+                    "has matching_attributes " + attributes
+                            + " of which none is a Threatline indicator type; list skipped"));
             return Optional.empty();
         }
         return Optional.of(List.copyOf(types));

@@ -1,5 +1,10 @@
 package io.threatline.streams.statistics;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.contract.DataKind;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.streams.agreements.AgreementsSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,12 +14,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.threatline.contract.DataKind;
-import io.threatline.contract.Indicator;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.streams.agreements.AgreementsSnapshot;
 
 /**
  * The distinct scopes the statistics count under: one per distinct {@link AgreementPolicy#scopeKey}
@@ -62,15 +61,17 @@ public final class StatisticScopes {
 
     /** Whether statistics are counted for the agreement: it grants STATISTICS or TRENDS and has a scope. */
     static boolean countsFor(PartnerAgreement agreement) {
-        return agreement.getScope() != null && agreement.getDataKinds() != null
-            && (agreement.getDataKinds().contains(DataKind.STATISTICS) || agreement.getDataKinds().contains(DataKind.TRENDS));
+        return agreement.getScope() != null
+                && agreement.getDataKinds() != null
+                && (agreement.getDataKinds().contains(DataKind.STATISTICS)
+                        || agreement.getDataKinds().contains(DataKind.TRENDS));
     }
 
     /** The id of the agreement's scope: 16 hex digits of the SHA-256 of {@link AgreementPolicy#scopeKey}. */
     public static String id(PartnerAgreement agreement) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
-                .digest(AgreementPolicy.scopeKey(agreement).getBytes(StandardCharsets.UTF_8));
+                    .digest(AgreementPolicy.scopeKey(agreement).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);

@@ -1,8 +1,8 @@
 package io.threatline.streams.statistics;
 
+import io.threatline.agreements.StatisticInput;
 import java.time.Duration;
 import java.util.Set;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,8 +11,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-
-import io.threatline.agreements.StatisticInput;
 
 /**
  * Adds the trend to each final window count: remembers, per
@@ -39,7 +37,8 @@ public final class StatisticTrends extends ContextualProcessor<String, Statistic
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
+            return Set.of(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
         }
     }
 
@@ -72,9 +71,18 @@ public final class StatisticTrends extends ContextualProcessor<String, Statistic
         if (newer) {
             previous.put(record.key(), start + ":" + in.count());
         }
-        Double ratio = previousCount == null || previousCount == 0 ? null
-            : (in.count() - previousCount) / (double) previousCount;
-        context().forward(record.withValue(new StatisticInput(in.window(), in.windowStart(), in.windowEnd(),
-            in.dimension(), in.dimensionValue(), in.count(), previousCount, ratio)));
+        Double ratio = previousCount == null || previousCount == 0
+                ? null
+                : (in.count() - previousCount) / (double) previousCount;
+        context()
+                .forward(record.withValue(new StatisticInput(
+                        in.window(),
+                        in.windowStart(),
+                        in.windowEnd(),
+                        in.dimension(),
+                        in.dimensionValue(),
+                        in.count(),
+                        previousCount,
+                        ratio)));
     }
 }

@@ -1,11 +1,13 @@
 package io.threatline.streams.statistics;
 
+import io.threatline.agreements.StatisticInput;
+import io.threatline.contract.StatisticDimension;
+import io.threatline.contract.StatisticWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -16,10 +18,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-
-import io.threatline.contract.StatisticDimension;
-import io.threatline.contract.StatisticWindow;
-import io.threatline.agreements.StatisticInput;
 
 /**
  * Sums the partial counts ({@link StatisticsPreCount}) into tumbling windows (HOURLY and DAILY,
@@ -47,6 +45,7 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
     public static final String STORE = "statistics-window-counts";
     /** The store key of the highest timestamp seen; sorts after every window key (hex digits). */
     static final String STREAM_TIME = "stream-time";
+
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
     private static final List<StatisticWindow> WINDOWS = List.of(StatisticWindow.HOURLY, StatisticWindow.DAILY);
 
@@ -75,7 +74,7 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
     /** The logged store of open window counts and of the stream time. */
     public static StoreBuilder<KeyValueStore<String, Long>> storeBuilder() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.Long())
-            .withCachingEnabled();
+                .withCachingEnabled();
     }
 
     /** The size of a window. */
@@ -100,7 +99,7 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
         }
         boolean tick = StatisticsPreCount.TICK.equals(record.key());
         if (!tick && !wellFormed(record.key())) {
-            return;   // not a partial count of this version (e.g. left in the store by an older hub)
+            return; // not a partial count of this version (e.g. left in the store by an older hub)
         }
         long timestamp = record.timestamp();
         Long stored = store.get(STREAM_TIME);
@@ -110,7 +109,7 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
             long size = sizeMs(window);
             long end = Math.floorDiv(timestamp, size) * size + size;
             if (closed(end, streamTime)) {
-                continue;   // late: its window has closed and was emitted (or had nothing to emit)
+                continue; // late: its window has closed and was emitted (or had nothing to emit)
             }
             String key = hex(end) + "|" + window.name() + "|" + record.key();
             Long count = store.get(key);
@@ -119,7 +118,10 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
         if (streamTime > before) {
             store.put(STREAM_TIME, streamTime);
             // Window ends are whole hours: nothing new can close unless the close limit crossed one.
-            if (streamTime - graceMs >= 0 && (stored == null || Math.floorDiv(streamTime - graceMs, HOUR_MS) > Math.floorDiv(before - graceMs, HOUR_MS))) {
+            if (streamTime - graceMs >= 0
+                    && (stored == null
+                            || Math.floorDiv(streamTime - graceMs, HOUR_MS)
+                                    > Math.floorDiv(before - graceMs, HOUR_MS))) {
                 emitClosed(streamTime);
             }
         }
@@ -141,11 +143,16 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
             long end = Long.parseLong(key, 0, 16, 16);
             int windowEnd = key.indexOf('|', 17);
             StatisticWindow window = StatisticWindow.valueOf(key.substring(17, windowEnd));
-            String scoped = key.substring(windowEnd + 1);                 // <scope id>|DIMENSION|value
+            String scoped = key.substring(windowEnd + 1); // <scope id>|DIMENSION|value
             int dimensionEnd = scoped.indexOf('|', 17);
             StatisticDimension dimension = StatisticDimension.valueOf(scoped.substring(17, dimensionEnd));
-            StatisticInput input = StatisticInput.count(window, Instant.ofEpochMilli(end - sizeMs(window)),
-                Instant.ofEpochMilli(end), dimension, scoped.substring(dimensionEnd + 1), entry.value);
+            StatisticInput input = StatisticInput.count(
+                    window,
+                    Instant.ofEpochMilli(end - sizeMs(window)),
+                    Instant.ofEpochMilli(end),
+                    dimension,
+                    scoped.substring(dimensionEnd + 1),
+                    entry.value);
             context().forward(new Record<>(window.name() + "|" + scoped, input, end));
         }
     }

@@ -1,7 +1,9 @@
 package io.threatline.streams.statistics;
 
-import io.threatline.agreements.AgreementPolicy;
-
+import io.threatline.contract.Indicator;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.streams.agreements.AgreementsSnapshot;
+import io.threatline.streams.agreements.PartnerRouter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,25 +11,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-
-import io.threatline.contract.Indicator;
-import io.threatline.contract.LifecycleAction;
-import io.threatline.streams.agreements.AgreementsSnapshot;
-import io.threatline.streams.agreements.PartnerRouter;
 
 /**
  * Counts NEW indicators per statistics scope, dimension value and hour inside the task, before the
@@ -58,6 +54,7 @@ public final class StatisticsPreCount extends ContextualProcessor<String, Indica
     public static final String STORE = "statistics-pending-counts";
     /** The key of the record that carries only stream time; a count key starts with 16 hex digits, so never this. */
     public static final String TICK = "tick";
+
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
     private final Duration flushInterval;
@@ -72,7 +69,8 @@ public final class StatisticsPreCount extends ContextualProcessor<String, Indica
     }
 
     /** Supplies the processor together with its store. */
-    public static ProcessorSupplier<String, Indicator, String, Long> supplier(Duration flushInterval, AgreementsSnapshot snapshot) {
+    public static ProcessorSupplier<String, Indicator, String, Long> supplier(
+            Duration flushInterval, AgreementsSnapshot snapshot) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Indicator, String, Long> get() {
@@ -92,7 +90,7 @@ public final class StatisticsPreCount extends ContextualProcessor<String, Indica
      */
     public static StoreBuilder<KeyValueStore<String, String>> storeBuilder() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.String())
-            .withCachingEnabled();
+                .withCachingEnabled();
     }
 
     @Override

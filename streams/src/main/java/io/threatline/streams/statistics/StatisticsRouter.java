@@ -1,18 +1,16 @@
 package io.threatline.streams.statistics;
 
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.StatisticDecision;
+import io.threatline.agreements.StatisticInput;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.TrendStatistic;
+import io.threatline.streams.agreements.AgreementsSnapshot;
+import io.threatline.streams.agreements.PartnerRouter;
 import java.time.Instant;
-
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.contract.TrendStatistic;
-import io.threatline.agreements.AgreementPolicy;
-import io.threatline.streams.agreements.AgreementsSnapshot;
-import io.threatline.streams.agreements.PartnerRouter;
-import io.threatline.agreements.StatisticDecision;
-import io.threatline.agreements.StatisticInput;
 
 /**
  * Offers each final window count to the current agreements of the scope it was counted under
@@ -62,6 +60,7 @@ public final class StatisticsRouter extends ContextualProcessor<String, Statisti
 
     /** The output key: {@code WINDOW|windowStart (ISO-8601)|DIMENSION|value}. */
     public static String key(StatisticInput input) {
-        return input.window().name() + "|" + input.windowStart() + "|" + input.dimension().name() + "|" + input.dimensionValue();
+        return input.window().name() + "|" + input.windowStart() + "|"
+                + input.dimension().name() + "|" + input.dimensionValue();
     }
 }

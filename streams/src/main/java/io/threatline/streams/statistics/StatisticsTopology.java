@@ -1,24 +1,22 @@
 package io.threatline.streams.statistics;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
-
 import io.threatline.contract.Indicator;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.topology.HubSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The statistics branch of the hub (DESIGN §7): per statistics partner, the number of NEW
@@ -46,25 +44,32 @@ public final class StatisticsTopology {
      */
     public static final String BY_SCOPE = "statistics-counts-by-scope";
 
-    private StatisticsTopology() {
-    }
+    private StatisticsTopology() {}
 
     /**
      * Adds the statistics branch fed by the hub's lifecycle changes.
      *
      * @param flushInterval how often each task forwards its partial counts ({@link StatisticsPreCount})
      */
-    public static void build(KStream<String, Indicator> changes, Duration grace, Duration flushInterval, HubSerdes serdes,
-                             ThreatlineTopics topics, AgreementsSnapshot agreements) {
-        changes
-            .process(StatisticsPreCount.supplier(flushInterval, agreements), Named.as(StatisticsPreCount.NAME))
-            .repartition(Repartitioned.<String, Long>as(BY_SCOPE).withKeySerde(Serdes.String()).withValueSerde(Serdes.Long())
-                .withStreamPartitioner(StatisticsPreCount.partitioner()))
-            .process(StatisticWindows.supplier(grace), Named.as(StatisticWindows.NAME))
-            .process(new StatisticTrends.Supplier(), Named.as(StatisticTrends.NAME))
-            .process(() -> new StatisticsRouter(agreements), Named.as(StatisticsRouter.NAME))
-            .to((key, value, context) -> topics.partnerStatistics(value.getPartnerId()),
-                Produced.<String, TrendStatistic>with(Serdes.String(), serdes.trendStatistic).withName("partner-statistics"));
+    public static void build(
+            KStream<String, Indicator> changes,
+            Duration grace,
+            Duration flushInterval,
+            HubSerdes serdes,
+            ThreatlineTopics topics,
+            AgreementsSnapshot agreements) {
+        changes.process(StatisticsPreCount.supplier(flushInterval, agreements), Named.as(StatisticsPreCount.NAME))
+                .repartition(Repartitioned.<String, Long>as(BY_SCOPE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.Long())
+                        .withStreamPartitioner(StatisticsPreCount.partitioner()))
+                .process(StatisticWindows.supplier(grace), Named.as(StatisticWindows.NAME))
+                .process(new StatisticTrends.Supplier(), Named.as(StatisticTrends.NAME))
+                .process(() -> new StatisticsRouter(agreements), Named.as(StatisticsRouter.NAME))
+                .to(
+                        (key, value, context) -> topics.partnerStatistics(value.getPartnerId()),
+                        Produced.<String, TrendStatistic>with(Serdes.String(), serdes.trendStatistic)
+                                .withName("partner-statistics"));
     }
 
     /**
@@ -85,7 +90,8 @@ public final class StatisticsTopology {
             keys.add(StatisticDimension.MALWARE_FAMILY.name() + "|" + family);
         }
         if (indicator.getType() != null) {
-            keys.add(StatisticDimension.INDICATOR_TYPE.name() + "|" + indicator.getType().name());
+            keys.add(StatisticDimension.INDICATOR_TYPE.name() + "|"
+                    + indicator.getType().name());
         }
         String country = indicator.getCountry();
         if (country != null && !country.isBlank()) {

@@ -19,10 +19,12 @@ public final class HubCounters {
     public final LongAdder registryWaits = new LongAdder();
     /** Stream threads that failed for a schema registry outage and were replaced. */
     public final LongAdder threadsReplaced = new LongAdder();
+
     private final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deliveredByPartner = new ConcurrentHashMap<>();
     /** Live indicators examined by reconciliations (backfill, retraction, replay), all partners. */
     public final LongAdder reconcileExamined = new LongAdder();
+
     private final Map<String, LongAdder> backfilledByPartner = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> retractedByPartner = new ConcurrentHashMap<>();
     /** Reconciliations under way, by partner: how many stream tasks are still sweeping for it. */
@@ -48,7 +50,9 @@ public final class HubCounters {
 
     /** A stream task started ({@code +1}) or finished ({@code -1}) a reconciliation for the partner. */
     public void reconciling(String partnerId, int delta) {
-        reconciling.computeIfAbsent(partnerId, c -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(delta);
+        reconciling
+                .computeIfAbsent(partnerId, c -> new java.util.concurrent.atomic.AtomicInteger())
+                .addAndGet(delta);
     }
 
     public Map<String, Long> backfilledByPartner() {

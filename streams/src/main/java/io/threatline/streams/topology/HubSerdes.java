@@ -1,9 +1,5 @@
 package io.threatline.streams.topology;
 
-import java.util.Map;
-
-import org.apache.avro.specific.SpecificRecord;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
@@ -15,6 +11,8 @@ import io.threatline.contract.reference.FamilyAlias;
 import io.threatline.contract.reference.IpRange;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.SchemaRegistryClient;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The hub's value serdes, declared once, all sharing one registry client (a caching REST client in
@@ -43,8 +41,8 @@ public final class HubSerdes {
         benignEntry = serde(BenignEntry.class, registry, serdeConfig);
     }
 
-    private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(Class<T> type, SchemaRegistryClient registry,
-                                                                           Map<String, ?> config) {
+    private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(
+            Class<T> type, SchemaRegistryClient registry, Map<String, ?> config) {
         return ConfluentAvroSerde.specific(type, registry, config, false);
     }
 }

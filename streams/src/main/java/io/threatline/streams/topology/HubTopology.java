@@ -1,20 +1,5 @@
 package io.threatline.streams.topology;
 
-import java.util.function.Function;
-
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.Stores;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerIndicator;
@@ -35,8 +20,21 @@ import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.enrich.ReferenceEnrichment;
 import io.threatline.streams.errors.BoundedSerde;
 import io.threatline.streams.statistics.StatisticsTopology;
-import io.threatline.streams.validate.Validated;
 import io.threatline.streams.validate.ValidateProcessor;
+import io.threatline.streams.validate.Validated;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The hub's topology (DESIGN §3–7), built from its inputs and doing no I/O:
@@ -53,85 +51,127 @@ import io.threatline.streams.validate.ValidateProcessor;
  */
 public final class HubTopology {
 
-    private HubTopology() {
-    }
+    private HubTopology() {}
 
     /**
      * @param enrichment creates the reference-data lookups from a processor's context (global stores)
      */
-    public static Topology build(HubConfig config, HubSerdes serdes, HubCounters counters,
-                                 Function<ProcessorContext<?, ?>, Enrichment> enrichment) {
+    public static Topology build(
+            HubConfig config,
+            HubSerdes serdes,
+            HubCounters counters,
+            Function<ProcessorContext<?, ?>, Enrichment> enrichment) {
         ThreatlineTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
         // The agreements: a global store kept by the snapshot's updater, decoded once per change for the routers.
         AgreementsSnapshot agreements = new AgreementsSnapshot();
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE),
-                Serdes.String(), serdes.agreement).withLoggingDisabled(),
-            topics.agreements(), Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
-            agreements::updater);
-        builder.globalTable(topics.reference(ReferenceKind.FAMILY_ALIASES),
-            Consumed.with(Serdes.String(), serdes.familyAlias).withName("family-aliases-source"),
-            Materialized.<String, FamilyAlias>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.FAMILY_ALIASES_STORE))
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.familyAlias));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(PartnerRouter.AGREEMENTS_STORE),
+                                Serdes.String(),
+                                serdes.agreement)
+                        .withLoggingDisabled(),
+                topics.agreements(),
+                Consumed.with(Serdes.String(), serdes.agreement).withName("agreements-source"),
+                agreements::updater);
+        builder.globalTable(
+                topics.reference(ReferenceKind.FAMILY_ALIASES),
+                Consumed.with(Serdes.String(), serdes.familyAlias).withName("family-aliases-source"),
+                Materialized.<String, FamilyAlias>as(
+                                Stores.inMemoryKeyValueStore(ReferenceEnrichment.FAMILY_ALIASES_STORE))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serdes.familyAlias));
         // IP ranges can be millions of rows (a full MaxMind database): on disk.
-        builder.globalTable(topics.reference(ReferenceKind.IP_RANGES),
-            Consumed.with(Serdes.String(), serdes.ipRange).withName("ip-ranges-source"),
-            Materialized.<String, IpRange>as(Stores.persistentKeyValueStore(ReferenceEnrichment.IP_RANGES_STORE))
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.ipRange));
-        builder.globalTable(topics.reference(ReferenceKind.BENIGN),
-            Consumed.with(Serdes.String(), serdes.benignEntry).withName("benign-source"),
-            Materialized.<String, BenignEntry>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.BENIGN_STORE))
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.benignEntry));
+        builder.globalTable(
+                topics.reference(ReferenceKind.IP_RANGES),
+                Consumed.with(Serdes.String(), serdes.ipRange).withName("ip-ranges-source"),
+                Materialized.<String, IpRange>as(Stores.persistentKeyValueStore(ReferenceEnrichment.IP_RANGES_STORE))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serdes.ipRange));
+        builder.globalTable(
+                topics.reference(ReferenceKind.BENIGN),
+                Consumed.with(Serdes.String(), serdes.benignEntry).withName("benign-source"),
+                Materialized.<String, BenignEntry>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.BENIGN_STORE))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serdes.benignEntry));
         // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
         BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
-            Serdes.String(), indicators));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgreementReconciler.RECONCILE_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgreementReconciler.TERMS_STORE),
-            Serdes.String(), serdes.agreement));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE), Serdes.String(), indicators));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(AgreementReconciler.RECONCILE_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(AgreementReconciler.TERMS_STORE), Serdes.String(), serdes.agreement));
 
-        KStream<String, Validated> validated = builder
-            .stream(topics.sensorInputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
-            .process(() -> new ValidateProcessor(serdes.threatEvent.deserializer(), counters, config.registryWait(),
-                config.maxRecordBytes(), new SensorSources(topics)), Named.as("validate"));
+        KStream<String, Validated> validated = builder.stream(
+                        topics.sensorInputPattern(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
+                .process(
+                        () -> new ValidateProcessor(
+                                serdes.threatEvent.deserializer(),
+                                counters,
+                                config.registryWait(),
+                                config.maxRecordBytes(),
+                                new SensorSources(topics)),
+                        Named.as("validate"));
 
-        var branches = validated.split(Named.as("validated-"))
-            .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))
-            .branch((k, v) -> ((Validated.Valid) v).keyedByCanonicalId(), Branched.as("keyed"))
-            .defaultBranch(Branched.as("rekey"));
+        var branches = validated
+                .split(Named.as("validated-"))
+                .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))
+                .branch((k, v) -> ((Validated.Valid) v).keyedByCanonicalId(), Branched.as("keyed"))
+                .defaultBranch(Branched.as("rekey"));
         branches.get("validated-rejected")
-            .mapValues(v -> ((Validated.Rejected) v).deadLetter(), Named.as("dead-letter-values"))
-            .to(topics.deadLetter(), Produced.<String, DeadLetter>with(Serdes.String(), serdes.deadLetter).withName("dead-letter"));
+                .mapValues(v -> ((Validated.Rejected) v).deadLetter(), Named.as("dead-letter-values"))
+                .to(
+                        topics.deadLetter(),
+                        Produced.<String, DeadLetter>with(Serdes.String(), serdes.deadLetter)
+                                .withName("dead-letter"));
 
-        KStream<String, ThreatEvent> keyed = branches.get("validated-keyed")
-            .mapValues(v -> ((Validated.Valid) v).event(), Named.as("keyed-events"));
+        KStream<String, ThreatEvent> keyed =
+                branches.get("validated-keyed").mapValues(v -> ((Validated.Valid) v).event(), Named.as("keyed-events"));
         KStream<String, ThreatEvent> rekeyed = branches.get("validated-rekey")
-            .mapValues(v -> ((Validated.Valid) v).event(), Named.as("rekey-events"))
-            .repartition(Repartitioned.with(Serdes.String(), serdes.threatEvent).withName("events-by-indicator"));
+                .mapValues(v -> ((Validated.Valid) v).event(), Named.as("rekey-events"))
+                .repartition(
+                        Repartitioned.with(Serdes.String(), serdes.threatEvent).withName("events-by-indicator"));
 
         KStream<String, Indicator> changes = keyed.merge(rekeyed, Named.as("events"))
-            .process(() -> new DedupProcessor(
-                    e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
-                    enrichment, config.scanInterval(), counters),
-                Named.as("dedup"), DedupProcessor.STATE_STORE, DedupProcessor.EXPIRY_STORE);
-        changes.to(topics.indicators(), Produced.<String, Indicator>with(Serdes.String(), indicators).withName("indicators"));
+                .process(
+                        () -> new DedupProcessor(
+                                e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
+                                enrichment,
+                                config.scanInterval(),
+                                counters),
+                        Named.as("dedup"),
+                        DedupProcessor.STATE_STORE,
+                        DedupProcessor.EXPIRY_STORE);
+        changes.to(
+                topics.indicators(),
+                Produced.<String, Indicator>with(Serdes.String(), indicators).withName("indicators"));
 
-        changes.process(() -> new PartnerRouter(config.scanInterval(), counters, agreements, enrichment, config.backfillRate()),
-                Named.as("agreements"), PartnerRouter.DELIVERED_STORE, PartnerRouter.EMBARGO_STORE, DedupProcessor.STATE_STORE,
-                AgreementReconciler.RECONCILE_STORE, AgreementReconciler.TERMS_STORE)
-            .to((key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
-                Produced.<String, PartnerIndicator>with(Serdes.String(), BoundedSerde.of(serdes.partnerIndicator))
-                    .withName("partner-indicators"));
+        changes.process(
+                        () -> new PartnerRouter(
+                                config.scanInterval(), counters, agreements, enrichment, config.backfillRate()),
+                        Named.as("agreements"),
+                        PartnerRouter.DELIVERED_STORE,
+                        PartnerRouter.EMBARGO_STORE,
+                        DedupProcessor.STATE_STORE,
+                        AgreementReconciler.RECONCILE_STORE,
+                        AgreementReconciler.TERMS_STORE)
+                .to(
+                        (key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
+                        Produced.<String, PartnerIndicator>with(
+                                        Serdes.String(), BoundedSerde.of(serdes.partnerIndicator))
+                                .withName("partner-indicators"));
 
-        StatisticsTopology.build(changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
+        StatisticsTopology.build(
+                changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
 
         return builder.build();
     }

@@ -1,21 +1,6 @@
 package io.threatline.streams.validate;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Optional;
-
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.threatline.contract.DeadLetter;
-import io.threatline.streams.topology.HubCounters;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.deadletter.DeadLetters;
@@ -23,6 +8,19 @@ import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ThreatEventValidator;
+import io.threatline.streams.topology.HubCounters;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First stage of the hub: turns raw bytes into a validated event keyed by its canonical indicator
@@ -86,8 +84,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final java.util.Map<String, Speaker> speakers = new java.util.HashMap<>();
 
     /** Who speaks on a topic: a vendor (its own topic), the operator, or whoever the event names (the shared topic). */
-    private record Speaker(Optional<String> vendor, boolean operator) {
-    }
+    private record Speaker(Optional<String> vendor, boolean operator) {}
 
     /**
      * @param registryWait   how long to keep asking an unavailable schema registry before failing the
@@ -95,8 +92,12 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
      * @param maxRecordBytes the largest record (key and value) read; a larger one is dead-lettered unread
      * @param sources        which topics are a vendor's own and which the operator's
      */
-    public ValidateProcessor(Deserializer<ThreatEvent> deserializer, HubCounters counters, Duration registryWait,
-                             int maxRecordBytes, SensorSources sources) {
+    public ValidateProcessor(
+            Deserializer<ThreatEvent> deserializer,
+            HubCounters counters,
+            Duration registryWait,
+            int maxRecordBytes,
+            SensorSources sources) {
         this.sources = sources;
         this.deserializer = deserializer;
         this.counters = counters;
@@ -114,9 +115,13 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         long size = (long) record.value().length + (record.key() == null ? 0 : record.key().length);
         if (size > maxRecordBytes) {
             counters.eventsIn.increment();
-            reject(record, RECORD_TOO_LARGE, "the record has " + size + " bytes (key " + (record.key() == null ? 0 : record.key().length)
-                + ", value " + record.value().length + "); a sensor event may have at most " + maxRecordBytes
-                + " (threatline.hub.max.record.bytes)");
+            reject(
+                    record,
+                    RECORD_TOO_LARGE,
+                    "the record has " + size + " bytes (key " + (record.key() == null ? 0 : record.key().length)
+                            + ", value " + record.value().length + "); a sensor event may have at most "
+                            + maxRecordBytes
+                            + " (threatline.hub.max.record.bytes)");
             return;
         }
         Optional<ThreatEvent> read = deserialize(record);
@@ -131,32 +136,46 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
         }
-        Speaker speaker = speakers.computeIfAbsent(topic(), t -> new Speaker(sources.vendorOf(t), sources.isOperatorTopic(t)));
+        Speaker speaker =
+                speakers.computeIfAbsent(topic(), t -> new Speaker(sources.vendorOf(t), sources.isOperatorTopic(t)));
         Optional<String> ownVendor = speaker.vendor();
         boolean operatorTopic = speaker.operator();
         if (operatorTopic && (!event.getRetraction() || !SensorSources.isOperator(event.getVendor()))) {
-            reject(record, OPERATOR_ACTION_INVALID, "the operator's topic takes only retractions by a vendor named '"
-                + SensorSources.OPERATOR_PREFIX + "<operator>'");
+            reject(
+                    record,
+                    OPERATOR_ACTION_INVALID,
+                    "the operator's topic takes only retractions by a vendor named '" + SensorSources.OPERATOR_PREFIX
+                            + "<operator>'");
             return;
         }
         if (!operatorTopic && SensorSources.isOperator(event.getVendor())) {
-            reject(record, VENDOR_MISMATCH, "vendor names starting with '" + SensorSources.OPERATOR_PREFIX
-                + "' are the operator's; a sensor may not use one");
+            reject(
+                    record,
+                    VENDOR_MISMATCH,
+                    "vendor names starting with '" + SensorSources.OPERATOR_PREFIX
+                            + "' are the operator's; a sensor may not use one");
             return;
         }
         if (ownVendor.isPresent() && !ownVendor.get().equals(event.getVendor())) {
-            reject(record, VENDOR_MISMATCH, "the event names vendor '" + event.getVendor() + "' but was written to the topic of vendor '"
-                + ownVendor.get() + "'; a sensor speaks only for its own vendor");
+            reject(
+                    record,
+                    VENDOR_MISMATCH,
+                    "the event names vendor '" + event.getVendor() + "' but was written to the topic of vendor '"
+                            + ownVendor.get() + "'; a sensor speaks only for its own vendor");
             return;
         }
         String id = valid.value().id();
-        boolean sameKey = ownVendor.isEmpty() && !operatorTopic
-            && record.key() != null && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
+        boolean sameKey = ownVendor.isEmpty()
+                && !operatorTopic
+                && record.key() != null
+                && Arrays.equals(record.key(), id.getBytes(StandardCharsets.UTF_8));
         // The hub's own clock from here on (docs/agreements.md, "Time"): a sensor chooses the record's timestamp, and
         // with it stream time, so a back- or forward-dated record could otherwise end an agreement's period or an
         // embargo, expire indicators early or slip its dead letter past retention.
-        context().forward(record.withKey(id).withValue(new Validated.Valid(event, id, sameKey))
-            .withTimestamp(context().currentSystemTimeMs()));
+        context()
+                .forward(record.withKey(id)
+                        .withValue(new Validated.Valid(event, id, sameKey))
+                        .withTimestamp(context().currentSystemTimeMs()));
     }
 
     /**
@@ -178,14 +197,21 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new RegistryUnavailableException("The schema registry is unavailable: could not read " + where()
-                        + " after " + attempt + " attempt(s) over " + registryWait + "; the stream thread fails so that "
-                        + "the record is read again from the last commit — " + outage.get().getMessage(), outage.get());
+                    throw new RegistryUnavailableException(
+                            "The schema registry is unavailable: could not read " + where()
+                                    + " after " + attempt + " attempt(s) over " + registryWait
+                                    + "; the stream thread fails so that "
+                                    + "the record is read again from the last commit — "
+                                    + outage.get().getMessage(),
+                            outage.get());
                 }
                 if (attempt == 1) {
                     counters.registryWaits.increment();
-                    LOGGER.warn("Schema registry unavailable while reading {}; asking again for up to {}: {}", where(),
-                        registryWait, outage.get().getMessage());
+                    LOGGER.warn(
+                            "Schema registry unavailable while reading {}; asking again for up to {}: {}",
+                            where(),
+                            registryWait,
+                            outage.get().getMessage());
                 }
                 sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
                 pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
@@ -198,7 +224,10 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     }
 
     private void rejectUnreadable(Record<byte[], byte[]> record, RuntimeException e) {
-        reject(record, DESERIALIZATION_FAILED, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        reject(
+                record,
+                DESERIALIZATION_FAILED,
+                e.getMessage() == null ? e.getClass().getName() : e.getMessage());
     }
 
     private static void sleep(Duration pause) {
@@ -211,20 +240,37 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     }
 
     private String where() {
-        return context().recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("a record");
+        return context()
+                .recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("a record");
     }
 
     private void reject(Record<byte[], byte[]> record, String code, String reason) {
         counters.rejected(code);
         RecordMetadata meta = context().recordMetadata().orElse(null);
-        DeadLetters.Source source = meta == null ? DeadLetters.Source.UNKNOWN
-            : new DeadLetters.Source(meta.topic(), meta.partition(), meta.offset());
-        DeadLetter letter = DeadLetters.of(code, reason, "validate", source, record.key(), record.value(),
-            Instant.ofEpochMilli(record.timestamp()), null);
-        LOGGER.debug("Dead-lettering {}-{}@{}: {}", letter.getSourceTopic(), letter.getSourcePartition(),
-            letter.getSourceOffset(), code);
-        context().forward(record.withKey(DeadLetters.recordKeyText(record.key())).withValue(new Validated.Rejected(letter))
-            .withTimestamp(context().currentSystemTimeMs()));
+        DeadLetters.Source source = meta == null
+                ? DeadLetters.Source.UNKNOWN
+                : new DeadLetters.Source(meta.topic(), meta.partition(), meta.offset());
+        DeadLetter letter = DeadLetters.of(
+                code,
+                reason,
+                "validate",
+                source,
+                record.key(),
+                record.value(),
+                Instant.ofEpochMilli(record.timestamp()),
+                null);
+        LOGGER.debug(
+                "Dead-lettering {}-{}@{}: {}",
+                letter.getSourceTopic(),
+                letter.getSourcePartition(),
+                letter.getSourceOffset(),
+                code);
+        context()
+                .forward(record.withKey(DeadLetters.recordKeyText(record.key()))
+                        .withValue(new Validated.Rejected(letter))
+                        .withTimestamp(context().currentSystemTimeMs()));
     }
 
     private String topic() {

@@ -13,9 +13,7 @@ public sealed interface Validated permits Validated.Valid, Validated.Rejected {
      * @param keyedByCanonicalId whether the record already arrived keyed by its canonical id (the
      *                           publisher's keys); if not it must be repartitioned before dedup
      */
-    record Valid(ThreatEvent event, String indicatorId, boolean keyedByCanonicalId) implements Validated {
-    }
+    record Valid(ThreatEvent event, String indicatorId, boolean keyedByCanonicalId) implements Validated {}
 
-    record Rejected(DeadLetter deadLetter) implements Validated {
-    }
+    record Rejected(DeadLetter deadLetter) implements Validated {}
 }

@@ -26,8 +26,15 @@ class BenignMatcherTest {
     @BeforeEach
     void loadLists() throws IOException {
         WarninglistLoader loader = new WarninglistLoader();
-        for (String list : List.of("rfc1918", "sinkholes", "public-dns-v4", "empty-hashes", "ipv6-linklocal",
-                "example-hostnames", "example-regex", "example-substring")) {
+        for (String list : List.of(
+                "rfc1918",
+                "sinkholes",
+                "public-dns-v4",
+                "empty-hashes",
+                "ipv6-linklocal",
+                "example-hostnames",
+                "example-regex",
+                "example-substring")) {
             loader.load(TestFiles.path("misp-warninglists/" + list + "/list.json"), store);
         }
     }
@@ -59,47 +66,61 @@ class BenignMatcherTest {
     void shouldMatchAHostnameItsSubdomainsAndUrlsAndEmailsOnThem() {
         assertThat(matcher.match(IndicatorType.DOMAIN, "sinkhole.example")).contains(HOSTNAMES);
         assertThat(matcher.match(IndicatorType.DOMAIN, "a.b.sinkhole.example")).contains(HOSTNAMES);
-        assertThat(matcher.match(IndicatorType.URL, "http://c2.sinkhole.example:8080/gate.php?id=1")).contains(HOSTNAMES);
-        assertThat(matcher.match(IndicatorType.URL, "https://user@img.cdn.example.net/x")).contains(HOSTNAMES);
-        assertThat(matcher.match(IndicatorType.EMAIL, "abuse@trailing-dot.example.org")).contains(HOSTNAMES);
+        assertThat(matcher.match(IndicatorType.URL, "http://c2.sinkhole.example:8080/gate.php?id=1"))
+                .contains(HOSTNAMES);
+        assertThat(matcher.match(IndicatorType.URL, "https://user@img.cdn.example.net/x"))
+                .contains(HOSTNAMES);
+        assertThat(matcher.match(IndicatorType.EMAIL, "abuse@trailing-dot.example.org"))
+                .contains(HOSTNAMES);
     }
 
     @Test
     void shouldNotMatchAHostThatOnlyEndsWithTheSameLetters() {
         assertThat(matcher.match(IndicatorType.DOMAIN, "notsinkhole.example")).isEmpty();
         assertThat(matcher.match(IndicatorType.DOMAIN, "example")).isEmpty();
-        assertThat(matcher.match(IndicatorType.URL, "http://evil.test/sinkhole.example")).isEmpty();
+        assertThat(matcher.match(IndicatorType.URL, "http://evil.test/sinkhole.example"))
+                .isEmpty();
     }
 
     @Test
     void shouldSuppressTheMd5OfTheEmptyFile() {
-        assertThat(matcher.match(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e")).contains("List of known hashes for empty files");
-        assertThat(matcher.match(IndicatorType.SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
+        assertThat(matcher.match(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e"))
                 .contains("List of known hashes for empty files");
-        assertThat(matcher.match(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427f")).isEmpty();
+        assertThat(matcher.match(
+                        IndicatorType.SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))
+                .contains("List of known hashes for empty files");
+        assertThat(matcher.match(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427f"))
+                .isEmpty();
     }
 
     @Test
     void shouldApplyAnEntryOnlyToTheIndicatorTypesOfItsList() {
         // The empty-file md5 is on a list for hashes: as a (strange) domain it does not match
-        assertThat(matcher.match(IndicatorType.DOMAIN, "d41d8cd98f00b204e9800998ecf8427e")).isEmpty();
+        assertThat(matcher.match(IndicatorType.DOMAIN, "d41d8cd98f00b204e9800998ecf8427e"))
+                .isEmpty();
         // The RFC 1918 list applies to IP types (and domain|ip), never to hashes
         assertThat(matcher.match(IndicatorType.MD5, "10.0.0.1")).isEmpty();
     }
 
     @Test
     void shouldMatchSubstringsAndRegexes() {
-        assertThat(matcher.match(IndicatorType.URL, "http://blog.test/WP-CONTENT/plugins/akismet/a.js")).contains("Example substrings");
-        assertThat(matcher.match(IndicatorType.DOMAIN, "download.windowsupdate.test")).contains("Example substrings");
-        assertThat(matcher.match(IndicatorType.DOMAIN, "HIDDEN.ONION.EXAMPLE".toLowerCase())).contains("Example regexes");
-        assertThat(matcher.match(IndicatorType.URL, "https://telemetry.example.com/v1")).contains("Example regexes");
-        assertThat(matcher.match(IndicatorType.URL, "https://x.test/?u=https://telemetry.example.com/")).isEmpty();
+        assertThat(matcher.match(IndicatorType.URL, "http://blog.test/WP-CONTENT/plugins/akismet/a.js"))
+                .contains("Example substrings");
+        assertThat(matcher.match(IndicatorType.DOMAIN, "download.windowsupdate.test"))
+                .contains("Example substrings");
+        assertThat(matcher.match(IndicatorType.DOMAIN, "HIDDEN.ONION.EXAMPLE".toLowerCase()))
+                .contains("Example regexes");
+        assertThat(matcher.match(IndicatorType.URL, "https://telemetry.example.com/v1"))
+                .contains("Example regexes");
+        assertThat(matcher.match(IndicatorType.URL, "https://x.test/?u=https://telemetry.example.com/"))
+                .isEmpty();
     }
 
     @Test
     void shouldMatchUrlStringEntriesExactlyAndOtherStringsIgnoringCase() {
         store.put("k1", new BenignEntry("Urls", BenignMatchKind.STRING, "http://example.com/Path", List.of()));
-        store.put("k2", new BenignEntry("Domains", BenignMatchKind.STRING, "Example.COM", List.of(IndicatorType.DOMAIN)));
+        store.put(
+                "k2", new BenignEntry("Domains", BenignMatchKind.STRING, "Example.COM", List.of(IndicatorType.DOMAIN)));
 
         assertThat(matcher.match(IndicatorType.URL, "http://example.com/Path")).contains("Urls");
         assertThat(matcher.match(IndicatorType.URL, "http://example.com/path")).isEmpty();
@@ -168,16 +189,22 @@ class BenignMatcherTest {
 
     @Test
     void shouldExtractTheHostOfUrlsAndEmails() {
-        assertThat(BenignMatcher.host(IndicatorType.URL, "https://u:p@Host.Example:8443/a?b#c")).isEqualTo("host.example");
-        assertThat(BenignMatcher.host(IndicatorType.URL, "http://[2001:db8::1]:8080/")).isEqualTo("[2001:db8::1]");
+        assertThat(BenignMatcher.host(IndicatorType.URL, "https://u:p@Host.Example:8443/a?b#c"))
+                .isEqualTo("host.example");
+        assertThat(BenignMatcher.host(IndicatorType.URL, "http://[2001:db8::1]:8080/"))
+                .isEqualTo("[2001:db8::1]");
         assertThat(BenignMatcher.host(IndicatorType.EMAIL, "a@b.example")).isEqualTo("b.example");
-        assertThat(BenignMatcher.host(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e")).isNull();
+        assertThat(BenignMatcher.host(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e"))
+                .isNull();
     }
 
     @Test
     void shouldMatchAUrlWhoseHostIsAPrivateAddress() {
         assertThat(matcher.match(IndicatorType.URL, "http://192.168.1.1/admin")).isEmpty(); // rfc1918 is not for URLs
-        store.put("u", new BenignEntry("Private for URLs", BenignMatchKind.CIDR, "192.168.0.0/16", List.of(IndicatorType.URL)));
+        store.put(
+                "u",
+                new BenignEntry(
+                        "Private for URLs", BenignMatchKind.CIDR, "192.168.0.0/16", List.of(IndicatorType.URL)));
 
         assertThat(matcher.match(IndicatorType.URL, "http://192.168.1.1/admin")).contains("Private for URLs");
         assertThat(matcher.match(IndicatorType.URL, "http://[fe80::1]/")).isEmpty();

@@ -30,7 +30,8 @@ class FamilyResolverTest {
 
     @Test
     void shouldResolveAliasesCaseInsensitivelyAndTrimmed() {
-        assertThat(resolver.canonicalFamilies(List.of("  ZBOT ", "caphaw", "qbot"))).containsExactly("Qakbot", "Shylock", "Zeus");
+        assertThat(resolver.canonicalFamilies(List.of("  ZBOT ", "caphaw", "qbot")))
+                .containsExactly("Qakbot", "Shylock", "Zeus");
     }
 
     @Test

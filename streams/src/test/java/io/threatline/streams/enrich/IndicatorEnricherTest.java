@@ -37,14 +37,24 @@ class IndicatorEnricherTest {
         new IpRangeLoader().load(TestFiles.path("ip-ranges/ranges.csv"), ranges);
         new WarninglistLoader().load(TestFiles.path("misp-warninglists/rfc1918/list.json"), benign);
         new WarninglistLoader().load(TestFiles.path("misp-warninglists/empty-hashes/list.json"), benign);
-        enricher = new IndicatorEnricher(new FamilyResolver(aliases), IpIntelligence.overRanges(ranges),
-                new BenignMatcher(benign), new ThreatScore(), vendor -> 100, Clock.fixed(NOW, ZoneOffset.UTC));
+        enricher = new IndicatorEnricher(
+                new FamilyResolver(aliases),
+                IpIntelligence.overRanges(ranges),
+                new BenignMatcher(benign),
+                new ThreatScore(),
+                vendor -> 100,
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
     void shouldSetCanonicalFamiliesAsnCountryAndScoreOfAnIpIndicator() {
-        Indicator indicator = indicator(IndicatorType.IPV4, "192.0.2.10", List.of("Caphaw", "unknown-thing"),
-                List.of("vendor-a", "Vendor-A", "vendor-b"), 80, NOW);
+        Indicator indicator = indicator(
+                IndicatorType.IPV4,
+                "192.0.2.10",
+                List.of("Caphaw", "unknown-thing"),
+                List.of("vendor-a", "Vendor-A", "vendor-b"),
+                80,
+                NOW);
 
         Indicator enriched = enricher.enrich(indicator);
 
@@ -58,17 +68,21 @@ class IndicatorEnricherTest {
 
     @Test
     void shouldDecayTheScoreWithTimeSinceLastSeen() {
-        Indicator indicator = indicator(IndicatorType.IPV4, "192.0.2.10", List.of(), List.of("v"), 80, NOW.minus(Duration.ofDays(7)));
+        Indicator indicator =
+                indicator(IndicatorType.IPV4, "192.0.2.10", List.of(), List.of("v"), 80, NOW.minus(Duration.ofDays(7)));
 
         assertThat(enricher.enrich(indicator).getScore()).isEqualTo(40);
-        assertThat(enricher.enrich(indicator, NOW.minus(Duration.ofDays(7))).getScore()).isEqualTo(80);
+        assertThat(enricher.enrich(indicator, NOW.minus(Duration.ofDays(7))).getScore())
+                .isEqualTo(80);
     }
 
     @Test
     void shouldLeaveIpFieldsAloneForNonIpIndicatorsAndUnknownAddresses() {
         Indicator domain = indicator(IndicatorType.DOMAIN, "192.0.2.10.example", List.of(), List.of("v"), 50, NOW);
-        Indicator unknownAddress = Indicator.newBuilder(indicator(IndicatorType.IPV4, "203.0.113.9", List.of(), List.of("v"), 50, NOW))
-                .setCountry("SE").build();
+        Indicator unknownAddress = Indicator.newBuilder(
+                        indicator(IndicatorType.IPV4, "203.0.113.9", List.of(), List.of("v"), 50, NOW))
+                .setCountry("SE")
+                .build();
 
         assertThat(enricher.enrich(domain).getAsn()).isNull();
         assertThat(enricher.enrich(unknownAddress).getCountry()).isEqualTo("SE");
@@ -77,7 +91,8 @@ class IndicatorEnricherTest {
 
     @Test
     void shouldEnrichAnIpv6Indicator() {
-        Indicator enriched = enricher.enrich(indicator(IndicatorType.IPV6, "2001:db8::42", List.of(), List.of("v"), 50, NOW));
+        Indicator enriched =
+                enricher.enrich(indicator(IndicatorType.IPV6, "2001:db8::42", List.of(), List.of("v"), 50, NOW));
 
         assertThat(enriched.getCountry()).isEqualTo("NL");
         assertThat(enriched.getAsn()).isEqualTo(64498L);
@@ -87,25 +102,39 @@ class IndicatorEnricherTest {
     void shouldNameTheBenignListOfASuppressedIndicator() {
         assertThat(enricher.benignList(indicator(IndicatorType.IPV4, "10.20.30.40", List.of(), List.of("v"), 50, NOW)))
                 .contains("List of RFC 1918 CIDR blocks");
-        assertThat(enricher.benignList(indicator(IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e", List.of(), List.of("v"), 50, NOW)))
+        assertThat(enricher.benignList(indicator(
+                        IndicatorType.MD5, "d41d8cd98f00b204e9800998ecf8427e", List.of(), List.of("v"), 50, NOW)))
                 .contains("List of known hashes for empty files");
-        assertThat(enricher.benignList(indicator(IndicatorType.IPV4, "192.0.2.10", List.of(), List.of("v"), 50, NOW))).isEmpty();
+        assertThat(enricher.benignList(indicator(IndicatorType.IPV4, "192.0.2.10", List.of(), List.of("v"), 50, NOW)))
+                .isEmpty();
     }
 
     @Test
     void shouldTakeTheMostReliableVendorsReliability() {
-        IndicatorEnricher weighted = new IndicatorEnricher(new FamilyResolver(aliases), IpIntelligence.none(),
-                new BenignMatcher(benign), new ThreatScore(), vendor -> vendor.equals("trusted") ? 100 : 50,
+        IndicatorEnricher weighted = new IndicatorEnricher(
+                new FamilyResolver(aliases),
+                IpIntelligence.none(),
+                new BenignMatcher(benign),
+                new ThreatScore(),
+                vendor -> vendor.equals("trusted") ? 100 : 50,
                 Clock.fixed(NOW, ZoneOffset.UTC));
 
-        assertThat(weighted.enrich(indicator(IndicatorType.DOMAIN, "a.example", List.of(), List.of("meh"), 80, NOW)).getScore())
+        assertThat(weighted.enrich(indicator(IndicatorType.DOMAIN, "a.example", List.of(), List.of("meh"), 80, NOW))
+                        .getScore())
                 .isEqualTo(40);
-        assertThat(weighted.enrich(indicator(IndicatorType.DOMAIN, "a.example", List.of(), List.of("meh", "trusted"), 80, NOW)).getScore())
+        assertThat(weighted.enrich(indicator(
+                                IndicatorType.DOMAIN, "a.example", List.of(), List.of("meh", "trusted"), 80, NOW))
+                        .getScore())
                 .isEqualTo(91);
     }
 
-    static Indicator indicator(IndicatorType type, String value, List<String> families, List<String> vendors,
-            int confidence, Instant lastSeen) {
+    static Indicator indicator(
+            IndicatorType type,
+            String value,
+            List<String> families,
+            List<String> vendors,
+            int confidence,
+            Instant lastSeen) {
         return Indicator.newBuilder()
                 .setId(type.name().toLowerCase() + ':' + value)
                 .setType(type)

@@ -49,8 +49,10 @@ class ThreatScoreTest {
     void shouldUseTheTypesHalfLife() {
         ThreatScore score = new ThreatScore();
 
-        assertThat(score.score(IndicatorType.IPV4, 100, 1, Duration.ofDays(7), 80)).isEqualTo(40);
-        assertThat(score.score(IndicatorType.SHA256, 100, 1, Duration.ofDays(7), 80)).isEqualTo(78);
+        assertThat(score.score(IndicatorType.IPV4, 100, 1, Duration.ofDays(7), 80))
+                .isEqualTo(40);
+        assertThat(score.score(IndicatorType.SHA256, 100, 1, Duration.ofDays(7), 80))
+                .isEqualTo(78);
         assertThat(score.halfLife(IndicatorType.DOMAIN)).isEqualTo(Duration.ofDays(30));
     }
 

@@ -69,7 +69,8 @@ final class TreeMapStore<V> implements ReadOnlyKeyValueStore<String, V>, Consume
 
     private static <V> KeyValueIterator<String, V> iterator(Map<String, V> m) {
         Iterator<KeyValue<String, V>> it = List.copyOf(m.entrySet()).stream()
-                .map(e -> KeyValue.pair(e.getKey(), e.getValue())).iterator();
+                .map(e -> KeyValue.pair(e.getKey(), e.getValue()))
+                .iterator();
         return new KeyValueIterator<>() {
             private KeyValue<String, V> peeked;
 

@@ -16,12 +16,14 @@ class IpRangeLoaderTest {
     void shouldLoadStartEndRangesKeyedBySortableHexOfTheStart() throws IOException {
         LoadResult result = loader.load(TestFiles.path("ip-ranges/ranges.csv"), rows);
 
-        assertThat(rows.keys()).containsExactly(
-                "00000000000000000000ffffc0000200",
-                "00000000000000000000ffffc6336400",
-                "20010db8000000000000000000000000");
+        assertThat(rows.keys())
+                .containsExactly(
+                        "00000000000000000000ffffc0000200",
+                        "00000000000000000000ffffc6336400",
+                        "20010db8000000000000000000000000");
         IpRange v4 = rows.value("00000000000000000000ffffc0000200");
-        assertThat(v4).isEqualTo(new IpRange("192.0.2.0", "192.0.2.255", 64496L, "Example Net, Inc.", "US", "ranges.csv"));
+        assertThat(v4)
+                .isEqualTo(new IpRange("192.0.2.0", "192.0.2.255", 64496L, "Example Net, Inc.", "US", "ranges.csv"));
         assertThat(rows.value("00000000000000000000ffffc6336400").getAsn()).isEqualTo(64497L);
         IpRange v6 = rows.value("20010db8000000000000000000000000");
         assertThat(v6.getStart()).isEqualTo("2001:db8::");
@@ -33,8 +35,15 @@ class IpRangeLoaderTest {
     void shouldReportEachBadLineByFileAndLineNumberAndKeepGoing() throws IOException {
         LoadResult result = loader.load(TestFiles.path("ip-ranges/ranges.csv"), rows);
 
-        assertThat(result.problems()).extracting(LoadProblem::location).containsExactly(
-                "ranges.csv:6", "ranges.csv:7", "ranges.csv:8", "ranges.csv:9", "ranges.csv:10", "ranges.csv:11");
+        assertThat(result.problems())
+                .extracting(LoadProblem::location)
+                .containsExactly(
+                        "ranges.csv:6",
+                        "ranges.csv:7",
+                        "ranges.csv:8",
+                        "ranges.csv:9",
+                        "ranges.csv:10",
+                        "ranges.csv:11");
         assertThat(result.problems().get(0).message()).contains("start 203.0.113.200 is after end 203.0.113.100");
         assertThat(result.problems().get(1).message()).containsIgnoringCase("octal");
         assertThat(result.problems().get(2).message()).contains("asn 'not-a-number'");
@@ -65,7 +74,8 @@ class IpRangeLoaderTest {
         LoadResult result = loader.load(TestFiles.path("ip-ranges/no-address-columns.csv"), rows);
 
         assertThat(rows.rows).isEmpty();
-        assertThat(result.problems()).singleElement()
+        assertThat(result.problems())
+                .singleElement()
                 .satisfies(p -> assertThat(p.location()).isEqualTo("no-address-columns.csv:1"));
     }
 

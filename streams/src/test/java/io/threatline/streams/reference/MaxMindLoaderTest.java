@@ -55,10 +55,16 @@ class MaxMindLoaderTest {
     void shouldNotProduceOverlappingRanges() throws IOException {
         loader.load(TestFiles.path("maxmind/GeoLite2-ASN-Test.mmdb"), rows);
 
-        var sorted = rows.rows.stream().sorted(java.util.Comparator.comparing(ReferenceRow::key)).toList();
+        var sorted = rows.rows.stream()
+                .sorted(java.util.Comparator.comparing(ReferenceRow::key))
+                .toList();
         for (int i = 1; i < sorted.size(); i++) {
-            String previousEnd = IpAddressKeys.keyOf(sorted.get(i - 1).value().getEnd()).orElseThrow();
-            assertThat(previousEnd).as("range %s ends before %s", sorted.get(i - 1).value(), sorted.get(i).value())
+            String previousEnd =
+                    IpAddressKeys.keyOf(sorted.get(i - 1).value().getEnd()).orElseThrow();
+            assertThat(previousEnd)
+                    .as(
+                            "range %s ends before %s",
+                            sorted.get(i - 1).value(), sorted.get(i).value())
                     .isLessThan(sorted.get(i).key());
         }
     }

@@ -65,7 +65,9 @@ class MispGalaxyAliasLoaderTest {
         // banker: Geodo has synonym Emotet; malpedia: Emotet is a cluster of its own
         assertThat(rows.value("emotet").getFamily()).isEqualTo("Geodo");
         assertThat(rows.keys()).doesNotHaveDuplicates();
-        assertThat(malpedia.problems()).anySatisfy(p -> assertThat(p.location()).contains("malpedia.json").contains("\"Emotet\""));
+        assertThat(malpedia.problems())
+                .anySatisfy(
+                        p -> assertThat(p.location()).contains("malpedia.json").contains("\"Emotet\""));
         // Same mapping in both galaxies (zeus -> Zeus) is not a conflict
         assertThat(malpedia.problems()).noneSatisfy(p -> assertThat(p.message()).contains("\"Zeus\""));
     }
@@ -74,14 +76,17 @@ class MispGalaxyAliasLoaderTest {
     void shouldReportBrokenClustersByIndexAndLoadTheRest() throws IOException {
         LoadResult result = loader.load(TestFiles.path("misp-galaxy/broken.json"), rows);
 
-        assertThat(rows.keys()).containsExactlyInAnyOrder(
-                "goodfamily", "goodalias", "synonymsnotalist", "mixedsynonyms", "realalias", "thief");
-        assertThat(result.problems()).extracting(LoadProblem::location).containsExactlyInAnyOrder(
-                "broken.json: values[1]",
-                "broken.json: values[2] \"SynonymsNotAList\"",
-                "broken.json: values[3] \"MixedSynonyms\" meta.synonyms[0]",
-                "broken.json: values[3] \"MixedSynonyms\" meta.synonyms[1]",
-                "broken.json: values[4] \"Thief\"");
+        assertThat(rows.keys())
+                .containsExactlyInAnyOrder(
+                        "goodfamily", "goodalias", "synonymsnotalist", "mixedsynonyms", "realalias", "thief");
+        assertThat(result.problems())
+                .extracting(LoadProblem::location)
+                .containsExactlyInAnyOrder(
+                        "broken.json: values[1]",
+                        "broken.json: values[2] \"SynonymsNotAList\"",
+                        "broken.json: values[3] \"MixedSynonyms\" meta.synonyms[0]",
+                        "broken.json: values[3] \"MixedSynonyms\" meta.synonyms[1]",
+                        "broken.json: values[4] \"Thief\"");
     }
 
     @Test
@@ -97,10 +102,11 @@ class MispGalaxyAliasLoaderTest {
 
     @Test
     void shouldReportAFileWithoutClusters() throws IOException {
-        LoadResult result = loader.load("empty.json",
-                new ByteArrayInputStream("{\"name\": \"x\"}".getBytes(StandardCharsets.UTF_8)), rows);
+        LoadResult result = loader.load(
+                "empty.json", new ByteArrayInputStream("{\"name\": \"x\"}".getBytes(StandardCharsets.UTF_8)), rows);
 
-        assertThat(result.problems()).extracting(LoadProblem::toString)
+        assertThat(result.problems())
+                .extracting(LoadProblem::toString)
                 .containsExactly("empty.json: has no \"values\" array of clusters");
     }
 }

@@ -49,7 +49,10 @@ public final class TestFiles {
         }
 
         public V value(String key) {
-            return rows.stream().filter(r -> r.key().equals(key)).map(ReferenceRow::value).findFirst()
+            return rows.stream()
+                    .filter(r -> r.key().equals(key))
+                    .map(ReferenceRow::value)
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no row " + key + " in " + keys()));
         }
     }

@@ -23,15 +23,16 @@ class WarninglistLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.source()).isEqualTo("rfc1918/list.json");
-        assertThat(rows.keys()).containsExactly(
-                "List of RFC 1918 CIDR blocks|CIDR|10.0.0.0/8",
-                "List of RFC 1918 CIDR blocks|CIDR|172.16.0.0/12",
-                "List of RFC 1918 CIDR blocks|CIDR|192.168.0.0/16");
+        assertThat(rows.keys())
+                .containsExactly(
+                        "List of RFC 1918 CIDR blocks|CIDR|10.0.0.0/8",
+                        "List of RFC 1918 CIDR blocks|CIDR|172.16.0.0/12",
+                        "List of RFC 1918 CIDR blocks|CIDR|192.168.0.0/16");
         BenignEntry entry = rows.rows.get(0).value();
         assertThat(entry.getMatchKind()).isEqualTo(BenignMatchKind.CIDR);
         // ip-src, ip-dst, domain|ip, ip-dst|port, ip-src|port
-        assertThat(entry.getIndicatorTypes()).containsExactlyInAnyOrder(
-                IndicatorType.IPV4, IndicatorType.IPV6, IndicatorType.DOMAIN);
+        assertThat(entry.getIndicatorTypes())
+                .containsExactlyInAnyOrder(IndicatorType.IPV4, IndicatorType.IPV6, IndicatorType.DOMAIN);
     }
 
     @Test
@@ -39,10 +40,11 @@ class WarninglistLoaderTest {
         loader.load(TestFiles.path("misp-warninglists/ipv6-linklocal/list.json"), rows);
         loader.load(TestFiles.path("misp-warninglists/sinkholes/list.json"), rows);
 
-        assertThat(rows.keys()).contains(
-                "List of IPv6 link local blocks|CIDR|fe80::/10",
-                "List of known sinkholes|CIDR|104.244.12.0/22",
-                "List of known sinkholes|CIDR|104.155.11.149");
+        assertThat(rows.keys())
+                .contains(
+                        "List of IPv6 link local blocks|CIDR|fe80::/10",
+                        "List of known sinkholes|CIDR|104.244.12.0/22",
+                        "List of known sinkholes|CIDR|104.155.11.149");
     }
 
     @Test
@@ -51,20 +53,23 @@ class WarninglistLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         BenignEntry md5 = rows.value("List of known hashes for empty files|STRING|d41d8cd98f00b204e9800998ecf8427e");
-        assertThat(md5.getIndicatorTypes()).containsExactlyInAnyOrder(
-                IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.SHA256);
+        assertThat(md5.getIndicatorTypes())
+                .containsExactlyInAnyOrder(IndicatorType.MD5, IndicatorType.SHA1, IndicatorType.SHA256);
     }
 
     @Test
     void shouldNormaliseHostnamesAndReportTheOneThatIsNot() throws IOException {
         LoadResult result = loader.load(TestFiles.path("misp-warninglists/example-hostnames/list.json"), rows);
 
-        assertThat(rows.rows).extracting(r -> r.value().getValue())
+        assertThat(rows.rows)
+                .extracting(r -> r.value().getValue())
                 .containsExactly("sinkhole.example", "cdn.example.net", "trailing-dot.example.org");
-        assertThat(rows.rows.get(0).value().getIndicatorTypes()).containsExactlyInAnyOrder(
-                IndicatorType.DOMAIN, IndicatorType.URL, IndicatorType.EMAIL);
-        assertThat(result.problems()).singleElement().satisfies(
-                p -> assertThat(p.location()).isEqualTo("example-hostnames/list.json: list[3] \"bad host\""));
+        assertThat(rows.rows.get(0).value().getIndicatorTypes())
+                .containsExactlyInAnyOrder(IndicatorType.DOMAIN, IndicatorType.URL, IndicatorType.EMAIL);
+        assertThat(result.problems())
+                .singleElement()
+                .satisfies(
+                        p -> assertThat(p.location()).isEqualTo("example-hostnames/list.json: list[3] \"bad host\""));
     }
 
     @Test
@@ -72,11 +77,13 @@ class WarninglistLoaderTest {
         LoadResult result = loader.load(TestFiles.path("misp-warninglists/example-broken/list.json"), rows);
 
         assertThat(rows.rows).extracting(r -> r.value().getValue()).containsExactly("2001:db8::/32", "198.51.100.7");
-        assertThat(result.problems()).extracting(LoadProblem::location).containsExactly(
-                "example-broken/list.json: list[0] \"10.0.0.5/8\"",
-                "example-broken/list.json: list[1] \"not-an-ip\"",
-                "example-broken/list.json: list[2]",
-                "example-broken/list.json: list[3]");
+        assertThat(result.problems())
+                .extracting(LoadProblem::location)
+                .containsExactly(
+                        "example-broken/list.json: list[0] \"10.0.0.5/8\"",
+                        "example-broken/list.json: list[1] \"not-an-ip\"",
+                        "example-broken/list.json: list[2]",
+                        "example-broken/list.json: list[3]");
         assertThat(result.problems().get(0).message()).contains("host bits set");
     }
 
@@ -93,12 +100,18 @@ class WarninglistLoaderTest {
 
     @Test
     void shouldSkipAListOfUnknownTypeOrWithNoApplicableAttributes() throws IOException {
-        LoadResult unknownType = load("{\"name\":\"n\",\"type\":\"fuzzy\",\"list\":[\"a\"],\"description\":\"\",\"version\":1}");
-        LoadResult ssdeepOnly = load("{\"name\":\"n\",\"type\":\"string\",\"list\":[\"3::\"],\"matching_attributes\":[\"ssdeep\"]}");
+        LoadResult unknownType =
+                load("{\"name\":\"n\",\"type\":\"fuzzy\",\"list\":[\"a\"],\"description\":\"\",\"version\":1}");
+        LoadResult ssdeepOnly =
+                load("{\"name\":\"n\",\"type\":\"string\",\"list\":[\"3::\"],\"matching_attributes\":[\"ssdeep\"]}");
 
         assertThat(rows.rows).isEmpty();
-        assertThat(unknownType.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("\"fuzzy\""));
-        assertThat(ssdeepOnly.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("ssdeep"));
+        assertThat(unknownType.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("\"fuzzy\""));
+        assertThat(ssdeepOnly.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("ssdeep"));
     }
 
     @Test
@@ -118,9 +131,12 @@ class WarninglistLoaderTest {
 
     @Test
     void shouldReadPhpStyleRegexDelimitersAndFlags() {
-        assertThat(WarninglistRegex.compile("/\\.ONION$/i").matcher("abc.onion").find()).isTrue();
+        assertThat(WarninglistRegex.compile("/\\.ONION$/i").matcher("abc.onion").find())
+                .isTrue();
         assertThat(WarninglistRegex.compile("^a/b$").matcher("a/b").find()).isTrue();
-        assertThat(List.of("x.onion.example", "tor.onion.example")).allMatch(
-                v -> WarninglistRegex.compile("/\\.onion\\.example$/").matcher(v).find());
+        assertThat(List.of("x.onion.example", "tor.onion.example"))
+                .allMatch(v -> WarninglistRegex.compile("/\\.onion\\.example$/")
+                        .matcher(v)
+                        .find());
     }
 }

@@ -3,9 +3,11 @@ package io.threatline.streams.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.threatline.agreements.StatisticInput;
+import io.threatline.contract.StatisticDimension;
+import io.threatline.contract.StatisticWindow;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,10 +15,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.threatline.contract.StatisticDimension;
-import io.threatline.contract.StatisticWindow;
-import io.threatline.agreements.StatisticInput;
 
 /** The windows of the statistics branch: summed partial counts, each window emitted once when it closes. */
 class StatisticWindowsTest {
@@ -33,8 +31,10 @@ class StatisticWindowsTest {
 
     @BeforeEach
     void setUp() {
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StatisticWindows.STORE), Serdes.String(), Serdes.Long())
-            .withLoggingDisabled().build();
+        store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StatisticWindows.STORE), Serdes.String(), Serdes.Long())
+                .withLoggingDisabled()
+                .build();
         startProcessor();
         store.init(context.getStateStoreContext(), store);
     }
@@ -51,9 +51,12 @@ class StatisticWindowsTest {
         tick(ELEVEN.plus(GRACE));
 
         // Then the hour comes out once, keyed by window and scope, with its sum
-        assertThat(context.forwarded()).extracting(f -> f.record().key(), f -> f.record().value())
-            .containsExactly(tuple("HOURLY|" + SHYLOCK, StatisticInput.count(StatisticWindow.HOURLY, TEN, ELEVEN,
-                StatisticDimension.MALWARE_FAMILY, "Shylock", 5)));
+        assertThat(context.forwarded())
+                .extracting(f -> f.record().key(), f -> f.record().value())
+                .containsExactly(tuple(
+                        "HOURLY|" + SHYLOCK,
+                        StatisticInput.count(
+                                StatisticWindow.HOURLY, TEN, ELEVEN, StatisticDimension.MALWARE_FAMILY, "Shylock", 5)));
         context.resetForwards();
         tick(ELEVEN.plus(GRACE).plusSeconds(3_600));
         assertThat(context.forwarded()).as("not again").isEmpty();
@@ -74,8 +77,11 @@ class StatisticWindowsTest {
         tick(ELEVEN.plus(Duration.ofHours(1)).plus(GRACE));
 
         // Then only the next hour comes out
-        assertThat(context.forwarded()).extracting(f -> f.record().value().windowStart(), f -> f.record().value().count())
-            .containsExactly(tuple(ELEVEN, 1L));
+        assertThat(context.forwarded())
+                .extracting(
+                        f -> f.record().value().windowStart(),
+                        f -> f.record().value().count())
+                .containsExactly(tuple(ELEVEN, 1L));
     }
 
     @Test
@@ -88,8 +94,11 @@ class StatisticWindowsTest {
         tick(Instant.parse("2026-11-30T00:05:00Z"));
 
         // Then the hour has no count, and the day counts it (its window was open)
-        assertThat(context.forwarded()).extracting(f -> f.record().value().window(), f -> f.record().value().count())
-            .containsExactly(tuple(StatisticWindow.DAILY, 4L));
+        assertThat(context.forwarded())
+                .extracting(
+                        f -> f.record().value().window(),
+                        f -> f.record().value().count())
+                .containsExactly(tuple(StatisticWindow.DAILY, 4L));
     }
 
     @Test

@@ -1,15 +1,13 @@
 package io.threatline.streams.topology;
 
+import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.schemas.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.avro.Schema;
-
-import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
-import io.threatline.schemas.serde.SchemaRegistryClient;
-import io.threatline.schemas.serde.SchemaRegistryException;
 
 /**
  * An in-memory registry that can be made to fail the way an unavailable one does — unreachable, or
@@ -22,16 +20,25 @@ final class FlakyRegistry implements SchemaRegistryClient {
     private final AtomicReference<SchemaRegistryException> failure = new AtomicReference<>();
     /** Calls still to fail before the registry answers again on its own; negative: until told. */
     private final AtomicInteger failuresLeft = new AtomicInteger(-1);
+
     final AtomicInteger failedCalls = new AtomicInteger();
 
     static SchemaRegistryException unreachable() {
-        return new SchemaRegistryException("Schema registry at http://registry:8081 is unreachable (could not get a schema): "
-            + "ConnectException: Connection refused", SchemaRegistryException.UNREACHABLE, 0, null);
+        return new SchemaRegistryException(
+                "Schema registry at http://registry:8081 is unreachable (could not get a schema): "
+                        + "ConnectException: Connection refused",
+                SchemaRegistryException.UNREACHABLE,
+                0,
+                null);
     }
 
     static SchemaRegistryException httpError(int status) {
-        return new SchemaRegistryException("Schema registry at http://registry:8081 refused to get a schema: backend down "
-            + "(error " + status + "01, HTTP " + status + ")", status * 100 + 1, status, null);
+        return new SchemaRegistryException(
+                "Schema registry at http://registry:8081 refused to get a schema: backend down " + "(error " + status
+                        + "01, HTTP " + status + ")",
+                status * 100 + 1,
+                status,
+                null);
     }
 
     /** Fails every call from now on with {@code why}, until {@link #recover()}. */
@@ -123,6 +130,5 @@ final class FlakyRegistry implements SchemaRegistryClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

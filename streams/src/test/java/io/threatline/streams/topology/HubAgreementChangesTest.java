@@ -4,18 +4,16 @@ import static io.threatline.streams.topology.HubTestDriver.T0;
 import static io.threatline.streams.topology.HubTestDriver.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
 import io.threatline.streams.HubConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Agreements that change while the hub runs: a new version, an embargo that ends, and the
@@ -39,16 +37,28 @@ class HubAgreementChangesTest {
         assertThat(nca.readValue().getAgreementVersion()).isEqualTo(1);
 
         // The agreement is narrowed to GREEN in version 2
-        PartnerAgreement v2 = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.GREEN)).setVersion(2).build();
+        PartnerAgreement v2 = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.GREEN))
+                .setVersion(2)
+                .build();
         hub.agreements.pipeInput("nca", v2, T0.plusSeconds(1));
-        hub.send("domain:b.example.com", event("e2", IndicatorType.DOMAIN, "b.example.com", Tlp.AMBER, 80, "acme"), T0.plusSeconds(2));
-        hub.send("domain:c.example.com", event("e3", IndicatorType.DOMAIN, "c.example.com", Tlp.GREEN, 80, "acme"), T0.plusSeconds(3));
+        hub.send(
+                "domain:b.example.com",
+                event("e2", IndicatorType.DOMAIN, "b.example.com", Tlp.AMBER, 80, "acme"),
+                T0.plusSeconds(2));
+        hub.send(
+                "domain:c.example.com",
+                event("e3", IndicatorType.DOMAIN, "c.example.com", Tlp.GREEN, 80, "acme"),
+                T0.plusSeconds(3));
 
         // The AMBER indicator it held is taken back, the AMBER one after the change withheld, the GREEN one delivered
-        assertThat(nca.readValuesToList()).extracting(PartnerIndicator::getIndicatorId, PartnerIndicator::getAction,
-                PartnerIndicator::getAgreementVersion)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.REVOKE, 2),
-                org.assertj.core.groups.Tuple.tuple("domain:c.example.com", LifecycleAction.NEW, 2));
+        assertThat(nca.readValuesToList())
+                .extracting(
+                        PartnerIndicator::getIndicatorId,
+                        PartnerIndicator::getAction,
+                        PartnerIndicator::getAgreementVersion)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.REVOKE, 2),
+                        org.assertj.core.groups.Tuple.tuple("domain:c.example.com", LifecycleAction.NEW, 2));
     }
 
     private void sendSeenAt(String domain, java.time.Instant at) {
@@ -60,7 +70,8 @@ class HubAgreementChangesTest {
     @Test
     void shouldHoldAnEmbargoedIndicatorAndReleaseItAsNewWhenTheEmbargoEnds() {
         PartnerAgreement embargoed = PartnerAgreement.newBuilder(HubTestDriver.agreement("ec3", Tlp.GREEN))
-            .setEmbargoMillis(Duration.ofHours(2).toMillis()).build();
+                .setEmbargoMillis(Duration.ofHours(2).toMillis())
+                .build();
         hub.agreements.pipeInput("ec3", embargoed, T0);
         var ec3 = hub.partner("ec3");
 
@@ -108,8 +119,9 @@ class HubAgreementChangesTest {
 
         // Then it receives what its terms grant, as NEW, stamped with the agreement version, and nothing else
         var received = nca.readValuesToList();
-        assertThat(received).extracting(PartnerIndicator::getIndicatorId)
-            .containsExactlyInAnyOrder("domain:green.example.com", "domain:amber.example.com");
+        assertThat(received)
+                .extracting(PartnerIndicator::getIndicatorId)
+                .containsExactlyInAnyOrder("domain:green.example.com", "domain:amber.example.com");
         assertThat(received).allSatisfy(r -> {
             assertThat(r.getAction()).isEqualTo(LifecycleAction.NEW);
             assertThat(r.getAgreementVersion()).isEqualTo(3);
@@ -127,7 +139,9 @@ class HubAgreementChangesTest {
         var nca = hub.partner("nca");
         sendAt("green.example.com", Tlp.GREEN, T0.plusSeconds(1));
         sendAt("amber.example.com", Tlp.AMBER, T0.plusSeconds(2));
-        assertThat(nca.readValuesToList()).extracting(PartnerIndicator::getIndicatorId).containsExactly("domain:green.example.com");
+        assertThat(nca.readValuesToList())
+                .extracting(PartnerIndicator::getIndicatorId)
+                .containsExactly("domain:green.example.com");
 
         // Widened: version 2 grants AMBER
         hub.agreements.pipeInput("nca", version(HubTestDriver.agreement("nca", Tlp.AMBER), 2), T0.plusSeconds(3));
@@ -145,7 +159,9 @@ class HubAgreementChangesTest {
         assertThat(revoked.getIndicatorId()).isEqualTo("domain:amber.example.com");
         assertThat(revoked.getAction()).isEqualTo(LifecycleAction.REVOKE);
         assertThat(revoked.getAgreementVersion()).isEqualTo(3);
-        assertThat(revoked.getTlp()).as("the retraction carries nothing above the new ceiling").isEqualTo(Tlp.GREEN);
+        assertThat(revoked.getTlp())
+                .as("the retraction carries nothing above the new ceiling")
+                .isEqualTo(Tlp.GREEN);
         assertThat(nca.isEmpty()).as("the GREEN indicator stays").isTrue();
     }
 
@@ -160,9 +176,11 @@ class HubAgreementChangesTest {
         hub.agreements.pipeInput("nca", null, T0.plusSeconds(3));
         settle();
 
-        assertThat(nca.readValuesToList()).extracting(PartnerIndicator::getIndicatorId, PartnerIndicator::getAction)
-            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.REVOKE),
-                org.assertj.core.groups.Tuple.tuple("domain:b.example.com", LifecycleAction.REVOKE));
+        assertThat(nca.readValuesToList())
+                .extracting(PartnerIndicator::getIndicatorId, PartnerIndicator::getAction)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.REVOKE),
+                        org.assertj.core.groups.Tuple.tuple("domain:b.example.com", LifecycleAction.REVOKE));
         // And nothing more once it has ended
         sendAt("c.example.com", Tlp.GREEN, T0.plusSeconds(4));
         settle();
@@ -172,7 +190,8 @@ class HubAgreementChangesTest {
     @Test
     void shouldLeaveAPartnerItsIndicatorsWhenItsAgreementSaysKeep() {
         PartnerAgreement keep = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-            .setOnEnd(io.threatline.contract.AgreementEnd.KEEP).build();
+                .setOnEnd(io.threatline.contract.AgreementEnd.KEEP)
+                .build();
         hub.agreements.pipeInput("nca", keep, T0);
         var nca = hub.partner("nca");
         sendAt("a.example.com", Tlp.GREEN, T0.plusSeconds(1));
@@ -189,7 +208,8 @@ class HubAgreementChangesTest {
     @Test
     void shouldRevokeWhenTheTermIsOverByTheHubsClock() {
         PartnerAgreement shortTerm = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-            .setValidUntil(T0.plus(Duration.ofHours(1))).build();
+                .setValidUntil(T0.plus(Duration.ofHours(1)))
+                .build();
         hub.agreements.pipeInput("nca", shortTerm, T0);
         var nca = hub.partner("nca");
         sendAt("a.example.com", Tlp.GREEN, T0.plusSeconds(1));
@@ -218,7 +238,9 @@ class HubAgreementChangesTest {
         PartnerIndicator revoked = interpol.readValue();
         assertThat(revoked.getAction()).isEqualTo(LifecycleAction.REVOKE);
         assertThat(revoked.getTlp()).isEqualTo(Tlp.GREEN);
-        assertThat(revoked.getMalwareFamilies()).as("nothing of the RED state leaks").isEmpty();
+        assertThat(revoked.getMalwareFamilies())
+                .as("nothing of the RED state leaks")
+                .isEmpty();
         assertThat(revoked.getVendors()).isEmpty();
         assertThat(interpol.isEmpty()).isTrue();
     }
@@ -230,9 +252,14 @@ class HubAgreementChangesTest {
         sendAt("cdn.example.com", Tlp.GREEN, T0.plusSeconds(1));
         assertThat(interpol.readValue().getAction()).isEqualTo(LifecycleAction.NEW);
 
-        hub.benign.pipeInput("cdns|HOSTNAME|cdn.example.com", new io.threatline.contract.reference.BenignEntry("CDN hosts",
-            io.threatline.contract.reference.BenignMatchKind.HOSTNAME, "cdn.example.com", java.util.List.of(IndicatorType.DOMAIN)),
-            T0.plusSeconds(2));
+        hub.benign.pipeInput(
+                "cdns|HOSTNAME|cdn.example.com",
+                new io.threatline.contract.reference.BenignEntry(
+                        "CDN hosts",
+                        io.threatline.contract.reference.BenignMatchKind.HOSTNAME,
+                        "cdn.example.com",
+                        java.util.List.of(IndicatorType.DOMAIN)),
+                T0.plusSeconds(2));
         hub.advance(Duration.ofMinutes(2));
         settle();
 
@@ -243,16 +270,23 @@ class HubAgreementChangesTest {
 
     @Test
     void shouldRevokeAnIndicatorWhoseFamilyIsReassignedOutOfScope() {
-        hub.familyAliases.pipeInput("shylock", new io.threatline.contract.reference.FamilyAlias("Shylock", "Shylock", "test"), T0);
+        hub.familyAliases.pipeInput(
+                "shylock", new io.threatline.contract.reference.FamilyAlias("Shylock", "Shylock", "test"), T0);
         PartnerAgreement shylockOnly = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-            .setScope(io.threatline.contract.AgreementScope.newBuilder().setMalwareFamilies(java.util.List.of("Shylock")).build()).build();
+                .setScope(io.threatline.contract.AgreementScope.newBuilder()
+                        .setMalwareFamilies(java.util.List.of("Shylock"))
+                        .build())
+                .build();
         hub.agreements.pipeInput("nca", shylockOnly, T0);
         var nca = hub.partner("nca");
         sendAt("c2.example.com", Tlp.GREEN, T0.plusSeconds(1), "Shylock");
         assertThat(nca.readValue().getAction()).isEqualTo(LifecycleAction.NEW);
 
         // The analysts decide these servers belong to another family
-        hub.familyAliases.pipeInput("shylock", new io.threatline.contract.reference.FamilyAlias("Shylock", "Dridex", "test"), T0.plusSeconds(2));
+        hub.familyAliases.pipeInput(
+                "shylock",
+                new io.threatline.contract.reference.FamilyAlias("Shylock", "Dridex", "test"),
+                T0.plusSeconds(2));
         hub.advance(Duration.ofMinutes(2));
         settle();
 
@@ -268,13 +302,19 @@ class HubAgreementChangesTest {
         sendAt("c.example.com", Tlp.RED, T0.plusSeconds(3));
         assertThat(nca.readValuesToList()).hasSize(2);
 
-        hub.agreements.pipeInput("nca", PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-            .setReplayRequest("replay-1").build(), T0.plusSeconds(4));
+        hub.agreements.pipeInput(
+                "nca",
+                PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
+                        .setReplayRequest("replay-1")
+                        .build(),
+                T0.plusSeconds(4));
         settle();
 
-        assertThat(nca.readValuesToList()).extracting(PartnerIndicator::getIndicatorId, PartnerIndicator::getAction)
-            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.NEW),
-                org.assertj.core.groups.Tuple.tuple("domain:b.example.com", LifecycleAction.NEW));
+        assertThat(nca.readValuesToList())
+                .extracting(PartnerIndicator::getIndicatorId, PartnerIndicator::getAction)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("domain:a.example.com", LifecycleAction.NEW),
+                        org.assertj.core.groups.Tuple.tuple("domain:b.example.com", LifecycleAction.NEW));
         // The same request is not replayed twice
         hub.advance(Duration.ofMinutes(1));
         assertThat(nca.isEmpty()).isTrue();
@@ -283,15 +323,19 @@ class HubAgreementChangesTest {
     @Test
     void shouldNotLetABackDatedRecordRouteIntoAnAgreementThatHasEnded() {
         PartnerAgreement ended = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-            .setValidFrom(T0.minus(Duration.ofDays(30))).setValidUntil(T0.minus(Duration.ofDays(1))).build();
+                .setValidFrom(T0.minus(Duration.ofDays(30)))
+                .setValidUntil(T0.minus(Duration.ofDays(1)))
+                .build();
         hub.agreements.pipeInput("nca", ended, T0);
         var nca = hub.partner("nca");
 
         // A sensor dates its record and its sighting inside the agreement's old period
         var e = event("e-old", IndicatorType.DOMAIN, "old.example.com", Tlp.GREEN, 80, "acme");
         e.setObservedAt(T0.minus(Duration.ofDays(10)));
-        hub.rawEvents.pipeInput("domain:old.example.com".getBytes(),
-            hub.serdes.threatEvent.serializer().serialize(HubTestDriver.TOPICS.sensorEvents(), e), T0.minus(Duration.ofDays(10)));
+        hub.rawEvents.pipeInput(
+                "domain:old.example.com".getBytes(),
+                hub.serdes.threatEvent.serializer().serialize(HubTestDriver.TOPICS.sensorEvents(), e),
+                T0.minus(Duration.ofDays(10)));
         settle();
 
         assertThat(nca.isEmpty()).isTrue();
@@ -300,7 +344,8 @@ class HubAgreementChangesTest {
     @Test
     void shouldNotLetABackDatedSightingFromAnotherVendorEndAnEmbargoEarly() {
         PartnerAgreement embargoed = PartnerAgreement.newBuilder(HubTestDriver.agreement("ec3", Tlp.GREEN))
-            .setEmbargoMillis(Duration.ofHours(2).toMillis()).build();
+                .setEmbargoMillis(Duration.ofHours(2).toMillis())
+                .build();
         hub.agreements.pipeInput("ec3", embargoed, T0);
         var ec3 = hub.partner("ec3");
         sendAt("a.example.com", Tlp.GREEN, T0);
@@ -310,7 +355,9 @@ class HubAgreementChangesTest {
         old.setObservedAt(T0.minus(Duration.ofDays(1)));
         hub.send("domain:a.example.com", old, T0.plus(Duration.ofMinutes(10)));
         hub.advance(Duration.ofMinutes(30));
-        assertThat(ec3.isEmpty()).as("the embargo runs from the hub's first receipt").isTrue();
+        assertThat(ec3.isEmpty())
+                .as("the embargo runs from the hub's first receipt")
+                .isTrue();
 
         hub.advance(Duration.ofMinutes(90));
         PartnerIndicator released = ec3.readValue();

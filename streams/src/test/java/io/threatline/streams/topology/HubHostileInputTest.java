@@ -5,17 +5,6 @@ import static io.threatline.streams.topology.HubTestDriver.agreement;
 import static io.threatline.streams.topology.HubTestDriver.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.IntStream;
-
-import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
@@ -27,6 +16,15 @@ import io.threatline.schemas.validation.ContractLimits;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.errors.HubProcessingErrors;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A hostile or broken sensor against the hub (issue 11, docs/security.md): records too large to
@@ -67,7 +65,8 @@ class HubHostileInputTest {
         assertThat(large.getReason()).contains("1048596 bytes").contains("threatline.hub.max.record.bytes");
         assertThat(large.getOriginalSize()).isEqualTo(1 << 20);
         assertThat(large.getOriginalSha256()).isEqualTo(DeadLetters.sha256(value));
-        assertThat(large.getOriginalValue()).isEqualTo(ByteBuffer.wrap(value, 0, ContractLimits.MAX_DEAD_LETTER_ORIGINAL_BYTES));
+        assertThat(large.getOriginalValue())
+                .isEqualTo(ByteBuffer.wrap(value, 0, ContractLimits.MAX_DEAD_LETTER_ORIGINAL_BYTES));
         assertThat(hub.deadLetters.isEmpty()).isTrue();
         assertThat(hub.indicators.readValue().getId()).isEqualTo("domain:after.example.com");
         assertThat(hub.counters.rejectedByReason()).containsEntry("RECORD_TOO_LARGE", 2L);
@@ -75,13 +74,28 @@ class HubHostileInputTest {
 
     @Test
     void shouldDeadLetterAnEventWithMoreTagsOrLongerLabelsThanTheContractAllows() {
-        List<String> tooMany = IntStream.rangeClosed(0, ContractLimits.MAX_TAGS).mapToObj(i -> "t" + i).toList();
-        hub.send(null, withTags(event("many", IndicatorType.DOMAIN, "many.example.com", Tlp.GREEN, 80, "acme"), tooMany), T0);
-        hub.send(null, event("long", IndicatorType.DOMAIN, "long.example.com", Tlp.GREEN, 80, "acme",
-            "f".repeat(ContractLimits.MAX_LABEL_LENGTH + 1)), T0);
+        List<String> tooMany = IntStream.rangeClosed(0, ContractLimits.MAX_TAGS)
+                .mapToObj(i -> "t" + i)
+                .toList();
+        hub.send(
+                null,
+                withTags(event("many", IndicatorType.DOMAIN, "many.example.com", Tlp.GREEN, 80, "acme"), tooMany),
+                T0);
+        hub.send(
+                null,
+                event(
+                        "long",
+                        IndicatorType.DOMAIN,
+                        "long.example.com",
+                        Tlp.GREEN,
+                        80,
+                        "acme",
+                        "f".repeat(ContractLimits.MAX_LABEL_LENGTH + 1)),
+                T0);
 
         assertThat(hub.deadLetters.readValue().getReason()).isEqualTo("tags has 65 entries; at most 64 are accepted");
-        assertThat(hub.deadLetters.readValue().getReason()).isEqualTo("malwareFamilies[0] is longer than 256 characters");
+        assertThat(hub.deadLetters.readValue().getReason())
+                .isEqualTo("malwareFamilies[0] is longer than 256 characters");
         assertThat(hub.deadLetters.isEmpty()).isTrue();
         assertThat(hub.indicators.isEmpty()).isTrue();
         assertThat(hub.counters.rejectedByReason()).containsEntry("FIELD_TOO_LARGE", 2L);
@@ -92,11 +106,18 @@ class HubHostileInputTest {
         // Given many reports of one indicator, each with as many new tags and families as an event may carry
         for (int r = 0; r < 20; r++) {
             int report = r;
-            List<String> tags = IntStream.range(0, ContractLimits.MAX_TAGS).mapToObj(t -> "tag-" + report + "-" + t).toList();
-            String[] families = IntStream.range(0, ContractLimits.MAX_FAMILIES).mapToObj(f -> "fam-" + report + "-" + f)
-                .toArray(String[]::new);
-            ThreatEvent e = ThreatEvent.newBuilder(event("g" + r, IndicatorType.DOMAIN, "grow.example.com", Tlp.GREEN, 80,
-                "vendor-" + r, families)).setTags(tags).setCampaign("campaign-" + r).setSensorId("s-" + r).build();
+            List<String> tags = IntStream.range(0, ContractLimits.MAX_TAGS)
+                    .mapToObj(t -> "tag-" + report + "-" + t)
+                    .toList();
+            String[] families = IntStream.range(0, ContractLimits.MAX_FAMILIES)
+                    .mapToObj(f -> "fam-" + report + "-" + f)
+                    .toArray(String[]::new);
+            ThreatEvent e = ThreatEvent.newBuilder(event(
+                            "g" + r, IndicatorType.DOMAIN, "grow.example.com", Tlp.GREEN, 80, "vendor-" + r, families))
+                    .setTags(tags)
+                    .setCampaign("campaign-" + r)
+                    .setSensorId("s-" + r)
+                    .build();
             hub.send(null, e, T0.plusSeconds(r));
         }
 
@@ -104,7 +125,9 @@ class HubHostileInputTest {
         List<Indicator> changes = hub.indicators.readValuesToList();
         Indicator last = changes.get(changes.size() - 1);
         assertThat(last.getTags()).hasSize(ContractLimits.MAX_TAGS).allMatch(t -> t.startsWith("tag-0-"));
-        assertThat(last.getMalwareFamilies()).hasSize(ContractLimits.MAX_FAMILIES).allMatch(f -> f.startsWith("fam-0-"));
+        assertThat(last.getMalwareFamilies())
+                .hasSize(ContractLimits.MAX_FAMILIES)
+                .allMatch(f -> f.startsWith("fam-0-"));
         assertThat(last.getCampaigns()).hasSize(ContractLimits.MAX_CAMPAIGNS);
         assertThat(last.getVendors()).hasSize(16);
         assertThat(last.getSensors()).hasSize(16);
@@ -145,18 +168,19 @@ class HubHostileInputTest {
         // Then it is dead-lettered with the failure, and the others reach the partner
         DeadLetter letter = hub.deadLetters.readValue();
         assertThat(letter.getReasonCode()).isEqualTo(HubProcessingErrors.PROCESSING_FAILED);
-        assertThat(letter.getReason()).contains("IllegalStateException").contains("broken reference data for boom.example.com");
+        assertThat(letter.getReason())
+                .contains("IllegalStateException")
+                .contains("broken reference data for boom.example.com");
         assertThat(letter.getStage()).isEqualTo("dedup");
         assertThat(letter.getOriginalSha256()).hasSize(64);
         assertThat(hub.deadLetters.isEmpty()).isTrue();
         assertThat(hub.partner("interpol").readValuesToList())
-            .extracting(p -> p.getIndicatorId() + " " + p.getAction())
-            .containsExactly("domain:before.example.com NEW", "domain:after.example.com NEW");
+                .extracting(p -> p.getIndicatorId() + " " + p.getAction())
+                .containsExactly("domain:before.example.com NEW", "domain:after.example.com NEW");
         assertThat(hub.counters.rejectedByReason()).containsEntry(HubProcessingErrors.PROCESSING_FAILED, 1L);
     }
 
     private static ThreatEvent withTags(ThreatEvent event, List<String> tags) {
         return ThreatEvent.newBuilder(event).setTags(tags).build();
     }
-
 }

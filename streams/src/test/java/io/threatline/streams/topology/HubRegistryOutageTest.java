@@ -5,16 +5,6 @@ import static io.threatline.streams.topology.HubTestDriver.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
@@ -23,6 +13,14 @@ import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.validate.RegistryUnavailableException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A schema registry that cannot answer never gets a valid event dead-lettered: validation waits,
@@ -42,15 +40,15 @@ class HubRegistryOutageTest {
 
     static Stream<Arguments> outages() {
         return Stream.of(
-            Arguments.of("connection refused", FlakyRegistry.unreachable()),
-            Arguments.of("HTTP 500", FlakyRegistry.httpError(500)),
-            Arguments.of("HTTP 503", FlakyRegistry.httpError(503)));
+                Arguments.of("connection refused", FlakyRegistry.unreachable()),
+                Arguments.of("HTTP 500", FlakyRegistry.httpError(500)),
+                Arguments.of("HTTP 503", FlakyRegistry.httpError(503)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("outages")
-    void shouldFailTheThreadWithoutDeadLetteringAValidEventWhileTheRegistryCannotAnswer(String name,
-                                                                                         SchemaRegistryException outage) {
+    void shouldFailTheThreadWithoutDeadLetteringAValidEventWhileTheRegistryCannotAnswer(
+            String name, SchemaRegistryException outage) {
         // Given a valid event whose schema the hub has not read yet, and a registry that then stops answering
         hub = new HubTestDriver(Map.of(HubConfig.REGISTRY_WAIT, "PT0S"), registry);
         byte[] bytes = serialized();
@@ -63,7 +61,9 @@ class HubRegistryOutageTest {
         assertThat(failure).as("the record is not consumed").isNotNull();
         assertThat(SchemaRegistryException.retriableIn(failure)).isPresent();
         assertThat(causes(failure)).anyMatch(RegistryUnavailableException.class::isInstance);
-        assertThat(hub.deadLetters.isEmpty()).as("a valid event is never dead-lettered for an outage").isTrue();
+        assertThat(hub.deadLetters.isEmpty())
+                .as("a valid event is never dead-lettered for an outage")
+                .isTrue();
         assertThat(hub.indicators.isEmpty()).isTrue();
         assertThat(hub.counters.rejectedCount()).isZero();
 
@@ -110,7 +110,9 @@ class HubRegistryOutageTest {
 
         // Then the thread fails for the outage (the handler replaces it) and nothing is dead-lettered
         assertThat(SchemaRegistryException.retriableIn(failure)).isPresent();
-        assertThat(causes(failure)).as("it failed writing, not reading").noneMatch(RegistryUnavailableException.class::isInstance);
+        assertThat(causes(failure))
+                .as("it failed writing, not reading")
+                .noneMatch(RegistryUnavailableException.class::isInstance);
         assertThat(hub.deadLetters.isEmpty()).isTrue();
     }
 
@@ -134,11 +136,23 @@ class HubRegistryOutageTest {
     }
 
     private byte[] serialized() {
-        return hub.serdes.threatEvent.serializer().serialize(HubTestDriver.TOPICS.sensorEvents(),
-            event("e1", IndicatorType.DOMAIN, "c2.shylock-example[.]com", Tlp.GREEN, 80, "acme", "Shylock"));
+        return hub.serdes
+                .threatEvent
+                .serializer()
+                .serialize(
+                        HubTestDriver.TOPICS.sensorEvents(),
+                        event(
+                                "e1",
+                                IndicatorType.DOMAIN,
+                                "c2.shylock-example[.]com",
+                                Tlp.GREEN,
+                                80,
+                                "acme",
+                                "Shylock"));
     }
 
     private static Stream<Throwable> causes(Throwable t) {
-        return Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause).limit(32);
+        return Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause)
+                .limit(32);
     }
 }

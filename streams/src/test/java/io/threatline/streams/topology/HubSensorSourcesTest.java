@@ -6,18 +6,16 @@ import static io.threatline.streams.topology.HubTestDriver.agreement;
 import static io.threatline.streams.topology.HubTestDriver.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A sensor speaks only for itself (issue 11, docs/security.md): the vendor is the one whose topic
@@ -52,14 +50,17 @@ class HubSensorSourcesTest {
 
     @Test
     void shouldRefuseAnOperatorsNameFromAnySensorAndAnythingButARetractionOnTheOperatorsTopic() {
-        ThreatEvent posing = retraction(event("e1", IndicatorType.DOMAIN, "x.example.com", Tlp.GREEN, 80, "operator:alice"));
+        ThreatEvent posing =
+                retraction(event("e1", IndicatorType.DOMAIN, "x.example.com", Tlp.GREEN, 80, "operator:alice"));
         hub.send(null, posing, T0);
         send(acme, posing);
         send(operator, event("e2", IndicatorType.DOMAIN, "x.example.com", Tlp.GREEN, 80, "operator:alice"));
         send(operator, retraction(event("e3", IndicatorType.DOMAIN, "x.example.com", Tlp.GREEN, 80, "acme")));
 
-        assertThat(hub.deadLetters.readValuesToList()).extracting(DeadLetter::getReasonCode)
-            .containsExactly("VENDOR_MISMATCH", "VENDOR_MISMATCH", "OPERATOR_ACTION_INVALID", "OPERATOR_ACTION_INVALID");
+        assertThat(hub.deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReasonCode)
+                .containsExactly(
+                        "VENDOR_MISMATCH", "VENDOR_MISMATCH", "OPERATOR_ACTION_INVALID", "OPERATOR_ACTION_INVALID");
         assertThat(hub.indicators.isEmpty()).isTrue();
     }
 
@@ -70,11 +71,15 @@ class HubSensorSourcesTest {
         var partner = hub.partner("interpol");
         send(acme, event("a1", IndicatorType.DOMAIN, "c2.example.com", Tlp.GREEN, 80, "acme"));
         send(northwind, event("n1", IndicatorType.DOMAIN, "c2.example.com", Tlp.GREEN, 80, "northwind"));
-        assertThat(partner.readValuesToList()).extracting(p -> p.getAction().toString()).containsExactly("NEW", "UPDATE");
+        assertThat(partner.readValuesToList())
+                .extracting(p -> p.getAction().toString())
+                .containsExactly("NEW", "UPDATE");
 
         // When one vendor retracts it, and a vendor that never reported it retracts it too
         send(northwind, retraction(event("n2", IndicatorType.DOMAIN, "c2.example.com", Tlp.GREEN, 80, "northwind")));
-        send(topic(TOPICS.vendorEvents("mallory")), retraction(event("m1", IndicatorType.DOMAIN, "c2.example.com", Tlp.GREEN, 80, "mallory")));
+        send(
+                topic(TOPICS.vendorEvents("mallory")),
+                retraction(event("m1", IndicatorType.DOMAIN, "c2.example.com", Tlp.GREEN, 80, "mallory")));
 
         // Then only the retracting vendor's sightings leave; the partner keeps the indicator
         PartnerIndicator withdrawn = partner.readValue();
@@ -99,13 +104,16 @@ class HubSensorSourcesTest {
         send(northwind, event("n1", IndicatorType.DOMAIN, "fp.example.com", Tlp.GREEN, 80, "northwind"));
         partner.readValuesToList();
 
-        ThreatEvent revoke = ThreatEvent.newBuilder(retraction(event("op-1", IndicatorType.DOMAIN, "fp[.]example.com", Tlp.GREEN, 100,
-            "operator:alice"))).setRetractionReason("false positive: a CDN's shared address (ticket 4711)").build();
+        ThreatEvent revoke = ThreatEvent.newBuilder(retraction(
+                        event("op-1", IndicatorType.DOMAIN, "fp[.]example.com", Tlp.GREEN, 100, "operator:alice")))
+                .setRetractionReason("false positive: a CDN's shared address (ticket 4711)")
+                .build();
         send(operator, revoke);
 
         List<PartnerIndicator> after = partner.readValuesToList();
-        assertThat(after).extracting(p -> p.getIndicatorId() + " " + p.getAction())
-            .containsExactly("domain:fp.example.com REVOKE");
+        assertThat(after)
+                .extracting(p -> p.getIndicatorId() + " " + p.getAction())
+                .containsExactly("domain:fp.example.com REVOKE");
         assertThat(hub.deadLetters.isEmpty()).isTrue();
     }
 

@@ -1,19 +1,5 @@
 package io.threatline.streams.topology;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-
 import io.threatline.contract.DataKind;
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.Indicator;
@@ -28,6 +14,17 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
 import io.threatline.streams.enrich.ReferenceEnrichment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The hub topology under TopologyTestDriver with the production configuration and an in-memory registry. */
 final class HubTestDriver implements AutoCloseable {
@@ -56,8 +53,13 @@ final class HubTestDriver implements AutoCloseable {
     }
 
     /** With the reference-data lookups the dedup stage uses. */
-    HubTestDriver(Map<String, Object> hubSettings, SchemaRegistryClient registry,
-                  java.util.function.Function<org.apache.kafka.streams.processor.api.ProcessorContext<?, ?>, io.threatline.streams.enrich.Enrichment> enrichment) {
+    HubTestDriver(
+            Map<String, Object> hubSettings,
+            SchemaRegistryClient registry,
+            java.util.function.Function<
+                            org.apache.kafka.streams.processor.api.ProcessorContext<?, ?>,
+                            io.threatline.streams.enrich.Enrichment>
+                    enrichment) {
         serdes = new HubSerdes(registry, Map.of());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "hub-test");
@@ -69,16 +71,26 @@ final class HubTestDriver implements AutoCloseable {
         HubApp.errorHandlers(props, config, serdes, counters);
         // The hub judges time on its own clock; the test's clock starts at T0 and moves as records are sent (send).
         driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment), props, T0);
-        rawEvents = driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
-        agreements = driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
-        familyAliases = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.FAMILY_ALIASES),
-            new StringSerializer(), serdes.familyAlias.serializer());
-        ipRanges = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.IP_RANGES),
-            new StringSerializer(), serdes.ipRange.serializer());
-        benign = driver.createInputTopic(TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.BENIGN),
-            new StringSerializer(), serdes.benignEntry.serializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), serdes.deadLetter.deserializer());
-        indicators = driver.createOutputTopic(TOPICS.indicators(), new StringDeserializer(), serdes.indicator.deserializer());
+        rawEvents =
+                driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+        agreements =
+                driver.createInputTopic(TOPICS.agreements(), new StringSerializer(), serdes.agreement.serializer());
+        familyAliases = driver.createInputTopic(
+                TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.FAMILY_ALIASES),
+                new StringSerializer(),
+                serdes.familyAlias.serializer());
+        ipRanges = driver.createInputTopic(
+                TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.IP_RANGES),
+                new StringSerializer(),
+                serdes.ipRange.serializer());
+        benign = driver.createInputTopic(
+                TOPICS.reference(io.threatline.schemas.topics.ReferenceKind.BENIGN),
+                new StringSerializer(),
+                serdes.benignEntry.serializer());
+        deadLetters = driver.createOutputTopic(
+                TOPICS.deadLetter(), new StringDeserializer(), serdes.deadLetter.deserializer());
+        indicators = driver.createOutputTopic(
+                TOPICS.indicators(), new StringDeserializer(), serdes.indicator.deserializer());
     }
 
     HubTestDriver() {
@@ -86,13 +98,17 @@ final class HubTestDriver implements AutoCloseable {
     }
 
     TestOutputTopic<String, PartnerIndicator> partner(String partnerId) {
-        return driver.createOutputTopic(TOPICS.partnerIndicators(partnerId), new StringDeserializer(), serdes.partnerIndicator.deserializer());
+        return driver.createOutputTopic(
+                TOPICS.partnerIndicators(partnerId), new StringDeserializer(), serdes.partnerIndicator.deserializer());
     }
 
     /** Sends the event as a publisher would: keyed by the given key, Avro in the wire format. */
     void send(String key, ThreatEvent event, Instant at) {
         clockTo(at);
-        rawEvents.pipeInput(key == null ? null : key.getBytes(), serdes.threatEvent.serializer().serialize(TOPICS.sensorEvents(), event), at);
+        rawEvents.pipeInput(
+                key == null ? null : key.getBytes(),
+                serdes.threatEvent.serializer().serialize(TOPICS.sensorEvents(), event),
+                at);
     }
 
     void sendBytes(String key, byte[] value, Instant at) {
@@ -120,19 +136,34 @@ final class HubTestDriver implements AutoCloseable {
 
     private Instant clockNow = T0;
 
-    static ThreatEvent event(String id, IndicatorType type, String value, Tlp tlp, int confidence, String vendor, String... families) {
-        return ThreatEvent.newBuilder().setEventId(id).setIndicatorType(type).setIndicatorValue(value)
-            .setObservedAt(T0).setVendor(vendor).setSensorId("sensor-1").setConfidence(confidence).setTlp(tlp)
-            .setMalwareFamilies(List.of(families)).build();
+    static ThreatEvent event(
+            String id, IndicatorType type, String value, Tlp tlp, int confidence, String vendor, String... families) {
+        return ThreatEvent.newBuilder()
+                .setEventId(id)
+                .setIndicatorType(type)
+                .setIndicatorValue(value)
+                .setObservedAt(T0)
+                .setVendor(vendor)
+                .setSensorId("sensor-1")
+                .setConfidence(confidence)
+                .setTlp(tlp)
+                .setMalwareFamilies(List.of(families))
+                .build();
     }
 
     static PartnerAgreement agreement(String partnerId, Tlp ceiling) {
-        return PartnerAgreement.newBuilder().setPartnerId(partnerId).setPartnerName(partnerId).setAgreementId("mou-" + partnerId)
-            .setVersion(1).setValidFrom(Instant.parse("2026-01-01T00:00:00Z")).setValidUntil(Instant.parse("2029-01-01T00:00:00Z"))
-            .setDataKinds(List.of(DataKind.INDICATORS)).setTlpCeiling(ceiling)
-            .setScope(io.threatline.contract.AgreementScope.newBuilder().build())
-            .setRedaction(io.threatline.contract.Redaction.newBuilder().build())
-            .build();
+        return PartnerAgreement.newBuilder()
+                .setPartnerId(partnerId)
+                .setPartnerName(partnerId)
+                .setAgreementId("mou-" + partnerId)
+                .setVersion(1)
+                .setValidFrom(Instant.parse("2026-01-01T00:00:00Z"))
+                .setValidUntil(Instant.parse("2029-01-01T00:00:00Z"))
+                .setDataKinds(List.of(DataKind.INDICATORS))
+                .setTlpCeiling(ceiling)
+                .setScope(io.threatline.contract.AgreementScope.newBuilder().build())
+                .setRedaction(io.threatline.contract.Redaction.newBuilder().build())
+                .build();
     }
 
     @Override
