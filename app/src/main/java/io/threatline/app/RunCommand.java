@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
         description = {
             "Runs the whole sharing pipeline on the embedded platform: a Kafka broker and schema registry, the reference data (malware aliases), the scenario's agreements (Europol EC3, INTERPOL, a national agency's operation) with their channels pointed at this machine (files under <data-dir>/outbox/<partner>/, TAXII over HTTPS on localhost, each partner's Kafka topic), the hub, the delivery service and a simulated sensor fleet. Shows live counts; Ctrl-C stops everything cleanly and a second run resumes from the data directory.",
             "",
-            "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; records carry the events' time, so hourly statistics windows close within a minute.",
+            "The simulated sensors replay the last day --time-scale times faster than the wall clock, then go on in real time; the hub runs on the same simulated clock (it never takes a sensor's time), so hourly statistics windows close within a minute.",
             "",
             "Exit codes: 1 a part failed; 2 usage error. Ctrl-C or SIGTERM stops every part cleanly; the exit code is then the signal's, 130 or 143, as for any JVM."
         })
@@ -209,7 +209,11 @@ public final class RunCommand implements Callable<Integer> {
                     vendorClients(platform, client, topics, users, admin.isPresent());
 
             Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
-            try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"))) {
+            // The simulation replays the last day fast; the hub's clock runs with it (SimulatedClock).
+            Instant simulationStart =
+                    Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
+            SimulatedClock clock = new SimulatedClock(simulationStart, timeScale);
+            try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"), clock)) {
                 hub.start();
                 Map<String, Object> deliverySettings = new HashMap<>(client);
                 deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
@@ -232,7 +236,7 @@ public final class RunCommand implements Callable<Integer> {
                                                 + users.configFile("vendor.<vendor>") + ")"
                                         : "")
                                 + ": " + String.join(", ", sensorClients.keySet()));
-                        Simulation simulation = new Simulation(sensorClients, topics);
+                        Simulation simulation = new Simulation(sensorClients, topics, clock.instant());
                         simulation.start();
                         var c = hub.counters();
                         try (OpsServer ops = Ops.start(
@@ -345,7 +349,7 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, Object> settings = new HashMap<>(client);
         settings.put("application.id", HubApp.DEFAULT_APPLICATION_ID);
         settings.put(HubConfig.TOPIC_PREFIX, ThreatlineTopics.DEFAULT_PREFIX);
-        // The simulated clock runs fast; statistics windows close a minute of stream time after their end.
+        // The hub's clock runs fast (SimulatedClock); statistics windows close a simulated minute after their end.
         settings.put(HubConfig.STATISTICS_GRACE, "PT1M");
         return settings;
     }
@@ -398,9 +402,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The simulated sensor fleet, publishing on its own thread until stopped. Records carry the
-     * events' observedAt, so the hub's windows follow the simulated clock: it starts a day ago and
-     * runs --time-scale times faster until it reaches now, then follows the wall clock.
+     * The simulated sensor fleet, publishing on its own thread until stopped. Its events are observed
+     * on the simulated clock, which starts a day ago and runs --time-scale times faster until it
+     * reaches now, then follows the wall clock; the hub runs on the same clock (SimulatedClock).
      */
     /**
      * The simulated vendors' topics and, on an authenticated broker, their users and ACLs: each
@@ -438,7 +442,7 @@ public final class RunCommand implements Callable<Integer> {
         private volatile boolean running = true;
 
         /** @param vendorClients each vendor's client settings: its sensors publish to its own topic */
-        Simulation(Map<String, Map<String, Object>> vendorClients, ThreatlineTopics topics) {
+        Simulation(Map<String, Map<String, Object>> vendorClients, ThreatlineTopics topics, Instant start) {
             vendorClients.forEach((vendor, client) -> {
                 Map<String, Object> config = new HashMap<>(client);
                 config.put(PublisherConfig.TOPIC, topics.vendorEvents(vendor));
@@ -449,7 +453,6 @@ public final class RunCommand implements Callable<Integer> {
             // The fleet's deliberately malformed events (a blank vendor among them) go out through some vendor's topic.
             this.anyVendor = publishers.values().iterator().next();
             long seed = System.nanoTime();
-            Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
             Duration fast = Duration.ofNanos(1_000_000_000L * timeScale / rate);
             this.thread = new Thread(
                     () -> {

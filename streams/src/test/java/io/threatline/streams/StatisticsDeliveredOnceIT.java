@@ -105,24 +105,33 @@ class StatisticsDeliveredOnceIT {
 
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(6));
         Instant hourEnd = hour.plus(Duration.ofHours(1));
+        // The hub counts by its own clock (a sensor's timestamps count for nothing), so the test moves that clock.
+        MovableClock clock = new MovableClock();
+        clock.set(hour.plus(Duration.ofMinutes(10)));
+        hub = new HubApp(hubSettings(prefix), stateDir, clock);
+        hub.start();
         for (int i = 0; i < 3; i++) {
             shylockDomain(topics, values, hour.plus(Duration.ofMinutes(10 + i)));
         }
+        awaitChanges(3);
+        clock.set(hourEnd.plus(GRACE).plusSeconds(1));
         shylockDomain(topics, values, hourEnd.plus(GRACE).plusSeconds(1)); // closes the hour
-        hub = new HubApp(hubSettings(prefix), stateDir);
-        hub.start();
         try (StatisticsReader out = new StatisticsReader(topics.partnerStatistics(PARTNER), serde)) {
             await().atMost(WAIT)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> !out.poll().of(hour).isEmpty());
             assertThat(out.of(hour)).extracting(TrendStatistic::getCount).containsExactly(3L);
 
-            // When the hub is stopped and started again, and then a sighting of that hour arrives late
-            // (after its grace), followed by one that closes the next hour too
+            // When the hub is stopped and started again, and then a sighting of that hour arrives late: the
+            // host's clock was set back into it (the only way, now that a sensor's timestamps count for nothing),
+            // followed by one that closes the next hour too
             hub.close();
-            hub = new HubApp(hubSettings(prefix), stateDir);
+            hub = new HubApp(hubSettings(prefix), stateDir, clock);
             hub.start();
+            clock.set(hour.plus(Duration.ofMinutes(30)));
             shylockDomain(topics, values, hour.plus(Duration.ofMinutes(30)));
+            awaitChanges(1);
+            clock.set(hourEnd.plus(Duration.ofHours(1)).plus(GRACE).plusSeconds(1));
             shylockDomain(
                     topics,
                     values,
@@ -142,6 +151,13 @@ class StatisticsDeliveredOnceIT {
                     .extracting(TrendStatistic::getWindowStart, TrendStatistic::getCount)
                     .containsExactly(tuple(hour, 3L));
         }
+    }
+
+    /** Waits until the running hub has made {@code changes} indicator changes, i.e. read and stamped the events. */
+    private void awaitChanges(long changes) {
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> hub.counters().indicatorChanges.sum() >= changes);
     }
 
     private void shylockDomain(ThreatlineTopics topics, ConfluentAvroSerializer<Object> values, Instant at)

@@ -54,6 +54,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     private KeyValueStore<String, String> delivered;
     private KeyValueStore<String, String> embargoed;
     private KeyValueStore<String, Indicator> indicators;
+    private final java.time.Clock clock;
     private AgreementReconciler reconciler;
     private Enrichment reference;
 
@@ -62,7 +63,9 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             HubCounters counters,
             AgreementsSnapshot snapshot,
             Function<ProcessorContext<?, ?>, Enrichment> enrichment,
-            int backfillRate) {
+            int backfillRate,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.embargoScanInterval = embargoScanInterval;
         this.counters = counters;
         this.snapshot = snapshot;
@@ -90,8 +93,10 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
                 (id, record, timestamp) -> context().forward(new Record<>(id, record, timestamp)),
                 backfillRate,
                 embargoScanInterval);
-        context.schedule(embargoScanInterval, PunctuationType.WALL_CLOCK_TIME, this::releaseEmbargoed);
-        context.schedule(AgreementReconciler.TICK, PunctuationType.WALL_CLOCK_TIME, reconciler::run);
+        // Wall-clock punctuations decide when to look; the hub's clock decides what is due.
+        context.schedule(embargoScanInterval, PunctuationType.WALL_CLOCK_TIME, t -> releaseEmbargoed(clock.millis()));
+        context.schedule(
+                AgreementReconciler.TICK, PunctuationType.WALL_CLOCK_TIME, t -> reconciler.run(clock.millis()));
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
 
     @Override
     public void process(Record<String, Indicator> record) {
-        long wallClock = context().currentSystemTimeMs();
+        long wallClock = clock.millis();
         Instant now = Instant.ofEpochMilli(wallClock);
         Indicator change = record.value();
         // One read and at most one write of the delivered set per change, whatever the number of partners.

@@ -22,6 +22,7 @@ import io.threatline.streams.errors.BoundedSerde;
 import io.threatline.streams.statistics.StatisticsTopology;
 import io.threatline.streams.validate.ValidateProcessor;
 import io.threatline.streams.validate.Validated;
+import java.time.Clock;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -61,6 +62,20 @@ public final class HubTopology {
             HubSerdes serdes,
             HubCounters counters,
             Function<ProcessorContext<?, ?>, Enrichment> enrichment) {
+        return build(config, serdes, counters, enrichment, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the hub's own clock, by which it stamps what it reads and judges agreements' periods,
+     *     embargoes and statistics windows (docs/agreements.md, "Time is the hub's"); the system clock
+     *     but for a simulation (`threatline run`) or a test
+     */
+    public static Topology build(
+            HubConfig config,
+            HubSerdes serdes,
+            HubCounters counters,
+            Function<ProcessorContext<?, ?>, Enrichment> enrichment,
+            Clock clock) {
         ThreatlineTopics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -119,7 +134,8 @@ public final class HubTopology {
                                 counters,
                                 config.registryWait(),
                                 config.maxRecordBytes(),
-                                new SensorSources(topics)),
+                                new SensorSources(topics),
+                                clock),
                         Named.as("validate"));
 
         var branches = validated
@@ -157,7 +173,7 @@ public final class HubTopology {
 
         changes.process(
                         () -> new PartnerRouter(
-                                config.scanInterval(), counters, agreements, enrichment, config.backfillRate()),
+                                config.scanInterval(), counters, agreements, enrichment, config.backfillRate(), clock),
                         Named.as("agreements"),
                         PartnerRouter.DELIVERED_STORE,
                         PartnerRouter.EMBARGO_STORE,

@@ -80,6 +80,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final Duration registryWait;
     private final int maxRecordBytes;
     private final SensorSources sources;
+    private final java.time.Clock clock;
     /** Who speaks on each input topic, decided once per topic rather than per record. */
     private final java.util.Map<String, Speaker> speakers = new java.util.HashMap<>();
 
@@ -91,14 +92,17 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
      *                       stream thread (zero: fail at once)
      * @param maxRecordBytes the largest record (key and value) read; a larger one is dead-lettered unread
      * @param sources        which topics are a vendor's own and which the operator's
+     * @param clock          the hub's clock, which stamps every record passed on (a sensor's timestamp counts for nothing)
      */
     public ValidateProcessor(
             Deserializer<ThreatEvent> deserializer,
             HubCounters counters,
             Duration registryWait,
             int maxRecordBytes,
-            SensorSources sources) {
+            SensorSources sources,
+            java.time.Clock clock) {
         this.sources = sources;
+        this.clock = clock;
         this.deserializer = deserializer;
         this.counters = counters;
         this.registryWait = registryWait;
@@ -175,7 +179,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         context()
                 .forward(record.withKey(id)
                         .withValue(new Validated.Valid(event, id, sameKey))
-                        .withTimestamp(context().currentSystemTimeMs()));
+                        .withTimestamp(clock.millis()));
     }
 
     /**
@@ -270,7 +274,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         context()
                 .forward(record.withKey(DeadLetters.recordKeyText(record.key()))
                         .withValue(new Validated.Rejected(letter))
-                        .withTimestamp(context().currentSystemTimeMs()));
+                        .withTimestamp(clock.millis()));
     }
 
     private String topic() {

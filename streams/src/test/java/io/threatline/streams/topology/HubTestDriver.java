@@ -70,7 +70,7 @@ final class HubTestDriver implements AutoCloseable {
         HubConfig config = new HubConfig(hubSettings);
         HubApp.errorHandlers(props, config, serdes, counters);
         // The hub judges time on its own clock; the test's clock starts at T0 and moves as records are sent (send).
-        driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment), props, T0);
+        driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment, clock), props, T0);
         rawEvents =
                 driver.createInputTopic(TOPICS.sensorEvents(), new ByteArraySerializer(), new ByteArraySerializer());
         agreements =
@@ -135,6 +135,24 @@ final class HubTestDriver implements AutoCloseable {
     }
 
     private Instant clockNow = T0;
+
+    /** The hub's clock: the driver's wall clock, which only {@link #advance} moves. */
+    private final java.time.Clock clock = new java.time.Clock() {
+        @Override
+        public Instant instant() {
+            return clockNow;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     static ThreatEvent event(
             String id, IndicatorType type, String value, Tlp tlp, int confidence, String vendor, String... families) {
