@@ -315,7 +315,9 @@ public final class AgreementPolicy {
      * the indicator itself expired) when the partner may no longer hold it. It names the indicator
      * the partner already has and nothing it may not see now: no families, campaigns, tags, sources,
      * country or score from the current state (which may be above the partner's ceiling or out of
-     * its scope), the TLP marking of the partner's ceiling, and {@code validUntil = now}.
+     * its scope), the TLP marking of the partner's ceiling, and {@code validUntil = now}. It keeps
+     * the agreement's redistribution right, so that whoever the partner passed the indicator on to
+     * hears of its retraction too.
      */
     public static PartnerIndicator retraction(
             PartnerAgreement terms, Indicator indicator, LifecycleAction action, Instant now) {
@@ -334,7 +336,8 @@ public final class AgreementPolicy {
                 .setConfidence(0)
                 .setScore(0)
                 .setTlp(marking)
-                .setRedistributionAllowed(false)
+                .setRedistributionAllowed(terms.getRedistributionAllowed())
+                .setRedistributionScope(terms.getRedistributionScope())
                 .setSharedAt(now)
                 .build();
     }

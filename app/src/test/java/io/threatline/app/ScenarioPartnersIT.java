@@ -3,6 +3,7 @@ package io.threatline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
 import io.threatline.platform.kafka.TopicProvisioner;
@@ -125,7 +126,10 @@ class ScenarioPartnersIT {
         }
 
         // Then INTERPOL has indicators up to GREEN only, without providers or sensors, marked for redistribution
-        List<PartnerIndicator> interpol = readAll(topics.partnerIndicators("interpol"));
+        // (what is shared; a REVOKE or EXPIRE that takes one back names the indicator only, checked below)
+        List<PartnerIndicator> interpolAll = readAll(topics.partnerIndicators("interpol"));
+        List<PartnerIndicator> interpol = shared(interpolAll);
+        assertRetractionsNameOnlyWhatWasShared(interpolAll, Tlp.GREEN);
         assertThat(interpol).isNotEmpty().allSatisfy(r -> {
             assertThat(r.getTlp()).isIn(Tlp.CLEAR, Tlp.GREEN);
             assertThat(r.getVendors()).isEmpty();
@@ -134,13 +138,43 @@ class ScenarioPartnersIT {
             assertThat(r.getRedistributionAllowed()).isTrue();
         });
         // the national agency has Shylock's indicators (reported as Shylock or Caphaw) up to AMBER and nothing else
-        List<PartnerIndicator> nca = readAll(topics.partnerIndicators("nca-operation-tovar"));
+        List<PartnerIndicator> ncaAll = readAll(topics.partnerIndicators("nca-operation-tovar"));
+        List<PartnerIndicator> nca = shared(ncaAll);
+        assertRetractionsNameOnlyWhatWasShared(ncaAll, Tlp.AMBER);
         assertThat(nca).isNotEmpty().allSatisfy(r -> {
             assertThat(r.getMalwareFamilies()).contains("Shylock").doesNotContain("Caphaw");
             assertThat(r.getTlp()).isIn(Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER);
         });
         // and Europol EC3, granted statistics only, gets no indicator at all
         assertThat(readAll(topics.partnerIndicators("europol-ec3"))).isEmpty();
+    }
+
+    /** The records that share an indicator (NEW, UPDATE), not those that take one back. */
+    private static List<PartnerIndicator> shared(List<PartnerIndicator> records) {
+        return records.stream()
+                .filter(r -> r.getAction() == LifecycleAction.NEW || r.getAction() == LifecycleAction.UPDATE)
+                .toList();
+    }
+
+    /**
+     * Each REVOKE or EXPIRE follows a NEW of the same indicator, carries no sources and a marking at or
+     * below the partner's ceiling (one that takes back what left the scope names the indicator only).
+     */
+    private static void assertRetractionsNameOnlyWhatWasShared(List<PartnerIndicator> records, Tlp ceiling) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (PartnerIndicator r : records) {
+            if (r.getAction() == LifecycleAction.NEW) {
+                held.add(r.getIndicatorId());
+            } else if (r.getAction() == LifecycleAction.REVOKE || r.getAction() == LifecycleAction.EXPIRE) {
+                assertThat(held.remove(r.getIndicatorId()))
+                        .as("%s of a held indicator", r.getAction())
+                        .isTrue();
+                assertThat(r.getVendors()).isEmpty();
+                assertThat(r.getSensors()).isEmpty();
+                assertThat(io.threatline.schemas.tlp.Tlp2.atOrBelow(r.getTlp(), ceiling))
+                        .isTrue();
+            }
+        }
     }
 
     private static int run(String... args) {
