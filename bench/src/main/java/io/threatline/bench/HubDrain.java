@@ -2,7 +2,9 @@ package io.threatline.bench;
 
 import io.threatline.bench.report.ResultLine;
 import io.threatline.bench.report.Target;
+import io.threatline.contract.PartnerAgreement;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,7 +17,9 @@ import java.util.Locale;
  * least a half). Prints a Markdown table and result lines.
  *
  * <p>Usage: {@code HubDrain <bootstrap> <registry-url> <events> [threads] [--backlog=<prefix>]
- * [--passthrough] [--agreements=<n>] [--partitions=6] [--vendor-topics]}. With {@code --vendor-topics}
+ * [--passthrough] [--agreements=<n>] [--partitions=6] [--vendor-topics] [--backfill]}. With {@code --backfill},
+ * once the drain is done a partner granted every indicator up to AMBER is added, and the report gives how
+ * fast the hub backfilled it (docs/agreements.md). With {@code --vendor-topics}
  * the backlog is written to each vendor's own topic, as authenticated sensors write it (the hub
  * then repartitions every event). Without {@code --backlog} it first loads a
  * backlog itself ({@link Backlog}, 60 % duplicates). Run by {@code bench/hub-drain.sh} and
@@ -31,7 +35,7 @@ public final class HubDrain {
 
     public static void run(String[] argv, PrintStream out) throws Exception {
         BenchArgs args = BenchArgs.parse(argv)
-                .checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions", "vendor-topics");
+                .checkNoOtherOptions("backlog", "passthrough", "agreements", "partitions", "vendor-topics", "backfill");
         String bootstrap = args.positional(0, "bootstrap servers");
         String registry = args.positional(1, "registry URL");
         long events = Long.parseLong(args.positional(2, "events"));
@@ -57,8 +61,14 @@ public final class HubDrain {
         if (args.flag("passthrough")) {
             passThrough = events / PassThroughDrain.run(bootstrap, prefix, events, threads);
         }
+        String backlogPrefix = prefix;
+        Backfill[] backfill = new Backfill[1];
         HubRun.Outcome hub =
-                HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-3", threads), events, h -> {});
+                HubRun.drain(HubRun.settings(bootstrap, registry, prefix, prefix + "hub-3", threads), events, h -> {
+                    if (args.flag("backfill")) {
+                        backfill[0] = Backfill.measure(bootstrap, registry, backlogPrefix, h);
+                    }
+                });
         HubRun.Outcome many = null;
         if (scaled != 3) {
             BenchAgreements.apply(bootstrap, registry, Backlog.topics(prefix, 1), BenchAgreements.scoped(scaled));
@@ -73,6 +83,22 @@ public final class HubDrain {
         row(out, events, 3, threads, hub);
         if (many != null) {
             row(out, events, scaled, threads, many);
+        }
+        if (backfill[0] != null) {
+            out.printf(
+                    "%nbackfill of a partner added after the drain (indicators up to AMBER, any scope): %,d live indicators "
+                            + "examined and %,d sent as NEW in %.1f s, %,.0f indicators/s%n",
+                    backfill[0].examined(),
+                    backfill[0].backfilled(),
+                    backfill[0].seconds(),
+                    backfill[0].examinedPerSecond());
+            out.println(ResultLine.of(
+                            "backfill-examined-per-second",
+                            backfill[0].examinedPerSecond(),
+                            "indicators/s",
+                            "backfill of a late partner after a drain of " + size
+                                    + " (threatline.hub.backfill.rate per task)")
+                    .format());
         }
         if (passThrough > 0) {
             out.printf(
@@ -140,5 +166,56 @@ public final class HubDrain {
                 ProcessMemory.mib(o.heapLive()),
                 ProcessMemory.mib(o.resident()),
                 ProcessMemory.mib(o.peakResident()));
+    }
+
+    /** How long the hub took to backfill a partner added after the drain, and how much it sent. */
+    record Backfill(double seconds, long examined, long backfilled) {
+
+        double examinedPerSecond() {
+            return examined / seconds;
+        }
+
+        /**
+         * Applies a partner granted every indicator up to AMBER to the drained hub, and waits until
+         * every stream task has finished its sweep (the reconciling gauge back to nothing).
+         */
+        static Backfill measure(String bootstrap, String registry, String prefix, io.threatline.streams.HubApp hub) {
+            var counters = hub.counters();
+            long examinedBefore = counters.reconcileExamined.sum();
+            PartnerAgreement late = PartnerAgreement.newBuilder(
+                            BenchAgreements.standard().get(1))
+                    .setPartnerId("late-partner")
+                    .setPartnerName("late-partner")
+                    .setAgreementId("mou-late-partner")
+                    .setTlpCeiling(io.threatline.contract.Tlp.AMBER)
+                    .build();
+            try {
+                long start = System.nanoTime();
+                BenchAgreements.apply(bootstrap, registry, Backlog.topics(prefix, 1), List.of(late));
+                long deadline = start + java.time.Duration.ofMinutes(30).toNanos();
+                while (!counters.reconcilingByPartner().containsKey("late-partner")
+                        && counters.backfilledByPartner().getOrDefault("late-partner", 0L) == 0) {
+                    check(deadline);
+                    Thread.sleep(5);
+                }
+                while (counters.reconcilingByPartner().containsKey("late-partner")) {
+                    check(deadline);
+                    Thread.sleep(5);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Backfill(
+                        seconds,
+                        counters.reconcileExamined.sum() - examinedBefore,
+                        counters.backfilledByPartner().getOrDefault("late-partner", 0L));
+            } catch (Exception e) {
+                throw new IllegalStateException("the backfill of a late partner did not finish", e);
+            }
+        }
+
+        private static void check(long deadline) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the backfill of a late partner took longer than 30 minutes");
+            }
+        }
     }
 }
