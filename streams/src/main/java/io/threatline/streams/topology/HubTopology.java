@@ -120,10 +120,11 @@ public final class HubTopology {
                 Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE), Serdes.String(), Serdes.String()));
+        // One entry per partner: kept in memory (no RocksDB instance of their own), restored from their changelogs.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(AgreementReconciler.RECONCILE_STORE), Serdes.String(), Serdes.String()));
+                Stores.inMemoryKeyValueStore(AgreementReconciler.RECONCILE_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(AgreementReconciler.TERMS_STORE), Serdes.String(), serdes.agreement));
+                Stores.inMemoryKeyValueStore(AgreementReconciler.TERMS_STORE), Serdes.String(), serdes.agreement));
 
         KStream<String, Validated> validated = builder.stream(
                         topics.sensorInputPattern(),
