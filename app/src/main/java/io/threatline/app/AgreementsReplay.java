@@ -2,27 +2,19 @@ package io.threatline.app;
 
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,38 +98,12 @@ final class AgreementsReplay implements Callable<Integer> {
         return 0;
     }
 
-    /** The partner's current agreement: the last record of its key in the compacted agreements topic, if not a tombstone. */
+    /** The partner's current agreement in the agreements topic, if it has one ({@link AgreementHistory#inForce}). */
     static Optional<PartnerAgreement> current(
             Map<String, Object> clientProperties, ThreatlineTopics topics, String partnerId) {
-        Map<String, Object> props = new HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-        ConfluentAvroDeserializer<PartnerAgreement> values = new ConfluentAvroDeserializer<>();
-        values.configure(props, false);
-        PartnerAgreement latest = null;
-        try (KafkaConsumer<String, PartnerAgreement> consumer =
-                new KafkaConsumer<>(AvroSerdeConfig.kafkaOnly(props), new StringDeserializer(), values)) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topics.agreements(), Duration.ofSeconds(30)).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "the agreements topic " + topics.agreements() + " was not read to its end within 60 s");
-                }
-                for (ConsumerRecord<String, PartnerAgreement> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (partnerId.equals(r.key())) {
-                        latest = r.value();
-                    }
-                }
-            }
+        try (AgreementHistory history =
+                new AgreementHistory(clientProperties, topics.agreementsHistory(), topics.agreements())) {
+            return Optional.ofNullable(history.inForce().get(partnerId));
         }
-        return Optional.ofNullable(latest);
     }
 }

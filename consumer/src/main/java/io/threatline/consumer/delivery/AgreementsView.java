@@ -66,6 +66,10 @@ public final class AgreementsView implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
+    /** Counted down by {@link #close}: a follower waiting before a retry stops at once, not at the end of its wait. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Between retries after a failure of the follower itself: the project's one backoff ({@link Backoff}). */
+    private static final Backoff FAILURE_BACKOFF = new Backoff(REGISTRY_RETRY, Duration.ofSeconds(30));
 
     public AgreementsView(
             Map<String, Object> clientProperties, String topic, ConsumerSerdes serdes, Runnable onChange) {
@@ -109,6 +113,7 @@ public final class AgreementsView implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long resumeAt = 0;
+            int failures = 0;
             while (running) {
                 try {
                     if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAt >= 0) {
@@ -137,6 +142,7 @@ public final class AgreementsView implements AutoCloseable {
                     if (changed && caughtUp.getCount() == 0) {
                         notifyChange();
                     }
+                    failures = 0;
                     if (!held.isEmpty()) {
                         // Back off without blocking: the held partitions sit out polls (which close() wakes at once)
                         // until the retry.
@@ -147,13 +153,10 @@ public final class AgreementsView implements AutoCloseable {
                     throw stopping;
                 } catch (RuntimeException e) {
                     // The follower never stops on its own: an agreement ended later must still be heard.
+                    Duration wait = FAILURE_BACKOFF.delay(failures++);
                     LOGGER.error(
-                            "Following agreements on {} failed, trying again in {}: {}",
-                            topic,
-                            REGISTRY_RETRY,
-                            e.toString(),
-                            e);
-                    pauseBeforeRetry();
+                            "Following agreements on {} failed, trying again in {}: {}", topic, wait, e.toString(), e);
+                    pauseBeforeRetry(wait);
                 }
             }
         } catch (WakeupException stopping) {
@@ -169,9 +172,11 @@ public final class AgreementsView implements AutoCloseable {
         }
     }
 
-    private void pauseBeforeRetry() {
+    private void pauseBeforeRetry(Duration wait) {
         try {
-            Thread.sleep(REGISTRY_RETRY.toMillis());
+            if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                running = false;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -238,6 +243,7 @@ public final class AgreementsView implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        stopped.countDown();
         consumer.wakeup();
         thread.join(10_000);
     }
