@@ -135,10 +135,6 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
 
     private void route(
             PartnerAgreement agreement, Indicator change, DeliveredSet deliveredTo, Instant now, long timestamp) {
-        if (!AgreementPolicy.inForce(agreement, now)) {
-            // Ended, over or not begun: the reconciler revokes or keeps what the partner holds, as the agreement says.
-            return;
-        }
         String partner = agreement.getPartnerId();
         boolean had = deliveredTo.contains(partner);
         LifecycleAction action = change.getAction();
@@ -147,6 +143,10 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             return;
         }
         Decision decision = AgreementPolicy.decide(agreement, change, now);
+        if (decision instanceof Decision.Withhold w && notInForce(w)) {
+            // Ended, over or not begun: the reconciler revokes or keeps what the partner holds, as the agreement says.
+            return;
+        }
         if (ending) {
             // The partner holds it: it always hears that it ended, in full only if it may still see the indicator.
             deliveredTo.remove(partner);
@@ -186,6 +186,12 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         }
         counters.delivered(partner);
         context().forward(new Record<>(change.getId(), out, timestamp));
+    }
+
+    /** {@code decide}'s answer when the agreement is not in force ({@link AgreementPolicy#inForce}), read off, not checked twice. */
+    private static boolean notInForce(Decision.Withhold withhold) {
+        return AgreementPolicy.OUTSIDE_PERIOD.equals(withhold.reasonCode())
+                || AgreementPolicy.INVALID_AGREEMENT.equals(withhold.reasonCode());
     }
 
     private void releaseEmbargoed(long wallClock) {
