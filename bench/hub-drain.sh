@@ -15,4 +15,4 @@ shift $(( $# < 3 ? $# : 3 ))
 # shellcheck source=bench/platform.sh
 source bench/platform.sh
 # shellcheck disable=SC2086
-java $jvm -cp bench/target/benchmarks.jar io.threatline.bench.HubDrain "$bootstrap" "$registry" "$events" "$threads" "$@"
+java $jvm -Dbench.broker.pid="$platform" -cp bench/target/benchmarks.jar io.threatline.bench.HubDrain "$bootstrap" "$registry" "$events" "$threads" "$@"

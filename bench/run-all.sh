@@ -80,7 +80,7 @@ step() {
   shift 3
   printf '%-28s' "$name"
   # shellcheck disable=SC2086
-  if java $jvm -Djava.io.tmpdir="$work/tmp" -cp bench/target/benchmarks.jar "$main" "$@" \
+  if java $jvm -Djava.io.tmpdir="$work/tmp" -Dbench.broker.pid="$platform" -cp bench/target/benchmarks.jar "$main" "$@" \
       >"$out/logs/$name.out" 2>"$out/logs/$name.err"; then
     grep '^RESULT,' "$out/logs/$name.out" >>"$out/results.raw" || true
     echo "done in $((SECONDS - t0)) s"

@@ -58,8 +58,10 @@ public final class HubDrain {
         String size = String.format(Locale.ROOT, "%,d events", events);
 
         double passThrough = 0;
+        PassThroughDrain.Outcome copy = null;
         if (args.flag("passthrough")) {
-            passThrough = events / PassThroughDrain.run(bootstrap, prefix, events, threads);
+            copy = PassThroughDrain.run(bootstrap, prefix, events, threads);
+            passThrough = events / copy.seconds();
         }
         String backlogPrefix = prefix;
         Backfill[] backfill = new Backfill[1];
@@ -78,8 +80,8 @@ public final class HubDrain {
 
         out.println(
                 "| events | agreements | threads | seconds (incl. start-up) | events/s | duplicates | indicator changes "
-                        + "| partner records | heap used / live after GC | resident now / peak |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+                        + "| partner records | CPU µs/event: JVM / broker | heap used / live after GC | resident now / peak |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         row(out, events, 3, threads, hub);
         if (many != null) {
             row(out, events, scaled, threads, many);
@@ -102,8 +104,20 @@ public final class HubDrain {
         }
         if (passThrough > 0) {
             out.printf(
-                    "%npass-through copy of the same backlog: %,.0f events/s; hub ÷ pass-through = %.3f%n",
-                    passThrough, hub.eventsPerSecond() / passThrough);
+                    "%npass-through copy of the same backlog: %,.0f events/s, CPU µs/event %s; hub ÷ pass-through = %.3f%n",
+                    passThrough, cpu(copy.cpu(), events), hub.eventsPerSecond() / passThrough);
+        }
+        cpuResults(out, "hub-cpu", hub.cpu(), events, "hub drain (3 agreements), " + size);
+        if (copy != null) {
+            cpuResults(out, "passthrough-cpu", copy.cpu(), events, "pass-through copy, " + size);
+        }
+        if (many != null) {
+            cpuResults(
+                    out,
+                    "hub-cpu-agreements-" + scaled,
+                    many.cpu(),
+                    events,
+                    "hub drain (" + scaled + " agreements), " + size);
         }
 
         out.println(ResultLine.of(
@@ -150,10 +164,31 @@ public final class HubDrain {
         }
     }
 
+    /** CPU per event of the draining JVM and of the broker, as "12.3 / 4.5" ("?" where unknown). */
+    private static String cpu(CpuMeter.Spent spent, long events) {
+        double broker = spent.brokerMicrosPerEvent(events);
+        return String.format(
+                Locale.ROOT,
+                "%.1f / %s",
+                spent.jvmMicrosPerEvent(events),
+                Double.isNaN(broker) ? "?" : String.format(Locale.ROOT, "%.1f", broker));
+    }
+
+    private static void cpuResults(PrintStream out, String name, CpuMeter.Spent spent, long events, String what) {
+        out.println(ResultLine.of(
+                        name + "-jvm-" + events, spent.jvmMicrosPerEvent(events), "us/event", "CPU of the JVM, " + what)
+                .format());
+        double broker = spent.brokerMicrosPerEvent(events);
+        if (!Double.isNaN(broker)) {
+            out.println(ResultLine.of(name + "-broker-" + events, broker, "us/event", "CPU of the broker, " + what)
+                    .format());
+        }
+    }
+
     private static void row(PrintStream out, long events, int agreements, int threads, HubRun.Outcome o) {
         out.printf(
                 Locale.ROOT,
-                "| %,d | %d | %d | %.1f | %,.0f | %,d | %,d | %,d | %,d / %,d MiB | %,d / %,d MiB |%n",
+                "| %,d | %d | %d | %.1f | %,.0f | %,d | %,d | %,d | %s | %,d / %,d MiB | %,d / %,d MiB |%n",
                 events,
                 agreements,
                 threads,
@@ -162,6 +197,7 @@ public final class HubDrain {
                 o.duplicates(),
                 o.indicatorChanges(),
                 o.deliveredTotal(),
+                cpu(o.cpu(), events),
                 ProcessMemory.mib(o.heapUsed()),
                 ProcessMemory.mib(o.heapLive()),
                 ProcessMemory.mib(o.resident()),

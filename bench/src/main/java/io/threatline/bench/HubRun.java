@@ -34,7 +34,8 @@ final class HubRun {
             long heapLive,
             long resident,
             long peakResident,
-            long stateDirBytes) {
+            long stateDirBytes,
+            CpuMeter.Spent cpu) {
 
         double eventsPerSecond() {
             return eventsIn / seconds;
@@ -83,7 +84,9 @@ final class HubRun {
             long heapUsed;
             long heapLive;
             long resident;
+            CpuMeter.Spent cpu;
             try (HubApp hub = new HubApp(settings, state)) {
+                CpuMeter meter = CpuMeter.start();
                 long start = System.nanoTime();
                 hub.start();
                 c = hub.counters();
@@ -96,6 +99,7 @@ final class HubRun {
                         events,
                         start);
                 seconds = (System.nanoTime() - start) / 1e9;
+                cpu = meter.stop();
                 if (recording != null) {
                     recording.stop();
                 }
@@ -116,7 +120,8 @@ final class HubRun {
                     heapLive,
                     resident,
                     ProcessMemory.peakResidentBytes(),
-                    ProcessMemory.diskBytes(state));
+                    ProcessMemory.diskBytes(state),
+                    cpu);
         } finally {
             if (recording != null) {
                 recording.close();

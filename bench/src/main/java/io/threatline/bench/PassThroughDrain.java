@@ -38,7 +38,8 @@ public final class PassThroughDrain {
         BenchArgs args = BenchArgs.parse(argv).checkNoOtherOptions("threads");
         String prefix = args.positional(1, "backlog prefix");
         long events = Long.parseLong(args.positional(2, "events"));
-        double seconds = run(args.positional(0, "bootstrap servers"), prefix, events, (int) args.option("threads", 1L));
+        double seconds = run(args.positional(0, "bootstrap servers"), prefix, events, (int) args.option("threads", 1L))
+                .seconds();
         System.out.println(ResultLine.of(
                         "passthrough-drain-" + events,
                         events / seconds,
@@ -56,8 +57,11 @@ public final class PassThroughDrain {
         return builder.build();
     }
 
-    /** Copies the backlog under {@code prefix} and returns the seconds it took, start-up included. */
-    static double run(String bootstrap, String prefix, long events, int threads) throws Exception {
+    /** How long the copy took, start-up included, and the CPU it cost. */
+    record Outcome(double seconds, CpuMeter.Spent cpu) {}
+
+    /** Copies the backlog under {@code prefix}. */
+    static Outcome run(String bootstrap, String prefix, long events, int threads) throws Exception {
         String input = Backlog.topics(prefix, 1).sensorEvents();
         String output = prefix + "passthrough.v1";
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
@@ -73,10 +77,11 @@ public final class PassThroughDrain {
         LongAdder copied = new LongAdder();
         try (KafkaStreams streams = new KafkaStreams(
                 topology(input, output, copied), properties(bootstrap, prefix + "passthrough", threads, state))) {
+            CpuMeter meter = CpuMeter.start();
             long start = System.nanoTime();
             streams.start();
             DrainProgress.await("pass-through copy", copied::sum, streams::state, events, start);
-            return (System.nanoTime() - start) / 1e9;
+            return new Outcome((System.nanoTime() - start) / 1e9, meter.stop());
         } finally {
             ProcessMemory.deleteRecursively(state);
         }
