@@ -7,6 +7,7 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.streams.dedup.Indicators;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
 import java.nio.charset.StandardCharsets;
@@ -260,10 +261,10 @@ public final class AgreementReconciler {
 
     /** The stored state as the live path would see it now: families re-resolved (an alias may have moved), enriched. */
     private Indicator asRoutedNow(Indicator stored) {
-        return enrichment.enrich(Indicator.newBuilder(stored)
-                .setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()))
-                .setAction(LifecycleAction.NEW)
-                .build());
+        Indicator current = Indicators.copyOf(stored);
+        current.setMalwareFamilies(enrichment.canonicalFamilies(stored.getMalwareFamilies()));
+        current.setAction(LifecycleAction.NEW);
+        return enrichment.enrich(current);
     }
 
     private void reconcile(

@@ -54,27 +54,29 @@ public final class IndicatorMerger {
         List<String> families = familyResolver.apply(event.getMalwareFamilies());
         if (state == null) {
             Instant seen = event.getObservedAt();
-            Indicator fresh = Indicator.newBuilder()
-                    .setId(canonical.id())
-                    .setType(canonical.type())
-                    .setValue(canonical.value())
-                    .setAction(LifecycleAction.NEW)
-                    .setFirstSeen(seen)
-                    .setLastSeen(seen)
-                    .setSightings(1)
-                    .setVendors(List.of(event.getVendor()))
-                    .setSensors(List.of(sensor))
-                    .setConfidence(event.getConfidence())
-                    .setTlp(event.getTlp())
-                    .setMalwareFamilies(union(List.of(), families, ContractLimits.MAX_FAMILIES))
-                    .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
-                    .setTags(union(List.of(), event.getTags(), ContractLimits.MAX_TAGS))
-                    .setKillChainPhases(
-                            event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()))
-                    .setUpdatedAt(now)
-                    .setReceivedAt(now)
-                    .setExpiresAt(seen.plus(lifetimes.of(canonical.type())))
-                    .build();
+            Indicator fresh = new Indicator(
+                    canonical.id(),
+                    canonical.type(),
+                    canonical.value(),
+                    LifecycleAction.NEW,
+                    seen,
+                    seen,
+                    1L,
+                    List.of(event.getVendor()),
+                    List.of(sensor),
+                    event.getConfidence(),
+                    event.getTlp(),
+                    union(List.of(), families, ContractLimits.MAX_FAMILIES),
+                    event.getCampaign() == null ? List.of() : List.of(event.getCampaign()),
+                    union(List.of(), event.getTags(), ContractLimits.MAX_TAGS),
+                    event.getKillChainPhase() == null ? List.of() : List.of(event.getKillChainPhase()),
+                    null,
+                    null,
+                    null,
+                    0,
+                    now,
+                    seen.plus(lifetimes.of(canonical.type())),
+                    now);
             return new Merge(Optional.of(fresh), Optional.of(fresh));
         }
 
@@ -95,26 +97,26 @@ public final class IndicatorMerger {
                 || allFamilies.size() != state.getMalwareFamilies().size()
                 || campaigns.size() != state.getCampaigns().size();
 
-        Indicator.Builder next = Indicator.newBuilder(state)
-                .setFirstSeen(firstSeen)
-                .setLastSeen(lastSeen)
-                .setSightings(state.getSightings() + 1)
-                .setVendors(vendors)
-                .setSensors(bounded(state.getSensors(), sensor))
-                .setConfidence(confidence)
-                .setTlp(tlp)
-                .setMalwareFamilies(allFamilies)
-                .setCampaigns(campaigns)
-                .setTags(union(state.getTags(), event.getTags(), ContractLimits.MAX_TAGS))
-                .setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()))
-                .setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
+        Indicator next = Indicators.copyOf(state);
+        next.setFirstSeen(firstSeen);
+        next.setLastSeen(lastSeen);
+        next.setSightings(state.getSightings() + 1);
+        next.setVendors(vendors);
+        next.setSensors(bounded(state.getSensors(), sensor));
+        next.setConfidence(confidence);
+        next.setTlp(tlp);
+        next.setMalwareFamilies(allFamilies);
+        next.setCampaigns(campaigns);
+        next.setTags(union(state.getTags(), event.getTags(), ContractLimits.MAX_TAGS));
+        next.setKillChainPhases(phases(state.getKillChainPhases(), event.getKillChainPhase()));
+        next.setExpiresAt(lastSeen.plus(lifetimes.of(state.getType())));
         if (!material) {
             // Stored (sightings, last seen) but not emitted: that is the dedup.
-            return new Merge(Optional.of(next.setAction(state.getAction()).build()), Optional.empty());
+            return new Merge(Optional.of(next), Optional.empty());
         }
-        Indicator updated =
-                next.setAction(LifecycleAction.UPDATE).setUpdatedAt(now).build();
-        return new Merge(Optional.of(updated), Optional.of(updated));
+        next.setAction(LifecycleAction.UPDATE);
+        next.setUpdatedAt(now);
+        return new Merge(Optional.of(next), Optional.of(next));
     }
 
     /**
@@ -137,30 +139,28 @@ public final class IndicatorMerger {
                     state.getVendors().stream().filter(v -> !v.equals(vendor)).toList();
             if (!remaining.isEmpty()) {
                 String sensorPrefix = vendor + "/";
-                Indicator updated = Indicator.newBuilder(state)
-                        .setVendors(remaining)
-                        .setSensors(state.getSensors().stream()
-                                .filter(s -> !s.startsWith(sensorPrefix))
-                                .toList())
-                        .setAction(LifecycleAction.UPDATE)
-                        .setUpdatedAt(now)
-                        .build();
+                Indicator updated = Indicators.copyOf(state);
+                updated.setVendors(remaining);
+                updated.setSensors(state.getSensors().stream()
+                        .filter(s -> !s.startsWith(sensorPrefix))
+                        .toList());
+                updated.setAction(LifecycleAction.UPDATE);
+                updated.setUpdatedAt(now);
                 return new Merge(Optional.of(updated), Optional.of(updated));
             }
         }
-        Indicator revoked = Indicator.newBuilder(state)
-                .setAction(LifecycleAction.REVOKE)
-                .setUpdatedAt(now)
-                .build();
+        Indicator revoked = Indicators.copyOf(state);
+        revoked.setAction(LifecycleAction.REVOKE);
+        revoked.setUpdatedAt(now);
         return new Merge(Optional.empty(), Optional.of(revoked));
     }
 
     /** The state as an EXPIRE change, when it has not been seen for its lifetime. */
     public static Indicator expire(Indicator state, Instant now) {
-        return Indicator.newBuilder(state)
-                .setAction(LifecycleAction.EXPIRE)
-                .setUpdatedAt(now)
-                .build();
+        Indicator expired = Indicators.copyOf(state);
+        expired.setAction(LifecycleAction.EXPIRE);
+        expired.setUpdatedAt(now);
+        return expired;
     }
 
     /** Confidence bands: a move within a band is not news. */

@@ -2,6 +2,7 @@ package io.threatline.streams.enrich;
 
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
+import io.threatline.streams.dedup.Indicators;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,15 +71,15 @@ public final class IndicatorEnricher {
 
     /** The indicator enriched, its age measured at {@code now} (say the record's timestamp). */
     public Indicator enrich(Indicator indicator, Instant now) {
-        Indicator.Builder enriched = Indicator.newBuilder(indicator)
-                .setMalwareFamilies(families.canonicalFamilies(indicator.getMalwareFamilies()));
+        Indicator enriched = Indicators.copyOf(indicator);
+        enriched.setMalwareFamilies(families.canonicalFamilies(indicator.getMalwareFamilies()));
         IndicatorType type = indicator.getType();
         if (type == IndicatorType.IPV4 || type == IndicatorType.IPV6) {
-            ipIntelligence
-                    .lookup(type, indicator.getValue())
-                    .ifPresent(info -> enriched.setAsn(info.asn())
-                            .setAsOrganization(info.asOrganization())
-                            .setCountry(info.country()));
+            ipIntelligence.lookup(type, indicator.getValue()).ifPresent(info -> {
+                enriched.setAsn(info.asn());
+                enriched.setAsOrganization(info.asOrganization());
+                enriched.setCountry(info.country());
+            });
         }
         Duration age = indicator.getLastSeen() == null ? Duration.ZERO : Duration.between(indicator.getLastSeen(), now);
         enriched.setScore(threatScore.score(
@@ -87,7 +88,7 @@ public final class IndicatorEnricher {
                 independentVendors(indicator.getVendors()),
                 age,
                 indicator.getConfidence()));
-        return enriched.build();
+        return enriched;
     }
 
     /** The benign list the indicator is on, if any: the hub counts and drops such indicators. */
