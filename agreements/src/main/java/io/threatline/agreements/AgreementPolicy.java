@@ -311,6 +311,22 @@ public final class AgreementPolicy {
     }
 
     /**
+     * The next moment after {@code now} at which {@link #inForce} may answer otherwise for this
+     * agreement (its period begins or ends), or null when it never will: what stays the same until
+     * then need not be asked again (the hub's reconciler, issue 13).
+     */
+    public static Instant nextChangeOfForce(PartnerAgreement agreement, Instant now) {
+        if (agreement == null || invalid(agreement) != null) {
+            return null;
+        }
+        if (now.isBefore(agreement.getValidFrom())) {
+            return agreement.getValidFrom();
+        }
+        Instant until = agreement.getValidUntil();
+        return until != null && now.isBefore(until) ? until : null;
+    }
+
+    /**
      * The record that takes an indicator back from a partner ({@code action} REVOKE, or EXPIRE when
      * the indicator itself expired) when the partner may no longer hold it. It names the indicator
      * the partner already has and nothing it may not see now: no families, campaigns, tags, sources,

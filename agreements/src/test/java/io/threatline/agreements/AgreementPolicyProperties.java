@@ -58,6 +58,24 @@ class AgreementPolicyProperties {
         }
     }
 
+    /**
+     * The index (issue 13) may leave an agreement out only where decide withholds: whatever it
+     * skips, decide would have withheld — and it does skip (the statistics show how often).
+     */
+    @Property(tries = 2000)
+    void shouldLeaveOutOfTheIndexOnlyAgreementsThatWithhold(@ForAll("cases") Case c) {
+        Decision d = AgreementPolicy.decide(c.agreement(), c.indicator(), c.now());
+        boolean candidate = AgreementIndex.of(List.of(c.agreement()))
+                .candidates(c.indicator())
+                .get(0);
+        Statistics.label("candidate").collect(candidate);
+        if (!(d instanceof Decision.Withhold)) {
+            assertThat(candidate)
+                    .as("%s for an agreement the index left out", d)
+                    .isTrue();
+        }
+    }
+
     @Property(tries = 1000)
     void shouldDeliverOnlyWhatTheAgreementAllowsRedactedAndStamped(@ForAll("cases") Case c) {
         Decision d = AgreementPolicy.decide(c.agreement(), c.indicator(), c.now());

@@ -703,4 +703,20 @@ class AgreementPolicyTest {
         }
         return out;
     }
+
+    @Test
+    void shouldSayWhenAnAgreementsForceNextChanges() {
+        PartnerAgreement a = Fixtures.agreement().build(); // 2026-01-01 to 2029-01-01
+        assertThat(AgreementPolicy.nextChangeOfForce(a, Fixtures.FROM.minusSeconds(1)))
+                .isEqualTo(Fixtures.FROM);
+        assertThat(AgreementPolicy.nextChangeOfForce(a, Fixtures.NOW)).isEqualTo(Fixtures.UNTIL);
+        assertThat(AgreementPolicy.nextChangeOfForce(a, Fixtures.UNTIL)).isNull();
+        assertThat(AgreementPolicy.nextChangeOfForce(
+                        Fixtures.agreement().setValidUntil(null).build(), Fixtures.NOW))
+                .isNull();
+        assertThat(AgreementPolicy.nextChangeOfForce(null, Fixtures.NOW)).isNull();
+        // before the change the answer of inForce is the same all the way; at it, it differs
+        assertThat(AgreementPolicy.inForce(a, Fixtures.UNTIL.minusMillis(1))).isTrue();
+        assertThat(AgreementPolicy.inForce(a, Fixtures.UNTIL)).isFalse();
+    }
 }

@@ -1,8 +1,8 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.agreements.AgreementIndex;
 import io.threatline.contract.PartnerAgreement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +65,9 @@ public final class AgreementsSnapshot {
     public final class View {
         private final ReadOnlyKeyValueStore<String, PartnerAgreement> store;
         private long loaded = -1;
-        private List<PartnerAgreement> all = List.of();
+        private AgreementIndex index = AgreementIndex.of(List.of());
         private Map<String, PartnerAgreement> byPartner = Map.of();
+        private Map<String, Integer> positions = Map.of();
 
         private View(ReadOnlyKeyValueStore<String, PartnerAgreement> store) {
             this.store = store;
@@ -75,7 +76,26 @@ public final class AgreementsSnapshot {
         /** Every current agreement, in partner order. */
         public List<PartnerAgreement> all() {
             refresh();
-            return all;
+            return index.all();
+        }
+
+        /** Every current agreement, indexed by what it selects ({@link AgreementIndex}); its {@code all()} is {@link #all()}. */
+        public AgreementIndex index() {
+            refresh();
+            return index;
+        }
+
+        /** A number that changes whenever the agreements do (the objects {@link #all()} returns are the same until then). */
+        public long version() {
+            refresh();
+            return loaded;
+        }
+
+        /** The partner's position in {@link #all()}, or -1 when it has no agreement. */
+        public int positionOf(String partnerId) {
+            refresh();
+            Integer position = positions.get(partnerId);
+            return position == null ? -1 : position;
         }
 
         /** The partner's current agreement, or null when it has none. */
@@ -101,7 +121,12 @@ public final class AgreementsSnapshot {
                     }
                 }
             }
-            all = Collections.unmodifiableList(agreements);
+            index = AgreementIndex.of(agreements);
+            Map<String, Integer> at = new HashMap<>();
+            for (int i = 0; i < agreements.size(); i++) {
+                at.put(agreements.get(i).getPartnerId(), i);
+            }
+            positions = at;
             byPartner = partners;
             loaded = current;
         }

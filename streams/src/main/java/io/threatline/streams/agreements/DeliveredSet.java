@@ -32,6 +32,11 @@ final class DeliveredSet {
         changed |= partners.remove(partner);
     }
 
+    /** The partners, in order; a live view, so copy it before changing the set. */
+    java.util.Set<String> partners() {
+        return java.util.Collections.unmodifiableSet(partners);
+    }
+
     boolean changed() {
         return changed;
     }

@@ -1,5 +1,6 @@
 package io.threatline.streams.agreements;
 
+import io.threatline.agreements.AgreementIndex;
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
 import io.threatline.contract.Indicator;
@@ -12,6 +13,7 @@ import io.threatline.streams.topology.HubCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -113,8 +115,19 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         Indicator change = record.value();
         // One read and at most one write of the delivered set per change, whatever the number of partners.
         DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
-        for (PartnerAgreement agreement : agreements.all()) {
-            route(agreement, change, deliveredTo, now, wallClock);
+        // Only the agreements that may take the change, and every partner that holds it (which may have to
+        // hear that it ended or left its scope): for any other agreement route() would do nothing.
+        AgreementIndex index = agreements.index();
+        BitSet targets = index.candidates(change);
+        for (String holder : deliveredTo.partners()) {
+            int position = agreements.positionOf(holder);
+            if (position >= 0) {
+                targets.set(position);
+            }
+        }
+        List<PartnerAgreement> all = index.all();
+        for (int i = targets.nextSetBit(0); i >= 0; i = targets.nextSetBit(i + 1)) {
+            route(all.get(i), change, deliveredTo, now, wallClock);
         }
         saveIfChanged(delivered, change.getId(), deliveredTo);
     }

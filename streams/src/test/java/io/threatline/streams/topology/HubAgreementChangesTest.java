@@ -225,6 +225,28 @@ class HubAgreementChangesTest {
     }
 
     @Test
+    void shouldBackfillWhenTheTermBeginsByTheHubsClockWithNoRecordArriving() {
+        PartnerAgreement later = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
+                .setValidFrom(T0.plus(Duration.ofHours(1)))
+                .build();
+        hub.agreements.pipeInput("nca", later, T0);
+        var nca = hub.partner("nca");
+        sendAt("a.example.com", Tlp.GREEN, T0.plusSeconds(1));
+        // Many runs of the reconciler before the term begins: nothing to send, and it stays that way
+        for (int i = 0; i < 50; i++) {
+            hub.advance(Duration.ofSeconds(30));
+        }
+        assertThat(nca.isEmpty()).as("nothing before the term begins").isTrue();
+
+        hub.advance(Duration.ofMinutes(40)); // past the beginning of the term, by the clock alone
+        settle();
+
+        PartnerIndicator backfilled = nca.readValue();
+        assertThat(backfilled.getAction()).isEqualTo(LifecycleAction.NEW);
+        assertThat(backfilled.getIndicatorId()).isEqualTo("domain:a.example.com");
+    }
+
+    @Test
     void shouldRevokeAnIndicatorWhoseTlpIsRaisedAboveTheCeiling() {
         hub.agreements.pipeInput("interpol", HubTestDriver.agreement("interpol", Tlp.GREEN), T0);
         var interpol = hub.partner("interpol");
