@@ -10,6 +10,7 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.streams.dedup.DedupProcessor;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
+import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     }
 
     static String embargoKey(Instant until, String partner, String indicatorId) {
-        return String.format("%016x|%s|%s", until.toEpochMilli(), partner, indicatorId);
+        return TimeKeys.hex16(until.toEpochMilli()) + "|" + partner + "|" + indicatorId;
     }
 
     private void route(
@@ -210,7 +211,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     private void releaseEmbargoed(long wallClock) {
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it =
-                embargoed.range(String.format("%016x|", 0L), String.format("%016x|~", wallClock))) {
+                embargoed.range(TimeKeys.hex16(0L) + "|", TimeKeys.hex16(wallClock) + "|~")) {
             it.forEachRemaining(kv -> due.add(kv.key));
         }
         Instant now = Instant.ofEpochMilli(wallClock);

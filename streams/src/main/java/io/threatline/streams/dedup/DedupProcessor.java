@@ -5,6 +5,7 @@ import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
+import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         Instant now = Instant.ofEpochMilli(streamTime);
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it =
-                expiry.range(String.format("%016x|", 0L), String.format("%016x|~", streamTime))) {
+                expiry.range(TimeKeys.hex16(0L) + "|", TimeKeys.hex16(streamTime) + "|~")) {
             it.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> entry : due) {
@@ -123,6 +124,6 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     }
 
     static String expiryKey(Indicator indicator) {
-        return String.format("%016x|%s", indicator.getExpiresAt().toEpochMilli(), indicator.getId());
+        return TimeKeys.hex16(indicator.getExpiresAt().toEpochMilli()) + "|" + indicator.getId();
     }
 }

@@ -3,6 +3,7 @@ package io.threatline.streams.statistics;
 import io.threatline.agreements.StatisticInput;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
+import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,6 +182,6 @@ public final class StatisticWindows extends ContextualProcessor<String, Long, St
     }
 
     private static String hex(long millis) {
-        return String.format("%016x", millis);
+        return TimeKeys.hex16(millis);
     }
 }

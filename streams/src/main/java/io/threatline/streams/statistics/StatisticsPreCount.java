@@ -4,6 +4,7 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.streams.agreements.AgreementsSnapshot;
 import io.threatline.streams.agreements.PartnerRouter;
+import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class StatisticsPreCount extends ContextualProcessor<String, Indica
         }
         List<String> dimensionValues = null;
         long timestamp = record.timestamp();
-        String hour = String.format("%016x|", Math.floorDiv(timestamp, HOUR_MS) * HOUR_MS);
+        String hour = TimeKeys.hex16(Math.floorDiv(timestamp, HOUR_MS) * HOUR_MS) + "|";
         for (StatisticScopes.Scope scope : scopes.all()) {
             if (!scope.counts(indicator)) {
                 continue;
