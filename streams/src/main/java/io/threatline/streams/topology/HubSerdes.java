@@ -11,6 +11,7 @@ import io.threatline.contract.reference.FamilyAlias;
 import io.threatline.contract.reference.IpRange;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.SchemaRegistryClient;
+import io.threatline.streams.dedup.IndicatorStateSerde;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -28,6 +29,8 @@ public final class HubSerdes {
     public final ConfluentAvroSerde<FamilyAlias> familyAlias;
     public final ConfluentAvroSerde<IpRange> ipRange;
     public final ConfluentAvroSerde<BenignEntry> benignEntry;
+    /** The dedup state's own encoding of an indicator (not the indicators topic's, which is the contract's Avro). */
+    public final IndicatorStateSerde indicatorState;
 
     public HubSerdes(SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
         threatEvent = serde(ThreatEvent.class, registry, serdeConfig);
@@ -39,6 +42,7 @@ public final class HubSerdes {
         familyAlias = serde(FamilyAlias.class, registry, serdeConfig);
         ipRange = serde(IpRange.class, registry, serdeConfig);
         benignEntry = serde(BenignEntry.class, registry, serdeConfig);
+        indicatorState = new IndicatorStateSerde(indicator.deserializer());
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> serde(

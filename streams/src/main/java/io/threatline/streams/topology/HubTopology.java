@@ -113,7 +113,9 @@ public final class HubTopology {
         // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
         BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE), Serdes.String(), indicators));
+                Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
+                Serdes.String(),
+                BoundedSerde.of(serdes.indicatorState)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
