@@ -1,5 +1,6 @@
 package io.threatline.schemas.validation;
 
+import io.threatline.contract.IndicatorType;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.Result;
@@ -25,6 +26,17 @@ public final class ThreatEventValidator {
     private ThreatEventValidator() {}
 
     public static Result<CanonicalIndicator> validate(ThreatEvent event) {
+        return validate(event, IndicatorIdentity::canonicalize);
+    }
+
+    /**
+     * The same checks, with the indicator canonicalised by {@code canonicalizer}, which must answer
+     * what {@link IndicatorIdentity#canonicalize} answers (the hub passes a {@link
+     * io.threatline.schemas.identity.CanonicalMemo}).
+     */
+    public static Result<CanonicalIndicator> validate(
+            ThreatEvent event,
+            java.util.function.BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer) {
         if (isBlank(event.getEventId())) {
             return Result.rejected(MISSING_FIELD, "eventId is empty");
         }
@@ -53,7 +65,7 @@ public final class ThreatEventValidator {
         if (tooLarge != null) {
             return tooLarge;
         }
-        return IndicatorIdentity.canonicalize(event.getIndicatorType(), event.getIndicatorValue());
+        return canonicalizer.apply(event.getIndicatorType(), event.getIndicatorValue());
     }
 
     private static Result<CanonicalIndicator> tooLarge(ThreatEvent event) {

@@ -166,7 +166,8 @@ public final class HubTopology {
                                 e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
                                 enrichment,
                                 config.scanInterval(),
-                                counters),
+                                counters,
+                                config.stateCacheEntries()),
                         Named.as("dedup"),
                         DedupProcessor.STATE_STORE,
                         DedupProcessor.EXPIRY_STORE);

@@ -73,6 +73,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     public static final String VENDOR_MISMATCH = "VENDOR_MISMATCH";
     public static final String OPERATOR_ACTION_INVALID = "OPERATOR_ACTION_INVALID";
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** Canonical forms remembered per task: a few MiB at most. */
+    static final int CANONICAL_MEMO_ENTRIES = 4_096;
+
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final Deserializer<ThreatEvent> deserializer;
@@ -83,6 +86,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final java.time.Clock clock;
     /** Who speaks on each input topic, decided once per topic rather than per record. */
     private final java.util.Map<String, Speaker> speakers = new java.util.HashMap<>();
+    /** Popular indicators are reported over and over: their canonical form is remembered (pure, so exact). */
+    private final io.threatline.schemas.identity.CanonicalMemo canonical =
+            new io.threatline.schemas.identity.CanonicalMemo(CANONICAL_MEMO_ENTRIES);
 
     /** Who speaks on a topic: a vendor (its own topic), the operator, or whoever the event names (the shared topic). */
     private record Speaker(Optional<String> vendor, boolean operator) {}
@@ -135,7 +141,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             return;
         }
         ThreatEvent event = read.get();
-        Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event);
+        Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event, canonical::canonicalize);
         if (!valid.isOk()) {
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
