@@ -52,6 +52,9 @@ class BenchSmokeIT {
                 new String[] {bootstrap, registry, Long.toString(EVENTS), publishTo, "20000"}, out)));
 
         String drain = run + "-drain.";
+        // The broker runs in this JVM here: its CPU is read from /proc like a separate broker's, and is this JVM's.
+        System.setProperty(
+                "bench.broker.pid", Long.toString(ProcessHandle.current().pid()));
         Backlog.main(
                 new String[] {bootstrap, registry, drain, Long.toString(EVENTS), "--duplicates=0.6", "--partitions=3"});
         output.addAll(capture(out -> HubDrain.run(
@@ -65,6 +68,7 @@ class BenchSmokeIT {
                     "--agreements=20"
                 },
                 out)));
+        System.clearProperty("bench.broker.pid");
         Backlog.main(new String[] {bootstrap, "delete", drain});
 
         output.addAll(capture(out ->
@@ -93,6 +97,12 @@ class BenchSmokeIT {
                 "passthrough-drain-3000",
                 "hub-vs-passthrough-3000",
                 "hub-drain-3000-agreements-20",
+                "hub-cpu-jvm-3000",
+                "hub-cpu-broker-3000",
+                "passthrough-cpu-jvm-3000",
+                "passthrough-cpu-broker-3000",
+                "hub-cpu-agreements-20-jvm-3000",
+                "hub-cpu-agreements-20-broker-3000",
                 "agreements-20-vs-3",
                 "partner-records-per-change-20",
                 "latency-rate",
@@ -123,7 +133,7 @@ class BenchSmokeIT {
                 .extracting(ResultLine::value)
                 .containsExactly(3000.0);
         assertThat(rows)
-                .filteredOn(r -> r.id().startsWith("hub-drain-"))
+                .filteredOn(r -> r.id().startsWith("hub-drain-") || r.id().contains("-cpu-"))
                 .allSatisfy(r -> assertThat(r.value()).isPositive());
 
         String md = Files.readString(dir.resolve("results.md"));
