@@ -33,7 +33,6 @@ public final class HubConfig extends AbstractConfig {
     public static final String REGISTRY_WAIT = PREFIX + "registry.wait";
     public static final String MAX_RECORD_BYTES = PREFIX + "max.record.bytes";
     public static final String BACKFILL_RATE = PREFIX + "backfill.rate";
-    public static final String STATE_CACHE_ENTRIES = PREFIX + "state.cache.entries";
     /** The longest a stream thread may block waiting for the registry: well inside Streams' 10 s transaction timeout. */
     static final Duration MAX_REGISTRY_WAIT = Duration.ofSeconds(5);
 
@@ -153,16 +152,7 @@ public final class HubConfig extends AbstractConfig {
                     Importance.LOW,
                     "Most live indicators per second each stream task examines when it brings a partner's holdings in line with "
                             + "a new, changed, ended or replayed agreement (backfill and retraction, docs/agreements.md). The work runs "
-                            + "between batches of live records on the same thread, so this bounds the share of the hub it takes.")
-            .define(
-                    STATE_CACHE_ENTRIES,
-                    Type.INT,
-                    10_000,
-                    ConfigDef.Range.between(0, 1_000_000),
-                    Importance.LOW,
-                    "Most recently sighted indicators each stream task keeps decoded in memory, in front of its dedup state "
-                            + "store, so that a repeat sighting of a popular indicator is merged without reading the store "
-                            + "(every write still goes to the store and its changelog). About 1 KiB each; 0 turns it off.");
+                            + "between batches of live records on the same thread, so this bounds the share of the hub it takes.");
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -203,10 +193,6 @@ public final class HubConfig extends AbstractConfig {
 
     public int backfillRate() {
         return getInt(BACKFILL_RATE);
-    }
-
-    public int stateCacheEntries() {
-        return getInt(STATE_CACHE_ENTRIES);
     }
 
     public Duration registryWait() {

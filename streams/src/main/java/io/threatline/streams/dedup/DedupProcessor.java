@@ -34,7 +34,6 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private final Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory;
     private final Duration expiryScanInterval;
     private final HubCounters counters;
-    private final RecentStates recent;
     private KeyValueStore<String, Indicator> state;
     private KeyValueStore<String, String> expiry;
     private IndicatorMerger merger;
@@ -50,20 +49,6 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
             Duration expiryScanInterval,
             HubCounters counters) {
-        this(mergers, enrichmentFactory, expiryScanInterval, counters, 0);
-    }
-
-    /**
-     * @param recentStates how many recently sighted indicators to keep decoded in front of the store
-     *     ({@code threatline.hub.state.cache.entries}; 0: none)
-     */
-    public DedupProcessor(
-            IndicatorMergerFactory mergers,
-            Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
-            Duration expiryScanInterval,
-            HubCounters counters,
-            int recentStates) {
-        this.recent = new RecentStates(recentStates);
         this.mergers = mergers;
         this.enrichmentFactory = enrichmentFactory;
         this.expiryScanInterval = expiryScanInterval;
@@ -73,9 +58,6 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     @Override
     public void init(ProcessorContext<String, Indicator> context) {
         super.init(context);
-        // Init also follows a dirty close (an aborted transaction): the store is then restored from its changelog,
-        // and what this processor remembered of it may be ahead of it.
-        recent.clear();
         state = context.getStateStore(STATE_STORE);
         expiry = context.getStateStore(EXPIRY_STORE);
         enrichment = enrichmentFactory.apply(context);
@@ -95,21 +77,15 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             return;
         }
         Instant now = Instant.ofEpochMilli(record.timestamp());
-        Indicator previous = recent.get(record.key());
-        if (previous == null) {
-            previous = state.get(record.key());
-        }
+        Indicator previous = state.get(record.key());
         IndicatorMerger.Merge merge = merger.merge(previous, event, indicator, now);
         if (merge.state().isPresent()) {
-            // The store first: a state it refuses (too large) is not remembered either.
             state.put(record.key(), merge.state().get());
-            recent.put(record.key(), merge.state().get());
             if (previous == null) {
                 expiry.put(expiryKey(merge.state().get()), "");
             }
         } else if (previous != null) {
             state.delete(record.key());
-            recent.remove(record.key());
         }
         if (merge.emitted().isEmpty()) {
             counters.duplicates.increment();
@@ -142,15 +118,9 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
                 continue;
             }
             state.delete(id);
-            recent.remove(id);
             counters.indicatorChanges.increment();
             context().forward(new Record<>(id, enrichment.enrich(IndicatorMerger.expire(current, now)), streamTime));
         }
-    }
-
-    @Override
-    public void close() {
-        recent.clear();
     }
 
     static String expiryKey(Indicator indicator) {

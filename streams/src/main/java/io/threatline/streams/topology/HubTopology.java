@@ -166,8 +166,7 @@ public final class HubTopology {
                                 e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
                                 enrichment,
                                 config.scanInterval(),
-                                counters,
-                                config.stateCacheEntries()),
+                                counters),
                         Named.as("dedup"),
                         DedupProcessor.STATE_STORE,
                         DedupProcessor.EXPIRY_STORE);
