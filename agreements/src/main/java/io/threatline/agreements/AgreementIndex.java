@@ -7,6 +7,7 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.tlp.Tlp2;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Set;
 public final class AgreementIndex {
 
     private final List<PartnerAgreement> agreements;
+    private final Map<String, Integer> positions = new HashMap<>();
     private final Selector[] selectors;
     /** Agreements that select no family (or a family name the index cannot compare), by position. */
     private final BitSet anyFamily = new BitSet();
@@ -45,6 +47,7 @@ public final class AgreementIndex {
         this.selectors = new Selector[this.agreements.size()];
         for (int i = 0; i < selectors.length; i++) {
             PartnerAgreement a = this.agreements.get(i);
+            positions.put(a.getPartnerId(), i);
             if (a.getScope() == null || a.getDataKinds() == null) {
                 // decide withholds it (INVALID_AGREEMENT); kept as a candidate all the same, the rule is decide's.
                 selectors[i] = new Selector(true, null);
@@ -116,9 +119,28 @@ public final class AgreementIndex {
         return picked;
     }
 
+    /**
+     * The agreements a change must be routed to, in order: the {@link #candidates} and the agreements
+     * of the partners that hold the indicator ({@code holders}), which may have to hear that it ended
+     * or left their scope. For any other agreement routing would do nothing.
+     */
+    public List<PartnerAgreement> targets(Indicator indicator, Collection<String> holders) {
+        BitSet picked = candidates(indicator);
+        for (String holder : holders) {
+            Integer position = positions.get(holder);
+            if (position != null) {
+                picked.set(position);
+            }
+        }
+        return agreementsAt(picked);
+    }
+
     /** {@link #candidates} as agreements, in order. */
     public List<PartnerAgreement> candidateAgreements(Indicator indicator) {
-        BitSet picked = candidates(indicator);
+        return agreementsAt(candidates(indicator));
+    }
+
+    private List<PartnerAgreement> agreementsAt(BitSet picked) {
         List<PartnerAgreement> out = new ArrayList<>(picked.cardinality());
         for (int i = picked.nextSetBit(0); i >= 0; i = picked.nextSetBit(i + 1)) {
             out.add(agreements.get(i));

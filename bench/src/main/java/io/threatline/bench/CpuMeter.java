@@ -37,6 +37,16 @@ final class CpuMeter {
         double brokerMicrosPerEvent(long events) {
             return brokerNanos < 0 ? Double.NaN : brokerNanos / 1e3 / events;
         }
+
+        /** CPU per event of the JVM and of the broker, as "12.3 / 4.5" ("?" where unknown). */
+        String perEvent(long events) {
+            double broker = brokerMicrosPerEvent(events);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%.1f / %s",
+                    jvmMicrosPerEvent(events),
+                    Double.isNaN(broker) ? "?" : String.format(java.util.Locale.ROOT, "%.1f", broker));
+        }
     }
 
     static CpuMeter start() {

@@ -105,7 +105,7 @@ public final class HubDrain {
         if (passThrough > 0) {
             out.printf(
                     "%npass-through copy of the same backlog: %,.0f events/s, CPU µs/event %s; hub ÷ pass-through = %.3f%n",
-                    passThrough, cpu(copy.cpu(), events), hub.eventsPerSecond() / passThrough);
+                    passThrough, copy.cpu().perEvent(events), hub.eventsPerSecond() / passThrough);
         }
         cpuResults(out, "hub-cpu", hub.cpu(), events, "hub drain (3 agreements), " + size);
         if (copy != null) {
@@ -164,16 +164,6 @@ public final class HubDrain {
         }
     }
 
-    /** CPU per event of the draining JVM and of the broker, as "12.3 / 4.5" ("?" where unknown). */
-    private static String cpu(CpuMeter.Spent spent, long events) {
-        double broker = spent.brokerMicrosPerEvent(events);
-        return String.format(
-                Locale.ROOT,
-                "%.1f / %s",
-                spent.jvmMicrosPerEvent(events),
-                Double.isNaN(broker) ? "?" : String.format(Locale.ROOT, "%.1f", broker));
-    }
-
     private static void cpuResults(PrintStream out, String name, CpuMeter.Spent spent, long events, String what) {
         out.println(ResultLine.of(
                         name + "-jvm-" + events, spent.jvmMicrosPerEvent(events), "us/event", "CPU of the JVM, " + what)
@@ -197,7 +187,7 @@ public final class HubDrain {
                 o.duplicates(),
                 o.indicatorChanges(),
                 o.deliveredTotal(),
-                cpu(o.cpu(), events),
+                o.cpu().perEvent(events),
                 ProcessMemory.mib(o.heapUsed()),
                 ProcessMemory.mib(o.heapLive()),
                 ProcessMemory.mib(o.resident()),

@@ -1,7 +1,9 @@
 package io.threatline.bench;
 
+import io.threatline.agreements.AgreementPolicy;
 import io.threatline.bench.report.ResultLine;
 import io.threatline.bench.report.Target;
+import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
@@ -16,15 +18,19 @@ import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ThreatEventValidator;
 import io.threatline.streams.HubApp;
+import io.threatline.streams.HubConfig;
+import io.threatline.streams.dedup.IndicatorMerger;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -160,9 +166,11 @@ public final class HubLatency {
                     Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event);
                     now = System.nanoTime();
                     if (valid.isOk() && firstPublished.putIfAbsent(valid.value().id(), now) == null) {
-                        io.threatline.contract.Indicator first = firstSighting(event, valid.value());
+                        Optional<Indicator> first = FIRST_SIGHTINGS
+                                .merge(null, event, valid.value(), Instant.now())
+                                .state();
                         for (PartnerAgreement a : indicatorAgreements) {
-                            if (io.threatline.agreements.AgreementPolicy.inScope(a, first)) {
+                            if (first.isPresent() && AgreementPolicy.inScope(a, first.get())) {
                                 takenAtFirstSighting
                                         .get(topics.partnerIndicators(a.getPartnerId()))
                                         .add(valid.value().id());
@@ -287,26 +295,9 @@ public final class HubLatency {
         }
     }
 
-    /** The indicator as the hub makes it of a first sighting, as far as an agreement's scope reads it. */
-    static io.threatline.contract.Indicator firstSighting(ThreatEvent event, CanonicalIndicator canonical) {
-        return io.threatline.contract.Indicator.newBuilder()
-                .setId(canonical.id())
-                .setType(canonical.type())
-                .setValue(canonical.value())
-                .setAction(LifecycleAction.NEW)
-                .setFirstSeen(event.getObservedAt())
-                .setLastSeen(event.getObservedAt())
-                .setSightings(1)
-                .setVendors(List.of(event.getVendor()))
-                .setSensors(List.of())
-                .setConfidence(event.getConfidence())
-                .setTlp(event.getTlp())
-                .setMalwareFamilies(event.getMalwareFamilies())
-                .setCampaigns(event.getCampaign() == null ? List.of() : List.of(event.getCampaign()))
-                .setTags(List.of())
-                .setKillChainPhases(List.of())
-                .setUpdatedAt(event.getObservedAt())
-                .setExpiresAt(event.getObservedAt())
-                .build();
-    }
+    /** The hub's merge of a first sighting (no alias table in the benchmarks): the indicator it makes of it, if any. */
+    private static final HubConfig HUB_DEFAULTS = new HubConfig(Map.of());
+
+    private static final IndicatorMerger FIRST_SIGHTINGS =
+            new IndicatorMerger(HUB_DEFAULTS.lifetimes(), HUB_DEFAULTS.maxSources(), families -> families);
 }

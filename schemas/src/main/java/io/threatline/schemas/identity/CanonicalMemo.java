@@ -16,6 +16,13 @@ public final class CanonicalMemo {
 
     private record Question(IndicatorType type, String value) {}
 
+    /**
+     * Values longer than this are answered but not remembered: popular indicators are short, and a
+     * sensor sending long distinct values (up to the contract's 8 KiB) must not fill the memory with
+     * them (docs/security.md).
+     */
+    static final int MAX_REMEMBERED_LENGTH = 512;
+
     private final int capacity;
     private final LinkedHashMap<Question, Result<CanonicalIndicator>> answers;
 
@@ -31,7 +38,7 @@ public final class CanonicalMemo {
 
     /** What {@link IndicatorIdentity#canonicalize} answers for these arguments. */
     public Result<CanonicalIndicator> canonicalize(IndicatorType type, String value) {
-        if (capacity == 0) {
+        if (capacity == 0 || value == null || value.length() > MAX_REMEMBERED_LENGTH) {
             return IndicatorIdentity.canonicalize(type, value);
         }
         Question question = new Question(type, value);
@@ -41,5 +48,10 @@ public final class CanonicalMemo {
             answers.put(question, answer);
         }
         return answer;
+    }
+
+    /** How many answers are remembered. */
+    int size() {
+        return answers.size();
     }
 }

@@ -23,6 +23,21 @@ class CanonicalMemoTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldAnswerButNotRememberLongValuesSoThatASensorCannotFillItsMemory() {
+        CanonicalMemo memo = new CanonicalMemo(4);
+        String longUrl = "http://c2.example.com/" + "a".repeat(CanonicalMemo.MAX_REMEMBERED_LENGTH);
+        for (int i = 0; i < 10; i++) {
+            String value = longUrl + i;
+            assertThat(memo.canonicalize(IndicatorType.URL, value))
+                    .isEqualTo(IndicatorIdentity.canonicalize(IndicatorType.URL, value));
+        }
+        assertThat(memo.size()).isZero();
+        memo.canonicalize(IndicatorType.DOMAIN, "example.com");
+        memo.canonicalize(IndicatorType.DOMAIN, null);
+        assertThat(memo.size()).isEqualTo(1);
+    }
+
     @Provide
     Arbitrary<List<String>> questions() {
         return Arbitraries.of(

@@ -67,7 +67,6 @@ public final class AgreementsSnapshot {
         private long loaded = -1;
         private AgreementIndex index = AgreementIndex.of(List.of());
         private Map<String, PartnerAgreement> byPartner = Map.of();
-        private Map<String, Integer> positions = Map.of();
 
         private View(ReadOnlyKeyValueStore<String, PartnerAgreement> store) {
             this.store = store;
@@ -89,13 +88,6 @@ public final class AgreementsSnapshot {
         public long version() {
             refresh();
             return loaded;
-        }
-
-        /** The partner's position in {@link #all()}, or -1 when it has no agreement. */
-        public int positionOf(String partnerId) {
-            refresh();
-            Integer position = positions.get(partnerId);
-            return position == null ? -1 : position;
         }
 
         /** The partner's current agreement, or null when it has none. */
@@ -122,11 +114,6 @@ public final class AgreementsSnapshot {
                 }
             }
             index = AgreementIndex.of(agreements);
-            Map<String, Integer> at = new HashMap<>();
-            for (int i = 0; i < agreements.size(); i++) {
-                at.put(agreements.get(i).getPartnerId(), i);
-            }
-            positions = at;
             byPartner = partners;
             loaded = current;
         }

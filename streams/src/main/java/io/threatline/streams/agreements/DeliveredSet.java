@@ -32,7 +32,7 @@ final class DeliveredSet {
         changed |= partners.remove(partner);
     }
 
-    /** The partners, in order; a live view, so copy it before changing the set. */
+    /** The partners, in order; a live view, so copy it before changing the set while going through it (targets() reads it before any route()). */
     java.util.Set<String> partners() {
         return java.util.Collections.unmodifiableSet(partners);
     }

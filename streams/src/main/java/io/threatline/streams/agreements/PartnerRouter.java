@@ -1,6 +1,5 @@
 package io.threatline.streams.agreements;
 
-import io.threatline.agreements.AgreementIndex;
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
 import io.threatline.contract.Indicator;
@@ -14,7 +13,6 @@ import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -116,19 +114,9 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
         Indicator change = record.value();
         // One read and at most one write of the delivered set per change, whatever the number of partners.
         DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
-        // Only the agreements that may take the change, and every partner that holds it (which may have to
-        // hear that it ended or left its scope): for any other agreement route() would do nothing.
-        AgreementIndex index = agreements.index();
-        BitSet targets = index.candidates(change);
-        for (String holder : deliveredTo.partners()) {
-            int position = agreements.positionOf(holder);
-            if (position >= 0) {
-                targets.set(position);
-            }
-        }
-        List<PartnerAgreement> all = index.all();
-        for (int i = targets.nextSetBit(0); i >= 0; i = targets.nextSetBit(i + 1)) {
-            route(all.get(i), change, deliveredTo, now, wallClock);
+        // Only the agreements that may take the change, and those of the partners that hold it.
+        for (PartnerAgreement agreement : agreements.index().targets(change, deliveredTo.partners())) {
+            route(agreement, change, deliveredTo, now, wallClock);
         }
         saveIfChanged(delivered, change.getId(), deliveredTo);
     }
@@ -211,7 +199,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
     private void releaseEmbargoed(long wallClock) {
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it =
-                embargoed.range(TimeKeys.hex16(0L) + "|", TimeKeys.hex16(wallClock) + "|~")) {
+                embargoed.range(TimeKeys.dueFrom(), TimeKeys.dueThrough(wallClock))) {
             it.forEachRemaining(kv -> due.add(kv.key));
         }
         Instant now = Instant.ofEpochMilli(wallClock);

@@ -102,8 +102,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private void expire(long streamTime) {
         Instant now = Instant.ofEpochMilli(streamTime);
         List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it =
-                expiry.range(TimeKeys.hex16(0L) + "|", TimeKeys.hex16(streamTime) + "|~")) {
+        try (KeyValueIterator<String, String> it = expiry.range(TimeKeys.dueFrom(), TimeKeys.dueThrough(streamTime))) {
             it.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> entry : due) {

@@ -232,23 +232,22 @@ public final class IndicatorStateSerde implements Serde<Indicator> {
         }
 
         void optionalString(String value) {
-            ensure(1);
-            if (value == null) {
-                out[size++] = 0;
-            } else {
-                out[size++] = 1;
+            if (present(value)) {
                 raw(value);
             }
         }
 
         void optionalLong(Long value) {
-            ensure(1);
-            if (value == null) {
-                out[size++] = 0;
-            } else {
-                out[size++] = 1;
+            if (present(value)) {
                 varlong(value);
             }
+        }
+
+        /** Writes whether a nullable field has a value (1) or not (0). */
+        private boolean present(Object value) {
+            ensure(1);
+            out[size++] = (byte) (value == null ? 0 : 1);
+            return value != null;
         }
     }
 

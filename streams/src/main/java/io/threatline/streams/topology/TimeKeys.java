@@ -22,4 +22,14 @@ public final class TimeKeys {
         }
         return new String(out);
     }
+
+    /** The lower bound of a scan for what is due: before every key {@code hex16(t) + "|..."}. */
+    public static String dueFrom() {
+        return hex16(0L) + "|";
+    }
+
+    /** The upper bound of a scan for what is due at {@code millis}: after every key {@code hex16(millis) + "|..."}. */
+    public static String dueThrough(long millis) {
+        return hex16(millis) + "|~";
+    }
 }

@@ -5,6 +5,7 @@ import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.deadletter.DeadLetters;
 import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.identity.CanonicalMemo;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.validation.ThreatEventValidator;
@@ -87,8 +88,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     /** Who speaks on each input topic, decided once per topic rather than per record. */
     private final java.util.Map<String, Speaker> speakers = new java.util.HashMap<>();
     /** Popular indicators are reported over and over: their canonical form is remembered (pure, so exact). */
-    private final io.threatline.schemas.identity.CanonicalMemo canonical =
-            new io.threatline.schemas.identity.CanonicalMemo(CANONICAL_MEMO_ENTRIES);
+    private final CanonicalMemo canonical = new CanonicalMemo(CANONICAL_MEMO_ENTRIES);
 
     /** Who speaks on a topic: a vendor (its own topic), the operator, or whoever the event names (the shared topic). */
     private record Speaker(Optional<String> vendor, boolean operator) {}

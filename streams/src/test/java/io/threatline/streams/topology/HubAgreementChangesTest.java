@@ -205,14 +205,28 @@ class HubAgreementChangesTest {
         assertThat(nca.isEmpty()).as("no REVOKE, and no more records").isTrue();
     }
 
-    @Test
-    void shouldRevokeWhenTheTermIsOverByTheHubsClock() {
-        PartnerAgreement shortTerm = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-                .setValidUntil(T0.plus(Duration.ofHours(1)))
-                .build();
-        hub.agreements.pipeInput("nca", shortTerm, T0);
+    /**
+     * The NCA's agreement (AMBER) applied at T0 with the given start or end of its term (null: the
+     * usual one), then a.example.com sighted; its feed.
+     */
+    private org.apache.kafka.streams.TestOutputTopic<String, PartnerIndicator> ncaWithTermAndOneIndicator(
+            java.time.Instant from, java.time.Instant until) {
+        PartnerAgreement term = HubTestDriver.agreement("nca", Tlp.AMBER);
+        if (from != null) {
+            term.setValidFrom(from);
+        }
+        if (until != null) {
+            term.setValidUntil(until);
+        }
+        hub.agreements.pipeInput("nca", term, T0);
         var nca = hub.partner("nca");
         sendAt("a.example.com", Tlp.GREEN, T0.plusSeconds(1));
+        return nca;
+    }
+
+    @Test
+    void shouldRevokeWhenTheTermIsOverByTheHubsClock() {
+        var nca = ncaWithTermAndOneIndicator(null, T0.plus(Duration.ofHours(1)));
         assertThat(nca.readValue().getAction()).isEqualTo(LifecycleAction.NEW);
 
         // No record arrives; the clock alone passes the end of the term
@@ -226,12 +240,7 @@ class HubAgreementChangesTest {
 
     @Test
     void shouldBackfillWhenTheTermBeginsByTheHubsClockWithNoRecordArriving() {
-        PartnerAgreement later = PartnerAgreement.newBuilder(HubTestDriver.agreement("nca", Tlp.AMBER))
-                .setValidFrom(T0.plus(Duration.ofHours(1)))
-                .build();
-        hub.agreements.pipeInput("nca", later, T0);
-        var nca = hub.partner("nca");
-        sendAt("a.example.com", Tlp.GREEN, T0.plusSeconds(1));
+        var nca = ncaWithTermAndOneIndicator(T0.plus(Duration.ofHours(1)), null);
         // Many runs of the reconciler before the term begins: nothing to send, and it stays that way
         for (int i = 0; i < 50; i++) {
             hub.advance(Duration.ofSeconds(30));
