@@ -2,8 +2,8 @@ package io.threatline.bench;
 
 import io.threatline.bench.report.ResultLine;
 import io.threatline.bench.report.Target;
-import io.threatline.contract.Indicator;
 import io.threatline.streams.dedup.DedupProcessor;
+import io.threatline.streams.dedup.IndicatorState;
 import java.io.PrintStream;
 import java.util.Collection;
 import java.util.Locale;
@@ -111,10 +111,10 @@ public final class DedupState {
 
     /** Every entry of the dedup store, counted (RocksDB's own estimate is only approximate). */
     private static long count(org.apache.kafka.streams.KafkaStreams streams) {
-        ReadOnlyKeyValueStore<String, Indicator> store = streams.store(StoreQueryParameters.fromNameAndType(
-                DedupProcessor.STATE_STORE, QueryableStoreTypes.<String, Indicator>keyValueStore()));
+        ReadOnlyKeyValueStore<String, IndicatorState> store = streams.store(StoreQueryParameters.fromNameAndType(
+                DedupProcessor.STATE_STORE, QueryableStoreTypes.<String, IndicatorState>keyValueStore()));
         long n = 0;
-        try (KeyValueIterator<String, Indicator> all = store.all()) {
+        try (KeyValueIterator<String, IndicatorState> all = store.all()) {
             while (all.hasNext()) {
                 all.next();
                 n++;

@@ -7,6 +7,7 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.streams.dedup.IndicatorState;
 import io.threatline.streams.dedup.Indicators;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
@@ -64,20 +65,14 @@ public final class AgreementReconciler {
     /** How often the sweep runs; its budget per run is {@code rate × TICK}. */
     public static final Duration TICK = Duration.ofMillis(100);
 
-    /** Sends one record to a partner's topic. */
-    interface Sender {
-        void send(String indicatorId, PartnerIndicator record, long timestamp);
-    }
-
     private final AgreementsSnapshot.View agreements;
-    private final KeyValueStore<String, Indicator> indicators;
-    private final KeyValueStore<String, String> delivered;
+    private final KeyValueStore<String, IndicatorState> indicators;
     private final KeyValueStore<String, String> embargoed;
     private final KeyValueStore<String, String> sweeps;
     private final KeyValueStore<String, PartnerAgreement> terms;
     private final Enrichment enrichment;
     private final HubCounters counters;
-    private final Sender sender;
+    private final PartnerRouter.Sender sender;
     private final int perTick;
     private final Duration referenceCheckInterval;
 
@@ -99,19 +94,17 @@ public final class AgreementReconciler {
 
     AgreementReconciler(
             AgreementsSnapshot.View agreements,
-            KeyValueStore<String, Indicator> indicators,
-            KeyValueStore<String, String> delivered,
+            KeyValueStore<String, IndicatorState> indicators,
             KeyValueStore<String, String> embargoed,
             KeyValueStore<String, String> sweeps,
             KeyValueStore<String, PartnerAgreement> terms,
             Enrichment enrichment,
             HubCounters counters,
-            Sender sender,
+            PartnerRouter.Sender sender,
             int rate,
             Duration referenceCheckInterval) {
         this.agreements = agreements;
         this.indicators = indicators;
-        this.delivered = delivered;
         this.embargoed = embargoed;
         this.sweeps = sweeps;
         this.terms = terms;
@@ -145,7 +138,7 @@ public final class AgreementReconciler {
 
     /**
      * One run: starts a sweep for every partner whose fingerprint moved, then takes every running
-     * sweep one batch further in a single pass over the store — one read of the delivered set and one
+     * sweep one batch further in a single pass over the store — one decoding of the holders and one
      * enrichment per indicator, whatever the number of partners sweeping.
      */
     void run(long wallClockMs) {
@@ -224,9 +217,9 @@ public final class AgreementReconciler {
                 .map(Sweep::cursor)
                 .min(String::compareTo)
                 .orElse("");
-        List<KeyValue<String, Indicator>> batch = new ArrayList<>(perTick);
+        List<KeyValue<String, IndicatorState>> batch = new ArrayList<>(perTick);
         boolean exhausted;
-        try (KeyValueIterator<String, Indicator> it =
+        try (KeyValueIterator<String, IndicatorState> it =
                 from.isEmpty() ? indicators.all() : indicators.range(from + '\0', null)) {
             while (batch.size() < perTick && it.hasNext()) {
                 batch.add(it.next());
@@ -235,8 +228,9 @@ public final class AgreementReconciler {
         }
         Map<String, Boolean> inForce = new HashMap<>();
         running.keySet().forEach(p -> inForce.put(p, AgreementPolicy.inForce(agreements.of(p), now)));
-        for (KeyValue<String, Indicator> entry : batch) {
+        for (KeyValue<String, IndicatorState> entry : batch) {
             counters.reconcileExamined.increment();
+            Indicator stored = entry.value.indicator();
             DeliveredSet holders = null;
             Indicator current = null;
             for (Map.Entry<String, Sweep> e : running.entrySet()) {
@@ -245,16 +239,15 @@ public final class AgreementReconciler {
                 if (!sweep.cursor().isEmpty() && entry.key.compareTo(sweep.cursor()) <= 0) {
                     continue;
                 }
-                if (entry.value.getReceivedAt() != null
-                        && entry.value.getReceivedAt().toEpochMilli() > sweep.startedAt()) {
+                if (stored.getReceivedAt() != null && stored.getReceivedAt().toEpochMilli() > sweep.startedAt()) {
                     continue;
                 }
                 if (holders == null) {
-                    holders = DeliveredSet.parse(delivered.get(entry.key));
+                    holders = DeliveredSet.parse(entry.value.holders());
                 }
                 if (inForce.get(partner)) {
                     if (current == null) {
-                        current = asRoutedNow(entry.value);
+                        current = asRoutedNow(stored);
                     }
                     reconcile(partner, agreements.of(partner), sweep.replay(), current, holders, now, timestamp);
                 } else {
@@ -262,14 +255,14 @@ public final class AgreementReconciler {
                     end(
                             partner,
                             current0 != null ? current0 : termsCache.get(partner),
-                            entry.value,
+                            stored,
                             holders,
                             now,
                             timestamp);
                 }
             }
             if (holders != null) {
-                PartnerRouter.saveIfChanged(delivered, entry.key, holders);
+                PartnerRouter.saveIfChanged(indicators, entry.value, holders);
             }
         }
         String last = batch.isEmpty() ? null : batch.get(batch.size() - 1).key;

@@ -6,19 +6,17 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
-import io.threatline.streams.dedup.DedupProcessor;
+import io.threatline.streams.dedup.IndicatorState;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.TimeKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -28,7 +26,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store fed by the compacted agreements topic, so a changed or ended agreement applies to the very
  * next record; an unknown partner or a missing agreement gets nothing.
  *
- * <p>Per indicator it remembers which partners hold it (the delivered set), so that a partner's
+ * <p>It runs inside the processor that keeps the indicators' state (the dedup's, {@code
+ * dedup/DedupProcessor}), on each change as the dedup makes it, so that one read and one write of
+ * an indicator's state record serve both (docs/architecture.md, "The hub's state").
+ *
+ * <p>Per indicator it remembers which partners hold it (the delivered set, kept in the indicator's
+ * state record as {@link IndicatorState#holders}), so that a partner's
  * first record of an indicator is always a NEW (even when the hub's change was an UPDATE that newly
  * brought it into scope), a change that takes a held indicator out of the partner's scope (its TLP
  * raised above the ceiling, its family or confidence changed) sends a REVOKE, and EXPIRE/REVOKE go
@@ -40,58 +43,67 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Time is the hub's own (docs/agreements.md, "Time"): the period, the embargo and
  * {@code sharedAt} are judged on the wall clock, never on a timestamp a sensor chose.
  */
-public final class PartnerRouter extends ContextualProcessor<String, Indicator, String, PartnerIndicator> {
+public final class PartnerRouter {
 
     public static final String AGREEMENTS_STORE = "agreements";
-    public static final String DELIVERED_STORE = "partner-delivered";
     public static final String EMBARGO_STORE = "partner-embargo";
+
+    /** Sends one record to a partner's topic. */
+    public interface Sender {
+        void send(String indicatorId, PartnerIndicator record, long timestamp);
+    }
 
     private final Duration embargoScanInterval;
     private final HubCounters counters;
     private final AgreementsSnapshot snapshot;
-    private final Function<ProcessorContext<?, ?>, Enrichment> enrichment;
     private final int backfillRate;
+    private final Clock clock;
     private AgreementsSnapshot.View agreements;
-    private KeyValueStore<String, String> delivered;
     private KeyValueStore<String, String> embargoed;
-    private KeyValueStore<String, Indicator> indicators;
-    private final java.time.Clock clock;
+    private KeyValueStore<String, IndicatorState> indicators;
     private AgreementReconciler reconciler;
     private Enrichment reference;
+    private Sender sender;
 
     public PartnerRouter(
             Duration embargoScanInterval,
             HubCounters counters,
             AgreementsSnapshot snapshot,
-            Function<ProcessorContext<?, ?>, Enrichment> enrichment,
             int backfillRate,
-            java.time.Clock clock) {
+            Clock clock) {
         this.clock = clock;
         this.embargoScanInterval = embargoScanInterval;
         this.counters = counters;
         this.snapshot = snapshot;
-        this.enrichment = enrichment;
         this.backfillRate = backfillRate;
     }
 
-    @Override
-    public void init(ProcessorContext<String, PartnerIndicator> context) {
-        super.init(context);
-        agreements = snapshot.view(context.getStateStore(AGREEMENTS_STORE));
-        delivered = context.getStateStore(DELIVERED_STORE);
-        embargoed = context.getStateStore(EMBARGO_STORE);
-        indicators = context.getStateStore(DedupProcessor.STATE_STORE);
-        reference = enrichment.apply(context);
+    /**
+     * Called from the init of the processor that runs it.
+     *
+     * @param indicators the indicators' state, with the partners that hold each
+     * @param enrichment the reference data, as the processor's task sees it
+     * @param sender where partner records go (the processor's sink of partner topics)
+     */
+    public void init(
+            ProcessorContext<?, ?> context,
+            KeyValueStore<String, IndicatorState> indicators,
+            Enrichment enrichment,
+            Sender sender) {
+        this.agreements = snapshot.view(context.getStateStore(AGREEMENTS_STORE));
+        this.embargoed = context.getStateStore(EMBARGO_STORE);
+        this.indicators = indicators;
+        this.reference = enrichment;
+        this.sender = sender;
         reconciler = new AgreementReconciler(
                 agreements,
                 indicators,
-                delivered,
                 embargoed,
                 context.getStateStore(AgreementReconciler.RECONCILE_STORE),
                 context.getStateStore(AgreementReconciler.TERMS_STORE),
                 reference,
                 counters,
-                (id, record, timestamp) -> context().forward(new Record<>(id, record, timestamp)),
+                sender,
                 backfillRate,
                 embargoScanInterval);
         // Wall-clock punctuations decide when to look; the hub's clock decides what is due.
@@ -100,35 +112,27 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
                 AgreementReconciler.TICK, PunctuationType.WALL_CLOCK_TIME, t -> reconciler.run(clock.millis()));
     }
 
-    @Override
     public void close() {
         if (reconciler != null) {
             reconciler.close();
         }
     }
 
-    @Override
-    public void process(Record<String, Indicator> record) {
+    /**
+     * Routes one change of an indicator (enriched, as on the indicators topic) to the partners.
+     *
+     * @param holders the partners that hold it ({@link IndicatorState#holders})
+     * @return the partners that hold it afterwards: {@code holders} itself when routing changed nothing
+     */
+    public String route(Indicator change, String holders) {
         long wallClock = clock.millis();
         Instant now = Instant.ofEpochMilli(wallClock);
-        Indicator change = record.value();
-        // One read and at most one write of the delivered set per change, whatever the number of partners.
-        DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(change.getId()));
+        DeliveredSet deliveredTo = DeliveredSet.parse(holders);
         // Only the agreements that may take the change, and those of the partners that hold it.
         for (PartnerAgreement agreement : agreements.index().targets(change, deliveredTo.partners())) {
             route(agreement, change, deliveredTo, now, wallClock);
         }
-        saveIfChanged(delivered, change.getId(), deliveredTo);
-    }
-
-    static void saveIfChanged(KeyValueStore<String, String> delivered, String indicatorId, DeliveredSet deliveredTo) {
-        if (deliveredTo.changed()) {
-            if (deliveredTo.isEmpty()) {
-                delivered.delete(indicatorId);
-            } else {
-                delivered.put(indicatorId, deliveredTo.format());
-            }
-        }
+        return deliveredTo.changed() ? deliveredTo.format() : holders;
     }
 
     static String embargoKey(Instant until, String partner, String indicatorId) {
@@ -156,7 +160,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
                     ? deliver.record()
                     : AgreementPolicy.retraction(agreement, change, action, now);
             counters.delivered(partner);
-            context().forward(new Record<>(change.getId(), out, timestamp));
+            sender.send(change.getId(), out, timestamp);
             return;
         }
         if (decision instanceof Decision.Embargoed e) {
@@ -171,11 +175,10 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
                 deliveredTo.remove(partner);
                 counters.delivered(partner);
                 counters.retracted(partner);
-                context()
-                        .forward(new Record<>(
-                                change.getId(),
-                                AgreementPolicy.retraction(agreement, change, LifecycleAction.REVOKE, now),
-                                timestamp));
+                sender.send(
+                        change.getId(),
+                        AgreementPolicy.retraction(agreement, change, LifecycleAction.REVOKE, now),
+                        timestamp);
             }
             return;
         }
@@ -187,7 +190,7 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             out.setAction(LifecycleAction.UPDATE);
         }
         counters.delivered(partner);
-        context().forward(new Record<>(change.getId(), out, timestamp));
+        sender.send(change.getId(), out, timestamp);
     }
 
     /** {@code decide}'s answer when the agreement is not in force ({@link AgreementPolicy#inForce}), read off, not checked twice. */
@@ -209,16 +212,24 @@ public final class PartnerRouter extends ContextualProcessor<String, Indicator, 
             int bar = partnerAndId.indexOf('|');
             String partnerId = partnerAndId.substring(0, bar);
             String indicatorId = partnerAndId.substring(bar + 1);
-            Indicator stored = indicators.get(indicatorId);
+            IndicatorState stored = indicators.get(indicatorId);
             PartnerAgreement agreement = agreements.of(partnerId);
             if (stored == null || agreement == null) {
                 continue;
             }
             // The state is kept unenriched; decide on it as the live path would see it.
-            Indicator current = reference.enrich(stored);
-            DeliveredSet deliveredTo = DeliveredSet.parse(delivered.get(indicatorId));
+            Indicator current = reference.enrich(stored.indicator());
+            DeliveredSet deliveredTo = DeliveredSet.parse(stored.holders());
             route(agreement, current, deliveredTo, now, wallClock);
-            saveIfChanged(delivered, indicatorId, deliveredTo);
+            saveIfChanged(indicators, stored, deliveredTo);
+        }
+    }
+
+    /** Writes the state back when the partners that hold the indicator changed. */
+    static void saveIfChanged(
+            KeyValueStore<String, IndicatorState> indicators, IndicatorState stored, DeliveredSet deliveredTo) {
+        if (deliveredTo.changed()) {
+            indicators.put(stored.indicator().getId(), stored.withHolders(deliveredTo.format()));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.threatline.streams.dedup;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.TimeKeys;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -24,17 +26,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * on a material change, nothing for a repeat, REVOKE on a retraction, and EXPIRE — from a
  * stream-time punctuation over an expiry index — once the type's lifetime has passed without a
  * sighting. The store only holds live indicators, so it is bounded by those lifetimes.
+ *
+ * <p>Each change goes, enriched, to every child — the sink {@link #OUTPUT_SINK}, which writes it to
+ * the indicators topic, and the statistics — and in the same call to the agreements' {@link
+ * PartnerRouter}, whose records go to {@link #OUTPUT_SINK} only, which writes each to its
+ * partner's topic. Which partners hold the indicator is part of its state
+ * record ({@link IndicatorState}), so a change costs one read and one write of one store however it
+ * is routed (docs/architecture.md, "The hub's state").
  */
-public final class DedupProcessor extends ContextualProcessor<String, ThreatEvent, String, Indicator> {
+public final class DedupProcessor extends ContextualProcessor<String, ThreatEvent, String, SpecificRecord> {
 
     public static final String STATE_STORE = "indicator-state";
     public static final String EXPIRY_STORE = "indicator-expiry";
+
+    /** The name of the child that writes indicator changes and partner records to their topics. */
+    public static final String OUTPUT_SINK = "indicators-and-partner-indicators";
 
     private final IndicatorMergerFactory mergers;
     private final Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory;
     private final Duration expiryScanInterval;
     private final HubCounters counters;
-    private KeyValueStore<String, Indicator> state;
+    private final PartnerRouter router;
+    private KeyValueStore<String, IndicatorState> state;
     private KeyValueStore<String, String> expiry;
     private IndicatorMerger merger;
     private Enrichment enrichment;
@@ -48,21 +61,33 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             IndicatorMergerFactory mergers,
             Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
             Duration expiryScanInterval,
-            HubCounters counters) {
+            HubCounters counters,
+            PartnerRouter router) {
         this.mergers = mergers;
         this.enrichmentFactory = enrichmentFactory;
         this.expiryScanInterval = expiryScanInterval;
         this.counters = counters;
+        this.router = router;
     }
 
     @Override
-    public void init(ProcessorContext<String, Indicator> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
         state = context.getStateStore(STATE_STORE);
         expiry = context.getStateStore(EXPIRY_STORE);
         enrichment = enrichmentFactory.apply(context);
         merger = mergers.create(enrichment);
+        router.init(
+                context,
+                state,
+                enrichment,
+                (id, out, timestamp) -> context.forward(new Record<>(id, out, timestamp), OUTPUT_SINK));
         context.schedule(expiryScanInterval, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void close() {
+        router.close();
     }
 
     @Override
@@ -77,22 +102,27 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             return;
         }
         Instant now = Instant.ofEpochMilli(record.timestamp());
-        Indicator previous = state.get(record.key());
-        IndicatorMerger.Merge merge = merger.merge(previous, event, indicator, now);
+        IndicatorState previous = state.get(record.key());
+        IndicatorMerger.Merge merge =
+                merger.merge(previous == null ? null : previous.indicator(), event, indicator, now);
+        String holders = previous == null ? "" : previous.holders();
+        if (merge.emitted().isPresent()) {
+            counters.indicatorChanges.increment();
+            Indicator change = enrichment.enrich(merge.emitted().get());
+            context().forward(record.withValue(change));
+            holders = router.route(change, holders);
+        } else {
+            counters.duplicates.increment();
+        }
         if (merge.state().isPresent()) {
-            state.put(record.key(), merge.state().get());
+            state.put(record.key(), new IndicatorState(merge.state().get(), holders));
             if (previous == null) {
                 expiry.put(expiryKey(merge.state().get()), "");
             }
         } else if (previous != null) {
+            // Revoked: the state goes, with the partners that held it, who were all told above.
             state.delete(record.key());
         }
-        if (merge.emitted().isEmpty()) {
-            counters.duplicates.increment();
-            return;
-        }
-        counters.indicatorChanges.increment();
-        context().forward(record.withValue(enrichment.enrich(merge.emitted().get())));
     }
 
     /**
@@ -108,17 +138,20 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         for (KeyValue<String, String> entry : due) {
             expiry.delete(entry.key);
             String id = entry.key.substring(17);
-            Indicator current = state.get(id);
-            if (current == null) {
+            IndicatorState stored = state.get(id);
+            if (stored == null) {
                 continue;
             }
+            Indicator current = stored.indicator();
             if (current.getExpiresAt().isAfter(now)) {
                 expiry.put(expiryKey(current), "");
                 continue;
             }
             state.delete(id);
             counters.indicatorChanges.increment();
-            context().forward(new Record<>(id, enrichment.enrich(IndicatorMerger.expire(current, now)), streamTime));
+            Indicator change = enrichment.enrich(IndicatorMerger.expire(current, now));
+            context().forward(new Record<>(id, change, streamTime));
+            router.route(change, stored.holders());
         }
     }
 

@@ -16,30 +16,33 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The dedup state's own encoding of an indicator (docs/architecture.md, "The hub's state"): the
- * state store and its changelog are the hub's private business, read by no one else, so they need
- * neither the schema registry nor Avro's generic writer, which was a tenth of the hub's time in the
- * drain's profile (docs/benchmarks.md, issue 13). Every field of {@link Indicator}, in schema order,
- * after a format byte:
+ * The hub state's own encoding of an {@link IndicatorState} (docs/architecture.md, "The hub's
+ * state"): the state store and its changelog are the hub's private business, read by no one else,
+ * so they need neither the schema registry nor Avro's generic writer, which was a tenth of the hub's
+ * time in the drain's profile (docs/benchmarks.md, issue 13). Every field of {@link Indicator}, in
+ * schema order, after a format byte, then the partners that hold it:
  *
  * <pre>
- *   0x01, then per field: strings as a varint length and UTF-8; enums by symbol name (so reordering
+ *   0x02, then per field: strings as a varint length and UTF-8; enums by symbol name (so reordering
  *   or adding symbols never changes what a stored name means; an unknown name reads as UNKNOWN);
  *   int and long as zig-zag varints; times as epoch milliseconds (what Avro's timestamp-millis keeps);
- *   lists as a varint count and their items; a nullable field as 0 (null) or 1 and the value.
+ *   lists as a varint count and their items; a nullable field as 0 (null) or 1 and the value;
+ *   then the holders as a string.
  * </pre>
  *
- * A value written before this encoding (Confluent's wire format, which starts with 0x00) is read
- * with the Avro deserializer it was written with, so a hub upgraded in place restores its old
- * changelog; it is written back in this encoding at the indicator's next change.
+ * Older values are still read, as held by no partner: 0x01 (the same without the holders) and
+ * Confluent's wire format (0x00, read with the Avro deserializer it was written with).
  *
  * <p>{@link #FIELDS} names the fields encoded; a test compares it with the schema, so a field added
  * to {@code Indicator.avsc} fails the build until it is encoded here too.
  */
-public final class IndicatorStateSerde implements Serde<Indicator> {
+public final class IndicatorStateSerde implements Serde<IndicatorState> {
 
     /** The first byte of this encoding. */
-    static final byte FORMAT = 1;
+    static final byte FORMAT = 2;
+
+    /** The first byte of the encoding before the holders were part of the state. */
+    static final byte FORMAT_WITHOUT_HOLDERS = 1;
 
     /** The fields of {@link Indicator} this encoding writes, in order. */
     static final List<String> FIELDS = List.of(
@@ -75,24 +78,25 @@ public final class IndicatorStateSerde implements Serde<Indicator> {
     }
 
     @Override
-    public Serializer<Indicator> serializer() {
-        return (topic, indicator) -> indicator == null ? null : encode(indicator);
+    public Serializer<IndicatorState> serializer() {
+        return (topic, state) -> state == null ? null : encode(state);
     }
 
     @Override
-    public Deserializer<Indicator> deserializer() {
+    public Deserializer<IndicatorState> deserializer() {
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;
             }
             if (bytes.length > 0 && bytes[0] == 0) {
-                return legacy.deserialize(topic, bytes);
+                return new IndicatorState(legacy.deserialize(topic, bytes), "");
             }
             return decode(bytes);
         };
     }
 
-    byte[] encode(Indicator i) {
+    byte[] encode(IndicatorState state) {
+        Indicator i = state.indicator();
         Writer w = writers.get();
         w.reset();
         w.out[w.size++] = FORMAT;
@@ -122,14 +126,15 @@ public final class IndicatorStateSerde implements Serde<Indicator> {
         w.time("updatedAt", i.getUpdatedAt());
         w.time("expiresAt", i.getExpiresAt());
         w.time("receivedAt", i.getReceivedAt());
+        w.string("holders", state.holders());
         return Arrays.copyOf(w.out, w.size);
     }
 
-    static Indicator decode(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT) {
+    static IndicatorState decode(byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != FORMAT && bytes[0] != FORMAT_WITHOUT_HOLDERS) {
             throw new SerializationException("not an indicator state value: format byte "
                     + (bytes.length == 0 ? "missing" : String.valueOf(bytes[0])) + ", expected " + FORMAT
-                    + " (or 0 for Confluent's wire format)");
+                    + " (or " + FORMAT_WITHOUT_HOLDERS + ", or 0 for Confluent's wire format)");
         }
         Reader r = new Reader(bytes);
         try {
@@ -161,11 +166,12 @@ public final class IndicatorStateSerde implements Serde<Indicator> {
             i.setUpdatedAt(r.time());
             i.setExpiresAt(r.time());
             i.setReceivedAt(r.time());
+            String holders = bytes[0] == FORMAT ? r.string() : "";
             if (r.position != bytes.length) {
                 throw new SerializationException(
                         "indicator state value has " + (bytes.length - r.position) + " bytes after its last field");
             }
-            return i;
+            return new IndicatorState(i, holders);
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
             throw new SerializationException("indicator state value is truncated or corrupt: " + e.getMessage(), e);
         }

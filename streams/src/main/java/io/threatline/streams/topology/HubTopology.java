@@ -24,7 +24,11 @@ import io.threatline.streams.validate.ValidateProcessor;
 import io.threatline.streams.validate.Validated;
 import java.time.Clock;
 import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -44,8 +48,9 @@ import org.apache.kafka.streams.state.Stores;
  *   → validate      → dead letter (undeserializable or invalid, original bytes kept)
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
- *   → agreements    → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner; a
- *                     wall-clock sweep backfills, retracts or replays when the terms change ({@link AgreementReconciler})
+ *     + agreements  → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner, in the
+ *                     same processor and state record as the dedup ({@link DedupProcessor}); a wall-clock
+ *                     sweep backfills, retracts or replays when the terms change ({@link AgreementReconciler})
  *   → statistics    → ti.partner.&lt;partner&gt;.statistics.v1, final hourly/daily counts of NEW indicators
  *                     per dimension value, with trend, per agreement ({@link StatisticsTopology})
  * </pre>
@@ -112,14 +117,13 @@ public final class HubTopology {
                         .withValueSerde(serdes.benignEntry));
         // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
         BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
+        BoundedSerde<PartnerIndicator> partnerIndicators = BoundedSerde.of(serdes.partnerIndicator);
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
                 Serdes.String(),
                 BoundedSerde.of(serdes.indicatorState)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PartnerRouter.DELIVERED_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE), Serdes.String(), Serdes.String()));
         // One entry per partner: kept in memory (no RocksDB instance of their own), restored from their changelogs.
@@ -160,38 +164,50 @@ public final class HubTopology {
                 .repartition(
                         Repartitioned.with(Serdes.String(), serdes.threatEvent).withName("events-by-indicator"));
 
-        KStream<String, Indicator> changes = keyed.merge(rekeyed, Named.as("events"))
+        // Dedup and agreements in one processor: one read and one write of an indicator's state per event.
+        KStream<String, SpecificRecord> output = keyed.merge(rekeyed, Named.as("events"))
                 .process(
                         () -> new DedupProcessor(
                                 e -> new IndicatorMerger(config.lifetimes(), config.maxSources(), e::canonicalFamilies),
                                 enrichment,
                                 config.scanInterval(),
-                                counters),
+                                counters,
+                                new PartnerRouter(
+                                        config.scanInterval(), counters, agreements, config.backfillRate(), clock)),
                         Named.as("dedup"),
                         DedupProcessor.STATE_STORE,
-                        DedupProcessor.EXPIRY_STORE);
-        changes.to(
-                topics.indicators(),
-                Produced.<String, Indicator>with(Serdes.String(), indicators).withName("indicators"));
-
-        changes.process(
-                        () -> new PartnerRouter(
-                                config.scanInterval(), counters, agreements, enrichment, config.backfillRate(), clock),
-                        Named.as("agreements"),
-                        PartnerRouter.DELIVERED_STORE,
+                        DedupProcessor.EXPIRY_STORE,
                         PartnerRouter.EMBARGO_STORE,
-                        DedupProcessor.STATE_STORE,
                         AgreementReconciler.RECONCILE_STORE,
-                        AgreementReconciler.TERMS_STORE)
-                .to(
-                        (key, value, context) -> topics.partnerIndicators(value.getPartnerId()),
-                        Produced.<String, PartnerIndicator>with(
-                                        Serdes.String(), BoundedSerde.of(serdes.partnerIndicator))
-                                .withName("partner-indicators"));
+                        AgreementReconciler.TERMS_STORE);
+        // Indicator changes to the indicators topic, partner records each to its partner's topic.
+        output.to(
+                (key, value, context) -> value instanceof PartnerIndicator p
+                        ? topics.partnerIndicators(p.getPartnerId())
+                        : topics.indicators(),
+                Produced.with(Serdes.String(), byType(indicators, partnerIndicators))
+                        .withName(DedupProcessor.OUTPUT_SINK));
 
+        // Only indicator changes reach the statistics: the processor sends partner records to the sink alone.
+        @SuppressWarnings("unchecked")
+        KStream<String, Indicator> changes = (KStream<String, Indicator>) (KStream<String, ?>) output;
         StatisticsTopology.build(
                 changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
 
         return builder.build();
+    }
+
+    /** Serialises an indicator change or a partner record, each with its own serde; the sink never reads. */
+    private static Serde<SpecificRecord> byType(
+            Serde<Indicator> indicators, Serde<PartnerIndicator> partnerIndicators) {
+        Serializer<Indicator> indicator = indicators.serializer();
+        Serializer<PartnerIndicator> partner = partnerIndicators.serializer();
+        Serializer<SpecificRecord> serializer = (topic, value) -> value instanceof PartnerIndicator p
+                ? partner.serialize(topic, p)
+                : indicator.serialize(topic, (Indicator) value);
+        Deserializer<SpecificRecord> deserializer = (topic, bytes) -> {
+            throw new UnsupportedOperationException("the hub's output sink only writes");
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -39,22 +39,32 @@ class IndicatorStateSerdeTest {
     }
 
     @Property(tries = 500)
-    void shouldReadBackWhatItWrote(@ForAll("indicators") Indicator indicator) {
-        byte[] bytes = state.serializer().serialize("t", indicator);
+    void shouldReadBackWhatItWrote(@ForAll("indicators") Indicator indicator, @ForAll("holders") String holders) {
+        IndicatorState written = new IndicatorState(indicator, holders);
+        byte[] bytes = state.serializer().serialize("t", written);
         assertThat(bytes[0]).isEqualTo(IndicatorStateSerde.FORMAT);
-        assertThat(state.deserializer().deserialize("t", bytes)).isEqualTo(indicator);
+        assertThat(state.deserializer().deserialize("t", bytes)).isEqualTo(written);
     }
 
     @Property(tries = 200)
     void shouldReadAStateWrittenInConfluentsWireFormatBeforeIt(@ForAll("indicators") Indicator indicator) {
         byte[] old = avro.serializer().serialize("indicator-state-changelog", indicator);
         assertThat(state.deserializer().deserialize("indicator-state-changelog", old))
-                .isEqualTo(indicator);
+                .isEqualTo(new IndicatorState(indicator, ""));
+    }
+
+    @Property(tries = 200)
+    void shouldReadAStateWrittenBeforeTheHoldersWerePartOfIt(@ForAll("indicators") Indicator indicator) {
+        // Format 1 was format 2 without the trailing holders: the same bytes, less the last string (empty: one byte).
+        byte[] current = state.serializer().serialize("t", new IndicatorState(indicator, ""));
+        byte[] old = Arrays.copyOf(current, current.length - 1);
+        old[0] = IndicatorStateSerde.FORMAT_WITHOUT_HOLDERS;
+        assertThat(state.deserializer().deserialize("t", old)).isEqualTo(new IndicatorState(indicator, ""));
     }
 
     @Property(tries = 200)
     void shouldRefuseATruncatedValueWithAClearError(@ForAll("indicators") Indicator indicator) {
-        byte[] bytes = state.serializer().serialize("t", indicator);
+        byte[] bytes = state.serializer().serialize("t", new IndicatorState(indicator, "europol-ec3,interpol"));
         for (int cut = 1; cut < bytes.length; cut += Math.max(1, bytes.length / 7)) {
             byte[] truncated = Arrays.copyOf(bytes, cut);
             assertThatThrownBy(() -> state.deserializer().deserialize("t", truncated))
@@ -68,7 +78,7 @@ class IndicatorStateSerdeTest {
         assertThatThrownBy(() -> state.deserializer().deserialize("t", new byte[] {7, 1, 2}))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("format byte 7");
-        byte[] bytes = state.serializer().serialize("t", sample());
+        byte[] bytes = state.serializer().serialize("t", new IndicatorState(sample(), ""));
         byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
         assertThatThrownBy(() -> state.deserializer().deserialize("t", longer))
                 .isInstanceOf(SerializationException.class)
@@ -79,7 +89,7 @@ class IndicatorStateSerdeTest {
     void shouldRefuseANullRequiredFieldNamingIt() {
         Indicator broken = sample();
         broken.setValue(null);
-        assertThatThrownBy(() -> state.serializer().serialize("t", broken))
+        assertThatThrownBy(() -> state.serializer().serialize("t", new IndicatorState(broken, "")))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("value is null");
     }
@@ -87,7 +97,7 @@ class IndicatorStateSerdeTest {
     @Test
     void shouldBeNoLargerThanTheAvroRecord() {
         Indicator i = sample();
-        assertThat(state.serializer().serialize("t", i).length)
+        assertThat(state.serializer().serialize("t", new IndicatorState(i, "")).length)
                 .isLessThanOrEqualTo(avro.serializer().serialize("t", i).length + 40);
     }
 
@@ -116,6 +126,18 @@ class IndicatorStateSerdeTest {
                 t,
                 t.plusSeconds(3600),
                 t);
+    }
+
+    @Provide
+    Arbitrary<String> holders() {
+        return Arbitraries.strings()
+                .withCharRange('a', 'z')
+                .withChars('-', '.')
+                .ofMinLength(1)
+                .ofMaxLength(20)
+                .set()
+                .ofMaxSize(5)
+                .map(set -> String.join(",", new java.util.TreeSet<>(set)));
     }
 
     @Provide

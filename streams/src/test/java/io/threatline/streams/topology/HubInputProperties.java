@@ -88,7 +88,8 @@ class HubInputProperties {
     @Label("bad input is dead-lettered with its reason and bytes, good input is processed, nothing throws")
     void everyRecordIsProcessedOrDeadLetteredWithItsReason(
             @ForAll("records") List<Tuple.Tuple2<byte[], byte[]>> records) {
-        KeyValueStore<String, Indicator> state = hub.driver.getKeyValueStore(DedupProcessor.STATE_STORE);
+        KeyValueStore<String, io.threatline.streams.dedup.IndicatorState> state =
+                hub.driver.getKeyValueStore(DedupProcessor.STATE_STORE);
         for (Tuple.Tuple2<byte[], byte[]> record : records) {
             byte[] key = record.get1();
             byte[] value = record.get2();
