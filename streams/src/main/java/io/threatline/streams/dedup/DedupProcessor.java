@@ -27,6 +27,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * stream-time punctuation over an expiry index — once the type's lifetime has passed without a
  * sighting. The store only holds live indicators, so it is bounded by those lifetimes.
  *
+ * <p>The expiry index is derived data and has no changelog: when a task starts, {@link #init} puts
+ * every live indicator's expiry time into it from the state (restored by then), so an index lost
+ * with a machine, or never built on the machine the task moved to, is whole again before the first
+ * record. Entries it holds already are harmless: a due entry whose indicator is gone, or not yet
+ * due, is dropped or moved when the scan reaches it.
+ *
  * <p>Each change goes, enriched, to every child — the sink {@link #OUTPUT_SINK}, which writes it to
  * the indicators topic, and the statistics — and in the same call to the agreements' {@link
  * PartnerRouter}, whose records go to {@link #OUTPUT_SINK} only, which writes each to its
@@ -82,7 +88,17 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
                 state,
                 enrichment,
                 (id, out, timestamp) -> context.forward(new Record<>(id, out, timestamp), OUTPUT_SINK));
+        rebuildExpiryIndex();
         context.schedule(expiryScanInterval, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    /** Puts every live indicator's expiry time into the index (a scan of this task's state). */
+    private void rebuildExpiryIndex() {
+        try (KeyValueIterator<String, IndicatorState> it = state.all()) {
+            while (it.hasNext()) {
+                expiry.put(expiryKey(it.next().value.indicator()), "");
+            }
+        }
     }
 
     @Override
@@ -127,7 +143,8 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
 
     /**
      * Expires what has not been seen for its lifetime. The index is written once per indicator and
-     * fixed up lazily here, so a repeat sighting costs no index write.
+     * fixed up lazily here, so a repeat sighting costs no index write: an entry that finds its
+     * indicator seen since moves to the indicator's new expiry, one that finds it gone is dropped.
      */
     private void expire(long streamTime) {
         Instant now = Instant.ofEpochMilli(streamTime);

@@ -122,8 +122,10 @@ public final class HubTopology {
                 Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
                 Serdes.String(),
                 BoundedSerde.of(serdes.indicatorState)));
+        // The expiry index is derived from the state: not logged, made good from the state when a task starts.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String()));
+                        Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String())
+                .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE), Serdes.String(), Serdes.String()));
         // One entry per partner: kept in memory (no RocksDB instance of their own), restored from their changelogs.
