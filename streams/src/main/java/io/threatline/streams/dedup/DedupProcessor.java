@@ -45,6 +45,13 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     public static final String STATE_STORE = "indicator-state";
     public static final String EXPIRY_STORE = "indicator-expiry";
 
+    /**
+     * Where a hub before the state record carried the holders kept them (indicator id → partners):
+     * kept only so that a hub upgraded in place moves them into the state when its tasks start
+     * ({@link #moveDeliveredSets}); empty afterwards, and on a new hub always.
+     */
+    public static final String FORMER_DELIVERED_STORE = "partner-delivered";
+
     /** The name of the child that writes indicator changes and partner records to their topics. */
     public static final String OUTPUT_SINK = "indicators-and-partner-indicators";
 
@@ -55,6 +62,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private final PartnerRouter router;
     private KeyValueStore<String, IndicatorState> state;
     private KeyValueStore<String, String> expiry;
+    private KeyValueStore<String, String> formerDelivered;
     private IndicatorMerger merger;
     private Enrichment enrichment;
 
@@ -81,6 +89,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         super.init(context);
         state = context.getStateStore(STATE_STORE);
         expiry = context.getStateStore(EXPIRY_STORE);
+        formerDelivered = context.getStateStore(FORMER_DELIVERED_STORE);
         enrichment = enrichmentFactory.apply(context);
         merger = mergers.create(enrichment);
         router.init(
@@ -88,8 +97,28 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
                 state,
                 enrichment,
                 (id, out, timestamp) -> context.forward(new Record<>(id, out, timestamp), OUTPUT_SINK));
+        moveDeliveredSets();
         rebuildExpiryIndex();
         context.schedule(expiryScanInterval, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    /**
+     * Moves what a hub before the state record kept in {@value #FORMER_DELIVERED_STORE} into the
+     * state records, once, so that an upgraded hub still knows who holds what (and so still revokes
+     * and ends what it must); a set whose indicator is no longer live is dropped, as its record would be.
+     */
+    private void moveDeliveredSets() {
+        List<KeyValue<String, String>> former = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = formerDelivered.all()) {
+            it.forEachRemaining(former::add);
+        }
+        for (KeyValue<String, String> entry : former) {
+            IndicatorState stored = state.get(entry.key);
+            if (stored != null && entry.value != null) {
+                state.put(entry.key, stored.withHolders(entry.value));
+            }
+            formerDelivered.delete(entry.key);
+        }
     }
 
     /** Puts every live indicator's expiry time into the index (a scan of this task's state). */

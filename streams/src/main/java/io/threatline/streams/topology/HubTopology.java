@@ -122,6 +122,10 @@ public final class HubTopology {
                 Stores.persistentKeyValueStore(DedupProcessor.STATE_STORE),
                 Serdes.String(),
                 BoundedSerde.of(serdes.indicatorState)));
+        // Only for a hub upgraded in place: the holders as kept before the state record carried them, moved at task
+        // start.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DedupProcessor.FORMER_DELIVERED_STORE), Serdes.String(), Serdes.String()));
         // The expiry index is derived from the state: not logged, made good from the state when a task starts.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(DedupProcessor.EXPIRY_STORE), Serdes.String(), Serdes.String())
@@ -179,6 +183,7 @@ public final class HubTopology {
                         Named.as("dedup"),
                         DedupProcessor.STATE_STORE,
                         DedupProcessor.EXPIRY_STORE,
+                        DedupProcessor.FORMER_DELIVERED_STORE,
                         PartnerRouter.EMBARGO_STORE,
                         AgreementReconciler.RECONCILE_STORE,
                         AgreementReconciler.TERMS_STORE);

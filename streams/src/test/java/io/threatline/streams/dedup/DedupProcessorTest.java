@@ -51,12 +51,14 @@ class DedupProcessorTest {
     private final AgreementsSnapshot snapshot = new AgreementsSnapshot();
     private KeyValueStore<String, IndicatorState> state;
     private KeyValueStore<String, String> expiry;
+    private KeyValueStore<String, String> formerDelivered;
     private KeyValueStore<String, PartnerAgreement> agreements;
 
     @BeforeEach
     void setUp() {
         state = store(DedupProcessor.STATE_STORE, serdes.indicatorState);
         expiry = store(DedupProcessor.EXPIRY_STORE, Serdes.String());
+        formerDelivered = store(DedupProcessor.FORMER_DELIVERED_STORE, Serdes.String());
         store(PartnerRouter.EMBARGO_STORE, Serdes.String());
         store(AgreementReconciler.RECONCILE_STORE, Serdes.String());
         store(AgreementReconciler.TERMS_STORE, serdes.agreement);
@@ -95,6 +97,31 @@ class DedupProcessorTest {
         assertThat(state.get("domain:c2.example.com")).isNull();
         assertThat(state.get("domain:later.example.com")).isNotNull();
         assertThat(expiry.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMoveTheHoldersAHubBeforeTheStateRecordKeptApartIntoTheStateWhenATaskStarts() {
+        // Given a hub upgraded in place: the state restored in an older format (held by none) and the
+        // holders in the store it kept them in, one of them for an indicator no longer live
+        agreements.put("interpol", agreement("interpol"));
+        agreements.put("nca", agreement("nca"));
+        state.put("domain:c2.example.com", new IndicatorState(indicator("domain:c2.example.com", T), ""));
+        formerDelivered.put("domain:c2.example.com", "interpol,nca");
+        formerDelivered.put("domain:gone.example.com", "interpol");
+
+        // When the task starts
+        processor().init(context);
+
+        // Then the holders are in the state record, and the former store is empty
+        assertThat(state.get("domain:c2.example.com").holders()).isEqualTo("interpol,nca");
+        assertThat(state.get("domain:gone.example.com")).isNull();
+        assertThat(formerDelivered.approximateNumEntries()).isZero();
+        // and both holders hear of the expiry
+        expiryScan().punctuate(T.plusSeconds(1).toEpochMilli());
+        assertThat(context.forwarded())
+                .filteredOn(f -> f.record().value() instanceof PartnerIndicator)
+                .extracting(f -> ((PartnerIndicator) f.record().value()).getPartnerId())
+                .containsExactly("interpol", "nca");
     }
 
     private DedupProcessor processor() {
