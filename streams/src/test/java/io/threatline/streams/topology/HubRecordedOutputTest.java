@@ -141,7 +141,38 @@ class HubRecordedOutputTest {
                     at.plus(Duration.ofHours(8)));
             hub.advance(Duration.ofMinutes(10));
             drain(topics, lines);
+            writeInternalRecordCounts(hub);
             return lines;
+        }
+    }
+
+    /**
+     * What the hub wrote besides its output, per internal topic (changelogs, repartitions), to
+     * {@code target/recorded/internal-records.txt}: a measure of its cost that the machine's noise
+     * does not touch (docs/benchmarks.md). Not compared: the output is the contract, these are not.
+     */
+    private static void writeInternalRecordCounts(HubTestDriver hub) {
+        StringBuilder counts = new StringBuilder();
+        long total = 0;
+        for (String topic : new java.util.TreeSet<>(hub.driver.producedTopicNames())) {
+            if (!topic.startsWith("hub-test-")) {
+                continue;
+            }
+            long n = hub.driver
+                    .createOutputTopic(
+                            topic,
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                            new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                    .getQueueSize();
+            total += n;
+            counts.append(topic).append(' ').append(n).append('\n');
+        }
+        counts.append("total ").append(total).append('\n');
+        try {
+            Files.createDirectories(ACTUAL.getParent());
+            Files.writeString(ACTUAL.resolveSibling("internal-records.txt"), counts);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
