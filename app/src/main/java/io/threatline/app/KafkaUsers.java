@@ -35,7 +35,9 @@ final class KafkaUsers {
      */
     Credentials admin(Path kafkaDir) throws IOException {
         Path password = dir.resolve("admin.password");
-        if (!Files.exists(password) && Files.exists(kafkaDir.resolve("log").resolve("meta.properties"))) {
+        if (!Files.exists(password)
+                && (Files.exists(kafkaDir.resolve("log").resolve("meta.properties"))
+                        || Files.exists(kafkaDir.resolve("cluster.properties")))) {
             throw new IllegalStateException("the broker data in " + kafkaDir + " was created without authentication; "
                     + "use another --data-dir, remove that one, or run with --no-auth");
         }

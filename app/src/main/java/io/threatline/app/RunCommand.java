@@ -106,6 +106,14 @@ public final class RunCommand implements Callable<Integer> {
     int registryPort;
 
     @Option(
+            names = "--brokers",
+            defaultValue = "1",
+            description =
+                    "Kafka nodes in this JVM (1-" + io.threatline.platform.kafka.EmbeddedKafkaCluster.MAX_NODES
+                            + "); with 3, topics have replication factor 3 and min.insync.replicas 2 (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
+    @Option(
             names = "--taxii-port",
             defaultValue = "9443",
             description = "TAXII server port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -139,9 +147,15 @@ public final class RunCommand implements Callable<Integer> {
         if (rate < 1 || timeScale < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --time-scale must be at least 1");
         }
+        if (brokers < 1 || brokers > io.threatline.platform.kafka.EmbeddedKafkaCluster.MAX_NODES) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '--brokers': " + brokers + " (1-"
+                            + io.threatline.platform.kafka.EmbeddedKafkaCluster.MAX_NODES + ")");
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<PartnerAgreement> scenario = loadAgreements();
-        ThreatlineTopics topics = ThreatlineTopics.defaults();
+        ThreatlineTopics topics = ThreatlineTopics.defaults().withReplicationFactor((short) Math.min(3, brokers));
         Path outbox = dataDir.resolve("outbox").toAbsolutePath();
         Path secrets = dataDir.resolve("secrets").toAbsolutePath();
         KafkaUsers users = new KafkaUsers(secrets.resolve("kafka"));
@@ -159,7 +173,7 @@ public final class RunCommand implements Callable<Integer> {
         try (StopSignal signal = new StopSignal("run", stop);
                 LocalPlatform platform = LocalPlatform.start(
                         new LocalPlatform.Settings(
-                                dataDir.resolve("data"), "localhost", kafkaPort, registryPort, "_schemas"),
+                                dataDir.resolve("data"), "localhost", kafkaPort, registryPort, "_schemas", brokers),
                         topics.coreTopics(),
                         admin)) {
             Map<String, Object> client = new HashMap<>(platform.clientProperties());

@@ -37,6 +37,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String BROKER_PORT = "threatline.broker.port";
     private static final String CONTROLLER_PORT = "threatline.controller.port";
+    /** The cluster id to format a new node's log with (a node of a cluster: all share it); random when absent. */
+    static final String CLUSTER_ID = "threatline.cluster.id";
 
     private final EmbeddedKafkaSettings settings;
     private final Properties serverProperties;
@@ -65,7 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(logDir);
             writeProperties(props, dataDir.resolve(SERVER_PROPERTIES));
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dataDir.resolve(SERVER_PROPERTIES), settings.admin());
+                format(dataDir.resolve(SERVER_PROPERTIES), props.getProperty(CLUSTER_ID), settings.admin());
             }
         } catch (IOException e) {
             throw new EmbeddedKafkaException(
@@ -96,6 +98,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 total.toMillis(),
                 dataDir);
         return new EmbeddedKafka(settings, props, server, total);
+    }
+
+    /** This node's id in its cluster (1 for a single node). */
+    public int nodeId() {
+        return Integer.parseInt(serverProperties.getProperty("node.id"));
     }
 
     /** Where clients connect: {@code host:port}. */
@@ -230,8 +237,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return FreePorts.any();
     }
 
-    private static void format(Path propertiesFile, Optional<EmbeddedKafkaSettings.Credentials> admin) {
-        String clusterId = Uuid.randomUuid().toString();
+    private static void format(
+            Path propertiesFile, String givenClusterId, Optional<EmbeddedKafkaSettings.Credentials> admin) {
+        String clusterId =
+                givenClusterId != null ? givenClusterId : Uuid.randomUuid().toString();
         java.util.List<String> args = new java.util.ArrayList<>(
                 java.util.List.of("format", "-t", clusterId, "-c", propertiesFile.toString()));
         admin.ifPresent(a -> {

@@ -38,7 +38,20 @@ public final class KafkaBackedRegistry implements AutoCloseable {
             String schemasTopic,
             Map<String, Object> clientProperties,
             java.util.Optional<WriteCredential> writeCredential) {
-        KafkaSchemaLog log = new KafkaSchemaLog(bootstrapServers, schemasTopic, clientProperties);
+        return start(bootstrapServers, host, port, schemasTopic, (short) 1, clientProperties, writeCredential);
+    }
+
+    /** As above, creating the schemas topic, if missing, with {@code replicationFactor} replicas. */
+    public static KafkaBackedRegistry start(
+            String bootstrapServers,
+            String host,
+            int port,
+            String schemasTopic,
+            short replicationFactor,
+            Map<String, Object> clientProperties,
+            java.util.Optional<WriteCredential> writeCredential) {
+        KafkaSchemaLog log = new KafkaSchemaLog(
+                bootstrapServers, schemasTopic, replicationFactor, KafkaSchemaLog.DEFAULT_TIMEOUT, clientProperties);
         try {
             SchemaRegistryServer server = SchemaRegistryServer.start(
                     SchemaRegistryServer.Settings.defaults()

@@ -1,6 +1,6 @@
 package io.threatline.platform.runtime;
 
-import io.threatline.platform.kafka.EmbeddedKafka;
+import io.threatline.platform.kafka.EmbeddedKafkaCluster;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.platform.registry.WriteCredential;
@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local runtime in one piece: an embedded KRaft broker with its data under
- * {@code <dataDir>/kafka}, the declared topics, and a Confluent-compatible schema registry that
+ * The local runtime in one piece: an embedded KRaft broker, or a cluster of several
+ * ({@link EmbeddedKafkaCluster}), with its data under {@code <dataDir>/kafka}, the declared topics, and a Confluent-compatible schema registry that
  * keeps its schemas in a compacted topic of that broker. A second start on the same directory
  * resumes with the same topics, records and schema ids.
  */
@@ -29,21 +29,28 @@ public final class LocalPlatform implements AutoCloseable {
      * @param kafkaPort    broker port (0: the previous run's, or any free one)
      * @param registryPort registry HTTP port (0: any free one)
      * @param schemasTopic compacted topic that holds the registry's schemas
+     * @param brokers      Kafka nodes (1 to {@value EmbeddedKafkaCluster#MAX_NODES}); node {@code k} of several
+     *                     listens on {@code kafkaPort + k - 1}
      */
-    public record Settings(Path dataDir, String host, int kafkaPort, int registryPort, String schemasTopic) {
+    public record Settings(
+            Path dataDir, String host, int kafkaPort, int registryPort, String schemasTopic, int brokers) {
+        public Settings(Path dataDir, String host, int kafkaPort, int registryPort, String schemasTopic) {
+            this(dataDir, host, kafkaPort, registryPort, schemasTopic, 1);
+        }
+
         public static Settings defaults(Path dataDir) {
             return new Settings(dataDir, "localhost", 9092, 8081, "_schemas");
         }
     }
 
-    private final EmbeddedKafka kafka;
+    private final EmbeddedKafkaCluster kafka;
     private final KafkaBackedRegistry registry;
     private final Duration startupTime;
 
     private final java.util.Optional<EmbeddedKafkaSettings.Credentials> admin;
 
     private LocalPlatform(
-            EmbeddedKafka kafka,
+            EmbeddedKafkaCluster kafka,
             KafkaBackedRegistry registry,
             Duration startupTime,
             java.util.Optional<EmbeddedKafkaSettings.Credentials> admin) {
@@ -72,8 +79,8 @@ public final class LocalPlatform implements AutoCloseable {
                         settings.dataDir().resolve("kafka"))
                 .withHost(settings.host())
                 .withPorts(settings.kafkaPort(), 0);
-        EmbeddedKafka kafka =
-                EmbeddedKafka.start(admin.map(kafkaSettings::withAuthentication).orElse(kafkaSettings));
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(
+                admin.map(kafkaSettings::withAuthentication).orElse(kafkaSettings), settings.brokers());
         try {
             try (Admin client = Admin.create(kafka.clientProperties())) {
                 TopicProvisioner.ensure(client, topics);
@@ -85,6 +92,7 @@ public final class LocalPlatform implements AutoCloseable {
                     settings.host(),
                     settings.registryPort(),
                     settings.schemasTopic(),
+                    (short) Math.min(3, settings.brokers()),
                     security,
                     admin.map(a -> WriteCredential.of(a.username(), a.password())));
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
@@ -102,6 +110,11 @@ public final class LocalPlatform implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The Kafka nodes, for a test that stops and starts one. */
+    public EmbeddedKafkaCluster kafka() {
+        return kafka;
     }
 
     /** Client settings for the broker, as its super user when authentication is on. */

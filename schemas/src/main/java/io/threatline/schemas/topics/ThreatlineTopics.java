@@ -76,6 +76,21 @@ public final class ThreatlineTopics {
         return prefix;
     }
 
+    /** Partitions of the high-volume topics. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Replication factor of every topic. */
+    public short replicationFactor() {
+        return replicationFactor;
+    }
+
+    /** The same names and partitions, with another replication factor. */
+    public ThreatlineTopics withReplicationFactor(short factor) {
+        return new ThreatlineTopics(prefix, partitions, factor);
+    }
+
     public String sensorEvents() {
         return prefix + "sensor-events.v1";
     }
@@ -134,7 +149,7 @@ public final class ThreatlineTopics {
      */
     public NewTopic agreementsHistoryTopic() {
         return new NewTopic(agreementsHistory(), 1, replicationFactor)
-                .configs(Map.of(
+                .configs(durable(Map.of(
                         "cleanup.policy",
                         "delete",
                         "retention.ms",
@@ -142,7 +157,7 @@ public final class ThreatlineTopics {
                         "retention.bytes",
                         "-1",
                         "message.timestamp.type",
-                        "LogAppendTime"));
+                        "LogAppendTime")));
     }
 
     public String reference(ReferenceKind kind) {
@@ -260,11 +275,26 @@ public final class ThreatlineTopics {
 
     private NewTopic delete(String name, int numPartitions, long retentionMs) {
         return new NewTopic(name, numPartitions, replicationFactor)
-                .configs(Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs)));
+                .configs(durable(Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs))));
     }
 
     private NewTopic compact(String name, int numPartitions) {
         return new NewTopic(name, numPartitions, replicationFactor)
-                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+                .configs(durable(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")));
+    }
+
+    /**
+     * The in-sync replicas a write needs ({@code acks=all}, which every Threatline producer uses):
+     * with three or more replicas, two, so that an acknowledged record survives the loss of any one
+     * broker and the topic stays writable while one is down; with fewer, one.
+     */
+    public int minInSyncReplicas() {
+        return replicationFactor >= 3 ? 2 : 1;
+    }
+
+    private Map<String, String> durable(Map<String, String> configs) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put("min.insync.replicas", Integer.toString(minInSyncReplicas()));
+        return Map.copyOf(all);
     }
 }
