@@ -1,0 +1,238 @@
+package io.threatline.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threatline.app.faults.SensorFeed.Sighting;
+import io.threatline.contract.AgreementScope;
+import io.threatline.contract.Tlp;
+import io.threatline.platform.kafka.FreePorts;
+import io.threatline.platform.runtime.KafkaBackedRegistry;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster of three Kafka nodes, each in its own JVM ({@code threatline platform --brokers 3 --node k}),
+ * with the hub in its own JVM and sensors publishing: one node killed with SIGKILL and started again,
+ * then every node restarted one after the other (a rolling restart, each waiting until the cluster
+ * has all its replicas in sync again, as an operator would). Every indicator reaches the partner
+ * exactly once as NEW (read_committed), nothing is dead-lettered, the hub rides it out without a
+ * restart, and the test reports how long the pipeline went without delivering after each failure.
+ *
+ * <p>The schema registry runs in the test's JVM, on the cluster, so that it is not among what fails.
+ */
+class ClusterFailuresIT {
+
+    private static final String PARTNER = "interpol";
+    private static final int NODES = 3;
+
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms("ClusterFailuresIT");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void shouldDeliverEveryIndicatorOnceThroughABrokerKilledAndARollingRestart() throws Exception {
+        FaultSeed seed = FaultSeed.forTest("ClusterFailuresIT");
+        Random random = seed.random();
+
+        // Given three Kafka nodes in their own JVMs, on ports chosen now so that each can restart on its own
+        int kafkaPort = consecutiveFreePorts(NODES, -1);
+        int controllerPort = consecutiveFreePorts(NODES, kafkaPort);
+        List<ChildJvm> nodes = new ArrayList<>();
+        for (int node = 1; node <= NODES; node++) {
+            nodes.add(jvms.start("kafka-" + node, 512, nodeArgs(node, kafkaPort, controllerPort)));
+        }
+        for (ChildJvm node : nodes) {
+            node.awaitLine("Press Ctrl-C to stop", Duration.ofSeconds(180));
+        }
+        String bootstrap = List.of(0, 1, 2).stream()
+                .map(i -> "localhost:" + (kafkaPort + i))
+                .collect(Collectors.joining(","));
+        ThreatlineTopics topics = TestCluster.freshTopics("cluster").withReplicationFactor((short) 3);
+        String prefix = topics.prefix();
+        try (KafkaBackedRegistry registry = KafkaBackedRegistry.start(
+                bootstrap, "localhost", 0, prefix + "schemas", (short) 3, Map.of(), Optional.empty())) {
+            TestCluster cluster = new TestCluster(bootstrap, registry.url().toString());
+            cluster.createTopics(topics, List.of(PARTNER));
+            cluster.putAgreements(
+                    topics,
+                    List.of(TestCluster.agreement(
+                            PARTNER, Tlp.RED, AgreementScope.newBuilder().build(), List.of())));
+            assertThat(describe(bootstrap, topics.sensorEvents()).partitions())
+                    .as("replicas of the sensor events' partitions")
+                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+
+            try (SensorFeed feed = new SensorFeed(cluster.publisherConfig(topics), "cluster", 300);
+                    PartnerFeeds partners =
+                            new PartnerFeeds(bootstrap, cluster.registryUrl(), topics, List.of(PARTNER))) {
+                // and the hub in its own JVM delivering while sensors publish
+                feed.publishBacklog(300);
+                feed.start();
+                ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
+                partners.awaitNewsBeyond(50, "the hub delivering (" + seed + ")");
+                List<String> report = new ArrayList<>();
+
+                // When one node, drawn from the seed, is killed -9 while the hub delivers, and started again
+                int victim = 1 + random.nextInt(NODES);
+                long downMs = 1_000 + random.nextInt(4_000);
+                nodes.get(victim - 1).kill();
+                report.add(String.format(
+                        "node %d killed -9: delivering again after %.1f s",
+                        victim, secondsUntilDeliveringAgain(partners, "after node " + victim + " was killed")));
+                Thread.sleep(downMs);
+                nodes.set(victim - 1, restart(victim, kafkaPort, controllerPort));
+                awaitAllInSync(bootstrap, Duration.ofSeconds(120));
+
+                // and every node is restarted in turn, each once the cluster is whole again
+                for (int node = 1; node <= NODES; node++) {
+                    assertThat(nodes.get(node - 1).stop())
+                            .as("exit code of node %d, stopped with SIGTERM", node)
+                            .isIn(0, ChildJvm.SIGTERM_EXIT);
+                    report.add(String.format(
+                            "rolling restart, node %d stopped: delivering again after %.1f s",
+                            node, secondsUntilDeliveringAgain(partners, "after node " + node + " stopped")));
+                    nodes.set(node - 1, restart(node, kafkaPort, controllerPort));
+                    awaitAllInSync(bootstrap, Duration.ofSeconds(120));
+                }
+                String context = seed + ", node " + victim + " down " + downMs + " ms; " + String.join("; ", report);
+                report.forEach(line -> System.out.println("[faults] " + line));
+
+                // Then the hub delivered everything without a restart
+                SensorFeed.Outcome outcome = feed.finish();
+                context += ", " + outcome.published().size() + " indicators published";
+                assertThat(outcome.failures())
+                        .as("reports the publisher could not get in (%s)", context)
+                        .isEmpty();
+                Set<String> expected =
+                        outcome.published().stream().map(Sighting::id).collect(Collectors.toSet());
+                partners.awaitAll(
+                        Map.of(PARTNER, expected),
+                        () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0,
+                        context);
+                assertThat(hub.isAlive())
+                        .as("the hub outlived the failures (%s)", context)
+                        .isTrue();
+                assertThat(hub.stop())
+                        .as("exit code of the hub, stopped with SIGTERM (%s)", context)
+                        .isIn(0, ChildJvm.SIGTERM_EXIT);
+                partners.readToEnd();
+
+                // and nothing was lost, nothing delivered twice, nothing dead-lettered
+                System.out.printf(
+                        "[faults] %s; %d expected, %d records%n",
+                        context, expected.size(), partners.of(PARTNER).records());
+                partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
+                assertThat(cluster.lag(prefix + "hub", topics.sensorEvents()))
+                        .as("sensor events the hub never read (%s)", context)
+                        .isZero();
+                assertThat(cluster.records(topics.deadLetter()))
+                        .as("dead letters (%s)", context)
+                        .isZero();
+            }
+        }
+        for (ChildJvm node : nodes) {
+            assertThat(node.stop()).isIn(0, ChildJvm.SIGTERM_EXIT);
+        }
+    }
+
+    private List<String> nodeArgs(int node, int kafkaPort, int controllerPort) {
+        return List.of(
+                "platform",
+                "--data-dir",
+                work.resolve("cluster").toString(),
+                "--brokers",
+                Integer.toString(NODES),
+                "--node",
+                Integer.toString(node),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--controller-port",
+                Integer.toString(controllerPort));
+    }
+
+    private ChildJvm restart(int node, int kafkaPort, int controllerPort) {
+        ChildJvm started = jvms.start("kafka-" + node, 512, nodeArgs(node, kafkaPort, controllerPort));
+        started.awaitLine("Press Ctrl-C to stop", Duration.ofSeconds(180));
+        return started;
+    }
+
+    /** Seconds from now until the partner's next NEW: how long the pipeline stood still after a failure. */
+    private static double secondsUntilDeliveringAgain(PartnerFeeds partners, String what) {
+        long from = System.nanoTime();
+        partners.awaitNewsBeyond(partners.newsTotal(), "the hub delivering " + what);
+        return (System.nanoTime() - from) / 1e9;
+    }
+
+    /** Waits until every partition of every topic has all its replicas in sync: the cluster is whole again. */
+    private static void awaitAllInSync(String bootstrap, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> lagging = List.of();
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            while (System.nanoTime() < deadline) {
+                Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                lagging = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(t -> t.partitions().stream()
+                                .filter(p -> p.isr().size() < p.replicas().size())
+                                .map(p -> t.name() + "-" + p.partition()))
+                        .toList();
+                if (lagging.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("partitions still under-replicated after " + timeout + ": " + lagging);
+    }
+
+    private static TopicDescription describe(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic);
+        }
+    }
+
+    /**
+     * The first of {@code n} consecutive free ports below the kernel's ephemeral range (a restarted
+     * node takes its ports back, and clients' reconnections take ephemeral ports), none of them
+     * within {@code n} of {@code not}.
+     */
+    private static int consecutiveFreePorts(int n, int not) throws java.io.IOException {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        int ephemeralFrom = Files.exists(range)
+                ? Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0])
+                : 32768;
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int first = 10_000 + ThreadLocalRandom.current().nextInt(ephemeralFrom - 10_000 - n);
+            if (not >= 0 && Math.abs(first - not) < n + 1) {
+                continue;
+            }
+            boolean free = true;
+            for (int port = first; port < first + n && free; port++) {
+                free = FreePorts.isFree(port);
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + n + " consecutive free ports between 10000 and " + ephemeralFrom);
+    }
+}
