@@ -28,11 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster of three Kafka nodes, each in its own JVM ({@code threatline platform --brokers 3 --node k}),
- * with the hub in its own JVM and sensors publishing: one node killed with SIGKILL and started again,
- * then every node restarted one after the other (a rolling restart, each waiting until the cluster
- * has all its replicas in sync again, as an operator would). Every indicator reaches the partner
- * exactly once as NEW (read_committed), nothing is dead-lettered, the hub rides it out without a
- * restart, and the test reports how long the pipeline went without delivering after each failure.
+ * with two hub instances (one application, a standby replica of each task) in JVMs of their own and
+ * sensors publishing: one node killed with SIGKILL and started again, then every node restarted one
+ * after the other (a rolling restart, each waiting until the cluster has all its replicas in sync
+ * again, as an operator would), then one hub instance killed with SIGKILL, its tasks moving to the
+ * other. Every indicator reaches the partner exactly once as NEW (read_committed), nothing is
+ * dead-lettered, and the test reports how long the pipeline went without delivering after each failure.
  *
  * <p>The schema registry runs in the test's JVM, on the cluster, so that it is not among what fails.
  */
@@ -82,11 +83,16 @@ class ClusterFailuresIT {
             try (SensorFeed feed = new SensorFeed(cluster.publisherConfig(topics), "cluster", 300);
                     PartnerFeeds partners =
                             new PartnerFeeds(bootstrap, cluster.registryUrl(), topics, List.of(PARTNER))) {
-                // and the hub in its own JVM delivering while sensors publish
+                // and two hub instances in their own JVMs delivering while sensors publish
                 feed.publishBacklog(300);
                 feed.start();
-                ChildJvm hub = jvms.start("hub", 512, cluster.hubArgs(prefix, work.resolve("hub-state")));
-                partners.awaitNewsBeyond(50, "the hub delivering (" + seed + ")");
+                List<ChildJvm> hubs = new ArrayList<>();
+                for (String instance : List.of("a", "b")) {
+                    List<String> args = new ArrayList<>(cluster.hubArgs(prefix, work.resolve("hub-state-" + instance)));
+                    args.addAll(List.of("--set", "num.standby.replicas=1"));
+                    hubs.add(jvms.start("hub-" + instance, 512, args));
+                }
+                partners.awaitNewsBeyond(50, "the hubs delivering (" + seed + ")");
                 List<String> report = new ArrayList<>();
 
                 // When one node, drawn from the seed, is killed -9 while the hub delivers, and started again
@@ -111,6 +117,16 @@ class ClusterFailuresIT {
                     nodes.set(node - 1, restart(node, kafkaPort, controllerPort));
                     awaitAllInSync(bootstrap, Duration.ofSeconds(120));
                 }
+                // and one hub instance, drawn from the seed, is killed -9: the other takes over its tasks
+                int deadHub = random.nextInt(2);
+                hubs.get(deadHub).kill();
+                long killedAt = System.nanoTime();
+                double delivering = secondsUntilDeliveringAgain(partners, "after a hub instance was killed");
+                awaitOneMemberHoldingAll(bootstrap, prefix + "hub", topics.sensorEvents(), Duration.ofSeconds(120));
+                report.add(String.format(
+                        "hub instance %d of 2 killed -9: delivering again after %.1f s, all its tasks on the other after %.1f s",
+                        deadHub + 1, delivering, (System.nanoTime() - killedAt) / 1e9));
+                ChildJvm hub = hubs.get(1 - deadHub);
                 String context = seed + ", node " + victim + " down " + downMs + " ms; " + String.join("; ", report);
                 report.forEach(line -> System.out.println("[faults] " + line));
 
@@ -127,7 +143,7 @@ class ClusterFailuresIT {
                         () -> cluster.lag(prefix + "hub", topics.sensorEvents()) == 0,
                         context);
                 assertThat(hub.isAlive())
-                        .as("the hub outlived the failures (%s)", context)
+                        .as("the other hub instance outlived the failures (%s)", context)
                         .isTrue();
                 assertThat(hub.stop())
                         .as("exit code of the hub, stopped with SIGTERM (%s)", context)
@@ -178,6 +194,45 @@ class ClusterFailuresIT {
         long from = System.nanoTime();
         partners.awaitNewsBeyond(partners.newsTotal(), "the hub delivering " + what);
         return (System.nanoTime() - from) / 1e9;
+    }
+
+    /** Waits until one member of the group is left, holding every partition of {@code topic}. */
+    private static void awaitOneMemberHoldingAll(String bootstrap, String group, String topic, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = "";
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
+            while (System.nanoTime() < deadline) {
+                var members = admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(group)
+                        .members();
+                seen = members.size() + " members, "
+                        + members.stream()
+                                .map(m -> m.assignment().topicPartitions().stream()
+                                        .filter(tp -> tp.topic().equals(topic))
+                                        .count())
+                                .toList()
+                        + " partitions of " + topic;
+                if (members.size() == 1
+                        && members.iterator().next().assignment().topicPartitions().stream()
+                                        .filter(tp -> tp.topic().equals(topic))
+                                        .count()
+                                == partitions) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the hub's group did not come down to one member holding all of " + topic + " within "
+                + timeout + ": " + seen);
     }
 
     /** Waits until every partition of every topic has all its replicas in sync: the cluster is whole again. */
