@@ -51,9 +51,17 @@ public final class Backlog {
                 System.out);
     }
 
-    /** The topics of a backlog under {@code prefix}. */
+    /**
+     * The topics of a backlog under {@code prefix}, with {@code -Dbench.replication} replicas (1 by
+     * default; 3 on a cluster of three, {@code BROKERS=3} in the bench scripts).
+     */
     public static ThreatlineTopics topics(String prefix, int partitions) {
-        return new ThreatlineTopics(prefix, partitions, (short) 1);
+        return new ThreatlineTopics(prefix, partitions, replication());
+    }
+
+    /** Replicas of the topics a bench creates: {@code -Dbench.replication}, 1 by default. */
+    public static short replication() {
+        return (short) Integer.getInteger("bench.replication", 1).intValue();
     }
 
     /** Creates the core topics and the standard agreements' topics under {@code prefix}, and writes those agreements. */

@@ -71,7 +71,7 @@ public final class PassThroughDrain {
                     .get(input)
                     .partitions()
                     .size();
-            TopicProvisioner.ensure(admin, List.of(new NewTopic(output, partitions, (short) 1)));
+            TopicProvisioner.ensure(admin, List.of(new NewTopic(output, partitions, Backlog.replication())));
         }
         Path state = Files.createTempDirectory("passthrough-state");
         LongAdder copied = new LongAdder();
