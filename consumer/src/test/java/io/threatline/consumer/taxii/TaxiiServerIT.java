@@ -54,6 +54,11 @@ class TaxiiServerIT {
     private final List<String> bValues = new ArrayList<>();
     private TaxiiServer server;
     private TaxiiTestClient client;
+    /** What a second instance needs to serve the same collections. */
+    private Map<String, Object> serverConfig;
+
+    private TaxiiPartners partners;
+    private Path keystore;
 
     @BeforeAll
     void startServerOverTwoPartnersTopics() throws Exception {
@@ -114,16 +119,16 @@ class TaxiiServerIT {
             }
         }
 
-        Path keystore = TaxiiFixture.keystore();
-        TaxiiPartners partners = new StaticTaxiiPartners(List.of(
+        keystore = TaxiiFixture.keystore();
+        partners = new StaticTaxiiPartners(List.of(
                 new TaxiiPartner(
                         A,
                         "Partner A",
                         Set.of(TaxiiCollection.INDICATORS, TaxiiCollection.STATISTICS),
                         PasswordVerifier.of(PW_A)),
                 new TaxiiPartner(B, "Partner B", Set.of(TaxiiCollection.INDICATORS), PasswordVerifier.of(PW_B))));
-        server = TaxiiServer.start(
-                new TaxiiServerConfig(TaxiiFixture.serverConfig(prefix, keystore)), partners, deliveries::add);
+        serverConfig = TaxiiFixture.serverConfig(prefix, keystore);
+        server = TaxiiServer.start(new TaxiiServerConfig(serverConfig), partners, deliveries::add);
         client = new TaxiiTestClient(server.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
     }
 
@@ -231,6 +236,45 @@ class TaxiiServerIT {
         assertThat(mine.stream().flatMap(d -> d.items().stream()))
                 .allMatch(i -> i.agreementId().equals("mou-a") && i.agreementVersion() == 3);
         assertThat(mine.get(0).offsetRanges()).isNotEmpty();
+    }
+
+    @Test
+    void shouldGiveTheSamePagesFromASecondInstanceAndTakeTheCursorsOfTheFirst() throws Exception {
+        // Given a second server on the same topics (as a deployment runs several behind a load balancer)
+        try (TaxiiServer second = TaxiiServer.start(new TaxiiServerConfig(serverConfig), partners, d -> {})) {
+            TaxiiTestClient other = new TaxiiTestClient(second.baseUrl(), keystore, TaxiiFixture.KEYSTORE_PASSWORD);
+            Map<String, String> query = Map.of("limit", "7", "match[version]", "all");
+
+            // When A asks both for its first page
+            String path = "/" + A + "/collections/indicators/objects/" + TaxiiTestClient.query(query);
+            TaxiiTestClient.Response one = client.get(path, A, PW_A);
+            TaxiiTestClient.Response two = other.get(path, A, PW_A);
+
+            // Then both give the same objects and the same next
+            assertThat(two.status()).isEqualTo(200);
+            assertThat(two.body().path("objects")).isEqualTo(one.body().path("objects"));
+            assertThat(two.body().path("next").asText())
+                    .isNotEmpty()
+                    .isEqualTo(one.body().path("next").asText());
+
+            // and paging on, each page from the other instance than the last, gives what one instance gives
+            List<JsonNode> alternating = new ArrayList<>();
+            Map<String, String> next = new HashMap<>(query);
+            TaxiiTestClient[] servers = {client, other};
+            for (int page = 0; ; page++) {
+                TaxiiTestClient.Response r = servers[page % 2].get(
+                        "/" + A + "/collections/indicators/objects/" + TaxiiTestClient.query(next), A, PW_A);
+                assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+                r.body().path("objects").forEach(alternating::add);
+                if (!r.body().path("more").asBoolean()) {
+                    break;
+                }
+                assertThat(page).as("pages").isLessThan(1_000);
+                next.put("next", r.body().path("next").asText());
+            }
+            assertThat(alternating).isEqualTo(pageAll(A, PW_A, "indicators", query, 7));
+            assertThat(alternating).hasSize(A_DISTINCT + A_UPDATES);
+        }
     }
 
     @Test
