@@ -218,7 +218,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             nodes = new ArrayList<>(running.values());
             running.clear();
         }
-        // The brokers first, the last controller last: a node that loses its quorum waits for it before stopping.
+        // All at once: stopped one by one, the last nodes would each wait for a quorum that is already gone.
+        // The last controllers' Raft clients may still log a timed-out graceful shutdown; nothing is lost by it.
         ExecutorService stopping = Executors.newFixedThreadPool(Math.max(1, nodes.size()));
         try {
             List<Future<?>> stops = new ArrayList<>();
