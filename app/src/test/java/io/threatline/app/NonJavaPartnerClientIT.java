@@ -2,10 +2,7 @@ package io.threatline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.threatline.contract.IndicatorType;
-import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
-import io.threatline.contract.Tlp;
 import io.threatline.platform.kafka.EmbeddedKafka;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
@@ -203,23 +200,11 @@ class NonJavaPartnerClientIT {
     }
 
     private static PartnerIndicator record(String partner, int n) {
-        Instant seen = Instant.parse("2026-12-06T10:00:00Z").plusSeconds(n);
-        String value = "c2-" + n + ".kafkajs.example.com";
-        return PartnerIndicator.newBuilder()
-                .setPartnerId(partner)
-                .setAgreementId("MOU-" + partner)
-                .setAgreementVersion(1)
-                .setIndicatorId("domain:" + value)
-                .setType(IndicatorType.DOMAIN)
-                .setValue(value)
-                .setAction(LifecycleAction.NEW)
-                .setFirstSeen(seen)
-                .setLastSeen(seen)
-                .setValidUntil(seen.plus(Duration.ofDays(90)))
-                .setConfidence(80)
-                .setTlp(Tlp.GREEN)
-                .setSharedAt(seen)
-                .build();
+        return io.threatline.app.faults.PartnerTopicFeed.newDomain(
+                partner,
+                "MOU-" + partner,
+                "c2-" + n + ".kafkajs.example.com",
+                Instant.parse("2026-12-06T10:00:00Z").plusSeconds(n));
     }
 
     private static boolean onPath(String program) {

@@ -137,12 +137,7 @@ class BrokerKillRestartIT {
                     "[faults] %s; %d expected, %d records%n",
                     context, expected.size(), partners.of(PARTNER).records());
             partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
-            assertThat(cluster.lag(prefix + "hub", topics.sensorEvents()))
-                    .as("sensor events the hub never read (%s)", context)
-                    .isZero();
-            assertThat(cluster.records(topics.deadLetter()))
-                    .as("dead letters (%s)", context)
-                    .isZero();
+            cluster.assertHubReadAllAndNothingDeadLettered(prefix + "hub", topics, context);
 
             // and the sensor that came online during the outage got every report in. NEEDS the registry-outage
             // handling in ThreatPublisher: until then a report published while Kafka is back but the registry is not

@@ -155,12 +155,7 @@ class ClusterFailuresIT {
                         "[faults] %s; %d expected, %d records%n",
                         context, expected.size(), partners.of(PARTNER).records());
                 partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
-                assertThat(cluster.lag(prefix + "hub", topics.sensorEvents()))
-                        .as("sensor events the hub never read (%s)", context)
-                        .isZero();
-                assertThat(cluster.records(topics.deadLetter()))
-                        .as("dead letters (%s)", context)
-                        .isZero();
+                cluster.assertHubReadAllAndNothingDeadLettered(prefix + "hub", topics, context);
             }
         }
         for (ChildJvm node : nodes) {

@@ -84,16 +84,15 @@ public final class PartnerTopicFeed implements AutoCloseable {
         return Map.copyOf(acknowledged);
     }
 
-    private void send(int n) {
-        Instant seen = Instant.now();
-        String value = "c2-" + n + ".delivery-kill.com";
-        PartnerIndicator indicator = PartnerIndicator.newBuilder()
+    /** A GREEN domain's NEW for {@code partner} under version 1 of {@code agreementId}, seen and shared at {@code seen}. */
+    public static PartnerIndicator newDomain(String partner, String agreementId, String domain, Instant seen) {
+        return PartnerIndicator.newBuilder()
                 .setPartnerId(partner)
                 .setAgreementId(agreementId)
                 .setAgreementVersion(1)
-                .setIndicatorId("domain:" + value)
+                .setIndicatorId("domain:" + domain)
                 .setType(IndicatorType.DOMAIN)
-                .setValue(value)
+                .setValue(domain)
                 .setAction(LifecycleAction.NEW)
                 .setFirstSeen(seen)
                 .setLastSeen(seen)
@@ -102,6 +101,10 @@ public final class PartnerTopicFeed implements AutoCloseable {
                 .setTlp(Tlp.GREEN)
                 .setSharedAt(seen)
                 .build();
+    }
+
+    private void send(int n) {
+        PartnerIndicator indicator = newDomain(partner, agreementId, "c2-" + n + ".delivery-kill.com", Instant.now());
         producer.send(new ProducerRecord<>(topic, indicator.getIndicatorId(), indicator), (metadata, error) -> {
             if (error == null) {
                 acknowledged.put(

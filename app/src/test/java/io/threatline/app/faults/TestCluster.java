@@ -1,5 +1,7 @@
 package io.threatline.app.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DataKind;
@@ -144,6 +146,17 @@ public record TestCluster(String bootstrapServers, String registryUrl) {
                     })
                     .sum();
         }
+    }
+
+    /** The hub's group ({@code hubGroup}) read every sensor event, and nothing was dead-lettered. */
+    public void assertHubReadAllAndNothingDeadLettered(String hubGroup, ThreatlineTopics topics, String context)
+            throws Exception {
+        assertThat(lag(hubGroup, topics.sensorEvents()))
+                .as("sensor events the hub never read (%s)", context)
+                .isZero();
+        assertThat(records(topics.deadLetter()))
+                .as("dead letters (%s)", context)
+                .isZero();
     }
 
     /** Records in {@code topic} (end minus start offsets; markers of transactions included). */
