@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -76,6 +77,26 @@ class PlatformCommandIT {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--kafka-port").contains("70000");
+    }
+
+    @Test
+    void shouldRefuseABadClusterSettingNamingTheOptionBeforeStartingAnything() {
+        // each command line, and the option its refusal must name
+        Map<List<String>, String> cases = Map.of(
+                List.of("platform", "--brokers", "9"), "--brokers",
+                List.of("platform", "--brokers", "0"), "--brokers",
+                List.of("platform", "--brokers", "3", "--node", "4", "--controller-port", "19192"), "--node",
+                List.of("platform", "--brokers", "3", "--node", "2"), "--controller-port");
+        cases.forEach((args, option) -> {
+            StringWriter err = new StringWriter();
+            CommandLine cli = ThreatlineCommand.commandLine();
+            cli.setErr(new PrintWriter(err));
+
+            int exit = cli.execute(args.toArray(String[]::new));
+
+            assertThat(exit).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", args)).contains(option);
+        });
     }
 
     private Run start() {

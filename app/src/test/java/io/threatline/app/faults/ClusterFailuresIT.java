@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +103,7 @@ class ClusterFailuresIT {
                 report.add(String.format(
                         "node %d killed -9: delivering again after %.1f s",
                         victim, secondsUntilDeliveringAgain(partners, "after node " + victim + " was killed")));
+                // The outage itself lasts a drawn while: nothing to wait for, the node is meant to stay down.
                 Thread.sleep(downMs);
                 nodes.set(victim - 1, restart(victim, kafkaPort, controllerPort));
                 awaitAllInSync(bootstrap, Duration.ofSeconds(120));
@@ -194,61 +196,51 @@ class ClusterFailuresIT {
     /** Waits until one member of the group is left, holding every partition of {@code topic}. */
     private static void awaitOneMemberHoldingAll(String bootstrap, String group, String topic, Duration timeout)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = "";
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            int partitions = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(topic)
-                    .partitions()
-                    .size();
-            while (System.nanoTime() < deadline) {
-                var members = admin.describeConsumerGroups(List.of(group))
-                        .all()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(group)
-                        .members();
-                seen = members.size() + " members, "
-                        + members.stream()
-                                .map(m -> m.assignment().topicPartitions().stream()
-                                        .filter(tp -> tp.topic().equals(topic))
-                                        .count())
-                                .toList()
-                        + " partitions of " + topic;
-                if (members.size() == 1
-                        && members.iterator().next().assignment().topicPartitions().stream()
-                                        .filter(tp -> tp.topic().equals(topic))
-                                        .count()
-                                == partitions) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
+            int partitions = describe(bootstrap, topic).partitions().size();
+            Awaitility.await("the hub's group down to one member holding all of " + topic)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(admin
+                                    .describeConsumerGroups(List.of(group))
+                                    .all()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .get(group)
+                                    .members()
+                                    .stream()
+                                    .map(m -> m.assignment().topicPartitions().stream()
+                                            .filter(tp -> tp.topic().equals(topic))
+                                            .count())
+                                    .toList())
+                            .as("partitions of %s held by each member", topic)
+                            .containsExactly((long) partitions));
         }
-        throw new AssertionError("the hub's group did not come down to one member holding all of " + topic + " within "
-                + timeout + ": " + seen);
     }
 
     /** Waits until every partition of every topic has all its replicas in sync: the cluster is whole again. */
     private static void awaitAllInSync(String bootstrap, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> lagging = List.of();
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            while (System.nanoTime() < deadline) {
-                Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-                lagging = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .flatMap(t -> t.partitions().stream()
-                                .filter(p -> p.isr().size() < p.replicas().size())
-                                .map(p -> t.name() + "-" + p.partition()))
-                        .toList();
-                if (lagging.isEmpty()) {
-                    return;
-                }
-                Thread.sleep(500);
-            }
+            Awaitility.await("every replica in sync")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                        assertThat(
+                                        admin
+                                                .describeTopics(names)
+                                                .allTopicNames()
+                                                .get(30, TimeUnit.SECONDS)
+                                                .values()
+                                                .stream()
+                                                .flatMap(t -> t.partitions().stream()
+                                                        .filter(p -> p.isr().size()
+                                                                < p.replicas().size())
+                                                        .map(p -> t.name() + "-" + p.partition()))
+                                                .toList())
+                                .as("under-replicated partitions")
+                                .isEmpty();
+                    });
         }
-        throw new AssertionError("partitions still under-replicated after " + timeout + ": " + lagging);
     }
 
     private static TopicDescription describe(String bootstrap, String topic) throws Exception {

@@ -337,6 +337,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         try {
             int size = Integer.parseInt(p.getProperty("nodes"));
+            if (size < 1 || size > MAX_NODES) {
+                throw new IllegalArgumentException("nodes=" + size + ", not 1 to " + MAX_NODES);
+            }
             List<Layout.Node> nodes = new ArrayList<>();
             for (int id = 1; id <= size; id++) {
                 nodes.add(new Layout.Node(

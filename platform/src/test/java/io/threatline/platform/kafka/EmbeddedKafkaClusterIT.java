@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,6 +21,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,21 +86,15 @@ class EmbeddedKafkaClusterIT {
             // and the node comes back on its data and ports, and catches up
             cluster.startNode(leader);
             try (Admin admin = Admin.create(cluster.clientProperties())) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                Set<Integer> inSync = Set.of();
-                while (System.nanoTime() < deadline) {
-                    inSync = describe(admin, "cluster-test").partitions().stream()
-                            .filter(p -> p.isr().stream().anyMatch(n -> n.id() == leader))
-                            .map(TopicPartitionInfo::partition)
-                            .collect(Collectors.toSet());
-                    if (inSync.size() == 3) {
-                        break;
-                    }
-                    Thread.sleep(200);
-                }
-                assertThat(inSync)
-                        .as("partitions where the restarted node is in sync again")
-                        .hasSize(3);
+                Awaitility.await("the restarted node in sync again")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> assertThat(describe(admin, "cluster-test").partitions().stream()
+                                        .filter(p -> p.isr().stream().anyMatch(n -> n.id() == leader))
+                                        .map(TopicPartitionInfo::partition)
+                                        .collect(Collectors.toSet()))
+                                .as("partitions where the restarted node is in sync again")
+                                .hasSize(3));
             }
         }
 
@@ -132,6 +126,23 @@ class EmbeddedKafkaClusterIT {
         assertThatThrownBy(() -> EmbeddedKafkaCluster.start(EmbeddedKafkaSettings.inDirectory(single), 3))
                 .isInstanceOf(EmbeddedKafkaException.class)
                 .hasMessageContaining("holds a single Kafka node");
+    }
+
+    @Test
+    void shouldRefuseALayoutFileItDidNotWriteNamingIt() throws Exception {
+        // A cluster.properties truncated, edited into nonsense or claiming two billion nodes stops start-up, named
+        for (String content : List.of(
+                "cluster.id=x\nnodes=3\nnode.1.broker.port=1\n",
+                "nodes=3\n",
+                "cluster.id=x\nnodes=2000000000\n",
+                "\u0000\u0001 not properties at all")) {
+            Files.writeString(dataDir.resolve(EmbeddedKafkaCluster.LAYOUT), content);
+            assertThatThrownBy(() -> EmbeddedKafkaCluster.start(EmbeddedKafkaSettings.inDirectory(dataDir), 3))
+                    .as(content)
+                    .isInstanceOf(EmbeddedKafkaException.class)
+                    .hasMessageContaining(EmbeddedKafkaCluster.LAYOUT)
+                    .hasMessageContaining("is not a cluster layout Threatline wrote");
+        }
     }
 
     @Test
