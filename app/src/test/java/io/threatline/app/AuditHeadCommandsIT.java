@@ -2,8 +2,10 @@ package io.threatline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
 import io.threatline.consumer.audit.AuditReader;
+import io.threatline.consumer.audit.AuditSequencer;
 import io.threatline.consumer.audit.AuditSigningKeys;
 import io.threatline.consumer.audit.ReceiptHash;
 import io.threatline.contract.DeliveryChannel;
@@ -18,8 +20,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,11 +61,7 @@ class AuditHeadCommandsIT {
         // Given three receipts written by the audit log to a fresh audit topic
         String prefix = newAuditTopic();
         Path secrets = work.resolve("secrets");
-        try (AuditLog log = AuditLog.open(client(), auditTopic(prefix), serializer())) {
-            for (int i = 0; i < 3; i++) {
-                append(log, i);
-            }
-        }
+        appendChained(prefix, 0, 1, 2);
 
         // When the operator exports a signed head (the key is made on first use)
         Path head = work.resolve("head.json");
@@ -88,10 +88,7 @@ class AuditHeadCommandsIT {
         // When the chain grows by two receipts and an exact copy of one of them (a retried write), and is verified
         // against the head
         List<DeliveryReceipt> chain;
-        try (AuditLog log = AuditLog.open(client(), auditTopic(prefix), serializer())) {
-            append(log, 3);
-            append(log, 4);
-        }
+        appendChained(prefix, 3, 4);
         chain = read(prefix);
         write(prefix, List.of(chain.get(4)));
         Result grown = verify(prefix, head, publicKey);
@@ -174,9 +171,7 @@ class AuditHeadCommandsIT {
     void shouldRefuseToSignAHeadOverABrokenChainAndNameABadHeadFileAsAUsageError() throws Exception {
         // Given a chain whose second receipt was altered in the topic
         String prefix = newAuditTopic();
-        try (AuditLog log = AuditLog.open(client(), auditTopic(prefix), serializer())) {
-            append(log, 0);
-        }
+        appendChained(prefix, 0);
         DeliveryReceipt altered = DeliveryReceipt.newBuilder(read(prefix).get(0))
                 .setSequence(2)
                 .setRecordIds(List.of("domain:x.example.com"))
@@ -227,6 +222,24 @@ class AuditHeadCommandsIT {
         assertThat(badHead.out()).contains("--head " + junk, "format");
     }
 
+    /**
+     * Receipts of {@code batches} the way delivery writes them: handed in to the requests topic and
+     * chained into the audit topic by the audit sequencer, which this waits for.
+     */
+    private static void appendChained(String prefix, int... batches) throws Exception {
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, 1, (short) 1);
+        try (ConsumerSerdes serdes = ConsumerSerdes.from(client());
+                AuditSequencer sequencer = AuditSequencer.start(new HashMap<>(client()), topics, serdes.receipt);
+                AuditLog log = AuditLog.open(client(), topics.deliveryReceiptRequests(), serializer())) {
+            for (int batch : batches) {
+                append(log, batch);
+            }
+            assertThat(sequencer.awaitChained(Duration.ofSeconds(60)))
+                    .as("receipts not chained")
+                    .isZero();
+        }
+    }
+
     private static void append(AuditLog log, int batch) {
         log.append(
                 PARTNER,
@@ -275,7 +288,11 @@ class AuditHeadCommandsIT {
     private static String newAuditTopic() throws Exception {
         String prefix = "head" + UUID.randomUUID().toString().substring(0, 8) + ".";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(auditTopic(prefix), 1, (short) 1)))
+            admin.createTopics(List.of(
+                            new NewTopic(auditTopic(prefix), 1, (short) 1),
+                            new NewTopic(
+                                    new ThreatlineTopics(prefix, 1, (short) 1).deliveryReceiptRequests(), 1, (short)
+                                            1)))
                     .all()
                     .get();
         }

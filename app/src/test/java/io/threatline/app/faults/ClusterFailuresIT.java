@@ -2,21 +2,33 @@ package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.threatline.app.ThreatlineCommand;
 import io.threatline.app.faults.SensorFeed.Sighting;
+import io.threatline.consumer.audit.AuditReader;
 import io.threatline.contract.AgreementScope;
+import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.OffsetRange;
 import io.threatline.contract.Tlp;
 import io.threatline.platform.kafka.FreePorts;
 import io.threatline.platform.runtime.KafkaBackedRegistry;
+import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,15 +38,20 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A cluster of three Kafka nodes, each in its own JVM ({@code threatline platform --brokers 3 --node k}),
- * with two hub instances (one application, a standby replica of each task) in JVMs of their own and
- * sensors publishing: one node killed with SIGKILL and started again, then every node restarted one
- * after the other (a rolling restart, each waiting until the cluster has all its replicas in sync
- * again, as an operator would), then one hub instance killed with SIGKILL, its tasks moving to the
- * other. Every indicator reaches the partner exactly once as NEW (read_committed), nothing is
- * dead-lettered, and the test reports how long the pipeline went without delivering after each failure.
+ * with two hub instances (one application, a standby replica of each task) and two delivery services
+ * (sharing the partner's JSON mirror channel: one consumer group, one audit sequencer) in JVMs of
+ * their own and sensors publishing: one node killed with SIGKILL and started again, then every node
+ * restarted one after the other (a rolling restart, each waiting until the cluster has all its
+ * replicas in sync again, as an operator would), then one hub instance killed with SIGKILL, its
+ * tasks moving to the other, then one delivery service killed with SIGKILL, its partitions moving to
+ * the other. Every indicator reaches the partner exactly once as NEW (read_committed), nothing is
+ * dead-lettered, every partner record reaches the JSON mirror at least once, the partner's receipts
+ * are one intact chain that covers every record, and the test reports how long the pipeline went
+ * without delivering after each failure.
  *
  * <p>The schema registry runs in the test's JVM, on the cluster, so that it is not among what fails.
  */
@@ -73,10 +90,17 @@ class ClusterFailuresIT {
                 bootstrap, "localhost", 0, prefix + "schemas", (short) 3, Map.of(), Optional.empty())) {
             TestCluster cluster = new TestCluster(bootstrap, registry.url().toString());
             cluster.createTopics(topics, List.of(PARTNER));
+            cluster.createTopics(List.of(topics.partnerIndicatorsJsonTopic(PARTNER, Duration.ofDays(7))));
             cluster.putAgreements(
                     topics,
                     List.of(TestCluster.agreement(
-                            PARTNER, Tlp.RED, AgreementScope.newBuilder().build(), List.of())));
+                            PARTNER,
+                            Tlp.RED,
+                            AgreementScope.newBuilder().build(),
+                            List.of(ChannelSettings.newBuilder()
+                                    .setChannel(DeliveryChannel.KAFKA)
+                                    .setSettings(Map.of("format", "json"))
+                                    .build()))));
             assertThat(describe(bootstrap, topics.sensorEvents()).partitions())
                     .as("replicas of the sensor events' partitions")
                     .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
@@ -94,6 +118,14 @@ class ClusterFailuresIT {
                     hubs.add(jvms.start("hub-" + instance, 512, args));
                 }
                 partners.awaitNewsBeyond(50, "the hubs delivering (" + seed + ")");
+                // and two delivery services sharing the partner's JSON mirror, each holding some of its partitions
+                String deliveryGroup = prefix + "deliver." + PARTNER + ".kafka";
+                List<ChildJvm> deliveries = new ArrayList<>();
+                for (String instance : List.of("a", "b")) {
+                    deliveries.add(jvms.start("deliver-" + instance, 256, deliverArgs(cluster, prefix)));
+                }
+                awaitMembersHolding(
+                        bootstrap, deliveryGroup, topics.partnerIndicators(PARTNER), 2, Duration.ofSeconds(120));
                 List<String> report = new ArrayList<>();
 
                 // When one node, drawn from the seed, is killed -9 while the hub delivers, and started again
@@ -129,6 +161,17 @@ class ClusterFailuresIT {
                         "hub instance %d of 2 killed -9: delivering again after %.1f s, all its tasks on the other after %.1f s",
                         deadHub + 1, delivering, (System.nanoTime() - killedAt) / 1e9));
                 ChildJvm hub = hubs.get(1 - deadHub);
+
+                // and one delivery service, drawn from the seed, is killed -9: the other takes over its partitions
+                int deadDelivery = random.nextInt(2);
+                deliveries.get(deadDelivery).kill();
+                killedAt = System.nanoTime();
+                awaitMembersHolding(
+                        bootstrap, deliveryGroup, topics.partnerIndicators(PARTNER), 1, Duration.ofSeconds(120));
+                report.add(String.format(
+                        "delivery service %d of 2 killed -9: all its partitions on the other after %.1f s",
+                        deadDelivery + 1, (System.nanoTime() - killedAt) / 1e9));
+                ChildJvm delivery = deliveries.get(1 - deadDelivery);
                 String context = seed + ", node " + victim + " down " + downMs + " ms; " + String.join("; ", report);
                 report.forEach(line -> System.out.println("[faults] " + line));
 
@@ -158,11 +201,114 @@ class ClusterFailuresIT {
                         context, expected.size(), partners.of(PARTNER).records());
                 partners.assertEachGrantedNewExactlyOnce(PARTNER, expected, context);
                 cluster.assertHubReadAllAndNothingDeadLettered(prefix + "hub", topics, context);
+
+                // and every partner record reached the JSON mirror at least once, through one delivery service or the
+                // other
+                Set<String> onPartnerTopic = Set.copyOf(partners.of(PARTNER).deliveryIds());
+                String mirror = topics.partnerIndicatorsJson(PARTNER);
+                Awaitility.await("the surviving delivery service mirroring every partner record (" + context + ")")
+                        .atMost(Duration.ofSeconds(180))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() ->
+                                JsonMirror.copies(bootstrap, mirror).keySet().containsAll(onPartnerTopic));
+                assertThat(delivery.stop())
+                        .as("exit code of the delivery service, stopped with SIGTERM (%s)", context)
+                        .isIn(0, ChildJvm.SIGTERM_EXIT);
+                Map<String, Integer> mirrored = JsonMirror.copies(bootstrap, mirror);
+                System.out.printf(
+                        "[faults] %d partner records, %d mirrored more than once (%s)%n",
+                        onPartnerTopic.size(),
+                        mirrored.values().stream().filter(n -> n > 1).count(),
+                        context);
+                assertThat(first(missing(mirrored.keySet(), onPartnerTopic)))
+                        .as("mirrored records that are not on the partner topic (%s)", context)
+                        .isEmpty();
+
+                // and the partner's receipts, written by both services, are one intact chain covering every record
+                assertAuditChainCovers(cluster, prefix, topics, onPartnerTopic, context);
             }
         }
         for (ChildJvm node : nodes) {
             assertThat(node.stop()).isIn(0, ChildJvm.SIGTERM_EXIT);
         }
+    }
+
+    /** {@code threatline deliver} of the partner's Kafka (JSON mirror) channel; every instance in one group. */
+    private static List<String> deliverArgs(TestCluster cluster, String prefix) {
+        List<String> args = new ArrayList<>(List.of("deliver"));
+        args.addAll(cluster.connectionArgs());
+        args.addAll(List.of(
+                "--topic-prefix",
+                prefix,
+                "--partner",
+                PARTNER,
+                "--channel",
+                "kafka",
+                "--ops-port",
+                "-1",
+                "--set",
+                "threatline.delivery.group.prefix=" + prefix + "deliver",
+                "--set",
+                "threatline.delivery.batch.max.records=50",
+                "--set",
+                "session.timeout.ms=6000"));
+        return args;
+    }
+
+    /**
+     * `audit verify` finds the partner's chain intact, and its receipts' offsets cover every record of
+     * the partner topic: whichever service delivered a record, its receipt is in the one chain.
+     */
+    private static void assertAuditChainCovers(
+            TestCluster cluster, String prefix, ThreatlineTopics topics, Set<String> records, String context)
+            throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        List<String> verify =
+                new ArrayList<>(List.of("audit", "verify", "--partner", PARTNER, "--topic-prefix", prefix));
+        verify.addAll(cluster.connectionArgs());
+        assertThat(cli.execute(verify.toArray(String[]::new)))
+                .as("audit verify: %s (%s)", out, context)
+                .isZero();
+        assertThat(out.toString()).as("(%s)", context).contains("chain INTACT");
+        List<DeliveryReceipt> receipts = new ArrayList<>();
+        Map<String, Object> client = new HashMap<>(Map.of(
+                "bootstrap.servers",
+                cluster.bootstrapServers(),
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                cluster.registryUrl()));
+        try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
+            reader.readAll(receipts::add);
+        }
+        Set<String> covered = new HashSet<>();
+        for (DeliveryReceipt receipt : receipts) {
+            for (OffsetRange range : receipt.getOffsets()) {
+                for (long offset = range.getFirstOffset(); offset <= range.getLastOffset(); offset++) {
+                    covered.add(range.getTopic() + "/" + range.getPartition() + "/" + offset);
+                }
+            }
+        }
+        long targets = receipts.stream()
+                .map(DeliveryReceipt::getChannelTarget)
+                .distinct()
+                .count();
+        System.out.printf("[faults] %d receipts in one chain (%s)%n", receipts.size(), context);
+        assertThat(targets).as("channel targets receipted (%s)", context).isEqualTo(1);
+        assertThat(first(missing(records, covered)))
+                .as("partner records no receipt accounts for, the first 20 (%s)", context)
+                .isEmpty();
+    }
+
+    private static Set<String> missing(Set<String> expected, Set<String> actual) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        return missing;
+    }
+
+    private static List<String> first(Set<String> ids) {
+        return ids.stream().limit(20).toList();
     }
 
     private List<String> nodeArgs(int node, int kafkaPort, int controllerPort) {
@@ -196,24 +342,39 @@ class ClusterFailuresIT {
     /** Waits until one member of the group is left, holding every partition of {@code topic}. */
     private static void awaitOneMemberHoldingAll(String bootstrap, String group, String topic, Duration timeout)
             throws Exception {
+        awaitMembersHolding(bootstrap, group, topic, 1, timeout);
+    }
+
+    /** Waits until the group has {@code members} members, each holding some of {@code topic}'s partitions, together all. */
+    private static void awaitMembersHolding(String bootstrap, String group, String topic, int members, Duration timeout)
+            throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             int partitions = describe(bootstrap, topic).partitions().size();
-            Awaitility.await("the hub's group down to one member holding all of " + topic)
+            Awaitility.await("group " + group + " as " + members + " member(s) sharing all of " + topic)
                     .atMost(timeout)
                     .pollInterval(Duration.ofMillis(100))
-                    .untilAsserted(() -> assertThat(admin
-                                    .describeConsumerGroups(List.of(group))
-                                    .all()
-                                    .get(30, TimeUnit.SECONDS)
-                                    .get(group)
-                                    .members()
-                                    .stream()
-                                    .map(m -> m.assignment().topicPartitions().stream()
-                                            .filter(tp -> tp.topic().equals(topic))
-                                            .count())
-                                    .toList())
-                            .as("partitions of %s held by each member", topic)
-                            .containsExactly((long) partitions));
+                    .untilAsserted(() -> {
+                        List<Long> held = admin
+                                .describeConsumerGroups(List.of(group))
+                                .all()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(group)
+                                .members()
+                                .stream()
+                                .map(m -> m.assignment().topicPartitions().stream()
+                                        .filter(tp -> tp.topic().equals(topic))
+                                        .count())
+                                .toList();
+                        assertThat(held)
+                                .as("partitions of %s held by each member", topic)
+                                .hasSize(members);
+                        assertThat(held)
+                                .as("partitions of %s held by each member", topic)
+                                .doesNotContain(0L);
+                        assertThat(held.stream().mapToLong(Long::longValue).sum())
+                                .as("partitions of %s held", topic)
+                                .isEqualTo(partitions);
+                    });
         }
     }
 

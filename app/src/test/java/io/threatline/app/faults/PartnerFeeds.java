@@ -41,7 +41,13 @@ public final class PartnerFeeds implements AutoCloseable {
         final Set<String> agreements = ConcurrentHashMap.newKeySet();
         final Map<String, Integer> revokes = new ConcurrentHashMap<>();
         final Set<String> holds = ConcurrentHashMap.newKeySet();
+        final Set<String> deliveryIds = ConcurrentHashMap.newKeySet();
         volatile long records;
+
+        /** Every record read, by the id delivery gives it: {@code <topic>/<partition>/<offset>}. */
+        public Set<String> deliveryIds() {
+            return deliveryIds;
+        }
 
         /** Indicators received as REVOKE, with how many times. */
         public Map<String, Integer> revokes() {
@@ -190,6 +196,7 @@ public final class PartnerFeeds implements AutoCloseable {
             Received received = byTopic.get(r.topic());
             PartnerIndicator value = r.value();
             received.records++;
+            received.deliveryIds.add(r.topic() + "/" + r.partition() + "/" + r.offset());
             received.anyAction.add(value.getIndicatorId());
             received.agreements.add(value.getAgreementId() + " v" + value.getAgreementVersion());
             if (value.getAction() == LifecycleAction.NEW) {

@@ -98,6 +98,13 @@ public record TestCluster(String bootstrapServers, String registryUrl) {
         }
     }
 
+    /** Creates {@code topics} (ready for writes). */
+    public void createTopics(List<NewTopic> topics) {
+        try (Admin admin = admin()) {
+            TopicProvisioner.ensure(admin, topics);
+        }
+    }
+
     /** An agreement in force since 2026-01-01 granting indicators up to {@code ceiling} within {@code scope}. */
     public static PartnerAgreement agreement(
             String partnerId, Tlp ceiling, AgreementScope scope, List<ChannelSettings> channels) {

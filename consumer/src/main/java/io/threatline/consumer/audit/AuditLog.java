@@ -6,7 +6,6 @@ import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.OffsetRange;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,21 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one {@link DeliveryReceipt} per delivered batch to the audit topic, keyed by partner and
- * chained per partner: each receipt carries the hash of the partner's previous one and the next
- * sequence number. Appends for one partner are serialised and each waits for the broker's
- * acknowledgement before the chain head moves, so the chain in the topic has no gaps and no forks
- * as long as one process delivers a given partner (one delivery service per partner; scale out by
- * partner). On start the head of every partner's chain is recovered from the topic.
+ * Where delivery hands in the receipt of each batch a channel confirmed: {@link #append} writes it,
+ * unchained, to the receipt requests topic (keyed by partner) and returns once the broker
+ * acknowledged it — from then on it cannot be lost, and the caller may commit the batch's offsets.
+ * The {@link AuditSequencer} chains each request into the partner's chain in the audit topic:
+ * one chain per partner however many delivery services and TAXII servers deliver it
+ * (docs/architecture.md, "Receipts").
  *
- * <p>A receipt whose write was not acknowledged in time may still land later (the producer keeps
- * retrying it). Writing the next batch's receipt at the same sequence would then fork the chain,
- * so the unacknowledged receipt is kept and sent again, unchanged, before the partner's next
- * receipt: if the first send landed late the topic holds an exact copy, which
- * {@link AuditVerifier} skips as a duplicate, and the chain goes on from it either way. The
- * receipt is true in both cases — its batch was confirmed by the channel. When the caller retries
- * the receipt of that same batch, the resent receipt is its receipt; when the batch, not
- * committed, is delivered again, that delivery gets a receipt of its own.
+ * <p>A request whose write was not acknowledged in time may still land later (the producer keeps
+ * retrying it). It is kept and sent again, unchanged (the same receipt id), before the partner's
+ * next request: if the first send landed late the topic holds two copies, and the sequencer chains
+ * only the first. The receipt is true in both cases — its batch was confirmed by the channel. When
+ * the caller retries the receipt of that same batch, the resent request is its receipt; when the
+ * batch, not committed, is delivered again, that delivery gets a receipt of its own.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -49,58 +46,42 @@ public final class AuditLog implements AutoCloseable {
     private final Producer<String, DeliveryReceipt> producer;
     private final String topic;
     private final Duration sendTimeout;
-    private final Map<String, ChainHead> heads;
-    /** Per partner, a receipt sent but not acknowledged: it is sent again, unchanged, before the partner's next one. */
+    /** Per partner, a request sent but not acknowledged: it is sent again, unchanged, before the partner's next one. */
     private final Map<String, DeliveryReceipt> unacknowledged = new ConcurrentHashMap<>();
     /** One lock per partner: appends of one partner are serialised, different partners go in parallel. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    /** Where a partner's chain stands: the last sequence written and its hash. */
-    public record ChainHead(long sequence, String hash) {
-        public static final ChainHead EMPTY = new ChainHead(0, "");
+    AuditLog(Producer<String, DeliveryReceipt> producer, String topic) {
+        this(producer, topic, SEND_TIMEOUT);
     }
 
-    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Map<String, ChainHead> heads) {
-        this(producer, topic, heads, SEND_TIMEOUT);
-    }
-
-    AuditLog(
-            Producer<String, DeliveryReceipt> producer,
-            String topic,
-            Map<String, ChainHead> heads,
-            Duration sendTimeout) {
+    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Duration sendTimeout) {
         this.producer = producer;
         this.topic = topic;
         this.sendTimeout = sendTimeout;
-        this.heads = new ConcurrentHashMap<>(heads);
     }
 
     /**
-     * Opens the audit log: reads the topic once to find each partner's chain head, then writes
-     * with an idempotent, {@code acks=all} producer.
+     * Opens the audit log's door: an idempotent, {@code acks=all} producer to the receipt requests topic.
      *
      * @param clientProperties Kafka client and serde settings (bootstrap servers, registry URL, security)
+     * @param requestsTopic    the receipt requests topic ({@code ThreatlineTopics#deliveryReceiptRequests})
      */
     public static AuditLog open(
-            Map<String, Object> clientProperties, String topic, Serializer<DeliveryReceipt> serializer) {
+            Map<String, Object> clientProperties, String requestsTopic, Serializer<DeliveryReceipt> serializer) {
         // The serializer is shared with the caller's serdes (one registry client), hence passed in.
-        Map<String, ChainHead> heads = new HashMap<>();
-        try (AuditReader reader = AuditReader.open(clientProperties, topic)) {
-            reader.readAll(receipt ->
-                    heads.put(receipt.getPartnerId(), new ChainHead(receipt.getSequence(), receipt.getHash())));
-        }
-        LOGGER.info("Audit log on {}: {} partner chain(s) recovered", topic, heads.size());
+        LOGGER.info("Receipts requested on {}", requestsTopic);
         return new AuditLog(
                 new KafkaProducer<>(
                         ReliableProducers.settings(clientProperties, "threatline-audit"),
                         new StringSerializer(),
                         serializer),
-                topic,
-                heads);
+                requestsTopic);
     }
 
     /**
-     * Appends the receipt of a confirmed batch and returns it once the broker acknowledged it.
+     * Hands in the receipt of a confirmed batch and returns it, unchained (sequence 0, no hashes), once
+     * the broker acknowledged it; the sequencer chains it shortly after.
      *
      * @throws AuditException when the receipt could not be written; the batch's offsets must then
      *                        not be committed (it will be delivered again and receipted then)
@@ -120,7 +101,6 @@ public final class AuditLog implements AutoCloseable {
             if (pending != null) {
                 send(pending);
                 unacknowledged.remove(partnerId);
-                heads.put(partnerId, new ChainHead(pending.getSequence(), pending.getHash()));
                 if (sameDelivery(
                         pending,
                         channel,
@@ -130,12 +110,11 @@ public final class AuditLog implements AutoCloseable {
                         recordIds,
                         offsets,
                         deliveredAt)) {
-                    // The caller retrying the receipt of the same confirmed batch: that receipt is now written, not a
+                    // The caller retrying the receipt of the same confirmed batch: that request is now written, not a
                     // second one.
                     return pending;
                 }
             }
-            ChainHead head = head(partnerId);
             DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
                     .setReceiptId(UUID.randomUUID().toString())
                     .setPartnerId(partnerId)
@@ -146,18 +125,16 @@ public final class AuditLog implements AutoCloseable {
                     .setRecordIds(List.copyOf(recordIds))
                     .setOffsets(List.copyOf(offsets))
                     .setDeliveredAt(Instant.ofEpochMilli(deliveredAt.toEpochMilli()))
-                    .setSequence(head.sequence() + 1)
-                    .setPreviousHash(head.hash())
+                    .setSequence(0)
+                    .setPreviousHash("")
                     .setHash("")
                     .build();
-            receipt.setHash(ReceiptHash.of(receipt));
             try {
                 send(receipt);
             } catch (AuditException e) {
                 unacknowledged.put(partnerId, receipt);
                 throw e;
             }
-            heads.put(partnerId, new ChainHead(receipt.getSequence(), receipt.getHash()));
             return receipt;
         }
     }
@@ -197,10 +174,6 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditException(
                     "could not write a receipt for partner " + partnerId + " to " + topic + ": " + e, e);
         }
-    }
-
-    public ChainHead head(String partnerId) {
-        return heads.getOrDefault(partnerId, ChainHead.EMPTY);
     }
 
     @Override

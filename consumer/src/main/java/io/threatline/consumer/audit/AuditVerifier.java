@@ -66,8 +66,8 @@ public final class AuditVerifier {
         }
 
         /** The chain's last position, what {@link SignedHead#sign} signs. */
-        public AuditLog.ChainHead head() {
-            return new AuditLog.ChainHead(lastSequence, lastHash);
+        public ReceiptChain.Head head() {
+            return new ReceiptChain.Head(lastSequence, lastHash);
         }
     }
 

@@ -50,7 +50,7 @@ public record SignedHead(
 
     /** Signs {@code head} of {@code partnerId}'s chain as of {@code issuedAt} (kept to the millisecond). */
     public static SignedHead sign(
-            String partnerId, AuditLog.ChainHead head, Instant issuedAt, PrivateKey key, PublicKey publicKey) {
+            String partnerId, ReceiptChain.Head head, Instant issuedAt, PrivateKey key, PublicKey publicKey) {
         if (head.sequence() < 1) {
             throw new IllegalArgumentException(
                     "partner " + partnerId + " has no receipt yet: there is no head to sign");
@@ -74,8 +74,8 @@ public record SignedHead(
     }
 
     /** The head as partner and chain position, without the signature. */
-    public AuditLog.ChainHead head() {
-        return new AuditLog.ChainHead(sequence, hash);
+    public ReceiptChain.Head head() {
+        return new ReceiptChain.Head(sequence, hash);
     }
 
     /**

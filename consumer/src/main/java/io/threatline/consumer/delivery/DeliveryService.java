@@ -3,6 +3,7 @@ package io.threatline.consumer.delivery;
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
+import io.threatline.consumer.audit.AuditSequencer;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.PartnerAgreement;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * say: one {@link ChannelWorker} per partner and channel, each with its own thread and consumer
  * group. Agreements are followed live: a new partner or channel starts a worker, changed channel
  * settings restart it, an ended agreement (tombstone, or its period over) stops it — fail closed.
- * Receipts go to the shared {@link AuditLog}.
+ * Receipts go to the shared {@link AuditLog}; this service also runs an instance of the {@link
+ * AuditSequencer}, so several delivery services can share the partners' feeds (their workers join
+ * the same consumer groups) while each partner's receipts stay one chain.
  */
 public final class DeliveryService implements AutoCloseable {
 
@@ -42,6 +45,7 @@ public final class DeliveryService implements AutoCloseable {
     private final DeliveryCounters counters = new DeliveryCounters();
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final Map<String, String> refused = new HashMap<>();
+    private AuditSequencer sequencer;
     private AuditLog audit;
     private PartnerDeadLetters deadLetters;
     private AgreementsView agreements;
@@ -70,6 +74,11 @@ public final class DeliveryService implements AutoCloseable {
         return audit;
     }
 
+    /** This process's instance of the audit sequencer, which chains the receipts of every delivery service. */
+    public AuditSequencer sequencer() {
+        return sequencer;
+    }
+
     public AgreementsView agreements() {
         return agreements;
     }
@@ -78,9 +87,10 @@ public final class DeliveryService implements AutoCloseable {
         return secrets;
     }
 
-    /** Recovers the audit chains, reads the agreements and starts the workers they call for. */
+    /** Joins the audit sequencer, reads the agreements and starts the workers they call for. */
     public synchronized void start() throws InterruptedException {
-        audit = AuditLog.open(clientProperties, topics.deliveryAudit(), serdes.receipt.serializer());
+        sequencer = AuditSequencer.start(clientProperties, topics, serdes.receipt);
+        audit = AuditLog.open(clientProperties, topics.deliveryReceiptRequests(), serdes.receipt.serializer());
         deadLetters = PartnerDeadLetters.open(clientProperties, topics, serdes.deadLetter.serializer());
         agreements = new AgreementsView(clientProperties, topics.agreements(), serdes, this::reconcile);
         agreements.start(Duration.ofSeconds(60));
@@ -247,6 +257,16 @@ public final class DeliveryService implements AutoCloseable {
         }
         if (audit != null) {
             audit.close();
+        }
+        if (sequencer != null) {
+            long waiting = sequencer.awaitChained(Duration.ofSeconds(15));
+            if (waiting > 0) {
+                LOGGER.warn(
+                        "{} receipt(s) wait in {} for the next audit sequencer to chain them",
+                        waiting,
+                        topics.deliveryReceiptRequests());
+            }
+            sequencer.close();
         }
         serdes.close();
     }

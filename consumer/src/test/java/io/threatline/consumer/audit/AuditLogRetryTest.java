@@ -10,16 +10,20 @@ import io.threatline.contract.OffsetRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A receipt acknowledged too late, and the write that follows it, must not fork the chain. */
+/**
+ * A receipt request acknowledged too late, and the write that follows it, must not fork the chain:
+ * the request is sent again unchanged, and the sequencer (its real topology, {@link SequencerDriver})
+ * chains it once.
+ */
 class AuditLogRetryTest {
 
     private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
@@ -27,7 +31,13 @@ class AuditLogRetryTest {
 
     private final MockProducer<String, DeliveryReceipt> producer =
             new MockProducer<>(false, null, new StringSerializer(), NO_BYTES);
-    private final AuditLog log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of(), Duration.ofMillis(100));
+    private final AuditLog log = new AuditLog(producer, SequencerDriver.REQUESTS, Duration.ofMillis(100));
+    private final SequencerDriver sequencer = new SequencerDriver();
+
+    @AfterEach
+    void closeSequencer() {
+        sequencer.close();
+    }
 
     private DeliveryReceipt deliver(int batch) {
         return deliver(batch, T0.plusSeconds(batch));
@@ -62,6 +72,7 @@ class AuditLogRetryTest {
         return appended.get(5, TimeUnit.SECONDS);
     }
 
+    /** The requests topic: what the log handed in. */
     private List<DeliveryReceipt> topic() {
         return producer.history().stream()
                 .map(ProducerRecord::value)
@@ -80,21 +91,24 @@ class AuditLogRetryTest {
         // When the batch, not committed, is delivered again a minute later and receipted
         DeliveryReceipt retried = deliverAcknowledged(2, T0.plusSeconds(62));
 
-        // Then the late receipt was sent again unchanged before the new one, which goes on from it at sequence 3
+        // Then the late request was sent again unchanged before the new one
         List<DeliveryReceipt> topic = topic();
-        assertThat(topic).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 2L, 3L);
+        assertThat(topic).hasSize(4);
         assertThat(topic.get(2)).isEqualTo(topic.get(1));
-        assertThat(retried.getSequence()).isEqualTo(3);
-        assertThat(retried.getPreviousHash()).isEqualTo(topic.get(1).getHash());
-        assertThat(topic.get(1).getPreviousHash()).isEqualTo(first.getHash());
-        // and the chain verifies intact, the exact copy counted as a duplicate and not as a break or a second delivery
-        AuditVerifier.Report report = AuditVerifier.verify("interpol", topic, Instant.EPOCH, Instant.MAX);
+        assertThat(topic).extracting(DeliveryReceipt::getSequence).containsOnly(0L);
+        // and the sequencer chains it once: 1, 2, then the new delivery at 3
+        List<DeliveryReceipt> chain = sequencer.chain(topic);
+        assertThat(chain).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 3L);
+        assertThat(chain)
+                .extracting(DeliveryReceipt::getReceiptId)
+                .containsExactly(first.getReceiptId(), topic.get(1).getReceiptId(), retried.getReceiptId());
+        assertThat(sequencer.counters.repeated).hasValue(1);
+        // and the chain verifies intact, the batch delivered twice receipted twice (at-least-once)
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", chain, Instant.EPOCH, Instant.MAX);
         assertThat(report.breaks()).isEmpty();
         assertThat(report.receipts()).isEqualTo(3);
-        assertThat(report.duplicates()).isEqualTo(1);
         assertThat(report.recordIds())
                 .containsExactly("domain:b1.example.com", "domain:b2.example.com", "domain:b2.example.com");
-        assertThat(log.head("interpol").sequence()).isEqualTo(3);
     }
 
     @Test
@@ -110,13 +124,15 @@ class AuditLogRetryTest {
         // When the next receipt is written
         deliverAcknowledged(3);
 
-        // Then the failed receipt was sent again first, and only the acknowledged writes count: 1, 2, 3 intact, no
-        // duplicate
+        // Then the failed request was sent again first, and only the acknowledged writes are chained: 1, 2, 3 intact
         List<DeliveryReceipt> acknowledged = List.of(topic().get(0), topic().get(2), topic().get(3));
-        assertThat(acknowledged).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 3L);
-        AuditVerifier.Report report = AuditVerifier.verify("interpol", acknowledged, Instant.EPOCH, Instant.MAX);
+        assertThat(acknowledged.get(1).getRecordIds()).containsExactly("domain:b2.example.com");
+        List<DeliveryReceipt> chain = sequencer.chain(acknowledged);
+        assertThat(chain).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 3L);
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", chain, Instant.EPOCH, Instant.MAX);
         assertThat(report.breaks()).isEmpty();
         assertThat(report.duplicates()).isZero();
+        assertThat(sequencer.counters.repeated).hasValue(0);
     }
 
     @Test
@@ -130,13 +146,18 @@ class AuditLogRetryTest {
         // When the caller retries the receipt of the same confirmed batch (same records, offsets and time)
         DeliveryReceipt retried = deliverAcknowledged(2);
 
-        // Then the late receipt is the batch's receipt: resent unchanged, no second receipt of one delivery
+        // Then the late request is the batch's receipt: resent unchanged, no second receipt of one delivery
         assertThat(retried).isEqualTo(late);
-        assertThat(topic()).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L, 2L);
-        AuditVerifier.Report report = AuditVerifier.verify("interpol", topic(), Instant.EPOCH, Instant.MAX);
+        assertThat(topic()).hasSize(3);
+        List<DeliveryReceipt> chain = sequencer.chain(topic());
+        assertThat(chain).extracting(DeliveryReceipt::getSequence).containsExactly(1L, 2L);
+        AuditVerifier.Report report = AuditVerifier.verify("interpol", chain, Instant.EPOCH, Instant.MAX);
         assertThat(report.breaks()).isEmpty();
         assertThat(report.recordIds()).containsExactly("domain:b1.example.com", "domain:b2.example.com");
         // and the next batch goes on at sequence 3
-        assertThat(deliverAcknowledged(3).getSequence()).isEqualTo(3);
+        deliverAcknowledged(3);
+        assertThat(sequencer.chain(topic().subList(3, 4)))
+                .extracting(DeliveryReceipt::getSequence)
+                .containsExactly(3L);
     }
 }

@@ -8,11 +8,11 @@ import io.threatline.contract.OffsetRange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,18 +23,30 @@ class AuditVerifierTest {
 
     private MockProducer<String, DeliveryReceipt> producer;
     private AuditLog log;
+    private final SequencerDriver sequencer = new SequencerDriver();
+    private final List<DeliveryReceipt> chained = new ArrayList<>();
+    private int handedIn;
 
     @BeforeEach
     void setUp() {
         producer = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
-        log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of());
+        log = new AuditLog(producer, SequencerDriver.REQUESTS);
     }
 
+    /** The audit topic: every request handed in so far, chained by the sequencer's topology. */
     private List<DeliveryReceipt> written() {
-        return producer.history().stream()
+        List<DeliveryReceipt> requests = producer.history().stream()
                 .map(ProducerRecord::value)
                 .map(r -> DeliveryReceipt.newBuilder(r).build())
                 .toList();
+        chained.addAll(sequencer.chain(requests.subList(handedIn, requests.size())));
+        handedIn = requests.size();
+        return List.copyOf(chained);
+    }
+
+    @AfterEach
+    void closeSequencer() {
+        sequencer.close();
     }
 
     private void deliver(String partner, int version, int minute, String... ids) {

@@ -10,7 +10,6 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -25,7 +24,7 @@ class SignedHeadTest {
 
     private final MockProducer<String, DeliveryReceipt> producer =
             new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
-    private final AuditLog log = new AuditLog(producer, "ti.delivery-audit.v1", Map.of());
+    private final AuditLog log = new AuditLog(producer, SequencerDriver.REQUESTS);
 
     private List<DeliveryReceipt> chainOf(int receipts) {
         for (int i = 0; i < receipts; i++) {
@@ -39,10 +38,12 @@ class SignedHeadTest {
                     List.of(new OffsetRange("ti.partner.nca.indicators.v1", 0, (long) i, (long) i)),
                     T0.plusSeconds(i));
         }
-        return new ArrayList<>(producer.history().stream()
-                .map(ProducerRecord::value)
-                .map(r -> DeliveryReceipt.newBuilder(r).build())
-                .toList());
+        try (SequencerDriver sequencer = new SequencerDriver()) {
+            return new ArrayList<>(sequencer.chain(producer.history().stream()
+                    .map(ProducerRecord::value)
+                    .map(r -> DeliveryReceipt.newBuilder(r).build())
+                    .toList()));
+        }
     }
 
     private static SignedHead headOf(List<DeliveryReceipt> chain) {
@@ -109,7 +110,7 @@ class SignedHeadTest {
         List<DeliveryReceipt> chain = chainOf(2);
         KeyPair forger = AuditSigningKeys.generate();
         SignedHead forged = SignedHead.sign(
-                "nca", new AuditLog.ChainHead(2, chain.get(1).getHash()), T0, forger.getPrivate(), forger.getPublic());
+                "nca", new ReceiptChain.Head(2, chain.get(1).getHash()), T0, forger.getPrivate(), forger.getPublic());
         SignedHead claimingDeploymentKey = new SignedHead(
                 forged.partnerId(),
                 forged.sequence(),
@@ -185,7 +186,7 @@ class SignedHeadTest {
     @Test
     void shouldRefuseToSignTheHeadOfAnEmptyChainAndToCheckAnotherPartnersHead() {
         assertThatThrownBy(() -> SignedHead.sign(
-                        "nca", AuditLog.ChainHead.EMPTY, T0, DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic()))
+                        "nca", ReceiptChain.Head.EMPTY, T0, DEPLOYMENT.getPrivate(), DEPLOYMENT.getPublic()))
                 .hasMessageContaining("no receipt yet");
         SignedHead kept = headOf(chainOf(1));
         assertThatThrownBy(() -> AuditVerifier.verify("interpol", List.of(), Instant.EPOCH, Instant.MAX, kept))

@@ -181,6 +181,20 @@ public final class DeliveryFixture implements AutoCloseable {
     }
 
     /** Every record now in {@code topic}, values decoded with {@code decode}. */
+    /**
+     * The receipts in the audit topic once every receipt handed in so far is chained (by {@code
+     * service}'s audit sequencer or another's); with no service running, as they are.
+     */
+    public List<io.threatline.contract.DeliveryReceipt> receipts(DeliveryService service) throws InterruptedException {
+        if (service != null && service.sequencer() != null) {
+            org.assertj.core.api.Assertions.assertThat(
+                            service.sequencer().awaitChained(java.time.Duration.ofSeconds(60)))
+                    .as("receipts handed in but not chained within 60 s")
+                    .isZero();
+        }
+        return readValues(topics.deliveryAudit(), serdes.receipt.deserializer());
+    }
+
     public <T> List<T> readAll(String topic, java.util.function.BiFunction<String, byte[], T> decode) {
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -238,8 +238,8 @@ class DeliveryRegistryOutageIT {
         return service.counters().channel("alpha", "WEBHOOK");
     }
 
-    private List<DeliveryReceipt> receipts() {
-        return fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
+    private List<DeliveryReceipt> receipts() throws InterruptedException {
+        return fixture.receipts(service);
     }
 
     private long committed(String partnerId) throws Exception {

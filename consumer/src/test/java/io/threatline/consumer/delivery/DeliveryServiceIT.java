@@ -53,8 +53,8 @@ class DeliveryServiceIT {
         return service;
     }
 
-    private List<DeliveryReceipt> receipts() {
-        return fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
+    private List<DeliveryReceipt> receipts() throws InterruptedException {
+        return fixture.receipts(service);
     }
 
     @Test
@@ -250,6 +250,12 @@ class DeliveryServiceIT {
         await().atMost(WAIT).until(() -> committed("alpha") == 100);
         assertThat(factory.sink("alpha").deliveredIds()).hasSize(100);
         assertThat(factory.sink("alpha").deliveredIds().subList(60, 100)).containsExactlyInAnyOrderElementsOf(later);
+        // (the sequencer chains the last receipts a moment after the offsets are committed)
+        await().atMost(WAIT)
+                .until(() -> AuditVerifier.verify("alpha", receipts(), Instant.EPOCH, Instant.MAX)
+                                .recordIds()
+                                .size()
+                        == 100);
         AuditVerifier.Report report = AuditVerifier.verify(
                 "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).as("breaks: %s", report.breaks()).isTrue();

@@ -99,8 +99,8 @@ class PushChannelsDeliveryIT {
         service.start();
     }
 
-    private List<DeliveryReceipt> receipts() {
-        return fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
+    private List<DeliveryReceipt> receipts() throws InterruptedException {
+        return fixture.receipts(service);
     }
 
     @Test

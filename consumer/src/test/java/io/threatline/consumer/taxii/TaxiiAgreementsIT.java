@@ -103,8 +103,7 @@ class TaxiiAgreementsIT {
         assertThat(objects)
                 .extracting(o -> o.path("x_threatline_indicator_id").asText())
                 .containsExactlyInAnyOrderElementsOf(ids);
-        List<DeliveryReceipt> receipts =
-                fixture.readValues(fixture.topics.deliveryAudit(), fixture.serdes.receipt.deserializer());
+        List<DeliveryReceipt> receipts = fixture.receipts(service);
         AuditVerifier.Report report = AuditVerifier.verify("alpha", receipts, Instant.EPOCH, Instant.MAX);
         assertThat(report.intact()).isTrue();
         assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(ids);

@@ -172,6 +172,15 @@ public final class ThreatlineTopics {
         return prefix + "delivery-audit.v1";
     }
 
+    /**
+     * Where delivery services and TAXII servers hand in the receipts of what they delivered, unchained;
+     * the audit sequencer chains them into {@link #deliveryAudit()}, so that each partner's chain has
+     * one writer however many services deliver it.
+     */
+    public String deliveryReceiptRequests() {
+        return prefix + "delivery-receipt-requests.v1";
+    }
+
     public String partnerIndicators(String partnerId) {
         return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.v1";
     }
@@ -211,6 +220,8 @@ public final class ThreatlineTopics {
         topics.add(delete(deadLetter(), partitions, 30 * DAY_MS));
         // Receipts are evidence: kept for years, one partition so each partner's chain stays ordered.
         topics.add(delete(deliveryAudit(), 1, 5 * 365 * DAY_MS));
+        // One partition: one sequencer instance at a time chains them, in the order they were handed in.
+        topics.add(delete(deliveryReceiptRequests(), 1, 30 * DAY_MS));
         topics.add(delete(operatorActions(), 1, 5 * 365 * DAY_MS));
         return topics;
     }

@@ -25,6 +25,7 @@ class ThreatlineTopicsTest {
                         "ti.reference.benign.v1",
                         "ti.dead-letter.v1",
                         "ti.delivery-audit.v1",
+                        "ti.delivery-receipt-requests.v1",
                         "ti.operator.actions.v1");
         assertThat(topics)
                 .filteredOn(t -> t.name().equals("ti.sensor-events.v1"))
