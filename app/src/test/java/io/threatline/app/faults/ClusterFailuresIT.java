@@ -352,6 +352,8 @@ class ClusterFailuresIT {
             int partitions = describe(bootstrap, topic).partitions().size();
             Awaitility.await("group " + group + " as " + members + " member(s) sharing all of " + topic)
                     .atMost(timeout)
+                    // until its first member joins, the group does not exist
+                    .ignoreExceptionsInstanceOf(java.util.concurrent.ExecutionException.class)
                     .pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
                         List<Long> held = admin
