@@ -2,6 +2,7 @@ package io.threatline.app;
 
 import io.threatline.platform.kafka.EmbeddedKafka;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
+import io.threatline.platform.tls.LocalCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,39 @@ final class KafkaUsers {
         settings.putAll(extraSettings);
         writeClientConfig(user, settings);
         return settings;
+    }
+
+    /**
+     * Issues the partner's client certificate for the mutual-TLS partner listener (once; kept under
+     * {@code <dir>/tls/}) and writes {@code <dir>/<partner>.librdkafka.properties}: the settings a
+     * librdkafka-based client (kcat, Confluent's Python, Go or .NET client, Vector, Fluent Bit) needs
+     * to read the partner's topics as {@code User:<partner>} without SCRAM.
+     */
+    Path ensurePartnerCertificate(String partner, LocalCertificates authority, String tlsBootstrap) throws IOException {
+        LocalCertificates.PartnerFiles files = authority.issuePartner(partner, dir.resolve("tls"));
+        StringBuilder text = new StringBuilder("# librdkafka settings of ")
+                .append(partner)
+                .append(" (mutual TLS, no SCRAM), written by threatline run\n")
+                .append("bootstrap.servers=")
+                .append(tlsBootstrap)
+                .append('\n')
+                .append("security.protocol=SSL\n")
+                .append("ssl.ca.location=")
+                .append(files.authority().toAbsolutePath())
+                .append('\n')
+                .append("ssl.certificate.location=")
+                .append(files.certificate().toAbsolutePath())
+                .append('\n')
+                .append("ssl.key.location=")
+                .append(files.key().toAbsolutePath())
+                .append('\n');
+        Path file = librdkafkaConfigFile(partner);
+        PrivateFiles.write(file, text.toString());
+        return file;
+    }
+
+    Path librdkafkaConfigFile(String partner) {
+        return dir.resolve(partner + ".librdkafka.properties").toAbsolutePath();
     }
 
     Path configFile(String user) {

@@ -13,6 +13,7 @@ import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
 import io.threatline.platform.runtime.LocalPlatform;
+import io.threatline.platform.tls.LocalCertificates;
 import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.producer.publish.ThreatPublisher;
 import io.threatline.producer.simulator.EventPacer;
@@ -212,9 +213,15 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (admin.isPresent()) {
                 // Each partner authenticates as User:<partner id> and may read only its own topics and groups.
+                // Partners whose client cannot do SCRAM with Kafka 4 (librdkafka < 2.6.1) use a certificate instead.
+                String tlsBootstrap = platform.kafka().partnerTlsBootstrap().orElseThrow();
+                LocalCertificates authority = platform.kafka().certificates();
                 for (PartnerAgreement a : local) {
                     users.ensureUser(a.getPartnerId(), platform.clientProperties());
+                    users.ensurePartnerCertificate(a.getPartnerId(), authority, tlsBootstrap);
                 }
+                out.println("  Partners' librdkafka clients (before 2.6.1, no SCRAM with Kafka 4): mutual TLS at "
+                        + tlsBootstrap + ", settings in " + users.librdkafkaConfigFile("<partner>"));
                 AgreementsCommand.grantPartnerAcls(
                         platform.clientProperties(), topics, local, new PrintWriter(applied));
             }

@@ -99,6 +99,37 @@ class RunCommandIT {
         assertThat(out.toString())
                 .doesNotContain(Files.readString(dataDir.resolve("secrets/kafka/interpol.password"))
                         .strip());
+        // and a partner whose client cannot do SCRAM reads its topic over mutual TLS with the certificate run made
+        java.util.Properties tls = new java.util.Properties();
+        Path tlsSettings = dataDir.resolve("secrets/kafka/interpol.librdkafka.properties");
+        try (var in = Files.newInputStream(tlsSettings)) {
+            tls.load(in);
+        }
+        assertThat(tls.getProperty("security.protocol")).isEqualTo("SSL");
+        assertThat(Files.getPosixFilePermissions(Path.of(tls.getProperty("ssl.key.location"))))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        Map<String, Object> overTls = new java.util.HashMap<>();
+        overTls.put("bootstrap.servers", tls.getProperty("bootstrap.servers"));
+        overTls.put("security.protocol", "SSL");
+        overTls.put("ssl.truststore.type", "PEM");
+        overTls.put("ssl.truststore.certificates", Files.readString(Path.of(tls.getProperty("ssl.ca.location"))));
+        overTls.put("ssl.keystore.type", "PEM");
+        overTls.put(
+                "ssl.keystore.certificate.chain",
+                Files.readString(Path.of(tls.getProperty("ssl.certificate.location"))));
+        overTls.put("ssl.keystore.key", Files.readString(Path.of(tls.getProperty("ssl.key.location"))));
+        overTls.put("group.id", "partner.interpol.tls");
+        overTls.put("auto.offset.reset", "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                overTls,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("ti.partner.interpol.indicators.v1"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+        }
 
         java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
                 .matcher(out.toString());

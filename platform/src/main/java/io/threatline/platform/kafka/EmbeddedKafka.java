@@ -1,5 +1,6 @@
 package io.threatline.platform.kafka;
 
+import io.threatline.platform.tls.LocalCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final String SERVER_PROPERTIES = "server.properties";
 
     private static final String BROKER_PORT = "threatline.broker.port";
+    private static final String PARTNER_TLS_PORT = "threatline.partner-tls.port";
+    /** The listener for partners with client certificates (mutual TLS), when authentication is on. */
+    public static final String PARTNER_TLS = "PARTNER_TLS";
+
     private static final String CONTROLLER_PORT = "threatline.controller.port";
     /** The cluster id to format a new node's log with (a node of a cluster: all share it); random when absent. */
     static final String CLUSTER_ID = "threatline.cluster.id";
@@ -110,6 +115,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return settings.host() + ":" + serverProperties.getProperty(BROKER_PORT);
     }
 
+    /**
+     * Where partners with a client certificate connect ({@code host:port}, TLS with client
+     * authentication): present when authentication is on.
+     */
+    public Optional<String> partnerTlsBootstrap() {
+        return Optional.ofNullable(serverProperties.getProperty(PARTNER_TLS_PORT))
+                .map(port -> settings.host() + ":" + port);
+    }
+
     /** Time from {@link #start} until the broker answered a metadata request. */
     public Duration startupTime() {
         return startupTime;
@@ -180,11 +194,35 @@ public final class EmbeddedKafka implements AutoCloseable {
             // metadata log, written at format time); the controller listener uses PLAIN, because
             // the controller must authenticate before it can read that log. ACLs by StandardAuthorizer.
             EmbeddedKafkaSettings.Credentials admin = settings.admin().get();
+            // Partners whose clients cannot use SCRAM against Kafka 4 (librdkafka before 2.6.1) connect here with a
+            // client certificate of the local authority; the certificate's partner id is their principal
+            // (LocalCertificates.principalMappingRules), so the same ACLs apply as to their SCRAM user.
+            int partnerTlsPort = choosePort(0, previous.getProperty(PARTNER_TLS_PORT));
+            LocalCertificates.BrokerStores stores = LocalCertificates.open(settings.certificatesDir())
+                    .brokerStores(java.util.List.of(host, "localhost", "127.0.0.1"));
             p.setProperty(
                     "listeners",
-                    "SASL_PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
-            p.setProperty("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + brokerPort);
-            p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+                    "SASL_PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort + ","
+                            + PARTNER_TLS + "://" + host + ":" + partnerTlsPort);
+            p.setProperty(
+                    "advertised.listeners",
+                    "SASL_PLAINTEXT://" + host + ":" + brokerPort + "," + PARTNER_TLS + "://" + host + ":"
+                            + partnerTlsPort);
+            p.setProperty(
+                    "listener.security.protocol.map",
+                    "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT," + PARTNER_TLS + ":SSL");
+            String tls = "listener.name." + PARTNER_TLS.toLowerCase(java.util.Locale.ROOT) + ".";
+            p.setProperty(tls + "ssl.client.auth", "required");
+            p.setProperty(tls + "ssl.keystore.type", "PKCS12");
+            p.setProperty(tls + "ssl.keystore.location", stores.keyStore().toString());
+            p.setProperty(tls + "ssl.keystore.password", stores.password());
+            p.setProperty(tls + "ssl.key.password", stores.password());
+            p.setProperty(tls + "ssl.truststore.type", "PKCS12");
+            p.setProperty(tls + "ssl.truststore.location", stores.trustStore().toString());
+            p.setProperty(tls + "ssl.truststore.password", stores.password());
+            p.setProperty(
+                    tls + "ssl.principal.mapping.rules", LocalCertificates.principalMappingRules(admin.username()));
+            p.setProperty(PARTNER_TLS_PORT, Integer.toString(partnerTlsPort));
             p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
             p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
             p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");

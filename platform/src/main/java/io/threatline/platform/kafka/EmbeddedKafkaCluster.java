@@ -1,5 +1,6 @@
 package io.threatline.platform.kafka;
 
+import io.threatline.platform.tls.LocalCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -176,6 +178,25 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Where partners with a client certificate connect: every running node's partner TLS listener
+     * (mutual TLS), when authentication is on.
+     */
+    public Optional<String> partnerTlsBootstrap() {
+        synchronized (running) {
+            List<String> addresses = running.values().stream()
+                    .map(EmbeddedKafka::partnerTlsBootstrap)
+                    .flatMap(Optional::stream)
+                    .toList();
+            return addresses.isEmpty() ? Optional.empty() : Optional.of(String.join(",", addresses));
+        }
+    }
+
+    /** The authority whose client certificates the partner TLS listener accepts (see {@link LocalCertificates}). */
+    public LocalCertificates certificates() {
+        return LocalCertificates.open(base.certificatesDir());
+    }
+
     /** Client settings to reach the cluster, as its super user when authentication is on. */
     public Map<String, Object> clientProperties() {
         return EmbeddedKafka.clientProperties(
@@ -267,7 +288,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 node.controllerPort(),
                 overrides,
                 base.startupTimeout(),
-                base.admin());
+                base.admin(),
+                // One certificate authority for the whole cluster: a partner's certificate is good on every node.
+                base.certificatesDir());
     }
 
     /**
