@@ -6,31 +6,16 @@ import io.threatline.contract.PartnerIndicator;
 import io.threatline.platform.kafka.EmbeddedKafka;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings;
 import io.threatline.platform.kafka.EmbeddedKafkaSettings.Credentials;
-import io.threatline.platform.kafka.TopicProvisioner;
-import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.platform.tls.LocalCertificates;
-import io.threatline.schemas.serde.AvroSerdeConfig;
-import io.threatline.schemas.serde.ConfluentAvroDeserializer;
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.PartnerAcls;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,18 +81,7 @@ class LegacyPartnerClientIT {
         kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.inDirectory(work.resolve("kafka"))
                 .withAuthentication(new Credentials("admin", "admin-" + UUID.randomUUID())));
         assertThat(kafka.partnerTlsBootstrap()).isPresent();
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
-            topics.addAll(TOPICS.partnerTopics("interpol", Duration.ofDays(7)));
-            topics.addAll(TOPICS.partnerTopics("nca", Duration.ofDays(7)));
-            TopicProvisioner.ensure(admin, topics);
-            admin.createAcls(new PartnerAcls(TOPICS).partnerReader("interpol", "User:interpol"))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
-        List<PartnerIndicator> sent = List.of(record("interpol", 1), record("interpol", 2), record("interpol", 3));
-        send(TOPICS.partnerIndicators("interpol"), sent);
-        send(TOPICS.partnerIndicators("nca"), List.of(record("nca", 4)));
+        List<PartnerIndicator> sent = PartnerClients.interpolAndNcaFeeds(kafka, TOPICS, "librdkafka");
         // and INTERPOL's certificate from the broker's authority, its key private to its owner
         LocalCertificates authority =
                 LocalCertificates.open(work.resolve("kafka").resolve("tls"));
@@ -116,41 +90,25 @@ class LegacyPartnerClientIT {
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
         // When INTERPOL's librdkafka client reads its topic in one of its groups
-        Result own = read(interpol, TOPICS.partnerIndicators("interpol"), "partner.interpol.legacy", 3);
+        PartnerClients.Result own = read(interpol, TOPICS.partnerIndicators("interpol"), "partner.interpol.legacy", 3);
 
         // Then it gets the three records, the very bytes the project's serde reads back as what was sent
         assertThat(own.exit()).as(own.stderr()).isZero();
         assertThat(own.stderr()).startsWith("librdkafka 2.");
         System.out.println(
                 "LegacyPartnerClientIT: " + own.stderr().lines().findFirst().orElse(""));
-        ConfluentAvroDeserializer<PartnerIndicator> avro = new ConfluentAvroDeserializer<>();
-        avro.configure(
-                Map.of(
-                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                        SharedPlatform.registryUrl().toString(),
-                        AvroSerdeConfig.SPECIFIC_AVRO_READER,
-                        true),
-                false);
-        List<PartnerIndicator> received = new ArrayList<>();
-        for (String line : own.stdout().strip().split("\n")) {
-            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
-            PartnerIndicator indicator = avro.deserialize(
-                    TOPICS.partnerIndicators("interpol"),
-                    Base64.getDecoder().decode(json.get("value").asText()));
-            assertThat(json.get("key").asText()).isEqualTo(indicator.getIndicatorId());
-            received.add(indicator);
-        }
+        List<PartnerIndicator> received = PartnerClients.decode(TOPICS.partnerIndicators("interpol"), own.stdout());
         assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
 
         // and it is refused the national agency's topic
-        Result other = read(interpol, TOPICS.partnerIndicators("nca"), "partner.interpol.legacy-2", 1);
+        PartnerClients.Result other = read(interpol, TOPICS.partnerIndicators("nca"), "partner.interpol.legacy-2", 1);
         assertThat(other.exit()).as(other.stdout() + other.stderr()).isEqualTo(2);
         assertThat(other.stderr()).containsIgnoringCase("authoriz");
 
         // and a certificate for INTERPOL from another authority does not get in
         LocalCertificates.PartnerFiles forged =
                 LocalCertificates.open(work.resolve("other-ca")).issuePartner("interpol", work.resolve("forged"));
-        Result untrusted = read(
+        PartnerClients.Result untrusted = read(
                 new LocalCertificates.PartnerFiles(forged.key(), forged.certificate(), interpol.authority()),
                 TOPICS.partnerIndicators("interpol"),
                 "partner.interpol.legacy-3",
@@ -160,20 +118,15 @@ class LegacyPartnerClientIT {
 
         // and a certificate of the right authority that names the super user is no one: it may read nothing
         LocalCertificates.PartnerFiles superUser = authority.issuePartner("admin", work.resolve("admin"));
-        Result admin = read(superUser, TOPICS.partnerIndicators("interpol"), "partner.interpol.legacy-4", 1);
+        PartnerClients.Result admin =
+                read(superUser, TOPICS.partnerIndicators("interpol"), "partner.interpol.legacy-4", 1);
         assertThat(admin.exit()).as(admin.stdout() + admin.stderr()).isEqualTo(2);
         assertThat(admin.stderr()).containsIgnoringCase("authoriz");
     }
 
-    private record Result(int exit, String stdout, String stderr) {}
-
-    private Result read(LocalCertificates.PartnerFiles partner, String topic, String group, int count)
+    private PartnerClients.Result read(LocalCertificates.PartnerFiles partner, String topic, String group, int count)
             throws Exception {
-        Path out = Files.createTempFile(work, "librdkafka", ".out");
-        Path err = Files.createTempFile(work, "librdkafka", ".err");
-        ProcessBuilder pb = new ProcessBuilder(PYTHON, SCRIPT.toString())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(PYTHON, SCRIPT.toString());
         pb.environment().put("BOOTSTRAP", kafka.partnerTlsBootstrap().orElseThrow());
         pb.environment().put("CA", partner.authority().toString());
         pb.environment().put("CERT", partner.certificate().toString());
@@ -182,40 +135,7 @@ class LegacyPartnerClientIT {
         pb.environment().put("GROUP", group);
         pb.environment().put("COUNT", Integer.toString(count));
         pb.environment().put("TIMEOUT_S", "30");
-        Process process = pb.start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the Python client did not finish in 90 s: " + Files.readString(err) + "\n"
-                    + Files.readString(out));
-        }
-        return new Result(
-                process.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private void send(String topic, List<PartnerIndicator> records) throws Exception {
-        ConfluentAvroSerializer<PartnerIndicator> values = new ConfluentAvroSerializer<>();
-        values.configure(
-                Map.of(
-                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                        SharedPlatform.registryUrl().toString()),
-                false);
-        try (KafkaProducer<String, PartnerIndicator> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), values)) {
-            for (PartnerIndicator record : records) {
-                producer.send(new ProducerRecord<>(topic, record.getIndicatorId(), record))
-                        .get(30, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static PartnerIndicator record(String partner, int n) {
-        return io.threatline.app.faults.PartnerTopicFeed.newDomain(
-                partner,
-                "MOU-" + partner,
-                "c2-" + n + ".librdkafka.example.com",
-                Instant.parse("2026-12-06T10:00:00Z").plusSeconds(n));
+        return PartnerClients.run(pb, work, "the Python client");
     }
 
     private static String pythonClientProblem() {

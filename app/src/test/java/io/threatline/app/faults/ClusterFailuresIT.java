@@ -2,27 +2,19 @@ package io.threatline.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.threatline.app.ThreatlineCommand;
 import io.threatline.app.faults.SensorFeed.Sighting;
-import io.threatline.consumer.audit.AuditReader;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 import io.threatline.contract.Tlp;
 import io.threatline.platform.kafka.FreePorts;
 import io.threatline.platform.runtime.KafkaBackedRegistry;
-import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +30,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A cluster of three Kafka nodes, each in its own JVM ({@code threatline platform --brokers 3 --node k}),
@@ -262,34 +253,9 @@ class ClusterFailuresIT {
     private static void assertAuditChainCovers(
             TestCluster cluster, String prefix, ThreatlineTopics topics, Set<String> records, String context)
             throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        List<String> verify =
-                new ArrayList<>(List.of("audit", "verify", "--partner", PARTNER, "--topic-prefix", prefix));
-        verify.addAll(cluster.connectionArgs());
-        assertThat(cli.execute(verify.toArray(String[]::new)))
-                .as("audit verify: %s (%s)", out, context)
-                .isZero();
-        assertThat(out.toString()).as("(%s)", context).contains("chain INTACT");
-        List<DeliveryReceipt> receipts = new ArrayList<>();
-        Map<String, Object> client = new HashMap<>(Map.of(
-                "bootstrap.servers",
-                cluster.bootstrapServers(),
-                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                cluster.registryUrl()));
-        try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
-            reader.readAll(receipts::add);
-        }
-        Set<String> covered = new HashSet<>();
-        for (DeliveryReceipt receipt : receipts) {
-            for (OffsetRange range : receipt.getOffsets()) {
-                for (long offset = range.getFirstOffset(); offset <= range.getLastOffset(); offset++) {
-                    covered.add(range.getTopic() + "/" + range.getPartition() + "/" + offset);
-                }
-            }
-        }
+        AuditChains.verifyIntact(cluster, prefix, PARTNER, context);
+        List<DeliveryReceipt> receipts = AuditChains.receipts(cluster, topics);
+        Set<String> covered = AuditChains.covered(receipts);
         long targets = receipts.stream()
                 .map(DeliveryReceipt::getChannelTarget)
                 .distinct()

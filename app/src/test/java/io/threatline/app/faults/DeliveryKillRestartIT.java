@@ -3,25 +3,17 @@ package io.threatline.app.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.threatline.app.ThreatlineCommand;
-import io.threatline.consumer.audit.AuditReader;
 import io.threatline.consumer.audit.AuditVerifier;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.DeliveryReceipt;
-import io.threatline.contract.OffsetRange;
 import io.threatline.contract.Tlp;
-import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,7 +23,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `threatline deliver` in its own JVM, writing a partner's feed to a files channel (JSON Lines,
@@ -164,46 +155,23 @@ class DeliveryKillRestartIT {
                         .isEqualTo(indicatorId));
 
         // and the receipt chain is intact by `threatline audit verify`
-        StringWriter out = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        List<String> verify =
-                new ArrayList<>(List.of("audit", "verify", "--partner", PARTNER, "--topic-prefix", prefix));
-        verify.addAll(cluster.connectionArgs());
-        assertThat(cli.execute(verify.toArray(String[]::new)))
-                .as("audit verify: %s (%s)", out, context)
-                .isZero();
-        assertThat(out.toString())
+        assertThat(AuditChains.verifyIntact(cluster, prefix, PARTNER, context))
                 .as("(%s)", context)
-                .contains("chain INTACT", "agreement MOU-" + PARTNER + " v1 via FILES (" + folder + ")");
+                .contains("agreement MOU-" + PARTNER + " v1 via FILES (" + folder + ")");
 
         // and accounts for every record: each receipted record is in the folder, and the receipts cover every offset
-        List<DeliveryReceipt> receipts = new ArrayList<>();
-        Map<String, Object> client = Map.of(
-                "bootstrap.servers",
-                cluster.bootstrapServers(),
-                AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                cluster.registryUrl());
-        try (AuditReader reader = AuditReader.open(new HashMap<>(client), topics.deliveryAudit())) {
-            reader.readAll(receipts::add);
-        }
+        List<DeliveryReceipt> receipts = AuditChains.receipts(cluster, topics);
         AuditVerifier.Report report = AuditVerifier.verify(
                 PARTNER, receipts, Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.breaks()).as("breaks in the chain (%s)", context).isEmpty();
-        Set<String> receipted = new HashSet<>();
         for (DeliveryReceipt receipt : receipts) {
-            List<String> ids = new ArrayList<>();
-            for (OffsetRange range : receipt.getOffsets()) {
-                for (long offset = range.getFirstOffset(); offset <= range.getLastOffset(); offset++) {
-                    ids.add(range.getTopic() + "/" + range.getPartition() + "/" + offset);
-                }
-            }
-            assertThat(ids.stream().map(produced::get).toList())
+            assertThat(AuditChains.deliveryIds(receipt).stream()
+                            .map(produced::get)
+                            .toList())
                     .as("records of receipt %d, by its offsets and by its ids (%s)", receipt.getSequence(), context)
                     .isEqualTo(receipt.getRecordIds());
-            receipted.addAll(ids);
         }
+        Set<String> receipted = AuditChains.covered(receipts);
         System.out.printf(
                 "[faults] %d receipts for %d records (%s)%n",
                 receipts.size(), report.recordIds().size(), context);
