@@ -91,8 +91,9 @@ public final class DeliveryThroughput {
         Map<String, Object> client = new HashMap<>();
         client.put("bootstrap.servers", bootstrap);
         client.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry);
-        out.println("| channel | records | of which dead-lettered | seconds | records/s |");
-        out.println("|---|---|---|---|---|");
+        out.println(
+                "| channel | records | of which dead-lettered | seconds | records/s | seconds until every receipt is chained |");
+        out.println("|---|---|---|---|---|---|");
         List<ResultLine> results = new ArrayList<>();
         // Every channel's backlog is loaded before any delivery runs, so each drain starts from the same state.
         for (String channel : channels) {
@@ -137,9 +138,19 @@ public final class DeliveryThroughput {
                     counters = service.counters().all().values();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                // Receipts are chained by the audit sequencer a moment after delivery handed them in.
+                long unchained = service.sequencer().awaitChained(java.time.Duration.ofSeconds(120));
+                double chained = (System.nanoTime() - start) / 1e9;
                 long dead =
                         counters.stream().mapToLong(c -> c.deadLettered.sum()).sum();
-                out.printf("| %s | %,d | %,d | %.1f | %,.0f |%n", channel, records, dead, seconds, records / seconds);
+                out.printf(
+                        "| %s | %,d | %,d | %.1f | %,.0f | %s |%n",
+                        channel,
+                        records,
+                        dead,
+                        seconds,
+                        records / seconds,
+                        unchained == 0 ? String.format(java.util.Locale.ROOT, "%.1f", chained) : unchained + " left");
                 results.add(ResultLine.of(
                         "delivery-" + channel,
                         records / seconds,
