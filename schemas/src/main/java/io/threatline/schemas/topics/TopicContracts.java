@@ -26,6 +26,7 @@ public final class TopicContracts {
         schemas.put(topics.agreementsHistory(), AgreementHistoryEntry.getClassSchema());
         schemas.put(topics.deadLetter(), DeadLetter.getClassSchema());
         schemas.put(topics.deliveryAudit(), DeliveryReceipt.getClassSchema());
+        schemas.put(topics.deliveryReceiptRequests(), DeliveryReceipt.getClassSchema());
         return schemas;
     }
 }
