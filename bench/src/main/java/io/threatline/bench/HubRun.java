@@ -3,10 +3,11 @@ package io.threatline.bench;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
-import io.threatline.streams.topology.HubCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,31 +72,57 @@ final class HubRun {
      * before the memory is measured and the hub closed (to read its stores, for instance).
      */
     static Outcome drain(Map<String, Object> settings, long events, Consumer<HubApp> whileRunning) throws Exception {
-        Path state = Files.createTempDirectory("hub-state");
+        int instances = Integer.getInteger("bench.hubInstances", 1);
+        List<Path> states = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            states.add(Files.createTempDirectory("hub-state"));
+        }
         jdk.jfr.Recording recording = null;
         if (System.getProperty("profile") != null) {
             recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
             recording.setDestination(Path.of(System.getProperty("profile")));
             recording.start();
         }
+        List<HubApp> hubs = new ArrayList<>();
         try {
-            HubCounters c;
             double seconds;
             long heapUsed;
             long heapLive;
             long resident;
             CpuMeter.Spent cpu;
-            try (HubApp hub = new HubApp(settings, state)) {
+            Map<String, Long> delivered = new java.util.TreeMap<>();
+            long eventsIn;
+            long duplicates;
+            long changes;
+            long rejected;
+            try {
+                // -Dbench.hubInstances=N: N instances of the hub (one application id, each its own Kafka Streams
+                // client, group member and state directory) in this JVM, sharing the partitions as separate
+                // processes would.
+                for (Path dir : states) {
+                    hubs.add(new HubApp(settings, dir));
+                }
                 CpuMeter meter = CpuMeter.start();
                 long start = System.nanoTime();
-                hub.start();
-                c = hub.counters();
+                hubs.forEach(HubApp::start);
                 // Done when every event has been through dedup (or was rejected before it): an event from a
                 // vendor's topic is counted in by validation before the repartition brings it to dedup.
                 DrainProgress.await(
-                        "hub",
-                        () -> c.rejectedCount() + c.suppressed.sum() + c.duplicates.sum() + c.indicatorChanges.sum(),
-                        hub::state,
+                        instances == 1 ? "hub" : instances + " hub instances",
+                        () -> hubs.stream()
+                                .map(HubApp::counters)
+                                .mapToLong(h -> h.rejectedCount()
+                                        + h.suppressed.sum()
+                                        + h.duplicates.sum()
+                                        + h.indicatorChanges.sum())
+                                .sum(),
+                        () -> hubs.stream()
+                                .map(HubApp::state)
+                                .filter(s -> s != org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                                        && s != org.apache.kafka.streams.KafkaStreams.State.REBALANCING
+                                        && s != org.apache.kafka.streams.KafkaStreams.State.CREATED)
+                                .findFirst()
+                                .orElse(hubs.get(0).state()),
                         events,
                         start);
                 seconds = (System.nanoTime() - start) / 1e9;
@@ -103,30 +130,48 @@ final class HubRun {
                 if (recording != null) {
                     recording.stop();
                 }
-                whileRunning.accept(hub);
+                whileRunning.accept(hubs.get(0));
                 heapUsed = ProcessMemory.heapUsedBytes();
                 heapLive = ProcessMemory.heapLiveBytes();
                 resident = ProcessMemory.residentBytes();
+                eventsIn = hubs.stream()
+                        .mapToLong(h -> h.counters().eventsIn.sum())
+                        .sum();
+                duplicates = hubs.stream()
+                        .mapToLong(h -> h.counters().duplicates.sum())
+                        .sum();
+                changes = hubs.stream()
+                        .mapToLong(h -> h.counters().indicatorChanges.sum())
+                        .sum();
+                rejected = hubs.stream()
+                        .mapToLong(h -> h.counters().rejectedCount())
+                        .sum();
+                hubs.forEach(
+                        h -> h.counters().deliveredByPartner().forEach((p, n) -> delivered.merge(p, n, Long::sum)));
+            } finally {
+                for (HubApp hub : hubs) {
+                    hub.close();
+                }
             }
             // Closed: the stores are flushed, so the directory holds the whole state.
             return new Outcome(
                     seconds,
-                    c.eventsIn.sum(),
-                    c.duplicates.sum(),
-                    c.indicatorChanges.sum(),
-                    c.rejectedCount(),
-                    c.deliveredByPartner(),
+                    eventsIn,
+                    duplicates,
+                    changes,
+                    rejected,
+                    delivered,
                     heapUsed,
                     heapLive,
                     resident,
                     ProcessMemory.peakResidentBytes(),
-                    ProcessMemory.diskBytes(state),
+                    states.stream().mapToLong(ProcessMemory::diskBytes).sum(),
                     cpu);
         } finally {
             if (recording != null) {
                 recording.close();
             }
-            ProcessMemory.deleteRecursively(state);
+            states.forEach(ProcessMemory::deleteRecursively);
         }
     }
 }
