@@ -8,6 +8,7 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.SchemaRegistryClient;
 import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.topics.TopicSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,20 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -40,7 +35,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class AgreementHistory implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     /** One entry with when the broker appended it (the topic's LogAppendTime) and its position. */
     record Entry(Instant at, long offset, AgreementHistoryEntry value) {
@@ -237,28 +231,7 @@ final class AgreementHistory implements AutoCloseable {
 
     /** Hands every record now in {@code name}, tombstones too, to {@code each}, in order, without a consumer group. */
     private void readToEnd(String name, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
-        Map<String, Object> props = new HashMap<>(AvroSerdeConfig.kafkaOnly(clientProperties));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "threatline-agreement-history-" + UUID.randomUUID());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // Reading must never create a topic with the broker's defaults (a week's retention): only apply and init create
-        // them.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(name, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(name, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    each.accept(record);
-                }
-            }
-        }
+        TopicSnapshot.read(clientProperties, name, each);
     }
 
     /** A partner's entries, in order; empty when it has none. */

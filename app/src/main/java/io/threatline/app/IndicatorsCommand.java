@@ -1,6 +1,9 @@
 package io.threatline.app;
 
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
+import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.Tlp;
 import io.threatline.producer.publish.PublishResult;
@@ -14,6 +17,7 @@ import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ContractLimits;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,8 +32,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "indicators",
         mixinStandardHelpOptions = true,
-        description = "Operator actions on indicators.",
-        subcommands = {IndicatorsCommand.Revoke.class})
+        description =
+                "Operator actions on indicators, and what Threatline holds of one and why a partner got it or not.",
+        subcommands = {IndicatorsCommand.Revoke.class, IndicatorsCommand.Show.class, IndicatorsCommand.Explain.class})
 public final class IndicatorsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -38,6 +43,139 @@ public final class IndicatorsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * The value as an analyst pastes it (defanged or not) in the hub's canonical form, its type detected
+     * unless given.
+     *
+     * @throws CommandLine.ParameterException naming what is wrong with it (usage error, exit 2)
+     */
+    static CanonicalIndicator canonical(CommandLine.Model.CommandSpec spec, String value, IndicatorType type) {
+        IndicatorType indicatorType = Optional.ofNullable(type)
+                .or(() -> IndicatorIdentity.detectType(value))
+                .orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "cannot tell what kind of indicator '" + value + "' is; give --type"));
+        Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
+        if (!canonical.isOk()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "not a valid " + indicatorType + ": "
+                            + canonical.rejection().message());
+        }
+        return canonical.value();
+    }
+
+    /** Exit code of show and explain when the hub never emitted the indicator. */
+    static final int UNKNOWN = 3;
+
+    /** What show and explain share: the value, its type, where to look. */
+    abstract static class Lookup implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @Parameters(paramLabel = "VALUE", description = "The indicator, e.g. 203.0.113.7, evil[.]example, hxxp://...")
+        String value;
+
+        @Option(
+                names = "--type",
+                description = "Indicator type: ${COMPLETION-CANDIDATES} (default: detected from the value).")
+        IndicatorType type;
+
+        @Option(
+                names = "--topic-prefix",
+                defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
+                description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
+        @Override
+        public Integer call() throws Exception {
+            CanonicalIndicator canonical = canonical(spec, value, type);
+            IndicatorLookup lookup =
+                    new IndicatorLookup(connection.clientProperties(), new ThreatlineTopics(topicPrefix, 1, (short) 1));
+            List<IndicatorLookup.Change> changes = lookup.changes(canonical.id());
+            PrintWriter out = spec.commandLine().getOut();
+            if (changes.isEmpty()) {
+                out.printf(
+                        "%s: unknown — the hub has emitted no indicator with this id (never sighted, suppressed as "
+                                + "benign, or gone since)%n",
+                        canonical.id());
+                out.flush();
+                return UNKNOWN;
+            }
+            IndicatorLookup.printState(out, changes);
+            report(out, lookup, changes.get(changes.size() - 1).indicator());
+            out.flush();
+            return 0;
+        }
+
+        abstract void report(PrintWriter out, IndicatorLookup lookup, Indicator indicator) throws Exception;
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Shows what Threatline holds of an indicator: its state (first and last seen, sightings, vendors, families, "
+                        + "TLP, score, enrichment), its changes, and for every partner with an agreement what the "
+                        + "agreement lets it receive now and which receipts name it.",
+                "The value may be pasted as an analyst has it, defanged or not.",
+                "",
+                "Exit codes: 0 found; 3 unknown indicator; 1 failure; 2 usage error."
+            })
+    static final class Show extends Lookup {
+        @Override
+        void report(PrintWriter out, IndicatorLookup lookup, Indicator indicator) throws Exception {
+            Instant now = Instant.now();
+            Map<String, List<DeliveryReceipt>> receipts = lookup.receipts(indicator.getId());
+            out.println("  partners:");
+            for (PartnerAgreement agreement : new java.util.TreeMap<>(lookup.agreements()).values()) {
+                out.printf(
+                        "    %-24s %s; %d receipt(s) name it%n",
+                        agreement.getPartnerId(),
+                        IndicatorLookup.decision(agreement, indicator, now),
+                        receipts.getOrDefault(agreement.getPartnerId(), List.of())
+                                .size());
+            }
+        }
+    }
+
+    @Command(
+            name = "explain",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Explains one partner's side of an indicator: what its agreement lets it receive now, or the rule that "
+                        + "withholds it (TLP ceiling, scope, period, embargo ...), the same rule the hub applies; and what "
+                        + "the partner received, receipt by receipt (when, through which channel, under which agreement version).",
+                "",
+                "Exit codes: 0 explained; 3 unknown indicator; 1 failure; 2 usage error."
+            })
+    static final class Explain extends Lookup {
+        @Option(names = "--partner", required = true, description = "The partner id, e.g. interpol.")
+        String partner;
+
+        @Override
+        void report(PrintWriter out, IndicatorLookup lookup, Indicator indicator) throws Exception {
+            PartnerAgreement agreement = lookup.agreements().get(partner);
+            out.printf("  %s: %s%n", partner, IndicatorLookup.decision(agreement, indicator, Instant.now()));
+            List<DeliveryReceipt> receipts = lookup.receipts(indicator.getId()).getOrDefault(partner, List.of());
+            if (receipts.isEmpty()) {
+                out.printf("  %s received it through no receipted channel%n", partner);
+            }
+            for (DeliveryReceipt receipt : receipts) {
+                out.printf(
+                        "  received %s via %s (%s) under %s v%d, receipt %d%n",
+                        receipt.getDeliveredAt(),
+                        receipt.getChannel(),
+                        receipt.getChannelTarget(),
+                        receipt.getAgreementId(),
+                        receipt.getAgreementVersion(),
+                        receipt.getSequence());
+            }
+        }
     }
 
     @Command(
@@ -88,17 +226,8 @@ public final class IndicatorsCommand implements Runnable {
                         spec.commandLine(),
                         "--reason must be 1 to " + ContractLimits.MAX_REASON_LENGTH + " characters");
             }
-            IndicatorType indicatorType = Optional.ofNullable(type)
-                    .or(() -> IndicatorIdentity.detectType(value))
-                    .orElseThrow(() -> new CommandLine.ParameterException(
-                            spec.commandLine(), "cannot tell what kind of indicator '" + value + "' is; give --type"));
-            Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
-            if (!canonical.isOk()) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "not a valid " + indicatorType + ": "
-                                + canonical.rejection().message());
-            }
+            CanonicalIndicator canonical = canonical(spec, value, type);
+            IndicatorType indicatorType = canonical.type();
             String who = SensorSources.OPERATOR_PREFIX + operator.strip();
             if (who.length() > ContractLimits.MAX_LABEL_LENGTH || operator.isBlank()) {
                 throw new CommandLine.ParameterException(
@@ -113,7 +242,7 @@ public final class IndicatorsCommand implements Runnable {
             ThreatEvent action = ThreatEvent.newBuilder()
                     .setEventId("operator-" + UUID.randomUUID())
                     .setIndicatorType(indicatorType)
-                    .setIndicatorValue(canonical.value().value())
+                    .setIndicatorValue(canonical.value())
                     .setObservedAt(Instant.now())
                     .setVendor(who)
                     .setSensorId("threatline-indicators-revoke")
@@ -128,7 +257,7 @@ public final class IndicatorsCommand implements Runnable {
                 if (result instanceof PublishResult.Accepted accepted) {
                     out.printf(
                             "revoked: %s by %s (%s), recorded at %s-%d@%d; partners that hold it get REVOKE%n",
-                            canonical.value().id(),
+                            canonical.id(),
                             who,
                             reason.strip(),
                             topics.operatorActions(),

@@ -147,6 +147,48 @@ class ScenarioPartnersIT {
         });
         // and Europol EC3, granted statistics only, gets no indicator at all
         assertThat(readAll(topics.partnerIndicators("europol-ec3"))).isEmpty();
+
+        // When an operator asks about an indicator the national agency got at AMBER, pasting it defanged
+        PartnerIndicator amber =
+                nca.stream().filter(r -> r.getTlp() == Tlp.AMBER).findFirst().orElseThrow();
+        String defanged = amber.getValue().replace(".", "[.]");
+        String[] where = {"--topic-prefix", prefix, connection[0], connection[1], connection[2], connection[3]};
+        Output shown = output(concat(new String[] {"indicators", "show", defanged}, where));
+        // Then show finds it and names every partner with the hub's own decision
+        System.out.println(shown.text());
+        assertThat(shown.exit()).as(shown.text()).isZero();
+        assertThat(shown.text())
+                .contains(amber.getIndicatorId(), "TLP:", "interpol", "nca-operation-tovar", "europol-ec3")
+                .contains("now withheld under IGCI-THREATLINE-MOU-2026-01 v1: ABOVE_TLP_CEILING");
+        // and explain gives INTERPOL's reason (its ceiling is GREEN) and Europol's (statistics only)
+        Output interpolWhy =
+                output(concat(new String[] {"indicators", "explain", defanged, "--partner", "interpol"}, where));
+        assertThat(interpolWhy.exit()).as(interpolWhy.text()).isZero();
+        assertThat(interpolWhy.text()).contains("interpol: now withheld", "ABOVE_TLP_CEILING", "GREEN");
+        Output europolWhy =
+                output(concat(new String[] {"indicators", "explain", defanged, "--partner", "europol-ec3"}, where));
+        assertThat(europolWhy.text()).contains("europol-ec3: now withheld", "KIND_NOT_GRANTED");
+        // and an indicator the hub never saw is unknown, exit 3
+        Output unknown = output(concat(new String[] {"indicators", "show", "never-seen[.]example[.]com"}, where));
+        assertThat(unknown.exit()).as(unknown.text()).isEqualTo(3);
+        assertThat(unknown.text()).contains("domain:never-seen.example.com: unknown");
+    }
+
+    private record Output(int exit, String text) {}
+
+    private static Output output(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        return new Output(cli.execute(args), out.toString());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     /** The records that share an indicator (NEW, UPDATE), not those that take one back. */

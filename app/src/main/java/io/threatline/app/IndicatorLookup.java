@@ -1,0 +1,133 @@
+package io.threatline.app;
+
+import io.threatline.agreements.AgreementPolicy;
+import io.threatline.agreements.Decision;
+import io.threatline.consumer.audit.AuditReader;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.serde.ConfluentAvroSerde;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.topics.TopicSnapshot;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Looks one indicator up the way an operator asks about it (`threatline indicators show` and
+ * `explain`), from what the topics hold: its changes in the indicators topic (the partition its key
+ * hashes to, as the hub wrote it), the partners' agreements, and the receipts of what each partner
+ * received. What a partner may receive is decided by the same rule the hub applies
+ * ({@link AgreementPolicy#decide}), so "why not" is the hub's own reason.
+ */
+final class IndicatorLookup {
+
+    private final Map<String, Object> client;
+    private final ThreatlineTopics topics;
+
+    IndicatorLookup(Map<String, Object> client, ThreatlineTopics topics) {
+        this.client = client;
+        this.topics = topics;
+    }
+
+    /** One change of the indicator as the indicators topic holds it. */
+    record Change(Instant at, Indicator indicator) {}
+
+    /**
+     * The indicator's changes still in the indicators topic, oldest first (compaction may have removed
+     * all but the last); empty when the hub never emitted it.
+     */
+    List<Change> changes(String indicatorId) throws Exception {
+        String topic = topics.indicators();
+        int partitions;
+        try (Admin admin = Admin.create(io.threatline.schemas.serde.AvroSerdeConfig.kafkaOnly(client))) {
+            partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
+        }
+        // The hub's records are keyed by the indicator id and placed by Kafka's default partitioner.
+        int partition = Utils.toPositive(Utils.murmur2(indicatorId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        List<Change> changes = new ArrayList<>();
+        try (ConfluentAvroSerde<Indicator> serde = ConfluentAvroSerde.specific(
+                Indicator.class, new io.threatline.schemas.serde.AvroSerdeConfig(client).newClient(), client, false)) {
+            TopicSnapshot.read(client, topic, p -> p == partition, record -> {
+                if (indicatorId.equals(record.key()) && record.value() != null) {
+                    changes.add(new Change(
+                            Instant.ofEpochMilli(record.timestamp()),
+                            serde.deserializer().deserialize(topic, record.value())));
+                }
+            });
+        }
+        return changes;
+    }
+
+    /** The receipts that name the indicator, per partner, in chain order (one read of the audit topic). */
+    Map<String, List<DeliveryReceipt>> receipts(String indicatorId) {
+        Map<String, List<DeliveryReceipt>> byPartner = new java.util.TreeMap<>();
+        try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
+            reader.readAll(r -> {
+                if (r.getRecordIds().contains(indicatorId)) {
+                    byPartner
+                            .computeIfAbsent(r.getPartnerId(), p -> new ArrayList<>())
+                            .add(r);
+                }
+            });
+        }
+        return byPartner;
+    }
+
+    Map<String, PartnerAgreement> agreements() throws Exception {
+        try (AgreementHistory history = new AgreementHistory(client, topics.agreementsHistory(), topics.agreements())) {
+            return history.inForce();
+        }
+    }
+
+    /** Prints the indicator's state and its changes. */
+    static void printState(PrintWriter out, List<Change> changes) {
+        Indicator now = changes.get(changes.size() - 1).indicator();
+        out.printf("%s  (%s %s)%n", now.getId(), now.getType(), now.getValue());
+        out.printf(
+                "  state      %s, TLP:%s, confidence %d, score %s%n",
+                now.getAction(), now.getTlp(), now.getConfidence(), now.getScore());
+        out.printf(
+                "  seen       first %s, last %s, %d sighting(s)%n",
+                now.getFirstSeen(), now.getLastSeen(), now.getSightings());
+        out.printf("  expires    %s%n", now.getExpiresAt());
+        out.printf("  vendors    %s%n", now.getVendors());
+        out.printf("  families   %s%n", now.getMalwareFamilies());
+        out.printf("  campaigns  %s%n", now.getCampaigns());
+        out.printf(
+                "  enrichment country %s, AS%s %s%n",
+                Optional.ofNullable(now.getCountry()).orElse("-"),
+                Optional.ofNullable(now.getAsn()).map(String::valueOf).orElse("-"),
+                Optional.ofNullable(now.getAsOrganization()).orElse(""));
+        out.println("  changes (as the indicators topic still holds them):");
+        for (Change change : changes) {
+            out.printf("    %s  %s%n", change.at(), change.indicator().getAction());
+        }
+    }
+
+    /** What {@code agreement} lets its partner receive of the indicator now, in words. */
+    static String decision(PartnerAgreement agreement, Indicator indicator, Instant now) {
+        Decision decision = AgreementPolicy.decide(agreement, indicator, now);
+        if (decision instanceof Decision.Deliver) {
+            return "now granted by " + agreement.getAgreementId() + " v" + agreement.getVersion();
+        }
+        if (decision instanceof Decision.Embargoed embargoed) {
+            return "now granted by " + agreement.getAgreementId() + " v" + agreement.getVersion() + ", embargoed until "
+                    + embargoed.until();
+        }
+        Decision.Withhold withhold = (Decision.Withhold) decision;
+        String terms = agreement == null ? "" : " under " + agreement.getAgreementId() + " v" + agreement.getVersion();
+        return "now withheld" + terms + ": " + withhold.reasonCode() + " (" + withhold.reason() + ")";
+    }
+}
