@@ -66,17 +66,8 @@ public final class IndicatorsCommand implements Runnable {
         return canonical.value();
     }
 
-    /** Exit code of show and explain when the hub never emitted the indicator. */
-    static final int UNKNOWN = 3;
-
-    /** What show and explain share: the value, its type, where to look. */
-    abstract static class Lookup implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        ConnectionOptions connection;
-
+    /** The indicator every subcommand takes: its value as pasted, its type, the topics' prefix. */
+    static final class IndicatorArgs {
         @Parameters(paramLabel = "VALUE", description = "The indicator, e.g. 203.0.113.7, evil[.]example, hxxp://...")
         String value;
 
@@ -91,11 +82,29 @@ public final class IndicatorsCommand implements Runnable {
                 description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
 
+        ThreatlineTopics topics() {
+            return new ThreatlineTopics(topicPrefix, 1, (short) 1);
+        }
+    }
+
+    /** Exit code of show and explain when the hub never emitted the indicator. */
+    static final int UNKNOWN = 3;
+
+    /** What show and explain share: the value, its type, where to look. */
+    abstract static class Lookup implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @CommandLine.Mixin
+        IndicatorArgs indicator;
+
         @Override
         public Integer call() throws Exception {
-            CanonicalIndicator canonical = canonical(spec, value, type);
-            IndicatorLookup lookup =
-                    new IndicatorLookup(connection.clientProperties(), new ThreatlineTopics(topicPrefix, 1, (short) 1));
+            CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
+            IndicatorLookup lookup = new IndicatorLookup(connection.clientProperties(), indicator.topics());
             List<IndicatorLookup.Change> changes = lookup.changes(canonical.id());
             PrintWriter out = spec.commandLine().getOut();
             if (changes.isEmpty()) {
@@ -196,28 +205,17 @@ public final class IndicatorsCommand implements Runnable {
         @CommandLine.Mixin
         ConnectionOptions connection;
 
-        @Parameters(paramLabel = "VALUE", description = "The indicator, e.g. 203.0.113.7, evil[.]example, hxxp://...")
-        String value;
+        @CommandLine.Mixin
+        IndicatorArgs indicator;
 
         @Option(names = "--reason", required = true, description = "Why, e.g. a ticket or request reference.")
         String reason;
-
-        @Option(
-                names = "--type",
-                description = "Indicator type: ${COMPLETION-CANDIDATES} (default: detected from the value).")
-        IndicatorType type;
 
         @Option(
                 names = "--operator",
                 defaultValue = "${env:USER:-operator}",
                 description = "Who revokes (default: $USER).")
         String operator;
-
-        @Option(
-                names = "--topic-prefix",
-                defaultValue = ThreatlineTopics.DEFAULT_PREFIX,
-                description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
-        String topicPrefix;
 
         @Override
         public Integer call() throws Exception {
@@ -226,7 +224,7 @@ public final class IndicatorsCommand implements Runnable {
                         spec.commandLine(),
                         "--reason must be 1 to " + ContractLimits.MAX_REASON_LENGTH + " characters");
             }
-            CanonicalIndicator canonical = canonical(spec, value, type);
+            CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
             IndicatorType indicatorType = canonical.type();
             String who = SensorSources.OPERATOR_PREFIX + operator.strip();
             if (who.length() > ContractLimits.MAX_LABEL_LENGTH || operator.isBlank()) {
@@ -236,7 +234,7 @@ public final class IndicatorsCommand implements Runnable {
                                 + (ContractLimits.MAX_LABEL_LENGTH - SensorSources.OPERATOR_PREFIX.length())
                                 + " characters");
             }
-            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, (short) 1);
+            ThreatlineTopics topics = indicator.topics();
             Map<String, Object> config = connection.clientProperties();
             config.put(PublisherConfig.TOPIC, topics.operatorActions());
             ThreatEvent action = ThreatEvent.newBuilder()
