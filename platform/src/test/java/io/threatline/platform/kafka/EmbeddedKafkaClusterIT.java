@@ -169,11 +169,21 @@ class EmbeddedKafkaClusterIT {
                 .hasMessageContaining("needs its cluster's first client and controller ports");
     }
 
-    private static TopicDescription describe(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(topic);
+    /**
+     * The topic as the cluster describes it, once the node asked knows it: a topic just created is
+     * known to the controller first and reaches each broker's metadata a moment later.
+     */
+    private static TopicDescription describe(Admin admin, String topic) {
+        return org.awaitility.Awaitility.await("metadata of " + topic + " on every node")
+                .atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(java.util.concurrent.ExecutionException.class)
+                .until(
+                        () -> admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(topic),
+                        d -> d != null);
     }
 
     /** Three records, one per partition, keyed {@code <key>} with values 0..2, in one committed transaction. */
