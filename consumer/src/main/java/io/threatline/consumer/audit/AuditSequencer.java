@@ -219,6 +219,8 @@ public final class AuditSequencer implements AutoCloseable {
                 if (System.nanoTime() >= deadline) {
                     return Math.max(waiting, 0);
                 }
+                // The chaining may be another instance's, so this process has no event to wait on: the
+                // group's committed offset, read again every 100 ms until the deadline, is the signal.
                 Thread.sleep(100);
             }
         }
