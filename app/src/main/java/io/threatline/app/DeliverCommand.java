@@ -8,6 +8,7 @@ import io.threatline.consumer.taxii.DeliveryTaxii;
 import io.threatline.consumer.taxii.TaxiiServer;
 import io.threatline.contract.DeliveryChannel;
 import java.io.Closeable;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,15 +108,11 @@ public final class DeliverCommand implements Callable<Integer> {
             names = "--ops-port",
             defaultValue = "9402",
             description =
-                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready and the operator console at / (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
-    @Option(
-            names = "--ops-host",
-            defaultValue = OpsServer.DEFAULT_HOST,
-            description =
-                    "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
-    String opsHost;
+    @CommandLine.Mixin
+    OpsAccess opsAccess;
 
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -150,7 +147,13 @@ public final class DeliverCommand implements Callable<Integer> {
             out.flush();
             var counters = service.counters();
             try (OpsServer ops = Ops.start(
-                            opsHost, opsPort, out, s -> s.withDelivery(counters, () -> service.audit() != null));
+                            opsAccess,
+                            opsPort,
+                            out,
+                            s -> s.withDelivery(counters, () -> service.audit() != null)
+                                    .withConsole(new KafkaConsoleData(
+                                            connection.clientProperties(),
+                                            new ThreatlineTopics(topicPrefix, 1, (short) 1))));
                     Progress progress = new Progress(
                             spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
                 signal.await();

@@ -3,6 +3,7 @@ package io.threatline.app;
 import io.threatline.app.ops.OpsServer;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -64,15 +65,11 @@ public final class HubCommand implements Callable<Integer> {
             names = "--ops-port",
             defaultValue = "9401",
             description =
-                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready and the operator console at / (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
-    @Option(
-            names = "--ops-host",
-            defaultValue = OpsServer.DEFAULT_HOST,
-            description =
-                    "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
-    String opsHost;
+    @CommandLine.Mixin
+    OpsAccess opsAccess;
 
     /** Released to stop the hub; Ctrl-C does the same. */
     final CountDownLatch stop = new CountDownLatch(1);
@@ -98,7 +95,13 @@ public final class HubCommand implements Callable<Integer> {
                     + "). Ctrl-C stops it.");
             var c = hub.counters();
             try (OpsServer ops = Ops.start(
-                            opsHost, opsPort, out, s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING));
+                            opsAccess,
+                            opsPort,
+                            out,
+                            s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING)
+                                    .withConsole(new KafkaConsoleData(
+                                            connection.clientProperties(),
+                                            new ThreatlineTopics(topicPrefix, 1, (short) 1))));
                     Progress progress = new Progress(
                             spec.commandLine().getErr(),
                             -1,

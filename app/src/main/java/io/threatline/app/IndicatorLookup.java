@@ -9,6 +9,10 @@ import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.topics.TopicSnapshot;
+import io.threatline.contract.IndicatorType;
+import io.threatline.schemas.Result;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.identity.IndicatorIdentity;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -89,6 +93,26 @@ final class IndicatorLookup {
         try (AgreementHistory history = new AgreementHistory(client, topics.agreementsHistory(), topics.agreements())) {
             return history.inForce();
         }
+    }
+
+    /**
+     * The value as an analyst pastes it (defanged or not) in the hub's canonical form, its type
+     * detected unless given: the one canonicalisation of `indicators revoke`, `show`, `explain` and the
+     * console.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the value
+     */
+    static CanonicalIndicator canonical(String value, IndicatorType type) {
+        IndicatorType indicatorType = Optional.ofNullable(type)
+                .or(() -> IndicatorIdentity.detectType(value))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "cannot tell what kind of indicator '" + value + "' is; give --type"));
+        Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
+        if (!canonical.isOk()) {
+            throw new IllegalArgumentException(
+                    "not a valid " + indicatorType + ": " + canonical.rejection().message());
+        }
+        return canonical.value();
     }
 
     /** Prints the indicator's state and its changes. */

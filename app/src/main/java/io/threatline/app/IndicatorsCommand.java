@@ -9,9 +9,7 @@ import io.threatline.contract.Tlp;
 import io.threatline.producer.publish.PublishResult;
 import io.threatline.producer.publish.PublisherConfig;
 import io.threatline.producer.publish.ThreatPublisher;
-import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
-import io.threatline.schemas.identity.IndicatorIdentity;
 import io.threatline.schemas.topics.SensorSources;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ContractLimits;
@@ -19,7 +17,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -52,18 +49,11 @@ public final class IndicatorsCommand implements Runnable {
      * @throws CommandLine.ParameterException naming what is wrong with it (usage error, exit 2)
      */
     static CanonicalIndicator canonical(CommandLine.Model.CommandSpec spec, String value, IndicatorType type) {
-        IndicatorType indicatorType = Optional.ofNullable(type)
-                .or(() -> IndicatorIdentity.detectType(value))
-                .orElseThrow(() -> new CommandLine.ParameterException(
-                        spec.commandLine(), "cannot tell what kind of indicator '" + value + "' is; give --type"));
-        Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
-        if (!canonical.isOk()) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "not a valid " + indicatorType + ": "
-                            + canonical.rejection().message());
+        try {
+            return IndicatorLookup.canonical(value, type);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return canonical.value();
     }
 
     /** The indicator every subcommand takes: its value as pasted, its type, the topics' prefix. */

@@ -3,24 +3,54 @@ package io.threatline.app;
 import io.threatline.app.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
-/** Starts a command's operations endpoint as its {@code --ops-host} and {@code --ops-port} say, and tells where it is. */
+/**
+ * Starts a command's operations endpoint and console as its {@code --ops-port}, {@code --ops-host}
+ * and {@code --ops-password-file} say, and tells where they are.
+ */
 final class Ops {
 
     private Ops() {}
 
     /** @return the running endpoint, or a closed-down one that serves nothing when {@code port} is -1 */
-    static OpsServer start(String host, int port, PrintWriter out, UnaryOperator<OpsServer> parts) throws IOException {
+    static OpsServer start(OpsAccess access, int port, PrintWriter out, UnaryOperator<OpsServer> parts)
+            throws IOException {
+        return start(access.host, access.passwordFile, access.password(), port, out, parts);
+    }
+
+    /**
+     * As {@link #start(OpsAccess, int, PrintWriter, UnaryOperator)}, with the password given.
+     *
+     * @param passwordFile where the password is, to tell the operator (null when there is none)
+     */
+    static OpsServer start(
+            String host,
+            Path passwordFile,
+            String password,
+            int port,
+            PrintWriter out,
+            UnaryOperator<OpsServer> parts)
+            throws IOException {
         OpsServer server = parts.apply(new OpsServer());
         if (port < 0) {
             return server;
         }
-        server.start(host, port);
-        String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1") ? "localhost" : host;
-        out.println("Operations: http://" + shown + ":" + server.port()
-                + "/metrics (Prometheus), /health/live, /health/ready"
-                + (host.equals("0.0.0.0") || host.equals("::") ? " (on every interface)" : ""));
+        boolean loopback = OpsServer.loopback(host);
+        server.withPassword(loopback ? null : password).start(host, port);
+        boolean everywhere = host.equals("0.0.0.0") || host.equals("::");
+        String shown = everywhere || loopback ? "localhost" : host;
+        String base = "http://" + shown + ":" + server.port();
+        out.println("Operations: " + base + "/metrics (Prometheus), /health/live, /health/ready"
+                + (everywhere ? " (on every interface)" : ""));
+        if (loopback) {
+            out.println("Console: " + base + "/ (this machine only)");
+        } else if (password != null) {
+            out.println("Console: " + base + "/ (user operator, password in " + passwordFile + ")");
+        } else {
+            out.println("Console: off on " + host + " (no --ops-password-file)");
+        }
         out.flush();
         return server;
     }

@@ -124,15 +124,11 @@ public final class RunCommand implements Callable<Integer> {
             names = "--ops-port",
             defaultValue = "9400",
             description =
-                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
+                    "Port of the operations endpoint: /metrics (Prometheus), /health/live, /health/ready and the operator console at / (default: ${DEFAULT-VALUE}; 0 picks a free one; -1 turns it off).")
     int opsPort;
 
-    @Option(
-            names = "--ops-host",
-            defaultValue = OpsServer.DEFAULT_HOST,
-            description =
-                    "Address the operations endpoint listens on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
-    String opsHost;
+    @CommandLine.Mixin
+    OpsAccess opsAccess;
 
     @Option(
             names = "--no-auth",
@@ -260,15 +256,27 @@ public final class RunCommand implements Callable<Integer> {
                         Simulation simulation = new Simulation(sensorClients, topics, clock.instant());
                         simulation.start();
                         var c = hub.counters();
+                        // The console's password: the operator's file, or one made here like the other secrets.
+                        Path consolePassword = opsAccess.passwordFile != null
+                                ? opsAccess.passwordFile
+                                : secrets.resolve("operator-console.password");
+                        if (opsAccess.passwordFile == null && !Files.exists(consolePassword)) {
+                            PrivateFiles.write(consolePassword, PrivateFiles.randomHex(16));
+                        }
                         try (OpsServer ops = Ops.start(
-                                        opsHost,
+                                        opsAccess.host,
+                                        consolePassword,
+                                        opsAccess.passwordFile != null
+                                                ? opsAccess.password()
+                                                : Files.readString(consolePassword).strip(),
                                         opsPort,
                                         out,
                                         s -> s.withHub(
                                                         c,
                                                         () -> hub.state()
                                                                 == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
-                                                .withDelivery(delivery.counters(), () -> true));
+                                                .withDelivery(delivery.counters(), () -> true)
+                                                .withConsole(new KafkaConsoleData(client, topics)));
                                 Progress progress = new Progress(
                                         spec.commandLine().getErr(),
                                         -1,

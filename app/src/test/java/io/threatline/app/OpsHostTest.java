@@ -18,11 +18,11 @@ class OpsHostTest {
         List<Object> commands = List.of(new RunCommand(), new HubCommand(), new DeliverCommand());
         for (Object command : commands) {
             new CommandLine(command).parseArgs();
-            String host =
-                    (String) command.getClass().getDeclaredField("opsHost").get(command);
+            OpsAccess access =
+                    (OpsAccess) command.getClass().getDeclaredField("opsAccess").get(command);
 
             // When the endpoint starts as the command would start it
-            try (OpsServer ops = Ops.start(host, 0, new PrintWriter(new StringWriter()), s -> s)) {
+            try (OpsServer ops = Ops.start(access, 0, new PrintWriter(new StringWriter()), s -> s)) {
                 // Then it is bound to the loopback address, not every interface
                 assertThat(ops.address().getAddress().isLoopbackAddress())
                         .as(command.getClass().getSimpleName())
@@ -37,7 +37,7 @@ class OpsHostTest {
         new CommandLine(hub).parseArgs("--ops-host", "0.0.0.0");
         StringWriter text = new StringWriter();
 
-        try (OpsServer ops = Ops.start(hub.opsHost, 0, new PrintWriter(text, true), s -> s)) {
+        try (OpsServer ops = Ops.start(hub.opsAccess, 0, new PrintWriter(text, true), s -> s)) {
             assertThat(ops.address().getAddress().isAnyLocalAddress()).isTrue();
             assertThat(text.toString()).contains("on every interface");
         }

@@ -1,7 +1,8 @@
 package io.threatline.app.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.threatline.app.console.ConsoleData;
+import io.threatline.app.console.ConsoleHandler;
+import io.threatline.app.console.ConsoleOverview;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,21 +12,36 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.threatline.consumer.delivery.DeliveryCounters;
 import io.threatline.streams.topology.HubCounters;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The operations endpoint of a running hub and/or delivery service: {@code /metrics} in the
- * Prometheus text format (Micrometer), {@code /health/live} (the process answers) and
- * {@code /health/ready} (every part reports ready; 503 with the parts that do not). Counters that
- * appear while running (a new rejection reason, partner or channel) are registered at the next
- * scrape.
+ * Prometheus text format (Micrometer), {@code /health/live} (the process answers),
+ * {@code /health/ready} (every part reports ready; 503 with the parts that do not), and the
+ * operator console at {@code /} ({@link ConsoleHandler}). Counters that appear while running (a new
+ * rejection reason, partner or channel) are registered at the next scrape.
+ *
+ * <p>It runs on Jetty with limits, like the TAXII server (docs/security.md): a small bounded thread
+ * pool, a cap on open connections, an idle timeout and a request header size limit.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -34,7 +50,17 @@ public final class OpsServer implements AutoCloseable {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private HubCounters hub;
     private DeliveryCounters delivery;
-    private HttpServer http;
+    private ConsoleData consoleData;
+    private String operatorPassword;
+    private ConsoleOverview overview;
+    private ConsoleHandler console;
+    private Server jetty;
+    private ServerConnector connector;
+
+    /** Connections the endpoint keeps open at once; more wait in the accept queue. */
+    static final int MAX_CONNECTIONS = 32;
+    /** A connection with nothing to say is closed after this. */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     public OpsServer() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -67,6 +93,21 @@ public final class OpsServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds what the console reads from the topics (without it the console shows the live counters only). */
+    public OpsServer withConsole(ConsoleData data) {
+        this.consoleData = data;
+        return this;
+    }
+
+    /**
+     * The operator's password, which the console asks for when the endpoint listens beyond the
+     * loopback address (null: the console is off there).
+     */
+    public OpsServer withPassword(String password) {
+        this.operatorPassword = password;
+        return this;
+    }
+
     /**
      * Where the endpoint listens unless told otherwise: the loopback address only. Metrics and
      * health tell an outsider what runs and how busy it is; exposing them is a choice (an
@@ -76,43 +117,105 @@ public final class OpsServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (0 picks a free port). */
     public OpsServer start(String host, int port) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        http.createContext("/metrics", exchange -> {
-            registerNewMeters();
-            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-        });
-        http.createContext(
-                "/health/live", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"));
-        http.createContext("/health/ready", exchange -> {
-            StringBuilder parts = new StringBuilder();
-            boolean ready = true;
-            for (Map.Entry<String, Supplier<Boolean>> part : readiness.entrySet()) {
-                boolean up = Boolean.TRUE.equals(part.getValue().get());
-                ready &= up;
-                parts.append(parts.length() == 0 ? "" : ",")
-                        .append('"')
-                        .append(part.getKey())
-                        .append("\":\"")
-                        .append(up ? "UP" : "DOWN")
-                        .append('"');
+        overview = new ConsoleOverview(hub, delivery, java.time.Clock.systemUTC()).start();
+        console = new ConsoleHandler(overview, consoleData, access(loopback(host)), operatorPassword, offReason(host));
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("ops-http");
+        threads.setDaemon(true);
+        jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(8192);
+        http.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        jetty.addConnector(connector);
+        jetty.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        jetty.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                route(request, response, callback);
+                return true;
             }
-            respond(
-                    exchange,
-                    ready ? 200 : 503,
-                    "application/json",
-                    "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"parts\":{" + parts + "}}");
         });
-        http.start();
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            close();
+            throw new IOException("the operations endpoint could not start on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
         return this;
     }
 
+    /** Whether {@code host} is this machine only (the loopback address). */
+    public static boolean loopback(String host) throws IOException {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("--ops-host " + host + ": unknown host", e);
+        }
+    }
+
+    private ConsoleHandler.Access access(boolean loopback) {
+        if (loopback) {
+            return ConsoleHandler.Access.LOCAL;
+        }
+        return operatorPassword != null ? ConsoleHandler.Access.PASSWORD : ConsoleHandler.Access.OFF;
+    }
+
+    private static String offReason(String host) {
+        return "The console is off on " + host + ": beyond this machine it needs an operator password "
+                + "(--ops-password-file; `threatline run` makes one). /metrics and /health still answer.";
+    }
+
+    private void route(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        switch (path) {
+            case "/metrics" -> {
+                registerNewMeters();
+                respond(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            }
+            case "/health/live" -> respond(response, callback, 200, "application/json", "{\"status\":\"UP\"}");
+            case "/health/ready" -> {
+                StringBuilder parts = new StringBuilder();
+                boolean ready = true;
+                for (Map.Entry<String, Supplier<Boolean>> part : readiness.entrySet()) {
+                    boolean up = Boolean.TRUE.equals(part.getValue().get());
+                    ready &= up;
+                    parts.append(parts.length() == 0 ? "" : ",")
+                            .append('"')
+                            .append(part.getKey())
+                            .append("\":\"")
+                            .append(up ? "UP" : "DOWN")
+                            .append('"');
+                }
+                respond(
+                        response,
+                        callback,
+                        ready ? 200 : 503,
+                        "application/json",
+                        "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"parts\":{" + parts + "}}");
+            }
+            default -> {
+                if (ConsoleHandler.serves(path)) {
+                    console.handle(request, response, callback);
+                } else {
+                    respond(response, callback, 404, "text/plain; charset=utf-8", "not found: " + path);
+                }
+            }
+        }
+    }
+
     public int port() {
-        return http.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The address the endpoint is bound to. */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return new InetSocketAddress(connector.getHost(), port());
     }
 
     /** The Prometheus text, as {@code /metrics} serves it. */
@@ -181,6 +284,20 @@ public final class OpsServer implements AutoCloseable {
                                             "Stream tasks still bringing the partner's holdings in line with its terms (0 when done)")
                                     .tag("partner", partner)
                                     .register(registry)));
+            hub.withheldByPartner()
+                    .forEach((partner, reasons) -> reasons.keySet()
+                            .forEach(reason -> once(
+                                    "withheld/" + partner + "/" + reason,
+                                    () -> FunctionCounter.builder(
+                                                    "threatline.hub.withheld",
+                                                    hub,
+                                                    h -> h.withheldByPartner()
+                                                            .getOrDefault(partner, Map.of())
+                                                            .getOrDefault(reason, 0L))
+                                            .description(
+                                                    "New indicators a partner's agreement withheld from it, by the reason code of the rule (EMBARGOED: held back for later)")
+                                            .tags("partner", partner, "reason", reason)
+                                            .register(registry))));
             once(
                     "reconcile-examined",
                     () -> FunctionCounter.builder(
@@ -223,19 +340,25 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    private static void respond(Response response, Callback callback, int status, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     @Override
     public void close() {
-        if (http != null) {
-            http.stop(0);
+        if (jetty != null) {
+            try {
+                jetty.stop();
+            } catch (Exception e) {
+                // Stopping anyway; nothing to hand back.
+            }
+        }
+        if (overview != null) {
+            overview.close();
         }
         registry.close();
     }

@@ -39,6 +39,27 @@ public final class TopicSnapshot {
             String topic,
             IntPredicate partitions,
             Consumer<ConsumerRecord<String, byte[]>> each) {
+        read(clientProperties, topic, partitions, Long.MAX_VALUE, each);
+    }
+
+    /**
+     * As {@link #read(Map, String, Consumer)}, of the last {@code perPartition} offsets of each partition
+     * only (fewer records where transaction markers take offsets): what a look at the latest records reads.
+     */
+    public static void readLatest(
+            Map<String, ?> clientProperties,
+            String topic,
+            long perPartition,
+            Consumer<ConsumerRecord<String, byte[]>> each) {
+        read(clientProperties, topic, p -> true, perPartition, each);
+    }
+
+    private static void read(
+            Map<String, ?> clientProperties,
+            String topic,
+            IntPredicate partitions,
+            long perPartition,
+            Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<String, Object> props = new HashMap<>(AvroSerdeConfig.kafkaOnly(clientProperties));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -54,8 +75,11 @@ public final class TopicSnapshot {
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
             consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, TIMEOUT);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(assigned, TIMEOUT);
+            for (TopicPartition p : assigned) {
+                consumer.seek(p, Math.max(begin.get(p), end.get(p) - Math.min(perPartition, end.get(p))));
+            }
             while (assigned.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     each.accept(record);

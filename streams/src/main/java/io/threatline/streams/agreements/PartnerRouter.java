@@ -47,6 +47,8 @@ public final class PartnerRouter {
 
     public static final String AGREEMENTS_STORE = "agreements";
     public static final String EMBARGO_STORE = "partner-embargo";
+    /** The reason the withheld metric gives a new indicator held back by an embargo (released later). */
+    public static final String EMBARGOED = "EMBARGOED";
 
     /** Sends one record to a partner's topic. */
     public interface Sender {
@@ -129,10 +131,32 @@ public final class PartnerRouter {
         Instant now = Instant.ofEpochMilli(wallClock);
         DeliveredSet deliveredTo = DeliveredSet.parse(holders);
         // Only the agreements that may take the change, and those of the partners that hold it.
-        for (PartnerAgreement agreement : agreements.index().targets(change, deliveredTo.partners())) {
+        List<PartnerAgreement> targets = agreements.index().targets(change, deliveredTo.partners());
+        for (PartnerAgreement agreement : targets) {
             route(agreement, change, deliveredTo, now, wallClock);
         }
+        if (change.getAction() == LifecycleAction.NEW) {
+            countRuledOut(change, targets, now);
+        }
         return deliveredTo.changed() ? deliveredTo.format() : holders;
+    }
+
+    /**
+     * Counts, for the withheld metric, a new indicator against every agreement the index ruled out (it
+     * cannot take it), with the reason {@code decide} gives. Only for NEW changes, so the cost is one
+     * decision per ruled-out agreement per new indicator; {@code targets} is in the index's order.
+     */
+    private void countRuledOut(Indicator change, List<PartnerAgreement> targets, Instant now) {
+        int next = 0;
+        for (PartnerAgreement agreement : agreements.index().all()) {
+            if (next < targets.size() && targets.get(next) == agreement) {
+                next++;
+                continue;
+            }
+            if (AgreementPolicy.decide(agreement, change, now) instanceof Decision.Withhold w) {
+                counters.withheld(agreement.getPartnerId(), w.reasonCode());
+            }
+        }
     }
 
     static String embargoKey(Instant until, String partner, String indicatorId) {
@@ -149,6 +173,13 @@ public final class PartnerRouter {
             return;
         }
         Decision decision = AgreementPolicy.decide(agreement, change, now);
+        if (action == LifecycleAction.NEW) {
+            if (decision instanceof Decision.Withhold w) {
+                counters.withheld(partner, w.reasonCode());
+            } else if (decision instanceof Decision.Embargoed) {
+                counters.withheld(partner, EMBARGOED);
+            }
+        }
         if (decision instanceof Decision.Withhold w && notInForce(w)) {
             // Ended, over or not begun: the reconciler revokes or keeps what the partner holds, as the agreement says.
             return;

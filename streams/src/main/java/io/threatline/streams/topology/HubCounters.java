@@ -30,6 +30,26 @@ public final class HubCounters {
     /** Reconciliations under way, by partner: how many stream tasks are still sweeping for it. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> reconciling = new ConcurrentHashMap<>();
 
+    /** New indicators an agreement withheld from its partner, by partner then by the reason code of the rule. */
+    private final Map<String, Map<String, LongAdder>> withheld = new ConcurrentHashMap<>();
+
+    /**
+     * A new indicator the partner's agreement did not let it receive, with the reason code
+     * {@code AgreementPolicy.decide} gave (an embargo counts as {@code EMBARGOED}).
+     */
+    public void withheld(String partnerId, String reasonCode) {
+        withheld.computeIfAbsent(partnerId, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(reasonCode, r -> new LongAdder())
+                .increment();
+    }
+
+    /** {@link #withheld} so far, by partner, then by reason. */
+    public Map<String, Map<String, Long>> withheldByPartner() {
+        Map<String, Map<String, Long>> copy = new TreeMap<>();
+        withheld.forEach((partner, reasons) -> copy.put(partner, snapshot(reasons)));
+        return copy;
+    }
+
     public void rejected(String code) {
         rejectedByReason.computeIfAbsent(code, c -> new LongAdder()).increment();
     }

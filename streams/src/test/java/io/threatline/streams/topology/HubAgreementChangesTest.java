@@ -61,6 +61,31 @@ class HubAgreementChangesTest {
                         org.assertj.core.groups.Tuple.tuple("domain:c.example.com", LifecycleAction.NEW, 2));
     }
 
+    @Test
+    void shouldCountEachNewIndicatorAPartnerDidNotGetByTheRuleThatWithheldIt() {
+        // Given two partners: one up to GREEN, one up to AMBER under a two-hour embargo
+        hub.agreements.pipeInput("interpol", HubTestDriver.agreement("interpol", Tlp.GREEN), T0);
+        hub.agreements.pipeInput(
+                "ec3",
+                PartnerAgreement.newBuilder(HubTestDriver.agreement("ec3", Tlp.AMBER))
+                        .setEmbargoMillis(Duration.ofHours(2).toMillis())
+                        .build(),
+                T0);
+
+        // When a GREEN, two AMBER and a RED indicator appear, and the AMBER one is seen again
+        sendAt("green.example.com", Tlp.GREEN, T0.plusSeconds(1));
+        sendAt("amber.example.com", Tlp.AMBER, T0.plusSeconds(2));
+        sendAt("amber-2.example.com", Tlp.AMBER, T0.plusSeconds(3));
+        sendAt("amber.example.com", Tlp.AMBER, T0.plusSeconds(4));
+        sendAt("red.example.com", Tlp.RED, T0.plusSeconds(5));
+
+        // Then each new indicator a partner did not get is counted once, by the reason decide gave,
+        // the RED one too although the agreement index ruled both agreements out before deciding
+        assertThat(hub.counters.withheldByPartner())
+                .containsEntry("interpol", Map.of("ABOVE_TLP_CEILING", 3L))
+                .containsEntry("ec3", Map.of("EMBARGOED", 3L, "ABOVE_TLP_CEILING", 1L));
+    }
+
     private void sendSeenAt(String domain, java.time.Instant at) {
         var e = event("e-" + domain, IndicatorType.DOMAIN, domain, Tlp.GREEN, 80, "acme");
         e.setObservedAt(at);
