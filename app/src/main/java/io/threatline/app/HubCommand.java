@@ -1,9 +1,9 @@
 package io.threatline.app;
 
 import io.threatline.app.ops.OpsServer;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
-import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

@@ -5,14 +5,14 @@ import io.threatline.agreements.Decision;
 import io.threatline.consumer.audit.AuditReader;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.Indicator;
-import io.threatline.contract.PartnerAgreement;
-import io.threatline.schemas.serde.ConfluentAvroSerde;
-import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.schemas.topics.TopicSnapshot;
 import io.threatline.contract.IndicatorType;
+import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.IndicatorIdentity;
+import io.threatline.schemas.serde.ConfluentAvroSerde;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.topics.TopicSnapshot;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -105,12 +105,12 @@ final class IndicatorLookup {
     static CanonicalIndicator canonical(String value, IndicatorType type) {
         IndicatorType indicatorType = Optional.ofNullable(type)
                 .or(() -> IndicatorIdentity.detectType(value))
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "cannot tell what kind of indicator '" + value + "' is; give --type"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("cannot tell what kind of indicator '" + value + "' is"));
         Result<CanonicalIndicator> canonical = IndicatorIdentity.canonicalize(indicatorType, value);
         if (!canonical.isOk()) {
-            throw new IllegalArgumentException(
-                    "not a valid " + indicatorType + ": " + canonical.rejection().message());
+            throw new IllegalArgumentException("not a valid " + indicatorType + ": "
+                    + canonical.rejection().message());
         }
         return canonical.value();
     }

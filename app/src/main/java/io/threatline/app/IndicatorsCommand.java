@@ -52,7 +52,9 @@ public final class IndicatorsCommand implements Runnable {
         try {
             return IndicatorLookup.canonical(value, type);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    e.getMessage() + (e.getMessage().startsWith("cannot tell") ? "; give --type" : ""));
         }
     }
 

@@ -140,7 +140,11 @@ final class KafkaConsoleData implements ConsoleData {
         view.put(
                 "changes",
                 changes.stream()
-                        .map(c -> Map.of("at", c.at().toString(), "action", c.indicator().getAction().name()))
+                        .map(c -> Map.of(
+                                "at",
+                                c.at().toString(),
+                                "action",
+                                c.indicator().getAction().name()))
                         .toList());
         Map<String, List<DeliveryReceipt>> receipts = lookup.receipts(now.getId());
         Instant at = Instant.now();
@@ -186,8 +190,8 @@ final class KafkaConsoleData implements ConsoleData {
     public List<Map<String, Object>> deadLetters(String reasonCode, int limit) throws Exception {
         String topic = topics.deadLetter();
         List<Map<String, Object>> letters = new ArrayList<>();
-        try (ConfluentAvroSerde<DeadLetter> serde = ConfluentAvroSerde.specific(
-                DeadLetter.class, new AvroSerdeConfig(client).newClient(), client, false)) {
+        try (ConfluentAvroSerde<DeadLetter> serde =
+                ConfluentAvroSerde.specific(DeadLetter.class, new AvroSerdeConfig(client).newClient(), client, false)) {
             TopicSnapshot.readLatest(client, topic, DEAD_LETTER_WINDOW, record -> {
                 if (record.value() == null) {
                     return;
@@ -219,7 +223,9 @@ final class KafkaConsoleData implements ConsoleData {
                 m.put("originalSize", d.getOriginalSize());
                 m.put("originalSha256", d.getOriginalSha256());
                 byte[] value = bytes(d.getOriginalValue());
-                m.put("originalBase64", value == null ? null : Base64.getEncoder().encodeToString(value));
+                m.put(
+                        "originalBase64",
+                        value == null ? null : Base64.getEncoder().encodeToString(value));
                 m.put("originalPreview", value == null ? null : preview(value));
                 byte[] key = bytes(d.getOriginalKey());
                 m.put("originalKeyPreview", key == null ? null : preview(key));

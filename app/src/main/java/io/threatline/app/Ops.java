@@ -26,12 +26,7 @@ final class Ops {
      * @param passwordFile where the password is, to tell the operator (null when there is none)
      */
     static OpsServer start(
-            String host,
-            Path passwordFile,
-            String password,
-            int port,
-            PrintWriter out,
-            UnaryOperator<OpsServer> parts)
+            String host, Path passwordFile, String password, int port, PrintWriter out, UnaryOperator<OpsServer> parts)
             throws IOException {
         OpsServer server = parts.apply(new OpsServer());
         if (port < 0) {

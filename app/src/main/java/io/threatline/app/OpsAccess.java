@@ -37,7 +37,8 @@ final class OpsAccess {
         }
         String password = Files.readString(passwordFile).strip();
         if (password.length() < 12) {
-            throw new IOException("--ops-password-file " + passwordFile + ": the password is shorter than 12 characters");
+            throw new IOException(
+                    "--ops-password-file " + passwordFile + ": the password is shorter than 12 characters");
         }
         return password;
     }

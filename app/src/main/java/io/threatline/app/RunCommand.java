@@ -268,7 +268,8 @@ public final class RunCommand implements Callable<Integer> {
                                         consolePassword,
                                         opsAccess.passwordFile != null
                                                 ? opsAccess.password()
-                                                : Files.readString(consolePassword).strip(),
+                                                : Files.readString(consolePassword)
+                                                        .strip(),
                                         opsPort,
                                         out,
                                         s -> s.withHub(

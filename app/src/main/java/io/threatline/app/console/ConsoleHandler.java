@@ -49,7 +49,7 @@ public final class ConsoleHandler {
     /** The most dead letters one request lists. */
     static final int MAX_DEAD_LETTERS = 200;
     /** The longest value the lookup takes (a URL may be long; the hub bounds them as well). */
-    static final int MAX_VALUE = 8192;
+    static final int MAX_VALUE = 4096;
 
     public static final String USER = "operator";
 
@@ -85,7 +85,8 @@ public final class ConsoleHandler {
      * @param password the operator's password when {@code access} is {@link Access#PASSWORD}
      * @param offReason what to tell a browser when {@code access} is {@link Access#OFF}
      */
-    public ConsoleHandler(ConsoleOverview overview, ConsoleData data, Access access, String password, String offReason) {
+    public ConsoleHandler(
+            ConsoleOverview overview, ConsoleData data, Access access, String password, String offReason) {
         this.overview = overview;
         this.data = data;
         this.access = access;
@@ -115,7 +116,8 @@ public final class ConsoleHandler {
             return;
         }
         if (access == Access.PASSWORD && !authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-console\", charset=\"UTF-8\"");
+            response.getHeaders()
+                    .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-console\", charset=\"UTF-8\"");
             text(response, callback, 401, "the console asks for the operator password (user " + USER + ")");
             return;
         }

@@ -49,8 +49,7 @@ public final class ConsoleOverview implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleAtFixedRate(
-                this::sample, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(this::sample, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -1,14 +1,14 @@
 package io.threatline.app.ops;
 
-import io.threatline.app.console.ConsoleData;
-import io.threatline.app.console.ConsoleHandler;
-import io.threatline.app.console.ConsoleOverview;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.threatline.app.console.ConsoleData;
+import io.threatline.app.console.ConsoleHandler;
+import io.threatline.app.console.ConsoleOverview;
 import io.threatline.consumer.delivery.DeliveryCounters;
 import io.threatline.streams.topology.HubCounters;
 import java.io.IOException;
@@ -144,8 +144,8 @@ public final class OpsServer implements AutoCloseable {
             jetty.start();
         } catch (Exception e) {
             close();
-            throw new IOException("the operations endpoint could not start on " + host + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "the operations endpoint could not start on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return this;
     }
