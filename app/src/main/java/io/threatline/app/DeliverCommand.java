@@ -153,7 +153,8 @@ public final class DeliverCommand implements Callable<Integer> {
                             s -> s.withDelivery(counters, () -> service.audit() != null)
                                     .withConsole(new KafkaConsoleData(
                                             connection.clientProperties(),
-                                            new ThreatlineTopics(topicPrefix, 1, (short) 1))));
+                                            new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                                            null)));
                     Progress progress = new Progress(
                             spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
                 signal.await();

@@ -1,5 +1,6 @@
 package io.threatline.app;
 
+import io.threatline.app.console.HubStateLookup;
 import io.threatline.app.ops.OpsServer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
@@ -80,6 +81,10 @@ public final class HubCommand implements Callable<Integer> {
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         settings.put(HubConfig.TOPIC_PREFIX, topicPrefix);
+        if (opsPort > 0) {
+            // Each instance answers for the part of the state it holds, on its operations endpoint.
+            settings.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, opsAccess.advertised(opsPort));
+        }
         settings.putAll(extra);
         PrintWriter out = spec.commandLine().getOut();
         StopSignal signal = new StopSignal("hub", stop);
@@ -94,14 +99,17 @@ public final class HubCommand implements Callable<Integer> {
             out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath()
                     + "). Ctrl-C stops it.");
             var c = hub.counters();
+            HubStateLookup states = new HubStateLookup(hub.stateQuery(), opsAccess.password());
             try (OpsServer ops = Ops.start(
                             opsAccess,
                             opsPort,
                             out,
                             s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING)
+                                    .withHubState(states)
                                     .withConsole(new KafkaConsoleData(
                                             connection.clientProperties(),
-                                            new ThreatlineTopics(topicPrefix, 1, (short) 1))));
+                                            new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                                            states)));
                     Progress progress = new Progress(
                             spec.commandLine().getErr(),
                             -1,

@@ -3,6 +3,7 @@ package io.threatline.app;
 import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
 import io.threatline.app.console.ConsoleData;
+import io.threatline.app.console.HubStateLookup;
 import io.threatline.consumer.audit.AuditReader;
 import io.threatline.consumer.audit.AuditVerifier;
 import io.threatline.contract.DeadLetter;
@@ -41,10 +42,13 @@ final class KafkaConsoleData implements ConsoleData {
 
     private final Map<String, Object> client;
     private final ThreatlineTopics topics;
+    private final HubStateLookup hubStates;
 
-    KafkaConsoleData(Map<String, Object> client, ThreatlineTopics topics) {
+    /** @param hubStates the hub's state through interactive queries; null where the process runs no hub */
+    KafkaConsoleData(Map<String, Object> client, ThreatlineTopics topics, HubStateLookup hubStates) {
         this.client = Map.copyOf(client);
         this.topics = topics;
+        this.hubStates = hubStates;
     }
 
     @Override
@@ -171,6 +175,9 @@ final class KafkaConsoleData implements ConsoleData {
             partners.add(p);
         }
         view.put("partners", partners);
+        if (hubStates != null) {
+            view.put("hub", hubStates.find(now.getId()));
+        }
         return Optional.of(view);
     }
 

@@ -27,6 +27,30 @@ final class OpsAccess {
                             + "without it the console is off there (metrics and health still answer).")
     Path passwordFile;
 
+    @Option(
+            names = "--ops-advertised-host",
+            paramLabel = "HOST",
+            description =
+                    "The name other hub instances reach this one's operations endpoint by, to read the part of the hub's state it holds "
+                            + "(default: --ops-host, or this machine's name when that is every interface).")
+    String advertisedHost;
+
+    /**
+     * {@code host:port} of the endpoint as other instances reach it: the hub's {@code application.server},
+     * so a console on any instance can read any indicator's state (interactive queries).
+     */
+    String advertised(int port) throws IOException {
+        String name = advertisedHost;
+        if (name == null) {
+            name = OpsServer.loopback(host)
+                    ? "localhost"
+                    : host.equals("0.0.0.0") || host.equals("::")
+                            ? java.net.InetAddress.getLocalHost().getHostName()
+                            : host;
+        }
+        return name + ":" + port;
+    }
+
     /** The password the file holds, or null when there is no file. */
     String password() throws IOException {
         if (passwordFile == null) {

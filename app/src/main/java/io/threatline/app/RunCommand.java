@@ -1,6 +1,7 @@
 package io.threatline.app;
 
 import io.threatline.agreements.files.AgreementFiles;
+import io.threatline.app.console.HubStateLookup;
 import io.threatline.app.ops.OpsServer;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
@@ -263,6 +264,7 @@ public final class RunCommand implements Callable<Integer> {
                         if (opsAccess.passwordFile == null && !Files.exists(consolePassword)) {
                             PrivateFiles.write(consolePassword, PrivateFiles.randomHex(16));
                         }
+                        HubStateLookup states = new HubStateLookup(hub.stateQuery(), null);
                         try (OpsServer ops = Ops.start(
                                         opsAccess.host,
                                         consolePassword,
@@ -277,7 +279,8 @@ public final class RunCommand implements Callable<Integer> {
                                                         () -> hub.state()
                                                                 == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
                                                 .withDelivery(delivery.counters(), () -> true)
-                                                .withConsole(new KafkaConsoleData(client, topics)));
+                                                .withHubState(states)
+                                                .withConsole(new KafkaConsoleData(client, topics, states)));
                                 Progress progress = new Progress(
                                         spec.commandLine().getErr(),
                                         -1,
@@ -375,8 +378,11 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  Reference data: malware aliases from " + aliases);
     }
 
-    private Map<String, Object> hubSettings(Map<String, Object> client) {
+    private Map<String, Object> hubSettings(Map<String, Object> client) throws IOException {
         Map<String, Object> settings = new HashMap<>(client);
+        if (opsPort > 0) {
+            settings.put("application.server", opsAccess.advertised(opsPort));
+        }
         settings.put("application.id", HubApp.DEFAULT_APPLICATION_ID);
         settings.put(HubConfig.TOPIC_PREFIX, ThreatlineTopics.DEFAULT_PREFIX);
         // The hub's clock runs fast (SimulatedClock); statistics windows close a simulated minute after their end.

@@ -158,6 +158,13 @@ class ConsoleBrowserIT {
                 .until(() -> browser.findElements(By.id("lookup-id")), l -> !l.isEmpty())
                 .get(0);
         assertThat(found.getText()).isEqualTo(id);
+        // with the hub's own record of it, read from the hub's state (interactive queries)
+        assertThat(browser.findElement(By.cssSelector("[data-field=answeredBy]"))
+                        .getText())
+                .isEqualTo("this instance");
+        assertThat(browser.findElement(By.cssSelector("[data-field=hubSightings]"))
+                        .getText())
+                .containsPattern("^[1-9][0-9,]*, last 20");
         // INTERPOL received it, receipt by receipt; Europol EC3 did not, and the rule says why
         WebElement partners = browser.findElement(By.id("lookup-partners"));
         String interpolRow = row(partners, "interpol");

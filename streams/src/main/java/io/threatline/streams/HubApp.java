@@ -28,6 +28,7 @@ public final class HubApp implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "threatline-hub";
 
     private final KafkaStreams streams;
+    private final HubStateQuery stateQuery;
     private final HubCounters counters = new HubCounters();
     private final SchemaRegistryClient registry;
 
@@ -55,6 +56,8 @@ public final class HubApp implements AutoCloseable {
         errorHandlers(properties, config, serdes, counters);
         this.streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(new HubThreadFailures(counters));
+        this.stateQuery =
+                new HubStateQuery(streams, HubStateQuery.self(properties.get(StreamsConfig.APPLICATION_SERVER_CONFIG)));
     }
 
     static Properties streamsProperties(Map<String, Object> settings, Path stateDir) {
@@ -115,6 +118,11 @@ public final class HubApp implements AutoCloseable {
 
     public HubCounters counters() {
         return counters;
+    }
+
+    /** One indicator's state, read with interactive queries (here, or which instance has it). */
+    public HubStateQuery stateQuery() {
+        return stateQuery;
     }
 
     public KafkaStreams streams() {

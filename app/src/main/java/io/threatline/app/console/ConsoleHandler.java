@@ -71,6 +71,7 @@ public final class ConsoleHandler {
 
     private final ConsoleOverview overview;
     private final ConsoleData data;
+    private final HubStateLookup hubStates;
     private final Access access;
     private final byte[] expectedAuthorization;
     private final String offReason;
@@ -82,13 +83,20 @@ public final class ConsoleHandler {
 
     /**
      * @param data     the topics' side; null when this process has no connection to read them with
+     * @param hubStates this process's hub's state, for {@code /api/hub-state}; null when it runs no hub
      * @param password the operator's password when {@code access} is {@link Access#PASSWORD}
      * @param offReason what to tell a browser when {@code access} is {@link Access#OFF}
      */
     public ConsoleHandler(
-            ConsoleOverview overview, ConsoleData data, Access access, String password, String offReason) {
+            ConsoleOverview overview,
+            ConsoleData data,
+            HubStateLookup hubStates,
+            Access access,
+            String password,
+            String offReason) {
         this.overview = overview;
         this.data = data;
+        this.hubStates = hubStates;
         this.access = access;
         this.expectedAuthorization = password == null
                 ? null
@@ -140,6 +148,7 @@ public final class ConsoleHandler {
                 case "/api/partners" -> read(response, callback, "partners", this::partners);
                 case "/api/indicator" -> indicator(response, callback, query.getValue("value"));
                 case "/api/dead-letters" -> deadLetters(response, callback, query);
+                case "/api/hub-state" -> hubState(response, callback, query.getValue("id"));
                 default -> json(response, callback, 404, Map.of("error", "no such page: " + path));
             }
         } catch (RuntimeException e) {
@@ -188,6 +197,29 @@ public final class ConsoleHandler {
                 return new Refused(e.getMessage());
             }
         });
+    }
+
+    /**
+     * What this instance's hub holds of one indicator, by its id, for the console of another instance
+     * (interactive queries, {@link HubStateLookup}); never asks further, so instances cannot loop.
+     */
+    private void hubState(Response response, Callback callback, String id) {
+        if (hubStates == null) {
+            json(response, callback, 404, Map.of("status", "not-ready", "why", "this process runs no hub"));
+            return;
+        }
+        if (id == null || id.isBlank() || id.length() > MAX_VALUE) {
+            json(response, callback, 400, Map.of("error", "give the indicator id as ?id=, e.g. domain:evil.example"));
+            return;
+        }
+        Map<String, Object> answer = hubStates.local(id);
+        int status = switch ((String) answer.get("status")) {
+            case "held" -> 200;
+            case "unknown" -> 404;
+            case "elsewhere" -> 421;
+            default -> 503;
+        };
+        json(response, callback, status, answer);
     }
 
     private void deadLetters(Response response, Callback callback, Fields query) {

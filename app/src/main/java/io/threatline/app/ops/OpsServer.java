@@ -51,6 +51,7 @@ public final class OpsServer implements AutoCloseable {
     private HubCounters hub;
     private DeliveryCounters delivery;
     private ConsoleData consoleData;
+    private io.threatline.app.console.HubStateLookup hubStates;
     private String operatorPassword;
     private ConsoleOverview overview;
     private ConsoleHandler console;
@@ -99,6 +100,12 @@ public final class OpsServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the hub's state, which other instances' consoles ask for at {@code /api/hub-state}. */
+    public OpsServer withHubState(io.threatline.app.console.HubStateLookup states) {
+        this.hubStates = states;
+        return this;
+    }
+
     /**
      * The operator's password, which the console asks for when the endpoint listens beyond the
      * loopback address (null: the console is off there).
@@ -118,7 +125,8 @@ public final class OpsServer implements AutoCloseable {
     /** Starts serving on {@code host:port} (0 picks a free port). */
     public OpsServer start(String host, int port) throws IOException {
         overview = new ConsoleOverview(hub, delivery, java.time.Clock.systemUTC()).start();
-        console = new ConsoleHandler(overview, consoleData, access(loopback(host)), operatorPassword, offReason(host));
+        console = new ConsoleHandler(
+                overview, consoleData, hubStates, access(loopback(host)), operatorPassword, offReason(host));
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("ops-http");
         threads.setDaemon(true);

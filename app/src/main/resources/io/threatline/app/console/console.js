@@ -180,6 +180,17 @@ async function lookup(value) {
     el('dt', {}, 'Campaigns'), el('dd', {}, body.campaigns.join(', ') || '–'),
     el('dt', {}, 'Enrichment'), el('dd', {}, (body.country || '–') + (body.asn ? ', AS' + body.asn + ' ' + (body.asOrganization || '') : '')),
     el('dt', {}, 'Lifecycle'), el('dd', {}, body.changes.map(c => c.action + ' ' + c.at).join(' → '))));
+  if (body.hub) {
+    const h = body.hub, st = h.state;
+    out.appendChild(el('h2', {}, 'In the hub now'));
+    out.appendChild(st
+      ? el('dl', { id: 'lookup-hub' },
+        el('dt', {}, 'Sightings'), el('dd', { 'data-field': 'hubSightings' }, fmt(st.sightings) + ', last ' + st.lastSeen),
+        el('dt', {}, 'Held by'), el('dd', { 'data-field': 'heldBy' }, st.heldBy.join(', ') || 'no partner'),
+        el('dt', {}, 'Answered by'), el('dd', { 'data-field': 'answeredBy' }, h.answeredBy))
+      : el('p', { id: 'lookup-hub', class: 'muted' }, 'The hub ' + (h.status === 'unknown' ? 'no longer holds it (expired or revoked and gone)'
+        : 'cannot say now: ' + (h.why || h.status)) + ' (' + (h.answeredBy || '') + ')'));
+  }
   out.appendChild(el('h2', {}, 'Partners'));
   out.appendChild(table(el('table', { id: 'lookup-partners' }), ['Partner', 'Now', 'Why', 'Received'],
     body.partners.map(p => [

@@ -6,9 +6,14 @@ import java.util.TreeSet;
  * The partners an indicator has been delivered to, stored as one comma-separated value per
  * indicator (partner ids cannot contain commas), so routing costs one store read per change.
  */
-final class DeliveredSet {
+public final class DeliveredSet {
     private final TreeSet<String> partners = new TreeSet<>();
     private boolean changed;
+
+    /** The partner ids a stored set holds, in order (for readers of the state, such as the console). */
+    public static java.util.Set<String> ids(String stored) {
+        return parse(stored).partners();
+    }
 
     static DeliveredSet parse(String stored) {
         DeliveredSet set = new DeliveredSet();

@@ -19,6 +19,11 @@ public record IndicatorState(Indicator indicator, String holders) {
         holders = holders == null ? "" : holders;
     }
 
+    /** The partners that hold it, in order. */
+    public java.util.Set<String> holderIds() {
+        return io.threatline.streams.agreements.DeliveredSet.ids(holders);
+    }
+
     /** The same indicator, held by these partners. */
     public IndicatorState withHolders(String partners) {
         return partners.equals(holders) ? this : new IndicatorState(indicator, partners);
