@@ -1,14 +1,11 @@
 package io.threatline.app;
 
-import io.threatline.app.ops.OpsServer;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
-import io.threatline.consumer.delivery.StandardChannels;
 import io.threatline.consumer.taxii.DeliveryTaxii;
 import io.threatline.consumer.taxii.TaxiiServer;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import java.io.Closeable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,8 +133,9 @@ public final class DeliverCommand implements Callable<Integer> {
                     spec.commandLine(), "--taxii-keystore and --taxii-plain-http exclude each other");
         }
         StopSignal signal = new StopSignal("deliver", stop);
-        try (DeliveryService service = new DeliveryService(settings, StandardChannels.pushChannels(settings));
-                Closeable taxii = startWithTaxii(service, settings, out)) {
+        try (Parts parts = new Parts()) {
+            DeliveryService service = parts.startDelivery(settings);
+            startTaxii(parts, service, settings, out);
             out.println("Delivery running: "
                     + (service.runningWorkers().isEmpty()
                             ? "no push channel yet"
@@ -146,17 +144,14 @@ public final class DeliverCommand implements Callable<Integer> {
             service.refusedChannels().forEach((channel, why) -> out.println("Not delivering " + channel + ": " + why));
             out.flush();
             var counters = service.counters();
-            try (OpsServer ops = Ops.start(
-                            opsAccess,
-                            opsPort,
-                            out,
-                            s -> s.withDelivery(counters, () -> service.audit() != null)
-                                    .withConsole(new KafkaConsoleData(
-                                            connection.clientProperties(),
-                                            new ThreatlineTopics(topicPrefix, 1, (short) 1),
-                                            null)));
-                    Progress progress = new Progress(
-                            spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
+            parts.startOps(
+                    opsAccess,
+                    opsPort,
+                    connection.clientProperties(),
+                    new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                    out);
+            try (Progress progress =
+                    new Progress(spec.commandLine().getErr(), -1, counters::deliveredTotal, counters::summary)) {
                 signal.await();
             }
             out.println("Delivery stopping: " + counters.summary());
@@ -167,22 +162,17 @@ public final class DeliverCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Starts the service, then (when asked for) the TAXII server on the same agreements and audit
-     * log; returns what closes the TAXII server. One step, so the try-with-resources closes the
-     * server before the service.
-     */
-    private Closeable startWithTaxii(DeliveryService service, Map<String, Object> settings, PrintWriter out)
+    /** Starts (when asked for) the TAXII server on the delivery service's agreements and audit log, as one of the parts. */
+    private void startTaxii(Parts parts, DeliveryService service, Map<String, Object> settings, PrintWriter out)
             throws Exception {
-        service.start();
         DeliveryConfig config = new DeliveryConfig(settings);
         if (!config.channels().contains(DeliveryChannel.TAXII)) {
-            return () -> {};
+            return;
         }
         if (taxiiKeystore == null && !taxiiPlainHttp) {
             out.println(
                     "TAXII server not started: give --taxii-keystore (HTTPS) or, for local use, --taxii-plain-http.");
-            return () -> {};
+            return;
         }
         String password = null;
         if (taxiiKeystore != null && taxiiKeystorePassword != null && !taxiiKeystorePassword.isBlank()) {
@@ -193,9 +183,8 @@ public final class DeliverCommand implements Callable<Integer> {
                         spec.commandLine(), "--taxii-keystore-password: " + e.getMessage());
             }
         }
-        TaxiiServer server = DeliveryTaxii.start(
-                service, settings, taxiiHost, taxiiPort, Optional.ofNullable(taxiiKeystore), password);
+        TaxiiServer server = parts.add(DeliveryTaxii.start(
+                service, settings, taxiiHost, taxiiPort, Optional.ofNullable(taxiiKeystore), password));
         out.println("TAXII 2.1 server: " + server.baseUrl() + "/taxii2/ (one API root per partner: /<partner-id>/)");
-        return server::close;
     }
 }

@@ -1,7 +1,5 @@
 package io.threatline.app;
 
-import io.threatline.app.console.HubStateLookup;
-import io.threatline.app.ops.OpsServer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
@@ -89,38 +87,32 @@ public final class HubCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StopSignal signal = new StopSignal("hub", stop);
         boolean failed;
-        try (HubApp hub = new HubApp(settings, stateDir)) {
-            hub.streams().setStateListener((now, before) -> {
+        try (Parts parts = new Parts()) {
+            HubApp hub = parts.startHub(settings, stateDir, java.time.Clock.systemUTC(), (now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
                     stop.countDown();
                 }
             });
-            hub.start();
             out.println("Hub running (application id " + applicationId + ", state in " + stateDir.toAbsolutePath()
                     + "). Ctrl-C stops it.");
             var c = hub.counters();
-            HubStateLookup states = new HubStateLookup(hub.stateQuery(), opsAccess.password());
-            try (OpsServer ops = Ops.start(
-                            opsAccess,
-                            opsPort,
-                            out,
-                            s -> s.withHub(c, () -> hub.state() == KafkaStreams.State.RUNNING)
-                                    .withHubState(states)
-                                    .withConsole(new KafkaConsoleData(
-                                            connection.clientProperties(),
-                                            new ThreatlineTopics(topicPrefix, 1, (short) 1),
-                                            states)));
-                    Progress progress = new Progress(
-                            spec.commandLine().getErr(),
-                            -1,
-                            c.eventsIn::sum,
-                            () -> String.format(
-                                    "rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
-                                    c.rejectedCount(),
-                                    c.duplicates.sum(),
-                                    c.suppressed.sum(),
-                                    c.indicatorChanges.sum(),
-                                    c.deliveredByPartner()))) {
+            parts.startOps(
+                    opsAccess,
+                    opsPort,
+                    connection.clientProperties(),
+                    new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                    out);
+            try (Progress progress = new Progress(
+                    spec.commandLine().getErr(),
+                    -1,
+                    c.eventsIn::sum,
+                    () -> String.format(
+                            "rejected %,d  duplicates %,d  suppressed %,d  changes %,d  delivered %s",
+                            c.rejectedCount(),
+                            c.duplicates.sum(),
+                            c.suppressed.sum(),
+                            c.indicatorChanges.sum(),
+                            c.deliveredByPartner()))) {
                 signal.await();
             }
             failed = hub.state() == KafkaStreams.State.ERROR || hub.state() == KafkaStreams.State.PENDING_ERROR;

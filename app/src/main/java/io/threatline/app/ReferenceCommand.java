@@ -1,27 +1,9 @@
 package io.threatline.app;
 
-import io.threatline.schemas.serde.ConfluentAvroSerializer;
-import io.threatline.schemas.topics.ReferenceKind;
 import io.threatline.schemas.topics.ThreatlineTopics;
-import io.threatline.streams.reference.IpRangeLoader;
-import io.threatline.streams.reference.LoadResult;
-import io.threatline.streams.reference.MaxMindLoader;
-import io.threatline.streams.reference.MispGalaxyAliasLoader;
-import io.threatline.streams.reference.ReferenceRow;
-import io.threatline.streams.reference.WarninglistLoader;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,14 +25,6 @@ public final class ReferenceCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** What kind of reference file. */
-    enum Kind {
-        ALIASES,
-        RANGES,
-        MMDB,
-        WARNINGLIST
-    }
-
     @Command(
             name = "load",
             mixinStandardHelpOptions = true,
@@ -70,7 +44,7 @@ public final class ReferenceCommand implements Runnable {
         ConnectionOptions connection;
 
         @Option(names = "--kind", required = true, description = "aliases, ranges, mmdb or warninglist.")
-        Kind kind;
+        ReferenceLoading.Kind kind;
 
         @Parameters(arity = "1..*", paramLabel = "FILE")
         List<Path> files;
@@ -83,53 +57,14 @@ public final class ReferenceCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ThreatlineTopics topics = new ThreatlineTopics(topicPrefix, 1, (short) 1);
-            Map<String, Object> props = connection.clientProperties();
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            ConfluentAvroSerializer<SpecificRecord> values = new ConfluentAvroSerializer<>();
-            values.configure(props, false);
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            int problems = 0;
-            try (KafkaProducer<String, SpecificRecord> producer =
-                    new KafkaProducer<>(props, new StringSerializer(), values)) {
-                for (Path file : files) {
-                    if (!Files.isReadable(file)) {
-                        err.println(file + ": cannot read");
-                        problems++;
-                        continue;
-                    }
-                    String topic = topics.reference(
-                            switch (kind) {
-                                case ALIASES -> ReferenceKind.FAMILY_ALIASES;
-                                case RANGES, MMDB -> ReferenceKind.IP_RANGES;
-                                case WARNINGLIST -> ReferenceKind.BENIGN;
-                            });
-                    Consumer<ReferenceRow<? extends SpecificRecord>> sink =
-                            row -> producer.send(new ProducerRecord<>(topic, row.key(), row.value()));
-                    LoadResult result = load(file, sink);
-                    producer.flush();
-                    result.problems().forEach(p -> err.println(p.location() + ": " + p.message()));
-                    problems += result.problems().size();
-                    out.printf(
-                            "%s: %,d rows to %s, %d problems%n",
-                            file, result.rows(), topic, result.problems().size());
-                }
-            }
-            out.flush();
+            int problems = ReferenceLoading.load(
+                    connection.clientProperties(),
+                    new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                    kind,
+                    files,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
             return problems == 0 ? 0 : PublishCommand.SOME_REJECTED;
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        private LoadResult load(Path file, Consumer<ReferenceRow<? extends SpecificRecord>> sink) throws IOException {
-            Consumer raw = sink;
-            return switch (kind) {
-                case ALIASES -> new MispGalaxyAliasLoader().load(file, raw);
-                case RANGES -> new IpRangeLoader().load(file, raw);
-                case MMDB -> new MaxMindLoader().load(file, raw);
-                case WARNINGLIST -> new WarninglistLoader().load(file, raw);
-            };
         }
     }
 }

@@ -1,11 +1,8 @@
 package io.threatline.app;
 
 import io.threatline.agreements.files.AgreementFiles;
-import io.threatline.app.console.HubStateLookup;
-import io.threatline.app.ops.OpsServer;
 import io.threatline.consumer.delivery.DeliveryConfig;
 import io.threatline.consumer.delivery.DeliveryService;
-import io.threatline.consumer.delivery.StandardChannels;
 import io.threatline.consumer.taxii.DeliveryTaxii;
 import io.threatline.consumer.taxii.TaxiiServer;
 import io.threatline.contract.ChannelSettings;
@@ -194,7 +191,7 @@ public final class RunCommand implements Callable<Integer> {
             StringWriter applied = new StringWriter();
             try {
                 // Through the same path as `agreements apply`, so the history of agreements fills here too.
-                AgreementsCommand.publish(
+                AgreementPublishing.publish(
                         client,
                         platform.clientProperties(),
                         topics,
@@ -219,10 +216,10 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 out.println("  Partners' librdkafka clients (before 2.6.1, no SCRAM with Kafka 4): mutual TLS at "
                         + tlsBootstrap + ", settings in " + users.librdkafkaConfigFile("<partner>"));
-                AgreementsCommand.grantPartnerAcls(
+                AgreementPublishing.grantPartnerAcls(
                         platform.clientProperties(), topics, local, new PrintWriter(applied));
             }
-            loadAliases(client, admin.isPresent() ? Optional.of(users.configFile("admin")) : Optional.empty(), out);
+            loadAliases(client, out);
             Map<String, Map<String, Object>> sensorClients =
                     vendorClients(platform, client, topics, users, admin.isPresent());
 
@@ -231,82 +228,70 @@ public final class RunCommand implements Callable<Integer> {
             Instant simulationStart =
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
             SimulatedClock clock = new SimulatedClock(simulationStart, timeScale);
-            try (HubApp hub = new HubApp(hubSettings(client), dataDir.resolve("hub-state"), clock)) {
-                hub.start();
+            try (Parts parts = new Parts()) {
+                HubApp hub = parts.startHub(hubSettings(client), dataDir.resolve("hub-state"), clock, null);
                 Map<String, Object> deliverySettings = new HashMap<>(client);
                 deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
                 deliverySettings.put(DeliveryConfig.RECHECK_INTERVAL, "PT10S");
-                try (DeliveryService delivery =
-                        new DeliveryService(deliverySettings, StandardChannels.pushChannels(deliverySettings))) {
-                    delivery.start();
-                    try (TaxiiServer taxii = DeliveryTaxii.start(
-                            delivery,
-                            deliverySettings,
-                            "localhost",
-                            taxiiPort,
-                            Optional.of(keystore),
-                            TaxiiKeys.password(secrets))) {
-                        printPartners(out, local, outbox, secrets, taxii, topics);
-                        out.println("Sensors: each vendor writes only its own topic, " + topics.prefix()
-                                + "vendor.<vendor>.events.v1"
-                                + (admin.isPresent()
-                                        ? ", as User:vendor.<vendor> (settings in "
-                                                + users.configFile("vendor.<vendor>") + ")"
-                                        : "")
-                                + ": " + String.join(", ", sensorClients.keySet()));
-                        Simulation simulation = new Simulation(sensorClients, topics, clock.instant());
-                        simulation.start();
-                        var c = hub.counters();
-                        // The console's password: the operator's file, or one made here like the other secrets.
-                        Path consolePassword = opsAccess.passwordFile != null
-                                ? opsAccess.passwordFile
-                                : secrets.resolve("operator-console.password");
-                        if (opsAccess.passwordFile == null && !Files.exists(consolePassword)) {
-                            PrivateFiles.write(consolePassword, PrivateFiles.randomHex(16));
-                        }
-                        HubStateLookup states = new HubStateLookup(hub.stateQuery(), null);
-                        try (OpsServer ops = Ops.start(
-                                        opsAccess.host,
-                                        consolePassword,
-                                        opsAccess.passwordFile != null
-                                                ? opsAccess.password()
-                                                : Files.readString(consolePassword)
-                                                        .strip(),
-                                        opsPort,
-                                        out,
-                                        s -> s.withHub(
-                                                        c,
-                                                        () -> hub.state()
-                                                                == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
-                                                .withDelivery(delivery.counters(), () -> true)
-                                                .withHubState(states)
-                                                .withConsole(new KafkaConsoleData(client, topics, states)));
-                                Progress progress = new Progress(
-                                        spec.commandLine().getErr(),
-                                        -1,
-                                        c.eventsIn::sum,
-                                        () -> String.format(
-                                                "rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
-                                                c.rejectedCount(),
-                                                c.duplicates.sum(),
-                                                c.indicatorChanges.sum(),
-                                                c.deliveredByPartner(),
-                                                delivery.counters().summary()))) {
-                            signal.await();
-                        }
-                        out.println("Stopping ...");
-                        out.flush();
-                        simulation.stop();
-                        out.printf(
-                                "Simulated %,d events; hub: %,d in, %,d rejected, %,d duplicates, %,d indicator changes; delivered %s%n",
-                                simulation.emitted(),
-                                c.eventsIn.sum(),
+                DeliveryService delivery = parts.startDelivery(deliverySettings);
+                TaxiiServer taxii = parts.add(DeliveryTaxii.start(
+                        delivery,
+                        deliverySettings,
+                        "localhost",
+                        taxiiPort,
+                        Optional.of(keystore),
+                        TaxiiKeys.password(secrets)));
+                printPartners(out, local, outbox, secrets, taxii, topics);
+                out.println("Sensors: each vendor writes only its own topic, " + topics.prefix()
+                        + "vendor.<vendor>.events.v1"
+                        + (admin.isPresent()
+                                ? ", as User:vendor.<vendor> (settings in " + users.configFile("vendor.<vendor>") + ")"
+                                : "")
+                        + ": " + String.join(", ", sensorClients.keySet()));
+                Simulation simulation = new Simulation(sensorClients, topics, clock.instant());
+                simulation.start();
+                var c = hub.counters();
+                // The console's password: the operator's file, or one made here like the other secrets.
+                Path consolePassword = opsAccess.passwordFile != null
+                        ? opsAccess.passwordFile
+                        : secrets.resolve("operator-console.password");
+                if (opsAccess.passwordFile == null && !Files.exists(consolePassword)) {
+                    PrivateFiles.write(consolePassword, PrivateFiles.randomHex(16));
+                }
+                parts.startOps(
+                        opsAccess.host,
+                        opsPort,
+                        consolePassword,
+                        opsAccess.passwordFile != null
+                                ? opsAccess.password()
+                                : Files.readString(consolePassword).strip(),
+                        client,
+                        topics,
+                        out);
+                try (Progress progress = new Progress(
+                        spec.commandLine().getErr(),
+                        -1,
+                        c.eventsIn::sum,
+                        () -> String.format(
+                                "rejected %,d  duplicates %,d  changes %,d | routed %s | delivered %s",
                                 c.rejectedCount(),
                                 c.duplicates.sum(),
                                 c.indicatorChanges.sum(),
-                                delivery.counters().summary());
-                    }
+                                c.deliveredByPartner(),
+                                delivery.counters().summary()))) {
+                    signal.await();
                 }
+                out.println("Stopping ...");
+                out.flush();
+                simulation.stop();
+                out.printf(
+                        "Simulated %,d events; hub: %,d in, %,d rejected, %,d duplicates, %,d indicator changes; delivered %s%n",
+                        simulation.emitted(),
+                        c.eventsIn.sum(),
+                        c.rejectedCount(),
+                        c.duplicates.sum(),
+                        c.indicatorChanges.sum(),
+                        delivery.counters().summary());
             }
         }
         out.println("Stopped. Run again to resume from " + dataDir.toAbsolutePath() + ".");
@@ -353,27 +338,19 @@ public final class RunCommand implements Callable<Integer> {
         return PartnerAgreement.newBuilder(agreement).setChannels(channels).build();
     }
 
-    private void loadAliases(Map<String, Object> client, Optional<Path> commandConfig, PrintWriter out) {
-        StringWriter text = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(text, true));
-        cli.setErr(new PrintWriter(text, true));
-        List<String> args = new ArrayList<>(List.of(
-                "reference",
-                "load",
-                "--kind",
-                "aliases",
-                aliases.toString(),
-                "--bootstrap-servers",
-                client.get("bootstrap.servers").toString(),
-                "--schema-registry-url",
-                client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL).toString()));
-        commandConfig.ifPresent(c -> args.addAll(List.of("--command-config", c.toString())));
-        int exit = cli.execute(args.toArray(String[]::new));
-        if (exit != 0) {
+    private void loadAliases(Map<String, Object> client, PrintWriter out) throws IOException {
+        StringWriter problems = new StringWriter();
+        int count = ReferenceLoading.load(
+                client,
+                ThreatlineTopics.defaults(),
+                ReferenceLoading.Kind.ALIASES,
+                List.of(aliases),
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(problems, true));
+        if (count != 0) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "--aliases " + aliases + ": " + text.toString().strip());
+                    "--aliases " + aliases + ": " + problems.toString().strip());
         }
         out.println("  Reference data: malware aliases from " + aliases);
     }
@@ -450,7 +427,7 @@ public final class RunCommand implements Callable<Integer> {
     private static Map<String, Map<String, Object>> vendorClients(
             LocalPlatform platform, Map<String, Object> client, ThreatlineTopics topics, KafkaUsers users, boolean auth)
             throws Exception {
-        // One home for what a vendor needs: VendorsCommand.provision.
+        // One home for what a vendor needs: VendorProvisioning.provision.
         List<String> vendors = new SensorSimulator(SimulatorSettings.defaults()).vendors();
         Map<String, Map<String, Object>> clients = new java.util.LinkedHashMap<>();
         try (org.apache.kafka.clients.admin.Admin kafkaAdmin =
@@ -458,7 +435,7 @@ public final class RunCommand implements Callable<Integer> {
             for (String vendor : vendors) {
                 clients.put(
                         vendor,
-                        VendorsCommand.provision(
+                        VendorProvisioning.provision(
                                 kafkaAdmin,
                                 topics,
                                 vendor,
