@@ -79,9 +79,10 @@ public final class HubCommand implements Callable<Integer> {
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         settings.put(HubConfig.TOPIC_PREFIX, topicPrefix);
-        if (opsPort > 0) {
+        int port = Ops.resolvePort(opsPort);
+        if (port > 0) {
             // Each instance answers for the part of the state it holds, on its operations endpoint.
-            settings.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, opsAccess.advertised(opsPort));
+            settings.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, opsAccess.advertised(port));
         }
         settings.putAll(extra);
         PrintWriter out = spec.commandLine().getOut();
@@ -98,7 +99,7 @@ public final class HubCommand implements Callable<Integer> {
             var c = hub.counters();
             parts.startOps(
                     opsAccess,
-                    opsPort,
+                    port,
                     connection.clientProperties(),
                     new ThreatlineTopics(topicPrefix, 1, (short) 1),
                     out);

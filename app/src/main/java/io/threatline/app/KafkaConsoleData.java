@@ -4,6 +4,7 @@ import io.threatline.agreements.AgreementPolicy;
 import io.threatline.agreements.Decision;
 import io.threatline.app.console.ConsoleData;
 import io.threatline.app.console.HubStateLookup;
+import io.threatline.app.console.IndicatorView;
 import io.threatline.consumer.audit.AuditReader;
 import io.threatline.consumer.audit.AuditVerifier;
 import io.threatline.contract.DeadLetter;
@@ -124,23 +125,7 @@ final class KafkaConsoleData implements ConsoleData {
         Indicator now = changes.get(changes.size() - 1).indicator();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("pasted", pasted);
-        view.put("id", now.getId());
-        view.put("type", now.getType().name());
-        view.put("value", now.getValue());
-        view.put("action", now.getAction().name());
-        view.put("tlp", now.getTlp().name());
-        view.put("confidence", now.getConfidence());
-        view.put("score", now.getScore());
-        view.put("firstSeen", String.valueOf(now.getFirstSeen()));
-        view.put("lastSeen", String.valueOf(now.getLastSeen()));
-        view.put("sightings", now.getSightings());
-        view.put("expiresAt", String.valueOf(now.getExpiresAt()));
-        view.put("vendors", List.copyOf(now.getVendors()));
-        view.put("malwareFamilies", List.copyOf(now.getMalwareFamilies()));
-        view.put("campaigns", List.copyOf(now.getCampaigns()));
-        view.put("country", now.getCountry());
-        view.put("asn", now.getAsn());
-        view.put("asOrganization", now.getAsOrganization());
+        view.putAll(IndicatorView.of(now));
         view.put(
                 "changes",
                 changes.stream()

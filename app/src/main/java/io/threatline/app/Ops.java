@@ -14,6 +14,19 @@ final class Ops {
 
     private Ops() {}
 
+    /**
+     * The port the endpoint will listen on: {@code port} itself, or for 0 a free one picked now, so that
+     * the hub can name its endpoint as its {@code application.server} before the endpoint starts.
+     */
+    static int resolvePort(int port) throws IOException {
+        if (port != 0) {
+            return port;
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** @return the running endpoint, or a closed-down one that serves nothing when {@code port} is -1 */
     static OpsServer start(OpsAccess access, int port, PrintWriter out, UnaryOperator<OpsServer> parts)
             throws IOException {

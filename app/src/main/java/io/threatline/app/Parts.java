@@ -82,6 +82,7 @@ final class Parts implements AutoCloseable {
         return add(Ops.start(host, passwordFile, password, port, out, ops -> {
             if (h != null) {
                 ops.withHub(h.counters(), () -> h.state() == KafkaStreams.State.RUNNING)
+                        .withHubLag(h::inputLag)
                         .withHubState(states);
             }
             if (d != null) {

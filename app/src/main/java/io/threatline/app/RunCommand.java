@@ -139,6 +139,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A port picked now when asked for any: the hub names its endpoint before the endpoint starts.
+        opsPort = Ops.resolvePort(opsPort);
         if (rate < 1 || timeScale < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --time-scale must be at least 1");
         }
@@ -358,6 +360,7 @@ public final class RunCommand implements Callable<Integer> {
     private Map<String, Object> hubSettings(Map<String, Object> client) throws IOException {
         Map<String, Object> settings = new HashMap<>(client);
         if (opsPort > 0) {
+            // The hub names its operations endpoint, where the console asks for an indicator's state.
             settings.put("application.server", opsAccess.advertised(opsPort));
         }
         settings.put("application.id", HubApp.DEFAULT_APPLICATION_ID);

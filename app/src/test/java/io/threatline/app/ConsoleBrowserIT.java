@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,7 +25,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import picocli.CommandLine;
 
 /**
  * The operator console in a real browser (Debian's Chromium, headless, through Selenium WebDriver and
@@ -53,8 +48,7 @@ class ConsoleBrowserIT {
     Path dataDir;
 
     private WebDriver browser;
-    private RunCommand run;
-    private CompletableFuture<Integer> exit;
+    private RunInProcess run;
 
     @BeforeAll
     static void requireChromium() {
@@ -72,8 +66,7 @@ class ConsoleBrowserIT {
             browser.quit();
         }
         if (run != null) {
-            run.stop.countDown();
-            assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
+            assertThat(run.stop()).isZero();
         }
     }
 
@@ -83,36 +76,14 @@ class ConsoleBrowserIT {
                 missing == null,
                 () -> "Skipped: " + missing + " (install Debian's chromium chromium-driver; .ci/run does)");
         // Given the pipeline running the scenario, its console on a free port
-        CommandLine cli = ThreatlineCommand.commandLine();
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        run = cli.getSubcommands().get("run").getCommand();
-        exit = CompletableFuture.supplyAsync(() -> cli.execute(
-                "run",
-                "--data-dir",
-                dataDir.toString(),
-                "--agreements",
-                "../examples/agreements",
-                "--aliases",
-                "../examples/reference/malware-aliases.json",
-                "--kafka-port",
-                "0",
-                "--registry-port",
-                "0",
-                "--taxii-port",
-                "0",
-                "--ops-port",
-                "0",
-                "--rate",
-                "500"));
+        run = RunInProcess.start(dataDir, 500);
         Path interpolOutbox = dataDir.resolve("outbox").resolve("interpol");
         await().atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofSeconds(2))
-                .until(() -> !exit.isDone() && records(interpolOutbox).size() > 20);
+                .until(() -> !run.ended() && records(interpolOutbox).size() > 20);
         Matcher console = Pattern.compile("Console: (http://localhost:\\d+/) \\(this machine only\\)")
-                .matcher(out.toString());
-        assertThat(console.find()).as(out.toString()).isTrue();
+                .matcher(run.output());
+        assertThat(console.find()).as(run.output()).isTrue();
         String base = console.group(1);
         Files.createDirectories(SCREENSHOTS);
         browser = chromium();
@@ -122,6 +93,7 @@ class ConsoleBrowserIT {
         long first = await().atMost(Duration.ofSeconds(30)).until(() -> total("eventsIn"), n -> n > 0);
         long later = await().atMost(Duration.ofSeconds(30)).until(() -> total("eventsIn"), n -> n > first);
         assertThat(later).isGreaterThan(first);
+        assertThat(total("hubLag")).as("events waiting for the hub").isGreaterThanOrEqualTo(0);
         assertThat(browser.findElement(By.id("per-partner")).getText())
                 .contains("interpol", "europol-ec3 0 KIND_NOT_GRANTED");
         assertThat(browser.findElement(By.id("channels")).getText()).contains("interpol files");

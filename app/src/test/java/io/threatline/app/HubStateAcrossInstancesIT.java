@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.threatline.app.console.HubStateLookup;
 import io.threatline.app.ops.OpsServer;
-import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.topics.TopicSnapshot;
 import io.threatline.streams.HubApp;
 import io.threatline.streams.HubConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The hub's state read with interactive queries when the hub runs as two instances: each holds half
@@ -48,32 +42,8 @@ class HubStateAcrossInstancesIT {
     @Test
     void shouldFindEveryIndicatorsStateFromEitherInstance() throws Exception {
         // Given the scenario's agreements and two hub instances of one application, each with its endpoint
-        String prefix = "iq-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, 4, (short) 1);
-        try (Admin admin =
-                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, topics.coreTopics());
-        }
-        String[] connection = {
-            "--bootstrap-servers",
-            SharedPlatform.bootstrapServers(),
-            "--schema-registry-url",
-            SharedPlatform.registryUrl().toString()
-        };
-        assertThat(run(
-                        "agreements",
-                        "apply",
-                        "../examples/agreements",
-                        "--delivery-elsewhere",
-                        "--topic-prefix",
-                        prefix,
-                        "--partitions",
-                        "4",
-                        connection[0],
-                        connection[1],
-                        connection[2],
-                        connection[3]))
-                .isZero();
+        ThreatlineTopics topics = ScenarioTopics.withAgreements("iq", 4);
+        String prefix = topics.prefix();
         int portA = freePort();
         int portB = freePort();
         try (HubApp a = hub(prefix, "a", portA);
@@ -92,7 +62,7 @@ class HubStateAcrossInstancesIT {
 
             // When a simulated fleet's events have gone through both
             int events = 3_000;
-            assertThat(run(
+            assertThat(ScenarioTopics.command(
                             "simulate",
                             "--count",
                             Integer.toString(events),
@@ -101,11 +71,7 @@ class HubStateAcrossInstancesIT {
                             "--seed",
                             "5",
                             "--topic",
-                            topics.sensorEvents(),
-                            connection[0],
-                            connection[1],
-                            connection[2],
-                            connection[3]))
+                            topics.sensorEvents()))
                     .isZero();
             await().atMost(Duration.ofSeconds(120))
                     .until(() ->
@@ -178,17 +144,5 @@ class HubStateAcrossInstancesIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static int run(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        int exit = cli.execute(args);
-        if (exit != 0) {
-            System.err.println(String.join(" ", args) + " ->\n" + out);
-        }
-        return exit;
     }
 }

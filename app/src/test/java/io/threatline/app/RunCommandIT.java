@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,29 +32,7 @@ class RunCommandIT {
     @Test
     void shouldFillEveryScenarioPartnersFeedWithWhatItsAgreementGrantsAndStopCleanly() throws Exception {
         // Given the run command on the scenario's agreements
-        CommandLine cli = ThreatlineCommand.commandLine();
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        RunCommand run = cli.getSubcommands().get("run").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
-                "run",
-                "--data-dir",
-                dataDir.toString(),
-                "--agreements",
-                "../examples/agreements",
-                "--aliases",
-                "../examples/reference/malware-aliases.json",
-                "--kafka-port",
-                "0",
-                "--registry-port",
-                "0",
-                "--taxii-port",
-                "0",
-                "--ops-port",
-                "0",
-                "--rate",
-                "1000"));
+        RunInProcess run = RunInProcess.start(dataDir, 1000);
 
         // When it runs until each partner's outbox has records
         Path outbox = dataDir.resolve("outbox");
@@ -96,7 +72,7 @@ class RunCommandIT {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(5)))
                     .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         }
-        assertThat(out.toString())
+        assertThat(run.output())
                 .doesNotContain(Files.readString(dataDir.resolve("secrets/kafka/interpol.password"))
                         .strip());
         // and a partner whose client cannot do SCRAM reads its topic over mutual TLS with the certificate run made
@@ -132,8 +108,8 @@ class RunCommandIT {
         }
 
         java.util.regex.Matcher ops = java.util.regex.Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
-                .matcher(out.toString());
-        assertThat(ops.find()).as(out.toString()).isTrue();
+                .matcher(run.output());
+        assertThat(ops.find()).as(run.output()).isTrue();
         var http = java.net.http.HttpClient.newHttpClient();
         var ready = http.send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops.group(1) + "/health/ready"))
@@ -154,8 +130,8 @@ class RunCommandIT {
         // and the scenario's agreements, applied through the same path as `agreements apply`, are in the history of
         // agreements
         java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)")
-                .matcher(out.toString());
-        assertThat(platformLine.find()).as(out.toString()).isTrue();
+                .matcher(run.output());
+        assertThat(platformLine.find()).as(run.output()).isTrue();
         StringWriter history = new StringWriter();
         CommandLine historyCli = ThreatlineCommand.commandLine();
         historyCli.setOut(new PrintWriter(history, true));
@@ -177,8 +153,7 @@ class RunCommandIT {
                         "by threatline run",
                         "ceiling TLP:GREEN",
                         "in force until now (latest)");
-        run.stop.countDown();
-        assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
+        assertThat(run.stop()).isZero();
 
         // Then INTERPOL has indicators up to GREEN, without vendors, marked for redistribution
         assertThat(lines(outbox.resolve("interpol"))).allSatisfy(r -> {
@@ -202,7 +177,7 @@ class RunCommandIT {
             assertThat(r.has("indicator_id")).isFalse();
             assertThat(r.get("count").asLong()).isGreaterThanOrEqualTo(5);
         });
-        assertThat(out.toString()).contains("Partners and where their feeds are:", "TAXII 2.1 at https://", "Stopped.");
+        assertThat(run.output()).contains("Partners and where their feeds are:", "TAXII 2.1 at https://", "Stopped.");
         assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets/local/interpol-taxii")))
                 .containsExactlyInAnyOrder(
                         java.nio.file.attribute.PosixFilePermission.OWNER_READ,

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerIndicator;
 import io.threatline.contract.Tlp;
-import io.threatline.platform.kafka.TopicProvisioner;
 import io.threatline.platform.testing.SharedPlatform;
 import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroDeserializer;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,12 +44,9 @@ class ScenarioPartnersIT {
 
     @Test
     void shouldGiveEachScenarioPartnerExactlyWhatItsAgreementGrants() throws Exception {
-        String prefix = "scenario-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        ThreatlineTopics topics = new ThreatlineTopics(prefix, 3, (short) 1);
-        try (Admin admin =
-                Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, topics.coreTopics());
-        }
+        // Given the scenario's agreements
+        ThreatlineTopics topics = ScenarioTopics.withAgreements("scenario", 3);
+        String prefix = topics.prefix();
         String[] connection = {
             "--bootstrap-servers",
             SharedPlatform.bootstrapServers(),
@@ -59,26 +54,12 @@ class ScenarioPartnersIT {
             SharedPlatform.registryUrl().toString()
         };
 
-        // Given the scenario's agreements and the alias Caphaw -> Shylock
-        assertThat(run(
-                        "agreements",
-                        "apply",
-                        "../examples/agreements",
-                        "--delivery-elsewhere",
-                        "--topic-prefix",
-                        prefix,
-                        "--partitions",
-                        "3",
-                        connection[0],
-                        connection[1],
-                        connection[2],
-                        connection[3]))
-                .isZero();
+        // and the alias Caphaw -> Shylock
         Path galaxy = Files.writeString(
                 work.resolve("galaxy.json"),
                 "{\"name\": \"Malpedia\", \"type\": \"malpedia\", \"values\": ["
                         + "{\"value\": \"Shylock\", \"uuid\": \"0b3b0a00-0000-4000-8000-000000000001\", \"meta\": {\"synonyms\": [\"Caphaw\"]}}]}");
-        assertThat(run(
+        assertThat(ScenarioTopics.run(
                         "reference",
                         "load",
                         "--kind",
@@ -103,7 +84,7 @@ class ScenarioPartnersIT {
         int events = 20_000;
         try (HubApp hub = new HubApp(settings, work.resolve("hub-state"))) {
             hub.start();
-            assertThat(run(
+            assertThat(ScenarioTopics.run(
                             "simulate",
                             "--count",
                             Integer.toString(events),
@@ -217,18 +198,6 @@ class ScenarioPartnersIT {
                         .isTrue();
             }
         }
-    }
-
-    private static int run(String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        int exit = cli.execute(args);
-        if (exit != 0) {
-            System.err.println(String.join(" ", args) + " ->\n" + out);
-        }
-        return exit;
     }
 
     private static List<PartnerIndicator> readAll(String topic) {

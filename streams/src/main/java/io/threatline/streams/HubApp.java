@@ -120,6 +120,30 @@ public final class HubApp implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * Sensor events (and repartitioned ones) waiting for this instance: the sum of its main
+     * consumers' per-partition {@code records-lag}, as Kafka's consumer metrics report it at its last
+     * fetch; 0 before the first fetch.
+     */
+    public long inputLag() {
+        double lag = 0;
+        for (var e : streams.metrics().entrySet()) {
+            org.apache.kafka.common.MetricName name = e.getKey();
+            String client = name.tags().getOrDefault("client-id", "");
+            if (name.name().equals("records-lag")
+                    && name.group().equals("consumer-fetch-manager-metrics")
+                    && name.tags().containsKey("partition")
+                    && client.endsWith("-consumer")
+                    && !client.endsWith("-restore-consumer")
+                    && !client.endsWith("-global-consumer")
+                    && e.getValue().metricValue() instanceof Double value
+                    && !value.isNaN()) {
+                lag += value;
+            }
+        }
+        return (long) lag;
+    }
+
     /** One indicator's state, read with interactive queries (here, or which instance has it). */
     public HubStateQuery stateQuery() {
         return stateQuery;

@@ -37,8 +37,8 @@ public final class HubStateQuery {
     private final HostInfo self;
 
     /**
-     * @param self this instance's {@code application.server}, or null when it has none (one instance,
-     *     or instances that do not answer for each other)
+     * @param self this instance's {@code application.server}, or null when it has none: then it answers
+     *     from the partitions it holds and knows nothing of other instances (right for one instance)
      */
     HubStateQuery(KafkaStreams streams, HostInfo self) {
         this.streams = streams;
@@ -51,24 +51,36 @@ public final class HubStateQuery {
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
             return new Answer.NotReady("the hub is " + state);
         }
+        if (self == null) {
+            // No application.server: the instances do not know each other's part; this one answers from its own.
+            return read(
+                    indicatorId,
+                    StoreQueryParameters.fromNameAndType(
+                            DedupProcessor.STATE_STORE, QueryableStoreTypes.<String, IndicatorState>keyValueStore()));
+        }
         KeyQueryMetadata where = streams.queryMetadataForKey(
                 DedupProcessor.STATE_STORE, indicatorId, Serdes.String().serializer());
         if (where == null || KeyQueryMetadata.NOT_AVAILABLE.equals(where)) {
             return new Answer.NotReady("the hub's state is being assigned to its instances");
         }
         HostInfo active = where.activeHost();
-        if (self != null && !self.equals(active) && active.port() > 0) {
+        if (!self.equals(active)) {
             return new Answer.Elsewhere(active.host(), active.port());
         }
+        return read(
+                indicatorId,
+                StoreQueryParameters.fromNameAndType(
+                                DedupProcessor.STATE_STORE, QueryableStoreTypes.<String, IndicatorState>keyValueStore())
+                        .withPartition(where.partition()));
+    }
+
+    private Answer read(
+            String indicatorId, StoreQueryParameters<ReadOnlyKeyValueStore<String, IndicatorState>> parameters) {
         try {
-            ReadOnlyKeyValueStore<String, IndicatorState> store = streams.store(StoreQueryParameters.fromNameAndType(
-                            DedupProcessor.STATE_STORE, QueryableStoreTypes.<String, IndicatorState>keyValueStore())
-                    .withPartition(where.partition()));
-            return new Answer.Here(Optional.ofNullable(store.get(indicatorId)));
+            return new Answer.Here(Optional.ofNullable(streams.store(parameters).get(indicatorId)));
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady("this instance does not hold the indicator's state now ("
-                    + e.getMessage() + ")"
-                    + (self == null ? "; with several hub instances, set application.server" : ""));
+            return new Answer.NotReady(
+                    "this instance does not hold the indicator's state now (" + e.getMessage() + ")");
         }
     }
 

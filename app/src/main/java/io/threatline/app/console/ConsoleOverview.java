@@ -29,14 +29,21 @@ public final class ConsoleOverview implements AutoCloseable {
     static final int SAMPLES = (int) (Duration.ofHours(1).toSeconds() / INTERVAL.toSeconds()) + 1;
 
     private final HubCounters hub;
+    private final java.util.function.LongSupplier hubLag;
     private final DeliveryCounters delivery;
     private final Clock clock;
     private final Deque<Map<String, Object>> series = new ArrayDeque<>();
     private ScheduledExecutorService sampler;
 
-    /** Either part may be null: a process runs the hub, delivery, or both. */
-    public ConsoleOverview(HubCounters hub, DeliveryCounters delivery, Clock clock) {
+    /**
+     * Either part may be null: a process runs the hub, delivery, or both.
+     *
+     * @param hubLag the events waiting for the hub (null without a hub, or when it is not known)
+     */
+    public ConsoleOverview(
+            HubCounters hub, java.util.function.LongSupplier hubLag, DeliveryCounters delivery, Clock clock) {
         this.hub = hub;
+        this.hubLag = hubLag;
         this.delivery = delivery;
         this.clock = clock;
     }
@@ -85,6 +92,9 @@ public final class ConsoleOverview implements AutoCloseable {
     public synchronized Map<String, Object> snapshot() {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("now", totals());
+        if (hubLag != null) {
+            o.put("hubLag", hubLag.getAsLong());
+        }
         if (hub != null) {
             o.put("rejectedByReason", hub.rejectedByReason());
             o.put("routedByPartner", hub.deliveredByPartner());

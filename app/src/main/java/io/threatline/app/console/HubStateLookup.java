@@ -2,7 +2,6 @@ package io.threatline.app.console;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.threatline.contract.Indicator;
 import io.threatline.streams.HubStateQuery;
 import io.threatline.streams.dedup.IndicatorState;
 import java.net.URI;
@@ -101,18 +100,8 @@ public final class HubStateLookup {
     }
 
     private static Map<String, Object> view(IndicatorState state) {
-        Indicator i = state.indicator();
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", i.getId());
-        v.put("action", i.getAction().name());
-        v.put("tlp", i.getTlp().name());
-        v.put("confidence", i.getConfidence());
-        v.put("firstSeen", String.valueOf(i.getFirstSeen()));
-        v.put("lastSeen", String.valueOf(i.getLastSeen()));
-        v.put("sightings", i.getSightings());
-        v.put("expiresAt", String.valueOf(i.getExpiresAt()));
-        v.put("vendors", List.copyOf(i.getVendors()));
-        v.put("malwareFamilies", List.copyOf(i.getMalwareFamilies()));
+        // The state is the merged indicator before enrichment: no score, country or AS of its own.
+        Map<String, Object> v = IndicatorView.of(state.indicator());
         v.put("heldBy", List.copyOf(state.holderIds()));
         return v;
     }

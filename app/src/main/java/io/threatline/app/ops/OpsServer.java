@@ -49,6 +49,7 @@ public final class OpsServer implements AutoCloseable {
     private final Map<String, Supplier<Boolean>> readiness = new LinkedHashMap<>();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private HubCounters hub;
+    private java.util.function.LongSupplier hubLag;
     private DeliveryCounters delivery;
     private ConsoleData consoleData;
     private io.threatline.app.console.HubStateLookup hubStates;
@@ -83,6 +84,15 @@ public final class OpsServer implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("threatline.hub.indicator.changes", counters, c -> c.indicatorChanges.sum())
                 .description("NEW, UPDATE, EXPIRE and REVOKE changes emitted")
+                .register(registry);
+        return this;
+    }
+
+    /** Adds the events waiting for the hub (its input consumers' lag), for the metrics and the console. */
+    public OpsServer withHubLag(java.util.function.LongSupplier lag) {
+        this.hubLag = lag;
+        Gauge.builder("threatline.hub.lag", lag, l -> l.getAsLong())
+                .description("Sensor events waiting for this hub instance (its input consumers' lag)")
                 .register(registry);
         return this;
     }
@@ -124,7 +134,7 @@ public final class OpsServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (0 picks a free port). */
     public OpsServer start(String host, int port) throws IOException {
-        overview = new ConsoleOverview(hub, delivery, java.time.Clock.systemUTC()).start();
+        overview = new ConsoleOverview(hub, hubLag, delivery, java.time.Clock.systemUTC()).start();
         console = new ConsoleHandler(
                 overview, consoleData, hubStates, access(loopback(host)), operatorPassword, offReason(host));
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);

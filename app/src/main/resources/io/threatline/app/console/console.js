@@ -87,6 +87,10 @@ async function overview() {
     totals.appendChild(el('div', { class: 'card' }, el('div', { class: 'muted' }, label),
       el('div', { class: 'n', 'data-total': k }, fmt(now[k]))));
   }
+  if (body.hubLag !== undefined) {
+    totals.appendChild(el('div', { class: 'card' }, el('div', { class: 'muted' }, 'Waiting for the hub'),
+      el('div', { class: 'n', 'data-total': 'hubLag' }, fmt(body.hubLag))));
+  }
   const charts = clear(document.getElementById('charts'));
   for (const [k, label] of [['eventsIn', 'Events in'], ['changes', 'Indicator changes'], ['delivered', 'Delivered']]) {
     if (now[k] !== undefined) charts.appendChild(chart(label, body.series, k, body.intervalSeconds));

@@ -70,8 +70,11 @@ class OpsConsoleTest {
         HubCounters counters = new HubCounters();
         counters.eventsIn.add(42);
         counters.withheld("interpol", "ABOVE_TLP_CEILING");
-        try (OpsServer ops =
-                new OpsServer().withHub(counters, () -> true).withConsole(data).start("127.0.0.1", 0)) {
+        try (OpsServer ops = new OpsServer()
+                .withHub(counters, () -> true)
+                .withHubLag(() -> 7)
+                .withConsole(data)
+                .start("127.0.0.1", 0)) {
             HttpResponse<String> page = get(ops, "/", null);
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<script src=\"console.js\"");
@@ -79,7 +82,10 @@ class OpsConsoleTest {
                     .contains("script-src 'self'");
             assertThat(get(ops, "/console.js", null).body()).contains("createTextNode");
             assertThat(get(ops, "/api/overview", null).body())
-                    .contains("\"eventsIn\":42", "\"withheldByPartner\":{\"interpol\":{\"ABOVE_TLP_CEILING\":1}}");
+                    .contains(
+                            "\"eventsIn\":42",
+                            "\"withheldByPartner\":{\"interpol\":{\"ABOVE_TLP_CEILING\":1}}",
+                            "\"hubLag\":7");
             assertThat(get(ops, "/api/partners", null).body()).contains("\"partnerId\":\"interpol\"");
             assertThat(get(ops, "/api/indicator?value=evil%5B.%5Dexample", null).body())
                     .isEqualTo("{\"id\":\"domain:evil.example\"}");
@@ -88,6 +94,7 @@ class OpsConsoleTest {
             HttpResponse<String> markup = get(ops, "/api/indicator?value=%3Cimg%3E", null);
             assertThat(markup.statusCode()).isEqualTo(400);
             assertThat(markup.body()).contains("cannot tell what kind of indicator");
+            assertThat(get(ops, "/metrics", null).body()).contains("threatline_hub_lag 7.0");
             assertThat(get(ops, "/metrics", null).body())
                     .contains("threatline_hub_withheld_total{partner=\"interpol\",reason=\"ABOVE_TLP_CEILING\"} 1.0");
         }
