@@ -1,5 +1,6 @@
 package io.threatline.app;
 
+import io.threatline.app.console.HubStateLookup;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
@@ -93,6 +94,22 @@ public final class IndicatorsCommand implements Runnable {
         @CommandLine.Mixin
         IndicatorArgs indicator;
 
+        @Option(
+                names = "--hub-ops",
+                paramLabel = "HOST:PORT",
+                description =
+                        "A hub's operations endpoint (e.g. localhost:9401, or localhost:9400 for run): also print the hub's own "
+                                + "record of the indicator (every sighting, the partners that hold it now), asked of the instance "
+                                + "that holds it.")
+        String hubOps;
+
+        @Option(
+                names = "--ops-password-file",
+                paramLabel = "FILE",
+                description =
+                        "The operator's console password, when the hub's endpoint is not on this machine's loopback.")
+        java.nio.file.Path opsPasswordFile;
+
         @Override
         public Integer call() throws Exception {
             CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
@@ -108,12 +125,39 @@ public final class IndicatorsCommand implements Runnable {
                 return UNKNOWN;
             }
             IndicatorLookup.printState(out, changes);
+            if (hubOps != null) {
+                printHubState(out, canonical.id());
+            }
             report(out, lookup, changes.get(changes.size() - 1).indicator());
             out.flush();
             return 0;
         }
 
         abstract void report(PrintWriter out, IndicatorLookup lookup, Indicator indicator) throws Exception;
+
+        /** The hub's record, as the console shows it: asked of --hub-ops, then of the instance it names. */
+        private void printHubState(PrintWriter out, String id) throws java.io.IOException {
+            String password = opsPasswordFile == null
+                    ? null
+                    : java.nio.file.Files.readString(opsPasswordFile).strip();
+            var http = HubStateLookup.client();
+            Map<String, Object> answer = HubStateLookup.ask(http, hubOps, id, password);
+            if ("elsewhere".equals(answer.get("status"))) {
+                answer = HubStateLookup.ask(http, (String) answer.get("instance"), id, password);
+            }
+            if (answer.get("state") instanceof Map<?, ?> state) {
+                out.printf(
+                        "  hub now    %s sighting(s), last %s; held by %s (answered by %s)%n",
+                        state.get("sightings"),
+                        state.get("lastSeen"),
+                        state.get("heldBy") instanceof List<?> l && !l.isEmpty() ? l : "no partner",
+                        answer.get("answeredBy"));
+            } else if ("unknown".equals(answer.get("status"))) {
+                out.printf("  hub now    no longer in the hub's state (answered by %s)%n", answer.get("answeredBy"));
+            } else {
+                out.printf("  hub now    cannot say: %s%n", answer.getOrDefault("why", answer.get("status")));
+            }
+        }
     }
 
     @Command(

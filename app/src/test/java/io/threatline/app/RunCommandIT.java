@@ -153,6 +153,29 @@ class RunCommandIT {
                         "by threatline run",
                         "ceiling TLP:GREEN",
                         "in force until now (latest)");
+        // and `indicators show` prints, besides what the topics hold, the hub's own record asked of run's endpoint
+        String shown =
+                lines(outbox.resolve("interpol")).get(0).get("indicator_id").asText();
+        StringWriter show = new StringWriter();
+        CommandLine showCli = ThreatlineCommand.commandLine();
+        showCli.setOut(new PrintWriter(show, true));
+        showCli.setErr(new PrintWriter(show, true));
+        int showExit = showCli.execute(
+                "indicators",
+                "show",
+                shown.substring(shown.indexOf(':') + 1),
+                "--hub-ops",
+                ops.group(1).substring("http://".length()),
+                "--bootstrap-servers",
+                platformLine.group(1),
+                "--schema-registry-url",
+                platformLine.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString());
+        assertThat(showExit).as(show.toString()).isZero();
+        assertThat(show.toString())
+                .containsPattern("hub now +[1-9][0-9]* sighting\\(s\\), last 20")
+                .contains("(answered by " + ops.group(1).substring("http://".length()) + ")");
         assertThat(run.stop()).isZero();
 
         // Then INTERPOL has indicators up to GREEN, without vendors, marked for redistribution

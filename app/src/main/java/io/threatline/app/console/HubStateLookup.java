@@ -32,8 +32,7 @@ public final class HubStateLookup {
 
     private final HubStateQuery query;
     private final String password;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+    private final HttpClient http = client();
 
     /** @param password the operator's password, sent to peers (null when they listen on loopback only) */
     public HubStateLookup(HubStateQuery query, String password) {
@@ -69,7 +68,15 @@ public final class HubStateLookup {
             here.put("answeredBy", "this instance");
             return here;
         }
-        String instance = (String) here.get("instance");
+        return ask(http, (String) here.get("instance"), indicatorId, password);
+    }
+
+    /**
+     * Asks the hub instance whose operations endpoint is at {@code instance} ({@code host:port}) for an
+     * indicator's state ({@code /api/hub-state}), with the operator's password when given; an
+     * instance that does not hold it names the one that does, and is asked no further here.
+     */
+    public static Map<String, Object> ask(HttpClient http, String instance, String indicatorId, String password) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + instance + "/api/hub-state?id="
                             + URLEncoder.encode(indicatorId, StandardCharsets.UTF_8)))
@@ -84,7 +91,12 @@ public final class HubStateLookup {
                                                 .getBytes(StandardCharsets.UTF_8)));
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, Object> there = JSON.readValue(response.body(), new TypeReference<>() {});
+            Map<String, Object> there;
+            try {
+                there = JSON.readValue(response.body(), new TypeReference<>() {});
+            } catch (java.io.IOException notJson) {
+                there = new LinkedHashMap<>();
+            }
             if (response.statusCode() != 200 && !there.containsKey("status")) {
                 there.put("status", "not-ready");
                 there.put("why", "instance " + instance + " answered HTTP " + response.statusCode());
@@ -97,6 +109,11 @@ public final class HubStateLookup {
         } catch (Exception e) {
             return Map.of("status", "not-ready", "why", "instance " + instance + " did not answer: " + e.getMessage());
         }
+    }
+
+    /** A client for {@link #ask}, with the peer timeout. */
+    public static HttpClient client() {
+        return HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
     }
 
     private static Map<String, Object> view(IndicatorState state) {
