@@ -6,7 +6,9 @@ import io.threatline.consumer.audit.AuditReader;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
+import io.threatline.contract.OffsetRange;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerIndicator;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.IndicatorIdentity;
@@ -87,6 +89,73 @@ final class IndicatorLookup {
             });
         }
         return byPartner;
+    }
+
+    /** One version of the indicator a partner received: its record on the partner's topic. */
+    record Version(
+            Instant at, String action, String tlp, int agreementVersion, String topic, int partition, long offset) {}
+
+    /**
+     * The versions of the indicator the receipts cover, oldest first: its records on the partner's
+     * topic within the receipts' offset ranges (each record once, however many channels delivered it).
+     * A range compacted or deleted away since is read as far as it still exists.
+     */
+    List<Version> versions(String indicatorId, List<DeliveryReceipt> receipts) {
+        java.util.TreeMap<String, Version> byPosition = new java.util.TreeMap<>();
+        Map<String, Object> props =
+                new java.util.HashMap<>(io.threatline.schemas.serde.AvroSerdeConfig.kafkaOnly(client));
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        props.put("allow.auto.create.topics", false);
+        props.remove("group.id");
+        try (ConfluentAvroSerde<PartnerIndicator> serde = ConfluentAvroSerde.specific(
+                        PartnerIndicator.class,
+                        new io.threatline.schemas.serde.AvroSerdeConfig(client).newClient(),
+                        client,
+                        false);
+                var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        props,
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            for (DeliveryReceipt receipt : receipts) {
+                for (OffsetRange range : receipt.getOffsets()) {
+                    var partition = new org.apache.kafka.common.TopicPartition(range.getTopic(), range.getPartition());
+                    consumer.assign(List.of(partition));
+                    long begin = consumer.beginningOffsets(List.of(partition)).get(partition);
+                    long end = consumer.endOffsets(List.of(partition)).get(partition);
+                    long from = Math.max(begin, range.getFirstOffset());
+                    long to = Math.min(end - 1, range.getLastOffset());
+                    if (from > to) {
+                        continue;
+                    }
+                    consumer.seek(partition, from);
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                    while (consumer.position(partition) <= to && System.nanoTime() < deadline) {
+                        for (var record : consumer.poll(java.time.Duration.ofMillis(200))) {
+                            if (record.offset() > to || !indicatorId.equals(record.key()) || record.value() == null) {
+                                continue;
+                            }
+                            PartnerIndicator r = serde.deserializer().deserialize(record.topic(), record.value());
+                            String position = record.topic() + "/" + record.partition() + "/"
+                                    + String.format("%020d", record.offset());
+                            byPosition.put(
+                                    position,
+                                    new Version(
+                                            Instant.ofEpochMilli(record.timestamp()),
+                                            r.getAction().name(),
+                                            r.getTlp().name(),
+                                            r.getAgreementVersion(),
+                                            record.topic(),
+                                            record.partition(),
+                                            record.offset()));
+                        }
+                    }
+                }
+            }
+        }
+        List<Version> versions = new ArrayList<>(byPosition.values());
+        versions.sort(java.util.Comparator.comparing(Version::at));
+        return versions;
     }
 
     Map<String, PartnerAgreement> agreements() throws Exception {

@@ -210,6 +210,11 @@ public final class IndicatorsCommand implements Runnable {
             if (receipts.isEmpty()) {
                 out.printf("  %s received it through no receipted channel%n", partner);
             }
+            for (IndicatorLookup.Version v : lookup.versions(indicator.getId(), receipts)) {
+                out.printf(
+                        "  version   %s TLP:%s at %s under agreement v%d (%s-%d@%d)%n",
+                        v.action(), v.tlp(), v.at(), v.agreementVersion(), v.topic(), v.partition(), v.offset());
+            }
             for (DeliveryReceipt receipt : receipts) {
                 out.printf(
                         "  received %s via %s (%s) under %s v%d, receipt %d%n",

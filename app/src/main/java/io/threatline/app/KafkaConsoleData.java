@@ -152,10 +152,18 @@ final class KafkaConsoleData implements ConsoleData {
                 p.put("reason", w.reason());
             }
             p.put("explanation", IndicatorLookup.decision(agreement, now, at));
+            List<DeliveryReceipt> partnerReceipts = receipts.getOrDefault(agreement.getPartnerId(), List.of());
             p.put(
                     "received",
-                    receipts.getOrDefault(agreement.getPartnerId(), List.of()).stream()
-                            .map(KafkaConsoleData::receipt)
+                    partnerReceipts.stream().map(KafkaConsoleData::receipt).toList());
+            p.put(
+                    "versions",
+                    lookup.versions(now.getId(), partnerReceipts).stream()
+                            .map(v -> Map.of(
+                                    "at", v.at().toString(),
+                                    "action", v.action(),
+                                    "tlp", v.tlp(),
+                                    "agreementVersion", v.agreementVersion()))
                             .toList());
             partners.add(p);
         }

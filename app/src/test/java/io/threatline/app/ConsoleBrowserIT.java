@@ -140,7 +140,10 @@ class ConsoleBrowserIT {
         // INTERPOL received it, receipt by receipt; Europol EC3 did not, and the rule says why
         WebElement partners = browser.findElement(By.id("lookup-partners"));
         String interpolRow = row(partners, "interpol");
-        assertThat(interpolRow).contains("via files", "under IGCI-THREATLINE-MOU-2026-01 v1, receipt #");
+        assertThat(interpolRow)
+                .contains("via files", "under IGCI-THREATLINE-MOU-2026-01 v1, receipt #")
+                // version by version, from its records on INTERPOL's topic that the receipts cover
+                .containsPattern("NEW TLP:(CLEAR|GREEN) at 20\\S+ \\(agreement v1\\)");
         String ec3Row = row(partners, "europol-ec3");
         assertThat(ec3Row)
                 .contains("withheld", "KIND_NOT_GRANTED", "agreement grants [STATISTICS, TRENDS], not INDICATORS")

@@ -176,6 +176,27 @@ class RunCommandIT {
         assertThat(show.toString())
                 .containsPattern("hub now +[1-9][0-9]* sighting\\(s\\), last 20")
                 .contains("(answered by " + ops.group(1).substring("http://".length()) + ")");
+        // and `explain` lists the versions INTERPOL received, from its topic's records the receipts cover
+        StringWriter explain = new StringWriter();
+        CommandLine explainCli = ThreatlineCommand.commandLine();
+        explainCli.setOut(new PrintWriter(explain, true));
+        explainCli.setErr(new PrintWriter(explain, true));
+        int explainExit = explainCli.execute(
+                "indicators",
+                "explain",
+                shown.substring(shown.indexOf(':') + 1),
+                "--partner",
+                "interpol",
+                "--bootstrap-servers",
+                platformLine.group(1),
+                "--schema-registry-url",
+                platformLine.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString());
+        assertThat(explainExit).as(explain.toString()).isZero();
+        assertThat(explain.toString())
+                .containsPattern(
+                        "version +NEW TLP:(CLEAR|GREEN) at 20\\S+ under agreement v1 \\(ti\\.partner\\.interpol\\.indicators\\.v1-\\d+@\\d+\\)");
         assertThat(run.stop()).isZero();
 
         // Then INTERPOL has indicators up to GREEN, without vendors, marked for redistribution

@@ -196,11 +196,13 @@ async function lookup(value) {
         : 'cannot say now: ' + (h.why || h.status)) + ' (' + (h.answeredBy || '') + ')'));
   }
   out.appendChild(el('h2', {}, 'Partners'));
-  out.appendChild(table(el('table', { id: 'lookup-partners' }), ['Partner', 'Now', 'Why', 'Received'],
+  out.appendChild(table(el('table', { id: 'lookup-partners' }), ['Partner', 'Now', 'Why', 'Versions received', 'Receipts'],
     body.partners.map(p => [
       el('span', { 'data-partner': p.partnerId }, p.partnerId),
       el('span', { class: p.decision === 'granted' ? 'ok' : p.decision === 'embargoed' ? 'warn' : 'bad', 'data-decision': p.decision }, p.decision),
       p.explanation,
+      (p.versions || []).length ? el('div', { 'data-versions': p.partnerId },
+        p.versions.map(v => el('div', {}, v.action + ' TLP:' + v.tlp + ' at ' + v.at + ' (agreement v' + v.agreementVersion + ')'))) : '–',
       p.received.length ? el('ul', {}, p.received.map(r => el('li', {},
         r.deliveredAt + ' via ' + r.channel + ' (' + r.target + ') under ' + r.agreementId + ' v' + r.agreementVersion + ', receipt #' + r.sequence)))
         : 'nothing receipted'])));
