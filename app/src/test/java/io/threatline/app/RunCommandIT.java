@@ -132,22 +132,8 @@ class RunCommandIT {
         java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)")
                 .matcher(run.output());
         assertThat(platformLine.find()).as(run.output()).isTrue();
-        StringWriter history = new StringWriter();
-        CommandLine historyCli = ThreatlineCommand.commandLine();
-        historyCli.setOut(new PrintWriter(history, true));
-        historyCli.setErr(new PrintWriter(history, true));
-        int historyExit = historyCli.execute(
-                "agreements",
-                "history",
-                "interpol",
-                "--bootstrap-servers",
-                platformLine.group(1),
-                "--schema-registry-url",
-                platformLine.group(2),
-                "--command-config",
-                dataDir.resolve("secrets/kafka/admin.properties").toString());
-        assertThat(historyExit).as(history.toString()).isZero();
-        assertThat(history.toString())
+        String history = asOperator(platformLine, dataDir, "agreements", "history", "interpol");
+        assertThat(history)
                 .contains(
                         "v1  IGCI-THREATLINE-MOU-2026-01 (INTERPOL IGCI)  took effect",
                         "by threatline run",
@@ -156,45 +142,27 @@ class RunCommandIT {
         // and `indicators show` prints, besides what the topics hold, the hub's own record asked of run's endpoint
         String shown =
                 lines(outbox.resolve("interpol")).get(0).get("indicator_id").asText();
-        StringWriter show = new StringWriter();
-        CommandLine showCli = ThreatlineCommand.commandLine();
-        showCli.setOut(new PrintWriter(show, true));
-        showCli.setErr(new PrintWriter(show, true));
-        int showExit = showCli.execute(
+        String show = asOperator(
+                platformLine,
+                dataDir,
                 "indicators",
                 "show",
                 shown.substring(shown.indexOf(':') + 1),
                 "--hub-ops",
-                ops.group(1).substring("http://".length()),
-                "--bootstrap-servers",
-                platformLine.group(1),
-                "--schema-registry-url",
-                platformLine.group(2),
-                "--command-config",
-                dataDir.resolve("secrets/kafka/admin.properties").toString());
-        assertThat(showExit).as(show.toString()).isZero();
-        assertThat(show.toString())
+                ops.group(1).substring("http://".length()));
+        assertThat(show)
                 .containsPattern("hub now +[1-9][0-9]* sighting\\(s\\), last 20")
                 .contains("(answered by " + ops.group(1).substring("http://".length()) + ")");
         // and `explain` lists the versions INTERPOL received, from its topic's records the receipts cover
-        StringWriter explain = new StringWriter();
-        CommandLine explainCli = ThreatlineCommand.commandLine();
-        explainCli.setOut(new PrintWriter(explain, true));
-        explainCli.setErr(new PrintWriter(explain, true));
-        int explainExit = explainCli.execute(
+        String explain = asOperator(
+                platformLine,
+                dataDir,
                 "indicators",
                 "explain",
                 shown.substring(shown.indexOf(':') + 1),
                 "--partner",
-                "interpol",
-                "--bootstrap-servers",
-                platformLine.group(1),
-                "--schema-registry-url",
-                platformLine.group(2),
-                "--command-config",
-                dataDir.resolve("secrets/kafka/admin.properties").toString());
-        assertThat(explainExit).as(explain.toString()).isZero();
-        assertThat(explain.toString())
+                "interpol");
+        assertThat(explain)
                 .containsPattern(
                         "version +NEW TLP:(CLEAR|GREEN) at 20\\S+ under agreement v1 \\(ti\\.partner\\.interpol\\.indicators\\.v1-\\d+@\\d+\\)");
         assertThat(run.stop()).isZero();
@@ -226,6 +194,24 @@ class RunCommandIT {
                 .containsExactlyInAnyOrder(
                         java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    /** Runs a `threatline` command as the operator against `run`'s platform; fails when it exits non-zero. */
+    private static String asOperator(java.util.regex.Matcher platformLine, Path dataDir, String... args) {
+        java.util.List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bootstrap-servers",
+                platformLine.group(1),
+                "--schema-registry-url",
+                platformLine.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString()));
+        StringWriter text = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(text, true));
+        assertThat(cli.execute(all.toArray(String[]::new))).as(text.toString()).isZero();
+        return text.toString();
     }
 
     private static List<JsonNode> lines(Path folder) throws Exception {

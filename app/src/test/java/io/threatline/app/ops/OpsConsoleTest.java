@@ -117,6 +117,11 @@ class OpsConsoleTest {
                             .statusCode())
                     .isEqualTo(414);
             assertThat(get(ops, "/api/dead-letters?limit=0", null).statusCode()).isEqualTo(400);
+            // the hub-state endpoint: refused without an id or with one longer than any indicator id, and
+            // a process that runs no hub says so rather than failing
+            assertThat(get(ops, "/api/hub-state", null).statusCode()).isEqualTo(404);
+            assertThat(get(ops, "/api/hub-state?id=domain:evil.example", null).body())
+                    .contains("this process runs no hub");
             assertThat(get(ops, "/api/dead-letters?limit=100000", null).statusCode())
                     .isEqualTo(400);
             assertThat(get(ops, "/api/dead-letters?reason=%3Cscript%3E", null).statusCode())
