@@ -55,7 +55,8 @@ import java.util.Locale;
  * <p>Otherwise the answer is {@link Decision.Deliver} with a {@link PartnerIndicator} built by
  * {@link #redact}: the indicator's fields, the partner id, agreement id and version, the
  * agreement's redistribution right and scope, {@code validUntil = indicator.expiresAt},
- * {@code sharedAt = now} and the action as given; vendors emptied when the agreement drops provider
+ * {@code sharedAt = now} and the action as given; the partners' sightings summed, none named, when the
+ * agreement grants SIGHTINGS (0 otherwise); vendors emptied when the agreement drops provider
  * attribution, sensors emptied when it drops sensor ids, and, when it obfuscates affected parties,
  * every tag naming a victim removed. A victim tag is one that starts, ignoring case, with
  * {@code victim:}, {@code affected:}, {@code target-org:}, {@code sector:} or
@@ -287,7 +288,18 @@ public final class AgreementPolicy {
                 .setRedistributionAllowed(agreement.getRedistributionAllowed())
                 .setRedistributionScope(agreement.getRedistributionScope())
                 .setSharedAt(now)
+                .setPartnerSightings(
+                        agreement.getDataKinds().contains(DataKind.SIGHTINGS) ? partnerSightings(indicator) : 0L)
                 .build();
+    }
+
+    /** How often partners reported seeing the indicator, all together (docs/sharing-back.md). */
+    public static long partnerSightings(Indicator indicator) {
+        long total = 0;
+        for (var sighting : indicator.getPartnerSightings()) {
+            total += sighting.getCount();
+        }
+        return total;
     }
 
     /**

@@ -172,6 +172,25 @@ final class AgreementPublishing {
                         principal.get().strip(),
                         String.join(", ", partnerAcls.partnerReadableTopics(a.getPartnerId())),
                         PartnerAcls.partnerGroupPrefix(a.getPartnerId()));
+                // Reporting back (docs/sharing-back.md): write on its own inbound topic while its agreement lets it.
+                if (a.getInbound() != null && !a.getInbound().getReports().isEmpty()) {
+                    admin.createAcls(partnerAcls.partnerReporter(
+                                    a.getPartnerId(), principal.get().strip()))
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
+                    out.printf(
+                            "acls: %s may write %s%n",
+                            principal.get().strip(), topics.partnerInbound(a.getPartnerId()));
+                } else {
+                    admin.deleteAcls(partnerAcls
+                                    .partnerReporter(
+                                            a.getPartnerId(), principal.get().strip())
+                                    .stream()
+                                    .map(org.apache.kafka.common.acl.AclBinding::toFilter)
+                                    .toList())
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
+                }
             }
         }
         out.flush();

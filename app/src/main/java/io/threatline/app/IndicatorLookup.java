@@ -9,6 +9,7 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.OffsetRange;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.ReceiptDirection;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.IndicatorIdentity;
@@ -81,7 +82,8 @@ final class IndicatorLookup {
         Map<String, List<DeliveryReceipt>> byPartner = new java.util.TreeMap<>();
         try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
             reader.readAll(r -> {
-                if (r.getRecordIds().contains(indicatorId)) {
+                if (r.getDirection() == ReceiptDirection.OUTBOUND
+                        && r.getRecordIds().contains(indicatorId)) {
                     byPartner
                             .computeIfAbsent(r.getPartnerId(), p -> new ArrayList<>())
                             .add(r);

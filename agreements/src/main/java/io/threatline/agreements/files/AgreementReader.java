@@ -25,9 +25,11 @@ import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
 import io.threatline.contract.DataKind;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.InboundTerms;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.Redaction;
+import io.threatline.contract.ReportKind;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.ThreatlineTopics;
@@ -74,12 +76,15 @@ final class AgreementReader {
             "redistribution",
             "statistics_minimum_count",
             "on_end",
+            "inbound",
             "channels");
     private static final Set<String> SCOPE_FIELDS = FieldNames.orderedSet(
             "indicator_types", "malware_families", "campaigns", "minimum_confidence", "countries");
     private static final Set<String> REDACTION_FIELDS =
             FieldNames.orderedSet("drop_provider_attribution", "drop_sensor_ids", "obfuscate_affected_parties");
     private static final Set<String> REDISTRIBUTION_FIELDS = FieldNames.orderedSet("allowed", "scope");
+    private static final Set<String> INBOUND_FIELDS =
+            FieldNames.orderedSet("reports", "share_as", "false_positives_suppress");
     private static final Set<String> CHANNEL_FIELDS = FieldNames.orderedSet("channel", "settings");
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -259,6 +264,7 @@ final class AgreementReader {
             b.setOnEnd(end);
         }
 
+        b.setInbound(inbound(root.child("inbound")));
         b.setChannels(channels(root.child("channels")));
         return b.build();
     }
@@ -301,9 +307,15 @@ final class AgreementReader {
                 throw error(
                         UNKNOWN_DATA_KIND,
                         f.element(i),
-                        "'" + n + "' is not a data kind; use indicators, statistics or trends");
+                        "'" + n + "' is not a data kind; use indicators, statistics, trends or sightings");
             }
             kinds.add(kind);
+        }
+        if (kinds.contains(DataKind.SIGHTINGS) && !kinds.contains(DataKind.INDICATORS)) {
+            throw error(
+                    INVALID_VALUE,
+                    f,
+                    "sightings adds partners' sighting counts to the indicators delivered; grant indicators too");
         }
         return new ArrayList<>(kinds);
     }
@@ -351,6 +363,44 @@ final class AgreementReader {
         }
         s.setCountries(distinct(cs));
         return s.build();
+    }
+
+    /** What the partner may report back (docs/sharing-back.md); absent: nothing. */
+    private InboundTerms inbound(Field f) {
+        if (f.absent()) {
+            return null;
+        }
+        object(f);
+        knownFields(f, INBOUND_FIELDS);
+        Field reports = f.child("reports");
+        List<String> names = strings(reports, true);
+        LinkedHashSet<ReportKind> kinds = new LinkedHashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            ReportKind kind = enumValue(ReportKind.class, n);
+            if (kind == null || kind == ReportKind.UNKNOWN) {
+                throw error(
+                        INVALID_VALUE,
+                        reports.element(i),
+                        "'" + n + "' is not a kind of report; use sighting, false_positive or indicator");
+            }
+            kinds.add(kind);
+        }
+        Field shareAs = f.child("share_as");
+        String label = text(shareAs, true);
+        Tlp tlp = Tlp2.parse(label).orElse(Tlp.UNKNOWN);
+        if (tlp == Tlp.UNKNOWN) {
+            throw error(
+                    INVALID_TLP,
+                    shareAs,
+                    "'" + label
+                            + "' is not a TLP 2.0 label; use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED");
+        }
+        return InboundTerms.newBuilder()
+                .setReports(new ArrayList<>(kinds))
+                .setShareAs(tlp)
+                .setFalsePositivesSuppress(bool(f.child("false_positives_suppress"), false))
+                .build();
     }
 
     private Redaction redaction(Field f) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.threatline.contract.AgreementScope;
 import io.threatline.contract.ChannelSettings;
+import io.threatline.contract.InboundTerms;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.Redaction;
 import io.threatline.schemas.tlp.Tlp2;
@@ -72,6 +73,14 @@ final class AgreementYaml {
         }
         root.put("statistics_minimum_count", a.getStatisticsMinimumCount());
         root.put("on_end", a.getOnEnd().name().toLowerCase(Locale.ROOT));
+        InboundTerms in = a.getInbound();
+        if (in != null) {
+            ObjectNode inbound = root.putObject("inbound");
+            ArrayNode reports = inbound.putArray("reports");
+            in.getReports().forEach(k -> reports.add(k.name().toLowerCase(Locale.ROOT)));
+            inbound.put("share_as", Tlp2.label(in.getShareAs()));
+            inbound.put("false_positives_suppress", in.getFalsePositivesSuppress());
+        }
         ArrayNode channels = root.putArray("channels");
         for (ChannelSettings c : a.getChannels()) {
             ObjectNode ch = channels.addObject();

@@ -1,6 +1,7 @@
 package io.threatline.consumer.audit;
 
 import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.ReceiptDirection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -148,8 +149,13 @@ public final class AuditVerifier {
             previousHash = receipt.getHash();
             Instant at = receipt.getDeliveredAt();
             if (!at.isBefore(from) && at.isBefore(until)) {
-                String key = receipt.getAgreementId() + "\u0000" + receipt.getAgreementVersion() + "\u0000"
-                        + receipt.getChannel() + "\u0000" + receipt.getChannelTarget();
+                // A partner's reports (docs/sharing-back.md) are listed apart from what it was delivered.
+                boolean inbound = receipt.getDirection() == ReceiptDirection.INBOUND;
+                String channel = inbound
+                        ? "REPORTS_RECEIVED_VIA_" + receipt.getChannel()
+                        : receipt.getChannel().name();
+                String key = receipt.getAgreementId() + "\u0000" + receipt.getAgreementVersion() + "\u0000" + channel
+                        + "\u0000" + receipt.getChannelTarget();
                 Delivered before = delivered.get(key);
                 int n = receipt.getRecordIds().size();
                 delivered.put(
@@ -158,7 +164,7 @@ public final class AuditVerifier {
                                 ? new Delivered(
                                         receipt.getAgreementId(),
                                         receipt.getAgreementVersion(),
-                                        receipt.getChannel().name(),
+                                        channel,
                                         receipt.getChannelTarget(),
                                         1,
                                         n,
@@ -173,7 +179,9 @@ public final class AuditVerifier {
                                         before.records() + n,
                                         before.first(),
                                         at));
-                recordIds.addAll(receipt.getRecordIds());
+                if (!inbound) {
+                    recordIds.addAll(receipt.getRecordIds());
+                }
             }
         }
         if (keptHead != null) {

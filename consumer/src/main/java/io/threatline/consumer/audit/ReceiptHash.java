@@ -2,6 +2,7 @@ package io.threatline.consumer.audit;
 
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.OffsetRange;
+import io.threatline.contract.ReceiptDirection;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.HexFormat;
  * The SHA-256 of a {@link DeliveryReceipt}, chained to the partner's previous receipt through
  * {@code previousHash}. The digest covers every field except {@code hash} itself, in the order of
  * the schema, each string as its UTF-8 length (4 bytes, big-endian) and bytes, numbers as 4 or 8
- * big-endian bytes, lists as their size then their elements. This encoding is written out here
+ * big-endian bytes, lists as their size then their elements; the direction, last, only when INBOUND. This encoding is written out here
  * rather than taken from Avro so that adding a field to the schema never changes old hashes.
  */
 public final class ReceiptHash {
@@ -45,6 +46,11 @@ public final class ReceiptHash {
             out.writeLong(receipt.getDeliveredAt().toEpochMilli());
             out.writeLong(receipt.getSequence());
             string(out, receipt.getPreviousHash());
+            // Added with partners' reports (docs/sharing-back.md): hashed only when INBOUND, so every receipt
+            // written before it keeps its hash.
+            if (receipt.getDirection() == ReceiptDirection.INBOUND) {
+                string(out, ReceiptDirection.INBOUND.name());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -233,7 +233,8 @@ public final class SensorSimulator {
                 universe.tags(rank),
                 universe.killChainPhase(rank),
                 retraction ? Boolean.TRUE : Boolean.FALSE,
-                retraction ? RETRACTION_REASONS[rnd.nextInt(RETRACTION_REASONS.length)] : null);
+                retraction ? RETRACTION_REASONS[rnd.nextInt(RETRACTION_REASONS.length)] : null,
+                null);
     }
 
     private ThreatEvent malformedEvent(String eventId, Instant observedAt, int sensor) {
@@ -314,6 +315,7 @@ public final class SensorSimulator {
                 universe.tags(rank),
                 universe.killChainPhase(rank),
                 Boolean.FALSE,
+                null,
                 null);
     }
 

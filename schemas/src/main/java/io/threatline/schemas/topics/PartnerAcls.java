@@ -76,6 +76,16 @@ public final class PartnerAcls {
     }
 
     /**
+     * Write and describe on the partner's own inbound topic (LITERAL), for an agreement that lets it
+     * report back (docs/sharing-back.md); no other topic, no other partner's.
+     */
+    public List<AclBinding> partnerReporter(String partnerId, String principal) {
+        ResourcePattern inbound =
+                new ResourcePattern(ResourceType.TOPIC, topics.partnerInbound(partnerId), PatternType.LITERAL);
+        return List.of(allow(inbound, principal, AclOperation.WRITE), allow(inbound, principal, AclOperation.DESCRIBE));
+    }
+
+    /**
      * Filters matching every ACL that grants {@code principal} anything on the partner's topics (its
      * readable ones, and anything under {@code <prefix>partner.<id>.}, as earlier versions granted
      * with one PREFIXED pattern) or groups: what ending its agreement removes.
@@ -84,7 +94,9 @@ public final class PartnerAcls {
         List<AclBindingFilter> filters = new java.util.ArrayList<>();
         AccessControlEntryFilter anything =
                 new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY);
-        for (String topic : partnerReadableTopics(partnerId)) {
+        List<String> own = new java.util.ArrayList<>(partnerReadableTopics(partnerId));
+        own.add(topics.partnerInbound(partnerId));
+        for (String topic : own) {
             filters.add(new AclBindingFilter(
                     new ResourcePatternFilter(ResourceType.TOPIC, topic, PatternType.LITERAL), anything));
         }

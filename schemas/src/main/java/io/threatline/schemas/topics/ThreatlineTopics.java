@@ -197,6 +197,52 @@ public final class ThreatlineTopics {
         return prefix + "partner." + checkPartnerId(partnerId) + ".dead-letter.v1";
     }
 
+    /**
+     * Where a partner reports back (docs/sharing-back.md): sightings, false positives, indicators, as
+     * {@code PartnerReport} in the Confluent wire format. Only that partner's user may write it (and only
+     * when its agreement grants reports), so the hub takes the partner from the topic; the TAXII server
+     * writes a partner's posted objects here too.
+     */
+    public String partnerInbound(String partnerId) {
+        return prefix + "partner." + checkPartnerId(partnerId) + ".inbound.v1";
+    }
+
+    /** The partner whose inbound topic {@code topic} is, if it is one. */
+    public java.util.Optional<String> partnerOfInbound(String topic) {
+        String start = prefix + "partner.";
+        String end = ".inbound.v1";
+        if (topic == null
+                || !topic.startsWith(start)
+                || !topic.endsWith(end)
+                || topic.length() <= start.length() + end.length()) {
+            return java.util.Optional.empty();
+        }
+        String partner = topic.substring(start.length(), topic.length() - end.length());
+        return isPartnerId(partner) ? java.util.Optional.of(partner) : java.util.Optional.empty();
+    }
+
+    /** Every partner's inbound topic, which the hub reads. */
+    public Pattern partnerInboundPattern() {
+        return Pattern.compile(
+                Pattern.quote(prefix + "partner.") + "[a-z0-9][a-z0-9-]{0,62}" + Pattern.quote(".inbound.v1"));
+    }
+
+    /**
+     * Partners' false-positive reports and the operators' decisions on them, keyed by
+     * {@code <indicator id> <partner id>}; compacted, so each report keeps its latest status.
+     */
+    public String falsePositives() {
+        return prefix + "false-positives.v1";
+    }
+
+    /**
+     * The indicators the hub refuses from sensors and partners, keyed by indicator id: a false positive
+     * an operator (or a trusted partner's agreement) accepted. Compacted; a tombstone lifts one.
+     */
+    public String suppressions() {
+        return prefix + "suppressions.v1";
+    }
+
     /** The JSON copy of a partner's indicators, for SIEMs that subscribe to Kafka without Avro. */
     public String partnerIndicatorsJson(String partnerId) {
         return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.json.v1";
@@ -223,6 +269,8 @@ public final class ThreatlineTopics {
         // One partition: one sequencer instance at a time chains them, in the order they were handed in.
         topics.add(delete(deliveryReceiptRequests(), 1, 30 * DAY_MS));
         topics.add(delete(operatorActions(), 1, 5 * 365 * DAY_MS));
+        topics.add(compact(falsePositives(), 1));
+        topics.add(compact(suppressions(), 1));
         return topics;
     }
 
@@ -231,7 +279,8 @@ public final class ThreatlineTopics {
         return List.of(
                 delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
                 delete(partnerStatistics(partnerId), 1, retention.toMillis()),
-                delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS));
+                delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS),
+                delete(partnerInbound(partnerId), 1, 30 * DAY_MS));
     }
 
     /**

@@ -184,9 +184,9 @@ class ConfluentAvroDeserializerProperties {
     @Example
     void aRecordClaimingAHundredMillionArrayItemsIsRefusedWithoutAllocatingThem() {
         byte[] valid = threatEventFrame(event("e", "x.example", List.of()));
-        // The empty malwareFamilies array is the sixth byte from the end (then campaign, tags, phase, retraction,
-        // reason).
-        byte[] frame = withVarLongAt(valid, valid.length - 6, 100_000_000L);
+        // The empty malwareFamilies array is the seventh byte from the end (then campaign, tags, phase, retraction,
+        // reason, report).
+        byte[] frame = withVarLongAt(valid, valid.length - 7, 100_000_000L);
 
         assertThatThrownBy(() -> specific.deserialize(TOPIC, frame))
                 .isInstanceOf(SerializationException.class)

@@ -26,7 +26,9 @@ class ThreatlineTopicsTest {
                         "ti.dead-letter.v1",
                         "ti.delivery-audit.v1",
                         "ti.delivery-receipt-requests.v1",
-                        "ti.operator.actions.v1");
+                        "ti.operator.actions.v1",
+                        "ti.false-positives.v1",
+                        "ti.suppressions.v1");
         assertThat(topics)
                 .filteredOn(t -> t.name().equals("ti.sensor-events.v1"))
                 .singleElement()
@@ -37,6 +39,8 @@ class ThreatlineTopicsTest {
         assertThat(topics)
                 .filteredOn(t -> t.name().contains("indicators")
                         || t.name().equals("ti.agreements.v1")
+                        || t.name().equals("ti.false-positives.v1")
+                        || t.name().equals("ti.suppressions.v1")
                         || t.name().contains("reference"))
                 .allSatisfy(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
         // The history of agreements is a log kept forever, stamped by the broker: no entry is ever compacted away.
@@ -65,7 +69,17 @@ class ThreatlineTopicsTest {
         assertThat(topics.partnerStatistics("europol-ec3")).isEqualTo("acme.partner.europol-ec3.statistics.v1");
         assertThat(topics.partnerTopics("interpol", Duration.ofDays(3)))
                 .extracting(NewTopic::numPartitions)
-                .containsExactly(3, 1, 1);
+                .containsExactly(3, 1, 1, 1);
+        assertThat(topics.partnerInbound("interpol")).isEqualTo("acme.partner.interpol.inbound.v1");
+        assertThat(topics.partnerOfInbound("acme.partner.interpol.inbound.v1")).contains("interpol");
+        assertThat(topics.partnerOfInbound("acme.partner.interpol.indicators.v1")).isEmpty();
+        assertThat(topics.partnerOfInbound("other.partner.interpol.inbound.v1")).isEmpty();
+        assertThat(topics.partnerOfInbound("acme.partner.Bad_Id.inbound.v1")).isEmpty();
+        assertThat(topics.partnerInboundPattern().matcher("acme.partner.nca.inbound.v1").matches())
+                .isTrue();
+        assertThat(topics.sensorInputPattern().matcher("acme.partner.nca.inbound.v1").matches())
+                .as("a partner's reports are never read as a sensor's events")
+                .isFalse();
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.threatline.streams.dedup;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerSighting;
+import io.threatline.contract.ReportKind;
+import io.threatline.contract.ReportMark;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.tlp.Tlp2;
@@ -50,6 +53,9 @@ public final class IndicatorMerger {
         if (event.getRetraction()) {
             return retract(state, event, now);
         }
+        if (event.getReport() != null && event.getReport().getKind() == ReportKind.SIGHTING) {
+            return partnerSighting(state, event.getReport(), event.getObservedAt(), now);
+        }
         String sensor = event.getVendor() + "/" + event.getSensorId();
         List<String> families = familyResolver.apply(event.getMalwareFamilies());
         if (state == null) {
@@ -76,7 +82,8 @@ public final class IndicatorMerger {
                     0,
                     now,
                     seen.plus(lifetimes.of(canonical.type())),
-                    now);
+                    now,
+                    List.of());
             return new Merge(Optional.of(fresh), Optional.of(fresh));
         }
 
@@ -120,10 +127,49 @@ public final class IndicatorMerger {
     }
 
     /**
+     * A partner's sighting (docs/sharing-back.md) adds to its own count in the indicator's partner
+     * sightings, apart from the vendors' sightings, and is news (an UPDATE): partners whose agreement
+     * grants SIGHTINGS see the total. It never creates an indicator (a sighting of one the hub no
+     * longer holds changes nothing) and does not move the lifecycle: expiry follows the vendors.
+     */
+    private Merge partnerSighting(Indicator state, ReportMark report, Instant seen, Instant now) {
+        if (state == null) {
+            return new Merge(Optional.empty(), Optional.empty());
+        }
+        List<PartnerSighting> sightings =
+                new ArrayList<>(state.getPartnerSightings().size() + 1);
+        boolean found = false;
+        for (PartnerSighting s : state.getPartnerSightings()) {
+            if (s.getPartnerId().equals(report.getPartnerId())) {
+                sightings.add(new PartnerSighting(
+                        s.getPartnerId(),
+                        s.getCount() + report.getCount(),
+                        s.getLastSeen().isAfter(seen) ? s.getLastSeen() : seen));
+                found = true;
+            } else {
+                sightings.add(s);
+            }
+        }
+        if (!found) {
+            if (sightings.size() >= maxSources) {
+                // Bounded like the vendors: partners beyond the bound are not kept.
+                return new Merge(Optional.of(state), Optional.empty());
+            }
+            sightings.add(new PartnerSighting(report.getPartnerId(), (long) report.getCount(), seen));
+        }
+        Indicator next = Indicators.copyOf(state);
+        next.setPartnerSightings(sightings);
+        next.setAction(LifecycleAction.UPDATE);
+        next.setUpdatedAt(now);
+        return new Merge(Optional.of(next), Optional.of(next));
+    }
+
+    /**
      * A vendor's retraction withdraws that vendor's own sightings: its name and its sensors leave
      * the state (an UPDATE, since the sources changed), and the indicator is revoked only when no
      * vendor still asserts it. A vendor cannot withdraw what others reported; a retraction of what
-     * it never reported changes nothing. The operator's retraction revokes whatever the vendors say.
+     * it never reported changes nothing. The operator's retraction revokes whatever the vendors say, and
+     * so does a false-positive report of a partner whose agreement trusts it (the hub made that retraction).
      * (Vendors beyond {@code maxSources} are not kept, so they cannot keep an indicator alive.)
      */
     private Merge retract(Indicator state, ThreatEvent event, Instant now) {
@@ -131,7 +177,9 @@ public final class IndicatorMerger {
             return new Merge(Optional.empty(), Optional.empty());
         }
         String vendor = event.getVendor();
-        if (!SensorSources.isOperator(vendor)) {
+        boolean overrides = SensorSources.isOperator(vendor)
+                || event.getReport() != null && event.getReport().getKind() == ReportKind.FALSE_POSITIVE;
+        if (!overrides) {
             if (!state.getVendors().contains(vendor)) {
                 return new Merge(Optional.of(state), Optional.empty());
             }

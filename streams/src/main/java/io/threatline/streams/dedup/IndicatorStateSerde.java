@@ -4,6 +4,7 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerSighting;
 import io.threatline.contract.Tlp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,6 +31,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *   then the holders as a string.
  * </pre>
  *
+ * An indicator that partners reported seeing (docs/sharing-back.md) is written as 0x03: the same, then
+ * its partner sightings as a varint count and, for each, the partner id, the count and the last time
+ * seen. Every other indicator stays 0x02, byte for byte what it was before partners could report.
+ *
  * Older values are still read, as held by no partner: 0x01 (the same without the holders) and
  * Confluent's wire format (0x00, read with the Avro deserializer it was written with).
  *
@@ -40,6 +45,9 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
 
     /** The first byte of this encoding. */
     static final byte FORMAT = 2;
+
+    /** The first byte of this encoding for an indicator with partner sightings: format 2 and then those. */
+    static final byte FORMAT_WITH_PARTNER_SIGHTINGS = 3;
 
     /** The first byte of the encoding before the holders were part of the state. */
     static final byte FORMAT_WITHOUT_HOLDERS = 1;
@@ -67,7 +75,8 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
             "score",
             "updatedAt",
             "expiresAt",
-            "receivedAt");
+            "receivedAt",
+            "partnerSightings");
 
     private final Deserializer<Indicator> legacy;
     private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(Writer::new);
@@ -99,7 +108,8 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
         Indicator i = state.indicator();
         Writer w = writers.get();
         w.reset();
-        w.out[w.size++] = FORMAT;
+        List<PartnerSighting> partnerSightings = required("partnerSightings", i.getPartnerSightings());
+        w.out[w.size++] = partnerSightings.isEmpty() ? FORMAT : FORMAT_WITH_PARTNER_SIGHTINGS;
         w.string("id", i.getId());
         w.name("type", i.getType());
         w.string("value", i.getValue());
@@ -127,11 +137,22 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
         w.time("expiresAt", i.getExpiresAt());
         w.time("receivedAt", i.getReceivedAt());
         w.string("holders", state.holders());
+        if (!partnerSightings.isEmpty()) {
+            w.varlong(partnerSightings.size());
+            for (PartnerSighting sighting : partnerSightings) {
+                w.string("partnerSightings", sighting.getPartnerId());
+                w.varlong(sighting.getCount());
+                w.time("partnerSightings", sighting.getLastSeen());
+            }
+        }
         return Arrays.copyOf(w.out, w.size);
     }
 
     static IndicatorState decode(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT && bytes[0] != FORMAT_WITHOUT_HOLDERS) {
+        if (bytes.length == 0
+                || bytes[0] != FORMAT
+                        && bytes[0] != FORMAT_WITHOUT_HOLDERS
+                        && bytes[0] != FORMAT_WITH_PARTNER_SIGHTINGS) {
             throw new SerializationException("not an indicator state value: format byte "
                     + (bytes.length == 0 ? "missing" : String.valueOf(bytes[0])) + ", expected " + FORMAT
                     + " (or " + FORMAT_WITHOUT_HOLDERS + ", or 0 for Confluent's wire format)");
@@ -166,7 +187,17 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
             i.setUpdatedAt(r.time());
             i.setExpiresAt(r.time());
             i.setReceivedAt(r.time());
-            String holders = bytes[0] == FORMAT ? r.string() : "";
+            String holders = bytes[0] == FORMAT_WITHOUT_HOLDERS ? "" : r.string();
+            if (bytes[0] == FORMAT_WITH_PARTNER_SIGHTINGS) {
+                int n = r.count();
+                List<PartnerSighting> sightings = new ArrayList<>(n);
+                for (int k = 0; k < n; k++) {
+                    sightings.add(new PartnerSighting(r.string(), r.varlong(), r.time()));
+                }
+                i.setPartnerSightings(sightings);
+            } else {
+                i.setPartnerSightings(List.of());
+            }
             if (r.position != bytes.length) {
                 throw new SerializationException(
                         "indicator state value has " + (bytes.length - r.position) + " bytes after its last field");

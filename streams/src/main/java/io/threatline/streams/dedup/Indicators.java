@@ -41,6 +41,7 @@ public final class Indicators {
                 i.getScore(),
                 i.getUpdatedAt(),
                 i.getExpiresAt(),
-                i.getReceivedAt());
+                i.getReceivedAt(),
+                i.getPartnerSightings());
     }
 }

@@ -1,9 +1,13 @@
 package io.threatline.streams.topology;
 
 import io.threatline.contract.DeadLetter;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.FalsePositiveReport;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.PartnerReport;
+import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.TrendStatistic;
 import io.threatline.contract.reference.BenignEntry;
@@ -29,6 +33,10 @@ public final class HubSerdes {
     public final ConfluentAvroSerde<FamilyAlias> familyAlias;
     public final ConfluentAvroSerde<IpRange> ipRange;
     public final ConfluentAvroSerde<BenignEntry> benignEntry;
+    public final ConfluentAvroSerde<PartnerReport> partnerReport;
+    public final ConfluentAvroSerde<FalsePositiveReport> falsePositiveReport;
+    public final ConfluentAvroSerde<Suppression> suppression;
+    public final ConfluentAvroSerde<DeliveryReceipt> deliveryReceipt;
     /** The dedup state's own encoding of an indicator (not the indicators topic's, which is the contract's Avro). */
     public final IndicatorStateSerde indicatorState;
 
@@ -42,6 +50,10 @@ public final class HubSerdes {
         familyAlias = serde(FamilyAlias.class, registry, serdeConfig);
         ipRange = serde(IpRange.class, registry, serdeConfig);
         benignEntry = serde(BenignEntry.class, registry, serdeConfig);
+        partnerReport = serde(PartnerReport.class, registry, serdeConfig);
+        falsePositiveReport = serde(FalsePositiveReport.class, registry, serdeConfig);
+        suppression = serde(Suppression.class, registry, serdeConfig);
+        deliveryReceipt = serde(DeliveryReceipt.class, registry, serdeConfig);
         indicatorState = new IndicatorStateSerde(indicator.deserializer());
     }
 

@@ -1,8 +1,11 @@
 package io.threatline.streams.topology;
 
 import io.threatline.contract.DeadLetter;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.FalsePositiveReport;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.contract.reference.BenignEntry;
 import io.threatline.contract.reference.FamilyAlias;
@@ -19,6 +22,7 @@ import io.threatline.streams.dedup.IndicatorMerger;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.enrich.ReferenceEnrichment;
 import io.threatline.streams.errors.BoundedSerde;
+import io.threatline.streams.inbound.Suppressions;
 import io.threatline.streams.statistics.StatisticsTopology;
 import io.threatline.streams.validate.ValidateProcessor;
 import io.threatline.streams.validate.Validated;
@@ -115,6 +119,14 @@ public final class HubTopology {
                 Materialized.<String, BenignEntry>as(Stores.inMemoryKeyValueStore(ReferenceEnrichment.BENIGN_STORE))
                         .withKeySerde(Serdes.String())
                         .withValueSerde(serdes.benignEntry));
+        // Suppressed indicators (docs/sharing-back.md): refused by validation, in memory (a handful).
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(Suppressions.STORE), Serdes.String(), serdes.suppression)
+                        .withLoggingDisabled(),
+                topics.suppressions(),
+                Consumed.with(Serdes.String(), serdes.suppression).withName("suppressions-source"),
+                Suppressions::updater);
         // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
         BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
         BoundedSerde<PartnerIndicator> partnerIndicators = BoundedSerde.of(serdes.partnerIndicator);
@@ -138,8 +150,12 @@ public final class HubTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AgreementReconciler.TERMS_STORE), Serdes.String(), serdes.agreement));
 
+        // Sensors' events and partners' reports (their inbound topics, docs/sharing-back.md): one source, one
+        // validation.
         KStream<String, Validated> validated = builder.stream(
-                        topics.sensorInputPattern(),
+                        java.util.regex.Pattern.compile(
+                                topics.sensorInputPattern().pattern() + "|"
+                                        + topics.partnerInboundPattern().pattern()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sensor-events"))
                 .process(
                         () -> new ValidateProcessor(
@@ -148,12 +164,16 @@ public final class HubTopology {
                                 config.registryWait(),
                                 config.maxRecordBytes(),
                                 new SensorSources(topics),
-                                clock),
+                                clock,
+                                serdes.partnerReport.deserializer(),
+                                topics,
+                                agreements),
                         Named.as("validate"));
 
         var branches = validated
                 .split(Named.as("validated-"))
                 .branch((k, v) -> v instanceof Validated.Rejected, Branched.as("rejected"))
+                .branch((k, v) -> v instanceof Validated.Side, Branched.as("side"))
                 .branch((k, v) -> ((Validated.Valid) v).keyedByCanonicalId(), Branched.as("keyed"))
                 .defaultBranch(Branched.as("rekey"));
         branches.get("validated-rejected")
@@ -162,6 +182,12 @@ public final class HubTopology {
                         topics.deadLetter(),
                         Produced.<String, DeadLetter>with(Serdes.String(), serdes.deadLetter)
                                 .withName("dead-letter"));
+
+        // What partners' reports add: receipt requests, false-positive reports, suppressions, each to its topic.
+        branches.get("validated-side")
+                .to(
+                        (key, value, context) -> ((Validated.Side) value).topic(),
+                        Produced.with(Serdes.String(), sideRecords(serdes)).withName("partner-report-records"));
 
         KStream<String, ThreatEvent> keyed =
                 branches.get("validated-keyed").mapValues(v -> ((Validated.Valid) v).event(), Named.as("keyed-events"));
@@ -202,6 +228,27 @@ public final class HubTopology {
                 changes, config.statisticsGrace(), config.statisticsFlushInterval(), serdes, topics, agreements);
 
         return builder.build();
+    }
+
+    /** Serialises the record a partner's report adds to another topic (a receipt, a false positive, a suppression). */
+    private static Serde<Validated> sideRecords(HubSerdes serdes) {
+        Serializer<DeliveryReceipt> receipt = serdes.deliveryReceipt.serializer();
+        Serializer<FalsePositiveReport> falsePositive = serdes.falsePositiveReport.serializer();
+        Serializer<Suppression> suppression = serdes.suppression.serializer();
+        Serializer<Validated> serializer = (topic, v) -> {
+            SpecificRecord value = ((Validated.Side) v).value();
+            if (value instanceof DeliveryReceipt r) {
+                return receipt.serialize(topic, r);
+            }
+            if (value instanceof FalsePositiveReport f) {
+                return falsePositive.serialize(topic, f);
+            }
+            return suppression.serialize(topic, (Suppression) value);
+        };
+        Deserializer<Validated> deserializer = (topic, bytes) -> {
+            throw new UnsupportedOperationException("the partner report records' sink only writes");
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     /** Serialises an indicator change or a partner record, each with its own serde; the sink never reads. */

@@ -1,6 +1,9 @@
 package io.threatline.streams.validate;
 
 import io.threatline.contract.DeadLetter;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerReport;
+import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.Result;
 import io.threatline.schemas.deadletter.DeadLetters;
@@ -8,18 +11,26 @@ import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.identity.CanonicalMemo;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.topics.SensorSources;
+import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.validation.ThreatEventValidator;
+import io.threatline.streams.agreements.AgreementsSnapshot;
+import io.threatline.streams.agreements.PartnerRouter;
+import io.threatline.streams.inbound.PartnerReports;
+import io.threatline.streams.inbound.Suppressions;
 import io.threatline.streams.topology.HubCounters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +78,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], String, Validated> {
 
+    /** Dead-letter reason for a sensor event that claims to be a partner's report. */
+    public static final String REPORT_MARK_FORBIDDEN = "REPORT_MARK_FORBIDDEN";
+
     private static final Logger LOGGER = LoggerFactory.getLogger(ValidateProcessor.class);
     public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
     public static final String EMPTY_RECORD = "EMPTY_RECORD";
@@ -80,6 +94,12 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final Deserializer<ThreatEvent> deserializer;
+    private final Deserializer<PartnerReport> reportDeserializer;
+    private final ThreatlineTopics topics;
+    private final AgreementsSnapshot agreementsSnapshot;
+    private AgreementsSnapshot.View agreements;
+    private ReadOnlyKeyValueStore<String, Suppression> suppressions;
+    private PartnerReports reports;
     private final HubCounters counters;
     private final Duration registryWait;
     private final int maxRecordBytes;
@@ -91,7 +111,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final CanonicalMemo canonical = new CanonicalMemo(CANONICAL_MEMO_ENTRIES);
 
     /** Who speaks on a topic: a vendor (its own topic), the operator, or whoever the event names (the shared topic). */
-    private record Speaker(Optional<String> vendor, boolean operator) {}
+    private record Speaker(Optional<String> vendor, boolean operator, Optional<String> partner) {}
 
     /**
      * @param registryWait   how long to keep asking an unavailable schema registry before failing the
@@ -106,7 +126,13 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             Duration registryWait,
             int maxRecordBytes,
             SensorSources sources,
-            java.time.Clock clock) {
+            java.time.Clock clock,
+            Deserializer<PartnerReport> reportDeserializer,
+            ThreatlineTopics topics,
+            AgreementsSnapshot agreements) {
+        this.reportDeserializer = reportDeserializer;
+        this.topics = topics;
+        this.agreementsSnapshot = agreements;
         this.sources = sources;
         this.clock = clock;
         this.deserializer = deserializer;
@@ -116,7 +142,21 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     }
 
     @Override
+    public void init(ProcessorContext<String, Validated> context) {
+        super.init(context);
+        agreements = agreementsSnapshot.view(context.getStateStore(PartnerRouter.AGREEMENTS_STORE));
+        suppressions = context.getStateStore(Suppressions.STORE);
+        reports = new PartnerReports(topics, canonical::canonicalize);
+    }
+
+    @Override
     public void process(Record<byte[], byte[]> record) {
+        Speaker speaker = speakers.computeIfAbsent(
+                topic(), t -> new Speaker(sources.vendorOf(t), sources.isOperatorTopic(t), topics.partnerOfInbound(t)));
+        if (speaker.partner().isPresent()) {
+            processReport(record, speaker.partner().get());
+            return;
+        }
         if (record.value() == null) {
             counters.eventsIn.increment();
             reject(record, EMPTY_RECORD, "the record has no value (a tombstone is not a sensor event)");
@@ -134,7 +174,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                             + " (threatline.hub.max.record.bytes)");
             return;
         }
-        Optional<ThreatEvent> read = deserialize(record);
+        Optional<ThreatEvent> read = deserialize(deserializer, record);
         // Counted once the record's fate is known: a record the registry kept us from reading is read again.
         counters.eventsIn.increment();
         if (read.isEmpty()) {
@@ -146,8 +186,6 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
         }
-        Speaker speaker =
-                speakers.computeIfAbsent(topic(), t -> new Speaker(sources.vendorOf(t), sources.isOperatorTopic(t)));
         Optional<String> ownVendor = speaker.vendor();
         boolean operatorTopic = speaker.operator();
         if (operatorTopic && (!event.getRetraction() || !SensorSources.isOperator(event.getVendor()))) {
@@ -166,6 +204,15 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                             + "' are the operator's; a sensor may not use one");
             return;
         }
+        if (event.getReport() != null || PartnerReports.isPartner(event.getVendor())) {
+            reject(
+                    record,
+                    REPORT_MARK_FORBIDDEN,
+                    "vendor names starting with '" + PartnerReports.PARTNER_PREFIX
+                            + "' and the report field are the hub's, for partners' reports read from their inbound"
+                            + " topics; a sensor may use neither");
+            return;
+        }
         if (ownVendor.isPresent() && !ownVendor.get().equals(event.getVendor())) {
             reject(
                     record,
@@ -175,6 +222,13 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             return;
         }
         String id = valid.value().id();
+        if (!event.getRetraction()) {
+            Optional<Suppression> suppressed = Suppressions.of(suppressions, id);
+            if (suppressed.isPresent()) {
+                reject(record, Suppressions.SUPPRESSED, Suppressions.reason(suppressed.get()));
+                return;
+            }
+        }
         boolean sameKey = ownVendor.isEmpty()
                 && !operatorTopic
                 && record.key() != null
@@ -189,21 +243,136 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     }
 
     /**
+     * A partner's report from its inbound topic (docs/sharing-back.md): read like a sensor event (size,
+     * registry patience), then decided by {@link PartnerReports}; whatever becomes of it, it is receipted.
+     */
+    private void processReport(Record<byte[], byte[]> record, String partnerId) {
+        counters.eventsIn.increment();
+        PartnerAgreement agreement = agreements.of(partnerId);
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        DeadLetters.Source source = source();
+        if (record.value() == null) {
+            emit(
+                    record,
+                    reports.unreadable(
+                            partnerId,
+                            agreement,
+                            source,
+                            record.key(),
+                            null,
+                            EMPTY_RECORD,
+                            "the record has no value (a tombstone is not a report)",
+                            now));
+            return;
+        }
+        long size = (long) record.value().length + (record.key() == null ? 0 : record.key().length);
+        if (size > maxRecordBytes) {
+            emit(
+                    record,
+                    reports.unreadable(
+                            partnerId,
+                            agreement,
+                            source,
+                            record.key(),
+                            record.value(),
+                            RECORD_TOO_LARGE,
+                            "the record has " + size + " bytes; a report may have at most " + maxRecordBytes
+                                    + " (threatline.hub.max.record.bytes)",
+                            now));
+            return;
+        }
+        Optional<PartnerReport> report;
+        try {
+            report = Optional.of(readPatiently(reportDeserializer, record));
+        } catch (Unreadable e) {
+            Throwable why = e.getCause();
+            emit(
+                    record,
+                    reports.unreadable(
+                            partnerId,
+                            agreement,
+                            source,
+                            record.key(),
+                            record.value(),
+                            DESERIALIZATION_FAILED,
+                            why.getMessage() == null ? why.getClass().getName() : why.getMessage(),
+                            now));
+            return;
+        }
+        emit(
+                record,
+                reports.handle(
+                        partnerId,
+                        agreement,
+                        report.get(),
+                        source,
+                        record.key(),
+                        record.value(),
+                        id -> Suppressions.of(suppressions, id),
+                        now));
+    }
+
+    private void emit(Record<byte[], byte[]> record, List<Validated> outputs) {
+        long at = clock.millis();
+        for (Validated v : outputs) {
+            String key;
+            if (v instanceof Validated.Valid valid) {
+                key = valid.indicatorId();
+            } else if (v instanceof Validated.Side side) {
+                key = side.key();
+            } else {
+                key = DeadLetters.recordKeyText(record.key());
+                Validated.Rejected rejected = (Validated.Rejected) v;
+                counters.rejected(rejected.deadLetter().getReasonCode());
+            }
+            context().forward(record.withKey(key).withValue(v).withTimestamp(at));
+        }
+    }
+
+    private DeadLetters.Source source() {
+        RecordMetadata meta = context().recordMetadata().orElse(null);
+        return meta == null
+                ? DeadLetters.Source.UNKNOWN
+                : new DeadLetters.Source(meta.topic(), meta.partition(), meta.offset());
+    }
+
+    /** Thrown by {@link #readPatiently} for bytes that do not decode (not a registry outage). */
+    private static final class Unreadable extends RuntimeException {
+        Unreadable(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /**
      * The event, or empty once the record has been dead-lettered.
      *
      * @throws RegistryUnavailableException when the registry stayed unavailable for the whole wait
      */
-    private Optional<ThreatEvent> deserialize(Record<byte[], byte[]> record) {
+    private <T> Optional<T> deserialize(Deserializer<T> reader, Record<byte[], byte[]> record) {
+        try {
+            return Optional.of(readPatiently(reader, record));
+        } catch (Unreadable e) {
+            rejectUnreadable(record, (RuntimeException) e.getCause());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads the record, asking an unavailable registry again for up to {@code registryWait}.
+     *
+     * @throws Unreadable                  when the bytes do not decode
+     * @throws RegistryUnavailableException when the registry stayed unavailable for the whole wait
+     */
+    private <T> T readPatiently(Deserializer<T> reader, Record<byte[], byte[]> record) {
         long deadline = System.nanoTime() + registryWait.toNanos();
         Duration pause = FIRST_RETRY;
         for (int attempt = 1; ; attempt++) {
             try {
-                return Optional.of(deserializer.deserialize(topic(), record.value()));
+                return reader.deserialize(topic(), record.value());
             } catch (SerializationException e) {
                 Optional<SchemaRegistryException> outage = SchemaRegistryException.retriableIn(e);
                 if (outage.isEmpty()) {
-                    rejectUnreadable(record, e);
-                    return Optional.empty();
+                    throw new Unreadable(e);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -225,10 +394,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                 }
                 sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
                 pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+            } catch (RegistryUnavailableException e) {
+                throw e;
             } catch (RuntimeException e) {
                 // A deserializer breaking its contract (only SerializationException) is still about these bytes.
-                rejectUnreadable(record, e);
-                return Optional.empty();
+                throw new Unreadable(e);
             }
         }
     }

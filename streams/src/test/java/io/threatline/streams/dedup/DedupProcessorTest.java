@@ -196,7 +196,8 @@ class DedupProcessorTest {
                 0,
                 seen,
                 expiresAt,
-                seen);
+                seen,
+                List.of());
     }
 
     private static PartnerAgreement agreement(String partner) {

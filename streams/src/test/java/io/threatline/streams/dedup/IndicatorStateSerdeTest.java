@@ -7,6 +7,7 @@ import io.threatline.contract.Indicator;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerSighting;
 import io.threatline.contract.Tlp;
 import io.threatline.schemas.serde.ConfluentAvroSerde;
 import io.threatline.schemas.serde.InMemorySchemaRegistryClient;
@@ -17,6 +18,7 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -42,7 +44,12 @@ class IndicatorStateSerdeTest {
     void shouldReadBackWhatItWrote(@ForAll("indicators") Indicator indicator, @ForAll("holders") String holders) {
         IndicatorState written = new IndicatorState(indicator, holders);
         byte[] bytes = state.serializer().serialize("t", written);
-        assertThat(bytes[0]).isEqualTo(IndicatorStateSerde.FORMAT);
+        // Format 2 byte for byte as before partners could report, unless partners reported seeing it.
+        assertThat(bytes[0])
+                .isEqualTo(
+                        indicator.getPartnerSightings().isEmpty()
+                                ? IndicatorStateSerde.FORMAT
+                                : IndicatorStateSerde.FORMAT_WITH_PARTNER_SIGHTINGS);
         assertThat(state.deserializer().deserialize("t", bytes)).isEqualTo(written);
     }
 
@@ -56,6 +63,7 @@ class IndicatorStateSerdeTest {
     @Property(tries = 200)
     void shouldReadAStateWrittenBeforeTheHoldersWerePartOfIt(@ForAll("indicators") Indicator indicator) {
         // Format 1 was format 2 without the trailing holders: the same bytes, less the last string (empty: one byte).
+        indicator.setPartnerSightings(List.of());
         byte[] current = state.serializer().serialize("t", new IndicatorState(indicator, ""));
         byte[] old = Arrays.copyOf(current, current.length - 1);
         old[0] = IndicatorStateSerde.FORMAT_WITHOUT_HOLDERS;
@@ -125,7 +133,8 @@ class IndicatorStateSerdeTest {
                 0,
                 t,
                 t.plusSeconds(3600),
-                t);
+                t,
+                List.of(new PartnerSighting("interpol", 4L, t.plusSeconds(60))));
     }
 
     @Provide
@@ -192,6 +201,11 @@ class IndicatorStateSerdeTest {
                 .in((i, v) -> mutate(i, x -> x.setExpiresAt(v)))
                 .use(times)
                 .in((i, v) -> mutate(i, x -> x.setReceivedAt(v)))
+                .use(Combinators.combine(text, Arbitraries.longs(), times)
+                        .as(PartnerSighting::new)
+                        .list()
+                        .ofMaxSize(3))
+                .in((i, v) -> mutate(i, x -> x.setPartnerSightings(v)))
                 .build();
     }
 

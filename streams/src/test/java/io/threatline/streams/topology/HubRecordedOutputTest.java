@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * operator, defanged values, aliases, IP ranges, embargoes, expiry — goes through the hub with three
  * agreements (one with statistics), and every record of every output topic (key, timestamp, value)
  * is compared with {@code src/test/resources/recorded/hub-output.txt}, which holds a count and a
- * SHA-256 per topic taken from the topology before the issue-13 changes.
+ * SHA-256 per topic taken from the topology before the issue-13 changes (fields added to the contract since
+ * are left out while they hold their default, {@link #render}).
  *
  * <p>When the output differs, the whole output is written to {@code target/recorded/hub-output.actual.txt}
  * so the difference can be read. To record a new expectation on purpose (a change of what partners
@@ -262,8 +263,23 @@ class HubRecordedOutputTest {
 
     private static void drain(Map<String, TestOutputTopic<String, ?>> topics, Map<String, List<String>> lines) {
         topics.forEach((name, topic) -> topic.readRecordsToList()
-                .forEach(r ->
-                        lines.get(name).add(r.key() + " @" + r.getRecordTime().toEpochMilli() + " " + r.value())));
+                .forEach(r -> lines.get(name)
+                        .add(r.key() + " @" + r.getRecordTime().toEpochMilli() + " " + render(r.value()))));
+    }
+
+    /**
+     * A record as text, without the fields added to the contract after the recording (issue 16: the
+     * partners' sightings) when they hold their default, as they do for this input (no partner reports):
+     * so the comparison still proves the same output record for record, and any value in them would show.
+     */
+    static String render(Object value) {
+        String text = String.valueOf(value);
+        for (String added : List.of(", \"partnerSightings\": []}", ", \"partnerSightings\": 0}")) {
+            if (text.endsWith(added)) {
+                return text.substring(0, text.length() - added.length()) + "}";
+            }
+        }
+        return text;
     }
 
     private static PartnerAgreement interpol() {

@@ -102,6 +102,18 @@ final class HubTestDriver implements AutoCloseable {
                 TOPICS.partnerIndicators(partnerId), new StringDeserializer(), serdes.partnerIndicator.deserializer());
     }
 
+    /** Sends a partner's report to its inbound topic, as the partner (or the TAXII server) writes it. */
+    void report(String partnerId, io.threatline.contract.PartnerReport report, Instant at) {
+        clockTo(at);
+        String topic = TOPICS.partnerInbound(partnerId);
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(null, serdes.partnerReport.serializer().serialize(topic, report), at);
+    }
+
+    <T> TestOutputTopic<String, T> output(String topic, org.apache.kafka.common.serialization.Deserializer<T> values) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), values);
+    }
+
     /** Sends the event as a publisher would: keyed by the given key, Avro in the wire format. */
     void send(String key, ThreatEvent event, Instant at) {
         clockTo(at);

@@ -1,0 +1,245 @@
+package io.threatline.streams.inbound;
+
+import io.threatline.agreements.InboundPolicy;
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.DeliveryChannel;
+import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.FalsePositiveReport;
+import io.threatline.contract.FalsePositiveStatus;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.OffsetRange;
+import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PartnerReport;
+import io.threatline.contract.ReceiptDirection;
+import io.threatline.contract.ReportKind;
+import io.threatline.contract.ReportMark;
+import io.threatline.contract.Suppression;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.schemas.Result;
+import io.threatline.schemas.deadletter.DeadLetters;
+import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.topics.ThreatlineTopics;
+import io.threatline.schemas.validation.ThreatEventValidator;
+import io.threatline.streams.validate.Validated;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * What the hub makes of one report a partner sent back (docs/sharing-back.md). Pure: the caller
+ * reads the record and passes the partner's agreement, the suppressions and the time.
+ *
+ * <ul>
+ *   <li>The partner is the inbound topic's; {@link InboundPolicy} decides whether its agreement lets
+ *       it send this kind of report and at which TLP the report is shared onwards.</li>
+ *   <li>A SIGHTING or an INDICATOR becomes an event of vendor {@value #PARTNER_PREFIX}{@code <id>}
+ *       marked with the report ({@code ThreatEvent.report}), checked by the same validator as a
+ *       sensor's and merged by the dedup: a sighting adds to the indicator's partner sightings and
+ *       never creates one; an indicator is merged like a vendor's, the partner as its source.</li>
+ *   <li>A FALSE_POSITIVE is recorded for an operator to decide ({@code ti.false-positives.v1});
+ *       where the agreement trusts the partner, it is accepted at once: the indicator is suppressed
+ *       and a retraction revokes it for every partner that holds it.</li>
+ *   <li>Every report, admitted or refused, gets a receipt request (direction INBOUND) that the audit
+ *       sequencer chains into the partner's chain; a refused one is dead-lettered with its reason
+ *       and its receipt names it {@code refused:<code>:<report id>}.</li>
+ * </ul>
+ */
+public final class PartnerReports {
+
+    /** Vendor names the hub gives a partner's reports; no sensor may claim one. */
+    public static final String PARTNER_PREFIX = "partner:";
+
+    /** The dead-letter stage of a refused report. */
+    public static final String STAGE = "inbound";
+
+    private final ThreatlineTopics topics;
+    private final BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer;
+
+    public PartnerReports(
+            ThreatlineTopics topics, BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer) {
+        this.topics = topics;
+        this.canonicalizer = canonicalizer;
+    }
+
+    public static boolean isPartner(String vendor) {
+        return vendor != null && vendor.startsWith(PARTNER_PREFIX);
+    }
+
+    /**
+     * @param source      where the report was read (its receipt covers that offset)
+     * @param key         the record's key, for a dead letter
+     * @param value       the record's bytes, for a dead letter
+     * @param suppression the suppression of an indicator id, if any
+     */
+    public List<Validated> handle(
+            String partnerId,
+            PartnerAgreement agreement,
+            PartnerReport report,
+            DeadLetters.Source source,
+            byte[] key,
+            byte[] value,
+            Function<String, Optional<Suppression>> suppression,
+            Instant now) {
+        InboundPolicy.Decision decision = InboundPolicy.decide(agreement, report, now);
+        if (decision instanceof InboundPolicy.Refuse refuse) {
+            return refused(partnerId, agreement, report, source, key, value, refuse.code(), refuse.message(), now);
+        }
+        InboundPolicy.Admit admit = (InboundPolicy.Admit) decision;
+        ThreatEvent event = event(partnerId, report, admit, source);
+        Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event, canonicalizer);
+        if (!valid.isOk()) {
+            return refused(
+                    partnerId,
+                    agreement,
+                    report,
+                    source,
+                    key,
+                    value,
+                    valid.rejection().code(),
+                    valid.rejection().message(),
+                    now);
+        }
+        String id = valid.value().id();
+        Optional<Suppression> suppressed = suppression.apply(id);
+        if (suppressed.isPresent() && report.getKind() != ReportKind.FALSE_POSITIVE) {
+            return refused(
+                    partnerId,
+                    agreement,
+                    report,
+                    source,
+                    key,
+                    value,
+                    Suppressions.SUPPRESSED,
+                    Suppressions.reason(suppressed.get()),
+                    now);
+        }
+        List<Validated> out = new ArrayList<>(4);
+        out.add(receipt(partnerId, agreement, List.of(id), source, now));
+        switch (report.getKind()) {
+            case SIGHTING, INDICATOR -> out.add(new Validated.Valid(event, id, false));
+            case FALSE_POSITIVE -> {
+                String by = "agreement:" + agreement.getAgreementId();
+                FalsePositiveReport fp = FalsePositiveReport.newBuilder()
+                        .setIndicatorId(id)
+                        .setPartnerId(partnerId)
+                        .setReportId(report.getReportId())
+                        .setReportedAt(now)
+                        .setComment(report.getComment())
+                        .setStatus(admit.suppresses() ? FalsePositiveStatus.ACCEPTED : FalsePositiveStatus.OPEN)
+                        .setSuppressedByAgreement(admit.suppresses())
+                        .setDecidedBy(admit.suppresses() ? by : null)
+                        .setDecidedAt(admit.suppresses() ? now : null)
+                        .setDecisionReason(admit.suppresses() ? "the agreement trusts this partner's reports" : null)
+                        .build();
+                out.add(new Validated.Side(topics.falsePositives(), falsePositiveKey(id, partnerId), fp));
+                if (admit.suppresses() && suppressed.isEmpty()) {
+                    out.add(new Validated.Side(
+                            topics.suppressions(),
+                            id,
+                            new Suppression(
+                                    id,
+                                    "false positive reported by " + partnerId
+                                            + (report.getComment() == null ? "" : ": " + report.getComment()),
+                                    by,
+                                    now)));
+                    event.setRetraction(true);
+                    event.setRetractionReason("false positive reported by " + partnerId);
+                    out.add(new Validated.Valid(event, id, false));
+                }
+            }
+            default -> throw new IllegalStateException("admitted a report of kind " + report.getKind());
+        }
+        return out;
+    }
+
+    /** The key of a false-positive report in its compacted topic: one per indicator and partner. */
+    public static String falsePositiveKey(String indicatorId, String partnerId) {
+        return indicatorId + " " + partnerId;
+    }
+
+    private List<Validated> refused(
+            String partnerId,
+            PartnerAgreement agreement,
+            PartnerReport report,
+            DeadLetters.Source source,
+            byte[] key,
+            byte[] value,
+            String code,
+            String message,
+            Instant now) {
+        DeadLetter letter = DeadLetters.of(
+                code, "report from partner " + partnerId + ": " + message, STAGE, source, key, value, now, partnerId);
+        String reportId = report == null || report.getReportId() == null ? "?" : report.getReportId();
+        if (reportId.length() > 256) {
+            reportId = reportId.substring(0, 256);
+        }
+        return List.of(
+                receipt(partnerId, agreement, List.of("refused:" + code + ":" + reportId), source, now),
+                new Validated.Rejected(letter));
+    }
+
+    /** An unreadable record on a partner's inbound topic: dead-lettered, and receipted as refused. */
+    public List<Validated> unreadable(
+            String partnerId,
+            PartnerAgreement agreement,
+            DeadLetters.Source source,
+            byte[] key,
+            byte[] value,
+            String code,
+            String message,
+            Instant now) {
+        return refused(partnerId, agreement, null, source, key, value, code, message, now);
+    }
+
+    private Validated receipt(
+            String partnerId,
+            PartnerAgreement agreement,
+            List<String> recordIds,
+            DeadLetters.Source source,
+            Instant now) {
+        DeliveryReceipt receipt = DeliveryReceipt.newBuilder()
+                .setReceiptId(UUID.nameUUIDFromBytes((source.topic() + "-" + source.partition() + "@" + source.offset())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString())
+                .setPartnerId(partnerId)
+                .setChannel(DeliveryChannel.KAFKA)
+                .setChannelTarget(source.topic())
+                .setAgreementId(agreement == null ? "" : agreement.getAgreementId())
+                .setAgreementVersion(agreement == null ? 0 : agreement.getVersion())
+                .setRecordIds(recordIds)
+                .setOffsets(
+                        List.of(new OffsetRange(source.topic(), source.partition(), source.offset(), source.offset())))
+                .setDeliveredAt(now)
+                .setSequence(0)
+                .setPreviousHash("")
+                .setHash("")
+                .setDirection(ReceiptDirection.INBOUND)
+                .build();
+        return new Validated.Side(topics.deliveryReceiptRequests(), partnerId, receipt);
+    }
+
+    private static ThreatEvent event(
+            String partnerId, PartnerReport report, InboundPolicy.Admit admit, DeadLetters.Source source) {
+        return ThreatEvent.newBuilder()
+                .setEventId("partner-" + partnerId + "-" + source.partition() + "-" + source.offset())
+                .setIndicatorType(report.getIndicatorType())
+                .setIndicatorValue(report.getIndicatorValue())
+                .setObservedAt(report.getLastSeen())
+                .setVendor(PARTNER_PREFIX + partnerId)
+                .setSensorId("inbound")
+                .setConfidence(report.getKind() == ReportKind.INDICATOR ? report.getConfidence() : 0)
+                .setTlp(admit.shareAs())
+                .setMalwareFamilies(new ArrayList<>(report.getMalwareFamilies()))
+                .setCampaign(null)
+                .setTags(new ArrayList<>())
+                .setKillChainPhase(null)
+                .setRetraction(false)
+                .setRetractionReason(null)
+                .setReport(new ReportMark(report.getKind(), partnerId, report.getReportId(), report.getCount()))
+                .build();
+    }
+}
