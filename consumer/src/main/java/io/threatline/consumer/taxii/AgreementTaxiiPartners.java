@@ -4,7 +4,6 @@ import io.threatline.agreements.AgreementPolicy;
 import io.threatline.consumer.delivery.AgreementsView;
 import io.threatline.consumer.delivery.ChannelSettings;
 import io.threatline.consumer.delivery.Secrets;
-import io.threatline.contract.DataKind;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.PartnerAgreement;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,14 +78,7 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
         if (taxii.isEmpty()) {
             return Optional.empty();
         }
-        Set<TaxiiCollection> collections = EnumSet.noneOf(TaxiiCollection.class);
-        if (agreement.getDataKinds().contains(DataKind.INDICATORS)) {
-            collections.add(TaxiiCollection.INDICATORS);
-        }
-        if (agreement.getDataKinds().contains(DataKind.STATISTICS)
-                || agreement.getDataKinds().contains(DataKind.TRENDS)) {
-            collections.add(TaxiiCollection.STATISTICS);
-        }
+        Set<TaxiiCollection> collections = TaxiiCollection.grantedBy(agreement);
         long now = System.nanoTime();
         Cached cached = verifiers.compute(partnerId, (id, before) -> {
             boolean sameAgreement = before != null
@@ -111,7 +102,8 @@ public final class AgreementTaxiiPartners implements TaxiiPartners {
                     now,
                     password.map(PasswordVerifier::of));
         });
-        return cached.verifier().map(v -> new TaxiiPartner(partnerId, agreement.getPartnerName(), collections, v));
+        return cached.verifier()
+                .map(v -> new TaxiiPartner(partnerId, agreement.getPartnerName(), collections, v, agreement));
     }
 
     private Optional<String> password(String partnerId, io.threatline.contract.ChannelSettings channel) {

@@ -18,7 +18,12 @@ public enum TaxiiCollection {
     STATISTICS(
             "statistics",
             "Trend statistics",
-            "Windowed counts (x-threatline-trend-statistic) shared under the partner's agreement");
+            "Windowed counts (x-threatline-trend-statistic) shared under the partner's agreement"),
+    /** Write only: where a partner posts its sightings, false positives and indicators (docs/sharing-back.md). */
+    REPORTS(
+            "reports",
+            "Reports to the hub",
+            "Post sightings, false positives (opinions that disagree) and indicators, as your agreement allows");
 
     private final String id;
     private final String title;
@@ -43,7 +48,19 @@ public enum TaxiiCollection {
     }
 
     public String topic(ThreatlineTopics topics, String partnerId) {
-        return this == INDICATORS ? topics.partnerIndicators(partnerId) : topics.partnerStatistics(partnerId);
+        return switch (this) {
+            case INDICATORS -> topics.partnerIndicators(partnerId);
+            case STATISTICS -> topics.partnerStatistics(partnerId);
+            case REPORTS -> topics.partnerInbound(partnerId);
+        };
+    }
+
+    public boolean canRead() {
+        return this != REPORTS;
+    }
+
+    public boolean canWrite() {
+        return this == REPORTS;
     }
 
     public static Optional<TaxiiCollection> byId(String id) {
@@ -53,6 +70,19 @@ public enum TaxiiCollection {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The collections an agreement grants: those of its data kinds, and {@link #REPORTS} when it lets
+     * the partner report anything back.
+     */
+    public static Set<TaxiiCollection> grantedBy(io.threatline.contract.PartnerAgreement agreement) {
+        Set<TaxiiCollection> granted = grantedBy(agreement.getDataKinds());
+        if (agreement.getInbound() != null
+                && !agreement.getInbound().getReports().isEmpty()) {
+            granted.add(REPORTS);
+        }
+        return granted;
     }
 
     /** The collections an agreement's data kinds grant: INDICATORS gives indicators, STATISTICS or TRENDS gives statistics. */

@@ -52,6 +52,7 @@ final class TaxiiHandler extends Handler.Abstract {
     private final CollectionPages pages;
     private final TaxiiDeliveryListener listener;
     private final PartnerRateLimiter rateLimiter;
+    private final TaxiiReports reports;
 
     TaxiiHandler(
             String title,
@@ -59,7 +60,9 @@ final class TaxiiHandler extends Handler.Abstract {
             BasicAuthenticator authenticator,
             PartnerRateLimiter rateLimiter,
             CollectionPages pages,
-            TaxiiDeliveryListener listener) {
+            TaxiiDeliveryListener listener,
+            TaxiiReports reports) {
+        this.reports = reports;
         this.title = title;
         this.scheme = tls ? "https" : "http";
         this.authenticator = authenticator;
@@ -104,15 +107,31 @@ final class TaxiiHandler extends Handler.Abstract {
             retryAfter(response, limited.get());
             throw new TaxiiRequestException(429, "request rate limit of your API root exceeded; slow down");
         }
-        if (!request.getMethod().equals("GET")) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET");
-            throw new TaxiiRequestException(405, "this TAXII server is read only; use GET");
+        List<String> path = segments(request.getHttpURI().getPath());
+        // Writing is for one resource only: the reports collection of the partner's own API root.
+        boolean reportsObjects = path.size() == 5
+                && path.get(0).equals(partner.partnerId())
+                && path.get(1).equals("collections")
+                && path.get(2).equals(TaxiiCollection.REPORTS.id())
+                && path.get(3).equals("objects")
+                && partner.collections().contains(TaxiiCollection.REPORTS);
+        boolean post = request.getMethod().equals("POST");
+        if (!request.getMethod().equals("GET") && !(post && reportsObjects)) {
+            response.getHeaders().put(HttpHeader.ALLOW, reportsObjects ? "POST" : "GET");
+            throw new TaxiiRequestException(
+                    405,
+                    reportsObjects
+                            ? "post your reports here; nothing else is taken"
+                            : "only the reports collection of your own API root takes POST; elsewhere use GET");
         }
         if (!TaxiiMediaTypes.acceptsTaxii(request.getHeaders().get(HttpHeader.ACCEPT))) {
             throw new TaxiiRequestException(406, "this server answers only in " + TaxiiMediaTypes.TAXII);
         }
         Exchange exchange = new Exchange(request, response, callback);
-        List<String> path = segments(request.getHttpURI().getPath());
+        if (post) {
+            postReports(exchange, partner);
+            return;
+        }
         if (path.size() == 1 && path.get(0).equals("taxii2")) {
             discovery(exchange, partner);
             return;
@@ -122,6 +141,14 @@ final class TaxiiHandler extends Handler.Abstract {
         }
         if (path.size() == 1) {
             apiRoot(exchange, partner);
+            return;
+        }
+        if (path.size() == 3 && path.get(1).equals("status")) {
+            send(
+                    exchange,
+                    200,
+                    reports.status(partner.partnerId(), path.get(2))
+                            .orElseThrow(() -> new TaxiiRequestException(404, "no status " + path.get(2))));
             return;
         }
         if (!path.get(1).equals("collections")) {
@@ -135,6 +162,10 @@ final class TaxiiHandler extends Handler.Abstract {
                 .filter(partner.collections()::contains)
                 .orElseThrow(TaxiiHandler::notFound);
         Map<String, String> query = query(request.getHttpURI().getQuery());
+        if (path.size() > 3 && !collection.canRead()) {
+            throw new TaxiiRequestException(
+                    403, "collection " + collection.id() + " is write only: POST to its objects");
+        }
         if (path.size() == 3) {
             send(exchange, 200, collection(collection));
         } else if (path.size() == 4 && path.get(3).equals("objects")) {
@@ -163,6 +194,36 @@ final class TaxiiHandler extends Handler.Abstract {
         }
     }
 
+    /**
+     * A partner's envelope of reports (docs/sharing-back.md): TAXII content only, at most
+     * {@link TaxiiReports#MAX_CONTENT_LENGTH} bytes; answered 202 with the status resource.
+     */
+    private void postReports(Exchange exchange, TaxiiPartner partner)
+            throws TaxiiRequestException, InterruptedException {
+        String type = exchange.request().getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null
+                || !type.replace(" ", "").toLowerCase(java.util.Locale.ROOT).startsWith("application/taxii+json")
+                || (type.contains("version") && !type.replace(" ", "").contains("version=2.1"))) {
+            throw new TaxiiRequestException(415, "post " + TaxiiMediaTypes.TAXII + " (a TAXII envelope)");
+        }
+        long declared = exchange.request().getLength();
+        if (declared > TaxiiReports.MAX_CONTENT_LENGTH) {
+            throw new TaxiiRequestException(
+                    413, "the body has " + declared + " bytes; at most " + TaxiiReports.MAX_CONTENT_LENGTH);
+        }
+        byte[] body;
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(exchange.request())) {
+            body = in.readNBytes(TaxiiReports.MAX_CONTENT_LENGTH + 1);
+        } catch (java.io.IOException e) {
+            throw new TaxiiRequestException(400, "the body could not be read: " + e.getMessage());
+        }
+        if (body.length > TaxiiReports.MAX_CONTENT_LENGTH) {
+            throw new TaxiiRequestException(
+                    413, "the body has more than " + TaxiiReports.MAX_CONTENT_LENGTH + " bytes");
+        }
+        send(exchange, 202, reports.post(partner, body));
+    }
+
     private void discovery(Exchange exchange, TaxiiPartner partner) {
         String root = base(exchange) + "/" + partner.partnerId() + "/";
         ObjectNode body = JSON.createObjectNode();
@@ -178,8 +239,10 @@ final class TaxiiHandler extends Handler.Abstract {
         body.put("title", partner.title());
         body.put("description", "Collections shared with " + partner.title() + " under its agreement.");
         body.putArray("versions").add(TaxiiMediaTypes.TAXII);
-        // Read only: no request body is ever accepted.
-        body.put("max_content_length", 0);
+        // Only a partner that may report back posts anything (docs/sharing-back.md).
+        body.put(
+                "max_content_length",
+                partner.collections().contains(TaxiiCollection.REPORTS) ? TaxiiReports.MAX_CONTENT_LENGTH : 0);
         send(exchange, 200, body);
     }
 
@@ -198,8 +261,8 @@ final class TaxiiHandler extends Handler.Abstract {
         c.put("id", collection.id());
         c.put("title", collection.title());
         c.put("description", collection.description());
-        c.put("can_read", true);
-        c.put("can_write", false);
+        c.put("can_read", collection.canRead());
+        c.put("can_write", collection.canWrite());
         c.putArray("media_types").add(TaxiiMediaTypes.STIX);
         return c;
     }
@@ -330,7 +393,10 @@ final class TaxiiHandler extends Handler.Abstract {
                     case 401 -> "Unauthorized";
                     case 404 -> "Not found";
                     case 405 -> "Method not allowed";
+                    case 403 -> "Forbidden";
                     case 406 -> "Not acceptable";
+                    case 413 -> "Payload too large";
+                    case 415 -> "Unsupported media type";
                     case 429 -> "Too many requests";
                     case 431 -> "Request header fields too large";
                     case 503 -> "Service unavailable";

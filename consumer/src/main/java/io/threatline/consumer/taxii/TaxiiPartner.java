@@ -10,7 +10,16 @@ import java.util.Set;
  * API root), a title, the collections its agreement grants, and its password verifier.
  */
 public record TaxiiPartner(
-        String partnerId, String title, Set<TaxiiCollection> collections, PasswordVerifier password) {
+        String partnerId,
+        String title,
+        Set<TaxiiCollection> collections,
+        PasswordVerifier password,
+        io.threatline.contract.PartnerAgreement agreement) {
+
+    /** A partner without an agreement the server knows: it may read, and never write. */
+    public TaxiiPartner(String partnerId, String title, Set<TaxiiCollection> collections, PasswordVerifier password) {
+        this(partnerId, title, collections, password, null);
+    }
 
     public TaxiiPartner {
         ThreatlineTopics.checkPartnerId(partnerId);

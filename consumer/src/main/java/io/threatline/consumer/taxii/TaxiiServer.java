@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A read-only TAXII 2.1 server over the partner topics (DESIGN §8): one API root per partner,
+ * A TAXII 2.1 server over the partner topics (DESIGN §8), read only but for the reports a partner may
+ * post to its own API root ({@link TaxiiReports}, docs/sharing-back.md): one API root per partner,
  * HTTP Basic over TLS, pages read straight from Kafka with no server-side session. It faces the
  * network, so it runs on Jetty with limits (docs/security.md): an idle timeout, a deadline for the
  * TLS handshake and first request of a connection ({@link ConnectionDeadline}), a cap on open
@@ -51,13 +52,16 @@ public final class TaxiiServer implements AutoCloseable {
     private final KafkaPageReader reader;
     private final SchemaRegistryClient registry;
     private final boolean tls;
+    private final TaxiiReports reports;
 
     private TaxiiServer(
             Server jetty,
             ServerConnector connector,
             KafkaPageReader reader,
             SchemaRegistryClient registry,
+            TaxiiReports reports,
             boolean tls) {
+        this.reports = reports;
         this.jetty = jetty;
         this.connector = connector;
         this.reader = reader;
@@ -107,6 +111,7 @@ public final class TaxiiServer implements AutoCloseable {
 
         SchemaRegistryClient registry = new AvroSerdeConfig(config.serdeConfig()).newClient();
         KafkaPageReader reader = new KafkaPageReader(config.consumerConfig(), config.readers(), config.pageTimeout());
+        VersionIndex versionIndex = new VersionIndex(reader, config.versionIndexMaxKeys());
         CollectionPages pages = new CollectionPages(
                 reader,
                 config.topics(),
@@ -114,7 +119,18 @@ public final class TaxiiServer implements AutoCloseable {
                 new ConfluentAvroDeserializer<>(registry, TrendStatistic.class, config.serdeConfig(), false),
                 config.defaultLimit(),
                 config.maxLimit(),
-                new VersionIndex(reader, config.versionIndexMaxKeys()));
+                versionIndex);
+        // Partners' posts (docs/sharing-back.md) go to their inbound topics: reliable, one producer.
+        TaxiiReports reports = new TaxiiReports(
+                new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        io.threatline.consumer.ReliableProducers.settings(
+                                config.consumerConfig(), "threatline-taxii-reports"),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new io.threatline.schemas.serde.ConfluentAvroSerializer<>(
+                                registry, config.serdeConfig(), false)),
+                config.topics(),
+                versionIndex,
+                java.time.Clock.systemUTC());
         LoginThrottle throttle =
                 new LoginThrottle(config.maxLoginFailures(), config.loginFailureWindow(), System::nanoTime);
         PartnerRateLimiter rate = new PartnerRateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime);
@@ -124,7 +140,8 @@ public final class TaxiiServer implements AutoCloseable {
                 new BasicAuthenticator(partners, config.authCache(), throttle),
                 rate,
                 pages,
-                listener);
+                listener,
+                reports);
         jetty.setErrorHandler(new TaxiiErrorHandler());
         jetty.setHandler(new Handler.Wrapper(taxii) {
             @Override
@@ -136,6 +153,7 @@ public final class TaxiiServer implements AutoCloseable {
         try {
             jetty.start();
         } catch (Exception e) {
+            reports.close();
             reader.close();
             registry.close();
             try {
@@ -148,7 +166,7 @@ public final class TaxiiServer implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
-        TaxiiServer server = new TaxiiServer(jetty, connector, reader, registry, ssl != null);
+        TaxiiServer server = new TaxiiServer(jetty, connector, reader, registry, reports, ssl != null);
         LOGGER.info("TAXII 2.1 server listening on {}", server.baseUrl());
         return server;
     }
@@ -193,6 +211,7 @@ public final class TaxiiServer implements AutoCloseable {
         } catch (Exception e) {
             LOGGER.warn("TAXII server did not stop cleanly: {}", e.toString());
         }
+        reports.close();
         reader.close();
         registry.close();
     }

@@ -20,6 +20,9 @@ final class VersionIndex {
 
     private static final class TopicIndex {
         private final Map<String, Versions> byKey = new ConcurrentHashMap<>();
+        /** The STIX indicator id of each key (an indicator id), for a partner's post that refers to one. */
+        private final Map<String, String> keyByStixId = new ConcurrentHashMap<>();
+
         private Map<Integer, Long> position = Map.of();
     }
 
@@ -46,6 +49,9 @@ final class VersionIndex {
                     full[0] = true;
                     return;
                 }
+                if (before == null) {
+                    index.keyByStixId.put(io.threatline.consumer.stix.StixIds.indicator(key), key);
+                }
                 index.byKey.put(
                         key,
                         before == null || before.partition() != partition
@@ -60,6 +66,17 @@ final class VersionIndex {
             // out and a later page serves the newer version, which is what "last" asks for.
             return key -> key == null ? null : index.byKey.get(key);
         }
+    }
+
+    /**
+     * The record key (indicator id) of a STIX indicator served on {@code topic}, if the topic holds it:
+     * how a partner's sighting or opinion, which names the STIX id it was given, is tied back to the
+     * indicator (docs/sharing-back.md).
+     */
+    java.util.Optional<String> keyOfStixIndicator(String topic, String stixId)
+            throws InterruptedException, TaxiiRequestException {
+        upToDate(topic);
+        return java.util.Optional.ofNullable(topics.get(topic).keyByStixId.get(stixId));
     }
 
     /** The versions of a key, as of the index's last catch-up. */

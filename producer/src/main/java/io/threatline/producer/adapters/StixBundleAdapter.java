@@ -3,6 +3,7 @@ package io.threatline.producer.adapters;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.threatline.contract.KillChainPhase;
 import io.threatline.contract.Tlp;
+import io.threatline.schemas.stix.StixPattern;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Instant;

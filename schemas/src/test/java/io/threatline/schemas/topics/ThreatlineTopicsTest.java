@@ -72,12 +72,17 @@ class ThreatlineTopicsTest {
                 .containsExactly(3, 1, 1, 1);
         assertThat(topics.partnerInbound("interpol")).isEqualTo("acme.partner.interpol.inbound.v1");
         assertThat(topics.partnerOfInbound("acme.partner.interpol.inbound.v1")).contains("interpol");
-        assertThat(topics.partnerOfInbound("acme.partner.interpol.indicators.v1")).isEmpty();
+        assertThat(topics.partnerOfInbound("acme.partner.interpol.indicators.v1"))
+                .isEmpty();
         assertThat(topics.partnerOfInbound("other.partner.interpol.inbound.v1")).isEmpty();
         assertThat(topics.partnerOfInbound("acme.partner.Bad_Id.inbound.v1")).isEmpty();
-        assertThat(topics.partnerInboundPattern().matcher("acme.partner.nca.inbound.v1").matches())
+        assertThat(topics.partnerInboundPattern()
+                        .matcher("acme.partner.nca.inbound.v1")
+                        .matches())
                 .isTrue();
-        assertThat(topics.sensorInputPattern().matcher("acme.partner.nca.inbound.v1").matches())
+        assertThat(topics.sensorInputPattern()
+                        .matcher("acme.partner.nca.inbound.v1")
+                        .matches())
                 .as("a partner's reports are never read as a sensor's events")
                 .isFalse();
     }

@@ -1,4 +1,4 @@
-package io.threatline.producer.adapters;
+package io.threatline.schemas.stix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

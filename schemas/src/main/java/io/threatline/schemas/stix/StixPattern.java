@@ -1,4 +1,4 @@
-package io.threatline.producer.adapters;
+package io.threatline.schemas.stix;
 
 import io.threatline.contract.IndicatorType;
 import java.util.ArrayList;
@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The subset of the STIX 2.1 patterning language that names single indicators: equality
+ * The subset of the STIX 2.1 patterning language that names single indicators (read from vendors'
+ * bundles by {@code publish} and from partners' posts by the TAXII server, docs/sharing-back.md): equality
  * comparisons of a supported object path with a string literal, joined by {@code OR} within one
  * observation expression ({@code [a = 'x' OR b = 'y']}) or between them ({@code [a = 'x'] OR [b =
  * 'y']}), with parentheses. Each comparison is one indicator; {@code OR} means any of them alone is
@@ -26,13 +27,13 @@ import java.util.Map;
  * parsed, since the parser recurses once per level and a pattern of a few thousand {@code (} would
  * otherwise overflow the stack (an {@link Error} no caller handles).
  */
-final class StixPattern {
+public final class StixPattern {
 
     /** One {@code path = 'value'} comparison. */
-    record Comparison(IndicatorType type, String objectPath, String value) {}
+    public record Comparison(IndicatorType type, String objectPath, String value) {}
 
     /** Why a pattern yields no events: {@code UNSUPPORTED_PATTERN} or {@code MALFORMED_PATTERN}. */
-    static final class PatternException extends Exception {
+    public static final class PatternException extends Exception {
         private final String code;
 
         PatternException(String code, String message) {
@@ -40,7 +41,7 @@ final class StixPattern {
             this.code = code;
         }
 
-        String code() {
+        public String code() {
             return code;
         }
     }
@@ -89,7 +90,7 @@ final class StixPattern {
     }
 
     /** The comparisons of {@code pattern}, in order, or why it cannot be published. */
-    static List<Comparison> parse(String pattern) throws PatternException {
+    public static List<Comparison> parse(String pattern) throws PatternException {
         List<Token> tokens = tokenize(pattern);
         rejectCombinations(tokens);
         StixPattern parser = new StixPattern(tokens);
