@@ -32,7 +32,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description =
                 "Operator actions on indicators, and what Threatline holds of one and why a partner got it or not.",
-        subcommands = {IndicatorsCommand.Revoke.class, IndicatorsCommand.Show.class, IndicatorsCommand.Explain.class})
+        subcommands = {
+            IndicatorsCommand.Revoke.class,
+            IndicatorsCommand.Show.class,
+            IndicatorsCommand.Explain.class,
+            FalsePositivesCommand.class
+        })
 public final class IndicatorsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -57,6 +62,55 @@ public final class IndicatorsCommand implements Runnable {
                     spec.commandLine(),
                     e.getMessage() + (e.getMessage().startsWith("cannot tell") ? "; give --type" : ""));
         }
+    }
+
+    /**
+     * A reason as an operator's action records it: 1 to {@value ContractLimits#MAX_REASON_LENGTH} characters.
+     *
+     * @throws CommandLine.ParameterException otherwise (usage error, exit 2)
+     */
+    static String checkedReason(CommandLine.Model.CommandSpec spec, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > ContractLimits.MAX_REASON_LENGTH) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--reason must be 1 to " + ContractLimits.MAX_REASON_LENGTH + " characters");
+        }
+        return reason.strip();
+    }
+
+    /**
+     * The operator as the hub knows it, {@code operator:<name>}.
+     *
+     * @throws CommandLine.ParameterException when the name is empty or too long (usage error, exit 2)
+     */
+    static String checkedOperator(CommandLine.Model.CommandSpec spec, String operator) {
+        String who = SensorSources.OPERATOR_PREFIX + (operator == null ? "" : operator.strip());
+        if (who.length() > ContractLimits.MAX_LABEL_LENGTH || operator == null || operator.isBlank()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--operator must be 1 to "
+                            + (ContractLimits.MAX_LABEL_LENGTH - SensorSources.OPERATOR_PREFIX.length())
+                            + " characters");
+        }
+        return who;
+    }
+
+    /**
+     * The operator's retraction of an indicator, for the operator's actions topic: it revokes the
+     * indicator for every partner that holds it whatever the vendors say.
+     */
+    static ThreatEvent operatorRetraction(CanonicalIndicator canonical, String who, String why) {
+        return ThreatEvent.newBuilder()
+                .setEventId("operator-" + UUID.randomUUID())
+                .setIndicatorType(canonical.type())
+                .setIndicatorValue(canonical.value())
+                .setObservedAt(Instant.now())
+                .setVendor(who)
+                .setSensorId("threatline-indicators-revoke")
+                .setConfidence(100)
+                .setTlp(Tlp.CLEAR)
+                .setRetraction(true)
+                .setRetractionReason(why)
+                .build();
     }
 
     /** The indicator every subcommand takes: its value as pasted, its type, the topics' prefix. */
@@ -260,36 +314,13 @@ public final class IndicatorsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (reason.isBlank() || reason.length() > ContractLimits.MAX_REASON_LENGTH) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--reason must be 1 to " + ContractLimits.MAX_REASON_LENGTH + " characters");
-            }
+            String why = checkedReason(spec, reason);
             CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
-            IndicatorType indicatorType = canonical.type();
-            String who = SensorSources.OPERATOR_PREFIX + operator.strip();
-            if (who.length() > ContractLimits.MAX_LABEL_LENGTH || operator.isBlank()) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--operator must be 1 to "
-                                + (ContractLimits.MAX_LABEL_LENGTH - SensorSources.OPERATOR_PREFIX.length())
-                                + " characters");
-            }
+            String who = checkedOperator(spec, operator);
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> config = connection.clientProperties();
             config.put(PublisherConfig.TOPIC, topics.operatorActions());
-            ThreatEvent action = ThreatEvent.newBuilder()
-                    .setEventId("operator-" + UUID.randomUUID())
-                    .setIndicatorType(indicatorType)
-                    .setIndicatorValue(canonical.value())
-                    .setObservedAt(Instant.now())
-                    .setVendor(who)
-                    .setSensorId("threatline-indicators-revoke")
-                    .setConfidence(100)
-                    .setTlp(Tlp.CLEAR)
-                    .setRetraction(true)
-                    .setRetractionReason(reason.strip())
-                    .build();
+            ThreatEvent action = operatorRetraction(canonical, who, why);
             PrintWriter out = spec.commandLine().getOut();
             try (ThreatPublisher publisher = new ThreatPublisher(config, null)) {
                 PublishResult result = publisher.publish(action).get(2, TimeUnit.MINUTES);
@@ -298,7 +329,7 @@ public final class IndicatorsCommand implements Runnable {
                             "revoked: %s by %s (%s), recorded at %s-%d@%d; partners that hold it get REVOKE%n",
                             canonical.id(),
                             who,
-                            reason.strip(),
+                            why,
                             topics.operatorActions(),
                             accepted.partition(),
                             accepted.offset());

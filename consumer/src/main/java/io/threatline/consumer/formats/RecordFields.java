@@ -26,6 +26,8 @@ import java.util.Map;
  *   <tr><td>malware_families, campaigns, tags, kill_chain_phases, vendors, sensors</td><td>lists of the same names</td></tr>
  *   <tr><td>country, asn</td><td>country, asn (null when unknown)</td></tr>
  *   <tr><td>redistribution_allowed, redistribution_scope</td><td>the same</td></tr>
+ *   <tr><td>partner_sightings</td><td>partnerSightings: how often partners reported seeing it, 0 unless the
+ *       agreement grants SIGHTINGS (docs/sharing-back.md); last, so older CSV readers keep their columns</td></tr>
  * </table>
  *
  * <table>
@@ -64,7 +66,8 @@ public final class RecordFields {
             "sensors",
             "redistribution_allowed",
             "redistribution_scope",
-            "shared_at");
+            "shared_at",
+            "partner_sightings");
 
     public static final List<String> STATISTIC_COLUMNS = List.of(
             "delivery_id",
@@ -120,6 +123,7 @@ public final class RecordFields {
         f.put("redistribution_allowed", i.getRedistributionAllowed());
         f.put("redistribution_scope", i.getRedistributionScope());
         f.put("shared_at", instant(i.getSharedAt()));
+        f.put("partner_sightings", i.getPartnerSightings());
         return f;
     }
 

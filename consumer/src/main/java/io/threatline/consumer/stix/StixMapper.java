@@ -45,7 +45,8 @@ import java.util.Set;
  *     {@code x_threatline_action}, {@code x_threatline_score}, {@code x_threatline_last_seen},
  *     {@code x_threatline_campaigns}, {@code x_threatline_country}, {@code x_threatline_asn},
  *     {@code x_threatline_vendors}, {@code x_threatline_sensors},
- *     {@code x_threatline_redistribution_allowed}, {@code x_threatline_redistribution_scope};
+ *     {@code x_threatline_redistribution_allowed}, {@code x_threatline_redistribution_scope},
+ *     {@code x_threatline_partner_sightings} (when partners reported seeing it, docs/sharing-back.md);
  *     empty lists and absent values are left out.</li>
  * </ul>
  * A record that cannot be expressed — type or TLP UNKNOWN — is rejected, never guessed: unknown
@@ -138,6 +139,9 @@ public final class StixMapper {
         putArrayIfNotEmpty(o, "x_threatline_vendors", in.getVendors());
         putArrayIfNotEmpty(o, "x_threatline_sensors", in.getSensors());
         o.put("x_threatline_redistribution_allowed", in.getRedistributionAllowed());
+        if (in.getPartnerSightings() > 0) {
+            o.put("x_threatline_partner_sightings", in.getPartnerSightings());
+        }
         if (in.getRedistributionScope() != null && !in.getRedistributionScope().isEmpty()) {
             o.put("x_threatline_redistribution_scope", in.getRedistributionScope());
         }
