@@ -61,7 +61,9 @@ final class FalsePositivesCommand implements Runnable {
     static Map<String, FalsePositiveReport> reports(Map<String, Object> client, ThreatlineTopics topics) {
         Map<String, FalsePositiveReport> latest = new TreeMap<>();
         ConfluentAvroDeserializer<FalsePositiveReport> values = new ConfluentAvroDeserializer<>();
-        values.configure(client, false);
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        values.configure(config, false);
         TopicSnapshot.read(AvroSerdeConfig.kafkaOnly(client), topics.falsePositives(), r -> {
             if (r.key() == null) {
                 return;

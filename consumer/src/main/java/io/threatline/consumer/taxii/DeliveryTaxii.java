@@ -50,6 +50,9 @@ public final class DeliveryTaxii {
         Map<String, Object> settings = new HashMap<>();
         settings.put(TaxiiServerConfig.BOOTSTRAP_SERVERS, client.get("bootstrap.servers"));
         settings.put(TaxiiServerConfig.SCHEMA_REGISTRY_URL, client.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
+        if (client.get(AvroSerdeConfig.BASIC_AUTH_USER_INFO) != null) {
+            settings.put(TaxiiServerConfig.REGISTRY_USER_INFO, client.get(AvroSerdeConfig.BASIC_AUTH_USER_INFO));
+        }
         AvroSerdeConfig.kafkaOnly(client).forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) {
                 settings.put(TaxiiServerConfig.KAFKA_PREFIX + k, v);

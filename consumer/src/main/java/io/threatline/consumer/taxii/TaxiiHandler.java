@@ -109,7 +109,7 @@ final class TaxiiHandler extends Handler.Abstract {
         }
         List<String> path = segments(request.getHttpURI().getPath());
         // Writing is for one resource only: the reports collection of the partner's own API root.
-        boolean reportsObjects = path.size() == 5
+        boolean reportsObjects = path.size() == 4
                 && path.get(0).equals(partner.partnerId())
                 && path.get(1).equals("collections")
                 && path.get(2).equals(TaxiiCollection.REPORTS.id())

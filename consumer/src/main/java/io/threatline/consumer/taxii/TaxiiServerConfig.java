@@ -30,6 +30,9 @@ public final class TaxiiServerConfig extends AbstractConfig {
     public static final String TLS_ENABLED = "taxii.tls.enabled";
     public static final String KEYSTORE_PATH = "taxii.tls.keystore.path";
     public static final String KEYSTORE_PASSWORD = "taxii.tls.keystore.password";
+    /** The registry credential for the schema of partners' posted reports (docs/sharing-back.md); reads need none. */
+    public static final String REGISTRY_USER_INFO = AvroSerdeConfig.BASIC_AUTH_USER_INFO;
+
     public static final String KEYSTORE_TYPE = "taxii.tls.keystore.type";
     public static final String TITLE = "taxii.title";
     public static final String DEFAULT_LIMIT = "taxii.page.limit.default";
@@ -103,6 +106,13 @@ public final class TaxiiServerConfig extends AbstractConfig {
                     "",
                     Importance.HIGH,
                     "Key store holding the server's key and certificate; required with TLS.")
+            .define(
+                    REGISTRY_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "user:password for the schema registry, where it wants one to register the schema of the reports"
+                            + " partners post (docs/sharing-back.md).")
             .define(
                     KEYSTORE_PASSWORD,
                     Type.PASSWORD,
@@ -337,6 +347,11 @@ public final class TaxiiServerConfig extends AbstractConfig {
 
     /** Settings of the Avro deserializers. */
     public Map<String, Object> serdeConfig() {
-        return Map.of(SCHEMA_REGISTRY_URL, String.join(",", getList(SCHEMA_REGISTRY_URL)));
+        Map<String, Object> serde = new HashMap<>();
+        serde.put(SCHEMA_REGISTRY_URL, String.join(",", getList(SCHEMA_REGISTRY_URL)));
+        if (getPassword(REGISTRY_USER_INFO) != null) {
+            serde.put(REGISTRY_USER_INFO, getPassword(REGISTRY_USER_INFO).value());
+        }
+        return Map.copyOf(serde);
     }
 }

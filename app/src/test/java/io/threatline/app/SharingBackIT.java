@@ -1,0 +1,345 @@
+package io.threatline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.threatline.consumer.stix.StixIds;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Partners reporting back (docs/sharing-back.md) against `threatline run`: the real broker with SCRAM
+ * and ACLs, the real registry, the TAXII server over HTTPS, the hub and delivery. The national agency
+ * posts sightings over TAXII and INTERPOL, whose agreement grants sighting counts, sees them in its
+ * feed; INTERPOL reports a false positive, the operator accepts it, and every partner that held the
+ * indicator gets REVOKE; no partner can post to another's API root or write another's inbound topic.
+ */
+class SharingBackIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NCA = "nca-operation-tovar";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldTakePartnersReportsByTheirAgreementsAndActOnThem() throws Exception {
+        RunInProcess run = RunInProcess.start(dataDir, 1000);
+        try {
+            Path outbox = dataDir.resolve("outbox");
+            // Given indicators both INTERPOL and the national agency hold (GREEN Shylock ones)
+            List<String> shared = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        shared.clear();
+                        shared.addAll(heldByBoth(outbox));
+                        return shared.size() >= 6;
+                    });
+            Matcher taxiiLine =
+                    Pattern.compile("TAXII 2.1 at (https://\\S+)/taxii2/").matcher(run.output());
+            assertThat(taxiiLine.find()).as(run.output()).isTrue();
+            String taxii = taxiiLine.group(1);
+            HttpClient http = HttpClient.newBuilder()
+                    .sslContext(trusting(dataDir.resolve("taxii/taxii-cert.pem")))
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+
+            // When the national agency posts a sighting of five of them, seven times each
+            List<String> sighted = shared.subList(0, 5);
+            ArrayNode objects = JSON.createArrayNode();
+            for (String indicatorId : sighted) {
+                objects.add(sighting(indicatorId, 7));
+            }
+            objects.add(JSON.createObjectNode()
+                    .put("type", "malware")
+                    .put("id", "malware--" + UUID.randomUUID())
+                    .put("spec_version", "2.1"));
+            HttpResponse<String> posted = post(http, taxii, NCA, NCA, envelope(objects));
+            // Then the status says what succeeded and what failed and why
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+            JsonNode status = JSON.readTree(posted.body());
+            assertThat(status.path("status").asText()).isEqualTo("complete");
+            assertThat(status.path("success_count").asInt()).as(posted.body()).isEqualTo(5);
+            assertThat(status.path("failure_count").asInt()).isEqualTo(1);
+            assertThat(status.path("failures").get(0).path("message").asText()).contains("type 'malware'");
+            HttpResponse<String> again = http.send(
+                    request(taxii + "/" + NCA + "/status/" + status.path("id").asText() + "/", NCA)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body()).path("success_count").asInt())
+                    .isEqualTo(5);
+            // and INTERPOL, whose agreement grants sighting counts, sees them (the indicators still alive)
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> lines(outbox.resolve("interpol")).stream()
+                            .anyMatch(
+                                    r -> sighted.contains(r.path("indicator_id").asText())
+                                            && r.path("partner_sightings").asLong() >= 7));
+            // while the national agency's own feed, whose agreement does not grant them, carries none
+            assertThat(lines(outbox.resolve(NCA)))
+                    .allSatisfy(r ->
+                            assertThat(r.path("partner_sightings").asLong()).isZero());
+
+            // When INTERPOL reports one as a false positive (an opinion that disagrees)
+            String falsePositive = shared.get(5);
+            ObjectNode opinion = JSON.createObjectNode()
+                    .put("type", "opinion")
+                    .put("spec_version", "2.1")
+                    .put("id", "opinion--" + UUID.randomUUID())
+                    .put("created", "2026-12-01T10:00:00.000Z")
+                    .put("modified", "2026-12-01T10:00:00.000Z")
+                    .put("opinion", "strongly-disagree")
+                    .put("explanation", "our own sinkhole");
+            opinion.putArray("object_refs").add(StixIds.indicator(falsePositive));
+            HttpResponse<String> reported = post(
+                    http,
+                    taxii,
+                    "interpol",
+                    "interpol",
+                    envelope(JSON.createArrayNode().add(opinion)));
+            assertThat(reported.statusCode()).as(reported.body()).isEqualTo(202);
+            assertThat(JSON.readTree(reported.body()).path("success_count").asInt())
+                    .as(reported.body())
+                    .isEqualTo(1);
+            // Then the operator sees it open, accepts it
+            Matcher platform =
+                    Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(run.output());
+            assertThat(platform.find()).isTrue();
+            String value = falsePositive.substring(falsePositive.indexOf(':') + 1);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> asOperator(platform, "indicators", "false-positives", "list")
+                            .contains("OPEN     " + falsePositive + " reported by interpol"));
+            assertThat(asOperator(
+                            platform,
+                            "indicators",
+                            "false-positives",
+                            "accept",
+                            value,
+                            "--partner",
+                            "interpol",
+                            "--reason",
+                            "TICKET-42"))
+                    .contains("accepted", "every partner that holds it gets REVOKE");
+            // and every partner that held it gets REVOKE
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> revoked(outbox.resolve("interpol"), falsePositive)
+                            && revoked(outbox.resolve(NCA), falsePositive));
+            assertThat(asOperator(platform, "indicators", "false-positives", "list", "--all"))
+                    .contains("ACCEPTED " + falsePositive + " reported by interpol")
+                    .contains("(TICKET-42)");
+
+            // And no partner writes for another: not through another's API root
+            HttpResponse<String> intruder = post(http, taxii, "interpol", NCA, envelope(objects));
+            assertThat(intruder.statusCode()).isEqualTo(405);
+            // nor through a collection its agreement does not grant (Europol EC3 reports nothing)
+            HttpResponse<String> europol = post(http, taxii, "europol-ec3", "europol-ec3", envelope(objects));
+            assertThat(europol.statusCode()).isEqualTo(405);
+            // nor into another's inbound topic, with its own Kafka credentials
+            Map<String, Object> asInterpol = kafkaClient("interpol");
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(asInterpol, new ByteArraySerializer(), new ByteArraySerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(
+                                        "ti.partner." + NCA + ".inbound.v1", new byte[] {0, 0, 0, 0, 1}))
+                                .get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+            // while its own inbound topic takes its reports (what it writes there, the hub decides on)
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(asInterpol, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>("ti.partner.interpol.inbound.v1", "not avro".getBytes()))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            // and that unreadable record is dead-lettered, and receipted in INTERPOL's chain, which still verifies
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> asOperator(platform, "audit", "verify", "--partner", "interpol")
+                            .contains("REPORTS_RECEIVED_VIA_KAFKA"));
+            assertThat(asOperator(platform, "audit", "verify", "--partner", "interpol"))
+                    .contains("INTACT");
+        } finally {
+            assertThat(run.stop()).isZero();
+        }
+    }
+
+    /** Indicator ids whose latest record in both partners' outboxes is a NEW or UPDATE. */
+    private static List<String> heldByBoth(Path outbox) throws Exception {
+        Map<String, String> interpol = latest(outbox.resolve("interpol"));
+        Map<String, String> nca = latest(outbox.resolve(NCA));
+        Set<String> both = new LinkedHashSet<>();
+        interpol.forEach((id, action) -> {
+            if (!action.equals("REVOKE")
+                    && !action.equals("EXPIRE")
+                    && "NEW UPDATE".contains(nca.getOrDefault(id, "-"))) {
+                both.add(id);
+            }
+        });
+        return new ArrayList<>(both);
+    }
+
+    private static Map<String, String> latest(Path folder) throws Exception {
+        Map<String, String> latest = new LinkedHashMap<>();
+        for (JsonNode r : lines(folder)) {
+            if (r.has("indicator_id")) {
+                latest.put(r.path("indicator_id").asText(), r.path("action").asText());
+            }
+        }
+        return latest;
+    }
+
+    private static boolean revoked(Path folder, String indicatorId) throws Exception {
+        return lines(folder).stream()
+                .anyMatch(r -> r.path("indicator_id").asText().equals(indicatorId)
+                        && r.path("action").asText().equals("REVOKE"));
+    }
+
+    private ObjectNode sighting(String indicatorId, int count) {
+        String now = StixIds.timestamp(Instant.now());
+        return JSON.createObjectNode()
+                .put("type", "sighting")
+                .put("spec_version", "2.1")
+                .put("id", "sighting--" + UUID.randomUUID())
+                .put("created", now)
+                .put("modified", now)
+                .put("sighting_of_ref", StixIds.indicator(indicatorId))
+                .put("count", count)
+                .put("last_seen", now);
+    }
+
+    private static String envelope(ArrayNode objects) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.set("objects", objects);
+        return envelope.toString();
+    }
+
+    private HttpResponse<String> post(HttpClient http, String taxii, String user, String root, String body)
+            throws Exception {
+        return http.send(
+                request(taxii + "/" + root + "/collections/reports/objects/", user)
+                        .header("Content-Type", "application/taxii+json;version=2.1")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String url, String partner) throws Exception {
+        String password = Files.readString(dataDir.resolve("secrets/local/" + partner + "-taxii"))
+                .strip();
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/taxii+json;version=2.1")
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((partner + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Map<String, Object> kafkaClient(String partner) throws Exception {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(dataDir.resolve("secrets/kafka/" + partner + ".properties"))) {
+            props.load(in);
+        }
+        Map<String, Object> client = new HashMap<>();
+        props.forEach((k, v) -> client.put(k.toString(), v));
+        client.put("max.block.ms", "30000");
+        client.put("delivery.timeout.ms", "30000");
+        client.put("request.timeout.ms", "20000");
+        return client;
+    }
+
+    private static SSLContext trusting(Path certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(certificate)) {
+            trust.setCertificateEntry(
+                    "taxii", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    private String asOperator(Matcher platform, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bootstrap-servers",
+                platform.group(1),
+                "--schema-registry-url",
+                platform.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString()));
+        StringWriter text = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(text, true));
+        int exit = cli.execute(all.toArray(String[]::new));
+        assertThat(exit).as(text.toString()).isZero();
+        return text.toString();
+    }
+
+    private static List<JsonNode> lines(Path folder) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return records;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl"))
+                    .sorted()
+                    .toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.endsWith("}")) {
+                        records.add(JSON.readTree(line));
+                    }
+                }
+            }
+        }
+        return records;
+    }
+}
