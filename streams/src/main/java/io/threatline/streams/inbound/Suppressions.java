@@ -58,6 +58,6 @@ public final class Suppressions {
     /** Why an event about a suppressed indicator is refused, for its dead letter. */
     public static String reason(Suppression s) {
         return "indicator " + s.getIndicatorId() + " is suppressed since " + s.getAt() + " by " + s.getBy() + " ("
-                + s.getReason() + "); an operator may lift it with 'threatline indicators unsuppress'";
+                + s.getReason() + "); an operator may lift it with 'threatline indicators false-positives unsuppress'";
     }
 }

@@ -49,7 +49,9 @@ import org.apache.kafka.streams.state.Stores;
  * The hub's topology (DESIGN §3–7), built from its inputs and doing no I/O:
  * <pre>
  * sensor events (raw bytes: the shared topic, each vendor's own topic, the operator's actions)
- *   → validate      → dead letter (undeserializable or invalid, original bytes kept)
+ * and partners' reports (each partner's inbound topic, docs/sharing-back.md)
+ *   → validate      → dead letter (undeserializable or invalid, original bytes kept; suppressed indicators)
+ *                   → for a report: its receipt request, a false-positive report, a suppression
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
  *     + agreements  → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner, in the
