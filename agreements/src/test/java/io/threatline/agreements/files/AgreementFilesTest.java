@@ -48,7 +48,7 @@ class AgreementFilesTest {
         PartnerAgreement a = AgreementFiles.load(EXAMPLES.resolve("interpol.yaml"));
 
         assertThat(a.getPartnerId()).isEqualTo("interpol");
-        assertThat(a.getDataKinds()).containsExactly(DataKind.INDICATORS);
+        assertThat(a.getDataKinds()).containsExactly(DataKind.INDICATORS, DataKind.SIGHTINGS);
         assertThat(a.getTlpCeiling()).isEqualTo(Tlp.GREEN);
         assertThat(a.getValidFrom()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(a.getValidUntil()).isEqualTo(Instant.parse("2029-01-01T00:00:00Z"));
