@@ -49,7 +49,9 @@ import java.util.stream.Stream;
  * valid_until: 2029-01-01               # optional, exclusive end, same forms. Absent: open-ended
  * # term: P3Y                           # instead of valid_until (never both): ISO period (P3Y,
  *                                       #   P18M, P90D) or duration (PT72H) added to valid_from in UTC
- * data_kinds: [indicators]              # required, at least one of indicators, statistics, trends
+ * data_kinds: [indicators]              # required, at least one of indicators, statistics, trends;
+ *                                       #   sightings adds partners' sighting counts to the
+ *                                       #   indicators (needs indicators; docs/sharing-back.md)
  * tlp_ceiling: TLP:GREEN                # required. Most restrictive TLP 2.0 marking delivered:
  *                                       #   TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT,
  *                                       #   TLP:RED; the prefix and case are optional (amber+strict,
@@ -75,6 +77,13 @@ import java.util.stream.Stream;
  * on_end: revoke                        # optional, default revoke. When the agreement ends (ended,
  *                                       #   term over): revoke every indicator the partner holds,
  *                                       #   or keep them (no further record)
+ * inbound:                              # optional. What the partner may report back
+ *                                       #   (docs/sharing-back.md); absent: nothing
+ *   reports: [sighting, false_positive] # required in inbound: sighting, false_positive, indicator
+ *   share_as: TLP:AMBER                 # required in inbound: its reports go onwards at this TLP
+ *                                       #   or its own marking, whichever is stricter
+ *   false_positives_suppress: false     # optional, default false: an operator decides on its
+ *                                       #   false-positive reports; true suppresses at once
  * channels:                             # optional, default none
  *   - channel: taxii                    # kafka, taxii, syslog, webhook or files
  *     settings:                         # optional map of settings; numbers and booleans become
