@@ -2,15 +2,13 @@ package io.threatline.agreements.files;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.schemas.Result;
+import io.threatline.schemas.config.DocumentLines;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -297,43 +295,13 @@ public final class AgreementFiles {
 
     // ---- line numbers
 
-    /**
-     * Streams the document once to remember the line of every field and array element, keyed by
-     * JSON pointer, and to refuse files with more than one document.
-     */
+    /** Remembers the line of every field ({@link DocumentLines}); refuses files with more than one document. */
     private static void recordLines(JsonFactory factory, String content, Map<String, Integer> lines, String source)
             throws IOException {
-        try (JsonParser p = factory.createParser(content)) {
-            JsonToken t;
-            int depth = 0;
-            boolean rootDone = false;
-            while ((t = p.nextToken()) != null) {
-                if (rootDone) {
-                    throw new InvalidAgreementException(
-                            MULTIPLE_DOCUMENTS,
-                            source,
-                            p.currentTokenLocation().getLineNr(),
-                            null,
-                            "more than one document; one agreement per file");
-                }
-                JsonStreamContext ctx = p.getParsingContext();
-                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    ctx = ctx.getParent();
-                }
-                if (ctx != null && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
-                    lines.putIfAbsent(
-                            ctx.pathAsPointer().toString(),
-                            p.currentTokenLocation().getLineNr());
-                }
-                if (t.isStructStart()) {
-                    depth++;
-                } else if (t.isStructEnd()) {
-                    depth--;
-                }
-                if (depth == 0 && t != JsonToken.FIELD_NAME) {
-                    rootDone = true;
-                }
-            }
+        int second = DocumentLines.record(factory, content, lines);
+        if (second > 0) {
+            throw new InvalidAgreementException(
+                    MULTIPLE_DOCUMENTS, source, second, null, "more than one document; one agreement per file");
         }
     }
 

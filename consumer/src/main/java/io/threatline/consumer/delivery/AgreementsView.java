@@ -2,6 +2,7 @@ package io.threatline.consumer.delivery;
 
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.schemas.retry.Backoff;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import java.time.Duration;
 import java.util.HashMap;

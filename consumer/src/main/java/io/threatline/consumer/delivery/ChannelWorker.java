@@ -3,6 +3,7 @@ package io.threatline.consumer.delivery;
 import io.threatline.consumer.ConsumerSerdes;
 import io.threatline.consumer.audit.AuditLog;
 import io.threatline.contract.DeliveryChannel;
+import io.threatline.schemas.retry.Backoff;
 import io.threatline.schemas.serde.SchemaRegistryException;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.time.Duration;

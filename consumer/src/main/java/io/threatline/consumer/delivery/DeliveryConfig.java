@@ -2,6 +2,7 @@ package io.threatline.consumer.delivery;
 
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.schemas.config.PositiveDuration;
+import io.threatline.schemas.retry.Backoff;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import java.nio.file.Path;
 import java.time.Duration;

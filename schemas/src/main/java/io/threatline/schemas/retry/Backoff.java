@@ -1,9 +1,10 @@
-package io.threatline.consumer.delivery;
+package io.threatline.schemas.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
+ * The one retry-with-backoff rule of Threatline (delivery workers, the agreements view, pulled feeds).
  * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
  * the n-th retry waits a uniformly random time between half of {@code min(max, initial * 2^n)} and
  * all of it, so partners whose receivers come back at once do not retry in lock-step.
