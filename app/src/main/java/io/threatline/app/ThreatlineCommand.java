@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PlatformCommand.class,
             InitCommand.class,
             PublishCommand.class,
+            PullCommand.class,
             SimulateCommand.class,
             HubCommand.class,
             DeliverCommand.class,

@@ -243,6 +243,14 @@ public final class ThreatlineTopics {
         return prefix + "suppressions.v1";
     }
 
+    /**
+     * Where {@code threatline pull} keeps each external feed's progress (docs/sharing-back.md, "External
+     * feeds"): keyed by feed name, the value JSON of the feed's own making; compacted.
+     */
+    public String feedState() {
+        return prefix + "feed-state.v1";
+    }
+
     /** The JSON copy of a partner's indicators, for SIEMs that subscribe to Kafka without Avro. */
     public String partnerIndicatorsJson(String partnerId) {
         return prefix + "partner." + checkPartnerId(partnerId) + ".indicators.json.v1";
@@ -271,6 +279,7 @@ public final class ThreatlineTopics {
         topics.add(delete(operatorActions(), 1, 5 * 365 * DAY_MS));
         topics.add(compact(falsePositives(), 1));
         topics.add(compact(suppressions(), 1));
+        topics.add(compact(feedState(), 1));
         return topics;
     }
 

@@ -28,7 +28,8 @@ class ThreatlineTopicsTest {
                         "ti.delivery-receipt-requests.v1",
                         "ti.operator.actions.v1",
                         "ti.false-positives.v1",
-                        "ti.suppressions.v1");
+                        "ti.suppressions.v1",
+                        "ti.feed-state.v1");
         assertThat(topics)
                 .filteredOn(t -> t.name().equals("ti.sensor-events.v1"))
                 .singleElement()
@@ -41,6 +42,7 @@ class ThreatlineTopicsTest {
                         || t.name().equals("ti.agreements.v1")
                         || t.name().equals("ti.false-positives.v1")
                         || t.name().equals("ti.suppressions.v1")
+                        || t.name().equals("ti.feed-state.v1")
                         || t.name().contains("reference"))
                 .allSatisfy(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
         // The history of agreements is a log kept forever, stamped by the broker: no entry is ever compacted away.
