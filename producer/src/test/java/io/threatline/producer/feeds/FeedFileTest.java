@@ -51,6 +51,12 @@ class FeedFileTest {
     }
 
     @Test
+    void shouldReadTheExampleFeedsFile() {
+        List<FeedSettings> feeds = FeedFile.load(java.nio.file.Path.of("../examples/feeds/feeds.yaml"));
+        assertThat(feeds).extracting(FeedSettings::kind).containsExactly(FeedKind.TAXII, FeedKind.MISP, FeedKind.CSV);
+    }
+
+    @Test
     void shouldRefuseAFileNamingTheLineAndField() {
         assertThat(problem(TAXII.replace("secret:feeds/example", "hunter2")))
                 .isEqualTo("feeds.yaml:8: password: must be a secret reference (secret:<name> or"
