@@ -56,7 +56,7 @@ import java.util.Locale;
  * {@link #redact}: the indicator's fields, the partner id, agreement id and version, the
  * agreement's redistribution right and scope, {@code validUntil = indicator.expiresAt},
  * {@code sharedAt = now} and the action as given; the partners' sightings summed, none named, when the
- * agreement grants SIGHTINGS (0 otherwise); vendors emptied when the agreement drops provider
+ * agreement grants SIGHTINGS (0 otherwise), only those reported at a TLP within its ceiling; vendors emptied when the agreement drops provider
  * attribution, sensors emptied when it drops sensor ids, and, when it obfuscates affected parties,
  * every tag naming a victim removed. A victim tag is one that starts, ignoring case, with
  * {@code victim:}, {@code affected:}, {@code target-org:}, {@code sector:} or
@@ -289,15 +289,23 @@ public final class AgreementPolicy {
                 .setRedistributionScope(agreement.getRedistributionScope())
                 .setSharedAt(now)
                 .setPartnerSightings(
-                        agreement.getDataKinds().contains(DataKind.SIGHTINGS) ? partnerSightings(indicator) : 0L)
+                        agreement.getDataKinds().contains(DataKind.SIGHTINGS)
+                                ? partnerSightings(indicator, agreement.getTlpCeiling())
+                                : 0L)
                 .build();
     }
 
-    /** How often partners reported seeing the indicator, all together (docs/sharing-back.md). */
-    public static long partnerSightings(Indicator indicator) {
+    /**
+     * How often partners reported seeing the indicator, all together, counting only sightings reported
+     * at a TLP the receiving partner's {@code ceiling} allows (docs/sharing-back.md): a partner's report
+     * is never shared more widely than it was marked.
+     */
+    public static long partnerSightings(Indicator indicator, Tlp ceiling) {
         long total = 0;
         for (var sighting : indicator.getPartnerSightings()) {
-            total += sighting.getCount();
+            if (Tlp2.atOrBelow(sighting.getTlp(), ceiling)) {
+                total += sighting.getCount();
+            }
         }
         return total;
     }

@@ -7,6 +7,7 @@ import io.threatline.contract.PartnerSighting;
 import io.threatline.contract.ReportKind;
 import io.threatline.contract.ReportMark;
 import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.schemas.tlp.Tlp2;
 import io.threatline.schemas.topics.SensorSources;
@@ -54,7 +55,7 @@ public final class IndicatorMerger {
             return retract(state, event, now);
         }
         if (event.getReport() != null && event.getReport().getKind() == ReportKind.SIGHTING) {
-            return partnerSighting(state, event.getReport(), event.getObservedAt(), now);
+            return partnerSighting(state, event.getReport(), event.getObservedAt(), event.getTlp(), now);
         }
         String sensor = event.getVendor() + "/" + event.getSensorId();
         List<String> families = familyResolver.apply(event.getMalwareFamilies());
@@ -129,10 +130,11 @@ public final class IndicatorMerger {
     /**
      * A partner's sighting (docs/sharing-back.md) adds to its own count in the indicator's partner
      * sightings, apart from the vendors' sightings, and is news (an UPDATE): partners whose agreement
-     * grants SIGHTINGS see the total. It never creates an indicator (a sighting of one the hub no
+     * grants SIGHTINGS see the total of the sightings their ceiling allows (each partner's entry keeps
+     * the most restrictive TLP its reports were shared at). It never creates an indicator (a sighting of one the hub no
      * longer holds changes nothing) and does not move the lifecycle: expiry follows the vendors.
      */
-    private Merge partnerSighting(Indicator state, ReportMark report, Instant seen, Instant now) {
+    private Merge partnerSighting(Indicator state, ReportMark report, Instant seen, Tlp tlp, Instant now) {
         if (state == null) {
             return new Merge(Optional.empty(), Optional.empty());
         }
@@ -144,7 +146,8 @@ public final class IndicatorMerger {
                 sightings.add(new PartnerSighting(
                         s.getPartnerId(),
                         s.getCount() + report.getCount(),
-                        s.getLastSeen().isAfter(seen) ? s.getLastSeen() : seen));
+                        s.getLastSeen().isAfter(seen) ? s.getLastSeen() : seen,
+                        Tlp2.mostRestrictive(s.getTlp(), tlp)));
                 found = true;
             } else {
                 sightings.add(s);
@@ -155,7 +158,7 @@ public final class IndicatorMerger {
                 // Bounded like the vendors: partners beyond the bound are not kept.
                 return new Merge(Optional.of(state), Optional.empty());
             }
-            sightings.add(new PartnerSighting(report.getPartnerId(), (long) report.getCount(), seen));
+            sightings.add(new PartnerSighting(report.getPartnerId(), (long) report.getCount(), seen, tlp));
         }
         Indicator next = Indicators.copyOf(state);
         next.setPartnerSightings(sightings);

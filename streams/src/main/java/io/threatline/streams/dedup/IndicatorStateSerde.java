@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  *
  * An indicator that partners reported seeing (docs/sharing-back.md) is written as 0x03: the same, then
- * its partner sightings as a varint count and, for each, the partner id, the count and the last time
- * seen. Every other indicator stays 0x02, byte for byte what it was before partners could report.
+ * its partner sightings as a varint count and, for each, the partner id, the count, the last time
+ * seen and the TLP. Every other indicator stays 0x02, byte for byte what it was before partners could report.
  *
  * Older values are still read, as held by no partner: 0x01 (the same without the holders) and
  * Confluent's wire format (0x00, read with the Avro deserializer it was written with).
@@ -143,6 +143,7 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
                 w.string("partnerSightings", sighting.getPartnerId());
                 w.varlong(sighting.getCount());
                 w.time("partnerSightings", sighting.getLastSeen());
+                w.name("partnerSightings", sighting.getTlp());
             }
         }
         return Arrays.copyOf(w.out, w.size);
@@ -192,7 +193,8 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
                 int n = r.count();
                 List<PartnerSighting> sightings = new ArrayList<>(n);
                 for (int k = 0; k < n; k++) {
-                    sightings.add(new PartnerSighting(r.string(), r.varlong(), r.time()));
+                    sightings.add(
+                            new PartnerSighting(r.string(), r.varlong(), r.time(), r.name(Tlp.class, Tlp.UNKNOWN)));
                 }
                 i.setPartnerSightings(sightings);
             } else {

@@ -134,7 +134,7 @@ class IndicatorStateSerdeTest {
                 t,
                 t.plusSeconds(3600),
                 t,
-                List.of(new PartnerSighting("interpol", 4L, t.plusSeconds(60))));
+                List.of(new PartnerSighting("interpol", 4L, t.plusSeconds(60), Tlp.AMBER)));
     }
 
     @Provide
@@ -201,7 +201,7 @@ class IndicatorStateSerdeTest {
                 .in((i, v) -> mutate(i, x -> x.setExpiresAt(v)))
                 .use(times)
                 .in((i, v) -> mutate(i, x -> x.setReceivedAt(v)))
-                .use(Combinators.combine(text, Arbitraries.longs(), times)
+                .use(Combinators.combine(text, Arbitraries.longs(), times, Arbitraries.of(Tlp.class))
                         .as(PartnerSighting::new)
                         .list()
                         .ofMaxSize(3))

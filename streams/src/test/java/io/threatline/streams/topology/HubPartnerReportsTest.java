@@ -111,8 +111,22 @@ class HubPartnerReportsTest {
                 .extracting(PartnerIndicator::getPartnerSightings)
                 .containsOnly(0L);
 
+        // A sighting the agency marks RED is never counted for INTERPOL (ceiling AMBER): the agency's entry now
+        // carries RED, so none of its sightings are shown to INTERPOL any more.
+        PartnerReport red = report("r-3", ReportKind.SIGHTING, C2, 10);
+        red.setTlp(Tlp.RED);
+        hub.report("nca", red, T0.plusSeconds(30));
+        assertThat(hub.indicators.readValuesToList())
+                .singleElement()
+                .satisfies(i -> assertThat(i.getPartnerSightings())
+                        .extracting(PartnerSighting::getCount, PartnerSighting::getTlp)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(15L, Tlp.RED)));
+        assertThat(interpol.readValuesToList())
+                .extracting(PartnerIndicator::getPartnerSightings)
+                .containsExactly(0L);
+
         List<DeliveryReceipt> requests = receipts.readValuesToList();
-        assertThat(requests).hasSize(2).allSatisfy(r -> {
+        assertThat(requests).hasSize(3).allSatisfy(r -> {
             assertThat(r.getDirection()).isEqualTo(ReceiptDirection.INBOUND);
             assertThat(r.getPartnerId()).isEqualTo("nca");
             assertThat(r.getRecordIds()).containsExactly("domain:" + C2);
