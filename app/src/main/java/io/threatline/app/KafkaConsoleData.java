@@ -187,6 +187,55 @@ final class KafkaConsoleData implements ConsoleData {
     }
 
     @Override
+    public Map<String, Object> reports(int limit) throws Exception {
+        List<Map<String, Object>> falsePositives = new ArrayList<>();
+        FalsePositivesCommand.reports(client, topics).values().stream()
+                .sorted(java.util.Comparator.comparing((io.threatline.contract.FalsePositiveReport r) ->
+                                r.getStatus() != io.threatline.contract.FalsePositiveStatus.OPEN)
+                        .thenComparing(r -> r.getReportedAt(), java.util.Comparator.reverseOrder()))
+                .forEach(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("indicatorId", r.getIndicatorId());
+                    m.put("partnerId", r.getPartnerId());
+                    m.put("reportId", r.getReportId());
+                    m.put("reportedAt", r.getReportedAt().toString());
+                    m.put("comment", r.getComment());
+                    m.put("status", r.getStatus().name());
+                    m.put("decidedBy", r.getDecidedBy());
+                    m.put(
+                            "decidedAt",
+                            r.getDecidedAt() == null ? null : r.getDecidedAt().toString());
+                    m.put("decisionReason", r.getDecisionReason());
+                    falsePositives.add(m);
+                });
+        java.util.ArrayDeque<Map<String, Object>> received = new java.util.ArrayDeque<>();
+        try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
+            reader.readAll(r -> {
+                if (r.getDirection() != io.threatline.contract.ReceiptDirection.INBOUND) {
+                    return;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("partnerId", r.getPartnerId());
+                m.put("receivedAt", r.getDeliveredAt().toString());
+                m.put("sequence", r.getSequence());
+                m.put("records", r.getRecordIds());
+                m.put("target", r.getChannelTarget());
+                m.put(
+                        "agreement",
+                        r.getAgreementId().isEmpty() ? null : r.getAgreementId() + " v" + r.getAgreementVersion());
+                received.addFirst(m);
+                if (received.size() > limit) {
+                    received.removeLast();
+                }
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("falsePositives", falsePositives);
+        out.put("received", new ArrayList<>(received));
+        return out;
+    }
+
+    @Override
     public List<Map<String, Object>> deadLetters(String reasonCode, int limit) throws Exception {
         String topic = topics.deadLetter();
         List<Map<String, Object>> letters = new ArrayList<>();

@@ -30,4 +30,11 @@ public interface ConsoleData {
      * when null): reason, stage, source topic, partition, offset and the original bytes.
      */
     List<Map<String, Object>> deadLetters(String reasonCode, int limit) throws Exception;
+
+    /**
+     * What partners reported back (docs/sharing-back.md): {@code falsePositives}, every false-positive
+     * report with its status and decision, open ones first; {@code received}, the latest inbound
+     * receipts, newest first, at most {@code limit}.
+     */
+    Map<String, Object> reports(int limit) throws Exception;
 }

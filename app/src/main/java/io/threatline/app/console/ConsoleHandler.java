@@ -148,6 +148,7 @@ public final class ConsoleHandler {
                 case "/api/partners" -> read(response, callback, "partners", this::partners);
                 case "/api/indicator" -> indicator(response, callback, query.getValue("value"));
                 case "/api/dead-letters" -> deadLetters(response, callback, query);
+                case "/api/reports" -> read(response, callback, "reports", () -> data.reports(MAX_DEAD_LETTERS));
                 case "/api/hub-state" -> hubState(response, callback, query.getValue("id"));
                 default -> json(response, callback, 404, Map.of("error", "no such page: " + path));
             }

@@ -236,6 +236,24 @@ async function deadLetters(reason) {
 
 // ---------- routing ----------
 
+// ---------- partners' reports ----------
+
+async function reports() {
+  const { status, body } = await api('api/reports');
+  const fps = clear(document.getElementById('false-positives'));
+  const received = clear(document.getElementById('reports-received'));
+  if (status !== 200) { return showError('page-reports', body); }
+  fps.appendChild(table(el('table', { id: 'false-positive-table' }), ['Status', 'Indicator', 'Reported by', 'At', 'Why', 'Decision'],
+    body.falsePositives.map(f => [
+      el('span', { class: f.status === 'OPEN' ? 'warn' : (f.status === 'ACCEPTED' ? 'bad' : 'ok') }, f.status),
+      el('a', { href: '#lookup/' + encodeURIComponent(f.indicatorId.substring(f.indicatorId.indexOf(':') + 1)) }, f.indicatorId),
+      f.partnerId, f.reportedAt, f.comment || '–',
+      f.decidedBy ? f.decidedBy + ' at ' + f.decidedAt + (f.decisionReason ? ' (' + f.decisionReason + ')' : '') : '–'])));
+  received.appendChild(table(el('table', { id: 'received-table' }), ['When', 'Partner', 'Receipt', 'Records', 'Agreement'],
+    body.received.map(r => [r.receivedAt, r.partnerId, '#' + r.sequence + ' (' + r.target + ')', r.records.join(', '), r.agreement || '–'])));
+  stamp();
+}
+
 function showError(page, body) {
   const p = document.getElementById(page);
   p.insertBefore(el('p', { class: 'error' }, (body && body.error) || 'failed'), p.firstChild);
@@ -247,7 +265,7 @@ function route() {
   const hash = location.hash.replace(/^#/, '') || 'overview';
   const [page, ...rest] = hash.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : '';
-  const name = ['overview', 'partners', 'lookup', 'dead-letters'].includes(page) ? page : 'overview';
+  const name = ['overview', 'partners', 'lookup', 'dead-letters', 'reports'].includes(page) ? page : 'overview';
   for (const s of document.querySelectorAll('.page')) s.hidden = s.id !== 'page-' + name;
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.id === 'nav-' + name);
   if (timer) { clearInterval(timer); timer = null; }
@@ -255,6 +273,7 @@ function route() {
   if (name === 'partners') partners();
   if (name === 'lookup') lookup(arg);
   if (name === 'dead-letters') deadLetters(arg);
+  if (name === 'reports') reports();
 }
 
 document.addEventListener('DOMContentLoaded', () => {

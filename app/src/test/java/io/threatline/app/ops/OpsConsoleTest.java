@@ -51,6 +51,12 @@ class OpsConsoleTest {
             reads.incrementAndGet();
             return List.of(Map.of("reasonCode", String.valueOf(reasonCode), "limit", limit));
         }
+
+        @Override
+        public Map<String, Object> reports(int limit) {
+            reads.incrementAndGet();
+            return Map.of("falsePositives", List.of(), "received", List.of(), "limit", limit);
+        }
     };
 
     private HttpResponse<String> get(OpsServer ops, String path, String authorization) throws Exception {
@@ -129,6 +135,8 @@ class OpsConsoleTest {
             assertThat(get(ops, "/api/dead-letters?reason=NO_PUBLIC_SUFFIX&limit=5", null)
                             .body())
                     .contains("\"reasonCode\":\"NO_PUBLIC_SUFFIX\"", "\"limit\":5");
+            // partners' reports (docs/sharing-back.md), read only
+            assertThat(get(ops, "/api/reports", null).body()).contains("\"falsePositives\":[]", "\"received\":[]");
             // Asked again at once, the partners come from the last read
             int before = reads.get();
             get(ops, "/api/partners", null);
