@@ -201,6 +201,20 @@ class SharingBackIT {
                             .contains("REPORTS_RECEIVED_VIA_KAFKA"));
             assertThat(asOperator(platform, "audit", "verify", "--partner", "interpol"))
                     .contains("INTACT");
+            // and the console shows the reports: the accepted false positive, and what was received
+            Matcher ops = Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
+                    .matcher(run.output());
+            assertThat(ops.find()).as(run.output()).isTrue();
+            JsonNode reports = JSON.readTree(HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(ops.group(1) + "/api/reports"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            assertThat(reports.path("falsePositives").toString())
+                    .contains(falsePositive, "\"status\":\"ACCEPTED\"", "TICKET-42");
+            assertThat(reports.path("received").toString())
+                    .contains(NCA, sighted.get(0), "refused:DESERIALIZATION_FAILED");
         } finally {
             assertThat(run.stop()).isZero();
         }
