@@ -124,36 +124,15 @@ final class FalsePositivesCommand implements Runnable {
         }
     }
 
-    /** What accept and reject share: the report they decide and who decides why. */
-    abstract static class Decision implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        ConnectionOptions connection;
-
-        @CommandLine.Mixin
-        IndicatorsCommand.IndicatorArgs indicator;
-
+    /** What accept and reject share: the report they decide, as an operator's action. */
+    abstract static class Decision extends IndicatorsCommand.OperatorAction {
         @Option(names = "--partner", required = true, description = "The partner whose report this decides.")
         String partner;
-
-        @Option(names = "--reason", required = true, description = "Why, e.g. a ticket reference.")
-        String reason;
-
-        @Option(
-                names = "--operator",
-                defaultValue = "${env:USER:-operator}",
-                description = "Who decides (default: $USER).")
-        String operator;
 
         abstract FalsePositiveStatus status();
 
         @Override
-        public Integer call() throws Exception {
-            String why = IndicatorsCommand.checkedReason(spec, reason);
-            String who = IndicatorsCommand.checkedOperator(spec, operator);
-            CanonicalIndicator canonical = IndicatorsCommand.canonical(spec, indicator.value, indicator.type);
+        Integer act(CanonicalIndicator canonical, String who, String why) throws Exception {
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> client = connection.clientProperties();
             String key = PartnerReports.falsePositiveKey(canonical.id(), partner);
@@ -243,30 +222,9 @@ final class FalsePositivesCommand implements Runnable {
             description = "Lifts a suppression: the hub takes the indicator from sensors and partners again (its"
                     + " next sighting is NEW). The suppression's record gives way to a tombstone; who and why are"
                     + " printed for the operator's own log.")
-    static final class Unsuppress implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        ConnectionOptions connection;
-
-        @CommandLine.Mixin
-        IndicatorsCommand.IndicatorArgs indicator;
-
-        @Option(names = "--reason", required = true, description = "Why, e.g. a ticket reference.")
-        String reason;
-
-        @Option(
-                names = "--operator",
-                defaultValue = "${env:USER:-operator}",
-                description = "Who lifts it (default: $USER).")
-        String operator;
-
+    static final class Unsuppress extends IndicatorsCommand.OperatorAction {
         @Override
-        public Integer call() throws Exception {
-            String why = IndicatorsCommand.checkedReason(spec, reason);
-            String who = IndicatorsCommand.checkedOperator(spec, operator);
-            CanonicalIndicator canonical = IndicatorsCommand.canonical(spec, indicator.value, indicator.type);
+        Integer act(CanonicalIndicator canonical, String who, String why) throws Exception {
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> props = new HashMap<>(connection.clientProperties());
             props.put(ProducerConfig.ACKS_CONFIG, "all");

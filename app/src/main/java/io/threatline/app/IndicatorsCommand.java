@@ -113,6 +113,40 @@ public final class IndicatorsCommand implements Runnable {
                 .build();
     }
 
+    /**
+     * What an operator's action on one indicator takes: the indicator, who (--operator) and why
+     * (--reason), checked before {@link #act} runs.
+     */
+    abstract static class OperatorAction implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        ConnectionOptions connection;
+
+        @CommandLine.Mixin
+        IndicatorArgs indicator;
+
+        @Option(names = "--reason", required = true, description = "Why, e.g. a ticket or request reference.")
+        String reason;
+
+        @Option(
+                names = "--operator",
+                defaultValue = "${env:USER:-operator}",
+                description = "Who acts (default: $USER).")
+        String operator;
+
+        @Override
+        public final Integer call() throws Exception {
+            String why = checkedReason(spec, reason);
+            CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
+            String who = checkedOperator(spec, operator);
+            return act(canonical, who, why);
+        }
+
+        abstract Integer act(CanonicalIndicator canonical, String who, String why) throws Exception;
+    }
+
     /** The indicator every subcommand takes: its value as pasted, its type, the topics' prefix. */
     static final class IndicatorArgs {
         @Parameters(paramLabel = "VALUE", description = "The indicator, e.g. 203.0.113.7, evil[.]example, hxxp://...")
@@ -293,30 +327,9 @@ public final class IndicatorsCommand implements Runnable {
                 "",
                 "Exit codes: 0 recorded; 1 failure (nothing recorded); 2 usage error (an unreadable value, no reason)."
             })
-    static final class Revoke implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        ConnectionOptions connection;
-
-        @CommandLine.Mixin
-        IndicatorArgs indicator;
-
-        @Option(names = "--reason", required = true, description = "Why, e.g. a ticket or request reference.")
-        String reason;
-
-        @Option(
-                names = "--operator",
-                defaultValue = "${env:USER:-operator}",
-                description = "Who revokes (default: $USER).")
-        String operator;
-
+    static final class Revoke extends OperatorAction {
         @Override
-        public Integer call() throws Exception {
-            String why = checkedReason(spec, reason);
-            CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
-            String who = checkedOperator(spec, operator);
+        Integer act(CanonicalIndicator canonical, String who, String why) throws Exception {
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> config = connection.clientProperties();
             config.put(PublisherConfig.TOPIC, topics.operatorActions());

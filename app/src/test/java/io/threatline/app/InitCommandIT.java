@@ -34,7 +34,7 @@ class InitCommandIT {
         StringWriter first = new StringWriter();
         assertThat(cli(first).execute(args)).isZero();
         assertThat(first.toString())
-                .contains("Topics: 11 created, 0 already there")
+                .contains("Topics: 14 created, 0 already there")
                 .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix
                         + "sensor-events.v1-value");
         try (Admin admin =
@@ -49,7 +49,7 @@ class InitCommandIT {
 
         StringWriter second = new StringWriter();
         assertThat(cli(second).execute(args)).isZero();
-        assertThat(second.toString()).contains("Topics: 0 created, 11 already there");
+        assertThat(second.toString()).contains("Topics: 0 created, 14 already there");
     }
 
     private static CommandLine cli(StringWriter out) {

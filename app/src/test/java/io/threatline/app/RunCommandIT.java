@@ -3,20 +3,14 @@ package io.threatline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `threatline run`, the README's run command, on its own embedded platform: every scenario partner's
@@ -38,9 +32,11 @@ class RunCommandIT {
         Path outbox = dataDir.resolve("outbox");
         await().atMost(Duration.ofSeconds(150))
                 .pollInterval(Duration.ofSeconds(2))
-                .until(() -> lines(outbox.resolve("interpol")).size() > 100
-                        && lines(outbox.resolve("nca-operation-tovar")).size() > 20
-                        && !lines(outbox.resolve("europol-ec3")).isEmpty());
+                .until(() -> RunInProcess.outbox(outbox.resolve("interpol")).size() > 100
+                        && RunInProcess.outbox(outbox.resolve("nca-operation-tovar"))
+                                        .size()
+                                > 20
+                        && !RunInProcess.outbox(outbox.resolve("europol-ec3")).isEmpty());
         // and inside Kafka each partner, with the credentials the launcher made for it, reads its own topic only
         java.util.Properties interpol = new java.util.Properties();
         try (var in = Files.newInputStream(dataDir.resolve("secrets/kafka/interpol.properties"))) {
@@ -129,10 +125,7 @@ class RunCommandIT {
                         "threatline_delivery_delivered_total{channel=\"files\",partner=\"interpol\"}");
         // and the scenario's agreements, applied through the same path as `agreements apply`, are in the history of
         // agreements
-        java.util.regex.Matcher platformLine = java.util.regex.Pattern.compile("Kafka (\\S+), schema registry (\\S+)")
-                .matcher(run.output());
-        assertThat(platformLine.find()).as(run.output()).isTrue();
-        String history = asOperator(platformLine, dataDir, "agreements", "history", "interpol");
+        String history = run.asOperator("agreements", "history", "interpol");
         assertThat(history)
                 .contains(
                         "v1  IGCI-THREATLINE-MOU-2026-01 (INTERPOL IGCI)  took effect",
@@ -140,11 +133,11 @@ class RunCommandIT {
                         "ceiling TLP:GREEN",
                         "in force until now (latest)");
         // and `indicators show` prints, besides what the topics hold, the hub's own record asked of run's endpoint
-        String shown =
-                lines(outbox.resolve("interpol")).get(0).get("indicator_id").asText();
-        String show = asOperator(
-                platformLine,
-                dataDir,
+        String shown = RunInProcess.outbox(outbox.resolve("interpol"))
+                .get(0)
+                .get("indicator_id")
+                .asText();
+        String show = run.asOperator(
                 "indicators",
                 "show",
                 shown.substring(shown.indexOf(':') + 1),
@@ -154,21 +147,15 @@ class RunCommandIT {
                 .containsPattern("hub now +[1-9][0-9]* sighting\\(s\\), last 20")
                 .contains("(answered by " + ops.group(1).substring("http://".length()) + ")");
         // and `explain` lists the versions INTERPOL received, from its topic's records the receipts cover
-        String explain = asOperator(
-                platformLine,
-                dataDir,
-                "indicators",
-                "explain",
-                shown.substring(shown.indexOf(':') + 1),
-                "--partner",
-                "interpol");
+        String explain = run.asOperator(
+                "indicators", "explain", shown.substring(shown.indexOf(':') + 1), "--partner", "interpol");
         assertThat(explain)
                 .containsPattern(
                         "version +NEW TLP:(CLEAR|GREEN) at 20\\S+ under agreement v1 \\(ti\\.partner\\.interpol\\.indicators\\.v1-\\d+@\\d+\\)");
         assertThat(run.stop()).isZero();
 
         // Then INTERPOL has indicators up to GREEN, without vendors, marked for redistribution
-        assertThat(lines(outbox.resolve("interpol"))).allSatisfy(r -> {
+        assertThat(RunInProcess.outbox(outbox.resolve("interpol"))).allSatisfy(r -> {
             assertThat(r.get("indicator_id").asText()).isNotEmpty();
             assertThat(r.get("tlp").asText()).isIn("CLEAR", "GREEN");
             assertThat(r.get("vendors")).isEmpty();
@@ -176,7 +163,7 @@ class RunCommandIT {
         });
         // the national agency only Shylock (Caphaw resolved) up to AMBER; a REVOKE that takes one back because it
         // left the scope names the indicator only (no families), within the ceiling
-        assertThat(lines(outbox.resolve("nca-operation-tovar"))).allSatisfy(r -> {
+        assertThat(RunInProcess.outbox(outbox.resolve("nca-operation-tovar"))).allSatisfy(r -> {
             if (r.get("action").asText().equals("NEW")
                     || r.get("action").asText().equals("UPDATE")) {
                 assertThat(r.get("malware_families").toString()).contains("Shylock");
@@ -185,7 +172,7 @@ class RunCommandIT {
             assertThat(r.get("tlp").asText()).isIn("CLEAR", "GREEN", "AMBER");
         });
         // and Europol EC3 statistics only, each count at least its minimum of 5
-        assertThat(lines(outbox.resolve("europol-ec3"))).allSatisfy(r -> {
+        assertThat(RunInProcess.outbox(outbox.resolve("europol-ec3"))).allSatisfy(r -> {
             assertThat(r.has("indicator_id")).isFalse();
             assertThat(r.get("count").asLong()).isGreaterThanOrEqualTo(5);
         });
@@ -194,41 +181,5 @@ class RunCommandIT {
                 .containsExactlyInAnyOrder(
                         java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-    }
-
-    /** Runs a `threatline` command as the operator against `run`'s platform; fails when it exits non-zero. */
-    private static String asOperator(java.util.regex.Matcher platformLine, Path dataDir, String... args) {
-        java.util.List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--bootstrap-servers",
-                platformLine.group(1),
-                "--schema-registry-url",
-                platformLine.group(2),
-                "--command-config",
-                dataDir.resolve("secrets/kafka/admin.properties").toString()));
-        StringWriter text = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(text, true));
-        cli.setErr(new PrintWriter(text, true));
-        assertThat(cli.execute(all.toArray(String[]::new))).as(text.toString()).isZero();
-        return text.toString();
-    }
-
-    private static List<JsonNode> lines(Path folder) throws Exception {
-        List<JsonNode> records = new ArrayList<>();
-        if (!Files.isDirectory(folder)) {
-            return records;
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl"))
-                    .toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    if (line.endsWith("}")) {
-                        records.add(JSON.readTree(line));
-                    }
-                }
-            }
-        }
-        return records;
     }
 }

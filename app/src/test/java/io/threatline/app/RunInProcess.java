@@ -1,10 +1,20 @@
 package io.threatline.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -13,11 +23,15 @@ import picocli.CommandLine;
  */
 final class RunInProcess {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final StringWriter out = new StringWriter();
+    private final Path dataDir;
     private final RunCommand command;
     private final CompletableFuture<Integer> exit;
 
     private RunInProcess(Path dataDir, int rate) {
+        this.dataDir = dataDir;
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(new StringWriter(), true));
@@ -61,5 +75,49 @@ final class RunInProcess {
     int stop() throws Exception {
         command.stop.countDown();
         return exit.get(90, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Runs a `threatline` command as the operator (the admin credentials `run` made) against `run`'s
+     * platform; fails when it exits non-zero.
+     */
+    String asOperator(String... args) {
+        Matcher platform =
+                Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(output());
+        assertThat(platform.find()).as(output()).isTrue();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bootstrap-servers",
+                platform.group(1),
+                "--schema-registry-url",
+                platform.group(2),
+                "--command-config",
+                dataDir.resolve("secrets/kafka/admin.properties").toString()));
+        StringWriter text = new StringWriter();
+        CommandLine cli = ThreatlineCommand.commandLine();
+        cli.setOut(new PrintWriter(text, true));
+        cli.setErr(new PrintWriter(text, true));
+        assertThat(cli.execute(all.toArray(String[]::new))).as(text.toString()).isZero();
+        return text.toString();
+    }
+
+    /** The records of a files channel's outbox folder (JSON Lines), file by file in name order. */
+    static List<JsonNode> outbox(Path folder) throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return records;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl"))
+                    .sorted()
+                    .toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.endsWith("}")) {
+                        records.add(JSON.readTree(line));
+                    }
+                }
+            }
+        }
+        return records;
     }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.threatline.consumer.stix.StixIds;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +42,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Partners reporting back (docs/sharing-back.md) against `threatline run`: the real broker with SCRAM
@@ -114,12 +110,12 @@ class SharingBackIT {
             // and INTERPOL, whose agreement grants sighting counts, sees them (the indicators still alive)
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> lines(outbox.resolve("interpol")).stream()
+                    .until(() -> RunInProcess.outbox(outbox.resolve("interpol")).stream()
                             .anyMatch(
                                     r -> sighted.contains(r.path("indicator_id").asText())
                                             && r.path("partner_sightings").asLong() >= 7));
             // while the national agency's own feed, whose agreement does not grant them, carries none
-            assertThat(lines(outbox.resolve(NCA)))
+            assertThat(RunInProcess.outbox(outbox.resolve(NCA)))
                     .allSatisfy(r ->
                             assertThat(r.path("partner_sightings").asLong()).isZero());
 
@@ -145,16 +141,12 @@ class SharingBackIT {
                     .as(reported.body())
                     .isEqualTo(1);
             // Then the operator sees it open, accepts it
-            Matcher platform =
-                    Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(run.output());
-            assertThat(platform.find()).isTrue();
             String value = falsePositive.substring(falsePositive.indexOf(':') + 1);
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> asOperator(platform, "indicators", "false-positives", "list")
+                    .until(() -> run.asOperator("indicators", "false-positives", "list")
                             .contains("OPEN     " + falsePositive + " reported by interpol"));
-            assertThat(asOperator(
-                            platform,
+            assertThat(run.asOperator(
                             "indicators",
                             "false-positives",
                             "accept",
@@ -169,7 +161,7 @@ class SharingBackIT {
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> revoked(outbox.resolve("interpol"), falsePositive)
                             && revoked(outbox.resolve(NCA), falsePositive));
-            assertThat(asOperator(platform, "indicators", "false-positives", "list", "--all"))
+            assertThat(run.asOperator("indicators", "false-positives", "list", "--all"))
                     .contains("ACCEPTED " + falsePositive + " reported by interpol")
                     .contains("(TICKET-42)");
 
@@ -197,9 +189,9 @@ class SharingBackIT {
             // and that unreadable record is dead-lettered, and receipted in INTERPOL's chain, which still verifies
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> asOperator(platform, "audit", "verify", "--partner", "interpol")
+                    .until(() -> run.asOperator("audit", "verify", "--partner", "interpol")
                             .contains("REPORTS_RECEIVED_VIA_KAFKA"));
-            assertThat(asOperator(platform, "audit", "verify", "--partner", "interpol"))
+            assertThat(run.asOperator("audit", "verify", "--partner", "interpol"))
                     .contains("INTACT");
             // and the console shows the reports: the accepted false positive, and what was received
             Matcher ops = Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
@@ -237,7 +229,7 @@ class SharingBackIT {
 
     private static Map<String, String> latest(Path folder) throws Exception {
         Map<String, String> latest = new LinkedHashMap<>();
-        for (JsonNode r : lines(folder)) {
+        for (JsonNode r : RunInProcess.outbox(folder)) {
             if (r.has("indicator_id")) {
                 latest.put(r.path("indicator_id").asText(), r.path("action").asText());
             }
@@ -246,7 +238,7 @@ class SharingBackIT {
     }
 
     private static boolean revoked(Path folder, String indicatorId) throws Exception {
-        return lines(folder).stream()
+        return RunInProcess.outbox(folder).stream()
                 .anyMatch(r -> r.path("indicator_id").asText().equals(indicatorId)
                         && r.path("action").asText().equals("REVOKE"));
     }
@@ -318,42 +310,5 @@ class SharingBackIT {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         return ssl;
-    }
-
-    private String asOperator(Matcher platform, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--bootstrap-servers",
-                platform.group(1),
-                "--schema-registry-url",
-                platform.group(2),
-                "--command-config",
-                dataDir.resolve("secrets/kafka/admin.properties").toString()));
-        StringWriter text = new StringWriter();
-        CommandLine cli = ThreatlineCommand.commandLine();
-        cli.setOut(new PrintWriter(text, true));
-        cli.setErr(new PrintWriter(text, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        assertThat(exit).as(text.toString()).isZero();
-        return text.toString();
-    }
-
-    private static List<JsonNode> lines(Path folder) throws Exception {
-        List<JsonNode> records = new ArrayList<>();
-        if (!Files.isDirectory(folder)) {
-            return records;
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().contains(".jsonl"))
-                    .sorted()
-                    .toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    if (line.endsWith("}")) {
-                        records.add(JSON.readTree(line));
-                    }
-                }
-            }
-        }
-        return records;
     }
 }

@@ -3,8 +3,10 @@ package io.threatline.schemas.topics;
 import io.threatline.contract.AgreementHistoryEntry;
 import io.threatline.contract.DeadLetter;
 import io.threatline.contract.DeliveryReceipt;
+import io.threatline.contract.FalsePositiveReport;
 import io.threatline.contract.Indicator;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +29,8 @@ public final class TopicContracts {
         schemas.put(topics.deadLetter(), DeadLetter.getClassSchema());
         schemas.put(topics.deliveryAudit(), DeliveryReceipt.getClassSchema());
         schemas.put(topics.deliveryReceiptRequests(), DeliveryReceipt.getClassSchema());
+        schemas.put(topics.falsePositives(), FalsePositiveReport.getClassSchema());
+        schemas.put(topics.suppressions(), Suppression.getClassSchema());
         return schemas;
     }
 }

@@ -85,38 +85,33 @@ public final class PartnerReports {
             Function<String, Optional<Suppression>> suppression,
             Instant now) {
         InboundPolicy.Decision decision = InboundPolicy.decide(agreement, report, now);
+        ThreatEvent event = null;
+        String id = null;
+        Optional<Suppression> suppressed = Optional.empty();
+        String refusedCode = null;
+        String refusedWhy = null;
         if (decision instanceof InboundPolicy.Refuse refuse) {
-            return refused(partnerId, agreement, report, source, key, value, refuse.code(), refuse.message(), now);
+            refusedCode = refuse.code();
+            refusedWhy = refuse.message();
+        } else {
+            event = event(partnerId, report, (InboundPolicy.Admit) decision, source);
+            Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event, canonicalizer);
+            if (!valid.isOk()) {
+                refusedCode = valid.rejection().code();
+                refusedWhy = valid.rejection().message();
+            } else {
+                id = valid.value().id();
+                suppressed = suppression.apply(id);
+                if (suppressed.isPresent() && report.getKind() != ReportKind.FALSE_POSITIVE) {
+                    refusedCode = Suppressions.SUPPRESSED;
+                    refusedWhy = Suppressions.reason(suppressed.get());
+                }
+            }
+        }
+        if (refusedCode != null) {
+            return refused(partnerId, agreement, report, source, key, value, refusedCode, refusedWhy, now);
         }
         InboundPolicy.Admit admit = (InboundPolicy.Admit) decision;
-        ThreatEvent event = event(partnerId, report, admit, source);
-        Result<CanonicalIndicator> valid = ThreatEventValidator.validate(event, canonicalizer);
-        if (!valid.isOk()) {
-            return refused(
-                    partnerId,
-                    agreement,
-                    report,
-                    source,
-                    key,
-                    value,
-                    valid.rejection().code(),
-                    valid.rejection().message(),
-                    now);
-        }
-        String id = valid.value().id();
-        Optional<Suppression> suppressed = suppression.apply(id);
-        if (suppressed.isPresent() && report.getKind() != ReportKind.FALSE_POSITIVE) {
-            return refused(
-                    partnerId,
-                    agreement,
-                    report,
-                    source,
-                    key,
-                    value,
-                    Suppressions.SUPPRESSED,
-                    Suppressions.reason(suppressed.get()),
-                    now);
-        }
         List<Validated> out = new ArrayList<>(4);
         out.add(receipt(partnerId, agreement, List.of(id), source, now));
         switch (report.getKind()) {

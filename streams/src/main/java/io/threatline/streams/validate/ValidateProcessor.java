@@ -251,52 +251,28 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         PartnerAgreement agreement = agreements.of(partnerId);
         Instant now = Instant.ofEpochMilli(clock.millis());
         DeadLetters.Source source = source();
+        java.util.function.BiConsumer<String, String> unreadable = (code, why) -> emit(
+                record, reports.unreadable(partnerId, agreement, source, record.key(), record.value(), code, why, now));
         if (record.value() == null) {
-            emit(
-                    record,
-                    reports.unreadable(
-                            partnerId,
-                            agreement,
-                            source,
-                            record.key(),
-                            null,
-                            EMPTY_RECORD,
-                            "the record has no value (a tombstone is not a report)",
-                            now));
+            unreadable.accept(EMPTY_RECORD, "the record has no value (a tombstone is not a report)");
             return;
         }
         long size = (long) record.value().length + (record.key() == null ? 0 : record.key().length);
         if (size > maxRecordBytes) {
-            emit(
-                    record,
-                    reports.unreadable(
-                            partnerId,
-                            agreement,
-                            source,
-                            record.key(),
-                            record.value(),
-                            RECORD_TOO_LARGE,
-                            "the record has " + size + " bytes; a report may have at most " + maxRecordBytes
-                                    + " (threatline.hub.max.record.bytes)",
-                            now));
+            unreadable.accept(
+                    RECORD_TOO_LARGE,
+                    "the record has " + size + " bytes; a report may have at most " + maxRecordBytes
+                            + " (threatline.hub.max.record.bytes)");
             return;
         }
-        Optional<PartnerReport> report;
+        PartnerReport report;
         try {
-            report = Optional.of(readPatiently(reportDeserializer, record));
+            report = readPatiently(reportDeserializer, record);
         } catch (Unreadable e) {
             Throwable why = e.getCause();
-            emit(
-                    record,
-                    reports.unreadable(
-                            partnerId,
-                            agreement,
-                            source,
-                            record.key(),
-                            record.value(),
-                            DESERIALIZATION_FAILED,
-                            why.getMessage() == null ? why.getClass().getName() : why.getMessage(),
-                            now));
+            unreadable.accept(
+                    DESERIALIZATION_FAILED,
+                    why.getMessage() == null ? why.getClass().getName() : why.getMessage());
             return;
         }
         emit(
@@ -304,7 +280,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                 reports.handle(
                         partnerId,
                         agreement,
-                        report.get(),
+                        report,
                         source,
                         record.key(),
                         record.value(),
@@ -428,10 +404,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
 
     private void reject(Record<byte[], byte[]> record, String code, String reason) {
         counters.rejected(code);
-        RecordMetadata meta = context().recordMetadata().orElse(null);
-        DeadLetters.Source source = meta == null
-                ? DeadLetters.Source.UNKNOWN
-                : new DeadLetters.Source(meta.topic(), meta.partition(), meta.offset());
+        DeadLetters.Source source = source();
         DeadLetter letter = DeadLetters.of(
                 code,
                 reason,
