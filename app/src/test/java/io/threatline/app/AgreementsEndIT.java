@@ -147,12 +147,13 @@ class AgreementsEndIT {
                         "--schema-registry-url",
                         SharedPlatform.registryUrl().toString());
 
-        // Then its ACLs and its Kafka user are gone, and it can no longer log in
+        // Then its ACLs (7 to read its topics and groups, 2 to write its inbound topic, which its agreement grants)
+        // and its Kafka user are gone, and it can no longer log in
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString())
                 .contains(
                         "ended: interpol",
-                        "acls: removed 7 ACL(s) of User:interpol",
+                        "acls: removed 9 ACL(s) of User:interpol",
                         "user: removed Kafka user interpol (SCRAM-SHA-512)");
         assertThat(aclsOf("User:interpol")).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> scramCredentials("interpol") == 0);
