@@ -45,10 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Partners reporting back (docs/sharing-back.md) against `threatline run`: the real broker with SCRAM
- * and ACLs, the real registry, the TAXII server over HTTPS, the hub and delivery. The national agency
- * posts sightings over TAXII and INTERPOL, whose agreement grants sighting counts, sees them in its
- * feed; INTERPOL reports a false positive, the operator accepts it, and every partner that held the
- * indicator gets REVOKE; no partner can post to another's API root or write another's inbound topic.
+ * and ACLs, the real registry, the TAXII server over HTTPS, the hub and delivery. INTERPOL posts
+ * sightings over TAXII (shared onwards at TLP:AMBER, its agreement's share_as) and the national agency,
+ * whose agreement grants sighting counts up to AMBER, sees them in its feed, while INTERPOL (ceiling
+ * GREEN) is never shown its own AMBER reports; INTERPOL reports a false positive, the operator accepts
+ * it, and every partner that held the indicator gets REVOKE; no partner can post to another's API root
+ * or write another's inbound topic.
  */
 class SharingBackIT {
 
@@ -81,7 +83,7 @@ class SharingBackIT {
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
 
-            // When the national agency posts a sighting of five of them, seven times each
+            // When INTERPOL posts a sighting of five of them, seven times each
             List<String> sighted = shared.subList(0, 5);
             ArrayNode objects = JSON.createArrayNode();
             for (String indicatorId : sighted) {
@@ -91,7 +93,7 @@ class SharingBackIT {
                     .put("type", "malware")
                     .put("id", "malware--" + UUID.randomUUID())
                     .put("spec_version", "2.1"));
-            HttpResponse<String> posted = post(http, taxii, NCA, NCA, envelope(objects));
+            HttpResponse<String> posted = post(http, taxii, "interpol", "interpol", envelope(objects));
             // Then the status says what succeeded and what failed and why
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
             JsonNode status = JSON.readTree(posted.body());
@@ -100,22 +102,22 @@ class SharingBackIT {
             assertThat(status.path("failure_count").asInt()).isEqualTo(1);
             assertThat(status.path("failures").get(0).path("message").asText()).contains("type 'malware'");
             HttpResponse<String> again = http.send(
-                    request(taxii + "/" + NCA + "/status/" + status.path("id").asText() + "/", NCA)
+                    request(taxii + "/interpol/status/" + status.path("id").asText() + "/", "interpol")
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(again.body()).path("success_count").asInt())
                     .isEqualTo(5);
-            // and INTERPOL, whose agreement grants sighting counts, sees them (the indicators still alive)
+            // and the national agency, whose agreement grants sighting counts, sees them (the indicators still alive)
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> RunInProcess.outbox(outbox.resolve("interpol")).stream()
+                    .until(() -> RunInProcess.outbox(outbox.resolve(NCA)).stream()
                             .anyMatch(
                                     r -> sighted.contains(r.path("indicator_id").asText())
                                             && r.path("partner_sightings").asLong() >= 7));
-            // while the national agency's own feed, whose agreement does not grant them, carries none
-            assertThat(RunInProcess.outbox(outbox.resolve(NCA)))
+            // while INTERPOL's feed never counts them: they were shared onwards at AMBER, above its ceiling
+            assertThat(RunInProcess.outbox(outbox.resolve("interpol")))
                     .allSatisfy(r ->
                             assertThat(r.path("partner_sightings").asLong()).isZero());
 
@@ -166,7 +168,7 @@ class SharingBackIT {
                     .contains("(TICKET-42)");
 
             // And no partner writes for another: not through another's API root
-            HttpResponse<String> intruder = post(http, taxii, "interpol", NCA, envelope(objects));
+            HttpResponse<String> intruder = post(http, taxii, NCA, "interpol", envelope(objects));
             assertThat(intruder.statusCode()).isEqualTo(405);
             // nor through a collection its agreement does not grant (Europol EC3 reports nothing)
             HttpResponse<String> europol = post(http, taxii, "europol-ec3", "europol-ec3", envelope(objects));
@@ -206,7 +208,7 @@ class SharingBackIT {
             assertThat(reports.path("falsePositives").toString())
                     .contains(falsePositive, "\"status\":\"ACCEPTED\"", "TICKET-42");
             assertThat(reports.path("received").toString())
-                    .contains(NCA, sighted.get(0), "refused:DESERIALIZATION_FAILED");
+                    .contains("interpol", sighted.get(0), "refused:DESERIALIZATION_FAILED");
         } finally {
             assertThat(run.stop()).isZero();
         }

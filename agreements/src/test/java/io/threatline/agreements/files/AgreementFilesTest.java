@@ -111,7 +111,7 @@ class AgreementFilesTest {
         PartnerAgreement a = AgreementFiles.load(EXAMPLES.resolve("nca-operation-tovar.yaml"));
 
         assertThat(a.getPartnerId()).isEqualTo("nca-operation-tovar");
-        assertThat(a.getDataKinds()).containsExactly(DataKind.INDICATORS);
+        assertThat(a.getDataKinds()).containsExactly(DataKind.INDICATORS, DataKind.SIGHTINGS);
         assertThat(a.getTlpCeiling()).isEqualTo(Tlp.AMBER);
         assertThat(a.getScope().getMalwareFamilies()).containsExactly("Shylock");
         assertThat(a.getScope().getIndicatorTypes()).isEmpty();
