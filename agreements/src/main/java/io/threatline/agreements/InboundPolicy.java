@@ -18,10 +18,14 @@ import java.time.Instant;
  * <p>In order: {@link #NO_AGREEMENT}; {@link AgreementPolicy#OUTSIDE_PERIOD}; {@link #NO_REPORTS} (the
  * agreement has no {@code inbound} terms, or grants no kind); {@link #UNKNOWN_KIND};
  * {@link #REPORT_NOT_GRANTED} (this kind is not among the agreement's {@code reports});
- * {@link #UNMARKED} (a report without a TLP cannot be shared); {@link #INVALID_REPORT} (a report id
- * empty or longer than {@value ContractLimits#MAX_LABEL_LENGTH}, a sighting count outside 1 to
- * {@value #MAX_COUNT}, a confidence outside 0 to 100, a comment longer than
- * {@value ContractLimits#MAX_REASON_LENGTH}). The value itself is the caller's to canonicalise.
+ * {@link #UNMARKED} (a report without a TLP cannot be shared); {@link #INVALID_REPORT} (a last
+ * sighting more than {@link #MAX_AHEAD} ahead of the hub's clock, a report id empty or longer than
+ * {@value ContractLimits#MAX_LABEL_LENGTH}, a sighting count outside 1 to {@value #MAX_COUNT}, a
+ * confidence outside 0 to 100, a comment longer than {@value ContractLimits#MAX_REASON_LENGTH}, more
+ * than {@value ContractLimits#MAX_FAMILIES} families or a family name empty or too long, a first
+ * sighting after the last); {@link #NOT_SHAREABLE} (a sighting or indicator that would go onwards at
+ * TLP:AMBER+STRICT or TLP:RED, which forbid passing it on). The value itself is the caller's to
+ * canonicalise.
  *
  * <p>An admitted report is shared onwards at its own marking or the agreement's {@code shareAs},
  * whichever is more restrictive ({@link Tlp2#mostRestrictive}): never more widely than the partner
@@ -36,6 +40,10 @@ public final class InboundPolicy {
     public static final String REPORT_NOT_GRANTED = "REPORT_NOT_GRANTED";
     public static final String UNMARKED = "REPORT_UNMARKED";
     public static final String INVALID_REPORT = "INVALID_REPORT";
+    public static final String NOT_SHAREABLE = "REPORT_NOT_SHAREABLE";
+
+    /** How far ahead of the hub's clock a report's times may be (clock skew); later is refused. */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofHours(1);
 
     /** Most sightings one report may stand for. */
     public static final int MAX_COUNT = 1_000_000;
@@ -84,17 +92,26 @@ public final class InboundPolicy {
         if (!Tlp2.isKnown(report.getTlp()) || !Tlp2.isKnown(terms.getShareAs())) {
             return new Refuse(UNMARKED, "the report has no TLP marking, so it cannot be shared");
         }
-        String invalid = invalid(report);
+        String invalid = invalid(report, now);
         if (invalid != null) {
             return new Refuse(INVALID_REPORT, invalid);
         }
-        return new Admit(
-                kind,
-                Tlp2.mostRestrictive(report.getTlp(), terms.getShareAs()),
-                kind == ReportKind.FALSE_POSITIVE && terms.getFalsePositivesSuppress());
+        Tlp shareAs = Tlp2.mostRestrictive(report.getTlp(), terms.getShareAs());
+        if (kind != ReportKind.FALSE_POSITIVE && !Tlp2.atOrBelow(shareAs, Tlp.AMBER)) {
+            // TLP:AMBER+STRICT and TLP:RED forbid passing the report on, and a sighting or an indicator is taken
+            // only to be passed on. A false positive stays with the operators, so any marking will do.
+            return new Refuse(
+                    NOT_SHAREABLE,
+                    "the report is marked " + Tlp2.label(shareAs) + ", which forbids sharing it onwards; Threatline"
+                            + " takes sightings and indicators only to share them (at most TLP:AMBER)");
+        }
+        return new Admit(kind, shareAs, kind == ReportKind.FALSE_POSITIVE && terms.getFalsePositivesSuppress());
     }
 
-    private static String invalid(PartnerReport report) {
+    private static String invalid(PartnerReport report, Instant now) {
+        if (report.getLastSeen() == null || report.getLastSeen().isAfter(now.plus(MAX_AHEAD))) {
+            return "lastSeen " + report.getLastSeen() + " is in the future (the hub's clock says " + now + ")";
+        }
         String id = report.getReportId();
         if (id == null || id.isBlank() || id.length() > ContractLimits.MAX_LABEL_LENGTH) {
             return "the report id must be 1 to " + ContractLimits.MAX_LABEL_LENGTH + " characters";

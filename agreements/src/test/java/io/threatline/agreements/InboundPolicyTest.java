@@ -29,9 +29,17 @@ class InboundPolicyTest {
         PartnerAgreement a = agreement(new InboundTerms(List.of(ReportKind.SIGHTING), Tlp.AMBER, false));
         assertThat(InboundPolicy.decide(a, report(ReportKind.SIGHTING, Tlp.CLEAR), NOW))
                 .isEqualTo(new InboundPolicy.Admit(ReportKind.SIGHTING, Tlp.AMBER, false));
-        assertThat(InboundPolicy.decide(a, report(ReportKind.SIGHTING, Tlp.RED), NOW))
+        PartnerAgreement green = agreement(new InboundTerms(List.of(ReportKind.SIGHTING), Tlp.GREEN, false));
+        assertThat(InboundPolicy.decide(green, report(ReportKind.SIGHTING, Tlp.AMBER), NOW))
                 .as("never more widely than the partner marked it")
-                .isEqualTo(new InboundPolicy.Admit(ReportKind.SIGHTING, Tlp.RED, false));
+                .isEqualTo(new InboundPolicy.Admit(ReportKind.SIGHTING, Tlp.AMBER, false));
+        // RED and AMBER+STRICT forbid passing a report on: a sighting or an indicator so marked is not taken,
+        // a false positive (which stays with the operators) is
+        assertThat(code(a, report(ReportKind.SIGHTING, Tlp.RED))).isEqualTo(InboundPolicy.NOT_SHAREABLE);
+        assertThat(code(a, report(ReportKind.SIGHTING, Tlp.AMBER_STRICT))).isEqualTo(InboundPolicy.NOT_SHAREABLE);
+        PartnerAgreement fps = agreement(new InboundTerms(List.of(ReportKind.FALSE_POSITIVE), Tlp.AMBER, false));
+        assertThat(InboundPolicy.decide(fps, report(ReportKind.FALSE_POSITIVE, Tlp.RED), NOW))
+                .isEqualTo(new InboundPolicy.Admit(ReportKind.FALSE_POSITIVE, Tlp.RED, false));
     }
 
     @Test
@@ -65,6 +73,9 @@ class InboundPolicyTest {
         PartnerReport longComment = report(ReportKind.SIGHTING, Tlp.GREEN);
         longComment.setComment("x".repeat(1025));
         assertThat(code(sightingsOnly, longComment)).isEqualTo(InboundPolicy.INVALID_REPORT);
+        PartnerReport future = report(ReportKind.SIGHTING, Tlp.GREEN);
+        future.setLastSeen(NOW.plus(InboundPolicy.MAX_AHEAD).plusSeconds(1));
+        assertThat(code(sightingsOnly, future)).isEqualTo(InboundPolicy.INVALID_REPORT);
         PartnerReport backwards = report(ReportKind.SIGHTING, Tlp.GREEN);
         backwards.setFirstSeen(backwards.getLastSeen().plusSeconds(1));
         assertThat(code(sightingsOnly, backwards)).isEqualTo(InboundPolicy.INVALID_REPORT);
@@ -106,6 +117,8 @@ class InboundPolicyTest {
         assertThat(problem(head + "inbound:\n  reports: [sighting]\n")).contains("share_as");
         assertThat(problem(head + "inbound:\n  reports: [sighting]\n  share_as: TLP:WHITE\n"))
                 .contains("not a TLP 2.0 label");
+        assertThat(problem(head + "inbound:\n  reports: [sighting]\n  share_as: TLP:RED\n"))
+                .contains("TLP:RED forbids sharing reports onwards");
         assertThat(problem(head + "inbound:\n  reports: [sighting]\n  share_as: TLP:AMBER\n  sharre: x\n"))
                 .contains("sharre");
         assertThat(problem(head.replace("[indicators, sightings]", "[sightings]")))

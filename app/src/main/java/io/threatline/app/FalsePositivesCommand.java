@@ -10,7 +10,6 @@ import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.serde.ConfluentAvroSerializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.topics.TopicSnapshot;
-import io.threatline.streams.inbound.PartnerReports;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,7 +36,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Partners' false-positive reports (<prefix>false-positives.v1) and the operator's decisions on them.",
-            "Exit codes: 0 done; 1 failure (nothing recorded); 2 usage error; 3 no such report."
+            "Exit codes: 0 done; 1 failure (an accept that fails part-way may have written the suppression; run it"
+                    + " again); 2 usage error; 3 no open report."
         },
         subcommands = {
             FalsePositivesCommand.ListReports.class,
@@ -135,32 +135,35 @@ final class FalsePositivesCommand implements Runnable {
         Integer act(CanonicalIndicator canonical, String who, String why) throws Exception {
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> client = connection.clientProperties();
-            String key = PartnerReports.falsePositiveKey(canonical.id(), partner);
-            FalsePositiveReport report = reports(client, topics).get(key);
+            // Every open report of this partner on this indicator is decided; decided ones keep their decision.
+            Map<String, FalsePositiveReport> open = new java.util.LinkedHashMap<>();
+            reports(client, topics).forEach((key, r) -> {
+                if (r.getIndicatorId().equals(canonical.id())
+                        && r.getPartnerId().equals(partner)
+                        && r.getStatus() == FalsePositiveStatus.OPEN) {
+                    open.put(key, r);
+                }
+            });
             PrintWriter out = spec.commandLine().getOut();
-            if (report == null) {
+            if (open.isEmpty()) {
                 spec.commandLine()
                         .getErr()
                         .printf(
-                                "no false-positive report of %s by %s in %s%n",
+                                "no open false-positive report of %s by %s in %s%n",
                                 canonical.id(), partner, topics.falsePositives());
                 return NO_SUCH_REPORT;
             }
             Instant now = Instant.now();
-            FalsePositiveReport decided = FalsePositiveReport.newBuilder(report)
-                    .setStatus(status())
-                    .setDecidedBy(who)
-                    .setDecidedAt(now)
-                    .setDecisionReason(why)
-                    .build();
             Map<String, Object> props = new HashMap<>(client);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             try (KafkaProducer<String, Object> producer =
                     new KafkaProducer<>(AvroSerdeConfig.kafkaOnly(props), new StringSerializer(), anyRecord(props))) {
                 if (status() == FalsePositiveStatus.ACCEPTED) {
-                    // Suppressed first, so that no sensor's sighting brings it back between the revoke and the
-                    // suppression; then revoked for every partner that holds it, as `indicators revoke` does.
+                    // Suppressed first, then revoked for every partner that holds it, as `indicators revoke` does. The
+                    // hub checks suppressions at validation and again at the dedup; a sighting that reaches the
+                    // dedup before the suppression reaches the hub's global store can still make it NEW again
+                    // (docs/sharing-back.md, "Not done").
                     producer.send(new ProducerRecord<>(
                                     topics.suppressions(),
                                     canonical.id(),
@@ -175,8 +178,16 @@ final class FalsePositivesCommand implements Runnable {
                     producer.send(new ProducerRecord<>(topics.operatorActions(), canonical.id(), retraction))
                             .get(30, TimeUnit.SECONDS);
                 }
-                producer.send(new ProducerRecord<>(topics.falsePositives(), key, decided))
-                        .get(30, TimeUnit.SECONDS);
+                for (Map.Entry<String, FalsePositiveReport> report : open.entrySet()) {
+                    FalsePositiveReport decided = FalsePositiveReport.newBuilder(report.getValue())
+                            .setStatus(status())
+                            .setDecidedBy(who)
+                            .setDecidedAt(now)
+                            .setDecisionReason(why)
+                            .build();
+                    producer.send(new ProducerRecord<>(topics.falsePositives(), report.getKey(), decided))
+                            .get(30, TimeUnit.SECONDS);
+                }
             }
             out.printf(
                     "%s: the false-positive report of %s by %s, by %s (%s)%s%n",

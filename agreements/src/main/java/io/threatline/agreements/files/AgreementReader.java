@@ -396,6 +396,13 @@ final class AgreementReader {
                     "'" + label
                             + "' is not a TLP 2.0 label; use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED");
         }
+        if (!Tlp2.atOrBelow(tlp, Tlp.AMBER)) {
+            throw error(
+                    INVALID_TLP,
+                    shareAs,
+                    Tlp2.label(tlp)
+                            + " forbids sharing reports onwards; share_as is TLP:CLEAR, TLP:GREEN or TLP:AMBER");
+        }
         return InboundTerms.newBuilder()
                 .setReports(new ArrayList<>(kinds))
                 .setShareAs(tlp)

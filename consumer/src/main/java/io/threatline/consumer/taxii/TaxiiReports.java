@@ -53,14 +53,17 @@ import org.apache.kafka.common.KafkaException;
  * </ul>
  *
  * Each object's TLP is its TLP marking ({@code object_marking_refs}, TLP 1.0 or 2.0 ids); an
- * unmarked object takes its agreement's {@code share_as}. {@link InboundPolicy} decides each object
+ * unmarked object takes its agreement's {@code share_as}; an object with any other marking, or with
+ * granular markings, is refused. {@link InboundPolicy} decides each object
  * before anything is written, so the status answers at once what the agreement refuses; the hub
  * decides again when it reads the report (the agreement may have changed). Objects of other types,
  * and objects that cannot be read, are failures with the reason; the rest of the envelope goes on.
  *
  * <p>The answer is a TAXII status resource, complete when returned: a success is a report the broker
  * acknowledged on the inbound topic. Statuses are kept in memory for {@link #STATUS_KEPT} (at most
- * {@link #MAX_STATUSES}, the oldest dropped first) and shown only to the partner that posted.
+ * {@link #MAX_STATUSES_PER_PARTNER} per partner and {@link #MAX_STATUSES} in all, the oldest dropped
+ * first; each repeats at most {@link #MAX_ECHO} characters of any text the partner sent) and shown
+ * only to the partner that posted.
  */
 final class TaxiiReports implements AutoCloseable {
 
@@ -72,6 +75,10 @@ final class TaxiiReports implements AutoCloseable {
 
     static final Duration STATUS_KEPT = Duration.ofHours(24);
     static final int MAX_STATUSES = 10_000;
+    /** Statuses kept per partner, the oldest dropped first: no partner pushes out another's. */
+    static final int MAX_STATUSES_PER_PARTNER = 100;
+    /** The most of a partner's own text (an id, a version) a status repeats. */
+    static final int MAX_ECHO = 256;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -177,6 +184,16 @@ final class TaxiiReports implements AutoCloseable {
     private void keep(String partnerId, Instant now, ObjectNode status) {
         synchronized (statuses) {
             expire(now);
+            long own = statuses.values().stream()
+                    .filter(k -> k.partnerId().equals(partnerId))
+                    .count();
+            var it = statuses.values().iterator();
+            while (own >= MAX_STATUSES_PER_PARTNER && it.hasNext()) {
+                if (it.next().partnerId().equals(partnerId)) {
+                    it.remove();
+                    own--;
+                }
+            }
             while (statuses.size() >= MAX_STATUSES) {
                 statuses.remove(statuses.keySet().iterator().next());
             }
@@ -251,7 +268,7 @@ final class TaxiiReports implements AutoCloseable {
                         .setConfidence(confidence.canConvertToInt() ? confidence.asInt() : 50);
             }
             default ->
-                throw new Refused("objects of type '" + type
+                throw new Refused("objects of type '" + cut(type, 64)
                         + "' are not taken; post sighting, opinion (a false positive) or indicator");
         }
         return report.build();
@@ -287,8 +304,15 @@ final class TaxiiReports implements AutoCloseable {
         return canonical.value();
     }
 
-    /** The object's TLP marking; the agreement's share_as when it has none (UNKNOWN when neither). */
-    private static Tlp tlp(JsonNode object, PartnerAgreement agreement) {
+    /**
+     * The object's TLP marking; the agreement's share_as when it has none (UNKNOWN when neither). A
+     * marking this server does not know (not a TLP 1.0 or 2.0 id), and any granular marking, refuses
+     * the object: a restriction it cannot read must not be dropped.
+     */
+    private static Tlp tlp(JsonNode object, PartnerAgreement agreement) throws Refused {
+        if (object.has("granular_markings")) {
+            throw new Refused("granular markings are not taken; mark the whole object with a TLP marking");
+        }
         Tlp marked = null;
         for (JsonNode ref : object.path("object_marking_refs")) {
             Tlp tlp = StixTlpIds.TLP1.get(ref.asText());
@@ -299,9 +323,11 @@ final class TaxiiReports implements AutoCloseable {
                         .findFirst()
                         .orElse(null);
             }
-            if (tlp != null) {
-                marked = marked == null ? tlp : io.threatline.schemas.tlp.Tlp2.mostRestrictive(marked, tlp);
+            if (tlp == null) {
+                throw new Refused("marking " + cut(ref.asText(), 100)
+                        + " is not a TLP marking this server knows; only TLP 1.0 and 2.0 markings are taken");
             }
+            marked = marked == null ? tlp : io.threatline.schemas.tlp.Tlp2.mostRestrictive(marked, tlp);
         }
         if (marked != null) {
             return marked;
@@ -325,12 +351,17 @@ final class TaxiiReports implements AutoCloseable {
 
     private static ObjectNode entry(String id, String version, String message) {
         ObjectNode e = JSON.createObjectNode();
-        e.put("id", id == null ? "" : id);
+        e.put("id", id == null ? "" : cut(id, MAX_ECHO));
         if (version != null && !version.isEmpty()) {
-            e.put("version", version);
+            e.put("version", cut(version, MAX_ECHO));
         }
-        e.put("message", message);
+        e.put("message", cut(message, 2 * MAX_ECHO));
         return e;
+    }
+
+    /** At most {@code most} characters of a partner's text, so that a status stays small whatever was posted. */
+    static String cut(String text, int most) {
+        return text.length() <= most ? text : text.substring(0, most) + "...";
     }
 
     private static String firstLine(String message) {

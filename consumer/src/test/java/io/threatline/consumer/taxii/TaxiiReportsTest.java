@@ -45,14 +45,14 @@ class TaxiiReportsTest {
     @Test
     void shouldWriteAGrantedIndicatorToThePartnersInboundTopicAtTheStricterTlp() throws Exception {
         JsonNode status =
-                post(partner(List.of(ReportKind.INDICATOR), Tlp.AMBER), """
+                post(partner(List.of(ReportKind.INDICATOR), Tlp.GREEN), """
                 {"objects": [
                   {"type": "indicator", "spec_version": "2.1", "id": "indicator--a", "modified": "2026-12-01T09:00:00Z",
                    "pattern": "[domain-name:value = 'c2.example.net']", "pattern_type": "stix", "confidence": 85,
                    "object_marking_refs": ["%s"]},
                   {"type": "indicator", "spec_version": "2.1", "id": "indicator--b",
                    "pattern": "[url:value = 'http://drop.example.org/x']", "pattern_type": "stix"}
-                ]}""".formatted(StixTlpIds.TLP2.get(Tlp.RED)));
+                ]}""".formatted(StixTlpIds.TLP2.get(Tlp.AMBER)));
 
         assertThat(status.path("success_count").asInt()).as(status.toString()).isEqualTo(2);
         assertThat(status.path("failure_count").asInt()).isZero();
@@ -66,11 +66,11 @@ class TaxiiReportsTest {
         assertThat(marked.getConfidence()).isEqualTo(85);
         assertThat(marked.getTlp())
                 .as("its own marking, stricter than share_as")
-                .isEqualTo(Tlp.RED);
+                .isEqualTo(Tlp.AMBER);
         assertThat(marked.getReportId()).isEqualTo("indicator--a");
         assertThat(marked.getLastSeen()).isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
         PartnerReport unmarked = producer.history().get(1).value();
-        assertThat(unmarked.getTlp()).as("unmarked: the agreement's share_as").isEqualTo(Tlp.AMBER);
+        assertThat(unmarked.getTlp()).as("unmarked: the agreement's share_as").isEqualTo(Tlp.GREEN);
         assertThat(unmarked.getConfidence()).isEqualTo(50);
         assertThat(unmarked.getLastSeen()).isEqualTo(NOW);
     }
@@ -127,6 +127,39 @@ class TaxiiReportsTest {
         assertThatThrownBy(() -> reports.post(nca, many.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(
                         TaxiiRequestException.class, e -> assertThat(e.status()).isEqualTo(413));
+    }
+
+    @Test
+    void shouldRefuseAMarkingItCannotReadAndKeepStatusesSmall() throws Exception {
+        JsonNode status = post(
+                partner(List.of(ReportKind.INDICATOR), Tlp.GREEN), """
+                {"objects": [
+                  {"type": "indicator", "id": "indicator--e", "pattern": "[domain-name:value = 'a.example']",
+                   "object_marking_refs": ["marking-definition--00000000-0000-4000-8000-000000000000"]},
+                  {"type": "indicator", "id": "indicator--f", "pattern": "[domain-name:value = 'b.example']",
+                   "granular_markings": [{"selectors": ["pattern"], "marking_ref": "x"}]},
+                  {"type": "%s", "id": "%s"}
+                ]}""".formatted("x".repeat(5000), "y".repeat(5000)));
+        assertThat(status.path("failures"))
+                .extracting(f -> f.path("message").asText())
+                .satisfiesExactly(
+                        m -> assertThat(m).contains("is not a TLP marking this server knows"),
+                        m -> assertThat(m).contains("granular markings are not taken"),
+                        m -> assertThat(m).contains("needs an id"));
+        assertThat(status.toString().length())
+                .as("a status repeats little of what was posted")
+                .isLessThan(2_000);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepAtMostAHundredStatusesPerPartner() throws Exception {
+        TaxiiPartner nca = partner(List.of(ReportKind.INDICATOR), Tlp.GREEN);
+        String first = post(nca, "{\"objects\": []}").path("id").asText();
+        for (int i = 0; i < TaxiiReports.MAX_STATUSES_PER_PARTNER; i++) {
+            post(nca, "{\"objects\": []}");
+        }
+        assertThat(reports.status("nca", first)).as("the oldest gave way").isEmpty();
     }
 
     @Test

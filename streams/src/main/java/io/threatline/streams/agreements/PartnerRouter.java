@@ -263,4 +263,10 @@ public final class PartnerRouter {
             indicators.put(stored.indicator().getId(), stored.withHolders(deliveredTo.format()));
         }
     }
+
+    /** The id of the partner's agreement now ("" when it has none), for what the hub records of its reports. */
+    public String agreementId(String partnerId) {
+        PartnerAgreement agreement = agreements.of(partnerId);
+        return agreement == null ? "" : agreement.getAgreementId();
+    }
 }

@@ -1,10 +1,15 @@
 package io.threatline.streams.dedup;
 
 import io.threatline.contract.Indicator;
+import io.threatline.contract.ReportKind;
+import io.threatline.contract.ReportMark;
+import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.enrich.Enrichment;
+import io.threatline.streams.inbound.PartnerReports;
+import io.threatline.streams.inbound.Suppressions;
 import io.threatline.streams.topology.HubCounters;
 import io.threatline.streams.topology.TimeKeys;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Keeps one Indicator per canonical id in a persistent store and emits its lifecycle: NEW, UPDATE
@@ -41,6 +47,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * is routed (docs/architecture.md, "The hub's state").
  */
 public final class DedupProcessor extends ContextualProcessor<String, ThreatEvent, String, SpecificRecord> {
+
+    /** Why a partner's sighting or false positive was not taken: it was never given the indicator. */
+    public static final String REPORT_NOT_HELD = "REPORT_NOT_HELD";
 
     public static final String STATE_STORE = "indicator-state";
     public static final String EXPIRY_STORE = "indicator-expiry";
@@ -65,6 +74,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private KeyValueStore<String, String> formerDelivered;
     private IndicatorMerger merger;
     private Enrichment enrichment;
+    private ReadOnlyKeyValueStore<String, Suppression> suppressions;
 
     /** Builds the merger once the enrichment (which needs the processor context) is known. */
     public interface IndicatorMergerFactory {
@@ -90,6 +100,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         state = context.getStateStore(STATE_STORE);
         expiry = context.getStateStore(EXPIRY_STORE);
         formerDelivered = context.getStateStore(FORMER_DELIVERED_STORE);
+        suppressions = context.getStateStore(Suppressions.STORE);
         enrichment = enrichmentFactory.apply(context);
         merger = mergers.create(enrichment);
         router.init(
@@ -146,8 +157,29 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             counters.suppressed.increment();
             return;
         }
+        // Validation refused what was suppressed when it read it; this catches what was on its way when the
+        // suppression arrived (docs/sharing-back.md, "Suppressed indicators").
+        if (!event.getRetraction()
+                && Suppressions.of(suppressions, record.key()).isPresent()) {
+            counters.rejected(Suppressions.SUPPRESSED);
+            return;
+        }
         Instant now = Instant.ofEpochMilli(record.timestamp());
         IndicatorState previous = state.get(record.key());
+        ReportMark report = event.getReport();
+        if (report != null && report.getKind() != ReportKind.INDICATOR) {
+            // A partner's sighting or false positive counts only for an indicator it was given.
+            if (previous == null || !previous.holderIds().contains(report.getPartnerId())) {
+                counters.rejected(REPORT_NOT_HELD);
+                return;
+            }
+            if (report.getKind() == ReportKind.FALSE_POSITIVE) {
+                falsePositive(record, event, report, previous, now);
+                if (!event.getRetraction()) {
+                    return;
+                }
+            }
+        }
         IndicatorMerger.Merge merge =
                 merger.merge(previous == null ? null : previous.indicator(), event, indicator, now);
         String holders = previous == null ? "" : previous.holders();
@@ -167,6 +199,35 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         } else if (previous != null) {
             // Revoked: the state goes, with the partners that held it, who were all told above.
             state.delete(record.key());
+        }
+    }
+
+    /**
+     * Records a partner's false positive for the operator, or, from a partner its agreement trusts (the
+     * event is then a retraction, merged as one after this), as accepted along with the suppression.
+     */
+    private void falsePositive(
+            Record<String, ThreatEvent> record,
+            ThreatEvent event,
+            ReportMark report,
+            IndicatorState held,
+            Instant now) {
+        String id = record.key();
+        String agreementId = router.agreementId(report.getPartnerId());
+        boolean accepted = event.getRetraction();
+        String comment = event.getRetractionReason();
+        context()
+                .forward(
+                        record.withKey(PartnerReports.falsePositiveKey(id, report.getPartnerId(), report.getReportId()))
+                                .withValue(
+                                        PartnerReports.falsePositive(id, report, comment, accepted, agreementId, now)),
+                        OUTPUT_SINK);
+        if (accepted) {
+            context()
+                    .forward(
+                            record.withKey(id)
+                                    .withValue(PartnerReports.suppression(id, report, comment, agreementId, now)),
+                            OUTPUT_SINK);
         }
     }
 

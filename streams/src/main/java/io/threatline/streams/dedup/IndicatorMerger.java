@@ -130,8 +130,8 @@ public final class IndicatorMerger {
     /**
      * A partner's sighting (docs/sharing-back.md) adds to its own count in the indicator's partner
      * sightings, apart from the vendors' sightings, and is news (an UPDATE): partners whose agreement
-     * grants SIGHTINGS see the total of the sightings their ceiling allows (each partner's entry keeps
-     * the most restrictive TLP its reports were shared at). It never creates an indicator (a sighting of one the hub no
+     * grants SIGHTINGS see the total of the sightings their ceiling allows: a partner's sightings are
+     * counted apart for each TLP they were shared at, so a count a partner sees never drops. It never creates an indicator (a sighting of one the hub no
      * longer holds changes nothing) and does not move the lifecycle: expiry follows the vendors.
      */
     private Merge partnerSighting(Indicator state, ReportMark report, Instant seen, Tlp tlp, Instant now) {
@@ -142,12 +142,12 @@ public final class IndicatorMerger {
                 new ArrayList<>(state.getPartnerSightings().size() + 1);
         boolean found = false;
         for (PartnerSighting s : state.getPartnerSightings()) {
-            if (s.getPartnerId().equals(report.getPartnerId())) {
+            if (s.getPartnerId().equals(report.getPartnerId()) && s.getTlp() == tlp) {
                 sightings.add(new PartnerSighting(
                         s.getPartnerId(),
                         s.getCount() + report.getCount(),
                         s.getLastSeen().isAfter(seen) ? s.getLastSeen() : seen,
-                        Tlp2.mostRestrictive(s.getTlp(), tlp)));
+                        tlp));
                 found = true;
             } else {
                 sightings.add(s);

@@ -36,13 +36,15 @@ import java.util.function.Function;
  * <ul>
  *   <li>The partner is the inbound topic's; {@link InboundPolicy} decides whether its agreement lets
  *       it send this kind of report and at which TLP the report is shared onwards.</li>
- *   <li>A SIGHTING or an INDICATOR becomes an event of vendor {@value #PARTNER_PREFIX}{@code <id>}
- *       marked with the report ({@code ThreatEvent.report}), checked by the same validator as a
- *       sensor's and merged by the dedup: a sighting adds to the indicator's partner sightings and
- *       never creates one; an indicator is merged like a vendor's, the partner as its source.</li>
- *   <li>A FALSE_POSITIVE is recorded for an operator to decide ({@code ti.false-positives.v1});
- *       where the agreement trusts the partner, it is accepted at once: the indicator is suppressed
- *       and a retraction revokes it for every partner that holds it.</li>
+ *   <li>Every admitted report becomes an event of vendor {@value #PARTNER_PREFIX}{@code <id>} marked
+ *       with the report ({@code ThreatEvent.report}), checked by the same validator as a sensor's,
+ *       and decided by the dedup ({@code DedupProcessor}), which holds the indicator's state: a
+ *       SIGHTING adds to the indicator's partner sightings, and a FALSE_POSITIVE is recorded for an
+ *       operator to decide ({@code ti.false-positives.v1}) or, where the agreement trusts the partner,
+ *       suppresses the indicator and revokes it for every partner that holds it; both only for an
+ *       indicator the partner holds. An INDICATOR is merged like a vendor's, the partner as its
+ *       source.</li>
+ *   <li>Nothing about a suppressed indicator is taken.</li>
  *   <li>Every report, admitted or refused, gets a receipt request (direction INBOUND) that the audit
  *       sequencer chains into the partner's chain; a refused one is dead-lettered with its reason
  *       and its receipt names it {@code refused:<code>:<report id>}.</li>
@@ -102,7 +104,7 @@ public final class PartnerReports {
             } else {
                 id = valid.value().id();
                 suppressed = suppression.apply(id);
-                if (suppressed.isPresent() && report.getKind() != ReportKind.FALSE_POSITIVE) {
+                if (suppressed.isPresent()) {
                     refusedCode = Suppressions.SUPPRESSED;
                     refusedWhy = Suppressions.reason(suppressed.get());
                 }
@@ -112,48 +114,54 @@ public final class PartnerReports {
             return refused(partnerId, agreement, report, source, key, value, refusedCode, refusedWhy, now);
         }
         InboundPolicy.Admit admit = (InboundPolicy.Admit) decision;
-        List<Validated> out = new ArrayList<>(4);
-        out.add(receipt(partnerId, agreement, List.of(id), source, now));
-        switch (report.getKind()) {
-            case SIGHTING, INDICATOR -> out.add(new Validated.Valid(event, id, false));
-            case FALSE_POSITIVE -> {
-                String by = "agreement:" + agreement.getAgreementId();
-                FalsePositiveReport fp = FalsePositiveReport.newBuilder()
-                        .setIndicatorId(id)
-                        .setPartnerId(partnerId)
-                        .setReportId(report.getReportId())
-                        .setReportedAt(now)
-                        .setComment(report.getComment())
-                        .setStatus(admit.suppresses() ? FalsePositiveStatus.ACCEPTED : FalsePositiveStatus.OPEN)
-                        .setSuppressedByAgreement(admit.suppresses())
-                        .setDecidedBy(admit.suppresses() ? by : null)
-                        .setDecidedAt(admit.suppresses() ? now : null)
-                        .setDecisionReason(admit.suppresses() ? "the agreement trusts this partner's reports" : null)
-                        .build();
-                out.add(new Validated.Side(topics.falsePositives(), falsePositiveKey(id, partnerId), fp));
-                if (admit.suppresses() && suppressed.isEmpty()) {
-                    out.add(new Validated.Side(
-                            topics.suppressions(),
-                            id,
-                            new Suppression(
-                                    id,
-                                    "false positive reported by " + partnerId
-                                            + (report.getComment() == null ? "" : ": " + report.getComment()),
-                                    by,
-                                    now)));
-                    event.setRetraction(true);
-                    event.setRetractionReason("false positive reported by " + partnerId);
-                    out.add(new Validated.Valid(event, id, false));
-                }
-            }
-            default -> throw new IllegalStateException("admitted a report of kind " + report.getKind());
+        if (report.getKind() == ReportKind.FALSE_POSITIVE) {
+            // Decided by the dedup, which knows whether the partner holds the indicator: a trusted partner's report
+            // revokes it there, anyone's is recorded there for the operator (falsePositive).
+            event.setRetraction(admit.suppresses());
+            event.setRetractionReason(
+                    report.getComment() == null || report.getComment().isBlank()
+                            ? "false positive reported by " + partnerId
+                            : report.getComment());
         }
-        return out;
+        return List.of(receipt(partnerId, agreement, List.of(id), source, now), new Validated.Valid(event, id, false));
     }
 
-    /** The key of a false-positive report in its compacted topic: one per indicator and partner. */
-    public static String falsePositiveKey(String indicatorId, String partnerId) {
-        return indicatorId + " " + partnerId;
+    /**
+     * A partner's false-positive report as the operator's queue keeps it: open, or accepted at once
+     * where the partner's agreement trusts it ({@code suppressedBy} = {@code agreement:<id>}).
+     */
+    public static FalsePositiveReport falsePositive(
+            String indicatorId, ReportMark mark, String comment, boolean accepted, String agreementId, Instant now) {
+        return FalsePositiveReport.newBuilder()
+                .setIndicatorId(indicatorId)
+                .setPartnerId(mark.getPartnerId())
+                .setReportId(mark.getReportId())
+                .setReportedAt(now)
+                .setComment(comment)
+                .setStatus(accepted ? FalsePositiveStatus.ACCEPTED : FalsePositiveStatus.OPEN)
+                .setSuppressedByAgreement(accepted)
+                .setDecidedBy(accepted ? "agreement:" + agreementId : null)
+                .setDecidedAt(accepted ? now : null)
+                .setDecisionReason(accepted ? "the agreement trusts this partner's false-positive reports" : null)
+                .build();
+    }
+
+    /** The suppression a trusted partner's false-positive report makes. */
+    public static Suppression suppression(
+            String indicatorId, ReportMark mark, String comment, String agreementId, Instant now) {
+        return new Suppression(
+                indicatorId,
+                "false positive reported by " + mark.getPartnerId() + (comment == null ? "" : ": " + comment),
+                "agreement:" + agreementId,
+                now);
+    }
+
+    /**
+     * The key of a false-positive report in its compacted topic: one per report, so that a partner's
+     * new report never overwrites an operator's decision on an earlier one.
+     */
+    public static String falsePositiveKey(String indicatorId, String partnerId, String reportId) {
+        return indicatorId + " " + partnerId + " " + reportId;
     }
 
     private List<Validated> refused(

@@ -51,7 +51,7 @@ import org.apache.kafka.streams.state.Stores;
  * sensor events (raw bytes: the shared topic, each vendor's own topic, the operator's actions)
  * and partners' reports (each partner's inbound topic, docs/sharing-back.md)
  *   → validate      → dead letter (undeserializable or invalid, original bytes kept; suppressed indicators)
- *                   → for a report: its receipt request, a false-positive report, a suppression
+ *                   → for a report: its receipt request
  *   → [repartition by canonical id, only for records not already keyed by it]
  *   → dedup         → indicators (NEW / UPDATE / EXPIRE / REVOKE), enriched from reference data
  *     + agreements  → ti.partner.&lt;partner&gt;.indicators.v1, filtered and redacted per partner, in the
@@ -185,7 +185,7 @@ public final class HubTopology {
                         Produced.<String, DeadLetter>with(Serdes.String(), serdes.deadLetter)
                                 .withName("dead-letter"));
 
-        // What partners' reports add: receipt requests, false-positive reports, suppressions, each to its topic.
+        // What partners' reports add here: their receipt requests.
         branches.get("validated-side")
                 .to(
                         (key, value, context) -> ((Validated.Side) value).topic(),
@@ -219,8 +219,10 @@ public final class HubTopology {
         output.to(
                 (key, value, context) -> value instanceof PartnerIndicator p
                         ? topics.partnerIndicators(p.getPartnerId())
-                        : topics.indicators(),
-                Produced.with(Serdes.String(), byType(indicators, partnerIndicators))
+                        : value instanceof FalsePositiveReport
+                                ? topics.falsePositives()
+                                : value instanceof Suppression ? topics.suppressions() : topics.indicators(),
+                Produced.with(Serdes.String(), byType(indicators, partnerIndicators, serdes))
                         .withName(DedupProcessor.OUTPUT_SINK));
 
         // Only indicator changes reach the statistics: the processor sends partner records to the sink alone.
@@ -232,35 +234,39 @@ public final class HubTopology {
         return builder.build();
     }
 
-    /** Serialises the record a partner's report adds to another topic (a receipt, a false positive, a suppression). */
+    /** Serialises the record a partner's report adds to another topic: its receipt request. */
     private static Serde<Validated> sideRecords(HubSerdes serdes) {
         Serializer<DeliveryReceipt> receipt = serdes.deliveryReceipt.serializer();
-        Serializer<FalsePositiveReport> falsePositive = serdes.falsePositiveReport.serializer();
-        Serializer<Suppression> suppression = serdes.suppression.serializer();
-        Serializer<Validated> serializer = (topic, v) -> {
-            SpecificRecord value = ((Validated.Side) v).value();
-            if (value instanceof DeliveryReceipt r) {
-                return receipt.serialize(topic, r);
-            }
-            if (value instanceof FalsePositiveReport f) {
-                return falsePositive.serialize(topic, f);
-            }
-            return suppression.serialize(topic, (Suppression) value);
-        };
+        Serializer<Validated> serializer =
+                (topic, v) -> receipt.serialize(topic, (DeliveryReceipt) ((Validated.Side) v).value());
         Deserializer<Validated> deserializer = (topic, bytes) -> {
             throw new UnsupportedOperationException("the partner report records' sink only writes");
         };
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    /** Serialises an indicator change or a partner record, each with its own serde; the sink never reads. */
+    /**
+     * Serialises an indicator change, a partner record, or what a partner's false positive records (its
+     * report, a suppression), each with its own serde; the sink never reads.
+     */
     private static Serde<SpecificRecord> byType(
-            Serde<Indicator> indicators, Serde<PartnerIndicator> partnerIndicators) {
+            Serde<Indicator> indicators, Serde<PartnerIndicator> partnerIndicators, HubSerdes serdes) {
         Serializer<Indicator> indicator = indicators.serializer();
         Serializer<PartnerIndicator> partner = partnerIndicators.serializer();
-        Serializer<SpecificRecord> serializer = (topic, value) -> value instanceof PartnerIndicator p
-                ? partner.serialize(topic, p)
-                : indicator.serialize(topic, (Indicator) value);
+        Serializer<FalsePositiveReport> falsePositive = serdes.falsePositiveReport.serializer();
+        Serializer<Suppression> suppression = serdes.suppression.serializer();
+        Serializer<SpecificRecord> serializer = (topic, value) -> {
+            if (value instanceof PartnerIndicator p) {
+                return partner.serialize(topic, p);
+            }
+            if (value instanceof FalsePositiveReport f) {
+                return falsePositive.serialize(topic, f);
+            }
+            if (value instanceof Suppression x) {
+                return suppression.serialize(topic, x);
+            }
+            return indicator.serialize(topic, (Indicator) value);
+        };
         Deserializer<SpecificRecord> deserializer = (topic, bytes) -> {
             throw new UnsupportedOperationException("the hub's output sink only writes");
         };

@@ -64,7 +64,10 @@ class HubPartnerReportsTest {
                 List.of(ReportKind.SIGHTING, ReportKind.INDICATOR, ReportKind.FALSE_POSITIVE), Tlp.GREEN, true));
         hub.agreements.pipeInput("interpol", interpolTerms, T0);
         hub.agreements.pipeInput("nca", ncaTerms, T0);
-        hub.agreements.pipeInput("europol-ec3", HubTestDriver.agreement("europol-ec3", Tlp.GREEN), T0);
+        // Europol EC3 reports nothing, and sees partners' sighting counts up to GREEN.
+        PartnerAgreement europolTerms = HubTestDriver.agreement("europol-ec3", Tlp.GREEN);
+        europolTerms.setDataKinds(List.of(DataKind.INDICATORS, DataKind.SIGHTINGS));
+        hub.agreements.pipeInput("europol-ec3", europolTerms, T0);
         interpol = hub.partner("interpol");
         nca = hub.partner("nca");
         receipts =
@@ -111,22 +114,36 @@ class HubPartnerReportsTest {
                 .extracting(PartnerIndicator::getPartnerSightings)
                 .containsOnly(0L);
 
-        // A sighting the agency marks RED is never counted for INTERPOL (ceiling AMBER): the agency's entry now
-        // carries RED, so none of its sightings are shown to INTERPOL any more.
-        PartnerReport red = report("r-3", ReportKind.SIGHTING, C2, 10);
-        red.setTlp(Tlp.RED);
-        hub.report("nca", red, T0.plusSeconds(30));
+        // Sightings the agency marks AMBER are counted apart: INTERPOL (ceiling AMBER) sees them added, Europol
+        // EC3 (GREEN) keeps seeing the GREEN ones only, and its count never drops.
+        europol().readValuesToList();
+        PartnerReport amber = report("r-3", ReportKind.SIGHTING, C2, 10);
+        amber.setTlp(Tlp.AMBER);
+        hub.report("nca", amber, T0.plusSeconds(30));
         assertThat(hub.indicators.readValuesToList())
                 .singleElement()
                 .satisfies(i -> assertThat(i.getPartnerSightings())
                         .extracting(PartnerSighting::getCount, PartnerSighting::getTlp)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(15L, Tlp.RED)));
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple(5L, Tlp.GREEN),
+                                org.assertj.core.groups.Tuple.tuple(10L, Tlp.AMBER)));
         assertThat(interpol.readValuesToList())
                 .extracting(PartnerIndicator::getPartnerSightings)
-                .containsExactly(0L);
+                .containsExactly(15L);
+        assertThat(europol().readValuesToList())
+                .extracting(PartnerIndicator::getPartnerSightings)
+                .containsExactly(5L);
+        // and one marked RED is not taken at all: RED forbids passing it on
+        PartnerReport red = report("r-4", ReportKind.SIGHTING, C2, 1);
+        red.setTlp(Tlp.RED);
+        hub.report("nca", red, T0.plusSeconds(40));
+        assertThat(hub.deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReasonCode)
+                .containsExactly(InboundPolicy.NOT_SHAREABLE);
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
 
         List<DeliveryReceipt> requests = receipts.readValuesToList();
-        assertThat(requests).hasSize(3).allSatisfy(r -> {
+        assertThat(requests.subList(0, 3)).allSatisfy(r -> {
             assertThat(r.getDirection()).isEqualTo(ReceiptDirection.INBOUND);
             assertThat(r.getPartnerId()).isEqualTo("nca");
             assertThat(r.getRecordIds()).containsExactly("domain:" + C2);
@@ -177,7 +194,7 @@ class HubPartnerReportsTest {
 
         List<TestRecord<String, FalsePositiveReport>> reports = falsePositives.readRecordsToList();
         assertThat(reports).hasSize(1);
-        assertThat(reports.get(0).key()).isEqualTo("domain:" + C2 + " interpol");
+        assertThat(reports.get(0).key()).isEqualTo("domain:" + C2 + " interpol fp-1");
         assertThat(reports.get(0).value().getStatus()).isEqualTo(FalsePositiveStatus.OPEN);
         assertThat(reports.get(0).value().getComment()).isEqualTo("our sinkhole");
         assertThat(suppressions.readValuesToList()).isEmpty();
@@ -223,6 +240,25 @@ class HubPartnerReportsTest {
                 .containsExactly(Suppressions.SUPPRESSED);
         assertThat(interpol.readValuesToList()).isEmpty();
         assertThat(hub.indicators.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeNoSightingOrFalsePositiveAboutAnIndicatorThePartnerWasNotGiven() {
+        // Only the national agency (ceiling RED) was given this one; INTERPOL (AMBER) was not.
+        hub.send(null, HubTestDriver.event("e9", IndicatorType.DOMAIN, "secret.example.net", Tlp.RED, 90, "acme"), T0);
+        assertThat(nca.readValuesToList()).hasSize(1);
+        hub.indicators.readValuesToList();
+        PartnerReport fp = report("fp-9", ReportKind.FALSE_POSITIVE, "secret.example.net", 1);
+        hub.report("interpol", fp, T0.plusSeconds(10));
+        hub.report("interpol", report("s-9", ReportKind.SIGHTING, "secret.example.net", 4), T0.plusSeconds(11));
+
+        assertThat(falsePositives.readValuesToList()).isEmpty();
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+        assertThat(nca.readValuesToList()).isEmpty();
+        assertThat(hub.counters.rejectedByReason())
+                .containsEntry(io.threatline.streams.dedup.DedupProcessor.REPORT_NOT_HELD, 2L);
+        // both still receipted: what the partner sent is on record
+        assertThat(receipts.readValuesToList()).hasSize(2);
     }
 
     @Test
@@ -272,6 +308,10 @@ class HubPartnerReportsTest {
                 .singleElement()
                 .satisfies(r -> assertThat(r.getRecordIds())
                         .containsExactly("refused:" + ValidateProcessor.DESERIALIZATION_FAILED + ":?"));
+    }
+
+    private TestOutputTopic<String, PartnerIndicator> europol() {
+        return hub.partner("europol-ec3");
     }
 
     private static PartnerReport report(String id, ReportKind kind, String value, int count) {
