@@ -220,6 +220,10 @@ public final class FeedFile {
                         "client_keystore and client_keystore_password go together");
             }
             String ca = text(node, at, "ca_file", false);
+            boolean local = Set.of("localhost", "127.0.0.1", "[::1]").contains(String.valueOf(url.getHost()));
+            if ((username != null || keystore != null) && !"https".equalsIgnoreCase(url.getScheme()) && !local) {
+                throw error(at + "/url", "url", "credentials go over https only (plain http is for this machine)");
+            }
             Tlp tlp = Tlp.AMBER;
             String tlpText = text(node, at, "tlp", false);
             if (tlpText != null) {

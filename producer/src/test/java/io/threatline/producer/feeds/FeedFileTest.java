@@ -75,6 +75,8 @@ class FeedFileTest {
         assertThat(problem(TAXII.replace("      value: url", "      ioc: url")))
                 .startsWith("feeds.yaml:15: columns.ioc: not a column Threatline reads");
         assertThat(problem(TAXII.replace("    username: threatline\n", ""))).contains("go together");
+        assertThat(problem(TAXII.replace("https://taxii.example.org", "http://taxii.example.org")))
+                .startsWith("feeds.yaml:4: url: credentials go over https only");
         assertThat(problem(TAXII.replace("vendor: abuse", "vendor: Abuse!"))).startsWith("feeds.yaml:13: vendor:");
         assertThat(problem("feeds: []\n")).contains("no feeds");
         assertThat(problem("feeds:\n  - name: [\n")).startsWith("feeds.yaml:").contains("not valid YAML");
