@@ -247,11 +247,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
      * registry patience), then decided by {@link PartnerReports}; whatever becomes of it, it is receipted.
      */
     private void processReport(Record<byte[], byte[]> record, String partnerId) {
-        counters.eventsIn.increment();
+        // Counted once the record's fate is known: a record the registry kept us from reading is read again.
         PartnerAgreement agreement = agreements.of(partnerId);
         Instant now = Instant.ofEpochMilli(clock.millis());
         DeadLetters.Source source = source();
-        java.util.function.BiConsumer<String, String> unreadable = (code, why) -> emit(
+        java.util.function.BiConsumer<String, String> unreadable = (code, why) -> emitCounted(
                 record, reports.unreadable(partnerId, agreement, source, record.key(), record.value(), code, why, now));
         if (record.value() == null) {
             unreadable.accept(EMPTY_RECORD, "the record has no value (a tombstone is not a report)");
@@ -275,7 +275,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                     why.getMessage() == null ? why.getClass().getName() : why.getMessage());
             return;
         }
-        emit(
+        emitCounted(
                 record,
                 reports.handle(
                         partnerId,
@@ -286,6 +286,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                         record.value(),
                         id -> Suppressions.of(suppressions, id),
                         now));
+    }
+
+    private void emitCounted(Record<byte[], byte[]> record, List<Validated> outputs) {
+        counters.eventsIn.increment();
+        emit(record, outputs);
     }
 
     private void emit(Record<byte[], byte[]> record, List<Validated> outputs) {
