@@ -77,6 +77,72 @@ final class FalsePositivesCommand implements Runnable {
         return latest;
     }
 
+    /**
+     * Decides every open report of {@code partner} on the indicator (decided ones keep their decision):
+     * for ACCEPTED, first the suppression, then the operator's retraction (every partner that holds it
+     * gets REVOKE, as `indicators revoke` does), then the decision on each report; for REJECTED, the
+     * decision only. The one home of the decision, for the command line and the console.
+     *
+     * @return how many reports were decided (0: none open)
+     */
+    static int decide(
+            Map<String, Object> client,
+            ThreatlineTopics topics,
+            CanonicalIndicator canonical,
+            String partner,
+            FalsePositiveStatus status,
+            String who,
+            String why)
+            throws Exception {
+        Map<String, FalsePositiveReport> open = new java.util.LinkedHashMap<>();
+        reports(client, topics).forEach((key, r) -> {
+            if (r.getIndicatorId().equals(canonical.id())
+                    && r.getPartnerId().equals(partner)
+                    && r.getStatus() == FalsePositiveStatus.OPEN) {
+                open.put(key, r);
+            }
+        });
+        if (open.isEmpty()) {
+            return 0;
+        }
+        Instant now = Instant.now();
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, Object> producer =
+                new KafkaProducer<>(AvroSerdeConfig.kafkaOnly(props), new StringSerializer(), anyRecord(props))) {
+            if (status == FalsePositiveStatus.ACCEPTED) {
+                // The hub checks suppressions at validation and again at the dedup; a sighting that reaches the dedup
+                // before the suppression reaches the hub's global store can still make it NEW again
+                // (docs/sharing-back.md, "Not done").
+                producer.send(new ProducerRecord<>(
+                                topics.suppressions(),
+                                canonical.id(),
+                                new Suppression(
+                                        canonical.id(),
+                                        "false positive reported by " + partner + ", accepted: " + why,
+                                        who,
+                                        now)))
+                        .get(30, TimeUnit.SECONDS);
+                ThreatEvent retraction = IndicatorsCommand.operatorRetraction(
+                        canonical, who, "false positive reported by " + partner + ": " + why);
+                producer.send(new ProducerRecord<>(topics.operatorActions(), canonical.id(), retraction))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            for (Map.Entry<String, FalsePositiveReport> report : open.entrySet()) {
+                FalsePositiveReport decided = FalsePositiveReport.newBuilder(report.getValue())
+                        .setStatus(status)
+                        .setDecidedBy(who)
+                        .setDecidedAt(now)
+                        .setDecisionReason(why)
+                        .build();
+                producer.send(new ProducerRecord<>(topics.falsePositives(), report.getKey(), decided))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        return open.size();
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the reports, open ones first.")
     static final class ListReports implements Callable<Integer> {
         @CommandLine.Spec
@@ -135,59 +201,15 @@ final class FalsePositivesCommand implements Runnable {
         Integer act(CanonicalIndicator canonical, String who, String why) throws Exception {
             ThreatlineTopics topics = indicator.topics();
             Map<String, Object> client = connection.clientProperties();
-            // Every open report of this partner on this indicator is decided; decided ones keep their decision.
-            Map<String, FalsePositiveReport> open = new java.util.LinkedHashMap<>();
-            reports(client, topics).forEach((key, r) -> {
-                if (r.getIndicatorId().equals(canonical.id())
-                        && r.getPartnerId().equals(partner)
-                        && r.getStatus() == FalsePositiveStatus.OPEN) {
-                    open.put(key, r);
-                }
-            });
             PrintWriter out = spec.commandLine().getOut();
-            if (open.isEmpty()) {
+            int decided = decide(client, topics, canonical, partner, status(), who, why);
+            if (decided == 0) {
                 spec.commandLine()
                         .getErr()
                         .printf(
                                 "no open false-positive report of %s by %s in %s%n",
                                 canonical.id(), partner, topics.falsePositives());
                 return NO_SUCH_REPORT;
-            }
-            Instant now = Instant.now();
-            Map<String, Object> props = new HashMap<>(client);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            try (KafkaProducer<String, Object> producer =
-                    new KafkaProducer<>(AvroSerdeConfig.kafkaOnly(props), new StringSerializer(), anyRecord(props))) {
-                if (status() == FalsePositiveStatus.ACCEPTED) {
-                    // Suppressed first, then revoked for every partner that holds it, as `indicators revoke` does. The
-                    // hub checks suppressions at validation and again at the dedup; a sighting that reaches the
-                    // dedup before the suppression reaches the hub's global store can still make it NEW again
-                    // (docs/sharing-back.md, "Not done").
-                    producer.send(new ProducerRecord<>(
-                                    topics.suppressions(),
-                                    canonical.id(),
-                                    new Suppression(
-                                            canonical.id(),
-                                            "false positive reported by " + partner + ", accepted: " + why,
-                                            who,
-                                            now)))
-                            .get(30, TimeUnit.SECONDS);
-                    ThreatEvent retraction = IndicatorsCommand.operatorRetraction(
-                            canonical, who, "false positive reported by " + partner + ": " + why);
-                    producer.send(new ProducerRecord<>(topics.operatorActions(), canonical.id(), retraction))
-                            .get(30, TimeUnit.SECONDS);
-                }
-                for (Map.Entry<String, FalsePositiveReport> report : open.entrySet()) {
-                    FalsePositiveReport decided = FalsePositiveReport.newBuilder(report.getValue())
-                            .setStatus(status())
-                            .setDecidedBy(who)
-                            .setDecidedAt(now)
-                            .setDecisionReason(why)
-                            .build();
-                    producer.send(new ProducerRecord<>(topics.falsePositives(), report.getKey(), decided))
-                            .get(30, TimeUnit.SECONDS);
-                }
             }
             out.printf(
                     "%s: the false-positive report of %s by %s, by %s (%s)%s%n",

@@ -187,6 +187,25 @@ final class KafkaConsoleData implements ConsoleData {
     }
 
     @Override
+    public Optional<Map<String, Object>> decideFalsePositive(
+            String value, String partnerId, boolean accept, String operator, String reason) throws Exception {
+        var canonical = IndicatorLookup.canonical(value, null);
+        int decided = FalsePositivesCommand.decide(
+                client,
+                topics,
+                canonical,
+                partnerId,
+                accept
+                        ? io.threatline.contract.FalsePositiveStatus.ACCEPTED
+                        : io.threatline.contract.FalsePositiveStatus.REJECTED,
+                operator,
+                reason);
+        return decided == 0
+                ? Optional.empty()
+                : Optional.of(Map.of("indicatorId", canonical.id(), "partnerId", partnerId, "decided", decided));
+    }
+
+    @Override
     public Map<String, Object> reports(int limit) throws Exception {
         List<Map<String, Object>> falsePositives = new ArrayList<>();
         FalsePositivesCommand.reports(client, topics).values().stream()

@@ -46,7 +46,8 @@ final class Ops {
             return server;
         }
         boolean loopback = OpsServer.loopback(host);
-        server.withPassword(loopback ? null : password).start(host, port);
+        // On loopback the console reads without the password; its decisions still ask for it.
+        server.withPassword(password).start(host, port);
         boolean everywhere = host.equals("0.0.0.0") || host.equals("::");
         String shown = everywhere || loopback ? "localhost" : host;
         String base = "http://" + shown + ":" + server.port();

@@ -170,6 +170,14 @@ class ConsoleBrowserIT {
                 .get(1);
         assertThat(letters.getText()).containsPattern("ti\\.vendor\\.[a-z-]+\\.events\\.v1-\\d+@\\d+");
         screenshot("dead-letters");
+
+        // and the partners' reports page shows its tables and the decision form (SharingBackIT decides through it)
+        browser.get(base + "#reports");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> browser.findElements(By.cssSelector("#false-positive-table th")), h -> !h.isEmpty());
+        assertThat(browser.findElement(By.id("false-positive-table")).getText()).contains("Reported by", "Decision");
+        assertThat(browser.findElements(By.id("decision-password"))).hasSize(1);
+        screenshot("reports");
     }
 
     private WebDriver chromium() {

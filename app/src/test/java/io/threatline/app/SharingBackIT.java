@@ -189,6 +189,56 @@ class SharingBackIT {
                     .contains("ACCEPTED " + falsePositive + " reported by interpol")
                     .contains("(TICKET-42)");
 
+            // And a second false positive is rejected in the console, with the operator password run made. INTERPOL
+            // reports on each indicator it was sighting (some may have left its hands since: those are not taken)
+            ArrayNode more = JSON.createArrayNode();
+            for (String id : sighted) {
+                ObjectNode again2 = opinion.deepCopy().put("id", "opinion--" + UUID.randomUUID());
+                again2.putArray("object_refs").add(StixIds.indicator(id));
+                more.add(again2);
+            }
+            assertThat(post(http, taxii, "interpol", "interpol", envelope(more)).statusCode())
+                    .isEqualTo(202);
+            String kept = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                String listed = run.asOperator("indicators", "false-positives", "list");
+                                return sighted.stream()
+                                        .filter(id -> listed.contains("OPEN     " + id + " reported by interpol"))
+                                        .findFirst()
+                                        .orElse(null);
+                            },
+                            java.util.Objects::nonNull);
+            String operatorPassword = Files.readString(dataDir.resolve("secrets/operator-console.password"))
+                    .strip();
+            String decision = JSON.createObjectNode()
+                    .put("value", kept.substring(kept.indexOf(':') + 1))
+                    .put("partner", "interpol")
+                    .put("decision", "reject")
+                    .put("operator", "alice")
+                    .put("reason", "TICKET-43 seen in our own sinkhole data, not a false positive")
+                    .toString();
+            HttpResponse<String> rejected = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(ops + "/api/false-positives/decide"))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-Threatline-Console", "decide")
+                                    .header(
+                                            "Authorization",
+                                            "Basic "
+                                                    + Base64.getEncoder()
+                                                            .encodeToString(("operator:" + operatorPassword)
+                                                                    .getBytes(StandardCharsets.UTF_8)))
+                                    .POST(HttpRequest.BodyPublishers.ofString(decision))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+            assertThat(run.asOperator("indicators", "false-positives", "list", "--all"))
+                    .contains("REJECTED " + kept + " reported by interpol")
+                    .contains("decided by operator:alice")
+                    .contains("TICKET-43");
+
             // And no partner writes for another: not through another's API root
             HttpResponse<String> intruder = post(http, taxii, NCA, "interpol", envelope(objects));
             assertThat(intruder.statusCode()).isEqualTo(405);

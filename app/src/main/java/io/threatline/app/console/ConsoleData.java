@@ -37,4 +37,16 @@ public interface ConsoleData {
      * receipts, newest first, at most {@code limit}.
      */
     Map<String, Object> reports(int limit) throws Exception;
+
+    /**
+     * The operator's decision on a partner's open false-positive reports about the indicator a pasted
+     * value names, as {@code threatline indicators false-positives accept|reject} makes it: accepting
+     * suppresses the indicator and revokes it for every partner that holds it.
+     *
+     * @param operator who decides, {@code operator:<name>}
+     * @return how many reports were decided; empty when the partner has none open on it
+     * @throws IllegalArgumentException when the value is not an indicator the hub could make canonical
+     */
+    Optional<Map<String, Object>> decideFalsePositive(
+            String value, String partnerId, boolean accept, String operator, String reason) throws Exception;
 }

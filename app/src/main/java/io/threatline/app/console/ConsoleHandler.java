@@ -130,6 +130,10 @@ public final class ConsoleHandler {
             return;
         }
         String method = request.getMethod();
+        if (method.equals("POST") && request.getHttpURI().getPath().equals(DECIDE)) {
+            decide(request, response, callback);
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
             text(response, callback, 405, "the console is read-only");
@@ -250,6 +254,89 @@ public final class ConsoleHandler {
 
     /** An answer the data side gave as "not a value it can look up". */
     private record Refused(String message) {}
+
+    /** The one thing the console changes: an operator's decision on a partner's false positives. */
+    static final String DECIDE = "/api/false-positives/decide";
+
+    /** The header a decision must carry: a page of another origin cannot send it without a CORS preflight. */
+    static final String DECIDE_HEADER = "X-Threatline-Console";
+
+    private static final int MAX_DECISION_BYTES = 4096;
+
+    /**
+     * An operator's decision on a partner's false positives (docs/sharing-back.md): always with the
+     * operator's password, also on the loopback address where reading needs none, and with
+     * {@value #DECIDE_HEADER}: {@code decide}, which no other site's page can send; a JSON body of at most
+     * {@value #MAX_DECISION_BYTES} bytes: {@code value}, {@code partner}, {@code decision} (accept or
+     * reject), {@code operator}, {@code reason}.
+     */
+    private void decide(Request request, Response response, Callback callback) {
+        if (expectedAuthorization == null) {
+            text(response, callback, 403, "decisions need the operator password (--ops-password-file; run makes one)");
+            return;
+        }
+        if (!authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            response.getHeaders()
+                    .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"threatline-console\", charset=\"UTF-8\"");
+            text(response, callback, 401, "a decision needs the operator password (user " + USER + ")");
+            return;
+        }
+        if (!"decide".equals(request.getHeaders().get(DECIDE_HEADER))) {
+            text(response, callback, 403, "a decision is sent by the console's page (header " + DECIDE_HEADER + ")");
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode body;
+        try (InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_DECISION_BYTES + 1);
+            if (bytes.length > MAX_DECISION_BYTES) {
+                json(
+                        response,
+                        callback,
+                        413,
+                        Map.of("error", "a decision has at most " + MAX_DECISION_BYTES + " bytes"));
+                return;
+            }
+            body = JSON.readTree(bytes);
+        } catch (IOException e) {
+            json(response, callback, 400, Map.of("error", "the decision is not JSON"));
+            return;
+        }
+        String value = body == null ? null : body.path("value").asText(null);
+        String partner = body == null ? null : body.path("partner").asText(null);
+        String decision = body == null ? null : body.path("decision").asText(null);
+        String operator = body == null ? null : body.path("operator").asText(null);
+        String reason = body == null ? null : body.path("reason").asText(null);
+        String problem = value == null || value.isBlank() || value.length() > MAX_VALUE
+                ? "value: the indicator, up to " + MAX_VALUE + " characters"
+                : partner == null || !io.threatline.schemas.topics.ThreatlineTopics.isPartnerId(partner)
+                        ? "partner: a partner id"
+                        : !"accept".equals(decision) && !"reject".equals(decision)
+                                ? "decision: accept or reject"
+                                : operator == null || operator.isBlank() || operator.length() > 200
+                                        ? "operator: who decides, 1 to 200 characters"
+                                        : reason == null || reason.isBlank() || reason.length() > 1024
+                                                ? "reason: why, 1 to 1024 characters"
+                                                : null;
+        if (problem != null) {
+            json(response, callback, 400, Map.of("error", problem));
+            return;
+        }
+        cache.remove("reports");
+        read(response, callback, null, () -> {
+            try {
+                return data.decideFalsePositive(
+                                value.strip(),
+                                partner,
+                                decision.equals("accept"),
+                                "operator:" + operator.strip(),
+                                reason.strip())
+                        .<Object>map(d -> d)
+                        .orElse(null);
+            } catch (IllegalArgumentException e) {
+                return new Refused(e.getMessage());
+            }
+        });
+    }
 
     @FunctionalInterface
     private interface Read {

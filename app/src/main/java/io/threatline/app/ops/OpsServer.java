@@ -118,7 +118,8 @@ public final class OpsServer implements AutoCloseable {
 
     /**
      * The operator's password, which the console asks for when the endpoint listens beyond the
-     * loopback address (null: the console is off there).
+     * loopback address (null: the console is off there), and for an operator's decision wherever it
+     * listens (null: the console decides nothing).
      */
     public OpsServer withPassword(String password) {
         this.operatorPassword = password;

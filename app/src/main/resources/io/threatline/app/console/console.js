@@ -243,15 +243,50 @@ async function reports() {
   const fps = clear(document.getElementById('false-positives'));
   const received = clear(document.getElementById('reports-received'));
   if (status !== 200) { return showError('page-reports', body); }
-  fps.appendChild(table(el('table', { id: 'false-positive-table' }), ['Status', 'Indicator', 'Reported by', 'At', 'Why', 'Decision'],
+  fps.appendChild(table(el('table', { id: 'false-positive-table' }), ['Status', 'Indicator', 'Reported by', 'At', 'Why', 'Decision', ''],
     body.falsePositives.map(f => [
       el('span', { class: f.status === 'OPEN' ? 'warn' : (f.status === 'ACCEPTED' ? 'bad' : 'ok') }, f.status),
       el('a', { href: '#lookup/' + encodeURIComponent(f.indicatorId.substring(f.indicatorId.indexOf(':') + 1)) }, f.indicatorId),
       f.partnerId, f.reportedAt, f.comment || '–',
-      f.decidedBy ? f.decidedBy + ' at ' + f.decidedAt + (f.decisionReason ? ' (' + f.decisionReason + ')' : '') : '–'])));
+      f.decidedBy ? f.decidedBy + ' at ' + f.decidedAt + (f.decisionReason ? ' (' + f.decisionReason + ')' : '') : '–',
+      f.status === 'OPEN'
+        ? el('span', {}, decisionButton(f, 'accept', 'Accept'), ' ', decisionButton(f, 'reject', 'Reject'))
+        : ''])));
   received.appendChild(table(el('table', { id: 'received-table' }), ['When', 'Partner', 'Receipt', 'Records', 'Agreement'],
     body.received.map(r => [r.receivedAt, r.partnerId, '#' + r.sequence + ' (' + r.target + ')', r.records.join(', '), r.agreement || '–'])));
   stamp();
+}
+
+function decisionButton(report, decision, label) {
+  const b = el('button', { type: 'button', 'data-decide': decision }, label);
+  b.addEventListener('click', () => decide(report, decision));
+  return b;
+}
+
+async function decide(report, decision) {
+  const out = document.getElementById('decision-result');
+  const value = report.indicatorId.substring(report.indicatorId.indexOf(':') + 1);
+  const r = await fetch('api/false-positives/decide', {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Threatline-Console': 'decide',
+      Authorization: 'Basic ' + btoa('operator:' + document.getElementById('decision-password').value),
+    },
+    body: JSON.stringify({
+      value, partner: report.partnerId, decision,
+      operator: document.getElementById('decision-operator').value,
+      reason: document.getElementById('decision-reason').value,
+    }),
+  });
+  const raw = await r.text();
+  let text = raw;
+  try {
+    const b = JSON.parse(raw);
+    text = b.error || (decision + 'ed ' + b.decided + ' report(s) of ' + b.indicatorId + ' by ' + b.partnerId);
+  } catch (e) { /* a plain-text refusal */ }
+  out.textContent = (r.ok ? '' : 'refused (' + r.status + '): ') + text;
+  if (r.ok) reports();
 }
 
 function showError(page, body) {

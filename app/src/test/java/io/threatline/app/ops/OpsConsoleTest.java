@@ -57,7 +57,87 @@ class OpsConsoleTest {
             reads.incrementAndGet();
             return Map.of("falsePositives", List.of(), "received", List.of(), "limit", limit);
         }
+
+        @Override
+        public Optional<Map<String, Object>> decideFalsePositive(
+                String value, String partnerId, boolean accept, String operator, String reason) {
+            decisions.add(value + "|" + partnerId + "|" + accept + "|" + operator + "|" + reason);
+            if (value.startsWith("<")) {
+                throw new IllegalArgumentException("cannot tell what kind of indicator '" + value + "' is");
+            }
+            return value.equals("none.example")
+                    ? Optional.empty()
+                    : Optional.of(Map.of("indicatorId", "domain:" + value, "partnerId", partnerId, "decided", 1));
+        }
     };
+
+    private final List<String> decisions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private HttpResponse<String> decide(OpsServer ops, String authorization, String header, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ops.port() + "/api/false-positives/decide"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (header != null) {
+            request.header("X-Threatline-Console", header);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldTakeAnOperatorsDecisionOnlyWithThePasswordAndTheConsolesHeader() throws Exception {
+        String good = "{\"value\":\"evil[.]example\",\"partner\":\"interpol\",\"decision\":\"reject\","
+                + "\"operator\":\"alice\",\"reason\":\"TICKET-7\"}";
+        // Without a password the console decides nothing, even on loopback where it reads for anyone
+        try (OpsServer ops = new OpsServer().withConsole(data).start("127.0.0.1", 0)) {
+            assertThat(decide(ops, basic("operator", "x"), "decide", good).statusCode())
+                    .isEqualTo(403);
+        }
+        try (OpsServer ops = new OpsServer()
+                .withConsole(data)
+                .withPassword("s3cret-operator-pw")
+                .start("127.0.0.1", 0)) {
+            // reading on loopback still needs none
+            assertThat(get(ops, "/api/reports", null).statusCode()).isEqualTo(200);
+            String auth = basic("operator", "s3cret-operator-pw");
+            assertThat(decide(ops, null, "decide", good).statusCode()).isEqualTo(401);
+            assertThat(decide(ops, basic("operator", "wrong-password-1"), "decide", good)
+                            .statusCode())
+                    .isEqualTo(401);
+            // a page of another site cannot send the console's header
+            assertThat(decide(ops, auth, null, good).statusCode()).isEqualTo(403);
+            assertThat(decisions).isEmpty();
+            HttpResponse<String> taken = decide(ops, auth, "decide", good);
+            assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+            assertThat(taken.body()).contains("\"decided\":1");
+            assertThat(decisions).containsExactly("evil[.]example|interpol|false|operator:alice|TICKET-7");
+            // bad decisions are refused before anything is decided
+            assertThat(decide(ops, auth, "decide", good.replace("reject", "maybe"))
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(decide(ops, auth, "decide", good.replace("interpol", "Bad Id!"))
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(decide(ops, auth, "decide", good.replace("TICKET-7", "")).statusCode())
+                    .isEqualTo(400);
+            assertThat(decide(ops, auth, "decide", "not json").statusCode()).isEqualTo(400);
+            assertThat(decide(ops, auth, "decide", "{\"value\":\"" + "a".repeat(5000) + "\"}")
+                            .statusCode())
+                    .isEqualTo(413);
+            assertThat(decisions).hasSize(1);
+            // a value the hub cannot read, and a partner with nothing open, say so
+            assertThat(decide(ops, auth, "decide", good.replace("evil[.]example", "<b>"))
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(decide(ops, auth, "decide", good.replace("evil[.]example", "none.example"))
+                            .statusCode())
+                    .isEqualTo(404);
+        }
+    }
 
     private HttpResponse<String> get(OpsServer ops, String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + path));
