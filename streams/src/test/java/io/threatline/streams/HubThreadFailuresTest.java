@@ -30,6 +30,16 @@ class HubThreadFailuresTest {
     }
 
     @Test
+    void shouldReplaceAThreadWhoseTransactionABrokerFailureBroke() {
+        assertThat(handler.handle(new StreamsException(
+                        "Error encountered trying to commit a transaction",
+                        new org.apache.kafka.common.errors.InvalidTxnStateException(
+                                "The producer attempted a transactional operation in an invalid state."))))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        assertThat(counters.threadsReplaced.sum()).isEqualTo(1);
+    }
+
+    @Test
     void shouldShutTheHubDownForAnythingElse() {
         SchemaRegistryException incompatible =
                 new SchemaRegistryException("Incompatible schema", SchemaRegistryException.INCOMPATIBLE, 409, null);
