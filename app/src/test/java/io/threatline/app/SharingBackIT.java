@@ -143,33 +143,40 @@ class SharingBackIT {
                     .allSatisfy(r ->
                             assertThat(r.path("partner_sightings").asLong()).isZero());
 
-            // When INTERPOL reports one as a false positive (an opinion that disagrees)
-            String falsePositive = shared.get(5);
-            ObjectNode opinion = JSON.createObjectNode()
-                    .put("type", "opinion")
-                    .put("spec_version", "2.1")
-                    .put("id", "opinion--" + UUID.randomUUID())
-                    .put("created", "2026-12-01T10:00:00.000Z")
-                    .put("modified", "2026-12-01T10:00:00.000Z")
-                    .put("opinion", "strongly-disagree")
-                    .put("explanation", "our own sinkhole");
-            opinion.putArray("object_refs").add(StixIds.indicator(falsePositive));
-            HttpResponse<String> reported = post(
-                    http,
-                    taxii,
-                    "interpol",
-                    "interpol",
-                    envelope(JSON.createArrayNode().add(opinion)));
+            // When INTERPOL reports them as false positives (opinions that disagree); any that left its hands since
+            // are not taken, the others wait for the operator
+            ArrayNode opinions = JSON.createArrayNode();
+            for (String id : shared) {
+                ObjectNode opinion = JSON.createObjectNode()
+                        .put("type", "opinion")
+                        .put("spec_version", "2.1")
+                        .put("id", "opinion--" + UUID.randomUUID())
+                        .put("created", "2026-12-01T10:00:00.000Z")
+                        .put("modified", "2026-12-01T10:00:00.000Z")
+                        .put("opinion", "strongly-disagree")
+                        .put("explanation", "our own sinkhole");
+                opinion.putArray("object_refs").add(StixIds.indicator(id));
+                opinions.add(opinion);
+            }
+            HttpResponse<String> reported = post(http, taxii, "interpol", "interpol", envelope(opinions));
             assertThat(reported.statusCode()).as(reported.body()).isEqualTo(202);
             assertThat(JSON.readTree(reported.body()).path("success_count").asInt())
                     .as(reported.body())
-                    .isEqualTo(1);
-            // Then the operator sees it open, accepts it
-            String value = falsePositive.substring(falsePositive.indexOf(':') + 1);
-            await().atMost(Duration.ofSeconds(60))
+                    .isEqualTo(shared.size());
+            // Then the operator sees them open, accepts one and rejects another
+            List<String> open = await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> run.asOperator("indicators", "false-positives", "list")
-                            .contains("OPEN     " + falsePositive + " reported by interpol"));
+                    .until(
+                            () -> {
+                                String listed = run.asOperator("indicators", "false-positives", "list");
+                                return shared.stream()
+                                        .filter(id -> listed.contains("OPEN     " + id + " reported by interpol"))
+                                        .toList();
+                            },
+                            l -> l.size() >= 2);
+            String falsePositive = open.get(0);
+            String kept = open.get(1);
+            String value = falsePositive.substring(falsePositive.indexOf(':') + 1);
             assertThat(run.asOperator(
                             "indicators",
                             "false-positives",
@@ -189,27 +196,7 @@ class SharingBackIT {
                     .contains("ACCEPTED " + falsePositive + " reported by interpol")
                     .contains("(TICKET-42)");
 
-            // And a second false positive is rejected in the console, with the operator password run made. INTERPOL
-            // reports on each indicator it was sighting (some may have left its hands since: those are not taken)
-            ArrayNode more = JSON.createArrayNode();
-            for (String id : sighted) {
-                ObjectNode again2 = opinion.deepCopy().put("id", "opinion--" + UUID.randomUUID());
-                again2.putArray("object_refs").add(StixIds.indicator(id));
-                more.add(again2);
-            }
-            assertThat(post(http, taxii, "interpol", "interpol", envelope(more)).statusCode())
-                    .isEqualTo(202);
-            String kept = await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(
-                            () -> {
-                                String listed = run.asOperator("indicators", "false-positives", "list");
-                                return sighted.stream()
-                                        .filter(id -> listed.contains("OPEN     " + id + " reported by interpol"))
-                                        .findFirst()
-                                        .orElse(null);
-                            },
-                            java.util.Objects::nonNull);
+            // And the second is rejected in the console, with the operator password run made
             String operatorPassword = Files.readString(dataDir.resolve("secrets/operator-console.password"))
                     .strip();
             String decision = JSON.createObjectNode()
