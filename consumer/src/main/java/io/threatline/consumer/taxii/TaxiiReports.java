@@ -1,6 +1,5 @@
 package io.threatline.consumer.taxii;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -381,14 +380,6 @@ final class TaxiiReports implements AutoCloseable {
     private static final class Refused extends Exception {
         Refused(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    static String toJson(ObjectNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

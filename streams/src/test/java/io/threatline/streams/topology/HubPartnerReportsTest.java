@@ -293,6 +293,25 @@ class HubPartnerReportsTest {
     }
 
     @Test
+    void shouldDeadLetterAndReceiptAnEmptyAndAnOversizedReportUnread() {
+        var inbound = hub.driver.createInputTopic(
+                HubTestDriver.TOPICS.partnerInbound("nca"),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        inbound.pipeInput(null, null, T0.plusSeconds(5));
+        inbound.pipeInput(null, new byte[1024 * 1024], T0.plusSeconds(6));
+        assertThat(hub.deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReasonCode)
+                .containsExactly(ValidateProcessor.EMPTY_RECORD, ValidateProcessor.RECORD_TOO_LARGE);
+        assertThat(receipts.readValuesToList())
+                .extracting(r -> r.getRecordIds().get(0))
+                .containsExactly(
+                        "refused:" + ValidateProcessor.EMPTY_RECORD + ":?",
+                        "refused:" + ValidateProcessor.RECORD_TOO_LARGE + ":?");
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+    }
+
+    @Test
     void shouldDeadLetterAndReceiptAnUnreadableReport() {
         String topic = HubTestDriver.TOPICS.partnerInbound("nca");
         hub.driver
