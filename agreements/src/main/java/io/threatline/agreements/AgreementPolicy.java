@@ -7,6 +7,7 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.PersonalDataHandling;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
@@ -97,6 +98,9 @@ public final class AgreementPolicy {
     public static final String BELOW_MINIMUM_CONFIDENCE = "BELOW_MINIMUM_CONFIDENCE";
     public static final String COUNTRY_OUT_OF_SCOPE = "COUNTRY_OUT_OF_SCOPE";
     public static final String EMBARGO_OUTLASTS_AGREEMENT = "EMBARGO_OUTLASTS_AGREEMENT";
+    /** The indicator is personal data (an e-mail address) and the agreement withholds it (docs/data-protection.md). */
+    public static final String PERSONAL_DATA_WITHHELD = "PERSONAL_DATA_WITHHELD";
+
     public static final String UNKNOWN_DIMENSION = "UNKNOWN_DIMENSION";
 
     /** Tag prefixes (compared ignoring case) that name an affected party and are removed when obfuscating. */
@@ -131,6 +135,13 @@ public final class AgreementPolicy {
         Decision.Withhold outside = outsideScope(agreement, indicator);
         if (outside != null) {
             return outside;
+        }
+        if (isPersonalData(indicator.getType())
+                && agreement.getRedaction().getPersonalData() == PersonalDataHandling.WITHHOLD) {
+            return withhold(
+                    PERSONAL_DATA_WITHHELD,
+                    () -> "the indicator is personal data (" + indicator.getType()
+                            + ") and the agreement withholds it (redaction.personal_data: withhold)");
         }
         Instant until = embargoStart(indicator).plusMillis(agreement.getEmbargoMillis());
         if (now.isBefore(until)) {
@@ -266,9 +277,9 @@ public final class AgreementPolicy {
                 .setPartnerId(agreement.getPartnerId())
                 .setAgreementId(agreement.getAgreementId())
                 .setAgreementVersion(agreement.getVersion())
-                .setIndicatorId(indicator.getId())
+                .setIndicatorId(minimisedId(agreement, indicator))
                 .setType(indicator.getType())
-                .setValue(indicator.getValue())
+                .setValue(minimisedValue(agreement, indicator))
                 .setAction(indicator.getAction())
                 .setFirstSeen(indicator.getFirstSeen())
                 .setLastSeen(indicator.getLastSeen())
@@ -292,7 +303,52 @@ public final class AgreementPolicy {
                         agreement.getDataKinds().contains(DataKind.SIGHTINGS)
                                 ? partnerSightings(indicator, agreement.getTlpCeiling())
                                 : 0L)
+                .setErased(indicator.getErased())
                 .build();
+    }
+
+    /** Whether indicators of this type are personal data (docs/data-protection.md): e-mail addresses. */
+    public static boolean isPersonalData(IndicatorType type) {
+        return type == IndicatorType.EMAIL;
+    }
+
+    /**
+     * The value as the agreement lets the partner see it (docs/data-protection.md, "Minimisation"): with
+     * {@code personal_data: mask}, an e-mail address's local part becomes a pseudonym of this agreement's
+     * own, {@code masked-<16 hex>}, the same every time (so updates and revocations still match) and
+     * different under every other agreement (so two partners cannot join their feeds on it). A partner
+     * that already knows an address and the agreement id can still test for it: a pseudonym, not
+     * anonymity.
+     */
+    public static String minimisedValue(PartnerAgreement agreement, Indicator indicator) {
+        String value = indicator.getValue();
+        if (!isPersonalData(indicator.getType())
+                || agreement.getRedaction() == null
+                || agreement.getRedaction().getPersonalData() != PersonalDataHandling.MASK) {
+            return value;
+        }
+        int at = value.lastIndexOf('@');
+        String domain = at < 0 ? "" : value.substring(at);
+        return "masked-" + pseudonym(agreement.getAgreementId() + "|" + value) + domain;
+    }
+
+    /** The indicator id matching {@link #minimisedValue}. */
+    public static String minimisedId(PartnerAgreement agreement, Indicator indicator) {
+        String value = minimisedValue(agreement, indicator);
+        if (value.equals(indicator.getValue())) {
+            return indicator.getId();
+        }
+        return indicator.getId().substring(0, indicator.getId().indexOf(':') + 1) + value;
+    }
+
+    private static String pseudonym(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**
@@ -362,9 +418,9 @@ public final class AgreementPolicy {
                 .setPartnerId(terms.getPartnerId())
                 .setAgreementId(terms.getAgreementId())
                 .setAgreementVersion(terms.getVersion())
-                .setIndicatorId(indicator.getId())
+                .setIndicatorId(minimisedId(terms, indicator))
                 .setType(indicator.getType())
-                .setValue(indicator.getValue())
+                .setValue(minimisedValue(terms, indicator))
                 .setAction(action)
                 .setFirstSeen(indicator.getFirstSeen())
                 .setLastSeen(indicator.getFirstSeen())
@@ -375,6 +431,7 @@ public final class AgreementPolicy {
                 .setRedistributionAllowed(terms.getRedistributionAllowed())
                 .setRedistributionScope(terms.getRedistributionScope())
                 .setSharedAt(now)
+                .setErased(indicator.getErased() && action == LifecycleAction.REVOKE)
                 .build();
     }
 

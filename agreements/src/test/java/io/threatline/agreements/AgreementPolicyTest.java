@@ -15,6 +15,7 @@ import io.threatline.contract.IndicatorType;
 import io.threatline.contract.LifecycleAction;
 import io.threatline.contract.PartnerAgreement;
 import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.PersonalDataHandling;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.StatisticDimension;
 import io.threatline.contract.StatisticWindow;
@@ -72,6 +73,50 @@ class AgreementPolicyTest {
             assertThat(r.getCountry()).isEqualTo("DE");
             assertThat(r.getAsn()).isEqualTo(64500L);
             assertThat(r.getMalwareFamilies()).containsExactly("Shylock");
+        }
+
+        @Test
+        void shouldWithholdOrMaskEmailAddressesAsTheAgreementAsksAndLeaveOtherTypesAlone() {
+            Indicator email = indicator()
+                    .setId("email:phisher@bank-example.org")
+                    .setType(IndicatorType.EMAIL)
+                    .setValue("phisher@bank-example.org")
+                    .build();
+            PartnerAgreement keep = agreement().build();
+            PartnerAgreement withhold = agreement()
+                    .setRedaction(Redaction.newBuilder()
+                            .setPersonalData(PersonalDataHandling.WITHHOLD)
+                            .build())
+                    .build();
+            PartnerAgreement mask = agreement()
+                    .setRedaction(Redaction.newBuilder()
+                            .setPersonalData(PersonalDataHandling.MASK)
+                            .build())
+                    .build();
+            PartnerAgreement otherMask = agreement()
+                    .setAgreementId("CERT-EX-2")
+                    .setRedaction(Redaction.newBuilder()
+                            .setPersonalData(PersonalDataHandling.MASK)
+                            .build())
+                    .build();
+
+            assertThat(delivered(decide(keep, email)).getValue()).isEqualTo("phisher@bank-example.org");
+            assertWithheld(decide(withhold, email), AgreementPolicy.PERSONAL_DATA_WITHHELD);
+            PartnerIndicator masked = delivered(decide(mask, email));
+            assertThat(masked.getValue()).matches("masked-[0-9a-f]{16}@bank-example\\.org");
+            assertThat(masked.getIndicatorId()).isEqualTo("email:" + masked.getValue());
+            assertThat(masked.toString()).doesNotContain("phisher");
+            // the same pseudonym every time, also on the REVOKE, so the partner can match its records; another under
+            // another agreement
+            assertThat(delivered(decide(mask, email)).getIndicatorId()).isEqualTo(masked.getIndicatorId());
+            assertThat(AgreementPolicy.retraction(mask, email, LifecycleAction.REVOKE, NOW)
+                            .getIndicatorId())
+                    .isEqualTo(masked.getIndicatorId());
+            assertThat(delivered(decide(otherMask, email)).getValue()).isNotEqualTo(masked.getValue());
+            // a domain is not personal data here: delivered as it is
+            assertThat(delivered(decide(withhold, indicator().build())).getValue())
+                    .isEqualTo("shylock-c2.example");
+            assertThat(delivered(decide(mask, indicator().build())).getValue()).isEqualTo("shylock-c2.example");
         }
 
         @Test

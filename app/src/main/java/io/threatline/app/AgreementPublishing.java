@@ -75,8 +75,10 @@ final class AgreementPublishing {
             throws Exception {
         try (Admin admin = Admin.create(kafkaProperties)) {
             for (PartnerAgreement a : agreements) {
-                // Topics first: the hub routes to a partner as soon as its agreement is in the topic.
-                List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), retention));
+                // Topics first: the hub routes to a partner as soon as its agreement is in the topic. How long they
+                // keep the feed is the agreement's to say, else the operator's default (docs/data-protection.md).
+                Duration kept = a.getRetentionMillis() > 0 ? Duration.ofMillis(a.getRetentionMillis()) : retention;
+                List<NewTopic> partnerTopics = new ArrayList<>(topics.partnerTopics(a.getPartnerId(), kept));
                 boolean jsonMirror = a.getChannels().stream()
                         .anyMatch(c -> c.getChannel() == DeliveryChannel.KAFKA
                                 && "json"
@@ -84,9 +86,11 @@ final class AgreementPublishing {
                                                 .getOrDefault("format", "avro")
                                                 .strip()));
                 if (jsonMirror) {
-                    partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), retention));
+                    partnerTopics.add(topics.partnerIndicatorsJsonTopic(a.getPartnerId(), kept));
                 }
                 TopicProvisioner.ensure(admin, partnerTopics);
+                // Topics that existed already follow a changed agreement too.
+                TopicProvisioner.alignRetention(admin, topics.partnerFeedTopics(partnerTopics), kept);
             }
         }
         Map<String, Object> props = new java.util.HashMap<>(clientProperties);
@@ -112,7 +116,7 @@ final class AgreementPublishing {
                     continue;
                 }
                 out.printf(
-                        "applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s%n",
+                        "applied: %s (%s) agreement %s version %d, valid %s to %s, ceiling %s, kinds %s -> %s (kept %s)%n",
                         a.getPartnerId(),
                         a.getPartnerName(),
                         a.getAgreementId(),
@@ -123,7 +127,10 @@ final class AgreementPublishing {
                                 .orElse("open-ended"),
                         a.getTlpCeiling(),
                         a.getDataKinds(),
-                        topics.partnerIndicators(a.getPartnerId()));
+                        topics.partnerIndicators(a.getPartnerId()),
+                        a.getRetentionMillis() > 0
+                                ? Duration.ofMillis(a.getRetentionMillis()) + ", as the agreement says"
+                                : retention + ", the default");
             }
         }
         out.flush();

@@ -122,6 +122,18 @@ public final class AuditCommand implements Runnable {
                         "Where the deployment's audit key is kept (default: ${DEFAULT-VALUE}); only read for the public key.")
         Path secretsDir;
 
+        @Option(
+                names = "--indicator",
+                paramLabel = "VALUE",
+                description =
+                        "Also say whether the verified receipts name this indicator (pasted as an analyst has it):"
+                                + " receipts name records by keyed hash (docs/data-protection.md), so this takes the deployment's"
+                                + " indicator key (--indicator-key).")
+        String indicator;
+
+        @CommandLine.Mixin
+        IndicatorKeyOption indicatorKey;
+
         @Override
         public Integer call() {
             ThreatlineTopics.checkPartnerId(partner);
@@ -179,6 +191,23 @@ public final class AuditCommand implements Runnable {
                             d.last()));
             if (listRecords) {
                 report.recordIds().forEach(id -> out.println("  " + id));
+            }
+            if (indicator != null) {
+                String id = IndicatorsCommand.canonical(spec, indicator, null).id();
+                String ref = indicatorKey.key(spec).ref(id);
+                long times = report.recordIds().stream()
+                        .filter(r -> r.equals(ref) || r.equals(id))
+                        .count();
+                out.printf(
+                        times == 0
+                                ? "%s (%s): not delivered to %s from %s until %s%n"
+                                : "%s (%s): delivered to %s from %s until %s, in %d record(s)%n",
+                        id,
+                        ref,
+                        partner,
+                        start,
+                        end,
+                        times);
             }
             out.flush();
             return report.intact() && headProblem.isEmpty() ? 0 : 3;

@@ -276,7 +276,7 @@ final class FalsePositivesCommand implements Runnable {
     }
 
     /** One Avro serializer for the few record types these commands write. */
-    private static Serializer<Object> anyRecord(Map<String, Object> props) {
+    static Serializer<Object> anyRecord(Map<String, Object> props) {
         ConfluentAvroSerializer<Object> avro = new ConfluentAvroSerializer<>();
         avro.configure(props, false);
         return avro;

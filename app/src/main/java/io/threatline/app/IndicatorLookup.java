@@ -38,9 +38,16 @@ final class IndicatorLookup {
     private final Map<String, Object> client;
     private final ThreatlineTopics topics;
 
-    IndicatorLookup(Map<String, Object> client, ThreatlineTopics topics) {
+    private final java.util.Optional<io.threatline.schemas.privacy.IndicatorKey> key;
+
+    /** @param key the deployment's indicator key, to find receipts that name the indicator by reference */
+    IndicatorLookup(
+            Map<String, Object> client,
+            ThreatlineTopics topics,
+            java.util.Optional<io.threatline.schemas.privacy.IndicatorKey> key) {
         this.client = client;
         this.topics = topics;
+        this.key = key;
     }
 
     /** One change of the indicator as the indicators topic holds it. */
@@ -67,7 +74,10 @@ final class IndicatorLookup {
         try (ConfluentAvroSerde<Indicator> serde = ConfluentAvroSerde.specific(
                 Indicator.class, new io.threatline.schemas.serde.AvroSerdeConfig(client).newClient(), client, false)) {
             TopicSnapshot.read(client, topic, p -> p == partition, record -> {
-                if (indicatorId.equals(record.key()) && record.value() != null) {
+                if (indicatorId.equals(record.key()) && record.value() == null) {
+                    // A tombstone (erased, or gone a grace period ago): nothing before it counts.
+                    changes.clear();
+                } else if (indicatorId.equals(record.key())) {
                     changes.add(new Change(
                             Instant.ofEpochMilli(record.timestamp()),
                             serde.deserializer().deserialize(topic, record.value())));
@@ -77,13 +87,17 @@ final class IndicatorLookup {
         return changes;
     }
 
-    /** The receipts that name the indicator, per partner, in chain order (one read of the audit topic). */
+    /**
+     * The receipts that name the indicator, per partner, in chain order (one read of the audit topic):
+     * by its reference under the deployment's key, or by value in receipts written before keys.
+     */
     Map<String, List<DeliveryReceipt>> receipts(String indicatorId) {
         Map<String, List<DeliveryReceipt>> byPartner = new java.util.TreeMap<>();
+        String ref = key.map(k -> k.ref(indicatorId)).orElse(indicatorId);
         try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
             reader.readAll(r -> {
                 if (r.getDirection() == ReceiptDirection.OUTBOUND
-                        && r.getRecordIds().contains(indicatorId)) {
+                        && (r.getRecordIds().contains(ref) || r.getRecordIds().contains(indicatorId))) {
                     byPartner
                             .computeIfAbsent(r.getPartnerId(), p -> new ArrayList<>())
                             .add(r);

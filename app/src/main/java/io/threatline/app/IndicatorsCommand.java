@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
                 "Operator actions on indicators, and what Threatline holds of one and why a partner got it or not.",
         subcommands = {
             IndicatorsCommand.Revoke.class,
+            EraseCommand.class,
             IndicatorsCommand.Show.class,
             IndicatorsCommand.Explain.class,
             FalsePositivesCommand.class
@@ -99,13 +100,18 @@ public final class IndicatorsCommand implements Runnable {
      * indicator for every partner that holds it whatever the vendors say.
      */
     static ThreatEvent operatorRetraction(CanonicalIndicator canonical, String who, String why) {
+        return operatorRetraction(canonical, who, why, "threatline-indicators-revoke");
+    }
+
+    /** As {@link #operatorRetraction(CanonicalIndicator, String, String)}, from the named operator's tool. */
+    static ThreatEvent operatorRetraction(CanonicalIndicator canonical, String who, String why, String sensorId) {
         return ThreatEvent.newBuilder()
                 .setEventId("operator-" + UUID.randomUUID())
                 .setIndicatorType(canonical.type())
                 .setIndicatorValue(canonical.value())
                 .setObservedAt(Instant.now())
                 .setVendor(who)
-                .setSensorId("threatline-indicators-revoke")
+                .setSensorId(sensorId)
                 .setConfidence(100)
                 .setTlp(Tlp.CLEAR)
                 .setRetraction(true)
@@ -191,6 +197,9 @@ public final class IndicatorsCommand implements Runnable {
                                 + "that holds it.")
         String hubOps;
 
+        @CommandLine.Mixin
+        IndicatorKeyOption indicatorKey;
+
         @Option(
                 names = "--ops-password-file",
                 paramLabel = "FILE",
@@ -201,7 +210,8 @@ public final class IndicatorsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CanonicalIndicator canonical = canonical(spec, indicator.value, indicator.type);
-            IndicatorLookup lookup = new IndicatorLookup(connection.clientProperties(), indicator.topics());
+            IndicatorLookup lookup = new IndicatorLookup(
+                    connection.clientProperties(), indicator.topics(), indicatorKey.keyIfPresent(spec));
             List<IndicatorLookup.Change> changes = lookup.changes(canonical.id());
             PrintWriter out = spec.commandLine().getOut();
             if (changes.isEmpty()) {

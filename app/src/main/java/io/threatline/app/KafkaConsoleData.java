@@ -114,10 +114,18 @@ final class KafkaConsoleData implements ConsoleData {
         return partners;
     }
 
+    /** The deployment's indicator key, when the console's settings name it ({@code threatline.indicator-key.file}). */
+    private Optional<io.threatline.schemas.privacy.IndicatorKey> indicatorKey() throws java.io.IOException {
+        Object file = client.get(io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING);
+        return file == null
+                ? Optional.empty()
+                : Optional.of(io.threatline.schemas.privacy.IndicatorKey.read(java.nio.file.Path.of(file.toString())));
+    }
+
     @Override
     public Optional<Map<String, Object>> indicator(String pasted) throws Exception {
         CanonicalIndicator canonical = IndicatorLookup.canonical(pasted, null);
-        IndicatorLookup lookup = new IndicatorLookup(client, topics);
+        IndicatorLookup lookup = new IndicatorLookup(client, topics, indicatorKey());
         List<IndicatorLookup.Change> changes = lookup.changes(canonical.id());
         if (changes.isEmpty()) {
             return Optional.empty();

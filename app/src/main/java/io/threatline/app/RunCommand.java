@@ -226,13 +226,17 @@ public final class RunCommand implements Callable<Integer> {
                     vendorClients(platform, client, topics, users, admin.isPresent());
 
             Path keystore = TaxiiKeys.ensure(dataDir.resolve("taxii"), secrets);
+            // The deployment's indicator key (docs/data-protection.md): made once, given to the hub and delivery.
+            Path indicatorKey = secrets.resolve(IndicatorKeyOption.FILE_NAME);
+            io.threatline.schemas.privacy.IndicatorKey.ensure(indicatorKey);
             // The simulation replays the last day fast; the hub's clock runs with it (SimulatedClock).
             Instant simulationStart =
                     Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
             SimulatedClock clock = new SimulatedClock(simulationStart, timeScale);
             try (Parts parts = new Parts()) {
-                HubApp hub = parts.startHub(hubSettings(client), dataDir.resolve("hub-state"), clock, null);
-                Map<String, Object> deliverySettings = new HashMap<>(client);
+                HubApp hub = parts.startHub(
+                        withKey(hubSettings(client), indicatorKey), dataDir.resolve("hub-state"), clock, null);
+                Map<String, Object> deliverySettings = withKey(client, indicatorKey);
                 deliverySettings.put(DeliveryConfig.SECRETS_DIR, secrets.toString());
                 deliverySettings.put(DeliveryConfig.RECHECK_INTERVAL, "PT10S");
                 DeliveryService delivery = parts.startDelivery(deliverySettings);
@@ -267,7 +271,7 @@ public final class RunCommand implements Callable<Integer> {
                         opsAccess.passwordFile != null
                                 ? opsAccess.password()
                                 : Files.readString(consolePassword).strip(),
-                        client,
+                        withKey(client, indicatorKey),
                         topics,
                         out);
                 try (Progress progress = new Progress(
@@ -355,6 +359,13 @@ public final class RunCommand implements Callable<Integer> {
                     "--aliases " + aliases + ": " + problems.toString().strip());
         }
         out.println("  Reference data: malware aliases from " + aliases);
+    }
+
+    /** The settings with the deployment's indicator key named (docs/data-protection.md). */
+    private static Map<String, Object> withKey(Map<String, Object> settings, Path indicatorKey) {
+        Map<String, Object> with = new HashMap<>(settings);
+        with.put(io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING, indicatorKey.toString());
+        return with;
     }
 
     private Map<String, Object> hubSettings(Map<String, Object> client) throws IOException {

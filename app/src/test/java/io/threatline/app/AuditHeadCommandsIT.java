@@ -230,7 +230,11 @@ class AuditHeadCommandsIT {
         ThreatlineTopics topics = new ThreatlineTopics(prefix, 1, (short) 1);
         try (ConsumerSerdes serdes = ConsumerSerdes.from(client());
                 AuditSequencer sequencer = AuditSequencer.start(new HashMap<>(client()), topics, serdes.receipt);
-                AuditLog log = AuditLog.open(client(), topics.deliveryReceiptRequests(), serializer())) {
+                AuditLog log = AuditLog.open(
+                        client(),
+                        topics.deliveryReceiptRequests(),
+                        serializer(),
+                        io.threatline.schemas.privacy.IndicatorKey.of(new byte[32]))) {
             for (int batch : batches) {
                 append(log, batch);
             }

@@ -82,6 +82,16 @@ final class RunInProcess {
      * platform; fails when it exits non-zero.
      */
     String asOperator(String... args) {
+        Command done = operator(args);
+        assertThat(done.exit()).as(done.output()).isZero();
+        return done.output();
+    }
+
+    /** What a command run as the operator printed (out and err together), and its exit code. */
+    record Command(int exit, String output) {}
+
+    /** As {@link #asOperator}, whatever the exit code. */
+    Command operator(String... args) {
         Matcher platform =
                 Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(output());
         assertThat(platform.find()).as(output()).isTrue();
@@ -97,8 +107,23 @@ final class RunInProcess {
         CommandLine cli = ThreatlineCommand.commandLine();
         cli.setOut(new PrintWriter(text, true));
         cli.setErr(new PrintWriter(text, true));
-        assertThat(cli.execute(all.toArray(String[]::new))).as(text.toString()).isZero();
-        return text.toString();
+        int exit = cli.execute(all.toArray(String[]::new));
+        return new Command(exit, text.toString());
+    }
+
+    /** The Kafka client settings of `run`'s operator (its admin user), for a test that reads topics itself. */
+    java.util.Map<String, Object> operatorClient() throws java.io.IOException {
+        java.util.Properties props = new java.util.Properties();
+        try (var in = Files.newInputStream(dataDir.resolve("secrets/kafka/admin.properties"))) {
+            props.load(in);
+        }
+        Matcher platform =
+                Pattern.compile("Kafka (\\S+), schema registry (\\S+)").matcher(output());
+        assertThat(platform.find()).as(output()).isTrue();
+        java.util.Map<String, Object> client = new java.util.HashMap<>();
+        props.forEach((k, v) -> client.put(k.toString(), v));
+        client.put("schema.registry.url", platform.group(2));
+        return client;
     }
 
     /** The records of a files channel's outbox folder (JSON Lines), file by file in name order. */

@@ -33,6 +33,7 @@ public final class HubConfig extends AbstractConfig {
     public static final String REGISTRY_WAIT = PREFIX + "registry.wait";
     public static final String MAX_RECORD_BYTES = PREFIX + "max.record.bytes";
     public static final String BACKFILL_RATE = PREFIX + "backfill.rate";
+    public static final String FORGET_AFTER = PREFIX + "forget.after";
     /** The longest a stream thread may block waiting for the registry: well inside Streams' 10 s transaction timeout. */
     static final Duration MAX_REGISTRY_WAIT = Duration.ofSeconds(5);
 
@@ -152,10 +153,49 @@ public final class HubConfig extends AbstractConfig {
                     Importance.LOW,
                     "Most live indicators per second each stream task examines when it brings a partner's holdings in line with "
                             + "a new, changed, ended or replayed agreement (backfill and retraction, docs/agreements.md). The work runs "
-                            + "between batches of live records on the same thread, so this bounds the share of the hub it takes.");
+                            + "between batches of live records on the same thread, so this bounds the share of the hub it takes.")
+            .define(
+                    FORGET_AFTER,
+                    Type.STRING,
+                    "P7D",
+                    DURATION,
+                    Importance.MEDIUM,
+                    "How long (stream time) after an indicator expired or was revoked the hub writes its tombstone to the "
+                            + "indicators topic, so that compaction removes it (docs/data-protection.md); an erased one gets its "
+                            + "tombstone at once.")
+            .define(
+                    io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "The deployment's indicator key file (32 random bytes, base64), shared by every Threatline process: receipts "
+                            + "and erasures name indicators by their keyed hash under it (docs/data-protection.md). Without one "
+                            + "the hub uses a key of its own that dies with it, and says so.");
+
+    private io.threatline.schemas.privacy.IndicatorKey indicatorKey;
 
     public HubConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
+    }
+
+    /**
+     * The deployment's indicator key, read once.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the setting when its file cannot be read
+     */
+    public synchronized io.threatline.schemas.privacy.IndicatorKey indicatorKey() {
+        if (indicatorKey == null) {
+            try {
+                indicatorKey = io.threatline.schemas.privacy.IndicatorKey.from(originals(), "hub");
+            } catch (IllegalArgumentException e) {
+                throw new org.apache.kafka.common.config.ConfigException(e.getMessage());
+            }
+        }
+        return indicatorKey;
+    }
+
+    public Duration forgetAfter() {
+        return duration(FORGET_AFTER);
     }
 
     public ThreatlineTopics topics() {

@@ -65,8 +65,13 @@ import java.util.stream.Stream;
  *   drop_provider_attribution: true     # remove the reporting vendors
  *   drop_sensor_ids: true               # remove the reporting sensors
  *   obfuscate_affected_parties: true    # remove victim tags (see AgreementPolicy)
+ *   personal_data: keep                 # keep (default), mask (pseudonymous e-mail local parts)
+ *                                       #   or withhold (no e-mail indicators)
  * embargo: PT6H                         # optional, default PT0S. ISO-8601 duration after the
  *                                       #   first sighting during which nothing is delivered
+ * retention: P90D                       # optional. How long the partner's feed is kept: its topics
+ *                                       #   and files outbox (docs/data-protection.md); PT1H to
+ *                                       #   P3650D. Default: agreements apply --retention
  * redistribution:                       # optional. Default: allowed false, no scope
  *   allowed: true
  *   scope: INTERPOL member countries    # to whom; only together with allowed: true

@@ -28,6 +28,7 @@ import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.InboundTerms;
 import io.threatline.contract.IndicatorType;
 import io.threatline.contract.PartnerAgreement;
+import io.threatline.contract.PersonalDataHandling;
 import io.threatline.contract.Redaction;
 import io.threatline.contract.ReportKind;
 import io.threatline.contract.Tlp;
@@ -73,6 +74,7 @@ final class AgreementReader {
             "scope",
             "redaction",
             "embargo",
+            "retention",
             "redistribution",
             "statistics_minimum_count",
             "on_end",
@@ -80,12 +82,17 @@ final class AgreementReader {
             "channels");
     private static final Set<String> SCOPE_FIELDS = FieldNames.orderedSet(
             "indicator_types", "malware_families", "campaigns", "minimum_confidence", "countries");
-    private static final Set<String> REDACTION_FIELDS =
-            FieldNames.orderedSet("drop_provider_attribution", "drop_sensor_ids", "obfuscate_affected_parties");
+    private static final Set<String> REDACTION_FIELDS = FieldNames.orderedSet(
+            "drop_provider_attribution", "drop_sensor_ids", "obfuscate_affected_parties", "personal_data");
     private static final Set<String> REDISTRIBUTION_FIELDS = FieldNames.orderedSet("allowed", "scope");
     private static final Set<String> INBOUND_FIELDS =
             FieldNames.orderedSet("reports", "share_as", "false_positives_suppress");
     private static final Set<String> CHANNEL_FIELDS = FieldNames.orderedSet("channel", "settings");
+
+    /** The shortest and longest retention an agreement may state. */
+    static final Duration MIN_RETENTION = Duration.ofHours(1);
+
+    static final Duration MAX_RETENTION = Duration.ofDays(3650);
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
@@ -228,6 +235,19 @@ final class AgreementReader {
             }
         }
         b.setEmbargoMillis(embargoMillis);
+
+        Field retention = root.child("retention");
+        if (!retention.absent()) {
+            Duration d = duration(retention);
+            if (d.compareTo(MIN_RETENTION) < 0 || d.compareTo(MAX_RETENTION) > 0) {
+                throw error(
+                        INVALID_DURATION,
+                        retention,
+                        "must be from " + MIN_RETENTION + " to " + MAX_RETENTION
+                                + " (how long the partner's feed is kept)," + " was " + d);
+            }
+            b.setRetentionMillis(d.toMillis());
+        }
 
         Field redistribution = root.child("redistribution");
         boolean allowed = false;
@@ -420,6 +440,15 @@ final class AgreementReader {
         r.setDropProviderAttribution(bool(f.child("drop_provider_attribution"), true));
         r.setDropSensorIds(bool(f.child("drop_sensor_ids"), true));
         r.setObfuscateAffectedParties(bool(f.child("obfuscate_affected_parties"), true));
+        Field personal = f.child("personal_data");
+        if (!personal.absent()) {
+            String text = text(personal, true);
+            PersonalDataHandling handling = enumValue(PersonalDataHandling.class, text);
+            if (handling == null) {
+                throw error(INVALID_VALUE, personal, "'" + text + "' is not one of keep, mask, withhold");
+            }
+            r.setPersonalData(handling);
+        }
         return r.build();
     }
 

@@ -65,7 +65,11 @@ final class AgreementYaml {
         redaction.put("drop_provider_attribution", r.getDropProviderAttribution());
         redaction.put("drop_sensor_ids", r.getDropSensorIds());
         redaction.put("obfuscate_affected_parties", r.getObfuscateAffectedParties());
+        redaction.put("personal_data", r.getPersonalData().name().toLowerCase(Locale.ROOT));
         root.put("embargo", Duration.ofMillis(a.getEmbargoMillis()).toString());
+        if (a.getRetentionMillis() > 0) {
+            root.put("retention", Duration.ofMillis(a.getRetentionMillis()).toString());
+        }
         ObjectNode redistribution = root.putObject("redistribution");
         redistribution.put("allowed", a.getRedistributionAllowed());
         if (a.getRedistributionScope() != null) {

@@ -188,6 +188,19 @@ class AgreementFilesTest {
     // ---- defaults, JSON, alternatives
 
     @Test
+    void shouldReadTheRetentionAndPersonalDataHandlingAndWriteThemBack() {
+        String yaml = minimal() + "retention: P90D\nredaction:\n  personal_data: mask\n";
+
+        PartnerAgreement a = AgreementFiles.parse(yaml, "kept.yaml");
+
+        assertThat(a.getRetentionMillis())
+                .isEqualTo(java.time.Duration.ofDays(90).toMillis());
+        assertThat(a.getRedaction().getPersonalData()).isEqualTo(io.threatline.contract.PersonalDataHandling.MASK);
+        assertThat(AgreementFiles.toYaml(a)).contains("retention: PT2160H", "personal_data: mask");
+        assertThat(AgreementFiles.parse(AgreementFiles.toYaml(a), "shown.yaml")).isEqualTo(a);
+    }
+
+    @Test
     void shouldApplyFailSafeDefaultsToOptionalFields() {
         PartnerAgreement a = AgreementFiles.load(INVALID.resolve("valid-minimal.yaml"));
 
@@ -197,6 +210,9 @@ class AgreementFilesTest {
         assertThat(a.getRedaction().getDropSensorIds()).isTrue();
         assertThat(a.getRedaction().getObfuscateAffectedParties()).isTrue();
         assertThat(a.getEmbargoMillis()).isZero();
+        // Not stated: the operator's default retention applies; personal data kept unless the agreement says
+        assertThat(a.getRetentionMillis()).isZero();
+        assertThat(a.getRedaction().getPersonalData()).isEqualTo(io.threatline.contract.PersonalDataHandling.KEEP);
         assertThat(a.getRedistributionAllowed()).isFalse();
         assertThat(a.getRedistributionScope()).isNull();
         assertThat(a.getStatisticsMinimumCount()).isEqualTo(5);
@@ -356,6 +372,10 @@ class AgreementFilesTest {
             local date-time without offset      | 'valid_from: 2026-01-01=>valid_from: 2026-01-01T10:00' | INVALID_DATE
             UNKNOWN as TLP                      | 'TLP:AMBER=>UNKNOWN'                | INVALID_TLP
             unknown as data kind                | '[indicators]=>[unknown]'           | UNKNOWN_DATA_KIND
+            retention not a duration            | 'tlp_ceiling: TLP:AMBER=>tlp_ceiling: TLP:AMBER\nretention: 90 days' | INVALID_DURATION
+            retention under an hour             | 'tlp_ceiling: TLP:AMBER=>tlp_ceiling: TLP:AMBER\nretention: PT59M' | INVALID_DURATION
+            retention over ten years            | 'tlp_ceiling: TLP:AMBER=>tlp_ceiling: TLP:AMBER\nretention: P3651D' | INVALID_DURATION
+            unknown personal data handling      | 'tlp_ceiling: TLP:AMBER=>tlp_ceiling: TLP:AMBER\nredaction:\n  personal_data: blur' | INVALID_VALUE
             """)
     void shouldRefuseOtherMalformedAgreements(String name, String edit, String code) {
         String yaml;

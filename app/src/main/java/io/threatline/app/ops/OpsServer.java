@@ -85,6 +85,17 @@ public final class OpsServer implements AutoCloseable {
         FunctionCounter.builder("threatline.hub.indicator.changes", counters, c -> c.indicatorChanges.sum())
                 .description("NEW, UPDATE, EXPIRE and REVOKE changes emitted")
                 .register(registry);
+        FunctionCounter.builder("threatline.hub.erased", counters, c -> c.erased.sum())
+                .description("Indicators erased on request: state gone, tombstone written (docs/data-protection.md)")
+                .register(registry);
+        FunctionCounter.builder("threatline.hub.forgotten", counters, c -> c.forgotten.sum())
+                .description("Tombstones written for indicators expired or revoked a grace period ago")
+                .register(registry);
+        FunctionCounter.builder("threatline.hub.erasure.key.mismatches", counters, c -> c.erasureKeyMismatches.sum())
+                .description(
+                        "Erasures made with another indicator key than the hub's, which it cannot match: give the hub"
+                                + " the deployment's key file")
+                .register(registry);
         return this;
     }
 

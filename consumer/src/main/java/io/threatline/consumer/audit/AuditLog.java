@@ -4,6 +4,7 @@ import io.threatline.consumer.ReliableProducers;
 import io.threatline.contract.DeliveryChannel;
 import io.threatline.contract.DeliveryReceipt;
 import io.threatline.contract.OffsetRange;
+import io.threatline.schemas.privacy.IndicatorKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,11 +52,15 @@ public final class AuditLog implements AutoCloseable {
     /** One lock per partner: appends of one partner are serialised, different partners go in parallel. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    AuditLog(Producer<String, DeliveryReceipt> producer, String topic) {
-        this(producer, topic, SEND_TIMEOUT);
+    private final IndicatorKey indicatorKey;
+
+    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, IndicatorKey indicatorKey) {
+        this(producer, topic, indicatorKey, SEND_TIMEOUT);
     }
 
-    AuditLog(Producer<String, DeliveryReceipt> producer, String topic, Duration sendTimeout) {
+    AuditLog(
+            Producer<String, DeliveryReceipt> producer, String topic, IndicatorKey indicatorKey, Duration sendTimeout) {
+        this.indicatorKey = indicatorKey;
         this.producer = producer;
         this.topic = topic;
         this.sendTimeout = sendTimeout;
@@ -68,7 +73,10 @@ public final class AuditLog implements AutoCloseable {
      * @param requestsTopic    the receipt requests topic ({@code ThreatlineTopics#deliveryReceiptRequests})
      */
     public static AuditLog open(
-            Map<String, Object> clientProperties, String requestsTopic, Serializer<DeliveryReceipt> serializer) {
+            Map<String, Object> clientProperties,
+            String requestsTopic,
+            Serializer<DeliveryReceipt> serializer,
+            IndicatorKey indicatorKey) {
         // The serializer is shared with the caller's serdes (one registry client), hence passed in.
         LOGGER.info("Receipts requested on {}", requestsTopic);
         return new AuditLog(
@@ -76,7 +84,8 @@ public final class AuditLog implements AutoCloseable {
                         ReliableProducers.settings(clientProperties, "threatline-audit"),
                         new StringSerializer(),
                         serializer),
-                requestsTopic);
+                requestsTopic,
+                indicatorKey);
     }
 
     /**
@@ -96,6 +105,23 @@ public final class AuditLog implements AutoCloseable {
             List<OffsetRange> offsets,
             Instant deliveredAt) {
         Objects.requireNonNull(partnerId, "partnerId");
+        // The receipt names each record by its reference, never by value (docs/data-protection.md).
+        List<String> refs = recordIds.stream()
+                .map(id -> IndicatorKey.isRef(id) ? id : indicatorKey.ref(id))
+                .toList();
+        return appendKeyed(
+                partnerId, channel, channelTarget, agreementId, agreementVersion, refs, offsets, deliveredAt);
+    }
+
+    private DeliveryReceipt appendKeyed(
+            String partnerId,
+            DeliveryChannel channel,
+            String channelTarget,
+            String agreementId,
+            int agreementVersion,
+            List<String> recordIds,
+            List<OffsetRange> offsets,
+            Instant deliveredAt) {
         synchronized (locks.computeIfAbsent(partnerId, p -> new Object())) {
             DeliveryReceipt pending = unacknowledged.get(partnerId);
             if (pending != null) {

@@ -24,6 +24,12 @@ public final class ChannelSettings {
     /** The longest duration any channel setting may have (a rotation window, a timeout). */
     public static final Duration MAX_DURATION = Duration.ofDays(366);
 
+    /**
+     * The setting delivery adds to a files channel from its agreement's {@code retention}
+     * (docs/data-protection.md), an ISO-8601 duration; an agreement file cannot set it.
+     */
+    public static final String AGREEMENT_RETENTION = "agreement.retention";
+
     private final String partnerId;
     private final DeliveryChannel channel;
     private final Map<String, String> values;

@@ -107,6 +107,14 @@ public final class DeliveryConfig extends AbstractConfig {
                     "Directory holding the secrets agreements refer to as secret:<name> (file <dir>/<name>, mode 600). "
                             + "Without it, secrets come from THREATLINE_SECRET_<NAME> environment variables only.")
             .define(
+                    io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "The deployment's indicator key file (32 random bytes, base64), the same for every Threatline process: "
+                            + "receipts name each record by its keyed hash under it (docs/data-protection.md). Without one the "
+                            + "service uses a key of its own that dies with it, and says so.")
+            .define(
                     PARTNERS,
                     Type.LIST,
                     List.of(),
@@ -163,6 +171,19 @@ public final class DeliveryConfig extends AbstractConfig {
     public Optional<Path> secretsDir() {
         String dir = getString(SECRETS_DIR);
         return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+    }
+
+    /**
+     * The deployment's indicator key.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the setting when its file cannot be read
+     */
+    public io.threatline.schemas.privacy.IndicatorKey indicatorKey() {
+        try {
+            return io.threatline.schemas.privacy.IndicatorKey.from(originals(), "delivery");
+        } catch (IllegalArgumentException e) {
+            throw new org.apache.kafka.common.config.ConfigException(e.getMessage());
+        }
     }
 
     public Set<String> partners() {

@@ -47,6 +47,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Map<String, String> refused = new HashMap<>();
     private AuditSequencer sequencer;
     private AuditLog audit;
+    private final io.threatline.schemas.privacy.IndicatorKey indicatorKey;
     private PartnerDeadLetters deadLetters;
     private AgreementsView agreements;
     private ScheduledExecutorService recheck;
@@ -63,6 +64,7 @@ public final class DeliveryService implements AutoCloseable {
         this.topics = config.topics();
         this.serdes = ConsumerSerdes.from(clientProperties);
         this.secrets = Secrets.from(config.secretsDir());
+        this.indicatorKey = config.indicatorKey();
         factories.forEach(f -> this.factories.put(f.channel(), f));
     }
 
@@ -90,7 +92,8 @@ public final class DeliveryService implements AutoCloseable {
     /** Joins the audit sequencer, reads the agreements and starts the workers they call for. */
     public synchronized void start() throws InterruptedException {
         sequencer = AuditSequencer.start(clientProperties, topics, serdes.receipt);
-        audit = AuditLog.open(clientProperties, topics.deliveryReceiptRequests(), serdes.receipt.serializer());
+        audit = AuditLog.open(
+                clientProperties, topics.deliveryReceiptRequests(), serdes.receipt.serializer(), indicatorKey);
         deadLetters = PartnerDeadLetters.open(clientProperties, topics, serdes.deadLetter.serializer());
         agreements = new AgreementsView(clientProperties, topics.agreements(), serdes, this::reconcile);
         agreements.start(Duration.ofSeconds(60));
@@ -154,10 +157,31 @@ public final class DeliveryService implements AutoCloseable {
                             continue;
                         }
                         int n = seen.merge(channel.getChannel(), 1, Integer::sum);
-                        wanted.put(a.getPartnerId() + "/" + channel.getChannel() + (n > 1 ? "#" + n : ""), channel);
+                        wanted.put(
+                                a.getPartnerId() + "/" + channel.getChannel() + (n > 1 ? "#" + n : ""),
+                                withRetention(channel, a));
                     }
                 });
         return wanted;
+    }
+
+    /**
+     * A files channel's settings with its agreement's retention added (docs/data-protection.md), which
+     * the outbox follows; a changed retention is a changed channel, so the worker restarts with it. Whatever
+     * an agreement file put under that name is replaced.
+     */
+    private static ChannelSettings withRetention(ChannelSettings channel, PartnerAgreement a) {
+        if (channel.getChannel() != DeliveryChannel.FILES) {
+            return channel;
+        }
+        Map<String, String> settings = new java.util.TreeMap<>(channel.getSettings());
+        settings.remove(io.threatline.consumer.delivery.ChannelSettings.AGREEMENT_RETENTION);
+        if (a.getRetentionMillis() > 0) {
+            settings.put(
+                    io.threatline.consumer.delivery.ChannelSettings.AGREEMENT_RETENTION,
+                    Duration.ofMillis(a.getRetentionMillis()).toString());
+        }
+        return new ChannelSettings(channel.getChannel(), settings);
     }
 
     private void startWorker(String key, ChannelSettings channelSettings) {

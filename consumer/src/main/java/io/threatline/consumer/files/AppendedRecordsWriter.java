@@ -44,6 +44,25 @@ final class AppendedRecordsWriter implements FormatWriter {
         if (!statisticLines.isEmpty()) {
             statistics.append(statisticLines);
         }
+        for (DeliveryRecord record : batch.records()) {
+            if (record.isIndicator()
+                    && record.indicator().getErased()
+                    && record.indicator().getAction() == io.threatline.contract.LifecycleAction.REVOKE) {
+                // Erased on request (docs/data-protection.md): the files still here lose every record of it but this
+                // REVOKE, which tells the partner to delete its copies.
+                String id = record.indicator().getIndicatorId();
+                int removed = indicators.erase(
+                        id,
+                        java.util.Set.of(new String(format.encode(record), java.nio.charset.StandardCharsets.UTF_8)));
+                org.slf4j.LoggerFactory.getLogger(AppendedRecordsWriter.class)
+                        .info("Erasure: removed {} earlier record(s) of an erased indicator from the outbox", removed);
+            }
+        }
+    }
+
+    @Override
+    public int prune(java.time.Instant before) throws IOException {
+        return indicators.prune(before) + statistics.prune(before);
     }
 
     @Override

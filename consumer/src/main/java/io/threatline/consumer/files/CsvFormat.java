@@ -140,4 +140,28 @@ final class CsvFormat implements RecordFormat {
         }
         return end;
     }
+
+    /** A record ends at an LF outside quotes (as {@link #completePrefix} reads it). */
+    @Override
+    public List<String> records(String content) {
+        List<String> records = new java.util.ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\n' && !quoted) {
+                records.add(content.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        return records;
+    }
+
+    /** The indicator id is a middle column, so it stands between two commas exactly as it was written. */
+    @Override
+    public boolean names(String record, String indicatorId) {
+        return record.contains("," + quote(neutralise(indicatorId)) + ",");
+    }
 }

@@ -26,7 +26,25 @@ public final class FileSink implements ChannelSink {
     private final FileFormat format;
     private final FormatWriter writer;
 
+    /** The agreement's retention of the partner's feed, if it states one (docs/data-protection.md). */
+    private final Optional<java.time.Duration> retention;
+
+    private final java.time.Clock clock;
+    private long nextPrune;
+
     FileSink(String partnerId, Path directory, FileFormat format, FormatWriter writer) {
+        this(partnerId, directory, format, writer, Optional.empty(), java.time.Clock.systemUTC());
+    }
+
+    FileSink(
+            String partnerId,
+            Path directory,
+            FileFormat format,
+            FormatWriter writer,
+            Optional<java.time.Duration> retention,
+            java.time.Clock clock) {
+        this.retention = retention;
+        this.clock = clock;
         this.partnerId = partnerId;
         this.directory = directory;
         this.format = format;
@@ -58,6 +76,7 @@ public final class FileSink implements ChannelSink {
         }
         try {
             writer.write(batch);
+            pruneOncePerMinute();
         } catch (IOException | UncheckedIOException e) {
             LOGGER.warn(
                     "Files delivery of {} records for partner {} to {} failed: {}",
@@ -73,6 +92,25 @@ public final class FileSink implements ChannelSink {
     @Override
     public void idle() throws IOException {
         writer.completeExpired();
+        pruneOncePerMinute();
+    }
+
+    /** Deletes the outbox files older than the agreement's retention, at most once a minute. */
+    private void pruneOncePerMinute() throws IOException {
+        long now = clock.millis();
+        if (retention.isEmpty() || now < nextPrune) {
+            return;
+        }
+        nextPrune = now + 60_000;
+        int deleted = writer.prune(java.time.Instant.ofEpochMilli(now).minus(retention.get()));
+        if (deleted > 0) {
+            LOGGER.info(
+                    "Deleted {} file(s) of partner {} older than its agreement's retention ({}) from {}",
+                    deleted,
+                    partnerId,
+                    retention.get(),
+                    directory);
+        }
     }
 
     @Override

@@ -83,7 +83,13 @@ public final class FileSinkFactory implements ChannelSinkFactory {
                 case STIX -> new StixBundleWriter(directory);
                 case MISP -> new MispFeedWriter(directory, new MispEventMapper(plan.orgName(), plan.orgUuid()), clock);
             };
-            return new FileSink(settings.partnerId(), directory, plan.format(), writer);
+            return new FileSink(
+                    settings.partnerId(),
+                    directory,
+                    plan.format(),
+                    writer,
+                    settings.optional(ChannelSettings.AGREEMENT_RETENTION).map(java.time.Duration::parse),
+                    clock);
         } catch (IOException e) {
             // A refused channel (not an unchecked error out of the delivery service's reconcile): the
             // service logs it, runs the partner's other channels, and tries again at its next check.

@@ -55,4 +55,23 @@ final class JsonlFormat implements RecordFormat {
         }
         return end;
     }
+
+    @Override
+    public List<String> records(String content) {
+        List<String> records = new java.util.ArrayList<>();
+        int start = 0;
+        for (int end; (end = content.indexOf('\n', start)) >= 0; start = end + 1) {
+            records.add(content.substring(start, end + 1));
+        }
+        return records;
+    }
+
+    @Override
+    public boolean names(String record, String indicatorId) {
+        try {
+            return indicatorId.equals(JSON.readTree(record).path("indicator_id").asText(null));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
 }

@@ -23,4 +23,10 @@ interface RecordFormat {
      * pieces, so a file of any size is scanned without being held in memory.
      */
     long completePrefix(InputStream content) throws IOException;
+
+    /** The complete records of a file's content (its header, if any, being the first), each with its terminator. */
+    List<String> records(String content);
+
+    /** Whether the record is about the indicator (its {@code indicator_id} is that id). */
+    boolean names(String record, String indicatorId);
 }

@@ -118,6 +118,72 @@ final class RotatingFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewrites every file of this stream still in the directory without the records about
+     * {@code indicatorId}, but for those in {@code keep} (the erasure's own REVOKE, which tells the
+     * partner to delete its copies): an erasure on request (docs/data-protection.md). The open file is
+     * completed first; each file changed is written anew beside it and renamed over it, so a collector
+     * sees the old file or the new one, never half of one. Files set aside after a crash are not
+     * touched (an operator looks at them).
+     *
+     * @return how many records were removed
+     */
+    int erase(String indicatorId, java.util.Set<String> keep) throws IOException {
+        if (channel != null) {
+            finish();
+        }
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> files =
+                Files.newDirectoryStream(directory, prefix + "-*." + format.extension())) {
+            for (Path file : files) {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                StringBuilder kept = new StringBuilder();
+                int dropped = 0;
+                for (String record : format.records(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8))) {
+                    if (format.names(record, indicatorId) && !keep.contains(record)) {
+                        dropped++;
+                    } else {
+                        kept.append(record);
+                    }
+                }
+                if (dropped > 0) {
+                    AtomicFiles.write(file, kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    removed += dropped;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Deletes this stream's completed files last written before {@code before} (the open one stays). */
+    int prune(Instant before) throws IOException {
+        return deleteOlder(directory, prefix + "-*." + format.extension(), before);
+    }
+
+    /**
+     * Deletes the regular files in {@code directory} matching {@code glob} last modified before
+     * {@code before} (a symbolic link is never followed), as a retention does.
+     *
+     * @return how many were deleted
+     */
+    static int deleteOlder(Path directory, String glob, Instant before) throws IOException {
+        int deleted = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory, glob)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                                .toInstant()
+                                .isBefore(before)
+                        && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     /** The file being written, if any (for tests and logs). */
     Path currentPart() {
         return part;

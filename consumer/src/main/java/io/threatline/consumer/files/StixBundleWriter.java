@@ -30,6 +30,11 @@ final class StixBundleWriter implements FormatWriter {
     }
 
     @Override
+    public int prune(java.time.Instant before) throws IOException {
+        return RotatingFile.deleteOlder(directory, "bundle--*.json", before);
+    }
+
+    @Override
     public void write(DeliveryBatch batch) throws IOException {
         AtomicFiles.write(
                 directory.resolve(StixBatchBundle.bundleId(batch) + ".json"),

@@ -28,6 +28,8 @@ import java.util.Map;
  *   <tr><td>redistribution_allowed, redistribution_scope</td><td>the same</td></tr>
  *   <tr><td>partner_sightings</td><td>partnerSightings: how often partners reported seeing it, 0 unless the
  *       agreement grants SIGHTINGS (docs/sharing-back.md); last, so older CSV readers keep their columns</td></tr>
+ *   <tr><td>erased</td><td>erased: true on the REVOKE of an indicator erased on request, which the partner must
+ *       delete every copy of (docs/data-protection.md); after partner_sightings, for the same reason</td></tr>
  * </table>
  *
  * <table>
@@ -67,7 +69,8 @@ public final class RecordFields {
             "redistribution_allowed",
             "redistribution_scope",
             "shared_at",
-            "partner_sightings");
+            "partner_sightings",
+            "erased");
 
     public static final List<String> STATISTIC_COLUMNS = List.of(
             "delivery_id",
@@ -124,6 +127,7 @@ public final class RecordFields {
         f.put("redistribution_scope", i.getRedistributionScope());
         f.put("shared_at", instant(i.getSharedAt()));
         f.put("partner_sightings", i.getPartnerSightings());
+        f.put("erased", i.getErased());
         return f;
     }
 

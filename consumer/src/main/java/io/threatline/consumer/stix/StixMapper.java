@@ -122,6 +122,10 @@ public final class StixMapper {
         }
         if (in.getAction() == LifecycleAction.REVOKE) {
             o.put("revoked", true);
+            if (in.getErased()) {
+                // Erased on request (docs/data-protection.md): the partner must delete every copy.
+                o.put("x_threatline_erased", true);
+            }
         }
         o.putArray("object_marking_refs").add(marking.get());
         agreement(o, in.getAgreementId(), in.getAgreementVersion());

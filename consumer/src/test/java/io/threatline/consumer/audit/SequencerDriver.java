@@ -20,6 +20,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class SequencerDriver implements AutoCloseable {
 
     static final String REQUESTS = "ti.delivery-receipt-requests.v1";
+    /** The indicator key receipts are made with in these tests. */
+    static final io.threatline.schemas.privacy.IndicatorKey KEY = io.threatline.schemas.privacy.IndicatorKey.of(
+            "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     static final String AUDIT = "ti.delivery-audit.v1";
 
     final AuditSequencer.Counters counters = new AuditSequencer.Counters();

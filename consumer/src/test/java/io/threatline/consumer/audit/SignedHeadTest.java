@@ -24,7 +24,7 @@ class SignedHeadTest {
 
     private final MockProducer<String, DeliveryReceipt> producer =
             new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
-    private final AuditLog log = new AuditLog(producer, SequencerDriver.REQUESTS);
+    private final AuditLog log = new AuditLog(producer, SequencerDriver.REQUESTS, SequencerDriver.KEY);
 
     private List<DeliveryReceipt> chainOf(int receipts) {
         for (int i = 0; i < receipts; i++) {

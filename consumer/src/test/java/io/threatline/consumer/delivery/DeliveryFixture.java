@@ -75,7 +75,30 @@ public final class DeliveryFixture implements AutoCloseable {
         settings.put(DeliveryConfig.BACKOFF_INITIAL, "PT0.05S");
         settings.put(DeliveryConfig.BACKOFF_MAX, "PT0.2S");
         settings.put(DeliveryConfig.BATCH_MAX_RECORDS, 50);
+        settings.put(io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING, KEY_FILE.toString());
         return settings;
+    }
+
+    /** The deployment's indicator key in these tests, and its file, which delivery is given. */
+    public static final io.threatline.schemas.privacy.IndicatorKey KEY;
+
+    private static final java.nio.file.Path KEY_FILE;
+
+    static {
+        try {
+            KEY_FILE = java.nio.file.Files.createTempFile("delivery-test-indicator-key", "");
+            KEY_FILE.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(
+                    KEY_FILE, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+            KEY = io.threatline.schemas.privacy.IndicatorKey.read(KEY_FILE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Record ids as receipts name them: by keyed hash, never by value (docs/data-protection.md). */
+    public static List<String> refs(java.util.Collection<String> ids) {
+        return ids.stream().map(KEY::ref).toList();
     }
 
     public void createPartnerTopics(String... partnerIds) {

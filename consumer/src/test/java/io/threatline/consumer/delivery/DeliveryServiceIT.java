@@ -87,7 +87,7 @@ class DeliveryServiceIT {
         AuditVerifier.Report report = AuditVerifier.verify(
                 "alpha", receipts(), Instant.EPOCH, Instant.now().plusSeconds(60));
         assertThat(report.intact()).as("breaks: %s", report.breaks()).isTrue();
-        assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(alpha);
+        assertThat(report.recordIds()).containsExactlyInAnyOrderElementsOf(DeliveryFixture.refs(alpha));
         assertThat(report.delivered()).singleElement().satisfies(d -> {
             assertThat(d.agreementId()).isEqualTo("MOU-alpha");
             assertThat(d.agreementVersion()).isEqualTo(1);

@@ -113,6 +113,70 @@ class FileSinkTest {
     }
 
     @Test
+    void anErasedRevokeRewritesTheOutboxWithoutEveryEarlierRecordOfTheIndicatorButItself() throws Exception {
+        for (String format : List.of("jsonl", "csv")) {
+            // Given an outbox holding, in a completed file and in the open one, records of an e-mail address and of
+            // another indicator
+            Path formatDir = dir.resolve(format);
+            ChannelSink sink = new FileSinkFactory(clock)
+                    .create(new ChannelSettings(
+                            PARTNER,
+                            DeliveryChannel.FILES,
+                            Map.of("directory", formatDir.toString(), "format", format),
+                            new Secrets(Optional.empty(), Map.of())));
+            PartnerIndicator victim = TestRecords.indicatorBuilder(IndicatorType.EMAIL, "victim,\"x\"@example.org")
+                    .build();
+            PartnerIndicator other = TestRecords.indicator(IndicatorType.DOMAIN);
+            sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(victim, other)));
+            clock.advance(Duration.ofHours(1));
+            sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 3, List.of(victim)));
+
+            // When its erased REVOKE is delivered
+            PartnerIndicator erased = PartnerIndicator.newBuilder(victim)
+                    .setAction(io.threatline.contract.LifecycleAction.REVOKE)
+                    .setErased(true)
+                    .build();
+            sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 4, List.of(erased)));
+            sink.close();
+
+            // Then no file in the outbox holds the address but in the REVOKE itself, which tells the partner to delete
+            // it; the other indicator is untouched
+            StringBuilder all = new StringBuilder();
+            try (Stream<Path> files = Files.list(formatDir)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    all.append(Files.readString(f));
+                }
+            }
+            String text = all.toString();
+            String needle = format.equals("jsonl") ? "victim,\\\"x\\\"@example.org" : "victim,\"\"x\"\"@example.org";
+            assertThat(text.split(java.util.regex.Pattern.quote(needle), -1))
+                    .as(format + ": " + text)
+                    .hasSize(3); // value and id, in the one REVOKE record
+            assertThat(text).as(format).contains("REVOKE").contains(other.getValue());
+        }
+    }
+
+    @Test
+    void theOutboxKeepsNoFileLongerThanTheAgreementsRetention() throws Exception {
+        // Given a jsonl outbox whose agreement keeps the feed a day, with a file completed two days ago
+        ChannelSink sink = sink("jsonl", ChannelSettings.AGREEMENT_RETENTION, "P1D");
+        sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(TestRecords.indicator(IndicatorType.DOMAIN))));
+        sink.close();
+        Path old = files("indicators-*.jsonl").get(0);
+        Files.setLastModifiedTime(
+                old, java.nio.file.attribute.FileTime.from(clock.instant().minus(Duration.ofDays(2))));
+        Path recent = Files.writeString(dir.resolve("indicators-20261129T090000Z-0001.jsonl"), "{}\n");
+
+        // When the sink is next idle
+        ChannelSink again = sink("jsonl", ChannelSettings.AGREEMENT_RETENTION, "P1D");
+        again.idle();
+
+        // Then the old file is gone and the recent one stays
+        assertThat(files("indicators-*.jsonl")).containsExactly(recent);
+        again.close();
+    }
+
+    @Test
     void feedFilesAndDirectoriesAreReadableByOwnerAndGroupOnly() throws Exception {
         // Given a sink whose directory does not exist yet, and a feed of each file format
         Path feed = dir.resolve("outbox").resolve(PARTNER);

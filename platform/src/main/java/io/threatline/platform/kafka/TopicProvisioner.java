@@ -71,6 +71,44 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Sets {@code retention.ms} (and a {@code segment.ms} no longer than a day or the retention) on
+     * topics that exist already, so that a changed retention applies to them too, not only to topics
+     * created from now on.
+     *
+     * @throws IllegalStateException when the cluster refuses, naming the topics
+     */
+    public static void alignRetention(Admin admin, Collection<String> topics, java.time.Duration retention) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long ms = retention.toMillis();
+        Map<org.apache.kafka.common.config.ConfigResource, Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                ops = new java.util.HashMap<>();
+        for (String topic : topics) {
+            ops.put(
+                    new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic),
+                    List.of(
+                            new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", Long.toString(ms)),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET),
+                            new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry(
+                                            "segment.ms", Long.toString(Math.min(ms, 86_400_000L))),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while setting the retention of " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "Cannot set the retention of " + topics + " to " + retention + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Returns once every partition of {@code topics} answers a ListOffsets from its leader, that is
      * once the leader has applied the topic's creation. A write sent earlier can be refused with a
      * retriable NOT_LEADER_OR_FOLLOWER while a later one of the same idempotent producer is

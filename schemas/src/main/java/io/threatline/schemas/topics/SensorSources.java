@@ -45,8 +45,22 @@ public final class SensorSources {
         return ThreatlineTopics.isPartnerId(vendor) ? Optional.of(vendor) : Optional.empty();
     }
 
+    /** The operator's actions topic, or its erasure requests (docs/data-protection.md). */
     public boolean isOperatorTopic(String topic) {
-        return topics.operatorActions().equals(topic);
+        return topics.operatorActions().equals(topic)
+                || topics.erasureRequests().equals(topic);
+    }
+
+    /**
+     * The sensor id of an erasure request ({@code threatline indicators erase}): with an operator's
+     * vendor name, which no sensor may use, it asks the hub to erase the indicator rather than only
+     * revoke it.
+     */
+    public static final String ERASURE_SENSOR = "threatline-indicators-erase";
+
+    /** Whether an event from {@code vendor} with {@code sensorId} is an erasure request. */
+    public static boolean isErasureRequest(String vendor, String sensorId) {
+        return isOperator(vendor) && ERASURE_SENSOR.equals(sensorId);
     }
 
     public static boolean isOperator(String vendor) {

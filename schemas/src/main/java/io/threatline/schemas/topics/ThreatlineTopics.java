@@ -107,7 +107,8 @@ public final class ThreatlineTopics {
     /** The topics the hub reads sensor events from: the shared topic, every vendor's topic, and the operator's actions. */
     public Pattern sensorInputPattern() {
         return Pattern.compile(Pattern.quote(sensorEvents()) + "|" + Pattern.quote(prefix + "vendor.")
-                + "[a-z0-9][a-z0-9-]{0,62}" + Pattern.quote(".events.v1") + "|" + Pattern.quote(operatorActions()));
+                + "[a-z0-9][a-z0-9-]{0,62}" + Pattern.quote(".events.v1") + "|" + Pattern.quote(operatorActions()) + "|"
+                + Pattern.quote(erasureRequests()));
     }
 
     /**
@@ -244,6 +245,28 @@ public final class ThreatlineTopics {
     }
 
     /**
+     * Indicators erased on request (docs/data-protection.md), keyed by the indicator's reference (a
+     * keyed hash, never the value): who, when, why, and who lifted it. Compacted, kept for good, as the
+     * account of erasures.
+     */
+    public String erasures() {
+        return prefix + "erasures.v1";
+    }
+
+    /**
+     * The erasure requests the hub carries out (docs/data-protection.md): the operator's order, which
+     * must name the value for the hub to find it, written only by Threatline's own user and kept no
+     * longer than the sensors' events ({@value #REQUEST_RETENTION_DAYS} days), unlike the operator's
+     * other actions.
+     */
+    public String erasureRequests() {
+        return prefix + "erasure-requests.v1";
+    }
+
+    /** How long erasure requests, like sensors' events, are kept, in days. */
+    public static final int REQUEST_RETENTION_DAYS = 7;
+
+    /**
      * Where {@code threatline pull} keeps each external feed's progress (docs/sharing-back.md, "External
      * feeds"): keyed by feed name, the value JSON of the feed's own making; compacted.
      */
@@ -258,14 +281,14 @@ public final class ThreatlineTopics {
 
     /** The JSON mirror topic of a partner whose agreement asks for one (a Kafka channel with format json). */
     public NewTopic partnerIndicatorsJsonTopic(String partnerId, Duration retention) {
-        return delete(partnerIndicatorsJson(partnerId), partitions, retention.toMillis());
+        return feed(partnerIndicatorsJson(partnerId), partitions, retention);
     }
 
     /** The topics that exist whatever the partners: events, state, agreements and their history, reference data, dead letters, audit. */
     public List<NewTopic> coreTopics() {
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(delete(sensorEvents(), partitions, 7 * DAY_MS));
-        topics.add(compact(indicators(), partitions));
+        topics.add(delete(sensorEvents(), partitions, REQUEST_RETENTION_DAYS * DAY_MS));
+        topics.add(indicatorsTopic());
         topics.add(compact(agreements(), 1));
         topics.add(agreementsHistoryTopic());
         for (ReferenceKind kind : ReferenceKind.values()) {
@@ -280,14 +303,37 @@ public final class ThreatlineTopics {
         topics.add(compact(falsePositives(), 1));
         topics.add(compact(suppressions(), 1));
         topics.add(compact(feedState(), 1));
+        topics.add(compact(erasures(), 1));
+        topics.add(delete(erasureRequests(), 1, REQUEST_RETENTION_DAYS * DAY_MS));
         return topics;
     }
 
-    /** A partner's own topics; {@code retention} comes from its agreement. */
+    /**
+     * The indicators topic: compacted, and compacted soon (docs/data-protection.md). The hub writes a
+     * tombstone for an indicator erased, or expired or revoked a grace period ago; a segment rolls and
+     * becomes compactable within a day ({@code segment.ms}, {@code max.compaction.lag.ms}), and a
+     * tombstone itself goes a day after that ({@code delete.retention.ms}), so the value has left the
+     * topic within about two days of its tombstone.
+     */
+    public NewTopic indicatorsTopic() {
+        Map<String, String> configs = new java.util.HashMap<>(Map.of(
+                "cleanup.policy", "compact",
+                "min.compaction.lag.ms", "0",
+                "segment.ms", Long.toString(DAY_MS),
+                "max.compaction.lag.ms", Long.toString(DAY_MS),
+                "delete.retention.ms", Long.toString(DAY_MS)));
+        return new NewTopic(indicators(), partitions, replicationFactor).configs(durable(configs));
+    }
+
+    /**
+     * A partner's own topics; {@code retention} comes from its agreement (docs/data-protection.md). The
+     * feed topics roll a segment at least daily, so the broker deletes a day's records within a day of
+     * their retention ending rather than a week (its default segment time).
+     */
     public List<NewTopic> partnerTopics(String partnerId, Duration retention) {
         return List.of(
-                delete(partnerIndicators(partnerId), partitions, retention.toMillis()),
-                delete(partnerStatistics(partnerId), 1, retention.toMillis()),
+                feed(partnerIndicators(partnerId), partitions, retention),
+                feed(partnerStatistics(partnerId), 1, retention),
                 delete(partnerDeadLetter(partnerId), 1, 30 * DAY_MS),
                 delete(partnerInbound(partnerId), 1, 30 * DAY_MS));
     }
@@ -340,6 +386,24 @@ public final class ThreatlineTopics {
                     + "' must be 1-63 lower-case letters, digits or '-', starting with a letter or digit");
         }
         return partnerId;
+    }
+
+    private NewTopic feed(String name, int numPartitions, Duration retention) {
+        Map<String, String> configs = new java.util.HashMap<>(Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", Long.toString(retention.toMillis()),
+                "segment.ms", Long.toString(Math.min(DAY_MS, retention.toMillis()))));
+        return new NewTopic(name, numPartitions, replicationFactor).configs(durable(configs));
+    }
+
+    /** Of a partner's topics, the names of those that carry its feed (and so follow its agreement's retention). */
+    public List<String> partnerFeedTopics(List<NewTopic> partnerTopics) {
+        return partnerTopics.stream()
+                .map(NewTopic::name)
+                .filter(n -> n.endsWith(".indicators.v1")
+                        || n.endsWith(".statistics.v1")
+                        || n.endsWith(".indicators.json.v1"))
+                .toList();
     }
 
     private NewTopic delete(String name, int numPartitions, long retentionMs) {

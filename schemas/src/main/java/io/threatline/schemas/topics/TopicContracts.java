@@ -31,6 +31,8 @@ public final class TopicContracts {
         schemas.put(topics.deliveryReceiptRequests(), DeliveryReceipt.getClassSchema());
         schemas.put(topics.falsePositives(), FalsePositiveReport.getClassSchema());
         schemas.put(topics.suppressions(), Suppression.getClassSchema());
+        schemas.put(topics.erasures(), io.threatline.contract.Erasure.getClassSchema());
+        schemas.put(topics.erasureRequests(), ThreatEvent.getClassSchema());
         return schemas;
     }
 }

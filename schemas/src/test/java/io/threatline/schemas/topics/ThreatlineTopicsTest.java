@@ -29,7 +29,34 @@ class ThreatlineTopicsTest {
                         "ti.operator.actions.v1",
                         "ti.false-positives.v1",
                         "ti.suppressions.v1",
-                        "ti.feed-state.v1");
+                        "ti.feed-state.v1",
+                        "ti.erasures.v1",
+                        "ti.erasure-requests.v1");
+        // Data protection (docs/data-protection.md): the indicators topic is compacted within a day or two of a
+        // tombstone; erasures are kept for good, the requests (which name the value) no longer than sensor events.
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.indicators.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs())
+                        .containsEntry(
+                                "segment.ms", Long.toString(Duration.ofDays(1).toMillis()))
+                        .containsEntry(
+                                "max.compaction.lag.ms",
+                                Long.toString(Duration.ofDays(1).toMillis()))
+                        .containsEntry(
+                                "delete.retention.ms",
+                                Long.toString(Duration.ofDays(1).toMillis())));
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.erasures.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
+        assertThat(topics)
+                .filteredOn(t -> t.name().equals("ti.erasure-requests.v1"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.configs())
+                        .containsEntry("cleanup.policy", "delete")
+                        .containsEntry(
+                                "retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
         assertThat(topics)
                 .filteredOn(t -> t.name().equals("ti.sensor-events.v1"))
                 .singleElement()

@@ -55,6 +55,13 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     public static final String EXPIRY_STORE = "indicator-expiry";
 
     /**
+     * Indicators gone from the state (expired, revoked) whose tombstone is due, keyed
+     * {@code <due, 16 hex>|<id>} (docs/data-protection.md, "Retention"); logged, so a tombstone due is
+     * written whichever instance holds the task then.
+     */
+    public static final String FORGET_STORE = "indicator-forget";
+
+    /**
      * Where a hub before the state record carried the holders kept them (indicator id → partners):
      * kept only so that a hub upgraded in place moves them into the state when its tasks start
      * ({@link #moveDeliveredSets}); empty afterwards, and on a new hub always.
@@ -75,6 +82,10 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
     private IndicatorMerger merger;
     private Enrichment enrichment;
     private ReadOnlyKeyValueStore<String, Suppression> suppressions;
+    private ReadOnlyKeyValueStore<String, io.threatline.contract.Erasure> erasures;
+    private KeyValueStore<String, String> forget;
+    private final io.threatline.schemas.privacy.IndicatorKey indicatorKey;
+    private final Duration forgetAfter;
 
     /** Builds the merger once the enrichment (which needs the processor context) is known. */
     public interface IndicatorMergerFactory {
@@ -86,7 +97,11 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             Function<ProcessorContext<?, ?>, Enrichment> enrichmentFactory,
             Duration expiryScanInterval,
             HubCounters counters,
-            PartnerRouter router) {
+            PartnerRouter router,
+            io.threatline.schemas.privacy.IndicatorKey indicatorKey,
+            Duration forgetAfter) {
+        this.indicatorKey = indicatorKey;
+        this.forgetAfter = forgetAfter;
         this.mergers = mergers;
         this.enrichmentFactory = enrichmentFactory;
         this.expiryScanInterval = expiryScanInterval;
@@ -101,13 +116,17 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         expiry = context.getStateStore(EXPIRY_STORE);
         formerDelivered = context.getStateStore(FORMER_DELIVERED_STORE);
         suppressions = context.getStateStore(Suppressions.STORE);
+        erasures = context.getStateStore(io.threatline.streams.privacy.Erasures.STORE);
+        forget = context.getStateStore(FORGET_STORE);
         enrichment = enrichmentFactory.apply(context);
         merger = mergers.create(enrichment);
         router.init(
                 context,
                 state,
                 enrichment,
-                (id, out, timestamp) -> context.forward(new Record<>(id, out, timestamp), OUTPUT_SINK));
+                // Keyed by the id the partner sees, which minimisation may have masked (docs/data-protection.md).
+                (id, out, timestamp) ->
+                        context.forward(new Record<>(out.getIndicatorId(), out, timestamp), OUTPUT_SINK));
         moveDeliveredSets();
         rebuildExpiryIndex();
         context.schedule(expiryScanInterval, PunctuationType.STREAM_TIME, this::expire);
@@ -164,6 +183,15 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             counters.rejected(Suppressions.SUPPRESSED);
             return;
         }
+        // Likewise for an erasure (docs/data-protection.md): hashed only while one stands.
+        if (!event.getRetraction()
+                && io.threatline.streams.privacy.Erasures.of(erasures, indicatorKey, record.key())
+                        .isPresent()) {
+            counters.rejected(io.threatline.streams.privacy.Erasures.ERASED);
+            return;
+        }
+        boolean erasure = event.getRetraction()
+                && io.threatline.schemas.topics.SensorSources.isErasureRequest(event.getVendor(), event.getSensorId());
         Instant now = Instant.ofEpochMilli(record.timestamp());
         IndicatorState previous = state.get(record.key());
         ReportMark report = event.getReport();
@@ -186,6 +214,9 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         if (merge.emitted().isPresent()) {
             counters.indicatorChanges.increment();
             Indicator change = enrichment.enrich(merge.emitted().get());
+            if (erasure) {
+                change.setErased(true);
+            }
             context().forward(record.withValue(change));
             holders = router.route(change, holders);
         } else {
@@ -199,6 +230,16 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
         } else if (previous != null) {
             // Revoked: the state goes, with the partners that held it, who were all told above.
             state.delete(record.key());
+            if (!erasure) {
+                forget.put(forgetKey(now.plus(forgetAfter), record.key()), "");
+            }
+        }
+        if (erasure) {
+            // Erased (docs/data-protection.md): every holder got REVOKE above, the state is gone, and the indicators
+            // topic gets its tombstone now, not after the grace, so compaction removes every record of it.
+            state.delete(record.key());
+            counters.erased.increment();
+            context().forward(record.<SpecificRecord>withValue(null), OUTPUT_SINK);
         }
     }
 
@@ -237,6 +278,7 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
      * indicator seen since moves to the indicator's new expiry, one that finds it gone is dropped.
      */
     private void expire(long streamTime) {
+        forgetDue(streamTime);
         Instant now = Instant.ofEpochMilli(streamTime);
         List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> it = expiry.range(TimeKeys.dueFrom(), TimeKeys.dueThrough(streamTime))) {
@@ -259,7 +301,31 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             Indicator change = enrichment.enrich(IndicatorMerger.expire(current, now));
             context().forward(new Record<>(id, change, streamTime));
             router.route(change, stored.holders());
+            forget.put(forgetKey(now.plus(forgetAfter), id), "");
         }
+    }
+
+    /**
+     * Writes the tombstone of each indicator expired or revoked {@code forgetAfter} ago that has not
+     * come back since, so compaction removes it from the indicators topic (docs/data-protection.md).
+     */
+    private void forgetDue(long streamTime) {
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = forget.range(TimeKeys.dueFrom(), TimeKeys.dueThrough(streamTime))) {
+            it.forEachRemaining(kv -> due.add(kv.key));
+        }
+        for (String key : due) {
+            forget.delete(key);
+            String id = key.substring(17);
+            if (state.get(id) == null) {
+                counters.forgotten.increment();
+                context().forward(new Record<String, SpecificRecord>(id, null, streamTime), OUTPUT_SINK);
+            }
+        }
+    }
+
+    static String forgetKey(Instant due, String id) {
+        return TimeKeys.hex16(due.toEpochMilli()) + "|" + id;
     }
 
     static String expiryKey(Indicator indicator) {

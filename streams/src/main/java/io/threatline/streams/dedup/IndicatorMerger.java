@@ -84,7 +84,8 @@ public final class IndicatorMerger {
                     now,
                     seen.plus(lifetimes.of(canonical.type())),
                     now,
-                    List.of());
+                    List.of(),
+                    false);
             return new Merge(Optional.of(fresh), Optional.of(fresh));
         }
 

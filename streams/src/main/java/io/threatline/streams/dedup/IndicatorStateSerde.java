@@ -76,7 +76,9 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
             "updatedAt",
             "expiresAt",
             "receivedAt",
-            "partnerSightings");
+            "partnerSightings",
+            // Not encoded: set only on the REVOKE of an erasure, which the state never keeps (refused in encode).
+            "erased");
 
     private final Deserializer<Indicator> legacy;
     private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(Writer::new);
@@ -88,7 +90,12 @@ public final class IndicatorStateSerde implements Serde<IndicatorState> {
 
     @Override
     public Serializer<IndicatorState> serializer() {
-        return (topic, state) -> state == null ? null : encode(state);
+        return (topic, state) -> {
+            if (state != null && state.indicator().getErased()) {
+                throw new SerializationException("an erased indicator is never kept in the state: " + topic);
+            }
+            return state == null ? null : encode(state);
+        };
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class Indicators {
                 i.getUpdatedAt(),
                 i.getExpiresAt(),
                 i.getReceivedAt(),
-                i.getPartnerSightings());
+                i.getPartnerSightings(),
+                i.getErased());
     }
 }

@@ -61,9 +61,15 @@ public final class PartnerReports {
     private final ThreatlineTopics topics;
     private final BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer;
 
+    private final io.threatline.schemas.privacy.IndicatorKey indicatorKey;
+
+    /** @param indicatorKey the deployment's key: receipts name an indicator by its reference, never its value */
     public PartnerReports(
-            ThreatlineTopics topics, BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer) {
+            ThreatlineTopics topics,
+            BiFunction<IndicatorType, String, Result<CanonicalIndicator>> canonicalizer,
+            io.threatline.schemas.privacy.IndicatorKey indicatorKey) {
         this.topics = topics;
+        this.indicatorKey = indicatorKey;
         this.canonicalizer = canonicalizer;
     }
 
@@ -123,7 +129,9 @@ public final class PartnerReports {
                             ? "false positive reported by " + partnerId
                             : report.getComment());
         }
-        return List.of(receipt(partnerId, agreement, List.of(id), source, now), new Validated.Valid(event, id, false));
+        return List.of(
+                receipt(partnerId, agreement, List.of(indicatorKey.ref(id)), source, now),
+                new Validated.Valid(event, id, false));
     }
 
     /**

@@ -15,6 +15,12 @@ public final class HubCounters {
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder suppressed = new LongAdder();
     public final LongAdder indicatorChanges = new LongAdder();
+    /** Indicators erased on request: state gone, tombstone written (docs/data-protection.md). */
+    public final LongAdder erased = new LongAdder();
+    /** Tombstones written for indicators expired or revoked a grace period ago. */
+    public final LongAdder forgotten = new LongAdder();
+    /** Erasures made with another key than the hub's, which it cannot match. */
+    public final LongAdder erasureKeyMismatches = new LongAdder();
     /** Records validation had to wait for because the schema registry was unavailable. */
     public final LongAdder registryWaits = new LongAdder();
     /** Stream threads that failed for a schema registry outage and were replaced. */

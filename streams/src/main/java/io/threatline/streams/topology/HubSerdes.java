@@ -36,6 +36,7 @@ public final class HubSerdes {
     public final ConfluentAvroSerde<PartnerReport> partnerReport;
     public final ConfluentAvroSerde<FalsePositiveReport> falsePositiveReport;
     public final ConfluentAvroSerde<Suppression> suppression;
+    public final ConfluentAvroSerde<io.threatline.contract.Erasure> erasure;
     public final ConfluentAvroSerde<DeliveryReceipt> deliveryReceipt;
     /** The dedup state's own encoding of an indicator (not the indicators topic's, which is the contract's Avro). */
     public final IndicatorStateSerde indicatorState;
@@ -53,6 +54,7 @@ public final class HubSerdes {
         partnerReport = serde(PartnerReport.class, registry, serdeConfig);
         falsePositiveReport = serde(FalsePositiveReport.class, registry, serdeConfig);
         suppression = serde(Suppression.class, registry, serdeConfig);
+        erasure = serde(io.threatline.contract.Erasure.class, registry, serdeConfig);
         deliveryReceipt = serde(DeliveryReceipt.class, registry, serdeConfig);
         indicatorState = new IndicatorStateSerde(indicator.deserializer());
     }

@@ -129,6 +129,17 @@ public final class HubTopology {
                 topics.suppressions(),
                 Consumed.with(Serdes.String(), serdes.suppression).withName("suppressions-source"),
                 Suppressions::updater);
+        // Erased indicators (docs/data-protection.md), by reference: in memory (a handful).
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(io.threatline.streams.privacy.Erasures.STORE),
+                                Serdes.String(),
+                                serdes.erasure)
+                        .withLoggingDisabled(),
+                topics.erasures(),
+                Consumed.with(Serdes.String(), serdes.erasure).withName("erasures-source"),
+                () -> io.threatline.streams.privacy.Erasures.updater(
+                        config.indicatorKey(), counters.erasureKeyMismatches::increment));
         // Every record the hub writes from a sensor's event is bounded in size (docs/security.md).
         BoundedSerde<Indicator> indicators = BoundedSerde.of(serdes.indicator);
         BoundedSerde<PartnerIndicator> partnerIndicators = BoundedSerde.of(serdes.partnerIndicator);
@@ -146,6 +157,8 @@ public final class HubTopology {
                 .withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PartnerRouter.EMBARGO_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DedupProcessor.FORGET_STORE), Serdes.String(), Serdes.String()));
         // One entry per partner: kept in memory (no RocksDB instance of their own), restored from their changelogs.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AgreementReconciler.RECONCILE_STORE), Serdes.String(), Serdes.String()));
@@ -169,7 +182,8 @@ public final class HubTopology {
                                 clock,
                                 serdes.partnerReport.deserializer(),
                                 topics,
-                                agreements),
+                                agreements,
+                                config.indicatorKey()),
                         Named.as("validate"));
 
         var branches = validated
@@ -207,10 +221,13 @@ public final class HubTopology {
                                 config.scanInterval(),
                                 counters,
                                 new PartnerRouter(
-                                        config.scanInterval(), counters, agreements, config.backfillRate(), clock)),
+                                        config.scanInterval(), counters, agreements, config.backfillRate(), clock),
+                                config.indicatorKey(),
+                                config.forgetAfter()),
                         Named.as("dedup"),
                         DedupProcessor.STATE_STORE,
                         DedupProcessor.EXPIRY_STORE,
+                        DedupProcessor.FORGET_STORE,
                         DedupProcessor.FORMER_DELIVERED_STORE,
                         PartnerRouter.EMBARGO_STORE,
                         AgreementReconciler.RECONCILE_STORE,

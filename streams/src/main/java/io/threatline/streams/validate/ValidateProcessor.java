@@ -99,6 +99,8 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     private final AgreementsSnapshot agreementsSnapshot;
     private AgreementsSnapshot.View agreements;
     private ReadOnlyKeyValueStore<String, Suppression> suppressions;
+    private ReadOnlyKeyValueStore<String, io.threatline.contract.Erasure> erasures;
+    private final io.threatline.schemas.privacy.IndicatorKey indicatorKey;
     private PartnerReports reports;
     private final HubCounters counters;
     private final Duration registryWait;
@@ -129,7 +131,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             java.time.Clock clock,
             Deserializer<PartnerReport> reportDeserializer,
             ThreatlineTopics topics,
-            AgreementsSnapshot agreements) {
+            AgreementsSnapshot agreements,
+            io.threatline.schemas.privacy.IndicatorKey indicatorKey) {
+        this.indicatorKey = indicatorKey;
         this.reportDeserializer = reportDeserializer;
         this.topics = topics;
         this.agreementsSnapshot = agreements;
@@ -146,7 +150,8 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
         super.init(context);
         agreements = agreementsSnapshot.view(context.getStateStore(PartnerRouter.AGREEMENTS_STORE));
         suppressions = context.getStateStore(Suppressions.STORE);
-        reports = new PartnerReports(topics, canonical::canonicalize);
+        erasures = context.getStateStore(io.threatline.streams.privacy.Erasures.STORE);
+        reports = new PartnerReports(topics, canonical::canonicalize, indicatorKey);
     }
 
     @Override
@@ -226,6 +231,17 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             Optional<Suppression> suppressed = Suppressions.of(suppressions, id);
             if (suppressed.isPresent()) {
                 reject(record, Suppressions.SUPPRESSED, Suppressions.reason(suppressed.get()));
+                return;
+            }
+            var erased = io.threatline.streams.privacy.Erasures.of(erasures, indicatorKey, id);
+            if (erased.isPresent()) {
+                // The content names the erased value: the dead letter keeps neither key nor value
+                // (docs/data-protection.md).
+                reject(
+                        record,
+                        io.threatline.streams.privacy.Erasures.ERASED,
+                        io.threatline.streams.privacy.Erasures.reason(erased.get()),
+                        false);
                 return;
             }
         }
@@ -408,6 +424,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     }
 
     private void reject(Record<byte[], byte[]> record, String code, String reason) {
+        reject(record, code, reason, true);
+    }
+
+    /** @param keepContent whether the dead letter keeps the record's key and value (not for an erased indicator) */
+    private void reject(Record<byte[], byte[]> record, String code, String reason, boolean keepContent) {
         counters.rejected(code);
         DeadLetters.Source source = source();
         DeadLetter letter = DeadLetters.of(
@@ -415,8 +436,8 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                 reason,
                 "validate",
                 source,
-                record.key(),
-                record.value(),
+                keepContent ? record.key() : null,
+                keepContent ? record.value() : null,
                 Instant.ofEpochMilli(record.timestamp()),
                 null);
         LOGGER.debug(
@@ -426,7 +447,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                 letter.getSourceOffset(),
                 code);
         context()
-                .forward(record.withKey(DeadLetters.recordKeyText(record.key()))
+                .forward(record.withKey(keepContent ? DeadLetters.recordKeyText(record.key()) : null)
                         .withValue(new Validated.Rejected(letter))
                         .withTimestamp(clock.millis()));
     }

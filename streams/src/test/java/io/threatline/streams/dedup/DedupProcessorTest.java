@@ -52,6 +52,7 @@ class DedupProcessorTest {
     private KeyValueStore<String, IndicatorState> state;
     private KeyValueStore<String, String> expiry;
     private KeyValueStore<String, String> formerDelivered;
+    private KeyValueStore<String, String> forget;
     private KeyValueStore<String, PartnerAgreement> agreements;
 
     @BeforeEach
@@ -60,6 +61,7 @@ class DedupProcessorTest {
         expiry = store(DedupProcessor.EXPIRY_STORE, Serdes.String());
         formerDelivered = store(DedupProcessor.FORMER_DELIVERED_STORE, Serdes.String());
         store(PartnerRouter.EMBARGO_STORE, Serdes.String());
+        forget = store(DedupProcessor.FORGET_STORE, Serdes.String());
         store(AgreementReconciler.RECONCILE_STORE, Serdes.String());
         store(AgreementReconciler.TERMS_STORE, serdes.agreement);
         agreements = store(PartnerRouter.AGREEMENTS_STORE, serdes.agreement);
@@ -97,6 +99,34 @@ class DedupProcessorTest {
         assertThat(state.get("domain:c2.example.com")).isNull();
         assertThat(state.get("domain:later.example.com")).isNotNull();
         assertThat(expiry.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWriteTheTombstoneOfAnExpiredIndicatorAGracePeriodLaterUnlessItCameBack() {
+        // Given two indicators held by nobody, both expiring at T
+        agreements.put("interpol", agreement("interpol"));
+        state.put("domain:gone.example.com", new IndicatorState(indicator("domain:gone.example.com", T), ""));
+        state.put("domain:back.example.com", new IndicatorState(indicator("domain:back.example.com", T), ""));
+        DedupProcessor processor = processor();
+        processor.init(context);
+
+        // When stream time passes T, one comes back within the grace, and stream time passes T + 7 days
+        expiryScan().punctuate(T.plusSeconds(1).toEpochMilli());
+        assertThat(forget.approximateNumEntries()).isEqualTo(2);
+        state.put(
+                "domain:back.example.com",
+                new IndicatorState(indicator("domain:back.example.com", T.plus(Duration.ofDays(30))), ""));
+        context.resetForwards();
+        expiryScan().punctuate(T.plus(Duration.ofDays(7)).plusSeconds(2).toEpochMilli());
+
+        // Then only the one still gone gets its tombstone, on the indicators topic only; the index is empty
+        assertThat(context.forwarded())
+                .extracting(
+                        f -> f.childName().orElse("all"),
+                        f -> f.record().key(),
+                        f -> f.record().value())
+                .containsExactly(tuple(DedupProcessor.OUTPUT_SINK, "domain:gone.example.com", null));
+        assertThat(forget.approximateNumEntries()).isZero();
     }
 
     @Test
@@ -147,7 +177,9 @@ class DedupProcessorTest {
                 c -> none,
                 Duration.ofMinutes(1),
                 new HubCounters(),
-                new PartnerRouter(Duration.ofMinutes(1), new HubCounters(), snapshot, 1000, clock));
+                new PartnerRouter(Duration.ofMinutes(1), new HubCounters(), snapshot, 1000, clock),
+                io.threatline.schemas.privacy.IndicatorKey.of(new byte[32]),
+                Duration.ofDays(7));
     }
 
     private org.apache.kafka.streams.processor.Punctuator expiryScan() {
@@ -197,7 +229,8 @@ class DedupProcessorTest {
                 seen,
                 expiresAt,
                 seen,
-                List.of());
+                List.of(),
+                false);
     }
 
     private static PartnerAgreement agreement(String partner) {

@@ -134,7 +134,8 @@ class IndicatorStateSerdeTest {
                 t,
                 t.plusSeconds(3600),
                 t,
-                List.of(new PartnerSighting("interpol", 4L, t.plusSeconds(60), Tlp.AMBER)));
+                List.of(new PartnerSighting("interpol", 4L, t.plusSeconds(60), Tlp.AMBER)),
+                false);
     }
 
     @Provide

@@ -32,6 +32,23 @@ final class HubTestDriver implements AutoCloseable {
     static final ThreatlineTopics TOPICS = ThreatlineTopics.defaults();
     static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
 
+    /** The deployment's indicator key in these tests, and its file, which the hub is given. */
+    static final io.threatline.schemas.privacy.IndicatorKey KEY;
+
+    static final java.nio.file.Path KEY_FILE;
+
+    static {
+        try {
+            KEY_FILE = java.nio.file.Files.createTempFile("hub-test-indicator-key", "");
+            KEY_FILE.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(
+                    KEY_FILE, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+            KEY = io.threatline.schemas.privacy.IndicatorKey.read(KEY_FILE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     final TopologyTestDriver driver;
     final HubSerdes serdes;
     final HubCounters counters = new HubCounters();
@@ -66,8 +83,10 @@ final class HubTestDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.putAll(hubSettings);
-        HubConfig config = new HubConfig(hubSettings);
+        Map<String, Object> settings = new java.util.HashMap<>(hubSettings);
+        settings.putIfAbsent(io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING, KEY_FILE.toString());
+        props.putAll(settings);
+        HubConfig config = new HubConfig(settings);
         HubApp.errorHandlers(props, config, serdes, counters);
         // The hub judges time on its own clock; the test's clock starts at T0 and moves as records are sent (send).
         driver = new TopologyTestDriver(HubTopology.build(config, serdes, counters, enrichment, clock), props, T0);

@@ -1,0 +1,186 @@
+package io.threatline.streams.topology;
+
+import static io.threatline.streams.topology.HubTestDriver.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threatline.contract.DeadLetter;
+import io.threatline.contract.Erasure;
+import io.threatline.contract.Indicator;
+import io.threatline.contract.IndicatorType;
+import io.threatline.contract.LifecycleAction;
+import io.threatline.contract.PartnerIndicator;
+import io.threatline.contract.ThreatEvent;
+import io.threatline.contract.Tlp;
+import io.threatline.schemas.topics.SensorSources;
+import io.threatline.streams.dedup.DedupProcessor;
+import io.threatline.streams.privacy.Erasures;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Erasure on request through the whole hub topology (docs/data-protection.md): the holders get an
+ * erased REVOKE, the state and the indicators topic lose the indicator (a tombstone is its last
+ * record), sensors' sightings of it are refused without their content while the erasure stands, and
+ * taken again once it is lifted.
+ */
+class HubErasureTest {
+
+    private static final String VALUE = "phisher@example.org";
+    private static final String ID = "email:" + VALUE;
+
+    private HubTestDriver hub;
+    private TestOutputTopic<String, PartnerIndicator> interpol;
+    private TestOutputTopic<String, PartnerIndicator> nca;
+    private TestInputTopic<String, Erasure> erasures;
+    private TestInputTopic<byte[], byte[]> requests;
+
+    @BeforeEach
+    void start() {
+        hub = new HubTestDriver();
+        hub.agreements.pipeInput("interpol", HubTestDriver.agreement("interpol", Tlp.AMBER), T0);
+        hub.agreements.pipeInput("nca", HubTestDriver.agreement("nca", Tlp.CLEAR), T0);
+        interpol = hub.partner("interpol");
+        nca = hub.partner("nca");
+        erasures = hub.driver.createInputTopic(
+                HubTestDriver.TOPICS.erasures(), new StringSerializer(), hub.serdes.erasure.serializer());
+        requests = hub.driver.createInputTopic(
+                HubTestDriver.TOPICS.erasureRequests(), new ByteArraySerializer(), new ByteArraySerializer());
+        hub.send(null, HubTestDriver.event("e1", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "acme"), T0);
+        assertThat(interpol.readValuesToList())
+                .extracting(PartnerIndicator::getAction)
+                .containsExactly(LifecycleAction.NEW);
+        assertThat(nca.readValuesToList()).as("above nca's ceiling").isEmpty();
+        hub.indicators.readValuesToList();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    @Test
+    void shouldRevokeForTheHoldersDropTheStateAndTombstoneTheIndicator() {
+        // When an operator erases it: the erasure (by reference), then the request
+        erase(T0.plusSeconds(10));
+
+        // Then INTERPOL, which held it, gets a REVOKE marked erased; nca, which never held it, nothing
+        assertThat(interpol.readValuesToList()).singleElement().satisfies(p -> {
+            assertThat(p.getAction()).isEqualTo(LifecycleAction.REVOKE);
+            assertThat(p.getErased()).isTrue();
+        });
+        assertThat(nca.readValuesToList()).isEmpty();
+        // and the indicators topic gets the REVOKE, then the tombstone, its last record
+        List<TestRecord<String, Indicator>> records = hub.indicators.readRecordsToList();
+        assertThat(records).extracting(TestRecord::key).containsOnly(ID);
+        assertThat(records.get(0).value().getAction()).isEqualTo(LifecycleAction.REVOKE);
+        assertThat(records.get(records.size() - 1).value()).isNull();
+        // and the hub's state no longer holds it
+        assertThat(hub.driver
+                        .<String, Object>getKeyValueStore(DedupProcessor.STATE_STORE)
+                        .get(ID))
+                .isNull();
+        assertThat(hub.counters.erased.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseSensorsSightingsWhileTheErasureStandsWithoutKeepingThemAndTakeThemOnceLifted() {
+        Erasure erasure = erase(T0.plusSeconds(10));
+        interpol.readValuesToList();
+        hub.indicators.readValuesToList();
+
+        // When a sensor reports it again, keyed by its value
+        hub.send(ID, HubTestDriver.event("e2", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "acme"), T0.plusSeconds(20));
+
+        // Then it is dead-lettered as erased, naming the reference, keeping neither the record's key nor its value
+        List<TestRecord<String, DeadLetter>> letters = hub.deadLetters.readRecordsToList();
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.key()).isNull();
+            assertThat(l.value().getReasonCode()).isEqualTo(Erasures.ERASED);
+            assertThat(l.value().getReason())
+                    .contains(HubTestDriver.KEY.ref(ID))
+                    .doesNotContain(VALUE);
+            assertThat(l.value().getOriginalKey()).isNull();
+            assertThat(l.value().getOriginalValue()).isNull();
+        });
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+        assertThat(interpol.readValuesToList()).isEmpty();
+
+        // When the erasure is lifted, the next sighting is a new indicator again
+        erasure.setLiftedBy("operator:alice");
+        erasure.setLiftedAt(T0.plusSeconds(30));
+        erasure.setLiftReason("request withdrawn");
+        erasures.pipeInput(erasure.getIndicatorRef(), erasure, T0.plusSeconds(30));
+        hub.send(
+                null, HubTestDriver.event("e3", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "acme"), T0.plusSeconds(40));
+        assertThat(hub.indicators.readValuesToList())
+                .extracting(Indicator::getAction)
+                .containsExactly(LifecycleAction.NEW);
+        assertThat(interpol.readValuesToList())
+                .extracting(PartnerIndicator::getAction, PartnerIndicator::getErased)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LifecycleAction.NEW, false));
+    }
+
+    @Test
+    void shouldCountAnErasureMadeWithAnotherKeyWhichItCannotMatch() {
+        Erasure foreign = new Erasure(
+                "hmac-sha256:" + "0".repeat(64), "not-this-key", "REQ-2", "operator:bob", T0, null, null, null);
+        erasures.pipeInput(foreign.getIndicatorRef(), foreign, T0.plusSeconds(5));
+        assertThat(hub.counters.erasureKeyMismatches.sum()).isEqualTo(1);
+        // and sightings of other indicators go on as before
+        hub.send(
+                null,
+                HubTestDriver.event("e4", IndicatorType.DOMAIN, "c2.example.net", Tlp.GREEN, 80, "acme"),
+                T0.plusSeconds(6));
+        assertThat(hub.indicators.readValuesToList())
+                .extracting(Indicator::getAction)
+                .containsExactly(LifecycleAction.NEW);
+    }
+
+    @Test
+    void shouldNotTreatASensorsRetractionWithTheErasureSensorIdAsAnErasure() {
+        // A sensor may not use an operator's vendor name, so it cannot ask for an erasure: its event is refused
+        ThreatEvent forged = HubTestDriver.event("e5", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "operator:mallory");
+        forged.setSensorId(SensorSources.ERASURE_SENSOR);
+        forged.setRetraction(true);
+        hub.send(null, forged, T0.plusSeconds(5));
+        assertThat(hub.deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReasonCode)
+                .containsExactly("VENDOR_MISMATCH");
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+    }
+
+    /** What `threatline indicators erase` writes: the erasure, by reference, then the request to the hub. */
+    private Erasure erase(Instant at) {
+        String ref = HubTestDriver.KEY.ref(ID);
+        Erasure erasure =
+                new Erasure(ref, HubTestDriver.KEY.keyId(), "REQ-2026-117", "operator:alice", at, null, null, null);
+        erasures.pipeInput(ref, erasure, at);
+        ThreatEvent request = ThreatEvent.newBuilder()
+                .setEventId("operator-erase-1")
+                .setIndicatorType(IndicatorType.EMAIL)
+                .setIndicatorValue(VALUE)
+                .setObservedAt(at)
+                .setVendor("operator:alice")
+                .setSensorId(SensorSources.ERASURE_SENSOR)
+                .setConfidence(100)
+                .setTlp(Tlp.CLEAR)
+                .setRetraction(true)
+                .setRetractionReason("erased on a data-protection request")
+                .build();
+        hub.clockTo(at);
+        requests.pipeInput(
+                ID.getBytes(StandardCharsets.UTF_8),
+                hub.serdes.threatEvent.serializer().serialize(HubTestDriver.TOPICS.erasureRequests(), request),
+                at);
+        return erasure;
+    }
+}
