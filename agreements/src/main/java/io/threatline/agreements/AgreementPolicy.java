@@ -314,7 +314,7 @@ public final class AgreementPolicy {
 
     /**
      * The value as the agreement lets the partner see it (docs/data-protection.md, "Minimisation"): with
-     * {@code personal_data: mask}, an e-mail address's local part becomes a pseudonym of this agreement's
+     * {@code personal_data: mask} (or {@code withhold}, whose only records are retractions), an e-mail address's local part becomes a pseudonym of this agreement's
      * own, {@code masked-<16 hex>}, the same every time (so updates and revocations still match) and
      * different under every other agreement (so two partners cannot join their feeds on it). A partner
      * that already knows an address and the agreement id can still test for it: a pseudonym, not
@@ -322,9 +322,10 @@ public final class AgreementPolicy {
      */
     public static String minimisedValue(PartnerAgreement agreement, Indicator indicator) {
         String value = indicator.getValue();
+        // Under withhold too: a retraction must not name in clear what the partner may only have had masked.
         if (!isPersonalData(indicator.getType())
                 || agreement.getRedaction() == null
-                || agreement.getRedaction().getPersonalData() != PersonalDataHandling.MASK) {
+                || agreement.getRedaction().getPersonalData() == PersonalDataHandling.KEEP) {
             return value;
         }
         int at = value.lastIndexOf('@');

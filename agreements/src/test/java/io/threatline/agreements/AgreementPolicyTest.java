@@ -113,6 +113,11 @@ class AgreementPolicyTest {
                             .getIndicatorId())
                     .isEqualTo(masked.getIndicatorId());
             assertThat(delivered(decide(otherMask, email)).getValue()).isNotEqualTo(masked.getValue());
+            // and a retraction under withhold (the terms changed from mask) never names the address in clear
+            assertThat(AgreementPolicy.retraction(withhold, email, LifecycleAction.REVOKE, NOW)
+                            .getValue())
+                    .startsWith("masked-")
+                    .doesNotContain("phisher");
             // a domain is not personal data here: delivered as it is
             assertThat(delivered(decide(withhold, indicator().build())).getValue())
                     .isEqualTo("shylock-c2.example");

@@ -127,7 +127,9 @@ public final class AgreementsCommand implements Runnable {
         @Option(
                 names = "--retention",
                 defaultValue = "P30D",
-                description = "Retention of new partner topics, ISO-8601 (default: ${DEFAULT-VALUE}).")
+                description = "Retention of the partner topics of an agreement that states none (its `retention`"
+                        + " otherwise, docs/data-protection.md), ISO-8601 (default: ${DEFAULT-VALUE}); applied to"
+                        + " existing topics too.")
         Duration retention;
 
         @Option(

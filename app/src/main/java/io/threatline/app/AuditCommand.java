@@ -194,10 +194,15 @@ public final class AuditCommand implements Runnable {
             }
             if (indicator != null) {
                 String id = IndicatorsCommand.canonical(spec, indicator, null).id();
-                String ref = indicatorKey.key(spec).ref(id);
-                long times = report.recordIds().stream()
-                        .filter(r -> r.equals(ref) || r.equals(id))
-                        .count();
+                io.threatline.schemas.privacy.IndicatorKey key = indicatorKey.key(spec);
+                String ref = key.ref(id);
+                // Its id or the one the partner's minimisation made of it, by reference or (older receipts) in clear.
+                java.util.Set<String> names = new IndicatorLookup(
+                                connection.clientProperties(),
+                                new ThreatlineTopics(topicPrefix, 1, (short) 1),
+                                Optional.of(key))
+                        .names(id);
+                long times = report.recordIds().stream().filter(names::contains).count();
                 out.printf(
                         times == 0
                                 ? "%s (%s): not delivered to %s from %s until %s%n"

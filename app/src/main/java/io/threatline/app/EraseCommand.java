@@ -34,11 +34,12 @@ import picocli.CommandLine.Option;
         name = "erase",
         mixinStandardHelpOptions = true,
         description = {
-            "Erases an indicator everywhere Threatline holds it, on a data-protection request: the erasure is recorded in "
-                    + "<prefix>erasures.v1 by the indicator's keyed hash (who, when, why; never the value); the hub revokes it "
-                    + "for every partner that holds it, drops it from its state and writes its tombstone to the indicators "
-                    + "topic; delivery rewrites the partners' outbox files without it; and the hub refuses it from sensors "
-                    + "and partners until an operator lifts the erasure (--lift).",
+            "Erases an indicator on a data-protection request (docs/data-protection.md): the erasure is recorded in "
+                    + "<prefix>erasures.v1 by the indicator's keyed hash (who, when, why; never the value); the hub sends a "
+                    + "REVOKE marked erased to every partner that holds it or, by its receipts, received it, drops it from its "
+                    + "state and writes its tombstone to the indicators topic; delivery rewrites the partners' jsonl and csv "
+                    + "outbox files without it; and the hub refuses it from sensors and partners until an operator lifts the "
+                    + "erasure (--lift). Partners' topics keep earlier records until their retention.",
             "The value may be pasted as an analyst has it, defanged or not.",
             "",
             "Exit codes: 0 recorded; 1 failure (run it again: each step is idempotent); 2 usage error; 3 --lift with no "
@@ -101,13 +102,32 @@ final class EraseCommand extends IndicatorsCommand.OperatorAction {
                 }
             }
             send(producer, topics.suppressions(), canonical.id(), null);
-            ThreatEvent request =
-                    IndicatorsCommand.operatorRetraction(canonical, who, PARTNER_REASON, SensorSources.ERASURE_SENSOR);
-            send(producer, topics.erasureRequests(), canonical.id(), request);
+            // Every partner that ever received it, by its receipts, hears of the erasure, not only those that hold it
+            // now; the request names them (at most ContractLimits.MAX_TAGS a request, less one for the key id).
+            IndicatorLookup lookup = new IndicatorLookup(client, topics, Optional.of(key));
+            List<String> recipients =
+                    new ArrayList<>(lookup.receipts(canonical.id()).keySet());
+            int chunk = io.threatline.schemas.validation.ContractLimits.MAX_TAGS - 1;
+            for (int from = 0; from == 0 || from < recipients.size(); from += chunk) {
+                ThreatEvent request = IndicatorsCommand.operatorRetraction(
+                        canonical, who, PARTNER_REASON, SensorSources.ERASURE_SENSOR);
+                List<String> tags = new ArrayList<>();
+                tags.add(SensorSources.ERASURE_KEY_TAG + key.keyId());
+                recipients
+                        .subList(from, Math.min(recipients.size(), from + chunk))
+                        .forEach(p -> tags.add(SensorSources.ERASURE_RECIPIENT_TAG + p));
+                request.setTags(tags);
+                send(producer, topics.erasureRequests(), canonical.id(), request);
+            }
             out.printf(
-                    "erased: %s, recorded as %s by %s (%s) in %s; every partner that holds it gets REVOKE, and the hub"
-                            + " refuses it until the erasure is lifted%n",
-                    canonical.id(), ref, who, why, topics.erasures());
+                    "erased: %s, recorded as %s by %s (%s) in %s; every partner that holds it or received it (%s) gets"
+                            + " REVOKE, and the hub refuses it until the erasure is lifted%n",
+                    canonical.id(),
+                    ref,
+                    who,
+                    why,
+                    topics.erasures(),
+                    recipients.isEmpty() ? "no receipt names it" : String.join(", ", recipients));
             out.flush();
             return 0;
         }

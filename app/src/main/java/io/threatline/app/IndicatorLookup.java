@@ -93,11 +93,11 @@ final class IndicatorLookup {
      */
     Map<String, List<DeliveryReceipt>> receipts(String indicatorId) {
         Map<String, List<DeliveryReceipt>> byPartner = new java.util.TreeMap<>();
-        String ref = key.map(k -> k.ref(indicatorId)).orElse(indicatorId);
+        java.util.Set<String> names = names(indicatorId);
         try (AuditReader reader = AuditReader.open(client, topics.deliveryAudit())) {
             reader.readAll(r -> {
                 if (r.getDirection() == ReceiptDirection.OUTBOUND
-                        && (r.getRecordIds().contains(ref) || r.getRecordIds().contains(indicatorId))) {
+                        && r.getRecordIds().stream().anyMatch(names::contains)) {
                     byPartner
                             .computeIfAbsent(r.getPartnerId(), p -> new ArrayList<>())
                             .add(r);
@@ -105,6 +105,35 @@ final class IndicatorLookup {
             });
         }
         return byPartner;
+    }
+
+    /**
+     * Every name a receipt may give the indicator: its id, and the id each agreement's minimisation made of
+     * it (docs/data-protection.md), each in clear (receipts before keys) and as its reference.
+     */
+    java.util.Set<String> names(String indicatorId) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        ids.add(indicatorId);
+        int colon = indicatorId.indexOf(':');
+        if (colon > 0) {
+            Indicator stub = new Indicator();
+            stub.setId(indicatorId);
+            stub.setValue(indicatorId.substring(colon + 1));
+            stub.setType(java.util.Arrays.stream(IndicatorType.values())
+                    .filter(t -> t.name().equalsIgnoreCase(indicatorId.substring(0, colon)))
+                    .findFirst()
+                    .orElse(IndicatorType.UNKNOWN));
+            try {
+                agreements()
+                        .values()
+                        .forEach(a -> ids.add(io.threatline.agreements.AgreementPolicy.minimisedId(a, stub)));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the agreements: " + e.getMessage(), e);
+            }
+        }
+        java.util.Set<String> names = new java.util.HashSet<>(ids);
+        key.ifPresent(k -> ids.forEach(id -> names.add(k.ref(id))));
+        return names;
     }
 
     /** One version of the indicator a partner received: its record on the partner's topic. */

@@ -180,6 +180,57 @@ class AgreementHistoryIT {
     }
 
     @Test
+    void shouldKeepThePartnersFeedAsLongAsItsAgreementSaysAlsoOnTopicsThatExistAlready() throws Exception {
+        // Given a partner whose first agreement states no retention (the operator's default, P30D, applies)
+        String prefix = "keep" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        assertThat(run("init", "--replication-factor", "1", "--partitions", "1", "--topic-prefix", prefix)
+                        .exit())
+                .isZero();
+        ThreatlineTopics topics = new ThreatlineTopics(prefix, 1, (short) 1);
+        Result first = run(
+                "agreements",
+                "apply",
+                agreement("v1.yaml", 1, "TLP:GREEN", "[indicators]").toString(),
+                "--topic-prefix",
+                prefix,
+                "--partitions",
+                "1");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("(kept PT720H, the default)");
+        assertThat(retention(topics.partnerIndicators("acme-cert"))).isEqualTo(java.time.Duration.ofDays(30));
+
+        // When a version stating `retention: P90D` is applied to the topics that exist now
+        Path v2 = agreement("v2.yaml", 2, "TLP:GREEN", "[indicators]");
+        Files.writeString(v2, Files.readString(v2) + "retention: P90D\n");
+        Result second = run("agreements", "apply", v2.toString(), "--topic-prefix", prefix, "--partitions", "1");
+
+        // Then the partner's feed topics keep it 90 days and roll a segment daily, so old records really go
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("(kept PT2160H, as the agreement says)");
+        for (String topic : List.of(topics.partnerIndicators("acme-cert"), topics.partnerStatistics("acme-cert"))) {
+            assertThat(retention(topic)).as(topic).isEqualTo(java.time.Duration.ofDays(90));
+            assertThat(config(topic, "segment.ms")).as(topic).isEqualTo(Long.toString(86_400_000L));
+        }
+    }
+
+    private static java.time.Duration retention(String topic) throws Exception {
+        return java.time.Duration.ofMillis(Long.parseLong(config(topic, "retention.ms")));
+    }
+
+    private static String config(String topic, String name) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(resource)
+                    .get(name)
+                    .value();
+        }
+    }
+
+    @Test
     void shouldKeepTheHistoryEntryAndSayHowToRepairWhenTheAgreementWriteFailsAfterIt() throws Exception {
         // Given a history topic and version 1 of an agreement that may be applied
         ThreatlineTopics topics =

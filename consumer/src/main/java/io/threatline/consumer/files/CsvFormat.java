@@ -159,9 +159,27 @@ final class CsvFormat implements RecordFormat {
         return records;
     }
 
-    /** The indicator id is a middle column, so it stands between two commas exactly as it was written. */
+    /** Whether the record's {@code indicator_id} column holds the id exactly as this format writes it. */
     @Override
     public boolean names(String record, String indicatorId) {
-        return record.contains("," + quote(neutralise(indicatorId)) + ",");
+        int column = RecordFields.INDICATOR_COLUMNS.indexOf("indicator_id");
+        String expected = quote(neutralise(indicatorId));
+        // Walk the fields (a quoted one may hold commas and doubled quotes) to the column's start and end.
+        int field = 0;
+        int start = 0;
+        boolean quoted = false;
+        for (int i = 0; i < record.length(); i++) {
+            char c = record.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == ',' || c == '\r' || c == '\n')) {
+                if (field == column) {
+                    return record.substring(start, i).equals(expected);
+                }
+                field++;
+                start = i + 1;
+            }
+        }
+        return false;
     }
 }

@@ -102,7 +102,15 @@ public final class FileSink implements ChannelSink {
             return;
         }
         nextPrune = now + 60_000;
-        int deleted = writer.prune(java.time.Instant.ofEpochMilli(now).minus(retention.get()));
+        int deleted;
+        try {
+            deleted = writer.prune(java.time.Instant.ofEpochMilli(now).minus(retention.get()));
+        } catch (IOException | UncheckedIOException e) {
+            // Not the batch's failure (it is written): logged, and tried again in a minute.
+            LOGGER.error(
+                    "Cannot delete files of partner {} older than its retention from {}: {}", partnerId, directory, e);
+            return;
+        }
         if (deleted > 0) {
             LOGGER.info(
                     "Deleted {} file(s) of partner {} older than its agreement's retention ({}) from {}",

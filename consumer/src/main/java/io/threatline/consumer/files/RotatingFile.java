@@ -149,7 +149,11 @@ final class RotatingFile implements AutoCloseable {
                     }
                 }
                 if (dropped > 0) {
+                    // The file keeps its time, so the agreement's retention still counts from when it was written.
+                    java.nio.file.attribute.FileTime written =
+                            Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
                     AtomicFiles.write(file, kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    Files.setLastModifiedTime(file, written);
                     removed += dropped;
                 }
             }

@@ -126,7 +126,10 @@ class FileSinkTest {
                             new Secrets(Optional.empty(), Map.of())));
             PartnerIndicator victim = TestRecords.indicatorBuilder(IndicatorType.EMAIL, "victim,\"x\"@example.org")
                     .build();
-            PartnerIndicator other = TestRecords.indicator(IndicatorType.DOMAIN);
+            // another indicator whose tag happens to spell the erased id: it stays
+            PartnerIndicator other = TestRecords.indicatorBuilder(IndicatorType.DOMAIN, "bad.example.com")
+                    .setTags(List.of(victim.getIndicatorId()))
+                    .build();
             sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(victim, other)));
             clock.advance(Duration.ofHours(1));
             sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 3, List.of(victim)));
@@ -151,7 +154,7 @@ class FileSinkTest {
             String needle = format.equals("jsonl") ? "victim,\\\"x\\\"@example.org" : "victim,\"\"x\"\"@example.org";
             assertThat(text.split(java.util.regex.Pattern.quote(needle), -1))
                     .as(format + ": " + text)
-                    .hasSize(3); // value and id, in the one REVOKE record
+                    .hasSize(4); // value and id in the one REVOKE record, and the other indicator's tag
             assertThat(text).as(format).contains("REVOKE").contains(other.getValue());
         }
     }

@@ -58,6 +58,40 @@ public final class SensorSources {
      */
     public static final String ERASURE_SENSOR = "threatline-indicators-erase";
 
+    /**
+     * The tag prefix by which an erasure request names a partner that received the indicator before
+     * (from its receipts), so that it hears of the erasure even if it no longer holds it.
+     */
+    public static final String ERASURE_RECIPIENT_TAG = "erasure-recipient:";
+
+    /**
+     * The tag prefix by which an erasure request names the key id its erasure record was made with, so
+     * that a hub with another key records the erasure under its own (docs/data-protection.md).
+     */
+    public static final String ERASURE_KEY_TAG = "erasure-key:";
+
+    /** The key id an erasure request's tags name ({@link #ERASURE_KEY_TAG}), if any. */
+    public static Optional<String> erasureKeyId(List<String> tags) {
+        return tags == null
+                ? Optional.empty()
+                : tags.stream()
+                        .filter(t -> t != null && t.startsWith(ERASURE_KEY_TAG))
+                        .map(t -> t.substring(ERASURE_KEY_TAG.length()))
+                        .findFirst();
+    }
+
+    /** The partners an erasure request's tags name ({@link #ERASURE_RECIPIENT_TAG}). */
+    public static List<String> erasureRecipients(List<String> tags) {
+        if (tags == null) {
+            return List.of();
+        }
+        return tags.stream()
+                .filter(t -> t != null && t.startsWith(ERASURE_RECIPIENT_TAG))
+                .map(t -> t.substring(ERASURE_RECIPIENT_TAG.length()))
+                .filter(p -> ThreatlineTopics.PARTNER_ID.matcher(p).matches())
+                .toList();
+    }
+
     /** Whether an event from {@code vendor} with {@code sensorId} is an erasure request. */
     public static boolean isErasureRequest(String vendor, String sensorId) {
         return isOperator(vendor) && ERASURE_SENSOR.equals(sensorId);

@@ -121,6 +121,28 @@ public final class PartnerRouter {
     }
 
     /**
+     * Tells a partner that no longer holds an erased indicator, but once received it (the erasure
+     * request names it, from its receipts), to delete every copy (docs/data-protection.md): a REVOKE
+     * marked erased that names the indicator and nothing else, as {@link AgreementPolicy#retraction}
+     * makes it. A partner without an agreement now cannot be addressed and is skipped.
+     *
+     * @return whether the notice was sent
+     */
+    public boolean erasureNotice(String partnerId, Indicator erased, long timestamp) {
+        PartnerAgreement agreement = agreements.of(partnerId);
+        if (agreement == null) {
+            return false;
+        }
+        counters.delivered(partnerId);
+        sender.send(
+                erased.getId(),
+                AgreementPolicy.retraction(
+                        agreement, erased, LifecycleAction.REVOKE, Instant.ofEpochMilli(clock.millis())),
+                timestamp);
+        return true;
+    }
+
+    /**
      * Routes one change of an indicator (enriched, as on the indicators topic) to the partners.
      *
      * @param holders the partners that hold it ({@link IndicatorState#holders})

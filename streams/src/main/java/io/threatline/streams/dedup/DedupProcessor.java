@@ -6,6 +6,7 @@ import io.threatline.contract.ReportMark;
 import io.threatline.contract.Suppression;
 import io.threatline.contract.ThreatEvent;
 import io.threatline.schemas.identity.CanonicalIndicator;
+import io.threatline.schemas.topics.SensorSources;
 import io.threatline.streams.agreements.PartnerRouter;
 import io.threatline.streams.enrich.Enrichment;
 import io.threatline.streams.inbound.PartnerReports;
@@ -190,8 +191,8 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             counters.rejected(io.threatline.streams.privacy.Erasures.ERASED);
             return;
         }
-        boolean erasure = event.getRetraction()
-                && io.threatline.schemas.topics.SensorSources.isErasureRequest(event.getVendor(), event.getSensorId());
+        boolean erasure =
+                event.getRetraction() && SensorSources.isErasureRequest(event.getVendor(), event.getSensorId());
         Instant now = Instant.ofEpochMilli(record.timestamp());
         IndicatorState previous = state.get(record.key());
         ReportMark report = event.getReport();
@@ -235,11 +236,57 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
             }
         }
         if (erasure) {
-            // Erased (docs/data-protection.md): every holder got REVOKE above, the state is gone, and the indicators
-            // topic gets its tombstone now, not after the grace, so compaction removes every record of it.
-            state.delete(record.key());
-            counters.erased.increment();
-            context().forward(record.<SpecificRecord>withValue(null), OUTPUT_SINK);
+            erase(record, event, indicator, previous, holders, now);
+        }
+    }
+
+    /**
+     * Carries out an erasure request once the retraction has been routed (docs/data-protection.md): the
+     * holders the routing told (it took them off {@code holdersAfter}) have their REVOKE; every other
+     * holder (an agreement not in force now) and every partner the request names as having received it
+     * before (from its receipts) gets an erased REVOKE too. The state goes, and the indicators topic gets
+     * its tombstone now, not after the grace, so compaction removes every record of it. A hub whose key
+     * is not the one the erasure was recorded with records it under its own, so it still refuses it.
+     */
+    private void erase(
+            Record<String, ThreatEvent> record,
+            ThreatEvent request,
+            CanonicalIndicator indicator,
+            IndicatorState previous,
+            String holdersAfter,
+            Instant now) {
+        java.util.Set<String> before = previous == null ? java.util.Set.of() : previous.holderIds();
+        java.util.Set<String> after = io.threatline.streams.agreements.DeliveredSet.ids(holdersAfter);
+        java.util.Set<String> told = new java.util.HashSet<>(before);
+        told.removeAll(after);
+        java.util.Set<String> toTell = new java.util.TreeSet<>(after);
+        toTell.addAll(SensorSources.erasureRecipients(request.getTags()));
+        toTell.removeAll(told);
+        Indicator notice = erasedNotice(indicator, request, previous);
+        for (String partner : toTell) {
+            router.erasureNotice(partner, notice, record.timestamp());
+        }
+        state.delete(record.key());
+        counters.erased.increment();
+        context().forward(record.<SpecificRecord>withValue(null), OUTPUT_SINK);
+        String recordedWith = SensorSources.erasureKeyId(request.getTags()).orElse("");
+        if (!recordedWith.equals(indicatorKey.keyId())) {
+            String ref = indicatorKey.ref(record.key());
+            counters.erasureKeyMismatches.increment();
+            context()
+                    .forward(
+                            record.withKey(ref)
+                                    .withValue(new io.threatline.contract.Erasure(
+                                            ref,
+                                            indicatorKey.keyId(),
+                                            "recorded by the hub, whose key is not the one the erasure was made with ("
+                                                    + (recordedWith.isEmpty() ? "none named" : recordedWith) + ")",
+                                            request.getVendor(),
+                                            now,
+                                            null,
+                                            null,
+                                            null)),
+                            OUTPUT_SINK);
         }
     }
 
@@ -322,6 +369,21 @@ public final class DedupProcessor extends ContextualProcessor<String, ThreatEven
                 context().forward(new Record<String, SpecificRecord>(id, null, streamTime), OUTPUT_SINK);
             }
         }
+    }
+
+    /** What an erasure notice names: the indicator, as the partner had it, and that it is erased. */
+    private static Indicator erasedNotice(CanonicalIndicator indicator, ThreatEvent request, IndicatorState previous) {
+        Indicator notice = new Indicator();
+        notice.setId(indicator.id());
+        notice.setType(indicator.type());
+        notice.setValue(indicator.value());
+        notice.setAction(io.threatline.contract.LifecycleAction.REVOKE);
+        notice.setFirstSeen(
+                previous == null
+                        ? request.getObservedAt()
+                        : previous.indicator().getFirstSeen());
+        notice.setErased(true);
+        return notice;
     }
 
     static String forgetKey(Instant due, String id) {

@@ -82,6 +82,8 @@ public final class PartnerReports {
      * @param key         the record's key, for a dead letter
      * @param value       the record's bytes, for a dead letter
      * @param suppression the suppression of an indicator id, if any
+     * @param erasure     the standing erasure of an indicator id, if any (docs/data-protection.md): the report is
+     *                    refused and its dead letter keeps neither key nor value
      */
     public List<Validated> handle(
             String partnerId,
@@ -91,6 +93,7 @@ public final class PartnerReports {
             byte[] key,
             byte[] value,
             Function<String, Optional<Suppression>> suppression,
+            Function<String, Optional<io.threatline.contract.Erasure>> erasure,
             Instant now) {
         InboundPolicy.Decision decision = InboundPolicy.decide(agreement, report, now);
         ThreatEvent event = null;
@@ -110,6 +113,19 @@ public final class PartnerReports {
             } else {
                 id = valid.value().id();
                 suppressed = suppression.apply(id);
+                Optional<io.threatline.contract.Erasure> erased = erasure.apply(id);
+                if (erased.isPresent()) {
+                    return refused(
+                            partnerId,
+                            agreement,
+                            report,
+                            source,
+                            null,
+                            null,
+                            io.threatline.streams.privacy.Erasures.ERASED,
+                            io.threatline.streams.privacy.Erasures.reason(erased.get()),
+                            now);
+                }
                 if (suppressed.isPresent()) {
                     refusedCode = Suppressions.SUPPRESSED;
                     refusedWhy = Suppressions.reason(suppressed.get());

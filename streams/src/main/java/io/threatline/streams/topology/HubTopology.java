@@ -238,7 +238,11 @@ public final class HubTopology {
                         ? topics.partnerIndicators(p.getPartnerId())
                         : value instanceof FalsePositiveReport
                                 ? topics.falsePositives()
-                                : value instanceof Suppression ? topics.suppressions() : topics.indicators(),
+                                : value instanceof Suppression
+                                        ? topics.suppressions()
+                                        : value instanceof io.threatline.contract.Erasure
+                                                ? topics.erasures()
+                                                : topics.indicators(),
                 Produced.with(Serdes.String(), byType(indicators, partnerIndicators, serdes))
                         .withName(DedupProcessor.OUTPUT_SINK));
 
@@ -272,6 +276,7 @@ public final class HubTopology {
         Serializer<PartnerIndicator> partner = partnerIndicators.serializer();
         Serializer<FalsePositiveReport> falsePositive = serdes.falsePositiveReport.serializer();
         Serializer<Suppression> suppression = serdes.suppression.serializer();
+        Serializer<io.threatline.contract.Erasure> erasure = serdes.erasure.serializer();
         Serializer<SpecificRecord> serializer = (topic, value) -> {
             if (value instanceof PartnerIndicator p) {
                 return partner.serialize(topic, p);
@@ -281,6 +286,9 @@ public final class HubTopology {
             }
             if (value instanceof Suppression x) {
                 return suppression.serialize(topic, x);
+            }
+            if (value instanceof io.threatline.contract.Erasure x) {
+                return erasure.serialize(topic, x);
             }
             return indicator.serialize(topic, (Indicator) value);
         };

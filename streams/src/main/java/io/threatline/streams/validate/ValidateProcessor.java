@@ -191,6 +191,19 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             reject(record, valid.rejection().code(), valid.rejection().message());
             return;
         }
+        if (!event.getRetraction()) {
+            // Before any other check, so that no dead letter of an erased indicator keeps it (docs/data-protection.md).
+            var erased = io.threatline.streams.privacy.Erasures.of(
+                    erasures, indicatorKey, valid.value().id());
+            if (erased.isPresent()) {
+                reject(
+                        record,
+                        io.threatline.streams.privacy.Erasures.ERASED,
+                        io.threatline.streams.privacy.Erasures.reason(erased.get()),
+                        false);
+                return;
+            }
+        }
         Optional<String> ownVendor = speaker.vendor();
         boolean operatorTopic = speaker.operator();
         if (operatorTopic && (!event.getRetraction() || !SensorSources.isOperator(event.getVendor()))) {
@@ -231,17 +244,6 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             Optional<Suppression> suppressed = Suppressions.of(suppressions, id);
             if (suppressed.isPresent()) {
                 reject(record, Suppressions.SUPPRESSED, Suppressions.reason(suppressed.get()));
-                return;
-            }
-            var erased = io.threatline.streams.privacy.Erasures.of(erasures, indicatorKey, id);
-            if (erased.isPresent()) {
-                // The content names the erased value: the dead letter keeps neither key nor value
-                // (docs/data-protection.md).
-                reject(
-                        record,
-                        io.threatline.streams.privacy.Erasures.ERASED,
-                        io.threatline.streams.privacy.Erasures.reason(erased.get()),
-                        false);
                 return;
             }
         }
@@ -301,6 +303,7 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
                         record.key(),
                         record.value(),
                         id -> Suppressions.of(suppressions, id),
+                        id -> io.threatline.streams.privacy.Erasures.of(erasures, indicatorKey, id),
                         now));
     }
 
@@ -318,8 +321,12 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
             } else if (v instanceof Validated.Side side) {
                 key = side.key();
             } else {
-                key = DeadLetters.recordKeyText(record.key());
                 Validated.Rejected rejected = (Validated.Rejected) v;
+                // A refusal for an erased indicator keeps nothing that may name it (docs/data-protection.md).
+                key = io.threatline.streams.privacy.Erasures.ERASED.equals(
+                                rejected.deadLetter().getReasonCode())
+                        ? null
+                        : DeadLetters.recordKeyText(record.key());
                 counters.rejected(rejected.deadLetter().getReasonCode());
             }
             context().forward(record.withKey(key).withValue(v).withTimestamp(at));

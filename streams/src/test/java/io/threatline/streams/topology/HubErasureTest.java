@@ -158,12 +158,81 @@ class HubErasureTest {
         assertThat(hub.indicators.readValuesToList()).isEmpty();
     }
 
+    @Test
+    void shouldTellAPartnerThatReceivedItBeforeButNoLongerHoldsItAndNobodyElse() {
+        // Given the indicator revoked by its only vendor, so INTERPOL, which received it, no longer holds it
+        ThreatEvent retraction = HubTestDriver.event("e6", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "acme");
+        retraction.setRetraction(true);
+        hub.send(null, retraction, T0.plusSeconds(5));
+        assertThat(interpol.readValuesToList())
+                .extracting(PartnerIndicator::getAction, PartnerIndicator::getErased)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LifecycleAction.REVOKE, false));
+
+        // When it is erased, the request naming INTERPOL as a recipient (from its receipts)
+        erase(T0.plusSeconds(10), List.of("interpol"), HubTestDriver.KEY.keyId());
+
+        // Then INTERPOL hears it is erased, naming nothing but the indicator; nca, which never had it, hears nothing
+        assertThat(interpol.readValuesToList()).singleElement().satisfies(p -> {
+            assertThat(p.getAction()).isEqualTo(LifecycleAction.REVOKE);
+            assertThat(p.getErased()).isTrue();
+            assertThat(p.getIndicatorId()).isEqualTo(ID);
+            assertThat(p.getMalwareFamilies()).isEmpty();
+            assertThat(p.getVendors()).isEmpty();
+        });
+        assertThat(nca.readValuesToList()).isEmpty();
+        List<TestRecord<String, Indicator>> records = hub.indicators.readRecordsToList();
+        assertThat(records.get(records.size() - 1).value()).isNull();
+    }
+
+    @Test
+    void shouldRecordTheErasureUnderItsOwnKeyWhenTheRequestWasMadeWithAnotherAndStillRefuseTheIndicator() {
+        TestOutputTopic<String, Erasure> recorded =
+                hub.output(HubTestDriver.TOPICS.erasures(), hub.serdes.erasure.deserializer());
+
+        // When an erasure is requested by an operator whose key is not the hub's (its record the hub cannot match)
+        erase(T0.plusSeconds(10), List.of(), "another-key-id");
+
+        // Then the hub records it under its own key
+        assertThat(recorded.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(HubTestDriver.KEY.ref(ID));
+            assertThat(r.value().getKeyId()).isEqualTo(HubTestDriver.KEY.keyId());
+            assertThat(r.value().getReason()).contains("another-key-id");
+        });
+        // and (once that record is read back, as the erasures topic is) refuses the indicator from sensors
+        Erasure own = new Erasure(
+                HubTestDriver.KEY.ref(ID),
+                HubTestDriver.KEY.keyId(),
+                "recorded by the hub",
+                "operator:alice",
+                T0.plusSeconds(10),
+                null,
+                null,
+                null);
+        erasures.pipeInput(own.getIndicatorRef(), own, T0.plusSeconds(11));
+        hub.indicators.readValuesToList();
+        hub.send(
+                null, HubTestDriver.event("e7", IndicatorType.EMAIL, VALUE, Tlp.GREEN, 80, "acme"), T0.plusSeconds(20));
+        assertThat(hub.deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReasonCode)
+                .containsExactly(Erasures.ERASED);
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+    }
+
     /** What `threatline indicators erase` writes: the erasure, by reference, then the request to the hub. */
     private Erasure erase(Instant at) {
+        return erase(at, List.of(), HubTestDriver.KEY.keyId());
+    }
+
+    private Erasure erase(Instant at, List<String> recipients, String keyId) {
         String ref = HubTestDriver.KEY.ref(ID);
         Erasure erasure =
                 new Erasure(ref, HubTestDriver.KEY.keyId(), "REQ-2026-117", "operator:alice", at, null, null, null);
-        erasures.pipeInput(ref, erasure, at);
+        if (keyId.equals(HubTestDriver.KEY.keyId())) {
+            erasures.pipeInput(ref, erasure, at);
+        }
+        List<String> tags = new java.util.ArrayList<>();
+        tags.add(SensorSources.ERASURE_KEY_TAG + keyId);
+        recipients.forEach(p -> tags.add(SensorSources.ERASURE_RECIPIENT_TAG + p));
         ThreatEvent request = ThreatEvent.newBuilder()
                 .setEventId("operator-erase-1")
                 .setIndicatorType(IndicatorType.EMAIL)
@@ -175,6 +244,7 @@ class HubErasureTest {
                 .setTlp(Tlp.CLEAR)
                 .setRetraction(true)
                 .setRetractionReason("erased on a data-protection request")
+                .setTags(tags)
                 .build();
         hub.clockTo(at);
         requests.pipeInput(
