@@ -13,10 +13,6 @@ import io.threatline.schemas.serde.AvroSerdeConfig;
 import io.threatline.schemas.serde.ConfluentAvroDeserializer;
 import io.threatline.schemas.topics.ThreatlineTopics;
 import io.threatline.schemas.topics.TopicSnapshot;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -56,11 +50,7 @@ class DataProtectionIT {
         RunInProcess run = RunInProcess.start(dataDir, 300);
         try {
             Path outbox = dataDir.resolve("outbox");
-            Matcher opsLine = Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
-                    .matcher(run.output());
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> opsLine.reset(run.output()).find());
-            String ops = opsLine.group(1);
+            String ops = run.ops();
             ThreatlineTopics topics = ThreatlineTopics.defaults();
 
             // Given an indicator INTERPOL holds now, an e-mail address when it holds one, whose delivery was receipted
@@ -106,8 +96,10 @@ class DataProtectionIT {
             // Then the hub no longer holds it
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() ->
-                            "unknown".equals(hubState(ops, id).path("status").asText()));
+                    .until(() -> "unknown"
+                            .equals(RunInProcess.hubState(ops, id)
+                                    .path("status")
+                                    .asText()));
             // and every partner that held it got a REVOKE marked erased, and its outbox holds no other record of it
             for (String holder : holders) {
                 await().atMost(Duration.ofSeconds(60))
@@ -188,7 +180,7 @@ class DataProtectionIT {
                 assertThat(l.getOriginalValue()).isNull();
                 assertThat(l.getReason()).doesNotContain(value);
             });
-            assertThat(hubState(ops, id).path("status").asText()).isEqualTo("unknown");
+            assertThat(RunInProcess.hubState(ops, id).path("status").asText()).isEqualTo("unknown");
         } finally {
             assertThat(run.stop()).as(run.output()).isZero();
         }
@@ -209,20 +201,10 @@ class DataProtectionIT {
         return held;
     }
 
-    private static JsonNode hubState(String ops, String id) throws Exception {
-        return JSON.readTree(HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(ops + "/api/hub-state?id="
-                                        + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
-    }
-
     /** The partners that hold the indicator now, as the hub says. */
     private static List<String> heldBy(String ops, String id) throws Exception {
         List<String> partners = new ArrayList<>();
-        hubState(ops, id).path("state").path("heldBy").forEach(p -> partners.add(p.asText()));
+        RunInProcess.hubState(ops, id).path("state").path("heldBy").forEach(p -> partners.add(p.asText()));
         return partners;
     }
 

@@ -147,8 +147,15 @@ class RunCommandIT {
                 .containsPattern("hub now +[1-9][0-9]* sighting\\(s\\), last 20")
                 .contains("(answered by " + ops.group(1).substring("http://".length()) + ")");
         // and `explain` lists the versions INTERPOL received, from its topic's records the receipts cover
+        // (receipts name records by keyed hash: explain matches them with the key `run` made, docs/data-protection.md)
         String explain = run.asOperator(
-                "indicators", "explain", shown.substring(shown.indexOf(':') + 1), "--partner", "interpol");
+                "indicators",
+                "explain",
+                shown.substring(shown.indexOf(':') + 1),
+                "--partner",
+                "interpol",
+                "--indicator-key",
+                dataDir.resolve("secrets/indicator-key").toString());
         assertThat(explain)
                 .containsPattern(
                         "version +NEW TLP:(CLEAR|GREEN) at 20\\S+ under agreement v1 \\(ti\\.partner\\.interpol\\.indicators\\.v1-\\d+@\\d+\\)");

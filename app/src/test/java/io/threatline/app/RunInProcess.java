@@ -126,6 +126,28 @@ final class RunInProcess {
         return client;
     }
 
+    /** The operations endpoint's base URL, once `run` has said where it is. */
+    String ops() {
+        Matcher line =
+                Pattern.compile("Operations: (http://localhost:\\d+)/metrics").matcher("");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> line.reset(output()).find());
+        return line.group(1);
+    }
+
+    /** The hub's record of an indicator, as the console's {@code /api/hub-state} answers. */
+    static JsonNode hubState(String ops, String indicatorId) throws Exception {
+        return JSON.readTree(java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ops + "/api/hub-state?id="
+                                        + java.net.URLEncoder.encode(
+                                                indicatorId, java.nio.charset.StandardCharsets.UTF_8)))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body());
+    }
+
     /** The records of a files channel's outbox folder (JSON Lines), file by file in name order. */
     static List<JsonNode> outbox(Path folder) throws Exception {
         List<JsonNode> records = new ArrayList<>();

@@ -70,11 +70,7 @@ class SharingBackIT {
             // Given indicators both INTERPOL and the national agency hold (GREEN Shylock ones): delivered to both,
             // and, as the hub says now, still held by both (the simulation raises TLPs and retracts as it goes,
             // and the outboxes lag the hub)
-            Matcher opsLine = Pattern.compile("Operations: (http://localhost:\\d+)/metrics")
-                    .matcher(run.output());
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> opsLine.reset(run.output()).find());
-            String ops = opsLine.group(1);
+            String ops = run.ops();
             List<String> shared = new ArrayList<>();
             await().atMost(Duration.ofSeconds(180))
                     .pollInterval(Duration.ofSeconds(2))
@@ -324,13 +320,7 @@ class SharingBackIT {
 
     /** Whether the hub's state says both partners hold the indicator now (the console's hub-state answer). */
     private static boolean heldNow(String ops, String indicatorId) throws Exception {
-        JsonNode answer = JSON.readTree(HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(ops + "/api/hub-state?id="
-                                        + java.net.URLEncoder.encode(indicatorId, StandardCharsets.UTF_8)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
+        JsonNode answer = RunInProcess.hubState(ops, indicatorId);
         String heldBy = answer.path("state").path("heldBy").toString();
         return heldBy.contains("\"interpol\"") && heldBy.contains("\"" + NCA + "\"");
     }

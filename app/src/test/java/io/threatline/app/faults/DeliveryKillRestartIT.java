@@ -67,6 +67,9 @@ class DeliveryKillRestartIT {
                                         Map.of("directory", folder.toString(), "format", "jsonl", "max_bytes", "16384"))
                                 .build()))));
         String group = prefix + "deliver";
+        // The deployment's indicator key: receipts name records by keyed hash (docs/data-protection.md).
+        Path keyFile = work.resolve("indicator-key");
+        io.threatline.schemas.privacy.IndicatorKey key = io.threatline.schemas.privacy.IndicatorKey.ensure(keyFile);
         List<String> deliverArgs = new ArrayList<>(List.of("deliver"));
         deliverArgs.addAll(cluster.connectionArgs());
         deliverArgs.addAll(List.of(
@@ -83,7 +86,9 @@ class DeliveryKillRestartIT {
                 "--set",
                 "threatline.delivery.batch.max.records=20",
                 "--set",
-                "session.timeout.ms=6000"));
+                "session.timeout.ms=6000",
+                "--set",
+                io.threatline.schemas.privacy.IndicatorKey.FILE_SETTING + "=" + keyFile));
 
         List<String> kills = new ArrayList<>();
         Map<String, String> produced;
@@ -167,6 +172,7 @@ class DeliveryKillRestartIT {
         for (DeliveryReceipt receipt : receipts) {
             assertThat(AuditChains.deliveryIds(receipt).stream()
                             .map(produced::get)
+                            .map(key::ref)
                             .toList())
                     .as("records of receipt %d, by its offsets and by its ids (%s)", receipt.getSequence(), context)
                     .isEqualTo(receipt.getRecordIds());

@@ -101,27 +101,14 @@ public final class AuditLog implements AutoCloseable {
             String channelTarget,
             String agreementId,
             int agreementVersion,
-            List<String> recordIds,
+            List<String> ids,
             List<OffsetRange> offsets,
             Instant deliveredAt) {
         Objects.requireNonNull(partnerId, "partnerId");
         // The receipt names each record by its reference, never by value (docs/data-protection.md).
-        List<String> refs = recordIds.stream()
+        List<String> recordIds = ids.stream()
                 .map(id -> IndicatorKey.isRef(id) ? id : indicatorKey.ref(id))
                 .toList();
-        return appendKeyed(
-                partnerId, channel, channelTarget, agreementId, agreementVersion, refs, offsets, deliveredAt);
-    }
-
-    private DeliveryReceipt appendKeyed(
-            String partnerId,
-            DeliveryChannel channel,
-            String channelTarget,
-            String agreementId,
-            int agreementVersion,
-            List<String> recordIds,
-            List<OffsetRange> offsets,
-            Instant deliveredAt) {
         synchronized (locks.computeIfAbsent(partnerId, p -> new Object())) {
             DeliveryReceipt pending = unacknowledged.get(partnerId);
             if (pending != null) {

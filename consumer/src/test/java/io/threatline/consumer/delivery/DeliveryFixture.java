@@ -86,11 +86,10 @@ public final class DeliveryFixture implements AutoCloseable {
 
     static {
         try {
-            KEY_FILE = java.nio.file.Files.createTempFile("delivery-test-indicator-key", "");
+            KEY_FILE = java.nio.file.Files.createTempDirectory("delivery-test-indicator-key")
+                    .resolve("indicator-key");
             KEY_FILE.toFile().deleteOnExit();
-            java.nio.file.Files.writeString(
-                    KEY_FILE, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-            KEY = io.threatline.schemas.privacy.IndicatorKey.read(KEY_FILE);
+            KEY = io.threatline.schemas.privacy.IndicatorKey.ensure(KEY_FILE);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

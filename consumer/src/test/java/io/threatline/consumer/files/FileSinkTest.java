@@ -46,7 +46,11 @@ class FileSinkTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:15:00Z"));
 
     private ChannelSink sink(String format, String... more) {
-        Map<String, String> values = new HashMap<>(Map.of("directory", dir.toString(), "format", format));
+        return sink(dir, format, more);
+    }
+
+    private ChannelSink sink(Path directory, String format, String... more) {
+        Map<String, String> values = new HashMap<>(Map.of("directory", directory.toString(), "format", format));
         for (int i = 0; i < more.length; i += 2) {
             values.put(more[i], more[i + 1]);
         }
@@ -118,12 +122,7 @@ class FileSinkTest {
             // Given an outbox holding, in a completed file and in the open one, records of an e-mail address and of
             // another indicator
             Path formatDir = dir.resolve(format);
-            ChannelSink sink = new FileSinkFactory(clock)
-                    .create(new ChannelSettings(
-                            PARTNER,
-                            DeliveryChannel.FILES,
-                            Map.of("directory", formatDir.toString(), "format", format),
-                            new Secrets(Optional.empty(), Map.of())));
+            ChannelSink sink = sink(formatDir, format);
             PartnerIndicator victim = TestRecords.indicatorBuilder(IndicatorType.EMAIL, "victim,\"x\"@example.org")
                     .build();
             // another indicator whose tag happens to spell the erased id: it stays
