@@ -218,6 +218,50 @@ class HubErasureTest {
         assertThat(hub.indicators.readValuesToList()).isEmpty();
     }
 
+    @Test
+    void shouldRefuseAPartnersReportOfAnErasedIndicatorWithoutKeepingItsContentAndReceiptTheRefusal() {
+        // Given INTERPOL may report sightings, and the indicator is erased
+        io.threatline.contract.PartnerAgreement terms = HubTestDriver.agreement("interpol", Tlp.AMBER);
+        terms.setInbound(new io.threatline.contract.InboundTerms(
+                List.of(io.threatline.contract.ReportKind.SIGHTING), Tlp.AMBER, false));
+        hub.agreements.pipeInput("interpol", terms, T0.plusSeconds(1));
+        erase(T0.plusSeconds(10));
+        interpol.readValuesToList();
+        hub.indicators.readValuesToList();
+        TestOutputTopic<String, io.threatline.contract.DeliveryReceipt> receipts =
+                hub.output(HubTestDriver.TOPICS.deliveryReceiptRequests(), hub.serdes.deliveryReceipt.deserializer());
+
+        // When INTERPOL reports a sighting of it
+        hub.report(
+                "interpol",
+                io.threatline.contract.PartnerReport.newBuilder()
+                        .setReportId("r-1")
+                        .setKind(io.threatline.contract.ReportKind.SIGHTING)
+                        .setIndicatorType(IndicatorType.EMAIL)
+                        .setIndicatorValue(VALUE)
+                        .setCount(2)
+                        .setLastSeen(T0)
+                        .setTlp(Tlp.GREEN)
+                        .build(),
+                T0.plusSeconds(20));
+
+        // Then it is refused as erased: the dead letter keeps neither key nor value, the receipt says why by the
+        // partner's own report id, and nothing changes
+        List<TestRecord<String, DeadLetter>> letters = hub.deadLetters.readRecordsToList();
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.key()).isNull();
+            assertThat(l.value().getReasonCode()).isEqualTo(Erasures.ERASED);
+            assertThat(l.value().getOriginalKey()).isNull();
+            assertThat(l.value().getOriginalValue()).isNull();
+            assertThat(l.value().getReason()).doesNotContain(VALUE);
+        });
+        assertThat(receipts.readValuesToList())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getRecordIds()).containsExactly("refused:" + Erasures.ERASED + ":r-1"));
+        assertThat(hub.indicators.readValuesToList()).isEmpty();
+        assertThat(interpol.readValuesToList()).isEmpty();
+    }
+
     /** What `threatline indicators erase` writes: the erasure, by reference, then the request to the hub. */
     private Erasure erase(Instant at) {
         return erase(at, List.of(), HubTestDriver.KEY.keyId());
