@@ -34,9 +34,13 @@ class InitCommandIT {
         StringWriter first = new StringWriter();
         assertThat(cli(first).execute(args)).isZero();
         assertThat(first.toString())
-                .contains("Topics: 14 created, 0 already there")
+                .contains("Topics: 16 created, 0 already there")
                 .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix
-                        + "sensor-events.v1-value");
+                        + "sensor-events.v1-value")
+                // the erasures (by keyed hash) and the hub's erasure requests, docs/data-protection.md
+                .contains("Schema io.threatline.contract.Erasure registered as subject " + prefix + "erasures.v1-value")
+                .contains("Schema io.threatline.contract.ThreatEvent registered as subject " + prefix
+                        + "erasure-requests.v1-value");
         try (Admin admin =
                 Admin.create(Map.<String, Object>of("bootstrap.servers", SharedPlatform.bootstrapServers()))) {
             assertThat(admin.describeTopics(java.util.List.of(prefix + "sensor-events.v1"))
@@ -49,7 +53,7 @@ class InitCommandIT {
 
         StringWriter second = new StringWriter();
         assertThat(cli(second).execute(args)).isZero();
-        assertThat(second.toString()).contains("Topics: 0 created, 14 already there");
+        assertThat(second.toString()).contains("Topics: 0 created, 16 already there");
     }
 
     private static CommandLine cli(StringWriter out) {
