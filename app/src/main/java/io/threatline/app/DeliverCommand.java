@@ -65,7 +65,9 @@ public final class DeliverCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "Any further delivery (threatline.delivery.*, e.g. threatline.delivery.retry.backoff.max=PT5M) or Kafka client setting.")
+                    "Any further delivery (threatline.delivery.*, e.g. threatline.delivery.retry.backoff.max=PT5M) or Kafka client"
+                            + " setting; threatline.indicator-key.file=FILE gives the deployment's indicator key"
+                            + " (docs/data-protection.md).")
     Map<String, String> extra = Map.of();
 
     @Option(

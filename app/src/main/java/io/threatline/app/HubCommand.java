@@ -57,7 +57,9 @@ public final class HubCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting.")
+                    "Any further hub (threatline.hub.*, e.g. threatline.hub.lifetime.ip=P14D) or Kafka Streams setting;"
+                            + " threatline.indicator-key.file=FILE gives the deployment's indicator key"
+                            + " (docs/data-protection.md).")
     Map<String, String> extra = Map.of();
 
     @Option(
