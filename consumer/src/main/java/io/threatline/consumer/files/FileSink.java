@@ -96,7 +96,7 @@ public final class FileSink implements ChannelSink {
     }
 
     /** Deletes the outbox files older than the agreement's retention, at most once a minute. */
-    private void pruneOncePerMinute() throws IOException {
+    private void pruneOncePerMinute() {
         long now = clock.millis();
         if (retention.isEmpty() || now < nextPrune) {
             return;

@@ -139,6 +139,15 @@ final class RotatingFile implements AutoCloseable {
                 if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
+                if (Files.size(file) > leftoverLimit()) {
+                    // Larger than any file this channel writes: not read into memory, left for an operator.
+                    LOGGER.error(
+                            "Erasure: {} has {} bytes, more than this channel ever writes ({}); not rewritten, look at it",
+                            file,
+                            Files.size(file),
+                            leftoverLimit());
+                    continue;
+                }
                 StringBuilder kept = new StringBuilder();
                 int dropped = 0;
                 for (String record : format.records(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8))) {

@@ -159,6 +159,40 @@ class FileSinkTest {
     }
 
     @Test
+    void anErasureLeavesAFileLargerThanTheChannelEverWritesAloneAndTheBatchIsDelivered() throws Exception {
+        // Given a jsonl outbox (max_bytes 4096) holding a planted file far beyond what the channel writes
+        ChannelSink sink = sink("jsonl", "max_bytes", "4096");
+        Path planted = dir.resolve("indicators-20261129T000000Z-0001.jsonl");
+        long size = 4096 + RotatingFile.LEFTOVER_SLACK + 1;
+        // (it names the indicator in its first line, so a rewrite would change it)
+        Files.writeString(planted, "{\"indicator_id\":\"email:victim@example.org\"}\n");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(planted.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        PartnerIndicator victim = TestRecords.indicatorBuilder(IndicatorType.EMAIL, "victim@example.org")
+                .build();
+        sink.deliver(TestRecords.batch(DeliveryChannel.FILES, 1, List.of(victim)));
+
+        // When an erased REVOKE of an indicator it holds is delivered
+        sink.deliver(TestRecords.batch(
+                DeliveryChannel.FILES,
+                2,
+                List.of(PartnerIndicator.newBuilder(victim)
+                        .setAction(io.threatline.contract.LifecycleAction.REVOKE)
+                        .setErased(true)
+                        .build())));
+        sink.close();
+
+        // Then the batch is delivered, the planted file is not read or changed, and the other files lose the record
+        assertThat(Files.size(planted)).isEqualTo(size);
+        String written =
+                Files.readString(files("indicators-20261129T100000Z-*.jsonl").get(0));
+        assertThat(written.lines().toList())
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("\"REVOKE\""));
+    }
+
+    @Test
     void theOutboxKeepsNoFileLongerThanTheAgreementsRetention() throws Exception {
         // Given a jsonl outbox whose agreement keeps the feed a day, with a file completed two days ago
         ChannelSink sink = sink("jsonl", ChannelSettings.AGREEMENT_RETENTION, "P1D");

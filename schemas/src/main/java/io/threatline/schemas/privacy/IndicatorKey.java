@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -162,15 +161,5 @@ public final class IndicatorKey {
     @Override
     public String toString() {
         return "IndicatorKey[" + keyId + (ephemeral ? ", ephemeral" : "") + "]";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof IndicatorKey k && Arrays.equals(k.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-        return keyId.hashCode();
     }
 }
